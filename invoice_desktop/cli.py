@@ -1,0 +1,206 @@
+"""The command-line interface: the same core as the window, for automation.
+
+Exit codes: 0 accepted · 1 the provider refused it or it failed · 2 bad input (form, file, usage), nothing sent ·
+3 credentials missing · 130 cancelled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from .core.attachments import AttachmentRefused
+from .core.errors import CredentialsMissing, FormInvalid, InvoiceDesktopError
+from .core.provider import PRACTICE, PRODUCTION, SANDBOX
+from .core.results import Outcome, UploadResult
+from .core.services import Services
+
+EXIT_OK, EXIT_REJECTED, EXIT_BAD_INPUT, EXIT_CREDENTIALS, EXIT_CANCELLED = 0, 1, 2, 3, 130
+ENVIRONMENTS = (PRACTICE, SANDBOX, PRODUCTION)
+COMMANDS = ("send", "retry", "credentials", "history", "providers")
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"invoice-desktop: {message}", file=sys.stderr)
+    return code
+
+
+def load_data(value: str | None) -> Any:
+    """--data: inline JSON (starts with { or [) or a path to a JSON file."""
+    if not value:
+        return {}
+    text = value if value.lstrip()[:1] in ("{", "[") else Path(value).read_text(encoding="utf-8-sig")
+    return json.loads(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="invoice-desktop", description="Upload invoices to provider APIs.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    send = sub.add_parser("send", help="upload to a provider")
+    send.add_argument("provider")
+    send.add_argument("--environment", "-e", choices=ENVIRONMENTS, default=PRACTICE)
+    send.add_argument("--base-url", help="override the environment's address")
+    send.add_argument("--data", "-d", help="the form as JSON: inline or a file path (the API's field names)")
+    what = send.add_mutually_exclusive_group()
+    what.add_argument("--file", "-f", help="the invoice file")
+    what.add_argument("--file-url", help="a public URL of the document instead of a file (where the API allows)")
+    send.add_argument("--format", help="json or xml, where the provider offers both")
+
+    retry = sub.add_parser("retry", help="send a failed attempt again, continuing where it stopped")
+    retry.add_argument("attempt_id", type=int)
+    retry.add_argument("--base-url")
+
+    creds = sub.add_parser("credentials", help="store or delete credentials in the system keyring")
+    creds_sub = creds.add_subparsers(dest="action", required=True)
+    for action in ("set", "delete", "show"):
+        p = creds_sub.add_parser(action)
+        p.add_argument("provider")
+        p.add_argument("--environment", "-e", choices=ENVIRONMENTS, default=PRODUCTION)
+
+    history = sub.add_parser("history", help="list recent upload attempts")
+    history.add_argument("--limit", type=int, default=20)
+    history.add_argument("--json", action="store_true")
+
+    sub.add_parser("providers", help="list the providers")
+    return parser
+
+
+def _print_result(result: UploadResult) -> int:
+    if result.ok:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    message = result.title + (f" {result.detail}" if result.detail else "")
+    if result.provider_code or result.provider_message:
+        message += f" [provider: {result.provider_code or '-'} {result.provider_message or ''}]".rstrip()
+    message += f" (attempt {result.attempt_id})"
+    return _fail(message, EXIT_CANCELLED if result.outcome is Outcome.CANCELLED else EXIT_REJECTED)
+
+
+def _run(services: Services, prepared: Any, attempt_id: int | None = None) -> int:
+    from .core.transport import CancelToken
+
+    cancel = CancelToken()
+    try:
+        result = services.uploads.run(prepared, cancel=cancel, attempt_id=attempt_id)
+    except KeyboardInterrupt:
+        cancel.cancel()
+        return _fail("cancelled", EXIT_CANCELLED)
+    return _print_result(result)
+
+
+def cmd_send(args: argparse.Namespace, services: Services) -> int:
+    from .providers import get_provider
+
+    provider = get_provider(args.provider)
+    data = load_data(args.data)
+    options = {"format": args.format} if args.format else {}
+    prepared = services.uploads.prepare(
+        provider, args.environment, data, file_path=args.file, file_url=args.file_url, options=options,
+        base_url=args.base_url,
+    )
+    return _run(services, prepared)
+
+
+def cmd_retry(args: argparse.Namespace, services: Services) -> int:
+    prepared = services.uploads.prepare_retry(args.attempt_id, base_url=args.base_url)
+    return _run(services, prepared, attempt_id=args.attempt_id)
+
+
+def cmd_credentials(args: argparse.Namespace, services: Services) -> int:
+    from .providers import get_provider
+
+    provider = get_provider(args.provider)
+    fields = [f.name for f in provider.credential_fields]
+    store = services.credentials
+    if args.action == "delete":
+        store.delete_all(provider.id, args.environment, fields)
+        print(f"Deleted the {provider.name} credentials for {args.environment}.")
+        return EXIT_OK
+    if args.action == "show":
+        values = store.get_all(provider.id, args.environment, fields)
+        for f in provider.credential_fields:
+            state = "set" if values.get(f.name) else "not set"
+            shown = values[f.name] if (values.get(f.name) and not f.secret) else state
+            print(f"{f.name}: {shown}")
+        print(store.status().message, file=sys.stderr)
+        return EXIT_OK
+    typed = provider.typed_credential_fields()
+    if sys.stdin.isatty():
+        values = {}
+        for f in typed:
+            ask = getpass.getpass if f.secret else input
+            values[f.name] = ask(f"{f.label} ({f.name}): ").strip()
+    else:
+        raw = sys.stdin.read()
+        try:
+            values = json.loads(raw) if raw.strip() else {}
+        except ValueError:
+            return _fail("credentials set reads a JSON object of credential fields from standard input.",
+                         EXIT_BAD_INPUT)
+        if not isinstance(values, dict):
+            return _fail("credentials set reads a JSON object, e.g. {\"api_code\": \"...\"}.", EXIT_BAD_INPUT)
+    unknown = set(values) - set(fields)
+    if unknown:
+        return _fail(f"{provider.name} has no credential field {', '.join(sorted(unknown))}; "
+                     f"its fields are {', '.join(fields)}.", EXIT_BAD_INPUT)
+    values = {k: str(v) for k, v in values.items()}
+    problems = provider.check_credentials(values)
+    if problems:
+        return _fail(" ".join(problems.values()), EXIT_BAD_INPUT)
+    store.set_many(provider.id, args.environment, values)
+    status = store.status()
+    print(f"Saved the {provider.name} credentials for {args.environment}. {status.message}")
+    return EXIT_OK
+
+
+def cmd_history(args: argparse.Namespace, services: Services) -> int:
+    attempts = services.history.recent(limit=args.limit)
+    if args.json:
+        print(json.dumps([a.__dict__ for a in attempts], ensure_ascii=False, indent=2, default=str))
+        return EXIT_OK
+    if not attempts:
+        print("No uploads yet.")
+    for a in attempts:
+        print(f"{a.id:>5}  {a.created_at}  {a.provider:<13} {a.environment:<10} {a.state:<11} "
+              f"{a.file_name or '-'}  {a.summary}")
+    return EXIT_OK
+
+
+def cmd_providers(args: argparse.Namespace, services: Services) -> int:
+    from .providers import all_providers
+
+    for p in all_providers():
+        envs = ", ".join(e.id for e in p.environments)
+        print(f"{p.id:<14} {p.name:<26} {envs}  — {p.summary}")
+    return EXIT_OK
+
+
+HANDLERS = {"send": cmd_send, "retry": cmd_retry, "credentials": cmd_credentials, "history": cmd_history,
+            "providers": cmd_providers}
+
+
+def main(argv: list[str] | None = None, services: Services | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    own = services is None
+    services = services or Services.create()
+    try:
+        return HANDLERS[args.command](args, services)
+    except AttachmentRefused as exc:
+        return _fail(f"file refused, nothing was sent: {exc.message}", EXIT_BAD_INPUT)
+    except FormInvalid as exc:
+        return _fail(f"{exc.message} Nothing was sent.", EXIT_BAD_INPUT)
+    except CredentialsMissing as exc:
+        return _fail(exc.message, EXIT_CREDENTIALS)
+    except (KeyError, ValueError, OSError) as exc:
+        text = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        return _fail(str(text), EXIT_BAD_INPUT)
+    except InvoiceDesktopError as exc:
+        return _fail(exc.message, EXIT_REJECTED)
+    finally:
+        if own:
+            services.close()

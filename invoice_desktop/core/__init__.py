@@ -1,0 +1,1 @@
+"""The Qt-free core: what an upload is, independent of any window."""

@@ -1,0 +1,115 @@
+"""What a provider asks the transport to send: a request described as data, with a body that can be opened
+afresh for every attempt (a streaming encoder is single-use)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Part:
+    """One multipart part: either a text value or a file streamed from disk."""
+
+    name: str
+    value: str | None = None
+    path: Path | None = None
+    filename: str | None = None
+    content_type: str = "text/plain; charset=utf-8"
+
+    @property
+    def is_file(self) -> bool:
+        return self.path is not None
+
+
+@dataclass(frozen=True)
+class JsonBody:
+    data: Any
+    content_type: str = "application/json"
+
+    def encode(self) -> bytes:
+        return json.dumps(self.data, ensure_ascii=False).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class TextBody:
+    text: str
+    content_type: str = "text/plain; charset=utf-8"
+
+    def encode(self) -> bytes:
+        return self.text.encode("utf-8")
+
+
+@dataclass(frozen=True)
+class FormBody:
+    """application/x-www-form-urlencoded fields."""
+
+    fields: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class MultipartBody:
+    parts: tuple[Part, ...]
+
+
+@dataclass(frozen=True)
+class FileBody:
+    """A file's raw bytes as the whole body, streamed."""
+
+    path: Path
+    content_type: str = "application/octet-stream"
+
+
+Body = JsonBody | TextBody | FormBody | MultipartBody | FileBody
+
+
+@dataclass(frozen=True)
+class OutgoingRequest:
+    method: str
+    url: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+    params: Mapping[str, str] | None = None
+    body: Body | None = None
+    # What this request is, in the log: "Upload invoice", "Step 1: invoice data", "Get token"...
+    label: str = ""
+    # True when sending it twice does no harm (create-or-overwrite by id, reads). Only such requests may be
+    # resent after a failure that may have reached the server.
+    idempotent: bool = False
+
+
+@dataclass
+class Response:
+    """A provider's answer, read whole (answers are small; uploads are what we stream)."""
+
+    status: int
+    headers: dict[str, str]
+    content: bytes
+    url: str = ""
+    elapsed_ms: int = 0
+
+    @property
+    def content_type(self) -> str:
+        for name, value in self.headers.items():
+            if name.lower() == "content-type":
+                return value.split(";")[0].strip().lower()
+        return ""
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        return json.loads(self.content.decode("utf-8-sig"))
+
+    def header(self, name: str, default: str | None = None) -> str | None:
+        for key, value in self.headers.items():
+            if key.lower() == name.lower():
+                return value
+        return default
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300

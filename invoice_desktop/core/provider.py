@@ -1,0 +1,213 @@
+"""The contract every provider module fulfils, as data plus a few small functions.
+
+A provider module declares its id and name, environments and base URLs, credential fields, its form (a pydantic
+model), its attachment rules, and how to turn a form into request(s) and answers into one `UploadResult`.
+The UI and the CLI are generic over this contract: adding a provider touches neither.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel
+
+from .attachments import AttachmentRules, CheckedAttachment
+from .errors import FormInvalid
+from .history import History
+from .http import OutgoingRequest, Response
+from .results import UploadResult
+from .transport import Transport
+
+PRACTICE = "practice"
+SANDBOX = "sandbox"
+PRODUCTION = "production"
+ENVIRONMENT_LABELS = {PRACTICE: "Practice (this computer)", SANDBOX: "Sandbox (vendor's test system)",
+                      PRODUCTION: "Production"}
+
+
+@dataclass(frozen=True)
+class Environment:
+    id: str
+    # None for practice (the local sandbox's address is known only once it runs) or when the host is per customer.
+    base_url: str | None
+    note: str = ""
+
+    @property
+    def label(self) -> str:
+        return ENVIRONMENT_LABELS.get(self.id, self.id.title())
+
+    @property
+    def is_practice(self) -> bool:
+        return self.id == PRACTICE
+
+
+@dataclass(frozen=True)
+class CredentialField:
+    name: str  # the docs' name in snake_case; the key in the keyring and in `credentials set` JSON
+    label: str
+    secret: bool = True
+    required: bool = True
+    help: str = ""
+    pattern: str | None = None  # a regular expression the value must match in full
+    pattern_message: str = ""
+    # Secret values the app obtains itself (tokens) are stored but not typed in the credentials dialog.
+    obtained: bool = False
+    # For a choice ("none" / "basic" / "header"): the allowed values.
+    choices: tuple[str, ...] = ()
+    # Used when nothing is stored (non-secret settings such as an API version).
+    default: str = ""
+
+
+AttachmentMode = Literal["required", "optional", "none"]
+
+
+@dataclass
+class RequestContext:
+    """What any exchange with a provider needs: where, with which credentials, over which transport."""
+
+    environment: str
+    base_url: str
+    credentials: dict[str, str]
+    options: dict[str, Any]
+    transport: Transport
+    # Stores a credential the provider obtained (a token) in the keyring, and hides it in the log from now on.
+    save_credential: Callable[[str, str], None] = lambda _name, _value: None
+    # Opens a URL in the system browser (OAuth sign-in); given by the GUI or the CLI.
+    open_browser: Callable[[str], None] = lambda _url: None
+
+    def send(self, request: OutgoingRequest) -> Response:
+        return self.transport.send(request)
+
+
+@dataclass
+class UploadContext(RequestContext):
+    """Everything a provider needs to perform one attempt. Built by the core's `UploadService`."""
+
+    form: BaseModel = None  # type: ignore[assignment]
+    attachment: CheckedAttachment | None = None
+    file_url: str | None = None
+    attempt_id: int = 0
+    history: History = None  # type: ignore[assignment]
+    # What an earlier, unfinished try of this attempt left (e.g. SkyPostal's step-1 GUID).
+    resume: dict[str, Any] = field(default_factory=dict)
+
+    def save_resume(self, data: dict[str, Any]) -> None:
+        """Record progress before the next request leaves, so a retry continues instead of repeating."""
+        self.resume = {**self.resume, **data}
+        self.history.set_resume(self.attempt_id, self.resume)
+
+
+class Provider:
+    """Subclass per provider; override `build_request` and `read_response` (single request) or `perform`."""
+
+    id: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str] = ""
+    order: ClassVar[int] = 100
+    environments: ClassVar[tuple[Environment, ...]]
+    credential_fields: ClassVar[tuple[CredentialField, ...]] = ()
+    form_model: ClassVar[type[BaseModel]]
+    attachment: ClassVar[AttachmentRules | None] = None
+    attachment_mode: ClassVar[AttachmentMode] = "required"
+    accepts_file_url: ClassVar[bool] = False
+    formats: ClassVar[tuple[str, ...]] = ("json",)
+    format_label: ClassVar[str] = "Answer format"
+    # "module:Class" of the practice sandbox; imported only when the practice environment is used.
+    practice_sandbox: ClassVar[str]
+    # Shown under the form: where the docs were silent and which reading the app chose.
+    notes: ClassVar[str] = ""
+
+    # -- declared data, read through helpers -------------------------------------------------------------
+
+    @classmethod
+    def environment(cls, env_id: str) -> Environment:
+        for env in cls.environments:
+            if env.id == env_id:
+                return env
+        raise KeyError(env_id)
+
+    @classmethod
+    def secret_field_names(cls) -> list[str]:
+        return [f.name for f in cls.credential_fields if f.secret]
+
+    @classmethod
+    def typed_credential_fields(cls) -> list[CredentialField]:
+        return [f for f in cls.credential_fields if not f.obtained]
+
+    # Fields the clerk types once to sign in (never stored), e.g. an e-mail and password; see `sign_in`.
+    sign_in_fields: ClassVar[tuple[CredentialField, ...]] = ()
+    sign_in_label: ClassVar[str] = "Sign in…"
+    # Form fields that identify what `load` reads (e.g. ("CustomerNumber",)); empty when the API has no read.
+    load_key_fields: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def supports_sign_in(self) -> bool:
+        return type(self).sign_in is not Provider.sign_in
+
+    @property
+    def supports_load(self) -> bool:
+        return bool(self.load_key_fields)
+
+    # -- checks before anything is sent ------------------------------------------------------------------
+
+    def check_credentials(self, values: Mapping[str, str]) -> dict[str, str]:
+        """{field: problem} for missing or malformed credentials. Override when fields depend on each other."""
+        import re
+
+        problems: dict[str, str] = {}
+        for cred in self.typed_credential_fields():
+            value = values.get(cred.name, "") or cred.default
+            if not value:
+                if cred.required:
+                    problems[cred.name] = f"{cred.label} is missing."
+            elif cred.pattern and not re.fullmatch(cred.pattern, value):
+                problems[cred.name] = cred.pattern_message or f"{cred.label} is not in the expected form."
+            elif cred.choices and value not in cred.choices:
+                problems[cred.name] = f"{cred.label} must be one of: {', '.join(cred.choices)}."
+        return problems
+
+    def warnings(self, form: BaseModel, history: History, environment: str) -> list[str]:
+        """Things the clerk should confirm before sending (e.g. "this replaces the whole invoice")."""
+        return []
+
+    def check(self, form: BaseModel, attachment: CheckedAttachment | None, file_url: str | None,
+              options: Mapping[str, Any]) -> None:
+        """Cross-field checks that the form model alone cannot make. Raise `FormInvalid`."""
+        if self.attachment_mode == "required" and attachment is None and not file_url:
+            raise FormInvalid("Add the invoice file: drop it on the window or choose it with Browse…")
+
+    def describe(self, form: BaseModel) -> str:
+        """A few words for the History view, e.g. 'order 1234'."""
+        return ""
+
+    # -- the exchange --------------------------------------------------------------------------------------
+
+    def build_request(self, ctx: UploadContext) -> OutgoingRequest:
+        raise NotImplementedError
+
+    def read_response(self, ctx: UploadContext, response: Response) -> UploadResult:
+        raise NotImplementedError
+
+    def perform(self, ctx: UploadContext) -> UploadResult:
+        """One request, one answer. Multi-step providers override this."""
+        response = ctx.send(self.build_request(ctx))
+        return self.read_response(ctx, response)
+
+    def load(self, ctx: RequestContext, key: Mapping[str, Any]) -> dict[str, Any] | None:
+        """Read the current values of what the form would change (form field names), or None if there are none
+        yet. Raise `InvoiceDesktopError` with a plain message on a refusal."""
+        raise NotImplementedError
+
+    def sign_in(self, ctx: RequestContext, values: Mapping[str, str]) -> dict[str, str]:
+        """Obtain credentials (customer keys, OAuth tokens) from what the clerk typed in `sign_in_fields`;
+        return the credential fields to store. Raise `InvoiceDesktopError` with a plain message on refusal."""
+        raise NotImplementedError
+
+
+def join_url(base: str, *segments: str) -> str:
+    """Join a base URL and path segments, quoting each segment (an order id may hold a '/')."""
+    from urllib.parse import quote
+
+    return base.rstrip("/") + "/" + "/".join(quote(str(s), safe="") for s in segments)

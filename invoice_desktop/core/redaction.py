@@ -1,0 +1,67 @@
+"""Hide secrets in everything the app shows or writes: log pane, log files, history, error messages.
+
+Redaction works by value (every secret the app knows is replaced wherever it appears, in any common encoding)
+and by header name (authorization-like headers are masked whole), so a secret is hidden even where a provider
+echoes it back in an unexpected place.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterable, Mapping
+from urllib.parse import quote, quote_plus
+
+MASK = "•••redacted•••"
+
+# Headers whose value is a credential whatever the provider calls it.
+SENSITIVE_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "apicode", "app_key", "customer_key", "cookie", "set-cookie",
+     "x-api-key", "x-auth-token"}
+)
+
+
+class Redactor:
+    """A thread-safe set of secret values and the means to hide them in text."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self._lock = threading.Lock()
+        self._needles: list[str] = []
+        self.add(*secrets)
+
+    def add(self, *secrets: str | None) -> None:
+        with self._lock:
+            for secret in secrets:
+                if not secret or len(secret) < 3:
+                    continue
+                forms = {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1]}
+                for form in forms:
+                    if form not in self._needles:
+                        self._needles.append(form)
+            # Longest first so that a secret containing another is replaced whole.
+            self._needles.sort(key=len, reverse=True)
+
+    def redact(self, text: str) -> str:
+        if not text:
+            return text
+        with self._lock:
+            needles = list(self._needles)
+        for needle in needles:
+            if needle in text:
+                text = text.replace(needle, MASK)
+        return text
+
+    def redact_headers(self, headers: Mapping[str, str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for name, value in headers.items():
+            if name.lower() in SENSITIVE_HEADERS and value:
+                scheme, _, rest = str(value).partition(" ")
+                # Keep "Bearer"/"Basic" visible: it helps a clerk see which scheme was sent.
+                out[name] = f"{scheme} {MASK}" if rest and scheme.lower() in {"bearer", "basic"} else MASK
+            else:
+                out[name] = self.redact(str(value))
+        return out
+
+    def __contains__(self, text: str) -> bool:
+        with self._lock:
+            return any(n in text for n in self._needles)

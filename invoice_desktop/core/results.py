@@ -1,0 +1,82 @@
+"""One result type for every provider: what happened, in a sentence a clerk understands."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Outcome(StrEnum):
+    SUCCEEDED = "succeeded"
+    REJECTED = "rejected"  # the provider answered and said no
+    FAILED = "failed"  # no usable answer: network, timeout, an unexpected reply
+    CANCELLED = "cancelled"
+
+
+@dataclass
+class ItemResult:
+    """One object's outcome inside a batch (Shopwave posts many invoices at once)."""
+
+    label: str
+    outcome: Outcome
+    message: str
+    provider_code: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class UploadResult:
+    outcome: Outcome
+    # One plain sentence: "The invoice was attached to order 1234." / "The order was already shipped…"
+    title: str
+    # What to do next, when there is something to do.
+    detail: str = ""
+    provider_code: str | None = None
+    provider_message: str | None = None
+    http_status: int | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    # (label, url) pairs the UI shows as links, e.g. the uploaded file's URL.
+    links: list[tuple[str, str]] = field(default_factory=list)
+    items: list[ItemResult] = field(default_factory=list)
+    attempt_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome is Outcome.SUCCEEDED
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["outcome"] = self.outcome.value
+        data["items"] = [{**asdict(i), "outcome": i.outcome.value} for i in self.items]
+        data["links"] = [{"label": label, "url": url} for label, url in self.links]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> UploadResult:
+        return cls(
+            outcome=Outcome(data["outcome"]),
+            title=data.get("title", ""),
+            detail=data.get("detail", ""),
+            provider_code=data.get("provider_code"),
+            provider_message=data.get("provider_message"),
+            http_status=data.get("http_status"),
+            data=data.get("data", {}),
+            links=[(link["label"], link["url"]) for link in data.get("links", [])],
+            items=[
+                ItemResult(i["label"], Outcome(i["outcome"]), i["message"], i.get("provider_code"), i.get("data", {}))
+                for i in data.get("items", [])
+            ],
+            attempt_id=data.get("attempt_id"),
+        )
+
+
+def unexpected_answer(status: int, what: str = "") -> UploadResult:
+    """The server answered something this app cannot read (an HTML error page, an empty body...)."""
+    return UploadResult(
+        outcome=Outcome.FAILED,
+        title="The server answered something unexpected.",
+        detail=(what or f"HTTP {status}. The full answer is in the log; if it persists, contact the provider.")
+        + " It may or may not have stored the upload: check before sending it again.",
+        http_status=status,
+    )

@@ -1,0 +1,402 @@
+"""Sends `OutgoingRequest`s: one requests session per worker, timeouts and a deadline, streamed bodies with
+progress and Cancel, the system trust store, and a redacted `Exchange` for every request (a line is logged
+as it leaves, the whole exchange when it ends)."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, BinaryIO
+from urllib.parse import urlsplit
+
+from .errors import Cancelled, TransportError
+from .exchange import Exchange, as_curl, describe_request, response_text
+from .http import FileBody, FormBody, JsonBody, MultipartBody, OutgoingRequest, Response, TextBody
+from .redaction import Redactor
+
+log = logging.getLogger("invoice_desktop.exchange")
+
+Progress = Callable[[int, int], None]  # (bytes sent, bytes total)
+
+USER_AGENT = "InvoiceDesktop/0.1 (+https://invoice-desktop.example)"
+MAX_RETRY_AFTER_S = 30.0
+MAX_AUTOMATIC_RETRIES = 2
+
+
+class CancelToken:
+    """Set by the UI (or Ctrl-C in the CLI); checked by the transport while it streams."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def wait(self, seconds: float) -> bool:
+        return self._event.wait(seconds)
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    connect: float = 10.0
+    read: float = 60.0
+    # Upper bound on one whole request, upload included (requests itself has none).
+    deadline: float = 600.0
+
+
+def is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url_allowed(url: str) -> None:
+    """Plain http only to this computer (the practice sandboxes, local tests); everything else must be https."""
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return
+    if parts.scheme == "http" and is_loopback(url):
+        return
+    raise TransportError(
+        f"Refusing to send to {parts.scheme}://{parts.hostname or ''}: only https is allowed "
+        "(plain http only to this computer).",
+        maybe_sent=False,
+    )
+
+
+class _StreamReader:
+    """A file-like body for requests: counts bytes for progress, stops on Cancel or deadline.
+
+    It has a length so that requests sends Content-Length rather than chunked encoding.
+    """
+
+    def __init__(self, raw: Any, total: int, on_read: Callable[[int], None]) -> None:
+        self._raw = raw
+        self.len = total
+        self._on_read = on_read
+
+    def __len__(self) -> int:
+        return self.len
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._raw.read(size if size and size > 0 else 64 * 1024)
+        self._on_read(len(chunk))
+        return chunk
+
+
+def _make_session() -> Any:
+    import requests
+    from requests.adapters import HTTPAdapter
+
+    class TrustStoreAdapter(HTTPAdapter):
+        """Verify TLS against the operating system's trust store (corporate proxies, custom roots)."""
+
+        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+            import ssl
+
+            import truststore
+
+            kwargs["ssl_context"] = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            super().init_poolmanager(*args, **kwargs)
+
+        def proxy_manager_for(self, *args: Any, **kwargs: Any) -> Any:
+            import ssl
+
+            import truststore
+
+            kwargs["ssl_context"] = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            return super().proxy_manager_for(*args, **kwargs)
+
+    session = requests.Session()
+    session.verify = True  # never turned off
+    session.mount("https://", TrustStoreAdapter())
+    session.headers["User-Agent"] = USER_AGENT
+    return session
+
+
+class Transport:
+    """One per worker (requests sessions are not shared between threads)."""
+
+    def __init__(
+        self,
+        redactor: Redactor | None = None,
+        timeouts: Timeouts | None = None,
+        cancel: CancelToken | None = None,
+        progress: Progress | None = None,
+        on_exchange: Callable[[Exchange], None] | None = None,
+        attempt_id: int | None = None,
+    ) -> None:
+        self.redactor = redactor or Redactor()
+        self.timeouts = timeouts or Timeouts()
+        self.cancel = cancel or CancelToken()
+        self.progress = progress
+        self.on_exchange = on_exchange
+        self.attempt_id = attempt_id
+        self.exchanges: list[Exchange] = []
+        self._session: Any = None
+
+    @property
+    def session(self) -> Any:
+        if self._session is None:
+            self._session = _make_session()
+        return self._session
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+
+    def __enter__(self) -> Transport:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- sending -----------------------------------------------------------------------------------------
+
+    def send(self, request: OutgoingRequest) -> Response:
+        """Send once; retry only when it is certain the server did not get it, or it asked us to (429/503)."""
+        check_url_allowed(request.url)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = self._send_once(request)
+            except TransportError as exc:
+                if exc.maybe_sent or attempt > MAX_AUTOMATIC_RETRIES:
+                    raise
+                self._pause(min(2.0 * attempt, 5.0))
+                continue
+            if response.status in (429, 503) and attempt <= MAX_AUTOMATIC_RETRIES:
+                wait = self._retry_after(response)
+                if wait is not None:
+                    self._pause(wait)
+                    continue
+            return response
+
+    def _pause(self, seconds: float) -> None:
+        if self.cancel.wait(seconds):
+            raise Cancelled()
+
+    @staticmethod
+    def _retry_after(response: Response) -> float | None:
+        value = response.header("Retry-After")
+        if not value:
+            return None
+        try:
+            seconds = float(value)
+        except ValueError:
+            try:
+                when = parsedate_to_datetime(value)
+                seconds = (when - datetime.now(when.tzinfo)).total_seconds()
+            except (TypeError, ValueError):
+                return None
+        return max(0.0, min(seconds, MAX_RETRY_AFTER_S))
+
+    def _send_once(self, request: OutgoingRequest) -> Response:
+        import requests
+
+        if self.cancel.cancelled:
+            raise Cancelled()
+        headers = dict(request.headers)
+        data, total, closers = self._open_body(request, headers)
+        started = time.monotonic()
+        deadline = started + self.timeouts.deadline
+        sent = 0
+
+        def on_read(n: int) -> None:
+            nonlocal sent
+            sent += n
+            if self.cancel.cancelled:
+                raise Cancelled("Upload cancelled before it finished.")
+            if time.monotonic() > deadline:
+                raise TransportError("The upload took too long and was stopped.", maybe_sent=True)
+            if self.progress and total:
+                self.progress(min(sent, total), total)
+
+        body: Any = data
+        if data is not None and hasattr(data, "read"):
+            body = _StreamReader(data, total, on_read)
+
+        record = self._start_record(request, headers)
+        try:
+            try:
+                raw = self.session.request(
+                    request.method,
+                    request.url,
+                    params=request.params,
+                    headers=headers,
+                    data=body,
+                    timeout=(self.timeouts.connect, self.timeouts.read),
+                    stream=True,
+                    allow_redirects=False,
+                )
+            except Cancelled:
+                self._finish_record(record, started, error="cancelled by the user")
+                raise
+            except requests.exceptions.ConnectTimeout:
+                self._finish_record(record, started, error="connection timed out")
+                raise TransportError(
+                    "The provider could not be reached (connection timed out). Check the network and try again.",
+                    maybe_sent=False,
+                ) from None
+            except requests.exceptions.SSLError as exc:
+                self._finish_record(record, started, error=f"TLS error: {exc}")
+                raise TransportError(
+                    "The secure connection failed: the server's certificate is not trusted by this computer.",
+                    maybe_sent=False,
+                ) from None
+            except requests.exceptions.ReadTimeout:
+                self._finish_record(record, started, error="no answer within the read timeout")
+                raise TransportError(
+                    f"The provider did not answer within {self.timeouts.read:.0f} seconds. It may or may not "
+                    "have received the request: check in the provider's portal before sending again.",
+                    maybe_sent=True,
+                ) from None
+            except requests.exceptions.ConnectionError as exc:
+                before_send = sent == 0 and _is_connect_failure(exc)
+                self._finish_record(record, started, error=f"connection failed: {self.redactor.redact(str(exc))}")
+                raise TransportError(
+                    "The provider could not be reached. Check the network connection and the address "
+                    "(base URL) and try again."
+                    if before_send
+                    else "The connection broke during the request; the provider may or may not have received it.",
+                    maybe_sent=not before_send,
+                ) from None
+            except requests.exceptions.RequestException as exc:
+                self._finish_record(record, started, error=self.redactor.redact(str(exc)))
+                raise TransportError(
+                    f"The request failed: {self.redactor.redact(str(exc))}", maybe_sent=True
+                ) from None
+            try:
+                content = self._read_body(raw, deadline)
+            except Cancelled:
+                self._finish_record(record, started, error="cancelled while reading the answer")
+                raise Cancelled("Cancelled while the provider was answering.", maybe_sent=True) from None
+            except (requests.exceptions.RequestException, OSError) as exc:
+                self._finish_record(record, started, error=f"answer broken off: {exc}")
+                raise TransportError(
+                    "The provider's answer was broken off; it may or may not have received the request.",
+                    maybe_sent=True,
+                ) from None
+            finally:
+                raw.close()
+        finally:
+            for closer in closers:
+                closer()
+        response = Response(
+            status=raw.status_code,
+            headers=dict(raw.headers),
+            content=content,
+            url=raw.url,
+            elapsed_ms=int((time.monotonic() - started) * 1000),
+        )
+        self._finish_record(record, started, response=response)
+        return response
+
+    def _read_body(self, raw: Any, deadline: float) -> bytes:
+        chunks: list[bytes] = []
+        for chunk in raw.iter_content(64 * 1024):
+            chunks.append(chunk)
+            if time.monotonic() > deadline:
+                raise TransportError("The provider's answer took too long.", maybe_sent=True)
+        return b"".join(chunks)
+
+    def _open_body(
+        self, request: OutgoingRequest, headers: dict[str, str]
+    ) -> tuple[Any, int, list[Callable[[], None]]]:
+        """A fresh body for this attempt: encoders and open files are single-use."""
+        body = request.body
+        if body is None:
+            return None, 0, []
+        if isinstance(body, JsonBody | TextBody):
+            headers.setdefault("Content-Type", body.content_type)
+            data = body.encode()
+            return data, len(data), []
+        if isinstance(body, FormBody):
+            from urllib.parse import urlencode
+
+            headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
+            data = urlencode(dict(body.fields)).encode("ascii")
+            return data, len(data), []
+        if isinstance(body, FileBody):
+            fh: BinaryIO = body.path.open("rb")
+            headers.setdefault("Content-Type", body.content_type)
+            return fh, body.path.stat().st_size, [fh.close]
+        assert isinstance(body, MultipartBody)
+        from requests_toolbelt import MultipartEncoder
+
+        fields: list[tuple[str, Any]] = []
+        files: list[BinaryIO] = []
+        for part in body.parts:
+            if part.is_file:
+                assert part.path is not None
+                fh = part.path.open("rb")
+                files.append(fh)
+                fields.append((part.name, (part.filename or part.path.name, fh, part.content_type)))
+            else:
+                fields.append((part.name, (None, part.value or "", part.content_type)))
+        encoder = MultipartEncoder(fields=fields)
+        headers["Content-Type"] = encoder.content_type
+        return encoder, encoder.len, [f.close for f in files]
+
+    # -- the record ---------------------------------------------------------------------------------------
+
+    def _start_record(self, request: OutgoingRequest, headers: dict[str, str]) -> Exchange:
+        body_text, parts = describe_request(request, self.redactor)
+        url = request.url
+        if request.params:
+            from urllib.parse import urlencode
+
+            url = f"{url}?{urlencode(dict(request.params))}"
+        all_headers = {"User-Agent": USER_AGENT, **headers}
+        record = Exchange(
+            label=request.label,
+            method=request.method,
+            url=self.redactor.redact(url),
+            started_at=datetime.now().astimezone().isoformat(timespec="seconds"),
+            request_headers=self.redactor.redact_headers(all_headers),
+            request_body=body_text,
+            request_parts=parts,
+            attempt_id=self.attempt_id,
+        )
+        record.curl = as_curl(record)
+        log.info("→ %s %s (%s)", record.method, record.url, record.label or "request")
+        return record
+
+    def _finish_record(
+        self, record: Exchange, started: float, *, response: Response | None = None, error: str | None = None
+    ) -> None:
+        record.duration_ms = int((time.monotonic() - started) * 1000)
+        if response is not None:
+            record.status = response.status
+            record.response_headers = self.redactor.redact_headers(response.headers)
+            record.response_body = response_text(response.content, response.content_type, self.redactor)
+        record.error = error
+        self.exchanges.append(record)
+        log.info(record.summary(), extra={"exchange": record})
+        if self.on_exchange:
+            self.on_exchange(record)
+
+
+def _is_connect_failure(exc: Exception) -> bool:
+    """True when the connection was never established, so nothing can have reached the server."""
+    text = repr(exc)
+    return any(
+        marker in text
+        for marker in ("NewConnectionError", "NameResolutionError", "Connection refused", "Failed to resolve",
+                       "No route to host", "Network is unreachable")
+    )

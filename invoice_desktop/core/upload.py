@@ -1,0 +1,343 @@
+"""The one way an upload happens, for the GUI and the CLI alike.
+
+`prepare` checks everything that can be checked without the network (form, file, credentials, address) and
+raises a clear error; nothing is recorded or sent for a refused upload. `run` records the attempt in the history
+*before* the first request leaves, lets the provider perform it, and records the outcome.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from . import history as hist
+from .attachments import CheckedAttachment, check_attachment
+from .credentials import CredentialStore
+from .errors import Cancelled, CredentialsMissing, FormInvalid, InvoiceDesktopError, TransportError
+from .exchange import Exchange
+from .history import History
+from .provider import PRACTICE, Provider, RequestContext, UploadContext
+from .redaction import Redactor
+from .results import Outcome, UploadResult
+from .transport import CancelToken, Progress, Timeouts, Transport, check_url_allowed
+
+log = logging.getLogger("invoice_desktop.upload")
+
+
+def form_errors(exc: ValidationError) -> dict[str, str]:
+    """pydantic's errors as {field path: plain message}."""
+    out: dict[str, str] = {}
+    for error in exc.errors():
+        path = ".".join(str(p) for p in error["loc"]) or "form"
+        message = error["msg"]
+        if error["type"] == "missing":
+            message = "Required."
+        message = message.removeprefix("Value error, ")
+        out.setdefault(path, message)
+    return out
+
+
+def validate_form(provider: Provider, data: Mapping[str, Any]) -> BaseModel:
+    try:
+        return provider.form_model.model_validate(dict(data))
+    except ValidationError as exc:
+        fields = form_errors(exc)
+        listing = "; ".join(f"{name}: {msg}" for name, msg in fields.items())
+        raise FormInvalid(f"The form is not complete: {listing}", fields) from None
+
+
+@dataclass
+class PreparedUpload:
+    provider: Provider
+    environment: str
+    base_url: str
+    form: BaseModel
+    attachment: CheckedAttachment | None
+    file_url: str | None
+    options: dict[str, Any]
+    credentials: dict[str, str] = field(repr=False)
+
+
+class UploadService:
+    def __init__(
+        self,
+        credentials: CredentialStore,
+        history: History,
+        practice: Any | None = None,
+        timeouts: Timeouts | None = None,
+        open_browser: Callable[[str], None] | None = None,
+    ) -> None:
+        self.credentials = credentials
+        self.history = history
+        self._practice = practice
+        self.timeouts = timeouts or Timeouts()
+        self.open_browser = open_browser or _open_system_browser
+
+    @property
+    def practice(self) -> Any:
+        if self._practice is None:
+            from ..practice import PracticeEnvironment
+
+            self._practice = PracticeEnvironment()
+        return self._practice
+
+    # -- addresses and credentials -----------------------------------------------------------------------
+
+    def base_url(self, provider: Provider, environment: str, override: str | None = None) -> str:
+        if override:
+            url = override.strip().rstrip("/")
+        elif environment == PRACTICE:
+            url = self.practice.base_url(provider)
+        else:
+            try:
+                declared = provider.environment(environment).base_url
+            except KeyError:
+                raise FormInvalid(f"{provider.name} has no “{environment}” environment.") from None
+            if not declared:
+                raise FormInvalid(f"Enter the address (base URL) of your {provider.name} installation.",
+                                  {"base_url": "Required."})
+            url = declared
+        try:
+            check_url_allowed(url)
+        except TransportError as exc:
+            raise FormInvalid(exc.message, {"base_url": exc.message}) from None
+        return url
+
+    def stored_credentials(self, provider: Provider, environment: str) -> dict[str, str]:
+        """What the keyring (or this session) holds; practice credentials are filled in for the clerk."""
+        names = [f.name for f in provider.credential_fields]
+        values: dict[str, str] = {}
+        if environment == PRACTICE:
+            values.update(self.practice.demo_credentials(provider))
+        values.update(self.credentials.get_all(provider.id, environment, names))
+        for cred in provider.credential_fields:
+            if cred.default and not values.get(cred.name):
+                values[cred.name] = cred.default
+        return values
+
+    # -- prepare and run -----------------------------------------------------------------------------------
+
+    def prepare(
+        self,
+        provider: Provider,
+        environment: str,
+        form_data: Mapping[str, Any] | BaseModel,
+        *,
+        file_path: str | Path | None = None,
+        file_url: str | None = None,
+        options: Mapping[str, Any] | None = None,
+        base_url: str | None = None,
+        credentials: Mapping[str, str] | None = None,
+    ) -> PreparedUpload:
+        """Check everything before anything is sent. Raises AttachmentRefused, FormInvalid, CredentialsMissing."""
+        opts = dict(options or {})
+        fmt = opts.setdefault("format", provider.formats[0])
+        if fmt not in provider.formats:
+            raise FormInvalid(f"{provider.name} answers in {' or '.join(provider.formats)}, not “{fmt}”.")
+        form = form_data if isinstance(form_data, BaseModel) else validate_form(provider, form_data)
+        attachment = None
+        if file_path is not None and str(file_path):
+            if provider.attachment is None or provider.attachment_mode == "none":
+                raise FormInvalid(f"{provider.name} takes no file: the form is the whole request.")
+            rules = provider.attachment
+            if opts.get("max_bytes") and rules.limit_source == "app":
+                rules = rules.with_max_bytes(int(opts["max_bytes"]))
+            attachment = check_attachment(file_path, rules)
+        file_url = (file_url or "").strip() or None
+        if file_url and not provider.accepts_file_url:
+            raise FormInvalid(f"{provider.name} does not take a document URL.")
+        provider.check(form, attachment, file_url, opts)
+        creds = dict(credentials) if credentials is not None else self.stored_credentials(provider, environment)
+        problems = provider.check_credentials(creds)
+        if problems:
+            raise CredentialsMissing(
+                f"{provider.name} credentials for {environment}: " + " ".join(problems.values())
+                + " Enter them with Credentials… (or `invoice-desktop credentials set`)."
+            )
+        url = self.base_url(provider, environment, base_url)
+        return PreparedUpload(provider, environment, url, form, attachment, file_url, opts, creds)
+
+    def run(
+        self,
+        prepared: PreparedUpload,
+        *,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+        on_exchange: Callable[[Exchange], None] | None = None,
+        attempt_id: int | None = None,
+    ) -> UploadResult:
+        provider = prepared.provider
+        resume: dict[str, Any] = {}
+        form_json = prepared.form.model_dump(mode="json", by_alias=True)
+        if attempt_id is None:
+            attempt_id = self.history.create(
+                provider=provider.id, environment=prepared.environment, base_url=prepared.base_url, form=form_json,
+                options={**prepared.options, "file_url": prepared.file_url,
+                         "description": provider.describe(prepared.form)},
+                file_path=prepared.attachment.path if prepared.attachment else None,
+                file_size=prepared.attachment.size if prepared.attachment else None,
+            )
+        else:
+            existing = self.history.get(attempt_id)
+            resume = dict(existing.resume) if existing else {}
+            self.history.reopen(attempt_id)
+
+        creds = prepared.credentials
+        redactor = Redactor(creds[f.name] for f in provider.credential_fields if f.secret and f.name in creds)
+
+        def record(exchange: Exchange) -> None:
+            self.history.add_exchange(attempt_id, exchange)
+            if on_exchange:
+                on_exchange(exchange)
+
+        def save_credential(name: str, value: str) -> None:
+            redactor.add(value)
+            prepared.credentials[name] = value
+            self.credentials.set(provider.id, prepared.environment, name, value)
+
+        transport = Transport(redactor, self.timeouts, cancel, progress, record, attempt_id)
+        ctx = UploadContext(
+            environment=prepared.environment, base_url=prepared.base_url, credentials=prepared.credentials,
+            form=prepared.form, attachment=prepared.attachment, file_url=prepared.file_url,
+            options=prepared.options, transport=transport, attempt_id=attempt_id, history=self.history,
+            resume=resume, save_credential=save_credential, open_browser=self.open_browser,
+        )
+        log.info("Attempt %s: %s to %s (%s)", attempt_id, provider.name, prepared.base_url, prepared.environment)
+        try:
+            result = provider.perform(ctx)
+        except Cancelled as exc:
+            result = UploadResult(
+                Outcome.CANCELLED,
+                "Upload cancelled." if not exc.maybe_sent else "Cancelled while the provider was answering.",
+                "Nothing was sent." if not transport.exchanges
+                else "The provider may have received it: check before sending again." if exc.maybe_sent
+                else "The upload was stopped before it finished; the provider did not take it.",
+            )
+        except TransportError as exc:
+            result = UploadResult(Outcome.FAILED, redactor.redact(exc.message),
+                                  "Nothing reached the provider; try again." if not exc.maybe_sent else
+                                  "Check with the provider before sending again.")
+        except InvoiceDesktopError as exc:
+            result = UploadResult(Outcome.FAILED, redactor.redact(exc.message))
+        except Exception as exc:  # a bug must not lose the attempt: record it and say so
+            log.exception("Attempt %s failed unexpectedly", attempt_id)
+            result = UploadResult(Outcome.FAILED, "The app ran into an unexpected problem.",
+                                  redactor.redact(f"{type(exc).__name__}: {exc}") + " Details are in the log file.")
+        finally:
+            transport.close()
+        result.attempt_id = attempt_id
+        state = {Outcome.SUCCEEDED: hist.SUCCEEDED, Outcome.REJECTED: hist.REJECTED,
+                 Outcome.FAILED: hist.FAILED, Outcome.CANCELLED: hist.CANCELLED}[result.outcome]
+        self.history.finish(
+            attempt_id, state=state, summary=result.title, provider_code=result.provider_code,
+            provider_message=redactor.redact(result.provider_message or "") or None,
+            result=result.to_dict(),
+        )
+        log.info("Attempt %s %s: %s", attempt_id, result.outcome.value, result.title)
+        return result
+
+    def prepare_retry(self, attempt_id: int, *, base_url: str | None = None) -> PreparedUpload:
+        """Rebuild an earlier attempt from the history, checking the file again (it may have changed)."""
+        from ..providers import get_provider
+
+        attempt = self.history.get(attempt_id)
+        if attempt is None:
+            raise InvoiceDesktopError(f"There is no upload attempt number {attempt_id} in the history.")
+        if attempt.state == hist.SUCCEEDED:
+            raise InvoiceDesktopError(f"Attempt {attempt_id} already succeeded; there is nothing to retry.")
+        provider = get_provider(attempt.provider)
+        options = {k: v for k, v in attempt.options.items() if k not in ("file_url", "description")}
+        return self.prepare(
+            provider, attempt.environment, attempt.form, file_path=attempt.file_path,
+            file_url=attempt.options.get("file_url"), options=options,
+            base_url=base_url or (attempt.base_url if attempt.environment != PRACTICE else None),
+        )
+
+    # -- reads and sign-in: exchanges that are not upload attempts ------------------------------------------
+
+    def _request_context(
+        self,
+        provider: Provider,
+        environment: str,
+        *,
+        base_url: str | None,
+        options: Mapping[str, Any] | None,
+        credentials: Mapping[str, str] | None,
+        cancel: CancelToken | None,
+        on_exchange: Callable[[Exchange], None] | None,
+    ) -> RequestContext:
+        creds = dict(credentials) if credentials is not None else self.stored_credentials(provider, environment)
+        redactor = Redactor(creds[f.name] for f in provider.credential_fields if f.secret and f.name in creds)
+        url = self.base_url(provider, environment, base_url)
+        opts = dict(options or {})
+        opts.setdefault("format", provider.formats[0])
+
+        def save_credential(name: str, value: str) -> None:
+            redactor.add(value)
+            creds[name] = value
+            self.credentials.set(provider.id, environment, name, value)
+
+        transport = Transport(redactor, self.timeouts, cancel, None, on_exchange)
+        return RequestContext(environment, url, creds, opts, transport, save_credential, self.open_browser)
+
+    def load(
+        self,
+        provider: Provider,
+        environment: str,
+        key: Mapping[str, Any],
+        *,
+        base_url: str | None = None,
+        options: Mapping[str, Any] | None = None,
+        cancel: CancelToken | None = None,
+        on_exchange: Callable[[Exchange], None] | None = None,
+    ) -> dict[str, Any] | None:
+        """The provider's current values for what the form would change (None: nothing stored yet)."""
+        if not provider.supports_load:
+            raise InvoiceDesktopError(f"{provider.name} has nothing to load.")
+        missing = [k for k in provider.load_key_fields if key.get(k) in (None, "")]
+        if missing:
+            raise FormInvalid(f"Enter {', '.join(missing)} first.", {k: "Required." for k in missing})
+        ctx = self._request_context(provider, environment, base_url=base_url, options=options, credentials=None,
+                                    cancel=cancel, on_exchange=on_exchange)
+        problems = provider.check_credentials(ctx.credentials)
+        if problems:
+            raise CredentialsMissing(" ".join(problems.values()) + " Enter them with Credentials….")
+        try:
+            return provider.load(ctx, key)
+        finally:
+            ctx.transport.close()
+
+    def sign_in(
+        self,
+        provider: Provider,
+        environment: str,
+        values: Mapping[str, str],
+        *,
+        base_url: str | None = None,
+        credentials: Mapping[str, str] | None = None,
+        cancel: CancelToken | None = None,
+        on_exchange: Callable[[Exchange], None] | None = None,
+    ) -> dict[str, str]:
+        """Run the provider's sign-in and store what it returns (never what the clerk typed to sign in)."""
+        if not provider.supports_sign_in:
+            raise InvoiceDesktopError(f"{provider.name} has no sign-in.")
+        ctx = self._request_context(provider, environment, base_url=base_url, options=None,
+                                    credentials=credentials, cancel=cancel, on_exchange=on_exchange)
+        ctx.transport.redactor.add(*(values[f.name] for f in provider.sign_in_fields if f.secret and f.name in values))
+        try:
+            obtained = provider.sign_in(ctx, values)
+        finally:
+            ctx.transport.close()
+        self.credentials.set_many(provider.id, environment, {k: v for k, v in obtained.items() if v})
+        return obtained
+
+
+def _open_system_browser(url: str) -> None:
+    import webbrowser
+
+    webbrowser.open(url)

@@ -1,0 +1,58 @@
+"""The practice environment: local sandboxes of each provider API, on 127.0.0.1, that behave as the vendors'
+documentation says, errors included. Nothing leaves this computer. The app and the tests use the same servers.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..core.provider import Provider
+    from .server import PracticeServer, Sandbox
+
+
+class PracticeEnvironment:
+    """Starts one local server on first use and mounts each provider's sandbox at `/{provider id}`."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._server: PracticeServer | None = None
+
+    @property
+    def server(self) -> PracticeServer:
+        with self._lock:
+            if self._server is None:
+                from .server import PracticeServer
+
+                self._server = PracticeServer()
+                self._server.start()
+            return self._server
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    def sandbox_for(self, provider: Provider) -> Sandbox:
+        server = self.server
+        with self._lock:
+            sandbox = server.sandboxes.get(provider.id)
+            if sandbox is None:
+                module_name, _, class_name = provider.practice_sandbox.partition(":")
+                sandbox = getattr(importlib.import_module(module_name), class_name)()
+                server.mount(provider.id, sandbox)
+            return sandbox
+
+    def base_url(self, provider: Provider) -> str:
+        self.sandbox_for(provider)
+        return f"{self.server.url}/{provider.id}"
+
+    def demo_credentials(self, provider: Provider) -> dict[str, str]:
+        return dict(self.sandbox_for(provider).DEMO_CREDENTIALS)
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._server is not None:
+                self._server.stop()
+                self._server = None

@@ -1,0 +1,156 @@
+"""Practice sandbox of i.materialise's Invoice Add/Update API, as its documentation describes it.
+
+Orders it knows (all with the demo API code unless said otherwise):
+  ORD-1001, ORD-1002   open: invoices can be added and replaced
+  ORD-2001             shipped          → 103
+  ORD-2002             cancelled        → 103
+  ORD-3001             placed with another API code → 101
+Any other order id → 100. A document URL is never fetched (nothing leaves this computer): a well-formed URL whose
+host ends in `.invalid` counts as not downloadable (105), any other is taken as downloaded.
+Errors answer HTTP 400 with the documented bodies: JSON {"message": ...} or XML <InvoiceResponse><Message>.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+from xml.sax.saxutils import escape
+
+from .server import Sandbox, SandboxRequest, SandboxResponse
+
+DEMO_API_CODE = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
+OTHER_API_CODE = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+ALLOWED = (".doc", ".docx", ".pdf", ".xls", ".xlsx")
+MAX_BYTES = 10 * 1024 * 1024
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_ROUTE = re.compile(r"^/web-api/order/([^/]+)/invoice/?$")
+
+MESSAGES = {
+    100: "Order ID is wrong",
+    101: "Wrong API code",
+    103: "Order is already shipped or cancelled",
+    104: "Incorrect document link format",
+    105: "Document cannot be downloaded or timeout",
+    106: "Document file format is not supported. File should be of one of formats .doc, .docx, .pdf, .xls, .xlsx",
+    107: "No document in request",
+    108: "Invoice file cannot be empty",
+    109: "Invoice file should be not more than 10MB.",
+    110: "Please, use either FileUrl or File, but not both within the same request.",
+}
+
+
+@dataclass
+class Order:
+    order_id: str
+    api_code: str
+    status: str = "open"  # open | shipped | cancelled
+    invoice: dict[str, Any] | None = None
+
+
+class IMaterialiseSandbox(Sandbox):
+    DEMO_CREDENTIALS: ClassVar[dict[str, str]] = {"api_code": DEMO_API_CODE}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.orders = {
+            o.order_id: o
+            for o in (
+                Order("ORD-1001", DEMO_API_CODE),
+                Order("ORD-1002", DEMO_API_CODE),
+                Order("ORD-2001", DEMO_API_CODE, "shipped"),
+                Order("ORD-2002", DEMO_API_CODE, "cancelled"),
+                Order("ORD-3001", OTHER_API_CODE),
+            )
+        }
+        # What arrived, for the tests: order id, file name, size, content type, sha256 or the URL.
+        self.received: list[dict[str, Any]] = []
+
+    # -- answers in the format the client asked for --------------------------------------------------------
+
+    @staticmethod
+    def _wants_json(request: SandboxRequest) -> bool:
+        accept = request.header("Accept").lower()
+        return "json" in accept  # the vendor's default is XML
+
+    def _error(self, request: SandboxRequest, code: int, status: int = 400) -> SandboxResponse:
+        message = MESSAGES[code]
+        if self._wants_json(request):
+            return SandboxResponse.json({"message": message}, status=status,
+                                        content_type="text/json" if "text/json" in request.header("Accept") else
+                                        "application/json")
+        xml = (
+            '<InvoiceResponse xmlns:xsd="http://www.w3.org/2001/XMLSchema" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            f"<Message>{escape(message)}</Message></InvoiceResponse>"
+        )
+        return SandboxResponse.text(xml, status=status, content_type="application/xml")
+
+    def handle(self, request: SandboxRequest) -> SandboxResponse:
+        match = _ROUTE.match(request.path)
+        if not match or request.method != "POST":
+            return self.not_found(request)
+        from urllib.parse import unquote
+
+        order_id = unquote(match.group(1))
+        api_code = request.header("ApiCode")
+        if not _GUID.match(api_code) or api_code.lower() not in (DEMO_API_CODE, OTHER_API_CODE):
+            return self._error(request, 101, status=401)
+        order = self.orders.get(order_id)
+        if order is None:
+            return self._error(request, 100)
+        if order.api_code != api_code.lower():
+            return self._error(request, 101)
+        if order.status != "open":
+            return self._error(request, 103)
+        if request.content_type != "multipart/form-data":
+            return self._error(request, 107)
+        try:
+            parts = request.multipart()
+        except Exception:
+            return self._error(request, 107)
+        try:
+            return self._accept_document(request, order, parts)
+        finally:
+            for part in parts:
+                part.close()
+
+    def _accept_document(self, request: SandboxRequest, order: Order, parts: list[Any]) -> SandboxResponse:
+        import hashlib
+
+        files = [p for p in parts if p.name == "File" and p.filename is not None]
+        urls = [p for p in parts if p.name == "FileUrl" and p.value.strip()]
+        if files and urls:
+            return self._error(request, 110)
+        if urls:
+            url = urls[0].value.strip()
+            split = urlsplit(url)
+            if split.scheme not in ("http", "https") or not split.netloc or " " in url:
+                return self._error(request, 104)
+            if (split.hostname or "").endswith(".invalid"):
+                return self._error(request, 105)
+            if not split.path.lower().endswith(ALLOWED):
+                return self._error(request, 106)
+            order.invoice = {"url": url}
+            self.received.append({"order_id": order.order_id, "file_url": url})
+            return SandboxResponse(200)
+        if not files:
+            return self._error(request, 107)
+        part = files[0]
+        if not part.filename.lower().endswith(ALLOWED):
+            return self._error(request, 106)
+        if part.size == 0:
+            return self._error(request, 108)
+        if part.size > MAX_BYTES:
+            return self._error(request, 109)
+        digest = hashlib.sha256()
+        part.file.seek(0)
+        for chunk in iter(lambda: part.file.read(1024 * 1024), b""):
+            digest.update(chunk)
+        order.invoice = {"filename": part.filename, "size": part.size}
+        self.received.append(
+            {"order_id": order.order_id, "filename": part.filename, "size": part.size,
+             "content_type": part.content_type, "sha256": digest.hexdigest()}
+        )
+        return SandboxResponse(200)

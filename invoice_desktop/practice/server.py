@@ -1,0 +1,164 @@
+"""A small threaded HTTP server on 127.0.0.1 that routes `/{provider}/...` to that provider's sandbox."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, BinaryIO, ClassVar
+from urllib.parse import parse_qs, urlsplit
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SandboxRequest:
+    method: str
+    path: str  # below the provider's mount point, e.g. "/web-api/order/1/invoice"
+    query: dict[str, list[str]]
+    headers: Any  # email.message.Message: case-insensitive lookups
+    stream: BinaryIO
+    content_length: int
+    _body: bytes | None = None
+
+    def header(self, name: str, default: str = "") -> str:
+        value = self.headers.get(name)
+        return default if value is None else str(value)
+
+    @property
+    def content_type(self) -> str:
+        return self.header("Content-Type").split(";")[0].strip().lower()
+
+    def body(self) -> bytes:
+        if self._body is None:
+            self._body = self.stream.read(self.content_length) if self.content_length > 0 else b""
+        return self._body
+
+    def json(self) -> Any:
+        return json.loads(self.body().decode("utf-8-sig"))
+
+    def form(self) -> dict[str, str]:
+        return {k: v[0] for k, v in parse_qs(self.body().decode("utf-8")).items()}
+
+    def multipart(self, **limits: Any) -> list[Any]:
+        """The multipart parts, parsed by the `multipart` library (streaming, spooled to disk past 64 KB)."""
+        import multipart
+
+        _, options = multipart.parse_options_header(self.header("Content-Type"))
+        boundary = options.get("boundary", "")
+        if not boundary:
+            raise ValueError("no multipart boundary")
+        parser = multipart.MultipartParser(self.stream, boundary, self.content_length, **limits)
+        self._body = b""  # the stream is consumed
+        return list(parser)
+
+
+@dataclass
+class SandboxResponse:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def json(cls, data: Any, status: int = 200, content_type: str = "application/json") -> SandboxResponse:
+        return cls(status, json.dumps(data).encode("utf-8"), {"Content-Type": f"{content_type}; charset=utf-8"})
+
+    @classmethod
+    def text(cls, text: str, status: int = 200, content_type: str = "text/plain") -> SandboxResponse:
+        return cls(status, text.encode("utf-8"), {"Content-Type": f"{content_type}; charset=utf-8"})
+
+
+class Sandbox:
+    """Base of every provider sandbox. State lives on the instance; requests arrive on server threads."""
+
+    DEMO_CREDENTIALS: ClassVar[dict[str, str]] = {}
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.requests_seen: list[tuple[str, str]] = []
+
+    def handle(self, request: SandboxRequest) -> SandboxResponse:
+        raise NotImplementedError
+
+    def not_found(self, request: SandboxRequest) -> SandboxResponse:
+        return SandboxResponse.json({"message": f"No such endpoint: {request.method} {request.path}"}, status=404)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("practice: " + format, *args)
+
+    def _dispatch(self) -> None:
+        parts = urlsplit(self.path)
+        segments = parts.path.lstrip("/").split("/", 1)
+        sandbox = self.server.sandboxes.get(segments[0])
+        length = int(self.headers.get("Content-Length") or 0)
+        request = SandboxRequest(
+            method=self.command,
+            path="/" + (segments[1] if len(segments) > 1 else ""),
+            query=parse_qs(parts.query),
+            headers=self.headers,
+            stream=self.rfile,
+            content_length=length,
+        )
+        if sandbox is None:
+            response = SandboxResponse.json({"message": "No practice sandbox here."}, status=404)
+        else:
+            with sandbox.lock:
+                sandbox.requests_seen.append((request.method, request.path))
+            try:
+                response = sandbox.handle(request)
+            except Exception:  # a sandbox bug must answer 500, as a real server would, not hang the client
+                log.exception("practice sandbox %s failed", segments[0])
+                response = SandboxResponse.json({"message": "Internal server error"}, status=500)
+        # Drain what the handler did not read, so the connection stays usable.
+        if request._body is None and length:
+            request.body()
+        self.send_response(response.status)
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _dispatch
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    sandboxes: dict[str, Sandbox]
+
+
+class PracticeServer:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._httpd = _Server((host, port), _Handler)
+        self._httpd.sandboxes = {}
+        self._thread: threading.Thread | None = None
+
+    @property
+    def sandboxes(self) -> dict[str, Sandbox]:
+        return self._httpd.sandboxes
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def mount(self, name: str, sandbox: Sandbox) -> None:
+        self._httpd.sandboxes[name] = sandbox
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="practice-server", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        if self._thread:
+            self._thread.join(timeout=5)

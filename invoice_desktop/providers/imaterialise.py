@@ -1,0 +1,241 @@
+"""i.materialise: attach the invoice document to an order (Invoice Add/Update API).
+
+POST {base}/web-api/order/{order_id}/invoice, multipart with exactly one of `File` or `FileUrl`,
+header `ApiCode` (a GUID). Answers in JSON or XML as chosen by `Accept`. Errors carry a message (and perhaps a
+code); the documented codes 100–110 become plain sentences.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ..core.attachments import MB, AttachmentRules, CheckedAttachment
+from ..core.errors import FormInvalid
+from ..core.http import MultipartBody, OutgoingRequest, Part, Response
+from ..core.provider import (
+    PRACTICE,
+    PRODUCTION,
+    SANDBOX,
+    CredentialField,
+    Environment,
+    Provider,
+    UploadContext,
+    join_url,
+)
+from ..core.results import Outcome, UploadResult
+
+GUID_PATTERN = r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
+
+ACCEPT = {"json": "application/json", "xml": "application/xml"}
+
+# The documented error table: code → the vendor's message.
+VENDOR_MESSAGES: dict[int, str] = {
+    100: "Order ID is wrong",
+    101: "Wrong API code",
+    103: "Order is already shipped or cancelled",
+    104: "Incorrect document link format",
+    105: "Document cannot be downloaded or timeout",
+    106: "Document file format is not supported. File should be of one of formats .doc, .docx, .pdf, .xls, .xlsx",
+    107: "No document in request",
+    108: "Invoice file cannot be empty",
+    109: "Invoice file should be not more than 10MB.",
+    110: "Please, use either FileUrl or File, but not both within the same request.",
+}
+
+# What each code means for the clerk, and what to do next. {order} is the order id.
+PLAIN: dict[int, tuple[str, str]] = {
+    100: ("i.materialise does not know order “{order}”.", "Check the order ID and try again."),
+    101: ("Order “{order}” was placed with a different API code.",
+          "Use the API code of the account that placed the order (Credentials…)."),
+    103: ("Order “{order}” is already shipped or cancelled, so its invoice can no longer be changed.",
+          "Contact i.materialise if the invoice must still be replaced."),
+    104: ("The document URL is not a valid link.", "Enter a full address starting with https://."),
+    105: ("i.materialise could not download the document from the URL (or it took too long).",
+          "Check that the link is public and works in a browser, or upload the file instead."),
+    106: ("i.materialise does not accept this file format.", "Use a .doc, .docx, .pdf, .xls or .xlsx file."),
+    107: ("i.materialise received no document.", "Attach the invoice file or enter its URL."),
+    108: ("i.materialise received an empty invoice file.", "Check the file and upload it again."),
+    109: ("The invoice file is over i.materialise's 10 MB limit.", "Make the file smaller and upload it again."),
+    110: ("Send either a file or a document URL, not both.", "Remove one of them and upload again."),
+}
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+_CODE_BY_MESSAGE = {_normalise(m): c for c, m in VENDOR_MESSAGES.items()}
+
+
+class IMaterialiseForm(BaseModel):
+    model_config = ConfigDict(title="Order invoice", str_strip_whitespace=True)
+
+    order_id: str = Field(
+        title="Order ID",
+        description="The i.materialise order the invoice belongs to.",
+        min_length=1,
+        max_length=100,
+        json_schema_extra={"placeholder": "e.g. 3f2b…-order id from the order confirmation"},
+    )
+
+    @field_validator("order_id")
+    @classmethod
+    def _no_spaces(cls, value: str) -> str:
+        if any(ch.isspace() for ch in value):
+            raise ValueError("An order ID has no spaces.")
+        return value
+
+
+def read_error(response: Response) -> tuple[int | None, str | None]:
+    """The provider's (code, message) from a JSON or XML error body, in any of the shapes i.materialise uses."""
+    code: Any = None
+    message: Any = None
+    body = response.content.strip()
+    if not body:
+        return None, None
+    if body.startswith((b"{", b"[")):
+        try:
+            data = json.loads(body.decode("utf-8-sig"))
+        except ValueError:
+            data = None
+        if isinstance(data, dict):
+            lowered = {k.lower(): v for k, v in data.items()}
+            inner = lowered.get("error")
+            if isinstance(inner, dict):
+                lowered = {k.lower(): v for k, v in inner.items()}
+            message = lowered.get("message")
+            code = lowered.get("code")
+    elif body.startswith(b"<"):
+        try:
+            root = ET.fromstring(body)
+        except ET.ParseError:
+            root = None
+        if root is not None:
+            for element in root.iter():
+                tag = element.tag.rsplit("}", 1)[-1].lower()
+                if tag == "message" and element.text:
+                    message = element.text.strip()
+                elif tag == "code" and element.text:
+                    code = element.text.strip()
+    number: int | None = None
+    try:
+        number = int(code) if code is not None else None
+    except (TypeError, ValueError):
+        number = None
+    if number is None and isinstance(message, str):
+        number = _CODE_BY_MESSAGE.get(_normalise(message))
+    return number, message if isinstance(message, str) else None
+
+
+class IMaterialise(Provider):
+    id = "imaterialise"
+    name = "i.materialise"
+    summary = "Attach the invoice document to an i.materialise order."
+    order = 10
+    environments = (
+        Environment(PRACTICE, None),
+        Environment(SANDBOX, "https://imatsandbox.materialise.net", "Sandbox and production have different API codes."),
+        Environment(PRODUCTION, "https://i.materialise.com"),
+    )
+    credential_fields = (
+        CredentialField(
+            "api_code", "API code", secret=True, pattern=GUID_PATTERN,
+            help="The API code (a GUID) i.materialise gave you for this environment.",
+            pattern_message="An API code looks like 3f2504e0-4f89-41d3-9a0c-0305e82c3301 (36 characters).",
+        ),
+    )
+    form_model = IMaterialiseForm
+    attachment = AttachmentRules((".pdf", ".doc", ".docx", ".xls", ".xlsx"), 10 * MB)
+    attachment_mode = "optional"  # a document URL may take its place
+    accepts_file_url = True
+    formats = ("json", "xml")
+    practice_sandbox = "invoice_desktop.practice.imaterialise:IMaterialiseSandbox"
+    notes = (
+        "Error answers: the HTTP status i.materialise uses is not documented, so the app reads the message "
+        "(JSON or XML) and maps it to the documented codes. The file part is sent with its real content type."
+    )
+
+    def check(self, form: BaseModel, attachment: CheckedAttachment | None, file_url: str | None,
+              options: Mapping[str, Any]) -> None:
+        if attachment is not None and file_url:
+            raise FormInvalid("Use either the file or the document URL, not both (i.materialise refuses both).")
+        if attachment is None and not file_url:
+            raise FormInvalid("Add the invoice: drop the file on the window, choose it with Browse…, "
+                              "or enter a document URL.")
+        if file_url:
+            parts = urlsplit(file_url)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise FormInvalid("The document URL must be a full web address starting with https://.",
+                                  {"file_url": "Not a web address."})
+
+    def describe(self, form: BaseModel) -> str:
+        assert isinstance(form, IMaterialiseForm)
+        return f"order {form.order_id}"
+
+    def build_request(self, ctx: UploadContext) -> OutgoingRequest:
+        form = ctx.form
+        assert isinstance(form, IMaterialiseForm)
+        fmt = ctx.options.get("format", "json")
+        if ctx.attachment is not None:
+            part = Part("File", path=ctx.attachment.path, filename=ctx.attachment.upload_name,
+                        content_type=ctx.attachment.content_type)
+        else:
+            part = Part("FileUrl", value=ctx.file_url or "")
+        return OutgoingRequest(
+            "POST",
+            join_url(ctx.base_url, "web-api", "order", form.order_id, "invoice"),
+            headers={"ApiCode": ctx.credentials["api_code"], "Accept": ACCEPT[fmt]},
+            body=MultipartBody((part,)),
+            label="Upload invoice",
+            idempotent=True,  # add/update: sending it again replaces the same order's invoice
+        )
+
+    def read_response(self, ctx: UploadContext, response: Response) -> UploadResult:
+        form = ctx.form
+        assert isinstance(form, IMaterialiseForm)
+        code, message = read_error(response)
+        if response.ok and code is None:
+            what = ctx.attachment.upload_name if ctx.attachment else "The document URL"
+            return UploadResult(
+                Outcome.SUCCEEDED,
+                f"i.materialise accepted the invoice for order “{form.order_id}”.",
+                detail=f"{what} is now the order's invoice document.",
+                http_status=response.status,
+                provider_message=message,
+            )
+        if code in PLAIN:
+            title, detail = PLAIN[code]
+            return UploadResult(
+                Outcome.REJECTED, title.format(order=form.order_id), detail, provider_code=str(code),
+                provider_message=message or VENDOR_MESSAGES[code], http_status=response.status,
+            )
+        if response.status in (401, 403):
+            return UploadResult(
+                Outcome.REJECTED, "i.materialise refused the API code.",
+                "Check the API code for this environment (Credentials…): sandbox and production codes differ.",
+                provider_message=message, http_status=response.status,
+            )
+        if message:
+            return UploadResult(
+                Outcome.REJECTED, f"i.materialise refused the invoice: {message}",
+                "The provider's answer is in the log.", provider_message=message, http_status=response.status,
+                provider_code=str(code) if code is not None else None,
+            )
+        if response.status >= 500:
+            return UploadResult(
+                Outcome.FAILED, "i.materialise had a problem of its own and did not take the invoice.",
+                "Try again in a few minutes; the answer is in the log.", http_status=response.status,
+            )
+        from ..core.results import unexpected_answer
+
+        return unexpected_answer(response.status)
+
+
+PROVIDER = IMaterialise()
