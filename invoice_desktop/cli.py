@@ -21,7 +21,7 @@ from .core.services import Services
 
 EXIT_OK, EXIT_REJECTED, EXIT_BAD_INPUT, EXIT_CREDENTIALS, EXIT_CANCELLED = 0, 1, 2, 3, 130
 ENVIRONMENTS = (PRACTICE, SANDBOX, PRODUCTION)
-COMMANDS = ("send", "retry", "credentials", "history", "providers")
+COMMANDS = ("send", "get", "retry", "credentials", "history", "providers")
 
 
 def _fail(message: str, code: int) -> int:
@@ -51,16 +51,25 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--file-url", help="a public URL of the document instead of a file (where the API allows)")
     send.add_argument("--format", help="json or xml, where the provider offers both")
 
+    get = sub.add_parser("get", help="read the provider's current values (where the API has a read)")
+    get.add_argument("provider")
+    get.add_argument("--environment", "-e", choices=ENVIRONMENTS, default=PRACTICE)
+    get.add_argument("--base-url")
+    get.add_argument("--data", "-d", help="what to read, as JSON: inline or a file path")
+    get.add_argument("--format", help="json or xml, where the provider offers both")
+
     retry = sub.add_parser("retry", help="send a failed attempt again, continuing where it stopped")
     retry.add_argument("attempt_id", type=int)
     retry.add_argument("--base-url")
 
     creds = sub.add_parser("credentials", help="store or delete credentials in the system keyring")
     creds_sub = creds.add_subparsers(dest="action", required=True)
-    for action in ("set", "delete", "show"):
+    for action in ("set", "delete", "show", "login"):
         p = creds_sub.add_parser(action)
         p.add_argument("provider")
         p.add_argument("--environment", "-e", choices=ENVIRONMENTS, default=PRODUCTION)
+        if action == "login":
+            p.add_argument("--base-url")
 
     history = sub.add_parser("history", help="list recent upload attempts")
     history.add_argument("--limit", type=int, default=20)
@@ -111,12 +120,58 @@ def cmd_retry(args: argparse.Namespace, services: Services) -> int:
     return _run(services, prepared, attempt_id=args.attempt_id)
 
 
+def cmd_get(args: argparse.Namespace, services: Services) -> int:
+    from .providers import get_provider
+
+    provider = get_provider(args.provider)
+    options = {"format": args.format} if args.format else {}
+    values = services.uploads.load(provider, args.environment, load_data(args.data), base_url=args.base_url,
+                                   options=options)
+    print(json.dumps(values, ensure_ascii=False, indent=2, default=str))
+    return EXIT_OK
+
+
+def _read_fields(fields: list[Any], what: str) -> dict[str, str] | None:
+    """Values for credential-like fields: prompted when interactive, else a JSON object on standard input."""
+    if sys.stdin.isatty():
+        values = {}
+        for f in fields:
+            ask = getpass.getpass if f.secret else input
+            values[f.name] = ask(f"{f.label} ({f.name}): ").strip()
+        return values
+    raw = sys.stdin.read()
+    try:
+        values = json.loads(raw) if raw.strip() else {}
+    except ValueError:
+        values = None
+    if not isinstance(values, dict):
+        example = json.dumps({f.name: "..." for f in fields[:2]})
+        _fail(f"{what} reads a JSON object of fields from standard input, e.g. {example}.", EXIT_BAD_INPUT)
+        return None
+    return {k: str(v) for k, v in values.items()}
+
+
+def cmd_login(args: argparse.Namespace, services: Services, provider: Any) -> int:
+    if not provider.supports_sign_in:
+        return _fail(f"{provider.name} has no sign-in; use `credentials set`.", EXIT_BAD_INPUT)
+    values = _read_fields(list(provider.sign_in_fields), "credentials login") if provider.sign_in_fields else {}
+    if values is None:
+        return EXIT_BAD_INPUT
+    obtained = services.uploads.sign_in(provider, args.environment, values, base_url=args.base_url)
+    stored = ", ".join(sorted(obtained)) or "nothing"
+    status = services.credentials.status().message
+    print(f"Signed in to {provider.name} ({args.environment}); stored {stored}. {status}")
+    return EXIT_OK
+
+
 def cmd_credentials(args: argparse.Namespace, services: Services) -> int:
     from .providers import get_provider
 
     provider = get_provider(args.provider)
     fields = [f.name for f in provider.credential_fields]
     store = services.credentials
+    if args.action == "login":
+        return cmd_login(args, services, provider)
     if args.action == "delete":
         store.delete_all(provider.id, args.environment, fields)
         print(f"Deleted the {provider.name} credentials for {args.environment}.")
@@ -129,26 +184,14 @@ def cmd_credentials(args: argparse.Namespace, services: Services) -> int:
             print(f"{f.name}: {shown}")
         print(store.status().message, file=sys.stderr)
         return EXIT_OK
-    typed = provider.typed_credential_fields()
-    if sys.stdin.isatty():
-        values = {}
-        for f in typed:
-            ask = getpass.getpass if f.secret else input
-            values[f.name] = ask(f"{f.label} ({f.name}): ").strip()
-    else:
-        raw = sys.stdin.read()
-        try:
-            values = json.loads(raw) if raw.strip() else {}
-        except ValueError:
-            return _fail("credentials set reads a JSON object of credential fields from standard input.",
-                         EXIT_BAD_INPUT)
-        if not isinstance(values, dict):
-            return _fail("credentials set reads a JSON object, e.g. {\"api_code\": \"...\"}.", EXIT_BAD_INPUT)
+    read = _read_fields(provider.typed_credential_fields(), "credentials set")
+    if read is None:
+        return EXIT_BAD_INPUT
+    values = read
     unknown = set(values) - set(fields)
     if unknown:
         return _fail(f"{provider.name} has no credential field {', '.join(sorted(unknown))}; "
                      f"its fields are {', '.join(fields)}.", EXIT_BAD_INPUT)
-    values = {k: str(v) for k, v in values.items()}
     problems = provider.check_credentials(values)
     if problems:
         return _fail(" ".join(problems.values()), EXIT_BAD_INPUT)
@@ -180,13 +223,19 @@ def cmd_providers(args: argparse.Namespace, services: Services) -> int:
     return EXIT_OK
 
 
-HANDLERS = {"send": cmd_send, "retry": cmd_retry, "credentials": cmd_credentials, "history": cmd_history,
-            "providers": cmd_providers}
+HANDLERS = {
+    "send": cmd_send, "get": cmd_get, "retry": cmd_retry, "credentials": cmd_credentials,
+    "history": cmd_history, "providers": cmd_providers,
+}
 
 
 def main(argv: list[str] | None = None, services: Services | None = None) -> int:
     args = build_parser().parse_args(argv)
     own = services is None
+    if own:
+        from .core.logs import setup_file_logging
+
+        setup_file_logging()
     services = services or Services.create()
     try:
         return HANDLERS[args.command](args, services)
