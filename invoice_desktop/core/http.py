@@ -78,6 +78,9 @@ class OutgoingRequest:
     # True when sending it twice does no harm (create-or-overwrite by id, reads). Only such requests may be
     # resent after a failure that may have reached the server.
     idempotent: bool = False
+    # Keys in a JSON answer whose values are secrets the app learns only from that answer (a customer key, a
+    # token): they are hidden in the log and history from that answer on, the answer itself included.
+    secret_answer_fields: tuple[str, ...] = ()
 
 
 @dataclass

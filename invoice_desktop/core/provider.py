@@ -168,6 +168,11 @@ class Provider:
                 problems[cred.name] = f"{cred.label} must be one of: {', '.join(cred.choices)}."
         return problems
 
+    def check_upload_credentials(self, values: Mapping[str, str]) -> dict[str, str]:
+        """Like `check_credentials`, for an upload: may require more than is needed to store credentials (e.g.
+        fields a sign-in obtains later). `check_credentials` stays what the credentials dialog and CLI check."""
+        return self.check_credentials(values)
+
     def warnings(self, form: BaseModel, history: History, environment: str) -> list[str]:
         """Things the clerk should confirm before sending (e.g. "this replaces the whole invoice")."""
         return []

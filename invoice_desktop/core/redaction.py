@@ -34,7 +34,9 @@ class Redactor:
             for secret in secrets:
                 if not secret or len(secret) < 3:
                     continue
-                forms = {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1]}
+                escaped = json.dumps(secret)[1:-1]
+                # .NET's WCF serialisers also escape "/" as "\/" (a base64 key can hold a "/").
+                forms = {secret, quote(secret, safe=""), quote_plus(secret), escaped, escaped.replace("/", "\\/")}
                 for form in forms:
                     if form not in self._needles:
                         self._needles.append(form)

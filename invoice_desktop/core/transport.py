@@ -5,6 +5,7 @@ as it leaves, the whole exchange when it ends)."""
 from __future__ import annotations
 
 import ipaddress
+import json
 import logging
 import threading
 import time
@@ -304,8 +305,28 @@ class Transport:
             url=raw.url,
             elapsed_ms=int((time.monotonic() - started) * 1000),
         )
+        if request.secret_answer_fields:
+            self._learn_answer_secrets(content, request.secret_answer_fields)
         self._finish_record(record, started, response=response)
         return response
+
+    def _learn_answer_secrets(self, content: bytes, names: tuple[str, ...]) -> None:
+        """Add the values of `names`, wherever they sit in a JSON answer, to the secrets hidden from now on."""
+        try:
+            data = json.loads(content.decode("utf-8-sig"))
+        except ValueError:
+            return
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                for key, value in item.items():
+                    if key in names and isinstance(value, str | int) and not isinstance(value, bool):
+                        self.redactor.add(str(value))
+                    else:
+                        stack.append(value)
+            elif isinstance(item, list):
+                stack.extend(item)
 
     def _read_body(self, raw: Any, deadline: float) -> bytes:
         chunks: list[bytes] = []

@@ -153,7 +153,7 @@ class UploadService:
             raise FormInvalid(f"{provider.name} does not take a document URL.")
         provider.check(form, attachment, file_url, opts)
         creds = dict(credentials) if credentials is not None else self.stored_credentials(provider, environment)
-        problems = provider.check_credentials(creds)
+        problems = provider.check_upload_credentials(creds)
         if problems:
             raise CredentialsMissing(
                 f"{provider.name} credentials for {environment}: " + " ".join(problems.values())
