@@ -8,11 +8,19 @@ Orders it knows (all with the demo API code unless said otherwise):
 Any other order id → 100. A document URL is never fetched (nothing leaves this computer): a well-formed URL whose
 host ends in `.invalid` counts as not downloadable (105), any other is taken as downloaded.
 Errors answer HTTP 400 with the documented bodies: JSON {"message": ...} or XML <InvoiceResponse><Message>.
+
+Control hooks for tests (all on the instance, used from the test's thread):
+  before_handle = fn(request)      called first for every request, on the server's thread
+  answer_next(status, ...)         the next request(s) get this canned answer instead (e.g. 503 + Retry-After)
+  hold_answers() -> Event          answers wait (at most 30 s) until the event is set: a server that is slow to
+                                   answer, for read timeouts. The request is handled (and stored) first.
 """
 
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
@@ -66,6 +74,22 @@ class IMaterialiseSandbox(Sandbox):
         }
         # What arrived, for the tests: order id, file name, size, content type, sha256 or the URL.
         self.received: list[dict[str, Any]] = []
+        # Test hooks (see the module docstring).
+        self.before_handle: Callable[[SandboxRequest], None] | None = None
+        self._canned: list[SandboxResponse] = []
+        self._hold: threading.Event | None = None
+
+    def answer_next(self, status: int, body: bytes | str = b"", headers: dict[str, str] | None = None,
+                    times: int = 1) -> None:
+        """The next `times` requests get this answer (their body is read and dropped)."""
+        raw = body.encode("utf-8") if isinstance(body, str) else body
+        with self.lock:
+            self._canned.extend(SandboxResponse(status, raw, dict(headers or {})) for _ in range(times))
+
+    def hold_answers(self) -> threading.Event:
+        """Answers wait until the returned event is set (at most 30 s)."""
+        self._hold = threading.Event()
+        return self._hold
 
     # -- answers in the format the client asked for --------------------------------------------------------
 
@@ -88,6 +112,19 @@ class IMaterialiseSandbox(Sandbox):
         return SandboxResponse.text(xml, status=status, content_type="application/xml")
 
     def handle(self, request: SandboxRequest) -> SandboxResponse:
+        if self.before_handle is not None:
+            self.before_handle(request)
+        with self.lock:
+            canned = self._canned.pop(0) if self._canned else None
+        if canned is not None:
+            request.body()
+            return canned
+        response = self._handle(request)
+        if self._hold is not None:
+            self._hold.wait(30)
+        return response
+
+    def _handle(self, request: SandboxRequest) -> SandboxResponse:
         match = _ROUTE.match(request.path)
         if not match or request.method != "POST":
             return self.not_found(request)
