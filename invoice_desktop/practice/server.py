@@ -134,6 +134,15 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     sandboxes: dict[str, Sandbox]
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        exc = sys.exc_info()[1]
+        if isinstance(exc, ConnectionError):  # the client gave up (Cancel, a timeout): normal, not a server fault
+            log.debug("practice: client %s went away: %s", client_address, exc)
+            return
+        super().handle_error(request, client_address)
+
 
 class PracticeServer:
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
