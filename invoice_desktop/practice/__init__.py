@@ -48,6 +48,9 @@ class PracticeEnvironment:
         self.sandbox_for(provider)
         return f"{self.server.url}/{provider.id}"
 
+    def hint(self, provider: Provider) -> str:
+        return self.sandbox_for(provider).HINT
+
     def demo_credentials(self, provider: Provider) -> dict[str, str]:
         return dict(self.sandbox_for(provider).DEMO_CREDENTIALS)
 

@@ -74,6 +74,8 @@ class Sandbox:
     """Base of every provider sandbox. State lives on the instance; requests arrive on server threads."""
 
     DEMO_CREDENTIALS: ClassVar[dict[str, str]] = {}
+    # One or two sentences shown in the practice banner: what to type to try things (demo ids, error triggers).
+    HINT: ClassVar[str] = ""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()

@@ -1,0 +1,1 @@
+"""The Qt window. Everything here drives the core; nothing here builds HTTP."""

@@ -1,0 +1,101 @@
+"""Start the window: `invoice-desktop [FILE] [--provider ID] [--environment ENV] [--smoke-test]`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import Any
+
+# The core first: it loads pydantic before Qt (see invoice_desktop/core/__init__.py).
+from ..core.services import Services
+from ..providers import all_providers
+
+
+def parse_args(args: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="invoice-desktop", description="Invoice Desktop (the window).")
+    parser.add_argument("file", nargs="?", help="an invoice file to open, as if dropped on the window")
+    parser.add_argument("--provider", help="start on this provider (e.g. imaterialise)")
+    parser.add_argument("--environment", choices=("practice", "sandbox", "production"))
+    parser.add_argument("--smoke-test", action="store_true",
+                        help="start, show the window, report, and exit (for packaging checks)")
+    return parser.parse_args(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    import os
+
+    headless = sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    if headless and not os.environ.get("QT_QPA_PLATFORM"):
+        if not args.smoke_test:
+            print("invoice-desktop: no display found (DISPLAY is not set). Start the app from a desktop session, "
+                  "or use the command line: invoice-desktop --help", file=sys.stderr)
+            return 1
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer
+    from PySide6.QtGui import QFileOpenEvent, QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from .. import APP_ID, APP_NAME, __version__
+    from ..core.logs import setup_file_logging
+    from .log_pane import QtLogHandler
+    from .main_window import MainWindow
+    from .resources import icon_path
+    from .tasks import TaskRunner
+
+    QCoreApplication.setOrganizationName(APP_ID)
+    QCoreApplication.setApplicationName(APP_ID)
+    QCoreApplication.setApplicationVersion(__version__)
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationDisplayName(APP_NAME)
+    if (icon := icon_path()) is not None:
+        app.setWindowIcon(QIcon(str(icon)))
+
+    setup_file_logging()
+    handler = QtLogHandler()
+    logging.getLogger("invoice_desktop").addHandler(handler)
+
+    services = Services.create()
+    runner = TaskRunner()
+    settings = QSettings()
+    if args.provider:
+        settings.setValue("provider", args.provider)
+        if args.environment:
+            settings.setValue(f"{args.provider}/environment", args.environment)
+    window = MainWindow(services, all_providers(), runner, settings)
+    handler.emitter.record.connect(window.log_pane.add_record)
+
+    class OpenFileFilter(QObject):
+        """macOS delivers "Open With" as a QFileOpenEvent to the application."""
+
+        def eventFilter(self, obj: Any, event: Any) -> bool:
+            if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
+                window.open_file(event.file())
+                return True
+            return False
+
+    open_filter = OpenFileFilter()
+    app.installEventFilter(open_filter)
+    window.show()
+    if args.file:
+        QTimer.singleShot(0, lambda: window.open_file(args.file))
+
+    if args.smoke_test:
+        def report() -> None:
+            status = services.credentials.status()
+            print(f"keyring backend: {status.backend_name} ({'persistent' if status.persistent else 'session only'})")
+            print(f"main window: {'shown' if window.isVisible() else 'NOT shown'}")
+            print(f"providers: {', '.join(p.id for p in all_providers())}")
+            sys.stdout.flush()
+            app.exit(0 if window.isVisible() else 1)
+
+        QTimer.singleShot(300, report)
+
+    try:
+        code = app.exec()
+    finally:
+        logging.getLogger("invoice_desktop").removeHandler(handler)
+        runner.shutdown(timeout=1.0)
+        services.close()
+    return int(code)

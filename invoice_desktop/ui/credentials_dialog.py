@@ -1,0 +1,298 @@
+"""Enter, check and store a provider's credentials for one environment (in the OS keyring, via the core).
+
+Keyring access can block (an unlock prompt), so reading and writing happen off the UI thread. Where the provider
+offers a sign-in (SkyPostal's customer login, Shopwave's OAuth), it runs from here; what the clerk types to sign in
+(a password) is never stored.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.errors import InvoiceDesktopError
+from ..core.provider import CredentialField, Provider
+from ..core.services import Services
+from .tasks import Task, TaskRunner
+
+ERROR_STYLE = "color: #b00020;"
+
+
+def _input_for(field: CredentialField, parent: QWidget) -> QWidget:
+    if field.choices:
+        combo = QComboBox(parent)
+        for choice in field.choices:
+            combo.addItem(choice, choice)
+        combo.setAccessibleName(field.label)
+        return combo
+    line = QLineEdit(parent)
+    line.setAccessibleName(field.label)
+    line.setToolTip(field.help)
+    line.setPlaceholderText(field.default or ("required" if field.required else "optional"))
+    if field.secret:
+        line.setEchoMode(QLineEdit.EchoMode.Password)
+        toggle = QAction("Show", line)
+        toggle.setCheckable(True)
+        toggle.setToolTip("Show or hide the value")
+        toggle.toggled.connect(
+            lambda on: line.setEchoMode(QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password)
+        )
+        line.addAction(toggle, QLineEdit.ActionPosition.TrailingPosition)
+    return line
+
+
+def _value(widget: QWidget) -> str:
+    if isinstance(widget, QComboBox):
+        return str(widget.currentData() or "")
+    assert isinstance(widget, QLineEdit)
+    return widget.text().strip()
+
+
+def _set_value(widget: QWidget, value: str) -> None:
+    if isinstance(widget, QComboBox):
+        index = widget.findData(value)
+        widget.setCurrentIndex(max(index, 0))
+    else:
+        assert isinstance(widget, QLineEdit)
+        widget.setText(value)
+
+
+class CredentialsDialog(QDialog):
+    saved = Signal(str)  # the keyring status message
+
+    def __init__(
+        self,
+        provider: Provider,
+        environment: str,
+        services: Services,
+        runner: TaskRunner,
+        base_url: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.provider = provider
+        self.environment = environment
+        self.services = services
+        self.runner = runner
+        self.base_url = base_url
+        self._sign_in_task: Task | None = None
+        self.setWindowTitle(f"{provider.name} credentials — {environment}")
+        self.setMinimumWidth(520)
+
+        layout = QVBoxLayout(self)
+        intro = QLabel(self)
+        intro.setWordWrap(True)
+        if environment == "practice":
+            intro.setText("Practice credentials are filled in for you. They only work with the local practice "
+                          "sandbox; nothing leaves this computer.")
+        else:
+            intro.setText(f"These are kept in your system's keyring for {provider.name} ({environment}), "
+                          "never in a file.")
+        layout.addWidget(intro)
+
+        form = QFormLayout()
+        self.inputs: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+        for field in provider.typed_credential_fields():
+            widget = _input_for(field, self)
+            error = QLabel(self)
+            error.setStyleSheet(ERROR_STYLE)
+            error.hide()
+            holder = QWidget(self)
+            box = QVBoxLayout(holder)
+            box.setContentsMargins(0, 0, 0, 0)
+            box.addWidget(widget)
+            if field.help:
+                help_label = QLabel(field.help, holder)
+                help_label.setWordWrap(True)
+                help_label.setStyleSheet("color: #666;")
+                box.addWidget(help_label)
+            box.addWidget(error)
+            label = QLabel(f"{field.label}{' *' if field.required else ''}:", self)
+            label.setBuddy(widget)
+            form.addRow(label, holder)
+            self.inputs[field.name] = widget
+            self.errors[field.name] = error
+            if isinstance(widget, QLineEdit):
+                widget.textChanged.connect(lambda _t, n=field.name: self._check_field(n))
+            else:
+                widget.currentIndexChanged.connect(lambda _i, n=field.name: self._check_field(n))
+        layout.addLayout(form)
+
+        self.obtained_label = QLabel(self)
+        self.obtained_label.setWordWrap(True)
+        self.obtained_label.setStyleSheet("color: #555;")
+        self.obtained_label.hide()
+        layout.addWidget(self.obtained_label)
+
+        self.sign_in_inputs: dict[str, QWidget] = {}
+        if provider.supports_sign_in:
+            group = QGroupBox(provider.sign_in_label.rstrip("…"), self)
+            sign_form = QFormLayout(group)
+            for field in provider.sign_in_fields:
+                widget = _input_for(field, group)
+                label = QLabel(f"{field.label}:", group)
+                label.setBuddy(widget)
+                sign_form.addRow(label, widget)
+                self.sign_in_inputs[field.name] = widget
+            note = QLabel("What you type here is used once to sign in and is not stored.", group)
+            note.setStyleSheet("color: #666;")
+            note.setWordWrap(True)
+            sign_form.addRow(note)
+            self.sign_in_button = QPushButton(provider.sign_in_label, group)
+            self.sign_in_status = QLabel(group)
+            self.sign_in_status.setWordWrap(True)
+            sign_form.addRow(self.sign_in_button, self.sign_in_status)
+            self.sign_in_button.clicked.connect(self._sign_in_or_cancel)
+            layout.addWidget(group)
+
+        self.status = QLabel("Reading stored credentials…", self)
+        self.status.setWordWrap(True)
+        self.status.setStyleSheet("color: #555;")
+        layout.addWidget(self.status)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.delete_button = self.buttons.addButton("Forget stored", QDialogButtonBox.ButtonRole.DestructiveRole)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        self.delete_button.clicked.connect(self.forget)
+        layout.addWidget(self.buttons)
+        self._set_busy(True)
+        self.runner.submit("read-credentials", self._read, self._on_read, self._on_error)
+
+    # -- loading -------------------------------------------------------------------------------------------
+
+    def _read(self, _task: Task) -> tuple[dict[str, str], str]:
+        values = self.services.uploads.stored_credentials(self.provider, self.environment)
+        return values, self.services.credentials.status().message
+
+    def _on_read(self, result: tuple[dict[str, str], str]) -> None:
+        values, status = result
+        for name, widget in self.inputs.items():
+            _set_value(widget, values.get(name, ""))
+        obtained = [f.label for f in self.provider.credential_fields if f.obtained and values.get(f.name)]
+        if obtained:
+            self.obtained_label.setText("Also stored from signing in: " + ", ".join(obtained) + ".")
+            self.obtained_label.show()
+        self.status.setText(status)
+        self._set_busy(False)
+
+    def _on_error(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        self.status.setText(getattr(exc, "message", None) or f"Could not use the keyring: {exc}")
+
+    def _set_busy(self, busy: bool) -> None:
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        save.setEnabled(not busy)
+        self.delete_button.setEnabled(not busy)
+
+    # -- checking and saving -------------------------------------------------------------------------------
+
+    def values(self) -> dict[str, str]:
+        return {name: _value(widget) for name, widget in self.inputs.items()}
+
+    def _check_field(self, name: str) -> str:
+        field = next(f for f in self.provider.credential_fields if f.name == name)
+        value = _value(self.inputs[name])
+        problem = ""
+        if value and field.pattern and not re.fullmatch(field.pattern, value):
+            problem = field.pattern_message or f"{field.label} is not in the expected form."
+        self.errors[name].setText(problem)
+        self.errors[name].setVisible(bool(problem))
+        return problem
+
+    def save(self) -> None:
+        values = self.values()
+        problems = self.provider.check_credentials(values)
+        for name, label in self.errors.items():
+            label.setText(problems.get(name, ""))
+            label.setVisible(name in problems)
+        if problems:
+            self.status.setText("Please correct the fields marked in red.")
+            return
+        self._set_busy(True)
+        self.status.setText("Saving…")
+        self.runner.submit("save-credentials", lambda _t: self._store(values), self._on_saved, self._on_error)
+
+    def _store(self, values: dict[str, str]) -> str:
+        self.services.credentials.set_many(self.provider.id, self.environment, values)
+        return self.services.credentials.status().message
+
+    def _on_saved(self, status: str) -> None:
+        self.saved.emit(status)
+        self.accept()
+
+    def forget(self) -> None:
+        names = [f.name for f in self.provider.credential_fields]
+        self._set_busy(True)
+        self.runner.submit(
+            "forget-credentials",
+            lambda _t: self.services.credentials.delete_all(self.provider.id, self.environment, names),
+            lambda _r: self._on_forgotten(),
+            self._on_error,
+        )
+
+    def _on_forgotten(self) -> None:
+        for widget in self.inputs.values():
+            _set_value(widget, "")
+        self.obtained_label.hide()
+        self.status.setText("Stored credentials were removed.")
+        self._set_busy(False)
+
+    # -- sign-in ---------------------------------------------------------------------------------------------
+
+    def _sign_in_or_cancel(self) -> None:
+        if self._sign_in_task is not None and self._sign_in_task.running:
+            self._sign_in_task.cancel()
+            self.sign_in_status.setText("Cancelling…")
+            return
+        typed = {k: v for k, v in self.values().items() if v}
+        values = {name: _value(w) for name, w in self.sign_in_inputs.items()}
+        self.sign_in_status.setText("Signing in… (a browser window may open)")
+        self.sign_in_button.setText("Cancel sign-in")
+
+        def work(task: Task) -> dict[str, str]:
+            stored = self.services.uploads.stored_credentials(self.provider, self.environment)
+            return self.services.uploads.sign_in(
+                self.provider, self.environment, values, base_url=self.base_url,
+                credentials={**stored, **typed}, cancel=task.cancel_token,
+            )
+
+        self._sign_in_task = self.runner.submit("sign-in", work, self._on_signed_in, self._on_sign_in_failed)
+
+    def _on_signed_in(self, obtained: dict[str, Any]) -> None:
+        self.sign_in_button.setText(self.provider.sign_in_label)
+        for name, value in obtained.items():
+            if name in self.inputs:
+                _set_value(self.inputs[name], str(value))
+        self.sign_in_status.setText("Signed in. The credentials it returned are stored.")
+        for widget in self.sign_in_inputs.values():
+            if isinstance(widget, QLineEdit) and widget.echoMode() == QLineEdit.EchoMode.Password:
+                widget.clear()
+
+    def _on_sign_in_failed(self, exc: BaseException) -> None:
+        self.sign_in_button.setText(self.provider.sign_in_label)
+        message = exc.message if isinstance(exc, InvoiceDesktopError) else f"Sign-in failed: {exc}"
+        self.sign_in_status.setText(message)
+
+    def reject(self) -> None:
+        if self._sign_in_task is not None:
+            self._sign_in_task.cancel()
+        super().reject()

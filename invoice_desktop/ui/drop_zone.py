@@ -1,0 +1,213 @@
+"""Where the clerk drops the invoice file (or picks it with Browse…).
+
+While a file is dragged over, the zone says at once whether it will be taken, judging by the name only (cheap,
+no disk access). On drop, the full check (size, content, readability) runs off the UI thread and the outcome is
+shown in the zone with the rule that was broken.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ..core.attachments import AttachmentRules, human_size
+
+STYLES = {
+    "idle": "QFrame#dropZone { border: 2px dashed #8a94a6; border-radius: 8px; background: #f7f9fc; }",
+    "accept": "QFrame#dropZone { border: 2px solid #1e8e3e; border-radius: 8px; background: #e6f4ea; }",
+    "reject": "QFrame#dropZone { border: 2px solid #c5221f; border-radius: 8px; background: #fce8e6; }",
+    "ready": "QFrame#dropZone { border: 2px solid #1a73e8; border-radius: 8px; background: #e8f0fe; }",
+}
+
+OUTLOOK_FORMATS = ("application/x-qt-windows-mime;value=\"FileGroupDescriptorW\"", "FileGroupDescriptorW")
+
+
+def judge_drag(mime: QMimeData, rules: AttachmentRules, provider_name: str) -> tuple[bool, str, str | None]:
+    """(acceptable, message, local path) for what is being dragged, by name only."""
+    if any(any(f in fmt for f in OUTLOOK_FORMATS) for fmt in mime.formats()):
+        return (False, "Outlook attachments can't be dropped directly: save the attachment to a folder first, "
+                "then drop the saved file.", None)
+    if not mime.hasUrls():
+        return False, "Only files can be dropped here.", None
+    urls = mime.urls()
+    if len(urls) != 1:
+        return False, "Drop one file at a time.", None
+    url = urls[0]
+    if not url.isLocalFile():
+        return False, "That is a web link, not a file: download it first, then drop the downloaded file.", None
+    path = url.toLocalFile()
+    name = Path(path).name or path
+    if rules.extension_allowed(name):
+        return True, f"Drop to attach “{name}”.", path
+    accepted = " ".join(rules.extensions)
+    if not Path(name).suffix:
+        # No disk access while dragging: a folder and a file without extension look alike here.
+        return False, f"“{name}” is a folder or has no file extension; {provider_name} accepts {accepted}.", path
+    return False, f"{provider_name} does not accept {Path(name).suffix} files; it accepts {accepted}.", path
+
+
+class DropZone(QFrame):
+    """Emits `file_dropped(path)` when a file is dropped or chosen; `cleared` when removed."""
+
+    file_dropped = Signal(str)
+    cleared = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dropZone")
+        self.setAcceptDrops(True)
+        self.setMinimumHeight(110)
+        self.rules: AttachmentRules | None = None
+        self.provider_name = ""
+        self.optional = False
+        self._path: str | None = None
+        self._state = "idle"
+
+        layout = QVBoxLayout(self)
+        self.headline = QLabel(self)
+        self.headline.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.headline.setWordWrap(True)
+        font = self.headline.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.headline.setFont(font)
+        self.detail = QLabel(self)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.detail)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.browse_button = QPushButton("&Browse…", self)
+        self.browse_button.setToolTip("Choose the invoice file (Ctrl+O)")
+        self.remove_button = QPushButton("Remo&ve file", self)
+        row.addWidget(self.browse_button)
+        row.addWidget(self.remove_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.browse_button.clicked.connect(self.browse)
+        self.remove_button.clicked.connect(self.clear)
+        self.setAccessibleName("Invoice file drop zone")
+        self._show_idle()
+
+    # -- configuration and state -----------------------------------------------------------------------------
+
+    def configure(self, rules: AttachmentRules, provider_name: str, optional: bool) -> None:
+        self.rules = rules
+        self.provider_name = provider_name
+        self.optional = optional
+        if self._path is None:
+            self._show_idle()
+
+    @property
+    def path(self) -> str | None:
+        return self._path
+
+    def _set_state(self, state: str) -> None:
+        self._state = state
+        self.setStyleSheet(STYLES[state])
+
+    @property
+    def state(self) -> str:
+        return self._state
+
+    def _show_idle(self) -> None:
+        self._set_state("idle")
+        rules = self.rules
+        self.headline.setText("Drop the invoice file here" + (" (optional)" if self.optional else ""))
+        self.detail.setText(f"Accepted: {rules.describe()}" if rules else "")
+        self.remove_button.hide()
+
+    def show_checking(self, path: str) -> None:
+        self._set_state("ready")
+        self.headline.setText(f"Checking “{Path(path).name}”…")
+        self.detail.setText("")
+
+    def show_accepted(self, path: str, size: int, upload_name: str) -> None:
+        self._path = path
+        self._set_state("ready")
+        self.headline.setText(f"📄 {Path(path).name}")
+        sent_as = f" — sent as “{upload_name}”" if upload_name != Path(path).name else ""
+        self.detail.setText(f"{human_size(size)}, ready to upload{sent_as}. {path}")
+        self.remove_button.show()
+
+    def show_refused(self, message: str) -> None:
+        self._path = None
+        self._set_state("reject")
+        self.headline.setText("This file can't be used")
+        self.detail.setText(f"{message}\nAccepted: {self.rules.describe() if self.rules else ''}")
+        self.remove_button.hide()
+
+    def clear(self) -> None:
+        self._path = None
+        self._show_idle()
+        self.cleared.emit()
+
+    # -- picking ---------------------------------------------------------------------------------------------
+
+    def browse(self) -> None:
+        if self.rules is None:
+            return
+        patterns = " ".join(f"*{e}" for e in self.rules.accepted_extensions)
+        upper = " ".join(f"*{e.upper()}" for e in self.rules.accepted_extensions)
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Choose the invoice file", "", f"Invoice files ({patterns} {upper});;All files (*)"
+        )
+        if path:
+            self.file_dropped.emit(path)
+
+    # -- drag and drop ------------------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        self._judge(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        self._judge(event, quiet=True)
+
+    def _judge(self, event: QDragEnterEvent | QDragMoveEvent, quiet: bool = False) -> None:
+        if self.rules is None:
+            event.ignore()
+            return
+        ok, message, _path = judge_drag(event.mimeData(), self.rules, self.provider_name)
+        if ok:
+            event.acceptProposedAction()
+            if not quiet:
+                self._set_state("accept")
+                self.headline.setText(message)
+                self.detail.setText("")
+        else:
+            # Keep receiving move/leave events so the refusal can be shown, but refuse the drop itself.
+            event.setDropAction(Qt.DropAction.IgnoreAction)
+            event.accept() if not quiet else event.ignore()
+            if not quiet:
+                self._set_state("reject")
+                self.headline.setText("Can't drop this here")
+                self.detail.setText(message)
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self._restore()
+        event.accept()
+
+    def _restore(self) -> None:
+        if self._path:
+            self._set_state("ready")
+            self.headline.setText(f"📄 {Path(self._path).name}")
+            self.detail.setText("Ready to upload.")
+            self.remove_button.show()
+        else:
+            self._show_idle()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        if self.rules is None:
+            event.ignore()
+            return
+        ok, message, path = judge_drag(event.mimeData(), self.rules, self.provider_name)
+        if not ok or path is None:
+            event.ignore()
+            self.show_refused(message)
+            return
+        event.acceptProposedAction()
+        self.file_dropped.emit(path)

@@ -1,0 +1,225 @@
+"""What kind of input each pydantic field needs, read from the model, and the scalar editors for them.
+
+Qt-free introspection (`FieldSpec`) plus small Qt editors with one interface: `value()` (None when empty),
+`set_value(v)`, and a `changed` signal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QIntValidator
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QPlainTextEdit, QWidget
+
+SCALAR_KINDS = ("str", "int", "float", "decimal", "bool", "date", "datetime", "choice")
+
+
+@dataclass
+class FieldSpec:
+    name: str  # the key in the data (alias if the model has one: the API's name)
+    label: str
+    kind: str  # one of SCALAR_KINDS, "model", "list"
+    required: bool
+    optional: bool  # None is allowed
+    description: str = ""
+    placeholder: str = ""
+    choices: tuple[Any, ...] = ()
+    max_length: int | None = None
+    model: type[BaseModel] | None = None  # for "model" and "list"
+    multiline: bool = False
+
+    @property
+    def is_scalar(self) -> bool:
+        return self.kind in SCALAR_KINDS
+
+
+def _unwrap_optional(annotation: Any) -> tuple[Any, bool]:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        optional = len(args) < len(typing.get_args(annotation))
+        if len(args) == 1:
+            return args[0], optional
+        return args[0], optional  # a union of several types: edit as the first
+    return annotation, False
+
+
+def _kind(annotation: Any) -> tuple[str, tuple[Any, ...], type[BaseModel] | None]:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Literal:
+        return "choice", typing.get_args(annotation), None
+    if origin is typing.Annotated:
+        return _kind(typing.get_args(annotation)[0])
+    if origin in (list, tuple) or annotation in (list, tuple):
+        args = typing.get_args(annotation)
+        inner = args[0] if args else None
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            return "list", (), inner
+        return "str", (), None
+    if isinstance(annotation, type):
+        import enum
+
+        if issubclass(annotation, BaseModel):
+            return "model", (), annotation
+        if issubclass(annotation, enum.Enum):
+            return "choice", tuple(m.value for m in annotation), None
+        if issubclass(annotation, bool):
+            return "bool", (), None
+        if issubclass(annotation, int):
+            return "int", (), None
+        if issubclass(annotation, float):
+            return "float", (), None
+        if issubclass(annotation, Decimal):
+            return "decimal", (), None
+        if issubclass(annotation, dt.datetime):
+            return "datetime", (), None
+        if issubclass(annotation, dt.date):
+            return "date", (), None
+    return "str", (), None
+
+
+def field_specs(model: type[BaseModel]) -> list[FieldSpec]:
+    specs = []
+    for name, info in model.model_fields.items():
+        if info.exclude:
+            continue
+        specs.append(spec_for(name, info))
+    return specs
+
+
+def spec_for(name: str, info: FieldInfo) -> FieldSpec:
+    annotation, optional = _unwrap_optional(info.annotation)
+    kind, choices, sub = _kind(annotation)
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    max_length = None
+    for meta in info.metadata:
+        max_length = getattr(meta, "max_length", None) or max_length
+    key = info.alias or name
+    placeholder = str(extra.get("placeholder", ""))
+    if not placeholder:
+        placeholder = {"date": "YYYY-MM-DD", "datetime": "YYYY-MM-DD HH:MM:SS"}.get(kind, "")
+    return FieldSpec(
+        name=key,
+        label=info.title or key,
+        kind=kind,
+        required=info.is_required(),
+        optional=optional,
+        description=info.description or "",
+        placeholder=placeholder,
+        choices=choices,
+        max_length=max_length,
+        model=sub,
+        multiline=bool(extra.get("multiline")),
+    )
+
+
+class ScalarEditor(QWidget):
+    """One input for a scalar field, whatever its kind."""
+
+    changed = Signal()
+
+    def __init__(self, spec: FieldSpec, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.spec = spec
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self._loaded = False
+        if spec.kind == "bool":
+            self.input: QWidget = QCheckBox(self)
+            box = self.input
+            assert isinstance(box, QCheckBox)
+            if spec.optional:
+                # Unknown until loaded or set: partially checked means "leave as it is / not known".
+                box.setTristate(True)
+                box.setCheckState(Qt.CheckState.PartiallyChecked)
+            box.stateChanged.connect(self._on_change)
+        elif spec.kind == "choice":
+            combo = QComboBox(self)
+            if spec.optional or not spec.required:
+                combo.addItem("—", None)
+            for choice in spec.choices:
+                combo.addItem(str(choice), choice)
+            combo.currentIndexChanged.connect(self._on_change)
+            self.input = combo
+        elif spec.multiline:
+            text = QPlainTextEdit(self)
+            text.setTabChangesFocus(True)
+            text.setPlaceholderText(spec.placeholder)
+            text.setFixedHeight(60)
+            text.textChanged.connect(self._on_change)
+            self.input = text
+        else:
+            line = QLineEdit(self)
+            line.setPlaceholderText(spec.placeholder)
+            line.setClearButtonEnabled(True)
+            if spec.kind == "int":
+                line.setValidator(QIntValidator(line))
+            # Decimals get no QDoubleValidator: it follows the system locale, and a clerk's "30,00" must work
+            # whatever the locale (value() turns a decimal comma into a point).
+            line.textChanged.connect(self._on_change)
+            self.input = line
+        self.setFocusProxy(self.input)
+        layout.addWidget(self.input)
+        if spec.description:
+            self.input.setToolTip(spec.description)
+        self.input.setAccessibleName(spec.label)
+        self.input.setAccessibleDescription(spec.description)
+
+    def _on_change(self, *_: object) -> None:
+        self.changed.emit()
+
+    def value(self) -> Any:
+        w = self.input
+        if isinstance(w, QCheckBox):
+            state = w.checkState()
+            if state == Qt.CheckState.PartiallyChecked:
+                return None
+            return state == Qt.CheckState.Checked
+        if isinstance(w, QComboBox):
+            return w.currentData()
+        text = w.toPlainText() if isinstance(w, QPlainTextEdit) else w.text()  # type: ignore[attr-defined]
+        text = text.strip()
+        if text and self.spec.kind in ("float", "decimal") and "," in text and "." not in text:
+            text = text.replace(",", ".")
+        return text or None
+
+    def set_value(self, value: Any) -> None:
+        w = self.input
+        if isinstance(w, QCheckBox):
+            if value is None:
+                w.setCheckState(Qt.CheckState.PartiallyChecked if w.isTristate() else Qt.CheckState.Unchecked)
+            else:
+                w.setCheckState(Qt.CheckState.Checked if value else Qt.CheckState.Unchecked)
+                if self.spec.optional:
+                    # Known now: a plain two-state box from here on (tri-state only while not loaded).
+                    w.setTristate(False)
+        elif isinstance(w, QComboBox):
+            index = w.findData(value)
+            w.setCurrentIndex(max(index, 0))
+        elif isinstance(w, QPlainTextEdit):
+            w.setPlainText("" if value is None else str(value))
+        else:
+            w.setText("" if value is None else _as_text(value))  # type: ignore[attr-defined]
+
+    def reset(self) -> None:
+        if isinstance(self.input, QCheckBox) and self.spec.optional:
+            self.input.setTristate(True)
+        self.set_value(None)
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str) and len(value) >= 19 and value[10] == "T":
+        return value.replace("T", " ")[:19]
+    return str(value)

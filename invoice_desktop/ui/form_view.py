@@ -1,0 +1,186 @@
+"""A form built from a provider's pydantic model: one generic view for every provider.
+
+Scalars become inputs, nested models become groups, lists of models become tables (`ListEditor`). Errors from
+pydantic are shown inline, under the field they concern, for the fields the clerk has touched (all of them once
+an upload was tried).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
+
+from ..core.upload import form_errors
+from .form_fields import FieldSpec, ScalarEditor, field_specs
+from .list_editor import ListEditor
+
+ERROR_STYLE = "color: #b00020;"
+
+
+def nest_errors(errors: dict[str, str], prefix: str) -> dict[str, str]:
+    """The errors below `prefix.`, with the prefix removed."""
+    start = prefix + "."
+    return {k[len(start):]: v for k, v in errors.items() if k.startswith(start)}
+
+
+class FormView(QWidget):
+    changed = Signal()
+
+    def __init__(self, model: type[BaseModel], parent: QWidget | None = None, *, nested: bool = False) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.specs = field_specs(model)
+        self.editors: dict[str, QWidget] = {}
+        self.error_labels: dict[str, QLabel] = {}
+        self.touched: set[str] = set()
+        self.show_all_errors = False
+        layout = QFormLayout(self)
+        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        if nested:
+            layout.setContentsMargins(6, 6, 6, 6)
+        # Errors that concern the form as a whole (a model validator), not one field.
+        self.general_error = QLabel(self)
+        self.general_error.setStyleSheet(ERROR_STYLE)
+        self.general_error.setWordWrap(True)
+        self.general_error.hide()
+        layout.addRow(self.general_error)
+        for spec in self.specs:
+            editor = self._make_editor(spec)
+            self.editors[spec.name] = editor
+            error = QLabel(self)
+            error.setStyleSheet(ERROR_STYLE)
+            error.setWordWrap(True)
+            error.hide()
+            self.error_labels[spec.name] = error
+            holder = QWidget(self)
+            box = QVBoxLayout(holder)
+            box.setContentsMargins(0, 0, 0, 0)
+            box.setSpacing(2)
+            box.addWidget(editor)
+            box.addWidget(error)
+            if spec.kind in ("model", "list"):
+                layout.addRow(holder)
+            else:
+                label = QLabel(("&" if spec.required else "") + spec.label + (" *" if spec.required else ""), self)
+                label.setBuddy(editor)
+                label.setToolTip(spec.description)
+                layout.addRow(label, holder)
+
+    def _make_editor(self, spec: FieldSpec) -> QWidget:
+        editor: QWidget
+        if spec.kind == "model":
+            assert spec.model is not None
+            group = QGroupBox(spec.label + ("" if spec.required else " (optional)"), self)
+            group.setToolTip(spec.description)
+            inner = FormView(spec.model, group, nested=True)
+            QVBoxLayout(group).addWidget(inner)
+            inner.changed.connect(lambda n=spec.name: self._on_change(n))
+            group.setProperty("form", inner)
+            editor = group
+        elif spec.kind == "list":
+            assert spec.model is not None
+            editor = ListEditor(spec, self)
+            editor.changed.connect(lambda n=spec.name: self._on_change(n))
+        else:
+            editor = ScalarEditor(spec, self)
+            editor.changed.connect(lambda n=spec.name: self._on_change(n))
+        return editor
+
+    def _on_change(self, name: str) -> None:
+        self.touched.add(name)
+        self.changed.emit()
+
+    # -- values ------------------------------------------------------------------------------------------
+
+    def values(self) -> dict[str, Any]:
+        """The form as data under the API's names; empty inputs are left out (their defaults apply)."""
+        data: dict[str, Any] = {}
+        for spec in self.specs:
+            value = self._value_of(spec)
+            if value is None or (value == {} and not spec.required):
+                continue
+            data[spec.name] = value
+        return data
+
+    def _value_of(self, spec: FieldSpec) -> Any:
+        editor = self.editors[spec.name]
+        if isinstance(editor, QGroupBox):
+            return editor.property("form").values()
+        if isinstance(editor, ListEditor):
+            return editor.rows()
+        assert isinstance(editor, ScalarEditor)
+        return editor.value()
+
+    def set_values(self, data: dict[str, Any]) -> None:
+        for spec in self.specs:
+            editor = self.editors[spec.name]
+            value = data.get(spec.name)
+            if isinstance(editor, QGroupBox):
+                editor.property("form").set_values(value or {})
+            elif isinstance(editor, ListEditor):
+                editor.set_rows(value or [])
+            else:
+                assert isinstance(editor, ScalarEditor)
+                editor.set_value(value)
+        self.refresh_errors()
+
+    def clear(self) -> None:
+        for spec in self.specs:
+            editor = self.editors[spec.name]
+            if isinstance(editor, QGroupBox):
+                editor.property("form").clear()
+            elif isinstance(editor, ListEditor):
+                editor.set_rows([])
+            else:
+                assert isinstance(editor, ScalarEditor)
+                editor.reset()
+        self.touched.clear()
+        self.show_all_errors = False
+        self.show_errors({})
+
+    # -- validation ----------------------------------------------------------------------------------------
+
+    def validate(self) -> tuple[BaseModel | None, dict[str, str]]:
+        try:
+            return self.model.model_validate(self.values()), {}
+        except ValidationError as exc:
+            return None, form_errors(exc)
+
+    def refresh_errors(self) -> dict[str, str]:
+        """Validate and show the errors of touched fields (or of all, after an upload was tried)."""
+        _, errors = self.validate()
+        self.show_errors(errors)
+        return errors
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for spec in self.specs:
+            editor = self.editors[spec.name]
+            visible = self.show_all_errors or spec.name in self.touched
+            own = errors.get(spec.name, "")
+            if isinstance(editor, QGroupBox):
+                inner: FormView = editor.property("form")
+                inner.show_all_errors = visible
+                inner.touched |= set(inner.editors) if visible else set()
+                inner.show_errors(nest_errors(errors, spec.name))
+            elif isinstance(editor, ListEditor):
+                editor.show_errors(nest_errors(errors, spec.name) if visible else {})
+            label = self.error_labels[spec.name]
+            label.setText(own)
+            label.setVisible(bool(own) and visible)
+        names = {spec.name for spec in self.specs}
+        general = [msg for key, msg in errors.items() if key.split(".", 1)[0] not in names]
+        self.general_error.setText(" ".join(general))
+        self.general_error.setVisible(bool(general) and (self.show_all_errors or bool(self.touched)))
+
+    def reveal_all_errors(self) -> dict[str, str]:
+        self.show_all_errors = True
+        return self.refresh_errors()
+
+    def focus_first_error(self, errors: dict[str, str]) -> None:
+        for spec in self.specs:
+            if any(k == spec.name or k.startswith(spec.name + ".") for k in errors):
+                self.editors[spec.name].setFocus()
+                return

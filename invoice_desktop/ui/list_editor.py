@@ -1,0 +1,271 @@
+"""A table for a list of records (invoice lines, a batch of invoices), generic over the record's model.
+
+Scalar fields are edited in the cells; a field that is itself a model or a list (an invoice's items) is edited in
+a dialog opened from its cell. Lines can be added, removed and reordered with buttons or keys.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .form_fields import FieldSpec, _as_text, field_specs
+
+ERROR_STYLE = "color: #b00020;"
+
+
+class RecordDialog(QDialog):
+    """Edits one non-scalar field of a record (or a whole record) with a full form."""
+
+    def __init__(self, title: str, spec: FieldSpec, value: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.resize(760, 480)
+        self.spec = spec
+        layout = QVBoxLayout(self)
+        if spec.kind == "list":
+            self.editor: QWidget = ListEditor(spec, self)
+            self.editor.set_rows(value or [])
+        else:
+            from .form_view import FormView
+
+            assert spec.model is not None
+            self.editor = FormView(spec.model, self)
+            self.editor.set_values(value or {})
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.editor)
+        layout.addWidget(scroll)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def value(self) -> Any:
+        if isinstance(self.editor, ListEditor):
+            return self.editor.rows()
+        return self.editor.values()  # type: ignore[attr-defined]
+
+
+class ListEditor(QWidget):
+    changed = Signal()
+
+    def __init__(self, spec: FieldSpec, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        assert spec.model is not None
+        self.spec = spec
+        self.columns = field_specs(spec.model)
+        # Values of non-scalar columns, per row (kept beside the table's cells).
+        self._complex: list[dict[str, Any]] = []
+        self._filling = False
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        title = QLabel(f"<b>{spec.label}</b>" + (f" — {spec.description}" if spec.description else ""), self)
+        title.setWordWrap(True)
+        layout.addWidget(title)
+
+        self.table = QTableWidget(0, len(self.columns), self)
+        self.table.setHorizontalHeaderLabels([c.label + (" *" if c.required else "") for c in self.columns])
+        for i, column in enumerate(self.columns):
+            header = self.table.horizontalHeaderItem(i)
+            if header is not None:
+                header.setToolTip(column.description)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setTabKeyNavigation(True)
+        self.table.setMinimumHeight(120)
+        self.table.setAccessibleName(spec.label)
+        self.table.itemChanged.connect(self._on_item_changed)
+        layout.addWidget(self.table)
+
+        self.empty_hint = QLabel(f"No {spec.label.lower()} yet. Press “Add” to add one.", self)
+        self.empty_hint.setStyleSheet("color: #666;")
+        layout.addWidget(self.empty_hint)
+
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton("&Add", self)
+        self.remove_button = QPushButton("Remove", self)
+        self.up_button = QPushButton("Move up", self)
+        self.down_button = QPushButton("Move down", self)
+        for b in (self.add_button, self.remove_button, self.up_button, self.down_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.add_button.clicked.connect(lambda: self.add_row({}))
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.up_button.clicked.connect(lambda: self.move_selected(-1))
+        self.down_button.clicked.connect(lambda: self.move_selected(1))
+
+        self.error_label = QLabel(self)
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
+        self._update_buttons()
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+
+    # -- rows ------------------------------------------------------------------------------------------------
+
+    def add_row(self, values: dict[str, Any], *, notify: bool = True) -> None:
+        self._filling = True
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        self._complex.append({})
+        for col, column in enumerate(self.columns):
+            self._set_cell(row, col, column, values.get(column.name))
+        self._filling = False
+        self.table.setCurrentCell(row, 0)
+        self._update_buttons()
+        if notify:
+            self.changed.emit()
+
+    def _set_cell(self, row: int, col: int, column: FieldSpec, value: Any) -> None:
+        if column.kind in ("model", "list"):
+            self._complex[row][column.name] = value
+            button = QPushButton(self._complex_label(column, value), self.table)
+            button.clicked.connect(lambda _=False, c=column, b=button: self._edit_complex(b, c))
+            self.table.setCellWidget(row, col, button)
+        elif column.kind == "choice":
+            combo = QComboBox(self.table)
+            if not column.required or column.optional:
+                combo.addItem("—", None)
+            for choice in column.choices:
+                combo.addItem(str(choice), choice)
+            combo.setCurrentIndex(max(combo.findData(value), 0))
+            combo.currentIndexChanged.connect(lambda _i: self._emit_changed())
+            self.table.setCellWidget(row, col, combo)
+        elif column.kind == "bool":
+            item = QTableWidgetItem()
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if value else Qt.CheckState.Unchecked)
+            self.table.setItem(row, col, item)
+        else:
+            self.table.setItem(row, col, QTableWidgetItem("" if value is None else _as_text(value)))
+
+    @staticmethod
+    def _complex_label(column: FieldSpec, value: Any) -> str:
+        if column.kind == "list":
+            return f"Edit… ({len(value or [])})"
+        return "Edit…" if not value else "Edit… (set)"
+
+    def _row_of_widget(self, widget: QWidget) -> int:
+        for row in range(self.table.rowCount()):
+            for col in range(self.table.columnCount()):
+                if self.table.cellWidget(row, col) is widget:
+                    return row
+        return -1
+
+    def _edit_complex(self, button: QPushButton, column: FieldSpec) -> None:
+        row = self._row_of_widget(button)
+        if row < 0:
+            return
+        dialog = RecordDialog(f"{column.label} — line {row + 1}", column, self._complex[row].get(column.name), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            value = dialog.value()
+            self._complex[row][column.name] = value
+            button.setText(self._complex_label(column, value))
+            self._emit_changed()
+
+    def remove_selected(self) -> None:
+        row = self.table.currentRow()
+        if row < 0:
+            return
+        self.table.removeRow(row)
+        del self._complex[row]
+        self._update_buttons()
+        self._emit_changed()
+
+    def move_selected(self, delta: int) -> None:
+        row = self.table.currentRow()
+        target = row + delta
+        if row < 0 or not 0 <= target < self.table.rowCount():
+            return
+        rows = self.rows(keep_empty=True)
+        rows[row], rows[target] = rows[target], rows[row]
+        self.set_rows(rows)
+        self.table.setCurrentCell(target, 0)
+        self._emit_changed()
+
+    def _update_buttons(self) -> None:
+        has = self.table.currentRow() >= 0
+        self.remove_button.setEnabled(has)
+        self.up_button.setEnabled(has and self.table.currentRow() > 0)
+        self.down_button.setEnabled(has and self.table.currentRow() < self.table.rowCount() - 1)
+        self.empty_hint.setVisible(self.table.rowCount() == 0)
+
+    def _on_item_changed(self, _item: QTableWidgetItem) -> None:
+        if not self._filling:
+            self._emit_changed()
+
+    def _emit_changed(self) -> None:
+        self.changed.emit()
+
+    # -- data ------------------------------------------------------------------------------------------------
+
+    def rows(self, keep_empty: bool = False) -> list[dict[str, Any]]:
+        out = []
+        for row in range(self.table.rowCount()):
+            record: dict[str, Any] = {}
+            for col, column in enumerate(self.columns):
+                value = self._cell_value(row, col, column)
+                if (value is not None and value != "") or keep_empty:
+                    record[column.name] = value
+            out.append(record)
+        return out
+
+    def _cell_value(self, row: int, col: int, column: FieldSpec) -> Any:
+        if column.kind in ("model", "list"):
+            return self._complex[row].get(column.name)
+        widget = self.table.cellWidget(row, col)
+        if isinstance(widget, QComboBox):
+            return widget.currentData()
+        item = self.table.item(row, col)
+        if item is None:
+            return None
+        if column.kind == "bool":
+            return item.checkState() == Qt.CheckState.Checked
+        text = item.text().strip()
+        if text and column.kind in ("float", "decimal") and "," in text and "." not in text:
+            text = text.replace(",", ".")
+        return text or None
+
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        self._filling = True
+        self.table.setRowCount(0)
+        self._complex = []
+        self._filling = False
+        for values in rows:
+            self.add_row(values, notify=False)
+        self._update_buttons()
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """errors: {"0.Quantity": "msg", "": "msg"} for this list."""
+        lines = []
+        for key, message in errors.items():
+            index, _, field = key.partition(".")
+            if index.isdigit():
+                label = next((c.label for c in self.columns if c.name == field.split(".")[0]), field)
+                where = f"Line {int(index) + 1}" + (f", {label}" if field else "")
+                lines.append(f"{where}: {message}")
+            else:
+                lines.append(message)
+        self.error_label.setText("\n".join(lines))
+        self.error_label.setVisible(bool(lines))

@@ -1,0 +1,153 @@
+"""One provider's page: its form (built from its model), the file drop zone, and its options.
+
+Built entirely from the provider's declared data, so a new provider needs no code here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.attachments import MB
+from ..core.provider import Provider
+from .drop_zone import DropZone
+from .form_view import FormView
+
+
+class ProviderPage(QWidget):
+    file_chosen = Signal(str)
+    load_requested = Signal()
+
+    def __init__(self, provider: Provider, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.provider = provider
+        # Values as loaded from the provider (load-before-change); None when nothing was loaded.
+        self.loaded: dict[str, Any] | None = None
+        layout = QVBoxLayout(self)
+
+        intro = QLabel(provider.summary, self)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+
+        self.form = FormView(provider.form_model, self)
+        layout.addWidget(self.form)
+
+        self.load_button: QPushButton | None = None
+        self.load_status = QLabel(self)
+        self.load_status.setWordWrap(True)
+        self.load_status.setStyleSheet("color: #555;")
+        if provider.supports_load:
+            row = QHBoxLayout()
+            keys = ", ".join(provider.load_key_fields)
+            self.load_button = QPushButton(f"&Load current values (by {keys})", self)
+            self.load_button.setToolTip("Read what the provider has now, so unchanged fields stay as they are")
+            self.load_button.clicked.connect(self.load_requested)
+            row.addWidget(self.load_button)
+            row.addWidget(self.load_status, 1)
+            layout.addLayout(row)
+
+        options = QFormLayout()
+        self.format_combo: QComboBox | None = None
+        if len(provider.formats) > 1:
+            self.format_combo = QComboBox(self)
+            for fmt in provider.formats:
+                self.format_combo.addItem(fmt.upper(), fmt)
+            label = QLabel(f"{provider.format_label}:", self)
+            label.setBuddy(self.format_combo)
+            options.addRow(label, self.format_combo)
+
+        self.limit_spin: QSpinBox | None = None
+        rules = provider.attachment
+        if rules is not None and rules.limit_source == "app":
+            self.limit_spin = QSpinBox(self)
+            self.limit_spin.setRange(1, 100)
+            self.limit_spin.setSuffix(" MB")
+            self.limit_spin.setValue(max(1, rules.max_bytes // MB))
+            self.limit_spin.setToolTip("The API documents no size limit; this is the app's own, to be safe.")
+            label = QLabel("File size limit (this app's):", self)
+            label.setBuddy(self.limit_spin)
+            options.addRow(label, self.limit_spin)
+            self.limit_spin.valueChanged.connect(self._update_limit)
+        layout.addLayout(options)
+
+        self.drop_zone: DropZone | None = None
+        self.file_url: QLineEdit | None = None
+        if rules is not None and provider.attachment_mode != "none":
+            self.drop_zone = DropZone(self)
+            self.drop_zone.configure(rules, provider.name, optional=provider.attachment_mode == "optional"
+                                     and not provider.accepts_file_url)
+            self.drop_zone.file_dropped.connect(self.file_chosen)
+            layout.addWidget(self.drop_zone)
+        if provider.accepts_file_url:
+            row = QHBoxLayout()
+            label = QLabel("…or document &URL:", self)
+            self.file_url = QLineEdit(self)
+            self.file_url.setPlaceholderText("https://… a public link to the document (instead of a file)")
+            self.file_url.setClearButtonEnabled(True)
+            label.setBuddy(self.file_url)
+            row.addWidget(label)
+            row.addWidget(self.file_url, 1)
+            layout.addLayout(row)
+
+        if provider.notes:
+            notes = QLabel(f"<small>{provider.notes}</small>", self)
+            notes.setWordWrap(True)
+            notes.setStyleSheet("color: #666;")
+            layout.addWidget(notes)
+        layout.addStretch(1)
+
+    def _update_limit(self, megabytes: int) -> None:
+        if self.drop_zone is not None and self.provider.attachment is not None:
+            self.drop_zone.configure(self.provider.attachment.with_max_bytes(megabytes * MB), self.provider.name,
+                                     self.drop_zone.optional)
+
+    # -- what the upload needs -----------------------------------------------------------------------------
+
+    @property
+    def file_path(self) -> str | None:
+        return self.drop_zone.path if self.drop_zone else None
+
+    @property
+    def document_url(self) -> str | None:
+        return (self.file_url.text().strip() or None) if self.file_url else None
+
+    def options(self) -> dict[str, Any]:
+        opts: dict[str, Any] = {}
+        if self.format_combo is not None:
+            opts["format"] = self.format_combo.currentData()
+        if self.limit_spin is not None:
+            opts["max_bytes"] = self.limit_spin.value() * MB
+        return opts
+
+    def load_key(self) -> dict[str, Any]:
+        values = self.form.values()
+        return {k: values.get(k) for k in self.provider.load_key_fields}
+
+    def apply_loaded(self, key: dict[str, Any], loaded: dict[str, Any] | None) -> None:
+        """Fill the form from what the provider has, remembering it to show changes before sending."""
+        self.form.set_values({**(loaded or {}), **{k: v for k, v in key.items() if v is not None}})
+        self.loaded = self.form.values()
+        if loaded is None:
+            self.load_status.setText("Nothing is stored for this yet: the form starts empty.")
+        else:
+            self.load_status.setText("Loaded the current values. Change what you need; the rest stays as it is.")
+
+    def changes(self) -> list[tuple[str, Any, Any]]:
+        """(field, before, after) for what differs from what was loaded."""
+        if self.loaded is None:
+            return []
+        now = self.form.values()
+        keys = list(dict.fromkeys([*self.loaded, *now]))
+        return [(k, self.loaded.get(k), now.get(k)) for k in keys if self.loaded.get(k) != now.get(k)]

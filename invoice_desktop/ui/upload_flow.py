@@ -1,0 +1,308 @@
+"""What happens when the clerk acts: check a file, upload, cancel, retry, load, sign in.
+
+Every core call runs on the task runner (off the UI thread); the window only shows outcomes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from ..core.attachments import AttachmentRefused, check_attachment
+from ..core.errors import CredentialsMissing, FormInvalid, InvoiceDesktopError
+from ..core.results import Outcome, UploadResult
+from .tasks import Task
+
+if TYPE_CHECKING:
+    from ..core.upload import PreparedUpload
+    from .main_window import MainWindow
+
+log = logging.getLogger("invoice_desktop.ui")
+
+
+def plain_error(exc: BaseException) -> str:
+    if isinstance(exc, AttachmentRefused):
+        return exc.message
+    if isinstance(exc, InvoiceDesktopError):
+        return exc.message
+    return f"Unexpected problem: {type(exc).__name__}: {exc}"
+
+
+class UploadFlow(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.w = window
+        self.upload_task: Task | None = None
+
+    @property
+    def services(self) -> Any:
+        return self.w.services
+
+    @property
+    def uploading(self) -> bool:
+        return self.upload_task is not None and self.upload_task.running
+
+    # -- the file ------------------------------------------------------------------------------------------
+
+    def check_file(self, path: str) -> None:
+        page = self.w.page
+        zone = page.drop_zone
+        if zone is None or zone.rules is None:
+            self.w.outcome.show_message(f"{page.provider.name} takes no file: the form is the whole request.")
+            return
+        zone.show_checking(path)
+        rules = zone.rules
+        self.w.runner.submit(
+            "check-file",
+            lambda _t: check_attachment(path, rules),
+            lambda checked: zone.show_accepted(str(checked.path), checked.size, checked.upload_name),
+            lambda exc: zone.show_refused(plain_error(exc)),
+        )
+
+    # -- uploading -------------------------------------------------------------------------------------------
+
+    def upload(self) -> None:
+        if self.uploading:
+            return
+        w, page, provider, environment = self.w, self.w.page, self.w.provider, self.w.environment
+        model, errors = page.form.validate()
+        page.form.reveal_all_errors()
+        if model is None:
+            w.outcome.show_message("The form is not complete.", detail="Correct the fields marked in red, then "
+                                   "press Upload again. Nothing was sent.")
+            page.form.focus_first_error(errors)
+            return
+        if page.drop_zone is not None and page.drop_zone.state == "reject":
+            w.outcome.show_message("The file can't be used.", detail="Drop another file or remove it. "
+                                   "Nothing was sent.")
+            return
+        args = dict(file_path=page.file_path, file_url=page.document_url, options=page.options(),
+                    base_url=w.base_url_override())
+        w.outcome.clear()
+        self._busy(True, "Checking…")
+
+        def prepare(_task: Task) -> tuple[PreparedUpload, list[str]]:
+            prepared = self.services.uploads.prepare(provider, environment, model, **args)
+            warnings = provider.warnings(prepared.form, self.services.history, environment)
+            return prepared, warnings
+
+        self.w.runner.submit("prepare", prepare, self._confirm_and_send, self._refused)
+
+    def _refused(self, exc: BaseException) -> None:
+        self._busy(False)
+        page = self.w.page
+        if isinstance(exc, AttachmentRefused) and page.drop_zone is not None:
+            page.drop_zone.show_refused(exc.message)
+            self.w.outcome.show_message("The file can't be used.", detail=exc.message + " Nothing was sent.")
+        elif isinstance(exc, CredentialsMissing):
+            self.w.outcome.show_message("Credentials are needed.", detail=exc.message)
+        elif isinstance(exc, FormInvalid):
+            page.form.show_errors(exc.fields)
+            self.w.outcome.show_message(exc.message, detail="Nothing was sent.")
+        else:
+            log.error("Upload could not start: %s", plain_error(exc))
+            self.w.outcome.show_message(plain_error(exc), detail="Nothing was sent.")
+
+    def _confirm_and_send(self, prepared_and_warnings: tuple[PreparedUpload, list[str]]) -> None:
+        prepared, warnings = prepared_and_warnings
+        lines = list(warnings)
+        changes = self.w.page.changes()
+        if changes:
+            listed = "\n".join(f"• {k}: {_shown(before)} → {_shown(after)}" for k, before, after in changes)
+            lines.append(f"You are changing:\n{listed}")
+        elif self.w.page.loaded is not None:
+            lines.append("Nothing was changed from the loaded values; they will be sent as they are.")
+        if lines:
+            answer = QMessageBox.question(
+                self.w, "Please confirm", "\n\n".join(lines) + "\n\nSend it?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                self._busy(False)
+                self.w.outcome.show_message("Not sent.", Outcome.CANCELLED, "Nothing was sent.")
+                return
+        self._send(prepared, attempt_id=None)
+
+    def _send(self, prepared: PreparedUpload, attempt_id: int | None) -> None:
+        self._busy(True, f"Sending to {prepared.provider.name}…")
+
+        def work(task: Task) -> UploadResult:
+            return self.services.uploads.run(
+                prepared, progress=task.report_progress, cancel=task.cancel_token, attempt_id=attempt_id
+            )
+
+        self.upload_task = self.w.runner.submit("upload", work, self._done, self._crashed, self._progress)
+
+    def _progress(self, sent: int, total: int) -> None:
+        bar = self.w.progress
+        bar.show()
+        bar.setMaximum(100)
+        bar.setValue(int(sent * 100 / total) if total else 0)
+        if sent >= total:
+            self.w.activity.setText("Sent; waiting for the provider's answer…")
+
+    def _done(self, result: UploadResult) -> None:
+        self.upload_task = None
+        self._busy(False)
+        self.w.outcome.show_result(result)
+        self.refresh_history()
+
+    def _crashed(self, exc: BaseException) -> None:
+        self.upload_task = None
+        self._busy(False)
+        self.w.outcome.show_message(plain_error(exc))
+        self.refresh_history()
+
+    def cancel(self) -> None:
+        if self.uploading and self.upload_task is not None:
+            self.upload_task.cancel()
+            self.w.activity.setText("Cancelling… (if the file was already sent, the provider's answer is awaited "
+                                    "so it can be recorded)")
+
+    def _busy(self, busy: bool, text: str = "") -> None:
+        w = self.w
+        w.upload_button.setEnabled(not busy)
+        w.cancel_button.setEnabled(busy)
+        w.provider_list.setEnabled(not busy)
+        w.environment_combo.setEnabled(not busy)
+        w.activity.setText(text)
+        if busy:
+            w.progress.setValue(0)
+        else:
+            w.progress.hide()
+
+    def retry(self, attempt_id: int) -> None:
+        if self.uploading:
+            return
+        self._busy(True, f"Preparing attempt #{attempt_id} again…")
+        self.w.outcome.clear()
+        self.w.runner.submit(
+            "prepare-retry",
+            lambda _t: self.services.uploads.prepare_retry(attempt_id),
+            lambda prepared: self._send(prepared, attempt_id),
+            self._refused,
+        )
+
+    # -- history, keyring, credentials -------------------------------------------------------------------
+
+    def refresh_history(self) -> None:
+        self.w.runner.submit("history", lambda _t: self.services.history.recent(), self.w.history_view.set_attempts)
+
+    def show_attempt(self, attempt_id: int) -> None:
+        def work(_t: Task) -> tuple[str, list[Any]]:
+            attempt = self.services.history.get(attempt_id)
+            title = f"— attempt #{attempt_id}: {attempt.summary if attempt else ''}"
+            return title, self.services.history.exchanges(attempt_id)
+
+        def show(result: tuple[str, list[Any]]) -> None:
+            self.w.log_pane.show_exchanges(result[1], result[0])
+            self.w.tabs.setCurrentWidget(self.w.log_pane)
+
+        self.w.runner.submit("attempt", work, show)
+
+    def read_keyring_status(self) -> None:
+        self.w.runner.submit("keyring-status", lambda _t: self.services.credentials.status(), self._show_keyring)
+
+    def _show_keyring(self, status: Any) -> None:
+        self.w.keyring_status.setText(("🔒 " if status.persistent else "⚠ ") + status.message)
+        if not status.persistent:
+            self.w.keyring_status.setStyleSheet("color: #b06000;")
+
+    def show_practice_hint(self, provider: Any) -> None:
+        """Start the provider's practice sandbox (off the UI thread) and show what to try in it."""
+        from .main_window import PRACTICE_BANNER
+
+        def shown(hint: str) -> None:
+            if self.w.provider is provider and self.w.environment == "practice" and hint:
+                self.w.banner.setText(PRACTICE_BANNER.format(name=provider.name) + "<br>" + hint)
+
+        self.w.runner.submit("practice", lambda _t: self.services.uploads.practice.hint(provider), shown)
+
+    def open_credentials(self) -> None:
+        from .credentials_dialog import CredentialsDialog
+
+        dialog = CredentialsDialog(self.w.provider, self.w.environment, self.services, self.w.runner,
+                                   base_url=self.w.base_url_override(), parent=self.w)
+        dialog.saved.connect(lambda status: self.w.statusBar().showMessage("Credentials saved. " + status, 8000))
+        dialog.open()
+        self.credentials_dialog = dialog
+
+    def load_current(self) -> None:
+        page, provider, environment = self.w.page, self.w.provider, self.w.environment
+        key = page.load_key()
+        page.load_status.setText("Loading…")
+        if page.load_button is not None:
+            page.load_button.setEnabled(False)
+        options, base_url = page.options(), self.w.base_url_override()
+
+        def done(loaded: dict[str, Any] | None) -> None:
+            if page.load_button is not None:
+                page.load_button.setEnabled(True)
+            page.apply_loaded(key, loaded)
+
+        def failed(exc: BaseException) -> None:
+            if page.load_button is not None:
+                page.load_button.setEnabled(True)
+            if isinstance(exc, FormInvalid):
+                page.form.reveal_all_errors()
+            page.load_status.setText(plain_error(exc))
+
+        self.w.runner.submit(
+            "load",
+            lambda task: self.services.uploads.load(provider, environment, key, base_url=base_url, options=options,
+                                                    cancel=task.cancel_token),
+            done, failed,
+        )
+
+    # -- forms as JSON files ----------------------------------------------------------------------------------
+
+    def load_form_json(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.w, "Load form from JSON", "", "JSON files (*.json)")
+        if path:
+            self.fill_form_from_json(path)
+
+    def fill_form_from_json(self, path: str) -> None:
+        page = self.w.page
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+            model = page.provider.form_model.model_validate(data)
+            page.form.set_values(model.model_dump(mode="json", by_alias=True, exclude_none=True))
+            self.w.outcome.clear()
+        except (OSError, ValueError) as exc:
+            # Show what could be read, and why the rest could not.
+            if isinstance(data := locals().get("data"), dict):
+                page.form.set_values(data)
+                page.form.reveal_all_errors()
+            self.w.outcome.show_message("That JSON file does not fit this form.", detail=str(exc)[:600])
+
+    def save_form_json(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self.w, "Save form as JSON", "invoice.json", "JSON files (*.json)")
+        if path:
+            Path(path).write_text(json.dumps(self.w.page.form.values(), indent=2, ensure_ascii=False),
+                                  encoding="utf-8")
+
+    # -- closing ---------------------------------------------------------------------------------------------
+
+    def confirm_quit_during_upload(self) -> bool:
+        answer = QMessageBox.question(
+            self.w, "An upload is in progress",
+            "An upload is still in progress. Cancel it and quit?\n\nIf the file was already sent, the provider "
+            "may have received it: the History will say so next time.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def shutdown(self) -> None:
+        if not self.w.runner.shutdown(timeout=3.0):
+            log.warning("Closing while a request is still waiting for its answer; it is recorded as interrupted.")
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "(empty)"
+    return str(value)
