@@ -97,7 +97,7 @@ def read_error(response: Response) -> tuple[int | None, str | None]:
     """The provider's (code, message) from a JSON or XML error body, in any of the shapes i.materialise uses."""
     code: Any = None
     message: Any = None
-    body = response.content.strip()
+    body = response.content.strip().removeprefix(b"\xef\xbb\xbf").lstrip()  # .NET may write a BOM
     if not body:
         return None, None
     if body.startswith((b"{", b"[")):
