@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from typing import Any
 
@@ -39,7 +38,6 @@ def main(argv: list[str] | None = None) -> int:
 
     from .. import APP_ID, APP_NAME, __version__
     from ..core.logs import setup_file_logging
-    from .log_pane import QtLogHandler
     from .main_window import MainWindow
     from .resources import icon_path
     from .tasks import TaskRunner
@@ -53,8 +51,6 @@ def main(argv: list[str] | None = None) -> int:
         app.setWindowIcon(QIcon(str(icon)))
 
     setup_file_logging()
-    handler = QtLogHandler()
-    logging.getLogger("invoice_desktop").addHandler(handler)
 
     services = Services.create()
     runner = TaskRunner()
@@ -64,7 +60,6 @@ def main(argv: list[str] | None = None) -> int:
         if args.environment:
             settings.setValue(f"{args.provider}/environment", args.environment)
     window = MainWindow(services, all_providers(), runner, settings)
-    handler.emitter.record.connect(window.log_pane.add_record)
 
     class OpenFileFilter(QObject):
         """macOS delivers "Open With" as a QFileOpenEvent to the application."""
@@ -95,7 +90,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = app.exec()
     finally:
-        logging.getLogger("invoice_desktop").removeHandler(handler)
         runner.shutdown(timeout=1.0)
         services.close()
     return int(code)

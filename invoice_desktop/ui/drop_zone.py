@@ -54,6 +54,8 @@ class DropZone(QFrame):
 
     file_dropped = Signal(str)
     cleared = Signal()
+    # After the full check of a dropped or chosen file: (accepted, message).
+    checked = Signal(bool, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -133,6 +135,7 @@ class DropZone(QFrame):
         sent_as = f" — sent as “{upload_name}”" if upload_name != Path(path).name else ""
         self.detail.setText(f"{human_size(size)}, ready to upload{sent_as}. {path}")
         self.remove_button.show()
+        self.checked.emit(True, self.detail.text())
 
     def show_refused(self, message: str) -> None:
         self._path = None
@@ -140,6 +143,7 @@ class DropZone(QFrame):
         self.headline.setText("This file can't be used")
         self.detail.setText(f"{message}\nAccepted: {self.rules.describe() if self.rules else ''}")
         self.remove_button.hide()
+        self.checked.emit(False, message)
 
     def clear(self) -> None:
         self._path = None
@@ -188,7 +192,11 @@ class DropZone(QFrame):
                 self.detail.setText(message)
 
     def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
-        self._restore()
+        # A refused file dropped anyway ends in a drag-leave too: keep saying why it was refused.
+        if self._state == "reject":
+            self.headline.setText("That can't be used here")
+        else:
+            self._restore()
         event.accept()
 
     def _restore(self) -> None:
@@ -206,7 +214,10 @@ class DropZone(QFrame):
             return
         ok, message, path = judge_drag(event.mimeData(), self.rules, self.provider_name)
         if not ok or path is None:
-            event.ignore()
+            # Take the event with no action (nothing is copied), so the refusal stays on show: an ignored drop
+            # is followed by a drag-leave that would reset the zone.
+            event.setDropAction(Qt.DropAction.IgnoreAction)
+            event.accept()
             self.show_refused(message)
             return
         event.acceptProposedAction()

@@ -33,6 +33,7 @@ class HistoryView(QWidget):
     refresh_requested = Signal()
     retry_requested = Signal(int)
     show_requested = Signal(int)
+    updated = Signal()
 
     COLUMNS = ("#", "Time", "Provider", "Environment", "What", "Outcome", "Summary")
 
@@ -93,6 +94,7 @@ class HistoryView(QWidget):
         self.empty.setVisible(not attempts)
         self.table.setVisible(bool(attempts))
         self._update_buttons()
+        self.updated.emit()
 
     def selected(self) -> Attempt | None:
         rows = {i.row() for i in self.table.selectedItems()}

@@ -31,7 +31,7 @@ from .. import APP_NAME
 from ..core.provider import PRACTICE, Provider
 from ..core.services import Services
 from .history_view import HistoryView
-from .log_pane import LogPane
+from .log_pane import LogPane, QtLogHandler
 from .outcome_panel import OutcomePanel
 from .provider_page import ProviderPage
 from .tasks import TaskRunner
@@ -161,6 +161,14 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(main)
         self.keyring_status = QLabel()
         self.statusBar().addPermanentWidget(self.keyring_status)
+
+        # The log pane hears everything the core logs (exchanges included), from any thread.
+        self.log_handler = QtLogHandler()
+        self.log_handler.emitter.record.connect(self.log_pane.add_record)
+        app_log = logging.getLogger("invoice_desktop")
+        app_log.addHandler(self.log_handler)
+        if app_log.level == logging.NOTSET or app_log.level > logging.INFO:
+            app_log.setLevel(logging.INFO)
 
         self.flow = UploadFlow(self)
         self._build_menus()
@@ -305,6 +313,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.flow.shutdown()
+        logging.getLogger("invoice_desktop").removeHandler(self.log_handler)
         event.accept()
 
     def show_later(self, callback: Any) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from ..core.results import Outcome, UploadResult
@@ -18,6 +18,8 @@ LOOKS = {
 
 
 class OutcomePanel(QFrame):
+    shown = Signal(object)  # the UploadResult now on show
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("outcome")
@@ -64,6 +66,7 @@ class OutcomePanel(QFrame):
             parts.append(f"<p style='color:#555'>Attempt #{result.attempt_id} — details in the log and History.</p>")
         self.label.setText("".join(parts))
         self.show()
+        self.shown.emit(result)
 
     def clear(self) -> None:
         self.result = None
@@ -71,4 +74,9 @@ class OutcomePanel(QFrame):
         self.hide()
 
     def text(self) -> str:
-        return self.label.text()
+        """What the clerk reads, as plain text."""
+        from PySide6.QtGui import QTextDocument
+
+        doc = QTextDocument()
+        doc.setHtml(self.label.text())
+        return doc.toPlainText()

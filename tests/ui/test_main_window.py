@@ -1,0 +1,161 @@
+"""The window end to end against the practice sandbox: drop, check, upload, answer, log, history."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
+
+from invoice_desktop.core.results import Outcome
+from invoice_desktop.practice.imaterialise import DEMO_API_CODE
+from invoice_desktop.providers import get_provider
+from invoice_desktop.ui.form_fields import ScalarEditor
+
+from .conftest import select_provider
+
+
+def sandbox(services):
+    return services.uploads.practice.sandbox_for(get_provider("imaterialise"))
+
+
+def order_input(window) -> QLineEdit:
+    editor = window.page.form.editors["order_id"]
+    assert isinstance(editor, ScalarEditor)
+    return editor.input  # type: ignore[return-value]
+
+
+def drop_file(qtbot, window, path: Path, expect_ok: bool = True) -> None:
+    zone = window.page.drop_zone
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    enter = QDragEnterEvent(QPoint(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(zone, enter)
+    assert enter.isAccepted()
+    event = QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(zone.checked, timeout=5000) as signal:
+        QApplication.sendEvent(zone, event)
+    assert signal.args[0] is expect_ok, signal.args
+
+
+def upload(qtbot, window, timeout: int = 10000):
+    with qtbot.waitSignal(window.outcome.shown, timeout=timeout) as signal:
+        qtbot.mouseClick(window.upload_button, Qt.MouseButton.LeftButton)
+    return signal.args[0]
+
+
+def test_practice_is_the_default_and_says_nothing_leaves_the_computer(window):
+    select_provider(window, "imaterialise")
+    assert window.environment == "practice"
+    assert window.banner.isVisible()
+    assert "nothing leaves this computer" in window.banner.text()
+
+
+def test_upload_round_trip_shows_the_answer_the_exchange_and_the_history(qtbot, window, services, make_file):
+    select_provider(window, "imaterialise")
+    qtbot.keyClicks(order_input(window), "ORD-1001")
+    drop_file(qtbot, window, make_file("Rechnung_Müller_№5.pdf", size=4096))
+    with qtbot.waitSignal(window.history_view.updated, timeout=10000):
+        result = upload(qtbot, window)
+    assert result.outcome is Outcome.SUCCEEDED
+    assert "accepted the invoice" in window.outcome.text()
+    log_text = window.log_pane.all_text()
+    assert "POST http://127.0.0.1" in log_text and "/web-api/order/ORD-1001/invoice" in log_text
+    assert "← HTTP 200" in log_text
+    assert "File: file “Rechnung_Müller_№5.pdf”, application/pdf, 4,096 bytes" in log_text
+    assert DEMO_API_CODE not in log_text
+    assert window.history_view.table.rowCount() == 1
+    assert "accepted" in window.history_view.table.item(0, 5).text()
+    assert sandbox(services).received[-1]["filename"] == "Rechnung_Müller_№5.pdf"
+
+
+def test_provider_refusal_is_shown_plainly_with_its_code(qtbot, window, make_file):
+    select_provider(window, "imaterialise")
+    qtbot.keyClicks(order_input(window), "ORD-2001")
+    drop_file(qtbot, window, make_file("invoice.pdf"))
+    result = upload(qtbot, window)
+    assert result.outcome is Outcome.REJECTED
+    text = window.outcome.text()
+    assert "already shipped or cancelled" in text
+    assert "code 103" in text
+
+
+def test_incomplete_form_is_marked_inline_and_nothing_is_sent(qtbot, window, services, make_file):
+    select_provider(window, "imaterialise")
+    order_input(window).setFocus()
+    qtbot.keyClicks(order_input(window), "ORD 1")
+    error = window.page.form.error_labels["order_id"]
+    assert error.isVisible() and "no spaces" in error.text()
+    order_input(window).clear()
+    drop_file(qtbot, window, make_file("invoice.pdf"))
+    upload(qtbot, window)
+    assert "not complete" in window.outcome.text()
+    assert error.isVisible() and "Required" in error.text()
+    assert sandbox(services).requests_seen == []
+
+
+def test_a_refused_file_is_explained_and_blocks_the_upload(qtbot, window, services, make_file):
+    select_provider(window, "imaterialise")
+    qtbot.keyClicks(order_input(window), "ORD-1001")
+    drop_file(qtbot, window, make_file("invoice.pdf", content=b"<html>not a pdf</html>"), expect_ok=False)
+    assert "not a PDF document" in window.page.drop_zone.detail.text()
+    upload(qtbot, window)
+    assert "can't be used" in window.outcome.text()
+    assert sandbox(services).requests_seen == []
+
+
+def test_cancel_stops_an_upload_in_flight(qtbot, window, services, make_file):
+    select_provider(window, "imaterialise")
+    box = sandbox(services)
+    release = threading.Event()
+    box.before_handle = lambda _request: release.wait(10)  # the server does not read the body yet
+    qtbot.keyClicks(order_input(window), "ORD-1001")
+    drop_file(qtbot, window, make_file("big.pdf", size=10 * 1024 * 1024))
+    with qtbot.waitSignal(window.outcome.shown, timeout=15000) as signal:
+        qtbot.mouseClick(window.upload_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.cancel_button.isEnabled() and window.progress.value() > 0, timeout=5000)
+        qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+        release.set()
+    assert signal.args[0].outcome is Outcome.CANCELLED
+    assert box.received == []
+    attempt = services.history.recent()[0]
+    assert attempt.state == "cancelled"
+
+
+def test_closing_during_an_upload_neither_crashes_nor_hangs(qtbot, window, services, make_file, monkeypatch):
+    select_provider(window, "imaterialise")
+    box = sandbox(services)
+    arrived = threading.Event()
+    box.before_handle = lambda _request: arrived.set()
+    hold = box.hold_answers()
+    qtbot.keyClicks(order_input(window), "ORD-1001")
+    drop_file(qtbot, window, make_file("invoice.pdf"))
+    qtbot.mouseClick(window.upload_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(arrived.is_set, timeout=5000)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    started = time.monotonic()
+    window.close()
+    assert time.monotonic() - started < 6
+    assert not window.isVisible()
+    hold.set()  # the answer comes after all; the worker ends without a window to report to
+
+
+def test_every_control_is_reachable_with_the_keyboard(window):
+    select_provider(window, "imaterialise")
+    reachable = set()
+    widget = window.provider_list
+    for _ in range(5000):  # the whole tab chain, once around
+        if widget.isVisible() and widget.isEnabled() and widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            reachable.add(widget)
+        widget = widget.nextInFocusChain()
+        if widget is window.provider_list:
+            break
+    needed = [window.provider_list, window.environment_combo, window.credentials_button, window.address,
+              order_input(window), window.page.drop_zone.browse_button, window.page.file_url, window.upload_button]
+    missing = [w.accessibleName() or type(w).__name__ for w in needed if w not in reachable]
+    assert not missing, missing
