@@ -248,6 +248,9 @@ class Transport:
             except Cancelled:
                 self._finish_record(record, started, error="cancelled by the user")
                 raise
+            except TransportError as exc:  # the deadline passed while the body was streamed
+                self._finish_record(record, started, error=exc.message)
+                raise
             except requests.exceptions.ConnectTimeout:
                 self._finish_record(record, started, error="connection timed out")
                 raise TransportError(
@@ -287,6 +290,9 @@ class Transport:
             except Cancelled:
                 self._finish_record(record, started, error="cancelled while reading the answer")
                 raise Cancelled("Cancelled while the provider was answering.", maybe_sent=True) from None
+            except TransportError as exc:  # the deadline passed while the answer was read
+                self._finish_record(record, started, error=exc.message)
+                raise
             except (requests.exceptions.RequestException, OSError) as exc:
                 self._finish_record(record, started, error=f"answer broken off: {exc}")
                 raise TransportError(
