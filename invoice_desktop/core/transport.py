@@ -266,7 +266,7 @@ class Transport:
             except requests.exceptions.ReadTimeout:
                 self._finish_record(record, started, error="no answer within the read timeout")
                 raise TransportError(
-                    f"The provider did not answer within {self.timeouts.read:.0f} seconds. It may or may not "
+                    f"The provider did not answer within {self.timeouts.read:g} seconds. It may or may not "
                     "have received the request: check in the provider's portal before sending again.",
                     maybe_sent=True,
                 ) from None
