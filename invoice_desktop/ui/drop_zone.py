@@ -131,7 +131,7 @@ class DropZone(QFrame):
     def show_accepted(self, path: str, size: int, upload_name: str) -> None:
         self._path = path
         self._set_state("ready")
-        self.headline.setText(f"📄 {Path(path).name}")
+        self.headline.setText(f"Attached: {Path(path).name}")
         sent_as = f" — sent as “{upload_name}”" if upload_name != Path(path).name else ""
         self.detail.setText(f"{human_size(size)}, ready to upload{sent_as}. {path}")
         self.remove_button.show()
@@ -202,7 +202,7 @@ class DropZone(QFrame):
     def _restore(self) -> None:
         if self._path:
             self._set_state("ready")
-            self.headline.setText(f"📄 {Path(self._path).name}")
+            self.headline.setText(f"Attached: {Path(self._path).name}")
             self.detail.setText("Ready to upload.")
             self.remove_button.show()
         else:

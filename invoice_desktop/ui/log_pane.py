@@ -130,7 +130,9 @@ class LogPane(QWidget):
         self.tree.addTopLevelItem(item)
         while self.tree.topLevelItemCount() > self.MAX_ENTRIES:
             self.tree.takeTopLevelItem(0)
-        self.tree.setCurrentItem(item)
+        # Show the newest exchange in full; plain messages only scroll into view.
+        if isinstance(item.data(0, Qt.ItemDataRole.UserRole), Exchange) or self.tree.currentItem() is None:
+            self.tree.setCurrentItem(item)
         self.tree.scrollToItem(item)
 
     def show_exchanges(self, exchanges: list[Exchange], title: str) -> None:

@@ -157,7 +157,7 @@ class MainWindow(QMainWindow):
         main.addWidget(self.tabs)
         main.setStretchFactor(0, 3)
         main.setStretchFactor(1, 2)
-        main.setSizes([540, 320])
+        main.setSizes([600, 260])
         self.setCentralWidget(main)
         self.keyring_status = QLabel()
         self.statusBar().addPermanentWidget(self.keyring_status)

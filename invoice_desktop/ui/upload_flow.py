@@ -209,7 +209,7 @@ class UploadFlow(QObject):
         self.w.runner.submit("keyring-status", lambda _t: self.services.credentials.status(), self._show_keyring)
 
     def _show_keyring(self, status: Any) -> None:
-        self.w.keyring_status.setText(("🔒 " if status.persistent else "⚠ ") + status.message)
+        self.w.keyring_status.setText(("" if status.persistent else "⚠ ") + status.message)
         if not status.persistent:
             self.w.keyring_status.setStyleSheet("color: #b06000;")
 
