@@ -90,6 +90,9 @@ class AttachmentRules:
 
     def describe(self) -> str:
         exts = " ".join(self.extensions)
+        aliases = [f"{a} sent as {t}" for a, t in self.aliases.items() if a not in self.extensions]
+        if aliases:
+            exts += f" ({', '.join(aliases)})"
         whose = "" if self.limit_source == "provider" else " (this app's limit; the API documents none)"
         return f"{exts}, up to {human_size(self.max_bytes)}{whose}"
 

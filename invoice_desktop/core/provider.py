@@ -114,6 +114,8 @@ class Provider:
     accepts_file_url: ClassVar[bool] = False
     formats: ClassVar[tuple[str, ...]] = ("json",)
     format_label: ClassVar[str] = "Answer format"
+    # The words on the send button: "Upload" for a document, "Save settings" where nothing is attached.
+    action_label: ClassVar[str] = "Upload"
     # "module:Class" of the practice sandbox; imported only when the practice environment is used.
     practice_sandbox: ClassVar[str]
     # Shown under the form: where the docs were silent and which reading the app chose.

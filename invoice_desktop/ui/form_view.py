@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ..core.upload import form_errors
 from .form_fields import FieldSpec, ScalarEditor, field_specs
@@ -35,6 +35,7 @@ class FormView(QWidget):
         self.specs = field_specs(model)
         self.editors: dict[str, QWidget] = {}
         self.error_labels: dict[str, QLabel] = {}
+        self.rows: dict[str, QHBoxLayout] = {}
         self.touched: set[str] = set()
         self.show_all_errors = False
         layout = QFormLayout(self)
@@ -59,7 +60,10 @@ class FormView(QWidget):
             box = QVBoxLayout(holder)
             box.setContentsMargins(0, 0, 0, 0)
             box.setSpacing(2)
-            box.addWidget(editor)
+            row = QHBoxLayout()
+            row.addWidget(editor, 1)
+            self.rows[spec.name] = row
+            box.addLayout(row)
             box.addWidget(error)
             if spec.kind in ("model", "list"):
                 layout.addRow(holder)
@@ -92,6 +96,10 @@ class FormView(QWidget):
     def _on_change(self, name: str) -> None:
         self.touched.add(name)
         self.changed.emit()
+
+    def add_beside(self, name: str, widget: QWidget) -> None:
+        """Put a widget (e.g. a Load button) on the same line as a field's input."""
+        self.rows[name].addWidget(widget)
 
     # -- values ------------------------------------------------------------------------------------------
 

@@ -83,6 +83,7 @@ class ListEditor(QWidget):
 
         self.table = QTableWidget(0, len(self.columns), self)
         self.table.setHorizontalHeaderLabels([c.label + (" *" if c.required else "") for c in self.columns])
+        self.table.resizeColumnsToContents()
         for i, column in enumerate(self.columns):
             header = self.table.horizontalHeaderItem(i)
             if header is not None:
@@ -121,6 +122,8 @@ class ListEditor(QWidget):
         layout.addWidget(self.error_label)
         self._update_buttons()
         self.table.itemSelectionChanged.connect(self._update_buttons)
+        if spec.required:
+            self.add_row({}, notify=False)  # a required list starts with one line to fill in
 
     # -- rows ------------------------------------------------------------------------------------------------
 

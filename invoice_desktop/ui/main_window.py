@@ -250,6 +250,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("provider", provider.id)
         self.pages.setCurrentWidget(self.page_for[provider.id])
         self.title.setText(provider.name)
+        self.upload_button.setText("&" + provider.action_label)
         self.environment_combo.blockSignals(True)
         self.environment_combo.clear()
         for env in provider.environments:

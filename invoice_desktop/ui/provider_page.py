@@ -49,14 +49,19 @@ class ProviderPage(QWidget):
         self.load_status.setWordWrap(True)
         self.load_status.setStyleSheet("color: #555;")
         if provider.supports_load:
-            row = QHBoxLayout()
-            keys = ", ".join(provider.load_key_fields)
-            self.load_button = QPushButton(f"&Load current values (by {keys})", self)
+            # Beside the (last) field that identifies what is loaded: type the customer number, then Load.
+            self.load_button = QPushButton("&Load current values", self)
             self.load_button.setToolTip("Read what the provider has now, so unchanged fields stay as they are")
             self.load_button.clicked.connect(self.load_requested)
-            row.addWidget(self.load_button)
-            row.addWidget(self.load_status, 1)
-            layout.addLayout(row)
+            key = provider.load_key_fields[-1]
+            if key in self.form.rows:
+                self.form.add_beside(key, self.load_button)
+                self.form.layout().insertRow(1 + list(self.form.editors).index(key), "", self.load_status)
+            else:
+                row = QHBoxLayout()
+                row.addWidget(self.load_button)
+                row.addWidget(self.load_status, 1)
+                layout.addLayout(row)
 
         options = QFormLayout()
         self.format_combo: QComboBox | None = None
