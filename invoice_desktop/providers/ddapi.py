@@ -8,9 +8,10 @@ GET {base}/api/customers/invoice?customerNumber=N. Nothing is attached: the form
 Each dealer has its own DDAPI host (the base URL is a setting) and its own, undocumented, authentication: none,
 HTTP Basic, or a token in a header of the installation's choosing.
 
-A form field that is None is *unknown* (not loaded, not entered). Sending never turns an unknown into a blank:
-right before the POST the app reads the customer's current settings and keeps their value for every unknown
-field; a customer without settings yet needs every field filled in.
+A number or flag that is None is *unknown* (not loaded, not entered); so is an empty e-mail address in a form
+with other unknowns (in a complete form, as after Load, an empty address means "no address"). Sending never turns
+an unknown into a blank: right before the POST the app reads the customer's current settings and keeps their
+value for every unknown field; a customer without settings yet needs every field filled in.
 """
 
 from __future__ import annotations
@@ -147,15 +148,20 @@ class DDAPIForm(BaseModel):
         return value
 
     def unknown_fields(self) -> list[str]:
-        return [name for name in SETTING_FIELDS if getattr(self, name) is None]
+        """The fields whose value the form does not know. A number or flag is unknown when None. An empty e-mail
+        address is unknown only in a partial form (other fields unknown too: a partial update, a form not loaded);
+        in an otherwise complete form, as after Load, it means "no address" (an emptied input gives None too)."""
+        partial = any(getattr(self, n) is None for n in SETTING_FIELDS if n != EMAIL_FIELD)
+        return [n for n in SETTING_FIELDS if getattr(self, n) is None and (n != EMAIL_FIELD or partial)]
 
 
 # -- the wire formats ------------------------------------------------------------------------------------------
 
 
 def _wire_value(name: str, value: Any) -> Any:
-    """What the API gets for a form value: no address ("") is sent as null, as .NET keeps an absent string."""
-    if name == EMAIL_FIELD and value == "":
+    """What the API gets for a form value: no address ("" or None) is sent as null, as .NET keeps an absent
+    string. (Unknown fields never get here: `perform` has filled them in.)"""
+    if name == EMAIL_FIELD and not value:
         return None
     return value
 
@@ -441,7 +447,8 @@ class DDAPI(Provider):
         "Saving replaces all of the customer's invoicing settings. A field left unknown keeps its current value: "
         "the app reads the settings again just before saving and fills in what the form does not know; a "
         "customer without settings yet needs every field. An empty e-mail address means “no address” (sent as "
-        "null). Authentication is not publicly documented: choose the method your installation uses. The format "
+        "null) when every other field is filled in (as after Load), and “keep the current one” in a partial "
+        "update. Authentication is not publicly documented: choose the method your installation uses. The format "
         "applies to the request and the answer."
     )
 
@@ -484,6 +491,8 @@ class DDAPI(Provider):
         if unknown:
             out.append(f"Not loaded: {', '.join(unknown)}. They keep their current values "
                        "(read again just before saving).")
+        elif not form.InvoiceOrderPaymentEmailAddress:
+            out.append("The e-mail address for order-payment invoices is empty: the customer will have none.")
         return out
 
     def describe(self, form: BaseModel) -> str:
@@ -592,6 +601,7 @@ class DDAPI(Provider):
         values = form.model_dump()
         unknown = form.unknown_fields()
         kept: dict[str, Any] = {}
+        current: dict[str, Any] | None = None
         if unknown:
             try:
                 current = self._read(ctx, form.CustomerNumber,
@@ -602,7 +612,9 @@ class DDAPI(Provider):
                 result.detail = (f"{result.detail} Nothing was saved: the current settings are read first, to "
                                  "keep the fields that were not loaded.").strip()
                 return result
-            missing = [n for n in unknown if current is None or current.get(n) is None]
+            # An address may stay empty; every other field needs a value.
+            missing = [n for n in unknown if (current is None and n != EMAIL_FIELD)
+                       or (current is not None and current.get(n) is None)]
             if missing:
                 why = (f"Customer {form.CustomerNumber} has no invoicing settings yet, so every field is needed."
                        if current is None else "DäckData's current settings do not say what they are.")
@@ -611,13 +623,11 @@ class DDAPI(Provider):
                     f"{why} Fill in: {', '.join(missing)}.",
                     data={"unknown": missing},
                 )
-            assert current is not None
             for name in unknown:
-                values[name] = kept[name] = current[name]
+                values[name] = kept[name] = current[name] if current is not None else None
         response = ctx.send(self.build_request(ctx, values))
         result = self.read_response(ctx, response, kept=kept, sent=values)
-        if result.ok and unknown:
-            assert current is not None
+        if result.ok and current is not None:
             changed = {n: (current[n], values[n]) for n in SETTING_FIELDS if current[n] != values[n]}
             result.data["changed"] = {n: {"from": a, "to": b} for n, (a, b) in changed.items()}
             result.detail = (

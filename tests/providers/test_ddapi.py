@@ -105,12 +105,30 @@ def test_fields_not_loaded_keep_their_current_values(services, provider, sandbox
     assert labels == ["GET", "POST"]
 
 
-def test_an_emptied_address_is_removed_not_kept(services, provider):
-    values = {**load(services, provider, 1), "InvoiceOrderPaymentEmailAddress": ""}
-    assert send(services, provider, values).ok
-    assert load(services, provider, 1)["InvoiceOrderPaymentEmailAddress"] == ""
-    sent = json.loads(services.uploads.practice.sandbox_for(provider).received[-1]["body"])
-    assert sent["InvoiceOrderPaymentEmailAddress"] is None
+@pytest.mark.parametrize("emptied", [
+    lambda values: values.pop("InvoiceOrderPaymentEmailAddress"),  # the window leaves an empty input out
+    lambda values: values.update(InvoiceOrderPaymentEmailAddress=""),
+    lambda values: values.update(InvoiceOrderPaymentEmailAddress=None),
+], ids=["left-out", "empty", "null"])
+def test_an_emptied_address_in_a_loaded_form_is_removed_not_kept(services, provider, sandbox, emptied):
+    values = load(services, provider, 1)
+    emptied(values)
+    form = DDAPIForm.model_validate(values)
+    assert provider.warnings(form, services.history, "practice")[1] == (
+        "The e-mail address for order-payment invoices is empty: the customer will have none.")
+    result = send(services, provider, values)
+    assert result.ok
+    assert load(services, provider, 1) == {**CUSTOMER_1, "InvoiceOrderPaymentEmailAddress": ""}
+    assert json.loads(sandbox.received[-1]["body"])["InvoiceOrderPaymentEmailAddress"] is None
+    assert len(services.history.exchanges(result.attempt_id)) == 1  # a complete form needs no read
+
+
+def test_a_partial_update_keeps_the_address(services, provider):
+    form = DDAPIForm(CustomerNumber=1, CurrencyId=9)
+    assert "InvoiceOrderPaymentEmailAddress" in form.unknown_fields()
+    result = send(services, provider, form.model_dump())  # as the history stores it for a retry
+    assert result.ok
+    assert load(services, provider, 1) == {**CUSTOMER_1, "CurrencyId": 9}
 
 
 def test_a_new_customer_needs_every_field_and_nothing_is_posted_until_then(services, provider, sandbox):
@@ -119,9 +137,13 @@ def test_a_new_customer_needs_every_field_and_nothing_is_posted_until_then(servi
     assert result.title == "Nothing was saved: some fields are still unknown."
     assert "no invoicing settings yet" in result.detail and "TermsOfPaymentId" in result.detail
     assert "CurrencyId" not in result.detail
+    assert "InvoiceOrderPaymentEmailAddress" not in result.detail  # an address may stay empty
     assert sandbox.received == []
     assert send(services, provider, NEW_SETTINGS, "xml").ok
     assert load(services, provider, 3) == NEW_SETTINGS
+    without_address = {k: v for k, v in NEW_SETTINGS.items() if k != "InvoiceOrderPaymentEmailAddress"}
+    assert send(services, provider, {**without_address, "CustomerNumber": 3}).ok
+    assert load(services, provider, 3) == {**NEW_SETTINGS, "InvoiceOrderPaymentEmailAddress": ""}
 
 
 def test_warnings_say_the_settings_are_replaced_and_what_was_not_loaded(services, provider):
@@ -130,6 +152,7 @@ def test_warnings_say_the_settings_are_replaced_and_what_was_not_loaded(services
     assert "replaces all invoicing settings of customer 2" in warnings[0]
     assert "CurrencyId" in warnings[1] and "ReverseTax" not in warnings[1]
     assert provider.warnings(DDAPIForm(**CUSTOMER_1), services.history, "practice")[1:] == []
+    assert "InvoiceOrderPaymentEmailAddress" in DDAPIForm(CustomerNumber=2, ReverseTax=False).unknown_fields()
 
 
 # -- the form ------------------------------------------------------------------------------------------------------
