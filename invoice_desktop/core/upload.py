@@ -231,6 +231,7 @@ class UploadService:
         finally:
             transport.close()
         result.attempt_id = attempt_id
+        result = _redact_result(result, redactor)  # a provider may echo a secret in its message
         state = {Outcome.SUCCEEDED: hist.SUCCEEDED, Outcome.REJECTED: hist.REJECTED,
                  Outcome.FAILED: hist.FAILED, Outcome.CANCELLED: hist.CANCELLED}[result.outcome]
         self.history.finish(
@@ -335,6 +336,15 @@ class UploadService:
             ctx.transport.close()
         self.credentials.set_many(provider.id, environment, {k: v for k, v in obtained.items() if v})
         return obtained
+
+
+def _redact_result(result: UploadResult, redactor: Redactor) -> UploadResult:
+    """The result with every known secret hidden, as the clerk, the history and the log file see it."""
+    import json
+
+    text = json.dumps(result.to_dict(), ensure_ascii=False, default=str)
+    clean = redactor.redact(text)
+    return result if clean == text else UploadResult.from_dict(json.loads(clean))
 
 
 def _open_system_browser(url: str) -> None:
