@@ -1,0 +1,95 @@
+"""Credentials from the window, the keyring's state said plainly, Open With, and Retry from the History."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
+
+from invoice_desktop.core.credentials import CredentialStore
+from invoice_desktop.core.results import Outcome
+from invoice_desktop.practice.imaterialise import DEMO_API_CODE
+from invoice_desktop.providers import get_provider
+from invoice_desktop.ui.credentials_dialog import CredentialsDialog
+
+from .conftest import select_provider
+from .test_main_window import order_input, upload
+
+SANDBOX_CODE = "11111111-2222-4333-8444-555555555555"
+
+
+def open_dialog(qtbot, window, services, runner, environment: str) -> CredentialsDialog:
+    dialog = CredentialsDialog(get_provider("imaterialise"), environment, services, runner, parent=window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.status.text() != "Reading stored credentials…", timeout=5000)
+    return dialog
+
+
+def test_practice_credentials_are_filled_in(qtbot, window, services, runner):
+    dialog = open_dialog(qtbot, window, services, runner, "practice")
+    field = dialog.inputs["api_code"]
+    assert isinstance(field, QLineEdit)
+    assert field.text() == DEMO_API_CODE
+    assert field.echoMode() == QLineEdit.EchoMode.Password  # a secret is not shown by default
+
+
+def test_a_malformed_api_code_is_refused_and_a_good_one_goes_to_the_keyring(qtbot, window, services, runner,
+                                                                            memory_keyring):
+    dialog = open_dialog(qtbot, window, services, runner, "sandbox")
+    field = dialog.inputs["api_code"]
+    assert isinstance(field, QLineEdit)
+    qtbot.keyClicks(field, "not-a-guid")
+    assert dialog.errors["api_code"].isVisible()
+    dialog.save()
+    assert dialog.isVisible() and memory_keyring.items == {}
+    field.setText(SANDBOX_CODE)
+    with qtbot.waitSignal(dialog.saved, timeout=5000):
+        dialog.save()
+    assert memory_keyring.items == {("invoice-desktop/imaterialise/sandbox", "api_code"): SANDBOX_CODE}
+
+
+def test_without_a_usable_keyring_the_window_says_so(qtbot, services, runner, tmp_path: Path):
+    from keyring.backends.fail import Keyring as FailKeyring
+    from PySide6.QtCore import QSettings
+
+    from invoice_desktop.providers import all_providers
+    from invoice_desktop.ui.main_window import MainWindow
+
+    services.credentials = CredentialStore(FailKeyring())
+    services.uploads.credentials = services.credentials
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(services, all_providers(), runner, settings)
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: "session only" in w.keyring_status.text(), timeout=5000)
+    assert "never written to a file" in w.keyring_status.text()
+
+
+def test_a_file_opened_with_the_app_arrives_in_the_drop_zone(qtbot, window, make_file):
+    select_provider(window, "imaterialise")
+    pdf = make_file("opened.pdf")
+    with qtbot.waitSignal(window.page.drop_zone.checked, timeout=5000) as signal:
+        window.open_file(str(pdf))
+    assert signal.args[0] is True
+    assert window.page.drop_zone.path == str(pdf)
+
+
+def test_a_failed_upload_can_be_retried_from_the_history(qtbot, window, services, make_file):
+    select_provider(window, "imaterialise")
+    sandbox = services.uploads.practice.sandbox_for(get_provider("imaterialise"))
+    sandbox.answer_next(500, "<html>Server Error</html>", {"Content-Type": "text/html"})
+    order_input(window).setText("ORD-1002")
+    with qtbot.waitSignal(window.page.drop_zone.checked, timeout=5000):
+        window.open_file(str(make_file("invoice.pdf")))
+    assert upload(qtbot, window).outcome is Outcome.FAILED
+    history = window.history_view
+    qtbot.waitUntil(lambda: history.table.rowCount() == 1, timeout=5000)
+    history.table.selectRow(0)
+    assert history.retry_button.isEnabled()
+    with qtbot.waitSignal(window.outcome.shown, timeout=10000) as signal:
+        qtbot.mouseClick(history.retry_button, Qt.MouseButton.LeftButton)
+    assert signal.args[0].outcome is Outcome.SUCCEEDED
+    assert signal.args[0].attempt_id == services.history.recent()[0].id
+    qtbot.waitUntil(lambda: "accepted" in history.table.item(0, 5).text(), timeout=5000)
+    assert history.table.rowCount() == 1  # the same attempt, not a new one
