@@ -1,0 +1,199 @@
+"""Credentials: one keyring item per provider, environment and field; an unusable or unsafe keyring means
+"this session only", said plainly, and the secret is then never written anywhere; practice needs nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import keyring
+import keyring.backends.fail
+import keyring.backends.null
+import pytest
+
+from invoice_desktop.core import credentials as credmod
+from invoice_desktop.core.credentials import MAX_SECRET_CHARS, CredentialStore
+from invoice_desktop.core.errors import CredentialsMissing, InvoiceDesktopError
+from invoice_desktop.practice.imaterialise import DEMO_API_CODE
+from invoice_desktop.providers import get_provider
+
+from ..memory_keyring import LockedKeyring, MemoryKeyring
+
+PROVIDER = get_provider("imaterialise")
+SANDBOX_CODE = "11111111-2222-4333-8444-555555555555"
+PRODUCTION_CODE = "99999999-8888-4777-8666-555555555555"
+SESSION_ONLY = "kept for this session only"
+
+
+def unsafe_backend(module: str, name: str, folder: Path | None = None) -> MemoryKeyring:
+    """A backend that looks like `module.name` (e.g. keyrings.alt's plaintext file) and would write to a file."""
+
+    class Backend(MemoryKeyring):
+        def set_password(self, service: str, username: str, password: str) -> None:
+            super().set_password(service, username, password)
+            if folder is not None:
+                (folder / "keyring_pass.cfg").write_text(f"[{service}]\n{username} = {password}\n")
+
+    Backend.__module__ = module
+    Backend.__name__ = Backend.__qualname__ = name
+    return Backend()
+
+
+def files_containing(folder: Path, secret: str) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file() and secret.encode() in p.read_bytes()]
+
+
+# -- where credentials go --------------------------------------------------------------------------------------
+
+
+def test_one_keyring_item_per_provider_environment_and_field(memory_keyring):
+    store = CredentialStore(memory_keyring)
+    store.set_many("imaterialise", "sandbox", {"api_code": SANDBOX_CODE})
+    store.set("imaterialise", "production", "api_code", PRODUCTION_CODE)
+    assert memory_keyring.items == {
+        ("invoice-desktop/imaterialise/sandbox", "api_code"): SANDBOX_CODE,
+        ("invoice-desktop/imaterialise/production", "api_code"): PRODUCTION_CODE,
+    }
+    assert store.get_all("imaterialise", "sandbox", ["api_code"]) == {"api_code": SANDBOX_CODE}
+    assert store.get("imaterialise", "practice", "api_code") is None
+    status = store.status()
+    assert status.persistent and "stored in the system keyring (MemoryKeyring)" in status.message
+
+    store.delete_all("imaterialise", "sandbox", ["api_code"])
+    assert store.get("imaterialise", "sandbox", "api_code") is None
+    assert store.get("imaterialise", "production", "api_code") == PRODUCTION_CODE
+    store.delete_all("imaterialise", "sandbox", ["api_code"])  # deleting what is not there is fine
+
+
+def test_the_system_keyring_is_used_by_default(memory_keyring):
+    store = CredentialStore()  # keyring's own choice: the in-memory one the tests installed
+    store.set("imaterialise", "sandbox", "api_code", SANDBOX_CODE)
+    assert memory_keyring.items[("invoice-desktop/imaterialise/sandbox", "api_code")] == SANDBOX_CODE
+    assert store.status().persistent
+
+
+# -- unusable or unsafe keyrings: this session only, never a file ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda folder: keyring.backends.fail.Keyring(),
+        lambda folder: keyring.backends.null.Keyring(),
+        lambda folder: unsafe_backend("keyrings.alt.file", "PlaintextKeyring", folder),
+        lambda folder: unsafe_backend("keyrings.alt.file", "EncryptedKeyring", folder),
+        lambda folder: unsafe_backend("keyrings.alt.Windows", "RegistryKeyring", folder),
+        lambda folder: unsafe_backend("somevendor.backends", "PlaintextStore", folder),
+        lambda folder: unsafe_backend("somevendor.file_backend", "Store", folder),
+        lambda folder: _chainer(keyring.backends.fail.Keyring()),
+        lambda folder: _chainer(MemoryKeyring(), unsafe_backend("keyrings.alt.file", "PlaintextKeyring", folder)),
+        lambda folder: _chainer(),
+    ],
+    ids=["fail", "null", "keyrings.alt plaintext", "keyrings.alt encrypted file", "keyrings.alt registry",
+         "a plaintext store", "a file store", "chain of fail", "chain with a plaintext one", "empty chain"],
+)
+def test_unsafe_backends_are_refused_and_nothing_is_written(tmp_path, app_home, make):
+    backend = make(tmp_path)
+    store = CredentialStore(backend)
+    status = store.status()
+    assert not status.persistent
+    assert SESSION_ONLY in status.message and "never written to a file" in status.message
+
+    store.set("imaterialise", "sandbox", "api_code", SANDBOX_CODE)
+    assert store.get("imaterialise", "sandbox", "api_code") == SANDBOX_CODE  # usable for this session
+    assert getattr(backend, "items", {}) == {}
+    assert files_containing(tmp_path, SANDBOX_CODE) == []
+    assert CredentialStore(backend).get("imaterialise", "sandbox", "api_code") is None  # gone with the session
+
+
+def _chainer(*backends):
+    class ChainerBackend(MemoryKeyring):
+        pass
+
+    ChainerBackend.__module__ = "keyring.backends.chainer"
+    chain = ChainerBackend()
+    chain.backends = list(backends)  # type: ignore[attr-defined]
+    return chain
+
+
+def test_a_chain_of_safe_backends_is_used():
+    inner = MemoryKeyring()
+    store = CredentialStore(_chainer(inner))
+    assert store.status().persistent
+
+
+def test_a_keyring_that_cannot_even_be_loaded_means_session_only(monkeypatch):
+    def broken():
+        raise RuntimeError("No recommended backend was available")
+
+    monkeypatch.setattr(keyring, "get_keyring", broken)
+    store = CredentialStore()
+    store.set("imaterialise", "sandbox", "api_code", SANDBOX_CODE)
+    assert store.get("imaterialise", "sandbox", "api_code") == SANDBOX_CODE
+    assert SESSION_ONLY in store.status().message
+
+
+def test_a_locked_keyring_falls_back_to_this_session_with_a_message(app_home):
+    locked = LockedKeyring()
+    store = CredentialStore(locked)
+    store.set("imaterialise", "sandbox", "api_code", SANDBOX_CODE)
+    status = store.status()
+    assert not status.persistent
+    assert "could not be used (it may be locked" in status.message and SESSION_ONLY in status.message
+    assert store.get("imaterialise", "sandbox", "api_code") == SANDBOX_CODE
+    assert locked.items == {}
+    assert files_containing(app_home.parent, SANDBOX_CODE) == []
+
+
+def test_a_keyring_locked_for_reading_says_so_instead_of_failing(app_home):
+    store = CredentialStore(LockedKeyring())
+    assert store.get("imaterialise", "sandbox", "api_code") is None
+    assert "could not be used" in store.status().message
+
+
+def test_an_upload_with_session_only_credentials_works_and_leaves_no_trace(services, make_file, app_home):
+    services.credentials = CredentialStore(LockedKeyring())
+    services.uploads.credentials = services.credentials
+    services.credentials.set("imaterialise", "practice", "api_code", DEMO_API_CODE.upper())
+    prepared = services.uploads.prepare(PROVIDER, "practice", {"order_id": "ORD-1001"},
+                                        file_path=make_file("a.pdf"))
+    assert prepared.credentials["api_code"] == DEMO_API_CODE.upper()  # what the clerk entered wins
+    assert services.uploads.run(prepared).ok
+    assert files_containing(app_home.parent, DEMO_API_CODE.upper()) == []
+
+
+def test_an_over_long_secret_is_refused_with_the_limit(memory_keyring):
+    store = CredentialStore(memory_keyring)
+    # A value may be split over several items (each within Windows' 2,560-byte limit), up to a bound.
+    limit = MAX_SECRET_CHARS * getattr(credmod, "MAX_SECRET_PIECES", 1)
+    store.set("payfabric", "sandbox", "access_token", "t" * limit)
+    assert store.get("payfabric", "sandbox", "access_token") == "t" * limit
+    assert all(len(v) <= MAX_SECRET_CHARS for v in memory_keyring.items.values())
+    before = dict(memory_keyring.items)
+    with pytest.raises(InvoiceDesktopError) as info:
+        store.set("payfabric", "sandbox", "access_token", "u" * (limit + 1))
+    assert f"{limit + 1:,} characters" in info.value.message and f"at most {limit:,}" in info.value.message
+    assert memory_keyring.items == before  # the stored value is untouched
+
+
+# -- practice and the upload's own check ------------------------------------------------------------------------
+
+
+def test_practice_credentials_are_filled_in_and_never_stored(services, make_file, memory_keyring):
+    assert services.uploads.stored_credentials(PROVIDER, "practice") == {"api_code": DEMO_API_CODE}
+    prepared = services.uploads.prepare(PROVIDER, "practice", {"order_id": "ORD-1001"},
+                                        file_path=make_file("a.pdf"))
+    assert services.uploads.run(prepared).ok
+    assert memory_keyring.items == {}
+
+
+def test_the_vendor_sandbox_needs_the_clerks_own_code(services, make_file):
+    with pytest.raises(CredentialsMissing) as info:
+        services.uploads.prepare(PROVIDER, "sandbox", {"order_id": "ORD-1001"}, file_path=make_file("a.pdf"))
+    assert "API code is missing" in info.value.message and "credentials set" in info.value.message
+    services.credentials.set("imaterialise", "sandbox", "api_code", SANDBOX_CODE)
+    prepared = services.uploads.prepare(PROVIDER, "sandbox", {"order_id": "ORD-1001"},
+                                        file_path=make_file("a.pdf"))
+    assert prepared.credentials == {"api_code": SANDBOX_CODE}
+    assert prepared.base_url == "https://imatsandbox.materialise.net"
+    # Sandbox and production codes are kept apart.
+    assert services.uploads.stored_credentials(PROVIDER, "production") == {}
