@@ -1,0 +1,318 @@
+"""PayFabric Receivables (Sync API): create or overwrite an invoice, with an optional PDF attachment.
+
+Base `https://{host}/receivables/sync/api/{PortalName}/api`: the environment gives everything up to `/api` before
+the portal, and the portal name (a credential setting) completes it, so a base URL override works the same way.
+
+  POST {base}/token                           form: grant_type=password, username=key, password=key password
+  POST {base}/invoices                        JSON InvoicePost → `true`
+  POST {base}/invoices/InvoiceWithAttachment  multipart: `Invoice` (the JSON as a string) + `Attachment` (the PDF)
+
+The token (about 100 days) is kept in the keyring with its expiry and reused across uploads and app restarts. An
+invoice call answered 401 with a stored token gets one new token and is sent once more: safe, because PayFabric
+creates or overwrites by InvoiceId. Errors are carried by the HTTP status (400/401/404/412/500); the body format is
+not documented, so the message and an ASP.NET-style `ModelState` are read when present.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..core.attachments import MB, AttachmentRules
+from ..core.errors import InvoiceDesktopError
+from ..core.history import History
+from ..core.http import FormBody, JsonBody, MultipartBody, OutgoingRequest, Part, Response
+from ..core.provider import (
+    ENVIRONMENT_LABELS,
+    PRACTICE,
+    PRODUCTION,
+    SANDBOX,
+    CredentialField,
+    Environment,
+    Provider,
+    RequestContext,
+    UploadContext,
+    join_url,
+)
+from ..core.results import Outcome, UploadResult, unexpected_answer
+from .payfabric_form import InvoicePost, totals_warnings, wire_invoice
+
+log = logging.getLogger(__name__)
+
+# A stored token is renewed this long before the expiry PayFabric gave, so it cannot lapse mid-upload.
+EXPIRY_MARGIN = timedelta(minutes=5)
+REQUIRED = ("Amount", "BalanceDue", "CustomerId", "InvoiceId")
+CREDENTIALS_HINT = ("Check the Portal Name, Integration Key and Integration Key Password (Credentials…); PayFabric "
+                    "shows them under Settings > General Settings in the Receivables Management Portal.")
+
+
+class TokenRefused(InvoiceDesktopError):
+    """The token request did not give a token; `result` says why, for the clerk."""
+
+    def __init__(self, result: UploadResult) -> None:
+        super().__init__(result.title)
+        self.result = result
+
+
+def read_error(response: Response) -> tuple[str | None, dict[str, list[str]]]:
+    """(message, {field: [problems]}) from an error body in whatever shape it comes: ASP.NET Web API's
+    {"Message", "ModelState"}, OAuth's {"error", "error_description"}, or plain text."""
+    body = response.content.strip()
+    if not body:
+        return None, {}
+    try:
+        data = json.loads(body.decode("utf-8-sig"))
+    except ValueError:
+        if body.startswith(b"<"):
+            return None, {}  # an HTML error page: the log has it
+        return body.decode("utf-8", errors="replace")[:500], {}
+    if isinstance(data, str):
+        return data, {}
+    if not isinstance(data, dict):
+        return None, {}
+    lowered = {k.lower(): v for k, v in data.items()}
+    message = next((lowered[k] for k in ("error_description", "message", "exceptionmessage", "error")
+                    if isinstance(lowered.get(k), str) and lowered[k]), None)
+    fields: dict[str, list[str]] = {}
+    state = lowered.get("modelstate")
+    if isinstance(state, dict):
+        for key, problems in state.items():
+            name = key.split(".", 1)[1] if "." in key and key.split(".", 1)[0][:1].islower() else key
+            fields[name] = [str(p) for p in problems] if isinstance(problems, list) else [str(problems)]
+    return message, fields
+
+
+class PayFabric(Provider):
+    id = "payfabric"
+    name = "PayFabric Receivables"
+    summary = "Create or replace an invoice, with its lines and an optional PDF, in a customer portal."
+    order = 30
+    environments = (
+        Environment(PRACTICE, None),
+        Environment(SANDBOX, "https://sandbox.payfabric.com/receivables/sync/api",
+                    "The portal name is added to the address: …/receivables/sync/api/{Portal Name}/api."),
+        Environment(PRODUCTION, "https://www.payfabric.com/receivables/sync/api",
+                    "The portal name is added to the address: …/receivables/sync/api/{Portal Name}/api."),
+    )
+    credential_fields = (
+        CredentialField("portal_name", "Portal name", secret=False, pattern=r"[^/\s?#%\\]+",
+                        pattern_message="Enter only the portal name (Settings > General Settings), not a web address.",
+                        help="Your PayFabric Receivables portal name; it is part of every address."),
+        CredentialField("integration_key", "Integration key",
+                        help="Settings > General Settings in the Receivables Management Portal."),
+        CredentialField("integration_key_password", "Integration key password",
+                        help="Settings > General Settings in the Receivables Management Portal."),
+        CredentialField("access_token", "Access token", required=False, obtained=True,
+                        help="Obtained by the app with the integration key; renewed when it expires."),
+        CredentialField("token_expires_at", "Token expires", secret=False, required=False, obtained=True),
+    )
+    form_model = InvoicePost
+    # PayFabric documents no size limit ("the actual pdf attachment"): the limit is the app's, configurable.
+    attachment = AttachmentRules((".pdf",), 10 * MB, limit_source="app")
+    attachment_mode = "optional"
+    practice_sandbox = "invoice_desktop.practice.payfabric:PayFabricSandbox"
+    notes = (
+        "An upload creates the invoice or replaces the one with the same Invoice ID completely. "
+        "Dates go out as YYYY-MM-DD or YYYY-MM-DD HH:mm:ss (US dates such as 10/30/2017 3:19:11 PM are read "
+        "month first, as in PayFabric's sample); amounts as strings such as \"30.00\". The sample and the object "
+        "reference spell two names differently (Tracking_Number / TrackingNumber, an address's EMailAddress / "
+        "Email): the app sends the value under both. Attachments: PDF only, up to the app's limit (PayFabric "
+        "documents none). The error body is not documented: the app reads the HTTP status and any message."
+    )
+
+    # -- checks and words --------------------------------------------------------------------------------
+
+    def describe(self, form: BaseModel) -> str:
+        assert isinstance(form, InvoicePost)
+        return f"invoice {form.InvoiceId} for {form.CustomerId}"
+
+    def warnings(self, form: BaseModel, history: History, environment: str) -> list[str]:
+        assert isinstance(form, InvoicePost)
+        out: list[str] = []
+        earlier = history.succeeded_with(self.id, environment, "InvoiceId", form.InvoiceId)
+        if earlier:
+            last = earlier[0]
+            where = ENVIRONMENT_LABELS.get(environment, environment)
+            out.append(
+                f"Invoice “{form.InvoiceId}” was already uploaded ({where}, {last.created_at[:16].replace('T', ' ')}, "
+                f"attempt {last.id}). Sending it again replaces the whole invoice in PayFabric: every value, line "
+                "and address that is not in this form is overwritten or removed."
+            )
+        return out + totals_warnings(form)
+
+    # -- token -----------------------------------------------------------------------------------------
+
+    @staticmethod
+    def api_base(ctx: RequestContext) -> str:
+        return join_url(ctx.base_url, ctx.credentials["portal_name"], "api")
+
+    @staticmethod
+    def stored_token(ctx: RequestContext, now: datetime | None = None) -> str | None:
+        """The keyring's token if it is still valid (an unknown expiry counts as valid until PayFabric says 401)."""
+        token = ctx.credentials.get("access_token") or ""
+        if not token:
+            return None
+        expires = ctx.credentials.get("token_expires_at") or ""
+        if expires:
+            try:
+                when = datetime.fromisoformat(expires)
+            except ValueError:
+                return None
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=UTC)
+            if (now or datetime.now(UTC)) >= when - EXPIRY_MARGIN:
+                return None
+        return token
+
+    @staticmethod
+    def _save(ctx: RequestContext, name: str, value: str) -> None:
+        try:
+            ctx.save_credential(name, value)
+        except InvoiceDesktopError as exc:  # e.g. too long for the keyring: use it for this upload only
+            ctx.credentials[name] = value
+            log.warning("PayFabric %s not stored: %s", name, exc.message)
+
+    def fetch_token(self, ctx: RequestContext) -> str:
+        """A new token from {base}/token, stored with its expiry. Raises `TokenRefused`."""
+        response = ctx.send(OutgoingRequest(
+            "POST", join_url(self.api_base(ctx), "token"),
+            body=FormBody({"grant_type": "password", "username": ctx.credentials["integration_key"],
+                           "password": ctx.credentials["integration_key_password"]}),
+            label="Get access token",
+            idempotent=True,  # asking for a token changes nothing
+            secret_answer_fields=("access_token",),  # hidden in the log from this answer on
+        ))
+        data: Any = None
+        if response.ok:
+            try:
+                data = response.json()
+            except ValueError:
+                data = None
+        token = data.get("access_token") if isinstance(data, dict) else None
+        if isinstance(token, str) and token:
+            self._save(ctx, "access_token", token)
+            self._save(ctx, "token_expires_at", self._expiry(data))
+            return token
+        raise TokenRefused(self._token_problem(ctx, response))
+
+    @staticmethod
+    def _expiry(data: Mapping[str, Any]) -> str:
+        try:
+            seconds = float(data.get("expires_in"))  # type: ignore[arg-type]
+            return (datetime.now(UTC) + timedelta(seconds=seconds)).isoformat(timespec="seconds")
+        except (TypeError, ValueError):
+            pass
+        try:
+            return parsedate_to_datetime(str(data.get(".expires"))).astimezone(UTC).isoformat(timespec="seconds")
+        except (TypeError, ValueError):
+            return ""  # unknown: reuse until PayFabric answers 401
+
+    def _token_problem(self, ctx: RequestContext, response: Response) -> UploadResult:
+        message, _ = read_error(response)
+        portal = ctx.credentials["portal_name"]
+        if response.status in (400, 401, 403):
+            return UploadResult(Outcome.REJECTED, "PayFabric refused the integration key or its password.",
+                                CREDENTIALS_HINT, provider_code=str(response.status), provider_message=message,
+                                http_status=response.status)
+        if response.status == 404:
+            return UploadResult(Outcome.REJECTED, f"PayFabric does not know the portal “{portal}” here.",
+                                "Check the portal name (Credentials…) and the environment.",
+                                provider_code="404", provider_message=message, http_status=404)
+        if response.status >= 500:
+            return UploadResult(Outcome.FAILED, "PayFabric could not issue an access token (a problem on its side).",
+                                "Nothing was uploaded. Try again in a few minutes; the answer is in the log.",
+                                provider_code=str(response.status), provider_message=message,
+                                http_status=response.status)
+        return unexpected_answer(response.status, "PayFabric did not hand out an access token: the answer is in the "
+                                 "log. Nothing was uploaded.")
+
+    # -- the upload --------------------------------------------------------------------------------------
+
+    def build_request(self, ctx: UploadContext, token: str = "") -> OutgoingRequest:
+        form = ctx.form
+        assert isinstance(form, InvoicePost)
+        invoice = wire_invoice(form)
+        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        if ctx.attachment is None:
+            return OutgoingRequest("POST", join_url(self.api_base(ctx), "invoices"), headers=headers,
+                                   body=JsonBody(invoice), label="Upload invoice", idempotent=True)
+        parts = (
+            Part("Invoice", value=json.dumps(invoice, ensure_ascii=False), content_type="application/json"),
+            Part("Attachment", path=ctx.attachment.path, filename=ctx.attachment.upload_name,
+                 content_type=ctx.attachment.content_type),
+        )
+        return OutgoingRequest("POST", join_url(self.api_base(ctx), "invoices", "InvoiceWithAttachment"),
+                               headers=headers, body=MultipartBody(parts), label="Upload invoice with attachment",
+                               idempotent=True)  # create-or-overwrite by InvoiceId
+
+    def perform(self, ctx: UploadContext) -> UploadResult:
+        token = self.stored_token(ctx)
+        fresh = token is None
+        try:
+            if token is None:
+                token = self.fetch_token(ctx)
+            response = ctx.send(self.build_request(ctx, token))
+            if response.status == 401 and not fresh:
+                # The stored token expired early or was revoked: forget it, get one new token, send once more.
+                self._save(ctx, "access_token", "")
+                self._save(ctx, "token_expires_at", "")
+                token = self.fetch_token(ctx)
+                response = ctx.send(self.build_request(ctx, token))
+        except TokenRefused as exc:
+            return exc.result
+        return self.read_response(ctx, response)
+
+    def read_response(self, ctx: UploadContext, response: Response) -> UploadResult:
+        form = ctx.form
+        assert isinstance(form, InvoicePost)
+        message, fields = read_error(response)
+        status = response.status
+        what = f"invoice “{form.InvoiceId}”"
+        if response.ok:
+            if response.text.strip().strip('"').lower() == "true":
+                attached = f" with {ctx.attachment.upload_name}" if ctx.attachment else ""
+                return UploadResult(
+                    Outcome.SUCCEEDED, f"PayFabric accepted {what}{attached} for customer “{form.CustomerId}”.",
+                    "It is now in the customer portal (created, or replaced if it existed).", http_status=status,
+                )
+            if response.text.strip().lower() == "false":
+                return UploadResult(Outcome.REJECTED, f"PayFabric answered “false”: it did not take {what}.",
+                                    "The answer is in the log; check the invoice in the portal and contact PayFabric "
+                                    "if it persists.", provider_message="false", http_status=status)
+            return unexpected_answer(status)
+        problems = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in fields.items())
+        common = {"provider_code": str(status), "provider_message": problems or message, "http_status": status}
+        if status == 412:
+            missing = list(fields) or [f for f in REQUIRED if message and f in message]
+            listed = f": {', '.join(missing)}" if missing else ""
+            return UploadResult(Outcome.REJECTED, f"PayFabric says mandatory fields are missing{listed}.",
+                                f"Fill in {', '.join(missing) if missing else 'the required fields'} and upload "
+                                "again.", **common)
+        if status == 400:
+            detail = f"PayFabric's objection: {problems or message}. " if (problems or message) else ""
+            return UploadResult(Outcome.REJECTED, f"PayFabric refused the data of {what}.",
+                                detail + "Correct it and upload again (the answer is in the log).", **common)
+        if status == 401:
+            return UploadResult(Outcome.REJECTED, "PayFabric did not accept the access token, even a new one.",
+                                CREDENTIALS_HINT, **common)
+        if status == 404:
+            return UploadResult(Outcome.REJECTED, "PayFabric has no such address: the portal name or the address "
+                                "may be wrong.", f"Check the portal name “{ctx.credentials['portal_name']}” "
+                                "(Credentials…) and the environment or base URL.", **common)
+        if status >= 500:
+            return UploadResult(Outcome.FAILED, f"PayFabric had a problem of its own with {what}.",
+                                "It may or may not have stored it. Sending it again is safe: PayFabric replaces the "
+                                "invoice with the same Invoice ID. The answer is in the log.", **common)
+        if message:
+            return UploadResult(Outcome.REJECTED, f"PayFabric refused {what}: {message}",
+                                "The answer is in the log.", **common)
+        return unexpected_answer(status)
+
+
+PROVIDER = PayFabric()

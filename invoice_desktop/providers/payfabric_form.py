@@ -1,0 +1,387 @@
+"""The PayFabric Receivables InvoicePost form (object reference `Objects/Invoice.md`), its wire format and its
+totals check. Used by `payfabric.py`; this module has no `PROVIDER`, so discovery skips it.
+
+Field names are the API's. What the seed's sample request sends is accepted as it is and normalised:
+  * dates such as `10/30/2017 3:19:11 PM` (US month/day order, as the vendor's sample) become `2017-10-30 15:19:11`;
+  * `Tracking_Number` (the sample's spelling) fills `TrackingNumber` (the object reference's);
+  * an address `Email` (the object reference's) fills `EMailAddress` (the sample's);
+  * amounts given as strings (`"30.00"`), `Sequence: "1"`, `Taxable: "0"`, `NonInventory: "1"` are read as
+    decimals, integers and booleans;
+  * `CopyEmail` given as a list (the reference says "array of strings") is joined with "; " (as the sample sends it);
+  * `TermDiscounts: null` is an empty list.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Literal
+
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
+
+# Accepted date/time spellings, most specific first. The API wants the first two; the others are what people and
+# the vendor's own sample type.
+DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M",
+    "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y",
+)
+_EMAIL = re.compile(r"[^@\s;,<>]+@[^@\s;,<>]+\.[^@\s;,<>]+")
+_GUID = r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
+CENT = Decimal("0.01")
+PLAIN_NUMBERS = ("Quantity", "MarkdownPercentage", "Rate")  # decimals that are not money
+FIVE_PLACES = Decimal("0.00001")
+
+
+def parse_datetime(value: Any) -> Any:
+    """A date or date-time in any accepted spelling → datetime (naive: the API documents no time zone)."""
+    if value is None or isinstance(value, datetime):
+        return value.replace(tzinfo=None) if isinstance(value, datetime) else value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    if not isinstance(value, str):
+        return value
+    cleaned = " ".join(value.split())
+    if not cleaned:
+        return None
+    if "T" in cleaned:  # ISO 8601 with fractions or an offset: keep the wall-clock time as written
+        cleaned = re.sub(r"(\.\d+)?(Z|[+-]\d\d:?\d\d)?$", "", cleaned)
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(cleaned, fmt)
+        except ValueError:
+            continue
+    raise ValueError(f"“{value}” is not a date: use YYYY-MM-DD or YYYY-MM-DD HH:mm:ss.")
+
+
+def wire_datetime(value: datetime) -> str:
+    """The documented forms: `YYYY-MM-DD` for a plain date, `YYYY-MM-DD HH:mm:ss` when it has a time."""
+    if value.hour == value.minute == value.second == 0:
+        return value.strftime("%Y-%m-%d")
+    return value.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def wire_amount(value: Decimal) -> str:
+    """An amount as the sample sends it: a string with at least two decimals ("30.00"), up to five."""
+    value = value.normalize()
+    if value.as_tuple().exponent > -2:  # type: ignore[operator]
+        value = value.quantize(CENT)
+    return format(value, "f")
+
+
+def wire_number(value: Decimal) -> str:
+    """A quantity or percentage as typed, without exponent or trailing zeros ("1", "2.5")."""
+    return format(value.normalize(), "f") if value != 0 else "0"
+
+
+def _money(title: str, description: str = "", *, required: bool = False, placeholder: str = "e.g. 30.00") -> Any:
+    extra = {"placeholder": placeholder}
+    if required:
+        return Field(title=title, description=description, max_digits=19, decimal_places=5, json_schema_extra=extra)
+    return Field(None, title=title, description=description, max_digits=19, decimal_places=5,
+                 json_schema_extra=extra)
+
+
+def _text(title: str, max_length: int | None, description: str = "", *, placeholder: str = "",
+         required: bool = False, **kwargs: Any) -> Any:
+    extra = {"placeholder": placeholder} if placeholder else None
+    if required:
+        return Field(title=title, description=description, min_length=1, max_length=max_length,
+                     json_schema_extra=extra, **kwargs)
+    return Field(None, title=title, description=description, max_length=max_length, json_schema_extra=extra,
+                 **kwargs)
+
+
+def _when(title: str, description: str) -> Any:
+    return Field(None, title=title, description=description + " Sent as YYYY-MM-DD or YYYY-MM-DD HH:mm:ss.",
+                 json_schema_extra={"placeholder": "YYYY-MM-DD or YYYY-MM-DD HH:mm:ss"})
+
+
+class _PayFabricModel(BaseModel):
+    # Unknown names are refused: the API's names are case-sensitive and a typo would be silently dropped.
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid", populate_by_name=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_absent(cls, value: Any, info: ValidationInfo) -> Any:
+        """An empty optional text is the same as leaving it out (the sample sends "" and null alike)."""
+        name = info.field_name
+        if isinstance(value, str) and not value.strip() and name and not cls.model_fields[name].is_required():
+            return None
+        return value
+
+    @field_serializer("*", mode="wrap", when_used="json")
+    def _wire(self, value: Any, handler: Any, info: Any) -> Any:
+        """JSON (history, the wire): dates in the documented forms, amounts as strings such as "30.00"."""
+        if isinstance(value, datetime):
+            return wire_datetime(value)
+        if isinstance(value, Decimal):
+            return wire_number(value) if info.field_name in PLAIN_NUMBERS else wire_amount(value)
+        return handler(value)
+
+
+def _check_email(value: str | None) -> str | None:
+    if value is not None and not _EMAIL.fullmatch(value):
+        raise ValueError("Enter one valid e-mail address, such as name@example.com.")
+    return value
+
+
+class Address(_PayFabricModel):
+    model_config = ConfigDict(title="Address")
+
+    AddressID: str = _text("Address ID", 50, "The address identifier (required by PayFabric for an address).",
+                          placeholder="e.g. PRIMARY", required=True)
+    Name: str | None = _text("Name", 100, "Customer name.")
+    Address1: str | None = _text("Address line 1", 100)
+    Address2: str | None = _text("Address line 2", 100)
+    Address3: str | None = _text("Address line 3", 100)
+    City: str | None = _text("City", 50)
+    State: str | None = _text("State", 50)
+    Zip: str | None = _text("Zip code", 50)
+    Country: str | None = _text("Country", 50)
+    Phone: str | None = _text("Phone", 50)
+    Fax: str | None = _text("Fax", 50)
+    EMailAddress: str | None = _text("E-mail", 255, "A single e-mail address.",
+                                    validation_alias=AliasChoices("EMailAddress", "Email"))
+
+    @field_validator("EMailAddress")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        return _check_email(value)
+
+
+class InvoiceItemTax(_PayFabricModel):
+    model_config = ConfigDict(title="Line tax")
+
+    Name: str = _text("Tax name", 50, required=True)
+    Amount: Decimal | None = _money("Tax amount")
+    Rate: Decimal | None = Field(None, title="Tax rate", description="Up to 8 decimals, e.g. 0.0725.",
+                                 max_digits=9, decimal_places=8, json_schema_extra={"placeholder": "e.g. 0.0725"})
+
+
+class InvoiceItem(_PayFabricModel):
+    model_config = ConfigDict(title="Invoice line")
+
+    Sequence: int | None = Field(None, title="Line no.", description="Line item number (numbered 1, 2, 3… in the "
+                                 "order shown when no line has one).", ge=0)
+    ItemCode: str = _text("Item code", 50, required=True, placeholder="e.g. TEST")
+    Description: str | None = _text("Description", 100)
+    Quantity: Decimal | None = Field(None, title="Quantity", max_digits=19, decimal_places=5,
+                                     json_schema_extra={"placeholder": "e.g. 1"})
+    UnitOfMeasure: str | None = _text("Unit", 25, placeholder="e.g. EACH")
+    UnitPrice: Decimal | None = _money("Unit price")
+    ExtendedPrice: Decimal | None = _money("Extended price", "Quantity × Unit price unless typed.")
+    Markdown: Decimal | None = _money("Markdown", "Total markdown amount.")
+    MarkdownPercentage: Decimal | None = Field(None, title="Markdown %", max_digits=19, decimal_places=5)
+    TaxAmount: Decimal | None = _money("Tax amount")
+    Taxable: bool | None = Field(None, title="Taxable")
+    NonInventory: bool | None = Field(None, title="Non-inventory", description="The item is not a predefined item.")
+    Comment: str | None = _text("Comment", 500)
+    CommodityCode: str | None = _text("Commodity code", 255)
+    PriceLevel: str | None = _text("Price level", 50)
+    ReqShipDate: datetime | None = _when("Required ship date", "When this item is required to ship.")
+    SalesPerson: str | None = _text("Salesperson", 25)
+    ShippingMethod: str | None = _text("Shipping method", 100)
+    Site: str | None = _text("Site", 50, "Site or warehouse.")
+    InvoiceNumber: str | None = _text("Invoice number", 50)
+    ExtensionData: str | None = _text("Extension data", 4000)
+    ShippingToAddress: Address | None = Field(None, title="Ship-to address")
+    Taxes: list[InvoiceItemTax] = Field(default_factory=list, title="Line taxes")
+
+    @field_validator("ReqShipDate", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> Any:
+        return parse_datetime(value)
+
+    @field_validator("Taxes", mode="before")
+    @classmethod
+    def _no_taxes(cls, value: Any) -> Any:
+        return [] if value is None else value
+
+    @property
+    def computed_price(self) -> Decimal | None:
+        if self.Quantity is None or self.UnitPrice is None:
+            return None
+        product = self.Quantity * self.UnitPrice
+        if product.as_tuple().exponent < -5:  # type: ignore[operator]
+            product = product.quantize(FIVE_PLACES, rounding=ROUND_HALF_UP)
+        return product
+
+    @model_validator(mode="after")
+    def _extended_price(self) -> InvoiceItem:
+        if self.ExtendedPrice is None:
+            self.ExtendedPrice = self.computed_price
+        return self
+
+
+class TermDiscount(_PayFabricModel):
+    model_config = ConfigDict(title="Term discount")
+
+    Name: str = _text("Name", 50, required=True)
+    DiscountDate: datetime | None = _when("Discount date", "When this discount is discarded.")
+    DiscountAvailableAmount: Decimal | None = _money("Available discount")
+
+    @field_validator("DiscountDate", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> Any:
+        return parse_datetime(value)
+
+
+class InvoicePost(_PayFabricModel):
+    model_config = ConfigDict(title="PayFabric invoice")
+
+    InvoiceId: str = _text("Invoice ID", 50, "The invoice number; sending the same one again replaces that invoice.",
+                          placeholder="e.g. STDINV999999", required=True)
+    CustomerId: str = _text("Customer ID", 50, "The customer's ID in PayFabric Receivables.",
+                           placeholder="e.g. Nodus0002", required=True)
+    Amount: Decimal = _money("Amount", "Total invoice amount in the functional currency.", required=True)
+    BalanceDue: Decimal = _money("Balance due", "Total balance due in the functional currency.", required=True)
+    SubTotal: Decimal | None = _money("Subtotal")
+    Tax: Decimal | None = _money("Tax", "Total tax amount.")
+    Freight: Decimal | None = _money("Freight")
+    MiscCost: Decimal | None = _money("Misc. cost")
+    Discount: Decimal | None = _money("Discount", "Total discount.")
+    PaymentDiscountApplied: Decimal | None = _money("Payment discount applied")
+    Currency: str | None = _text("Currency", 10, "Currency code.", placeholder="e.g. USD")
+    DueDate: datetime | None = _when("Due date", "When this invoice is due.")
+    PostingDate: datetime | None = _when("Posting date", "When the invoice was posted.")
+    DocumentType: str | None = _text("Document type", 50, placeholder="e.g. Invoice")
+    InvoiceType: str | None = _text("Invoice type", 50)
+    Status: Literal["Incomplete", "Pending", "Complete"] | None = Field(None, title="Status")
+    PaymentTerms: str | None = _text("Payment terms", 50)
+    PONumber: str | None = _text("PO number", 50)
+    BatchNumber: str | None = _text("Batch number", 50)
+    Identity: str | None = _text("Identity", 50, "Additional unique identifier.")
+    CustomerName: str | None = _text("Customer name", 100, "Sent as the vendor's sample sends it (not in the object "
+                                    "reference).")
+    Email: str | None = _text("E-mail", 255, "The one recipient of e-mails about this invoice.")
+    CopyEmail: str | None = _text("Copy e-mail", 1000, "Addresses in copy, separated by “;”.",
+                                 placeholder="a@example.com; b@example.com")
+    SendNewInvoiceEmail: Literal["Yes", "No"] | None = Field(None, title="Send new-invoice e-mail")
+    SalesPerson: str | None = _text("Salesperson", 4000)
+    ShippingMethod: str | None = _text("Shipping method", 50)
+    TrackingNumber: str | None = _text("Tracking number", 50,
+                                      validation_alias=AliasChoices("TrackingNumber", "Tracking_Number"))
+    Site: str | None = _text("Site", 4000, "Site or warehouse items ship from.")
+    TaxGroup: str | None = _text("Tax group", 50)
+    Comments: str | None = _text("Comments", 500)
+    ExtensionData: str | None = _text("Extension data", 4000)
+    InvoiceGuid: str | None = _text("Invoice GUID", 36, "Sent as the vendor's sample sends it (not in the object "
+                                   "reference).", pattern=_GUID)
+    BillingAddress: Address | None = Field(None, title="Billing address")
+    ShippingAddress: Address | None = Field(None, title="Shipping address")
+    InvoiceItems: list[InvoiceItem] = Field(default_factory=list, title="Invoice lines")
+    TermDiscounts: list[TermDiscount] = Field(default_factory=list, title="Term discounts")
+
+    @field_validator("DueDate", "PostingDate", mode="before")
+    @classmethod
+    def _dates(cls, value: Any) -> Any:
+        return parse_datetime(value)
+
+    @field_validator("InvoiceItems", "TermDiscounts", mode="before")
+    @classmethod
+    def _null_lists(cls, value: Any) -> Any:
+        return [] if value is None else value
+
+    @field_validator("Email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        return _check_email(value)
+
+    @field_validator("CopyEmail", mode="before")
+    @classmethod
+    def _copy_list(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return "; ".join(str(v).strip() for v in value if str(v).strip()) or None
+        return value
+
+    @field_validator("CopyEmail")
+    @classmethod
+    def _copy_emails(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        bad = [a for a in re.split(r"[;,]", value) if a.strip() and not _EMAIL.fullmatch(a.strip())]
+        if bad:
+            raise ValueError(f"“{bad[0].strip()}” is not an e-mail address (separate addresses with “;”).")
+        return value
+
+    @field_validator("SendNewInvoiceEmail", "Status", mode="before")
+    @classmethod
+    def _choice_case(cls, value: Any) -> Any:
+        return value.strip().capitalize() if isinstance(value, str) and value.strip() else value
+
+    @model_validator(mode="after")
+    def _number_lines(self) -> InvoicePost:
+        if self.InvoiceItems and all(item.Sequence is None for item in self.InvoiceItems):
+            for number, item in enumerate(self.InvoiceItems, start=1):
+                item.Sequence = number
+        return self
+
+
+def wire_invoice(form: InvoicePost) -> dict[str, Any]:
+    """The JSON PayFabric receives: documented names and formats, empty values left out. Where the sample and the
+    object reference spell a name differently, both spellings carry the value (unknown members are ignored)."""
+    data = form.model_dump(mode="json", exclude_none=True)
+
+    def prune(obj: Any) -> Any:
+        if isinstance(obj, dict):
+            out = {k: prune(v) for k, v in obj.items() if v != []}
+            if "EMailAddress" in out:
+                out["Email"] = out["EMailAddress"]
+            return out
+        if isinstance(obj, list):
+            return [prune(v) for v in obj]
+        return obj
+
+    data = prune(data)
+    if "TrackingNumber" in data:
+        data["Tracking_Number"] = data["TrackingNumber"]
+    return data
+
+
+def _cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def totals_warnings(form: InvoicePost) -> list[str]:
+    """Totals that do not add up. Never a refusal: the clerk may know better (e.g. a partly paid invoice)."""
+    out: list[str] = []
+    lines = form.InvoiceItems
+    for index, item in enumerate(lines, start=1):
+        computed = item.computed_price
+        if computed is None or item.ExtendedPrice is None:
+            continue
+        allowed = {_cents(computed)}
+        if item.Markdown:
+            allowed.add(_cents(computed - item.Markdown))
+        if _cents(item.ExtendedPrice) not in allowed:
+            out.append(f"Line {index} ({item.ItemCode}): the extended price {wire_amount(item.ExtendedPrice)} is not "
+                       f"quantity × unit price = {wire_amount(computed)}.")
+    priced = [item.ExtendedPrice for item in lines if item.ExtendedPrice is not None]
+    line_sum = sum(priced, Decimal(0)) if priced else None
+    if line_sum is not None and form.SubTotal is not None and _cents(line_sum) != _cents(form.SubTotal):
+        out.append(f"The lines add up to {wire_amount(line_sum)}, but the subtotal is {wire_amount(form.SubTotal)}.")
+    base = form.SubTotal if form.SubTotal is not None else line_sum
+    if base is not None:
+        tax = form.Tax
+        if tax is None:
+            line_taxes = [item.TaxAmount for item in lines if item.TaxAmount is not None]
+            tax = sum(line_taxes, Decimal(0)) if line_taxes else Decimal(0)
+        expected = base + tax + (form.Freight or 0) + (form.MiscCost or 0) - (form.Discount or 0)
+        if _cents(expected) != _cents(form.Amount):
+            what = "subtotal" if form.SubTotal is not None else "lines"
+            out.append(f"The amount is {wire_amount(form.Amount)}, but the {what} plus tax, freight and misc. cost "
+                       f"minus discount make {wire_amount(expected)}.")
+    if form.Amount >= 0 and form.BalanceDue > form.Amount:
+        out.append(f"The balance due ({wire_amount(form.BalanceDue)}) is more than the invoice amount "
+                   f"({wire_amount(form.Amount)}).")
+    return out
