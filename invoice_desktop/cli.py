@@ -112,6 +112,9 @@ def cmd_send(args: argparse.Namespace, services: Services) -> int:
         provider, args.environment, data, file_path=args.file, file_url=args.file_url, options=options,
         base_url=args.base_url,
     )
+    # What the window asks the clerk to confirm (e.g. "this replaces the whole invoice"): said, not asked, here.
+    for warning in provider.warnings(prepared.form, services.history, args.environment):
+        print(f"invoice-desktop: warning: {warning}", file=sys.stderr)
     return _run(services, prepared)
 
 
