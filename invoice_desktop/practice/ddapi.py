@@ -99,6 +99,11 @@ class _BadRequest(Exception):
 
 
 class DDAPISandbox(Sandbox):
+    HINT = (
+        "Customers 1, 2 and 4 have settings (press Load after typing the number); customer 3 has none yet; 500 "
+        "makes the server fail; any other number is unknown. An e-mail address over 50 characters is refused."
+    )
+
     DEMO_CREDENTIALS: ClassVar[dict[str, str]] = {
         "auth_scheme": "none", "username": DEMO_USER, "password": DEMO_PASSWORD,
         "header_name": DEMO_TOKEN_HEADER, "token": DEMO_TOKEN,

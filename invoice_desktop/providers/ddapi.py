@@ -441,6 +441,7 @@ class DDAPI(Provider):
     attachment_mode = "none"
     formats = ("json", "xml")
     format_label = "Format"
+    action_label = "Save settings"
     practice_sandbox = "invoice_desktop.practice.ddapi:DDAPISandbox"
     load_key_fields = ("CustomerNumber",)
     notes = (
