@@ -1,0 +1,159 @@
+"""History: every attempt is written before it is sent, then closed with the outcome and the provider's answer;
+an attempt left "sending" by a crash is marked interrupted at the next start; the newest come first."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from invoice_desktop.core import history as hist
+from invoice_desktop.core.credentials import CredentialStore
+from invoice_desktop.core.errors import InvoiceDesktopError
+from invoice_desktop.core.history import History
+from invoice_desktop.core.results import Outcome
+from invoice_desktop.core.services import Services
+from invoice_desktop.core.transport import Timeouts
+from invoice_desktop.providers import get_provider
+
+PROVIDER = get_provider("imaterialise")
+
+
+@pytest.fixture
+def sandbox(services):
+    return services.uploads.practice.sandbox_for(PROVIDER)
+
+
+def prepare(services, file, order: str = "ORD-1001"):
+    return services.uploads.prepare(PROVIDER, "practice", {"order_id": order}, file_path=file)
+
+
+def test_the_attempt_is_recorded_before_the_request_reaches_the_provider(services, sandbox, make_file):
+    seen_by_server: list[tuple] = []
+
+    def look_at_history(request):  # runs on the server's thread, while the request is being received
+        attempts = services.history.recent()
+        seen_by_server.append([(a.state, a.file_name, a.form) for a in attempts])
+
+    sandbox.before_handle = look_at_history
+    pdf = make_file("Rechnung_Müller_№5.pdf", size=2000)
+    prepared = prepare(services, pdf)
+    assert services.history.recent() == []  # preparing records nothing
+    result = services.uploads.run(prepared)
+
+    assert seen_by_server == [[("sending", "Rechnung_Müller_№5.pdf", {"order_id": "ORD-1001"})]]
+    attempt = services.history.get(result.attempt_id)
+    assert attempt.state == hist.SUCCEEDED and attempt.finished
+    assert attempt.provider == "imaterialise" and attempt.environment == "practice"
+    assert attempt.base_url == prepared.base_url
+    assert (attempt.file_path, attempt.file_size) == (str(pdf), 2000)
+    assert attempt.result["outcome"] == "succeeded" and attempt.result["attempt_id"] == result.attempt_id
+    assert datetime.fromisoformat(attempt.created_at) <= datetime.fromisoformat(attempt.updated_at)
+
+
+def test_each_exchange_is_recorded_as_it_happens(services, sandbox, make_file):
+    seen: list[int] = []
+    result = services.uploads.run(
+        prepare(services, make_file("a.pdf")),
+        on_exchange=lambda e: seen.append(len(services.history.exchanges(e.attempt_id))),
+    )
+    assert seen == [1]  # already in the history when the window hears of it
+    assert services.history.exchanges(result.attempt_id)[0].attempt_id == result.attempt_id
+
+
+def test_the_outcome_and_the_providers_answer_are_recorded(services, make_file):
+    result = services.uploads.run(prepare(services, make_file("a.pdf"), "ORD-2002"))
+    attempt = services.history.get(result.attempt_id)
+    assert attempt.state == hist.REJECTED
+    assert attempt.summary == result.title == (
+        "Order “ORD-2002” is already shipped or cancelled, so its invoice can no longer be changed.")
+    assert (attempt.provider_code, attempt.provider_message) == ("103", "Order is already shipped or cancelled")
+    assert attempt.result["detail"] == "Contact i.materialise if the invoice must still be replaced."
+
+
+def test_a_bug_in_a_provider_does_not_lose_the_attempt(services, sandbox, make_file, monkeypatch):
+    def broken(self, ctx, response):
+        raise KeyError("Message")
+
+    monkeypatch.setattr(type(PROVIDER), "read_response", broken)
+    result = services.uploads.run(prepare(services, make_file("a.pdf")))
+    assert result.outcome is Outcome.FAILED
+    assert result.title == "The app ran into an unexpected problem."
+    assert "KeyError" in result.detail
+    assert services.history.get(result.attempt_id).state == hist.FAILED
+    assert len(services.history.exchanges(result.attempt_id)) == 1
+
+
+def test_a_failed_attempt_is_retried_under_the_same_number(services, sandbox, make_file):
+    services.uploads.timeouts = Timeouts(connect=5, read=0.3, deadline=30)
+    release = sandbox.hold_answers()
+    try:
+        first = services.uploads.run(prepare(services, make_file("a.pdf"), "ORD-1002"))
+    finally:
+        release.set()
+    assert services.history.get(first.attempt_id).state == hist.FAILED
+
+    retried = services.uploads.run(services.uploads.prepare_retry(first.attempt_id), attempt_id=first.attempt_id)
+    assert retried.ok and retried.attempt_id == first.attempt_id
+    assert len(services.history.recent()) == 1
+    assert services.history.get(first.attempt_id).state == hist.SUCCEEDED
+    assert [e.status for e in services.history.exchanges(first.attempt_id)] == [None, 200]
+    with pytest.raises(InvoiceDesktopError, match="already succeeded"):
+        services.uploads.prepare_retry(first.attempt_id)
+    with pytest.raises(InvoiceDesktopError, match="no upload attempt number 99"):
+        services.uploads.prepare_retry(99)
+
+
+def test_a_retry_checks_the_file_again(services, make_file):
+    pdf = make_file("a.pdf")
+    result = services.uploads.run(prepare(services, pdf, "ORD-9999"))
+    pdf.write_bytes(b"")
+    from invoice_desktop.core.attachments import AttachmentRefused
+
+    with pytest.raises(AttachmentRefused, match="empty"):
+        services.uploads.prepare_retry(result.attempt_id)
+
+
+def test_attempts_left_sending_are_marked_interrupted_at_start_up(app_home, memory_keyring):
+    path = app_home / "history.sqlite3"
+    before = History(path)
+    crashed = before.create(provider="imaterialise", environment="practice", base_url="http://127.0.0.1:1/x",
+                            form={"order_id": "ORD-1001"})
+    done = before.create(provider="imaterialise", environment="practice", base_url="http://127.0.0.1:1/x",
+                         form={"order_id": "ORD-1002"})
+    before.finish(done, state=hist.SUCCEEDED, summary="accepted")
+    before.close()  # the app stopped mid-upload
+
+    services = Services.create(CredentialStore(memory_keyring), History(path))
+    try:
+        attempt = services.history.get(crashed)
+        assert attempt.state == hist.INTERRUPTED and attempt.finished
+        assert "Check with the provider whether it arrived" in attempt.summary
+        assert services.history.get(done).state == hist.SUCCEEDED
+        assert services.history.mark_interrupted() == 0
+    finally:
+        services.close()
+
+
+def test_recent_lists_the_newest_first(app_home):
+    history = History(app_home / "h.sqlite3")
+    ids = [history.create(provider=p, environment="practice", base_url="u", form={"n": i})
+           for i, p in enumerate(["imaterialise", "skypostal", "imaterialise", "payfabric"])]
+    assert [a.id for a in history.recent()] == ids[::-1]
+    assert [a.id for a in history.recent(limit=2)] == [ids[3], ids[2]]
+    assert [a.id for a in history.recent(provider="imaterialise")] == [ids[2], ids[0]]
+    history.finish(ids[0], state=hist.SUCCEEDED, summary="ok")
+    assert [a.id for a in history.succeeded_with("imaterialise", "practice", "n", "0")] == [ids[0]]
+    assert history.succeeded_with("imaterialise", "sandbox", "n", "0") == []
+    history.close()
+
+
+def test_history_survives_a_restart(app_home, services, make_file):
+    result = services.uploads.run(prepare(services, make_file("a.pdf")))
+    services.history.close()
+    again = History(app_home / "history.sqlite3")
+    try:
+        assert again.get(result.attempt_id).state == hist.SUCCEEDED
+        assert len(again.exchanges(result.attempt_id)) == 1
+    finally:
+        again.close()
