@@ -33,8 +33,18 @@ def load_data(value: str | None) -> Any:
     """--data: inline JSON (starts with { or [) or a path to a JSON file."""
     if not value:
         return {}
-    text = value if value.lstrip()[:1] in ("{", "[") else Path(value).read_text(encoding="utf-8-sig")
-    return json.loads(text)
+    inline = value.lstrip()[:1] in ("{", "[")
+    try:
+        text = value if inline else Path(value).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "it is not a UTF-8 text file"
+        raise FormInvalid(f"--data “{value}” cannot be read ({reason}): give the form as inline JSON "
+                          "(starting with {) or the path of a JSON file.") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = "--data" if inline else f"The --data file “{value}”"
+        raise FormInvalid(f"{where} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}).") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
