@@ -58,6 +58,9 @@ class CredentialField:
     choices: tuple[str, ...] = ()
     # Used when nothing is stored (non-secret settings such as an API version).
     default: str = ""
+    # Only relevant when another field has one of these values, e.g. ("auth_scheme", ("basic",)); the
+    # credentials dialog hides it otherwise.
+    shown_when: tuple[str, tuple[str, ...]] | None = None
 
 
 AttachmentMode = Literal["required", "optional", "none"]

@@ -424,15 +424,16 @@ class DDAPI(Provider):
                  "user name and password; header = a token sent in a header.",
         ),
         CredentialField("username", "User name", secret=False, required=False,
-                        help="For the “basic” sign-in method."),
+                        help="For the “basic” sign-in method.", shown_when=("auth_scheme", (AUTH_BASIC,))),
         CredentialField("password", "Password", secret=True, required=False,
-                        help="For the “basic” sign-in method."),
+                        help="For the “basic” sign-in method.", shown_when=("auth_scheme", (AUTH_BASIC,))),
         CredentialField("header_name", "Token header", secret=False, required=False, default="Authorization",
+                        shown_when=("auth_scheme", (AUTH_HEADER,)),
                         pattern=_HEADER_NAME.pattern,
                         pattern_message="A header name has letters, digits and - only, e.g. X-Api-Key.",
                         help="For the “header” sign-in method: the header that carries the token, e.g. "
                              "Authorization or X-Api-Key."),
-        CredentialField("token", "Token", secret=True, required=False,
+        CredentialField("token", "Token", secret=True, required=False, shown_when=("auth_scheme", (AUTH_HEADER,)),
                         help="For the “header” sign-in method: the header's whole value, exactly as given to "
                              "you (e.g. “Bearer eyJ…” for an Authorization header)."),
     )

@@ -106,6 +106,8 @@ class CredentialsDialog(QDialog):
         layout.addWidget(intro)
 
         form = QFormLayout()
+        self.form_layout = form
+        self.rows: dict[str, QWidget] = {}
         self.inputs: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
         for field in provider.typed_credential_fields():
@@ -126,6 +128,7 @@ class CredentialsDialog(QDialog):
             label = QLabel(f"{field.label}{' *' if field.required else ''}:", self)
             label.setBuddy(widget)
             form.addRow(label, holder)
+            self.rows[field.name] = holder
             self.inputs[field.name] = widget
             self.errors[field.name] = error
             if isinstance(widget, QLineEdit):
@@ -133,6 +136,15 @@ class CredentialsDialog(QDialog):
             else:
                 widget.currentIndexChanged.connect(lambda _i, n=field.name: self._check_field(n))
         layout.addLayout(form)
+        for field in provider.typed_credential_fields():
+            if field.shown_when and field.shown_when[0] in self.inputs:
+                controller = self.inputs[field.shown_when[0]]
+                if isinstance(controller, QComboBox):
+                    controller.currentIndexChanged.connect(lambda _i: self._update_rows())
+                else:
+                    assert isinstance(controller, QLineEdit)
+                    controller.textChanged.connect(lambda _t: self._update_rows())
+        self._update_rows()
 
         self.obtained_label = QLabel(self)
         self.obtained_label.setWordWrap(True)
@@ -176,6 +188,15 @@ class CredentialsDialog(QDialog):
         layout.addWidget(self.buttons)
         self._set_busy(True)
         self.runner.submit("read-credentials", self._read, self._on_read, self._on_error)
+
+    def _update_rows(self) -> None:
+        """Show only the fields that matter for the current choices (e.g. the chosen sign-in method)."""
+        for field in self.provider.typed_credential_fields():
+            if field.shown_when is None:
+                continue
+            name, values = field.shown_when
+            visible = _value(self.inputs[name]) in values if name in self.inputs else True
+            self.form_layout.setRowVisible(self.rows[field.name], visible)
 
     # -- loading -------------------------------------------------------------------------------------------
 

@@ -93,3 +93,16 @@ def test_a_failed_upload_can_be_retried_from_the_history(qtbot, window, services
     assert signal.args[0].attempt_id == services.history.recent()[0].id
     qtbot.waitUntil(lambda: "accepted" in history.table.item(0, 5).text(), timeout=5000)
     assert history.table.rowCount() == 1  # the same attempt, not a new one
+
+
+def test_only_the_fields_of_the_chosen_sign_in_method_are_shown(qtbot, window, services, runner):
+    dialog = CredentialsDialog(get_provider("ddapi"), "sandbox", services, runner, parent=window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.status.text() != "Reading stored credentials…", timeout=5000)
+    scheme = dialog.inputs["auth_scheme"]
+    scheme.setCurrentIndex(scheme.findData("basic"))
+    assert dialog.inputs["username"].isVisible() and dialog.inputs["password"].isVisible()
+    assert not dialog.inputs["token"].isVisible()
+    scheme.setCurrentIndex(scheme.findData("header"))
+    assert dialog.inputs["token"].isVisible() and not dialog.inputs["password"].isVisible()
