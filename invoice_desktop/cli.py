@@ -255,7 +255,8 @@ def main(argv: list[str] | None = None, services: Services | None = None) -> int
     except AttachmentRefused as exc:
         return _fail(f"file refused, nothing was sent: {exc.message}", EXIT_BAD_INPUT)
     except FormInvalid as exc:
-        return _fail(f"{exc.message} Nothing was sent.", EXIT_BAD_INPUT)
+        ended = exc.message if exc.message.rstrip().endswith((".", "!", "?")) else exc.message.rstrip() + "."
+        return _fail(f"{ended} Nothing was sent.", EXIT_BAD_INPUT)
     except CredentialsMissing as exc:
         return _fail(exc.message, EXIT_CREDENTIALS)
     except (KeyError, ValueError, OSError) as exc:
