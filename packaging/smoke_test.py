@@ -4,7 +4,8 @@ Run by packaging/smoke_test.sh (after the build), on Linux in CI and on the Wind
 1. the folder holds no Qt module the app doesn't use (QtQml, QtQuick, QtNetwork, WebEngine, ...);
 2. the window starts offscreen with `--smoke-test FILE`, shows its main window, exits 0 and names the keyring
    backend it found (per OS: Windows Credential Manager, macOS Keychain; on Linux the Secret Service when the
-   caller started one and says so with --expect-keyring SecretService);
+   caller started one and says so with --expect-keyring SecretService); when it reports its drop zone
+   ("drop zone: <file> accepted"), the file given on the command line must have arrived there;
 3. the CLI lists the same providers as the source tree (discovery by module listing works frozen);
 4. the CLI uploads a PDF to the practice i.materialise sandbox and exits 0;
 5. where the test owns a keyring (Linux with a throwaway one, Windows), a credential saved by one frozen process is
@@ -98,6 +99,7 @@ def main() -> int:
     parser.add_argument("--dist", default=str(ROOT / "dist"))
     parser.add_argument("--expect-keyring", help="a fragment of the backend's name the window must report")
     args = parser.parse_args()
+    sys.stdout.reconfigure(encoding="utf-8", errors="replace")  # a Windows runner's console code page
     folder, gui, cli = executables(Path(args.dist))
     for exe in (gui, cli):
         if not exe.is_file():
@@ -107,8 +109,7 @@ def main() -> int:
 
     inspect_bundle(folder)
     with tempfile.TemporaryDirectory(prefix="invoice-desktop-smoke-") as tmp:
-        env = dict(os.environ, INVOICE_DESKTOP_HOME=str(Path(tmp) / "home"), QT_QPA_PLATFORM="offscreen",
-                   PYTHONIOENCODING="utf-8")
+        env = dict(os.environ, INVOICE_DESKTOP_HOME=str(Path(tmp) / "home"), QT_QPA_PLATFORM="offscreen")
         if sys.platform.startswith("linux"):
             env["XDG_CONFIG_HOME"] = str(Path(tmp) / "config")  # the window's QSettings stay in the temp dir
         pdf = Path(tmp) / "Rechnung_Müller_№5.pdf"  # a non-ASCII name must survive argv and the multipart header
@@ -127,6 +128,12 @@ def main() -> int:
         if expect_keyring:
             check(bool(backend) and expect_keyring in backend and "session only" not in backend,
                   f"the frozen app found the {expect_keyring} keyring backend")
+        dropped = next((line for line in out.splitlines() if line.startswith("drop zone:")), None)
+        if dropped is None:
+            print("  note  no 'drop zone:' line from the window: the file given on the command line is not checked")
+        else:
+            check(pdf.name in dropped and "accepted" in dropped,
+                  "the PDF given on the command line arrived in the drop zone and was accepted")
         if sys.platform == "win32":
             check(run(gui, "--smoke-test", str(pdf), env=env).returncode == 0,
                   "the windowed executable exits 0 on --smoke-test")
@@ -143,8 +150,8 @@ def main() -> int:
             outcome = json.loads(done.stdout).get("outcome")
         except ValueError:
             outcome = None
-        check(done.returncode == 0 and outcome == "succeeded",
-              "the CLI uploads a PDF to the practice i.materialise sandbox and exits 0")
+        check(done.returncode == 0 and outcome == "succeeded" and pdf.name in done.stdout,
+              "the CLI uploads a PDF with a non-ASCII name to the practice i.materialise sandbox and exits 0")
 
         if sys.platform == "win32" or args.expect_keyring:
             # Only where the keyring is the test's own (a throwaway Secret Service) or a runner's (Windows).
