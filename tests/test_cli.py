@@ -1,0 +1,280 @@
+"""The command line, as a script or a clerk at a terminal uses it: exit codes, JSON on stdout for success, one plain
+line on stderr otherwise, and nothing sent when the input is refused."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from invoice_desktop.core.credentials import CredentialStore
+from invoice_desktop.core.transport import Timeouts
+from invoice_desktop.practice.imaterialise import DEMO_API_CODE, OTHER_API_CODE
+from invoice_desktop.providers import get_provider
+
+from .memory_keyring import LockedKeyring
+
+PROVIDER = get_provider("imaterialise")
+SANDBOX_CODE = "11111111-2222-4333-8444-555555555555"
+
+
+@pytest.fixture
+def sandbox(services):
+    return services.uploads.practice.sandbox_for(PROVIDER)  # mounted now, so "no request" can be checked
+
+
+def send(run_cli, order: str | None, *extra: str):
+    args = ["send", "imaterialise", "--environment", "practice"]
+    if order is not None:
+        args += ["--data", json.dumps({"order_id": order})]
+    return run_cli(args + list(extra))
+
+
+def no_secret(*texts: str) -> None:
+    for text in texts:
+        for secret in (DEMO_API_CODE, OTHER_API_CODE, SANDBOX_CODE):
+            assert secret not in text.lower()
+
+
+# -- send -----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", [None, "json", "xml"])
+def test_send_success_prints_the_result_as_json(run_cli, sandbox, make_file, fmt):
+    accepts: list[str] = []
+    sandbox.before_handle = lambda request: accepts.append(request.header("Accept"))
+    pdf = make_file("Rechnung_Müller_№5.pdf", size=3000)
+    code, out, err = send(run_cli, "ORD-1001", "--file", str(pdf), *(["--format", fmt] if fmt else []))
+    assert (code, err) == (0, "")
+    result = json.loads(out)
+    assert result["outcome"] == "succeeded"
+    assert result["title"] == "i.materialise accepted the invoice for order “ORD-1001”."
+    assert isinstance(result["attempt_id"], int)
+    assert "Rechnung_Müller_№5.pdf" in out  # printed as is, not \u-escaped
+    assert sandbox.received[-1]["filename"] == "Rechnung_Müller_№5.pdf"
+    assert accepts == ["application/xml" if fmt == "xml" else "application/json"]
+    no_secret(out, err)
+
+
+def test_send_a_document_url(run_cli, sandbox):
+    code, out, _ = send(run_cli, "ORD-1002", "--file-url", "https://files.example.com/4711.pdf")
+    assert code == 0 and json.loads(out)["outcome"] == "succeeded"
+    assert sandbox.received[-1]["file_url"] == "https://files.example.com/4711.pdf"
+
+
+def test_data_from_a_json_file_written_by_windows_notepad(run_cli, sandbox, make_file, tmp_path):
+    data = tmp_path / "form.json"
+    data.write_bytes(b"\xef\xbb\xbf" + json.dumps({"order_id": "ORD-1002"}).encode())  # with a BOM
+    code, out, _ = run_cli(["send", "imaterialise", "--data", str(data), "--file", str(make_file("a.pdf"))])
+    assert code == 0, out
+    assert sandbox.orders["ORD-1002"].invoice is not None
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "words"),
+    [("invoice.txt", {"content": b"Invoice"}, "accepts only .pdf .doc .docx .xls .xlsx"),
+     ("empty.pdf", {"content": b""}, "is empty"),
+     ("huge.pdf", {"size": 10 * 1024 * 1024 + 1}, "the limit is 10 MB"),
+     ("fake.pdf", {"content": b"<html>not a pdf</html>"}, "its content is not a PDF document"),
+     ("missing.pdf", None, "does not exist"),
+     ("folder.pdf", "folder", "is a folder")],
+)
+def test_a_refused_file_sends_nothing(run_cli, services, sandbox, make_file, tmp_path, name, kwargs, words):
+    if kwargs is None:
+        path = tmp_path / name
+    elif kwargs == "folder":
+        path = tmp_path / name
+        path.mkdir()
+    else:
+        path = make_file(name, **kwargs)
+    code, out, err = send(run_cli, "ORD-1001", "--file", str(path))
+    assert code == 2
+    assert out == ""
+    assert err.startswith("invoice-desktop: file refused, nothing was sent: ")
+    assert words in err
+    assert err.count("\n") == 1  # one line, no traceback
+    assert sandbox.requests_seen == []
+    assert services.history.recent() == []
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [('{"order_id": ""}', "order_id: String should have at least 1 character. Nothing was sent."),
+     ("{}", "order_id: Required. Nothing was sent."),
+     ('{"order_id": "ORD 1001"}', "An order ID has no spaces."),
+     ('{"order_id": "ORD-1001",}', "--data is not valid JSON: "),
+     ("[1, 2]", "The form is not complete"),
+     ("no-such-form.json", "--data “no-such-form.json” cannot be read (No such file or directory)")],
+)
+def test_bad_data_sends_nothing(run_cli, services, sandbox, make_file, data, words):
+    code, out, err = run_cli(["send", "imaterialise", "--data", data, "--file", str(make_file("a.pdf"))])
+    assert code == 2 and out == ""
+    assert words in err
+    assert err.count("\n") == 1
+    assert sandbox.requests_seen == [] and services.history.recent() == []
+
+
+def test_no_file_and_no_url_sends_nothing(run_cli, sandbox):
+    code, _, err = send(run_cli, "ORD-1001")
+    assert code == 2 and "Add the invoice" in err
+    assert sandbox.requests_seen == []
+
+
+def test_file_and_url_together_are_a_usage_error(run_cli, sandbox, make_file, capsys):
+    with pytest.raises(SystemExit) as info:
+        send(run_cli, "ORD-1001", "--file", str(make_file("a.pdf")), "--file-url", "https://x.example/a.pdf")
+    assert info.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+    assert sandbox.requests_seen == []
+
+
+def test_an_unknown_provider_is_named(run_cli):
+    code, _, err = run_cli(["send", "imaterialize", "--data", "{}"])
+    assert code == 2
+    assert "Unknown provider “imaterialize”" in err and "imaterialise" in err
+
+
+@pytest.mark.parametrize(("order", "provider_words"), [
+    ("ORD-2001", "[provider: 103 Order is already shipped or cancelled]"),
+    ("ORD-2002", "[provider: 103 Order is already shipped or cancelled]"),
+    ("ORD-0000", "[provider: 100 Order ID is wrong]"),
+    ("ORD-3001", "[provider: 101 Wrong API code]"),
+])
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_rejected_upload_exits_1_with_the_providers_code(run_cli, services, make_file, order, provider_words, fmt):
+    code, out, err = send(run_cli, order, "--file", str(make_file("a.pdf")), "--format", fmt)
+    assert code == 1 and out == ""
+    [attempt] = services.history.recent()
+    assert err.startswith("invoice-desktop: ")
+    assert provider_words in err
+    assert err.rstrip().endswith(f"(attempt {attempt.id})")
+    assert attempt.state == "rejected"
+    no_secret(err)
+
+
+def test_missing_credentials_exit_3_before_anything_is_sent(run_cli, services, make_file):
+    code, out, err = run_cli(["send", "imaterialise", "--environment", "sandbox", "--data",
+                              '{"order_id": "ORD-1001"}', "--file", str(make_file("a.pdf"))])
+    assert code == 3 and out == ""
+    assert "API code is missing" in err and "invoice-desktop credentials set" in err
+    assert services.history.recent() == []
+
+
+def test_a_plain_http_address_is_refused(run_cli, services, make_file):
+    code, _, err = send(run_cli, "ORD-1001", "--file", str(make_file("a.pdf")), "--base-url",
+                        "http://imatsandbox.materialise.net")
+    assert code == 2 and "only https is allowed" in err
+    assert services.history.recent() == []
+
+
+# -- credentials ----------------------------------------------------------------------------------------------
+
+
+def test_credentials_set_show_and_delete(run_cli, memory_keyring):
+    code, out, err = run_cli(["credentials", "set", "imaterialise", "--environment", "sandbox"],
+                             stdin={"api_code": SANDBOX_CODE})
+    assert code == 0, err
+    assert out.startswith("Saved the i.materialise credentials for sandbox.")
+    assert "system keyring" in out
+    assert memory_keyring.items == {("invoice-desktop/imaterialise/sandbox", "api_code"): SANDBOX_CODE}
+
+    code, out, err = run_cli(["credentials", "show", "imaterialise", "--environment", "sandbox"])
+    assert code == 0 and out == "api_code: set\n"
+    code, out, _ = run_cli(["credentials", "show", "imaterialise", "--environment", "production"])
+    assert out == "api_code: not set\n"
+
+    code, out, _ = run_cli(["credentials", "delete", "imaterialise", "--environment", "sandbox"])
+    assert code == 0 and out == "Deleted the i.materialise credentials for sandbox.\n"
+    assert memory_keyring.items == {}
+    no_secret(out, err)
+
+
+@pytest.mark.parametrize(
+    ("stdin", "words"),
+    [({"api_code": "not-a-guid"}, "An API code looks like 3f2504e0-4f89-41d3-9a0c-0305e82c3301"),
+     ({"api_code": SANDBOX_CODE[:-1]}, "An API code looks like"),
+     ({}, "API code is missing."),
+     ({"api_code": SANDBOX_CODE, "apikey": "x"}, "has no credential field apikey; its fields are api_code"),
+     ("api_code=" + SANDBOX_CODE, "reads a JSON object of fields from standard input"),
+     ('["' + SANDBOX_CODE + '"]', "reads a JSON object of fields from standard input")],
+)
+def test_credentials_set_refuses_bad_input_and_stores_nothing(run_cli, memory_keyring, stdin, words):
+    code, out, err = run_cli(["credentials", "set", "imaterialise", "--environment", "sandbox"], stdin=stdin)
+    assert code == 2 and out == ""
+    assert words in err
+    assert memory_keyring.items == {}
+
+
+def test_stored_practice_credentials_take_the_place_of_the_demo_ones(run_cli, make_file):
+    code, _, _ = run_cli(["credentials", "set", "imaterialise", "--environment", "practice"],
+                         stdin=json.dumps({"api_code": OTHER_API_CODE}))
+    assert code == 0
+    assert send(run_cli, "ORD-3001", "--file", str(make_file("a.pdf")))[0] == 0
+    code, _, err = send(run_cli, "ORD-1001", "--file", str(make_file("b.pdf")))
+    assert code == 1 and "[provider: 101 Wrong API code]" in err
+    run_cli(["credentials", "delete", "imaterialise", "--environment", "practice"])
+    assert send(run_cli, "ORD-1001", "--file", str(make_file("c.pdf")))[0] == 0  # demo code again
+
+
+def test_credentials_set_with_a_locked_keyring_says_session_only(run_cli, services, memory_keyring):
+    services.credentials = CredentialStore(LockedKeyring())
+    code, out, _ = run_cli(["credentials", "set", "imaterialise", "--environment", "sandbox"],
+                           stdin={"api_code": SANDBOX_CODE})
+    assert code == 0
+    assert "kept for this session only" in out
+    no_secret(out)
+
+
+# -- history and retry ---------------------------------------------------------------------------------------
+
+
+def test_history_lists_attempts_newest_first(run_cli, make_file):
+    code, out, _ = run_cli(["history"])
+    assert (code, out) == (0, "No uploads yet.\n")
+    send(run_cli, "ORD-1001", "--file", str(make_file("first.pdf")))
+    send(run_cli, "ORD-2001", "--file", str(make_file("second.pdf")))
+
+    code, out, _ = run_cli(["history"])
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 2
+    assert "second.pdf" in lines[0] and "rejected" in lines[0] and "practice" in lines[0]
+    assert "first.pdf" in lines[1] and "succeeded" in lines[1] and "imaterialise" in lines[1]
+
+    code, out, _ = run_cli(["history", "--json", "--limit", "1"])
+    [latest] = json.loads(out)
+    assert (latest["state"], latest["provider_code"], latest["file_name"]) == ("rejected", "103", "second.pdf")
+    no_secret(out)
+
+
+def test_retry_continues_a_failed_attempt(run_cli, services, sandbox, make_file):
+    services.uploads.timeouts = Timeouts(connect=5, read=0.3, deadline=30)
+    release = sandbox.hold_answers()
+    try:
+        code, _, err = send(run_cli, "ORD-1002", "--file", str(make_file("a.pdf")))
+    finally:
+        release.set()
+    assert code == 1 and "may or may not have received" in err
+    [attempt] = services.history.recent()
+    code, out, _ = run_cli(["retry", str(attempt.id)])
+    assert code == 0 and json.loads(out)["attempt_id"] == attempt.id
+    code, _, err = run_cli(["retry", str(attempt.id)])
+    assert code == 1 and "already succeeded" in err
+
+
+# -- the entry point ------------------------------------------------------------------------------------------
+
+
+def test_python_m_invoice_desktop_runs_the_cli(tmp_path):
+    env = {**os.environ, "INVOICE_DESKTOP_HOME": str(tmp_path / "home"),
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring", "QT_QPA_PLATFORM": "offscreen"}
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-m", "invoice_desktop", "providers"], capture_output=True, text=True,
+                          env=env, cwd=root, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert any(line.startswith("imaterialise ") for line in done.stdout.splitlines())
+    assert "i.materialise" in done.stdout and "practice, sandbox, production" in done.stdout
+    assert (tmp_path / "home" / "logs" / "invoice-desktop.log").exists()  # the CLI logs to the app's log file
