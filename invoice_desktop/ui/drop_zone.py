@@ -61,7 +61,7 @@ class DropZone(QFrame):
         super().__init__(parent)
         self.setObjectName("dropZone")
         self.setAcceptDrops(True)
-        self.setMinimumHeight(110)
+        self.setMinimumHeight(96)
         self.rules: AttachmentRules | None = None
         self.provider_name = ""
         self.optional = False

@@ -101,11 +101,13 @@ class MainWindow(QMainWindow):
 
         # -- middle: the provider pages ---------------------------------------------------------------------
         self.pages = QStackedWidget()
+        self.attachments = QStackedWidget()
         self.page_for: dict[str, ProviderPage] = {}
         for provider in providers:
             page = ProviderPage(provider)
             self.page_for[provider.id] = page
             self.pages.addWidget(page)
+            self.attachments.addWidget(page.attachment_panel)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.pages)
@@ -137,6 +139,7 @@ class MainWindow(QMainWindow):
         right_layout.addLayout(address_row)
         right_layout.addWidget(self.banner)
         right_layout.addWidget(scroll, 1)
+        right_layout.addWidget(self.attachments)
         right_layout.addLayout(bar)
         right_layout.addWidget(self.outcome)
 
@@ -249,6 +252,9 @@ class MainWindow(QMainWindow):
         provider = self.providers[row]
         self.settings.setValue("provider", provider.id)
         self.pages.setCurrentWidget(self.page_for[provider.id])
+        panel = self.page_for[provider.id].attachment_panel
+        self.attachments.setCurrentWidget(panel)
+        self.attachments.setVisible(self.page_for[provider.id].has_attachment)
         self.title.setText(provider.name)
         self.upload_button.setText("&" + provider.action_label)
         self.environment_combo.blockSignals(True)

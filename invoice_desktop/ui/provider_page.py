@@ -87,24 +87,30 @@ class ProviderPage(QWidget):
             self.limit_spin.valueChanged.connect(self._update_limit)
         layout.addLayout(options)
 
+        # The file's panel lives outside the scrolling form (the window places it), so the drop zone stays in
+        # sight however long the form is.
+        self.attachment_panel = QWidget()
+        attach_layout = QVBoxLayout(self.attachment_panel)
+        attach_layout.setContentsMargins(0, 0, 0, 0)
         self.drop_zone: DropZone | None = None
         self.file_url: QLineEdit | None = None
         if rules is not None and provider.attachment_mode != "none":
-            self.drop_zone = DropZone(self)
+            self.drop_zone = DropZone(self.attachment_panel)
             self.drop_zone.configure(rules, provider.name, optional=provider.attachment_mode == "optional"
                                      and not provider.accepts_file_url)
             self.drop_zone.file_dropped.connect(self.file_chosen)
-            layout.addWidget(self.drop_zone)
+            attach_layout.addWidget(self.drop_zone)
         if provider.accepts_file_url:
             row = QHBoxLayout()
-            label = QLabel("…or document &URL:", self)
-            self.file_url = QLineEdit(self)
+            label = QLabel("…or document &URL:", self.attachment_panel)
+            self.file_url = QLineEdit(self.attachment_panel)
             self.file_url.setPlaceholderText("https://… a public link to the document (instead of a file)")
             self.file_url.setClearButtonEnabled(True)
             label.setBuddy(self.file_url)
             row.addWidget(label)
             row.addWidget(self.file_url, 1)
-            layout.addLayout(row)
+            attach_layout.addLayout(row)
+        self.has_attachment = self.drop_zone is not None or self.file_url is not None
 
         if provider.notes:
             notes = QLabel(f"<small>{provider.notes}</small>", self)
