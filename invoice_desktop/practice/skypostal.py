@@ -95,6 +95,10 @@ def _wcf_date(ms: int, offset: str = "-0500") -> str:
 
 
 class SkyPostalSandbox(Sandbox):
+    HINT: ClassVar[str] = (
+        "Try tracking number 13869085 or 13869086; any other is unknown. To sign in as another customer "
+        "(Credentials…), use second@skypostal.example with password practice-2 (its parcel: 13869090)."
+    )
     DEMO_CREDENTIALS: ClassVar[dict[str, str]] = {
         "user_code": str(USER_CODE), "app_key": APP_KEY,
         "customer_box_id": str(CUSTOMERS[0].box_id), "customer_key": CUSTOMERS[0].key,
