@@ -2,7 +2,8 @@
 
 Never a plaintext store: the `fail`/`null` backends, `keyrings.alt` file backends and anything else that
 writes secrets to a readable file are refused. Each field is its own keyring item so that none grows past
-Windows Credential Manager's 2,560-byte limit.
+Windows Credential Manager's 2,560-byte limit; a longer value (an OAuth token) is split over several items,
+`field`, `field__2`, `field__3`…, each within the limit, and put together again when read.
 """
 
 from __future__ import annotations
@@ -19,6 +20,37 @@ log = logging.getLogger(__name__)
 SERVICE_PREFIX = "invoice-desktop"
 # Windows Credential Manager refuses secrets over 2,560 bytes; it stores UTF-16, hence 1,280 characters.
 MAX_SECRET_CHARS = 1280
+# A value longer than one item takes at most this many items (about 80,000 characters): a sanity bound.
+MAX_SECRET_PIECES = 64
+
+
+def _utf16_units(text: str) -> int:
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def split_secret(value: str, limit: int = MAX_SECRET_CHARS) -> list[str]:
+    """`value` in pieces of at most `limit` UTF-16 code units (what Windows counts), never splitting a character.
+    Every piece but the last has `limit` - 1 or `limit` units, which is how a reader knows more may follow."""
+    if _utf16_units(value) <= limit:
+        return [value]
+    pieces: list[str] = []
+    current: list[str] = []
+    used = 0
+    for ch in value:
+        units = 2 if ord(ch) > 0xFFFF else 1
+        if used + units > limit:
+            pieces.append("".join(current))
+            current, used = [], 0
+        current.append(ch)
+        used += units
+    if current:
+        pieces.append("".join(current))
+    return pieces
+
+
+def piece_name(field: str, index: int) -> str:
+    """The keyring item of a value's piece `index` (0-based): the field itself, then `field__2`, `field__3`…"""
+    return field if index == 0 else f"{field}__{index + 1}"
 
 _REFUSED_MODULES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt", "keyring.backends.chainer")
 
@@ -118,8 +150,8 @@ class CredentialStore:
 
     # -- reading and writing -----------------------------------------------------------------------------
 
-    def get(self, provider_id: str, environment: str, field: str) -> str | None:
-        key = (provider_id, environment, field)
+    def _get_one(self, provider_id: str, environment: str, item: str) -> str | None:
+        key = (provider_id, environment, item)
         with self._lock:
             if key in self._session:
                 return self._session[key]
@@ -127,27 +159,50 @@ class CredentialStore:
             if backend is None:
                 return None
             try:
-                return backend.get_password(self.service(provider_id, environment), field)  # type: ignore[attr-defined]
+                return backend.get_password(self.service(provider_id, environment), item)  # type: ignore[attr-defined]
             except Exception as exc:
                 self._fall_back(exc)
                 return None
+
+    def get(self, provider_id: str, environment: str, field: str) -> str | None:
+        value = self._get_one(provider_id, environment, field)
+        if value is None:
+            return None
+        pieces = [value]
+        # A full piece may be followed by more (see `split_secret`); a shorter one is the last.
+        while _utf16_units(pieces[-1]) >= MAX_SECRET_CHARS - 1 and len(pieces) < MAX_SECRET_PIECES:
+            more = self._get_one(provider_id, environment, piece_name(field, len(pieces)))
+            if not more:
+                break
+            pieces.append(more)
+        return "".join(pieces)
 
     def get_all(self, provider_id: str, environment: str, fields: list[str]) -> dict[str, str]:
         values = {f: self.get(provider_id, environment, f) for f in fields}
         return {k: v for k, v in values.items() if v}
 
     def set(self, provider_id: str, environment: str, field: str, value: str) -> None:
-        if len(value) > MAX_SECRET_CHARS:
+        """Store a value, split over several items when it is longer than one item may be."""
+        pieces = split_secret(value)
+        if len(pieces) > MAX_SECRET_PIECES:
             raise InvoiceDesktopError(
                 f"The value of “{field}” is {len(value):,} characters; the system keyring takes at most "
-                f"{MAX_SECRET_CHARS:,}."
+                f"{MAX_SECRET_CHARS * MAX_SECRET_PIECES:,}."
             )
-        key = (provider_id, environment, field)
+        for index, piece in enumerate(pieces):
+            self._set_one(provider_id, environment, piece_name(field, index), piece)
+        # Pieces of an earlier, longer value must not be read back as part of this one.
+        index = len(pieces)
+        while index < MAX_SECRET_PIECES and self._delete_one(provider_id, environment, piece_name(field, index)):
+            index += 1
+
+    def _set_one(self, provider_id: str, environment: str, item: str, value: str) -> None:
+        key = (provider_id, environment, item)
         with self._lock:
             backend = self._resolve()
             if backend is not None:
                 try:
-                    backend.set_password(self.service(provider_id, environment), field, value)  # type: ignore[attr-defined]
+                    backend.set_password(self.service(provider_id, environment), item, value)  # type: ignore[attr-defined]
                     self._session.pop(key, None)
                     return
                 except Exception as exc:
@@ -162,17 +217,26 @@ class CredentialStore:
                 self.delete(provider_id, environment, field)
 
     def delete(self, provider_id: str, environment: str, field: str) -> None:
+        self._delete_one(provider_id, environment, field)
+        index = 1
+        while index < MAX_SECRET_PIECES and self._delete_one(provider_id, environment, piece_name(field, index)):
+            index += 1
+
+    def _delete_one(self, provider_id: str, environment: str, item: str) -> bool:
+        """Delete one item; True when there was one."""
         with self._lock:
-            self._session.pop((provider_id, environment, field), None)
+            existed = self._session.pop((provider_id, environment, item), None) is not None
             backend = self._resolve()
             if backend is None:
-                return
+                return existed
             try:
-                backend.delete_password(self.service(provider_id, environment), field)  # type: ignore[attr-defined]
+                backend.delete_password(self.service(provider_id, environment), item)  # type: ignore[attr-defined]
+                return True
             except Exception as exc:
                 # PasswordDeleteError when there was nothing to delete is fine.
                 if type(exc).__name__ != "PasswordDeleteError":
                     self._fall_back(exc)
+                return existed
 
     def delete_all(self, provider_id: str, environment: str, fields: list[str]) -> None:
         for field in fields:
