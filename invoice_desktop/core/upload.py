@@ -42,9 +42,10 @@ def form_errors(exc: ValidationError) -> dict[str, str]:
     return out
 
 
-def validate_form(provider: Provider, data: Mapping[str, Any]) -> BaseModel:
+def validate_form(provider: Provider, data: Mapping[str, Any] | list[Any]) -> BaseModel:
+    # A list (several invoices from a JSON file) goes to the model as it is: its validators may accept one.
     try:
-        return provider.form_model.model_validate(dict(data))
+        return provider.form_model.model_validate(dict(data) if isinstance(data, Mapping) else data)
     except ValidationError as exc:
         fields = form_errors(exc)
         listing = "; ".join(f"{name}: {msg}" for name, msg in fields.items())
