@@ -1,0 +1,338 @@
+"""Sending Shopwave invoices: the request envelope, batches of at most 200 objects, the refresh on 907/908,
+and matching each POST's answer back to each invoice."""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING, Any
+
+from ..core.errors import Cancelled, TransportError
+from ..core.http import JsonBody, OutgoingRequest
+from ..core.provider import UploadContext, join_url
+from ..core.results import ItemResult, Outcome, UploadResult
+from . import _shopwave_oauth as oauth
+from ._shopwave_answers import PLAIN, STOPPING_ERRORS, TOKEN_ERRORS, Answer, ApiError, read_answer
+from ._shopwave_form import MAX_OBJECTS_PER_REQUEST, Invoice, InvoiceItem, ShopwaveInvoices
+
+if TYPE_CHECKING:
+    from .shopwave import Shopwave
+
+
+# -- what is sent ------------------------------------------------------------------------------------------------
+
+
+def invoice_key(index: int, invoice: Invoice) -> str:
+    """An invoice's key in the request's map: its id to update it, "new-<row>" for a new one."""
+    return str(invoice.id) if invoice.id is not None else f"new-{index + 1}"
+
+
+def item_payload(item: InvoiceItem) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in ("barcode", "note", "name"):
+        if getattr(item, name) is not None:
+            out[name] = getattr(item, name)
+    out["price"] = format(item.price, "f")  # a String in the docs
+    if item.vatPercentage is not None:
+        out["vatPercentage"] = item.vatPercentage
+    out["quantity"] = item.quantity
+    for name in ("productId", "accountId"):
+        if getattr(item, name) is not None:
+            out[name] = getattr(item, name)
+    return out
+
+
+def invoice_payload(invoice: Invoice) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in ("id", "supplierId", "storeId", "supplierStoreId", "reference", "note"):
+        if getattr(invoice, name) is not None:
+            out[name] = getattr(invoice, name)
+    if invoice.completeDate is not None:
+        out["completeDate"] = invoice.completeDate.isoformat()
+    if invoice.invoiceItems:
+        out["invoiceItems"] = {f"line-{n}": item_payload(item) for n, item in enumerate(invoice.invoiceItems, 1)}
+    return out
+
+
+def pack(indices: list[int], sizes: list[int], limit: int) -> list[list[int]]:
+    """Invoices (by index) in as few requests as first-fit-decreasing finds, each within `limit` objects. An invoice
+    larger than the limit travels alone. Requests and the invoices in each keep the form's order."""
+    bins: list[list[int]] = []
+    loads: list[int] = []
+    for index in sorted(indices, key=lambda i: (-sizes[i], i)):
+        for n, load in enumerate(loads):
+            if load + sizes[index] <= limit:
+                bins[n].append(index)
+                loads[n] += sizes[index]
+                break
+        else:
+            bins.append([index])
+            loads.append(sizes[index])
+    for b in bins:
+        b.sort()
+    return sorted(bins, key=lambda b: b[0])
+
+
+def _label(index: int, invoice: Invoice) -> str:
+    if invoice.reference:
+        return f"#{index + 1} {invoice.reference}"
+    return f"#{index + 1} invoice {invoice.id}" if invoice.id is not None else f"#{index + 1}"
+
+
+# -- one run: requests, refresh, matching --------------------------------------------------------------------------
+
+
+class Run:
+    def __init__(self, provider: Shopwave, ctx: UploadContext) -> None:
+        form = ctx.form
+        assert isinstance(form, ShopwaveInvoices)
+        self.provider = provider
+        self.ctx = ctx
+        self.invoices = form.invoices
+        self.keys = [invoice_key(i, inv) for i, inv in enumerate(self.invoices)]
+        self.sizes = [inv.objects for inv in self.invoices]
+        self.items: dict[int, ItemResult] = {}
+        self.done: dict[str, dict[str, Any]] = dict(ctx.resume.get("done", {}))
+        self.refreshed = False
+        self.last_status: int | None = None
+        self.first_error: ApiError | None = None
+        # Why the run stopped early: (outcome, title, what to do next).
+        self.stopped: tuple[Outcome, str, str] | None = None
+
+    # -- requests --
+
+    def _request(self, batch: list[int]) -> OutgoingRequest:
+        creds = self.ctx.credentials
+        token = oauth.clean_pasted_token(creds.get("access_token", ""))
+        objects = sum(self.sizes[i] for i in batch)
+        return OutgoingRequest(
+            "POST", join_url(self.ctx.base_url, "invoice"),
+            headers={
+                "Authorization": f"{oauth.authorization_scheme(creds.get('token_type'))} {token}",
+                "x-accept-version": (creds.get("x_accept_version") or "2").strip(),
+                "Accept": "application/json",
+            },
+            body=JsonBody({"invoices": {self.keys[i]: invoice_payload(self.invoices[i]) for i in batch}}),
+            label=f"Send {len(batch)} invoice{'s' if len(batch) != 1 else ''} ({objects} objects)",
+            # Updates by id overwrite the same invoices; a new invoice sent twice would be created twice.
+            idempotent=all(self.invoices[i].is_update for i in batch),
+        )
+
+    def _token_refused(self, answer: Answer, batch: list[int]) -> bool:
+        code = answer.request_code({self.keys[i] for i in batch})
+        return code in TOKEN_ERRORS or (answer.status == 401 and code is None)
+
+    def _send(self, batch: list[int]) -> Answer:
+        response = self.ctx.send(self._request(batch))
+        answer = read_answer(response)
+        if self._token_refused(answer, batch):
+            keys = {self.keys[i] for i in batch}
+            self._note_error(next(iter(answer.request_errors(keys)), None))
+            code = answer.request_code(keys) or 907
+            if self.refreshed:
+                raise oauth.SignInNeeded(PLAIN[code][0] + " Renewing it did not help. " + oauth.CREDENTIALS_HINT)
+            self.refreshed = True
+            oauth.refresh(self.ctx, self.provider.declared_base(self.ctx.environment))
+            response = self.ctx.send(self._request(batch))
+            answer = read_answer(response)
+            if self._token_refused(answer, batch):
+                raise oauth.SignInNeeded(
+                    "Shopwave refused the renewed access token too. " + oauth.CREDENTIALS_HINT)
+        self.last_status = response.status
+        return answer
+
+    # -- outcomes --
+
+    def _note_error(self, error: ApiError | None) -> None:
+        if self.first_error is None and error is not None:
+            self.first_error = error
+
+    def _refused(self, index: int, error: ApiError | None, status: int) -> None:
+        self._note_error(error)
+        if error is None:
+            text, step = f"Shopwave refused the request (HTTP {status}).", "The answer is in the log."
+            code, said = None, ""
+        else:
+            text, step = error.sentence()
+            # An unknown id's sentence already quotes Shopwave.
+            code, said = error.code, (error.details or error.title) if error.code in PLAIN else ""
+        message = f"Not saved. {text}" + (f" Shopwave said: “{said}”." if said else "") + f" {step}"
+        self.items[index] = ItemResult(_label(index, self.invoices[index]), Outcome.REJECTED, message,
+                                       str(code) if code is not None else None, self._data(index))
+
+    def _unsure(self, index: int, why: str) -> None:
+        self.items[index] = ItemResult(
+            _label(index, self.invoices[index]), Outcome.FAILED,
+            f"{why} Check in Shopwave whether it was saved before sending it again.", None,
+            {**self._data(index), "uncertain": True},
+        )
+
+    def _not_sent(self, indices: list[int], why: str, outcome: Outcome = Outcome.FAILED) -> None:
+        for index in indices:
+            if index not in self.items:
+                self.items[index] = ItemResult(_label(index, self.invoices[index]), outcome, f"Not sent: {why}",
+                                               None, self._data(index))
+
+    def _saved(self, index: int, shopwave_id: Any) -> None:
+        invoice = self.invoices[index]
+        action = "updated" if invoice.is_update else "created"
+        if shopwave_id is None:
+            shopwave_id = invoice.id
+        message = (f"Invoice {shopwave_id} updated in Shopwave." if invoice.is_update
+                   else f"Created in Shopwave as invoice {shopwave_id}." if shopwave_id is not None
+                   else "Created in Shopwave.")
+        self.items[index] = ItemResult(_label(index, invoice), Outcome.SUCCEEDED, message, None,
+                                       {**self._data(index), "id": shopwave_id, "action": action})
+        self.done[str(index)] = {"id": shopwave_id, "action": action}
+
+    def _data(self, index: int) -> dict[str, Any]:
+        invoice = self.invoices[index]
+        return {"index": index, "key": self.keys[index], "reference": invoice.reference,
+                "supplierId": invoice.supplierId, "action": "update" if invoice.is_update else "create"}
+
+    def _match(self, batch: list[int], answer: Answer) -> None:
+        """Each invoice of an accepted POST: saved (with its id), refused (its own error), or unknown."""
+        keys = {self.keys[i] for i in batch}
+        stored = answer.stored_objects()
+        request_errors = answer.request_errors(keys)
+        claimed: set[str] = set()
+        for index in batch:
+            key, invoice = self.keys[index], self.invoices[index]
+            own = answer.errors_for(key)
+            if own:
+                self._refused(index, own[0], answer.status)
+                continue
+            found = key if key in stored else None
+            if found is None:  # keyed otherwise: by the new id, or a list
+                for other_key, obj in stored.items():
+                    if other_key in claimed or other_key in keys:
+                        continue
+                    same = (obj.get("id") == invoice.id if invoice.is_update else
+                            str(obj.get("reference")) == invoice.reference
+                            and str(obj.get("supplierId")) == str(invoice.supplierId))
+                    if same:
+                        found = other_key
+                        break
+            if found is not None:
+                claimed.add(found)
+                self._saved(index, stored[found].get("id"))
+            elif request_errors:
+                self._refused(index, request_errors[0], answer.status)
+            else:
+                self._unsure(index, "Shopwave's answer does not mention this invoice.")
+
+    # -- the run --
+
+    def run(self) -> UploadResult:
+        for idx, entry in self.done.items():
+            index = int(idx)
+            if index < len(self.invoices):
+                self.items[index] = ItemResult(
+                    _label(index, self.invoices[index]), Outcome.SUCCEEDED,
+                    f"Saved in an earlier try (Shopwave invoice {entry.get('id')}); not sent again.", None,
+                    {**self._data(index), **entry},
+                )
+        pending = [i for i in range(len(self.invoices)) if i not in self.items]
+        limit = MAX_OBJECTS_PER_REQUEST
+        queue = deque(pack(pending, self.sizes, limit))
+        while queue:
+            batch = queue.popleft()
+            rest = [i for b in queue for i in b]
+            try:
+                answer = self._send(batch)
+            except oauth.SignInNeeded as exc:
+                self.stopped = (Outcome.REJECTED, exc.message, "")
+                self._not_sent(batch + rest, "Shopwave needs a new sign-in first.")
+                break
+            except Cancelled as exc:
+                self.stopped = (Outcome.CANCELLED, "Sending cancelled.", "")
+                if exc.maybe_sent:
+                    for index in batch:
+                        self._unsure(index, "Cancelled while Shopwave was answering.")
+                self._not_sent(batch + rest, "cancelled.", Outcome.CANCELLED)
+                break
+            except TransportError as exc:
+                self.stopped = (Outcome.FAILED, exc.message, "")
+                if exc.maybe_sent:
+                    for index in batch:
+                        self._unsure(index, "The connection failed while it was being sent.")
+                self._not_sent(batch + rest, "the connection to Shopwave failed.")
+                break
+            keys = {self.keys[i] for i in batch}
+            code = answer.request_code(keys)
+            if code == 919 and len(batch) > 1:
+                limit = max(1, min(limit, sum(self.sizes[i] for i in batch) // 2))
+                queue = deque(pack(batch + rest, self.sizes, limit))
+                continue
+            if not answer.readable:
+                title = f"Shopwave answered something unexpected (HTTP {answer.status})."
+                self.stopped = (Outcome.FAILED, title, "The answer is in the log. Check in Shopwave which invoices "
+                                "were saved before sending again.")
+                for index in batch:
+                    self._unsure(index, title)
+                self._not_sent(rest, "Shopwave's previous answer could not be read.")
+                break
+            if 200 <= answer.status < 300:
+                self._match(batch, answer)
+            else:
+                named = [i for i in batch if answer.errors_for(self.keys[i])]
+                if named and len(named) < len(batch) and code not in STOPPING_ERRORS:
+                    # Refused for some of its invoices: those fail, the others go again without them.
+                    for index in named:
+                        self._refused(index, answer.errors_for(self.keys[index])[0], answer.status)
+                    queue.appendleft([i for i in batch if i not in named])
+                    continue
+                request_errors = answer.request_errors(keys)
+                for index in batch:
+                    own = answer.errors_for(self.keys[index])
+                    self._refused(index, own[0] if own else request_errors[0] if request_errors else None,
+                                  answer.status)
+                if code in STOPPING_ERRORS or (code is None and not named):
+                    error = request_errors[0] if request_errors else None
+                    text, step = error.sentence() if error else (
+                        f"Shopwave refused the request (HTTP {answer.status}).", "The answer is in the log.")
+                    self.stopped = (Outcome.REJECTED, text, step)
+                    self._not_sent(rest, "Shopwave refused the previous request.")
+                    break
+            self.ctx.save_resume({"done": self.done})
+        return self._result()
+
+    def _result(self) -> UploadResult:
+        n = len(self.invoices)
+        saved = [r for r in self.items.values() if r.outcome is Outcome.SUCCEEDED]
+        created = [r.data.get("id") for r in saved if r.data.get("action") == "created"]
+        updated = [r.data.get("id") for r in saved if r.data.get("action") == "updated"]
+        items = [self.items[i] for i in range(n)]
+        error = self.first_error
+        common = {
+            "http_status": self.last_status, "items": items,
+            "provider_code": str(error.code) if error and error.code is not None else None,
+            "provider_message": (error.text or None) if error else None,
+            "data": {"created": created, "updated": updated},
+        }
+        if len(saved) == n:
+            # A token renewed on the way is not the clerk's concern: the log shows it.
+            common.update(provider_code=None, provider_message=None)
+            counts = ", ".join(p for p in (f"{len(created)} created" if created else "",
+                                           f"{len(updated)} updated" if updated else "") if p)
+            title = "Shopwave saved the invoice." if n == 1 else f"Shopwave saved all {n} invoices."
+            return UploadResult(Outcome.SUCCEEDED, title, f"{counts.capitalize()}." if counts else "", **common)
+        before = (f" {len(saved)} of {n} invoices were saved before that; Retry sends only the others."
+                  if saved else "")
+        if self.stopped is not None:
+            outcome, title, step = self.stopped
+            return UploadResult(outcome, title, (step + before).strip(), **common)
+        if n == 1:
+            only = items[0]
+            if only.outcome is Outcome.REJECTED and error is not None:
+                text, step = error.sentence()
+                return UploadResult(only.outcome, text, step, **common)
+            return UploadResult(only.outcome, only.message, "", **common)
+        missing = n - len(saved)
+        title = (f"Shopwave saved {len(saved)} of {n} invoices; {missing} {'was' if missing == 1 else 'were'} not "
+                 "saved." if saved
+                 else f"Shopwave saved none of the {n} invoices.")
+        detail = "See each invoice below for why." + (
+            " The saved ones must not be sent again: Retry sends only the others, or remove the saved ones before "
+            "sending a corrected list." if saved else "")
+        outcome = Outcome.REJECTED if any(r.outcome is Outcome.REJECTED for r in items) else Outcome.FAILED
+        return UploadResult(outcome, title, detail, **common)

@@ -1,0 +1,175 @@
+"""Shopwave (MerchantStack): insert or update a merchant's supplier invoices, with their lines (Invoice POST).
+
+`POST {api}/invoice` with `Authorization: {token_type} {access_token}` and `x-accept-version`. Sign-in is OAuth2's
+authorization-code flow from the desktop (see `_shopwave_oauth`); an expired token (907/908) is renewed once with
+the refresh token and the request sent again.
+
+The body's envelope is not shown in any public page. The app reads the docs' notation `invoices[{invoiceId}].field`
+as a map keyed by invoice:
+    {"invoices": {"<key>": {"id"?, "supplierId", "storeId", ..., "invoiceItems": {"line-1": {...}, ...}}}}
+where <key> is the invoice's id for an update ("to update just supply the object id") and "new-<row>" for a new
+one. Answers are maps keyed the same way, so each POST's answer is matched back to each invoice by its key (and,
+should Shopwave key its answer otherwise, by id or by supplier and reference).
+
+Several invoices go in as few POSTs as possible, never more than 200 objects (invoices and lines counted) in one;
+error 919 splits a POST smaller and sends it again. A 201 may still carry per-invoice errors: every invoice gets
+its own outcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..core.attachments import CheckedAttachment
+from ..core.errors import FormInvalid
+from ..core.history import History
+from ..core.provider import (
+    PRACTICE,
+    PRODUCTION,
+    SANDBOX,
+    CredentialField,
+    Environment,
+    Provider,
+    RequestContext,
+    UploadContext,
+)
+from ..core.results import Outcome, UploadResult
+from . import _shopwave_oauth as oauth
+from ._shopwave_form import MAX_OBJECTS_PER_REQUEST, Invoice, InvoiceItem, ShopwaveInvoices
+from ._shopwave_send import Run, invoice_key, invoice_payload, pack
+
+__all__ = ["MAX_OBJECTS_PER_REQUEST", "PROVIDER", "Invoice", "InvoiceItem", "Shopwave", "ShopwaveInvoices",
+           "invoice_key", "invoice_payload", "pack"]
+
+
+# -- the provider ---------------------------------------------------------------------------------------------------
+
+
+class Shopwave(Provider):
+    id = "shopwave"
+    name = "Shopwave"
+    summary = "Record supplier invoices with their lines in a Shopwave (MerchantStack) store."
+    order = 40
+    environments = (
+        Environment(PRACTICE, None),
+        Environment(SANDBOX, "https://api.staging.merchantstack.com",
+                    "Shopwave's staging system (sign-in at secure.staging.merchantstack.com)."),
+        Environment(PRODUCTION, "https://api.merchantstack.com"),
+    )
+    credential_fields = (
+        CredentialField("client_id", "Client ID", secret=False, required=False,
+                        help="Your Shopwave partner app's client ID: needed to sign in with Shopwave."),
+        CredentialField("client_secret", "Client secret", required=False,
+                        help="Your Shopwave partner app's client secret: needed to sign in and to renew the sign-in."),
+        CredentialField("access_token", "Access token", required=False,
+                        help="Filled in by “Sign in with Shopwave…”; or paste one Shopwave gave you."),
+        CredentialField("refresh_token", "Refresh token", required=False, obtained=True),
+        CredentialField("token_type", "Token type", secret=False, required=False, obtained=True),
+        CredentialField("x_accept_version", "API version (x-accept-version)", secret=False, required=False,
+                        default="2", pattern=r"\d+(\.\d+)?", pattern_message="The API version is a number, e.g. 2.",
+                        help="Shopwave's API version to ask for; the docs' example is 2."),
+    )
+    form_model = ShopwaveInvoices
+    attachment = None
+    attachment_mode = "none"
+    practice_sandbox = "invoice_desktop.practice.shopwave:ShopwaveSandbox"
+    sign_in_label = "Sign in with Shopwave…"
+    notes = (
+        "The request's envelope is not shown publicly: the app sends {\"invoices\": {key: invoice}} with "
+        "the invoice's id as key for an update and \"new-<row>\" for a new invoice, and lines keyed \"line-<n>\". "
+        "At most 200 objects (invoices plus lines) go in one request. Dates are sent as YYYY-MM-DD, prices as "
+        "text. A new invoice needs supplier, store, reference and date; an invoice ID makes it an update."
+    )
+    # How long the browser step of the sign-in may take (seconds).
+    sign_in_timeout_s: float = 180.0
+
+    def declared_base(self, environment: str) -> str | None:
+        try:
+            return self.environment(environment).base_url
+        except KeyError:
+            return None
+
+    # -- checks --
+
+    def check_credentials(self, values: Mapping[str, str]) -> dict[str, str]:
+        problems = super().check_credentials(values)
+        has_id, has_secret = bool(values.get("client_id", "").strip()), bool(values.get("client_secret", "").strip())
+        if has_id != has_secret:
+            missing = "client_secret" if has_id else "client_id"
+            problems[missing] = "Enter both the client ID and the client secret of your Shopwave partner app."
+        elif not has_id and not values.get("access_token", "").strip():
+            problems["client_id"] = ("Enter the client ID and client secret of your Shopwave partner app (to sign in "
+                                     "with Shopwave), or paste an access token.")
+        return problems
+
+    def check_upload_credentials(self, values: Mapping[str, str]) -> dict[str, str]:
+        problems = super().check_credentials(values)  # the fields' own rules; no client ID needed to send
+        if not oauth.clean_pasted_token(values.get("access_token", "")):
+            problems["access_token"] = f"Shopwave needs an access token to send invoices. {oauth.CREDENTIALS_HINT}"
+        return problems
+
+    def check(self, form: BaseModel, attachment: CheckedAttachment | None, file_url: str | None,
+              options: Mapping[str, Any]) -> None:
+        assert isinstance(form, ShopwaveInvoices)
+        seen: dict[int, int] = {}
+        for n, invoice in enumerate(form.invoices):
+            if invoice.id is None:
+                continue
+            if invoice.id in seen:
+                raise FormInvalid(
+                    f"Invoice ID {invoice.id} is in the list twice (rows {seen[invoice.id] + 1} and {n + 1}): "
+                    "merge them into one row.", {f"invoices.{n}.id": "The same invoice is updated twice."})
+            seen[invoice.id] = n
+
+    def warnings(self, form: BaseModel, history: History, environment: str) -> list[str]:
+        assert isinstance(form, ShopwaveInvoices)
+        out: list[str] = []
+        updates = [str(inv.id) for inv in form.invoices if inv.is_update]
+        if updates:
+            out.append(f"Invoice{'s' if len(updates) > 1 else ''} {', '.join(updates)} will be changed in Shopwave "
+                       "(an invoice ID means update): the fields given replace the stored ones.")
+        new = {(inv.supplierId, inv.reference): n for n, inv in enumerate(form.invoices) if not inv.is_update}
+        if len(new) < sum(1 for inv in form.invoices if not inv.is_update):
+            out.append("The same supplier and reference appear in more than one row: Shopwave would create "
+                       "two invoices.")
+        earlier = self._created_before(history, environment)
+        for (supplier, reference) in new:
+            when = earlier.get((str(supplier), str(reference)))
+            if when:
+                out.append(f"Invoice “{reference}” of supplier {supplier} was already created in Shopwave on "
+                           f"{when[0][:10]} (attempt {when[1]}): sending it again creates a second one.")
+        return out
+
+    def _created_before(self, history: History, environment: str) -> dict[tuple[str, str], tuple[str, int]]:
+        found: dict[tuple[str, str], tuple[str, int]] = {}
+        for attempt in history.recent(limit=500, provider=self.id):
+            if attempt.environment != environment:
+                continue
+            for item in attempt.result.get("items", []):
+                data = item.get("data", {})
+                if item.get("outcome") == Outcome.SUCCEEDED.value and data.get("action") == "created":
+                    found.setdefault((str(data.get("supplierId")), str(data.get("reference"))),
+                                     (attempt.created_at, attempt.id))
+        return found
+
+    def describe(self, form: BaseModel) -> str:
+        assert isinstance(form, ShopwaveInvoices)
+        names = [inv.reference or (f"invoice {inv.id}" if inv.id else "?") for inv in form.invoices]
+        if len(names) == 1:
+            return f"invoice {names[0]}" if form.invoices[0].reference else names[0]
+        shown = ", ".join(names[:3]) + ("…" if len(names) > 3 else "")
+        return f"{len(names)} invoices: {shown}"
+
+    # -- the exchange --
+
+    def perform(self, ctx: UploadContext) -> UploadResult:
+        return Run(self, ctx).run()
+
+    def sign_in(self, ctx: RequestContext, values: Mapping[str, str]) -> dict[str, str]:
+        return oauth.sign_in(ctx, self.declared_base(ctx.environment), self.sign_in_timeout_s)
+
+
+PROVIDER = Shopwave()
