@@ -97,7 +97,10 @@ def _print_result(result: UploadResult) -> int:
     if result.provider_code or result.provider_message:
         message += f" [provider: {result.provider_code or '-'} {result.provider_message or ''}]".rstrip()
     message += f" (attempt {result.attempt_id})"
-    return _fail(message, EXIT_CANCELLED if result.outcome is Outcome.CANCELLED else EXIT_REJECTED)
+    code = _fail(message, EXIT_CANCELLED if result.outcome is Outcome.CANCELLED else EXIT_REJECTED)
+    for item in result.items:  # a batch (Shopwave): what happened to each object
+        print(f"  {item.label}: {item.outcome.value}: {item.message}", file=sys.stderr)
+    return code
 
 
 def _run(services: Services, prepared: Any, attempt_id: int | None = None) -> int:
@@ -170,7 +173,19 @@ def cmd_login(args: argparse.Namespace, services: Services, provider: Any) -> in
     values = _read_fields(list(provider.sign_in_fields), "credentials login") if provider.sign_in_fields else {}
     if values is None:
         return EXIT_BAD_INPUT
-    obtained = services.uploads.sign_in(provider, args.environment, values, base_url=args.base_url)
+    opener = services.uploads.open_browser
+
+    def open_and_say(url: str) -> None:  # a terminal may have no browser at hand: say the address too
+        print(f"Opening the browser to sign in. If it does not open, visit:\n{url}", file=sys.stderr)
+        opener(url)
+
+    services.uploads.open_browser = open_and_say
+    try:
+        obtained = services.uploads.sign_in(provider, args.environment, values, base_url=args.base_url)
+    except KeyboardInterrupt:
+        return _fail("sign-in cancelled; nothing was stored", EXIT_CANCELLED)
+    finally:
+        services.uploads.open_browser = opener
     stored = ", ".join(sorted(obtained)) or "nothing"
     status = services.credentials.status().message
     print(f"Signed in to {provider.name} ({args.environment}); stored {stored}. {status}")
