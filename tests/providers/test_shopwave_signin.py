@@ -169,6 +169,7 @@ def test_cli_login_runs_the_browser_sign_in(run_cli, services, browser):
     code, out, err = run_cli(["credentials", "login", "shopwave", "--environment", "practice"])
     assert code == 0, err
     assert "Signed in to Shopwave" in out
+    assert f"visit:\n{browser.urls[0]}" in err  # the address, for a terminal without a browser
     assert stored(services, "access_token")
     assert stored(services, "access_token") not in out + err
 

@@ -350,6 +350,9 @@ def test_cli_sends_a_file_of_invoices(run_cli, services, sandbox, signed_in, tmp
     assert code == 0, err
     answer = json.loads(out)
     assert [i["outcome"] for i in answer["items"]] == ["succeeded", "succeeded"]
-    code, out, err = run_cli(["send", "shopwave", "--data", json.dumps(invoice("CLI-3", supplier=999))])
+    code, out, err = run_cli(["send", "shopwave", "--data", json.dumps([invoice("CLI-3", supplier=999),
+                                                                       invoice("CLI-4")])])
     assert code == 1
-    assert "does not belong to the signed-in Shopwave account" in err
+    assert "Shopwave saved 1 of 2 invoices" in err
+    assert "#1 CLI-3: rejected: Not saved. A store, supplier, invoice or product given does not belong" in err
+    assert "#2 CLI-4: succeeded: Created in Shopwave as invoice" in err
