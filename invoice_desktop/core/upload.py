@@ -240,7 +240,10 @@ class UploadService:
             provider_message=redactor.redact(result.provider_message or "") or None,
             result=result.to_dict(),
         )
-        log.info("Attempt %s %s: %s", attempt_id, result.outcome.value, result.title)
+        said = ""
+        if result.provider_code or result.provider_message:
+            said = f" [{provider.name} said: {result.provider_code or '-'} {result.provider_message or ''}]".rstrip()
+        log.info("Attempt %s %s: %s%s", attempt_id, result.outcome.value, result.title, said)
         return result
 
     def prepare_retry(self, attempt_id: int, *, base_url: str | None = None) -> PreparedUpload:

@@ -83,6 +83,7 @@ def test_provider_refusal_is_shown_plainly_with_its_code(qtbot, window, make_fil
     text = window.outcome.text()
     assert "already shipped or cancelled" in text
     assert "code 103" in text
+    assert "i.materialise said: 103 Order is already shipped or cancelled" in window.log_pane.all_text()
 
 
 def test_incomplete_form_is_marked_inline_and_nothing_is_sent(qtbot, window, services, make_file):
