@@ -82,7 +82,7 @@ class IMaterialiseForm(BaseModel):
         description="The i.materialise order the invoice belongs to.",
         min_length=1,
         max_length=100,
-        json_schema_extra={"placeholder": "e.g. 3f2b…-order id from the order confirmation"},
+        json_schema_extra={"placeholder": "as in the order confirmation, e.g. ORD-1001"},
     )
 
     @field_validator("order_id")
