@@ -56,11 +56,13 @@ else
 fi
 
 # -- the installer ---------------------------------------------------------------------------------------------
-iscc="$(find_tool iscc.exe "/c/Program Files (x86)/Inno Setup 6/ISCC.exe" "/c/Program Files/Inno Setup 6/ISCC.exe")"
+# Inno Setup 6: its command-line options (/D, /S, /Qp) are the ones used below (Inno Setup 7 documents new ones).
+inno6=("/c/Program Files (x86)/Inno Setup 6/ISCC.exe" "/c/Program Files/Inno Setup 6/ISCC.exe")
+iscc="$(find_tool iscc.exe "${inno6[@]}")"
 if [ -z "$iscc" ] && [ "${CI:-}" = true ] && command -v choco >/dev/null; then
   say "installing Inno Setup 6"
-  choco install innosetup --no-progress -y >/dev/null
-  iscc="$(find_tool iscc.exe "/c/Program Files (x86)/Inno Setup 6/ISCC.exe" "/c/Program Files/Inno Setup 6/ISCC.exe")"
+  choco install innosetup --version 6.7.1 --no-progress -y >/dev/null
+  iscc="$(find_tool iscc.exe "${inno6[@]}")"
 fi
 [ -n "$iscc" ] || { echo "Inno Setup 6 not found: install it (https://jrsoftware.org/isdl.php)" >&2; exit 1; }
 
