@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the packaging scripts: work from the repository root and find the project's virtual environment
 # (created by the README's command: python3 -m venv .venv && .venv/bin/pip install -q -e ".[test]").
 set -euo pipefail

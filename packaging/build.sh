@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the frozen app from packaging/invoice_desktop.spec, the same way on every OS:
 #   dist/InvoiceDesktop/ (InvoiceDesktop + invoice-desktop + _internal/), and on macOS "dist/Invoice Desktop.app".
+# shellcheck source=packaging/_common.sh
 source "$(dirname "$0")/_common.sh"
 
 say "installing PyInstaller (the project's \"package\" extra)"

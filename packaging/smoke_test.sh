@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the bundle and tests the FROZEN executables (packaging/smoke_test.py says what is checked).
 # The same command on Linux (.ci/run), Windows and macOS (.github/workflows/build.yml).
+# shellcheck source=packaging/_common.sh
 source "$(dirname "$0")/_common.sh"
 
 bash packaging/build.sh

@@ -10,6 +10,7 @@
 #   MACOS_NOTARY_PROFILE           a profile saved with `xcrun notarytool store-credentials` (a developer's Mac)
 #   APPLE_API_KEY_PATH, APPLE_API_KEY_ID, APPLE_API_ISSUER     an App Store Connect API key (CI)
 #   APPLE_ID, APPLE_TEAM_ID, APPLE_APP_PASSWORD                 an Apple ID with an app-specific password
+# shellcheck source=packaging/_common.sh
 source "$(dirname "$0")/../_common.sh"
 [ "$(uname -s)" = Darwin ] || { echo "make_dmg.sh runs on macOS only" >&2; exit 2; }
 [ -d "$APP" ] || { echo "no $APP: run packaging/build.sh first" >&2; exit 2; }

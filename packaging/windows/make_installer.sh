@@ -9,6 +9,7 @@
 #   WINDOWS_SIGN_PFX_BASE64       or: a .pfx as base64 (a CI secret), imported into the current user's store first,
 #   WINDOWS_SIGN_PFX_PASSWORD       with its password (read from the environment, never put on a command line)
 #   WINDOWS_SIGN_TIMESTAMP_URL    RFC 3161 time-stamp server (default: http://timestamp.digicert.com)
+# shellcheck source=packaging/_common.sh
 source "$(dirname "$0")/../_common.sh"
 export MSYS_NO_PATHCONV=1 MSYS2_ARG_CONV_EXCL='*'  # keep Git Bash from rewriting /switches into paths
 
