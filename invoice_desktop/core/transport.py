@@ -31,13 +31,39 @@ MAX_AUTOMATIC_RETRIES = 2
 
 
 class CancelToken:
-    """Set by the UI (or Ctrl-C in the CLI); checked by the transport while it streams."""
+    """Set by the UI (or Ctrl-C in the CLI); checked by the transport while it streams, and able to break off a
+    wait for the provider's answer (see `on_cancel`)."""
 
     def __init__(self) -> None:
         self._event = threading.Event()
+        self._lock = threading.Lock()
+        self._callbacks: list[Callable[[], None]] = []
 
     def cancel(self) -> None:
         self._event.set()
+        with self._lock:
+            callbacks, self._callbacks = self._callbacks, []
+        for callback in callbacks:  # on the cancelling thread: each must be quick and thread-safe
+            try:
+                callback()
+            except Exception:
+                log.debug("a cancel callback failed", exc_info=True)
+
+    def on_cancel(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Run `callback` once when cancelled (at once if already so). Returns a function that removes it."""
+        with self._lock:
+            registered = not self._event.is_set()
+            if registered:
+                self._callbacks.append(callback)
+        if not registered:
+            callback()
+
+        def remove() -> None:
+            with self._lock:
+                if callback in self._callbacks:
+                    self._callbacks.remove(callback)
+
+        return remove
 
     @property
     def cancelled(self) -> bool:
@@ -99,6 +125,51 @@ class _StreamReader:
         return chunk
 
 
+class _OpenSockets:
+    """The sockets a session has connected, so that Cancel can break off a wait for the answer (requests itself
+    blocks until the read timeout)."""
+
+    def __init__(self) -> None:
+        import weakref
+
+        self._lock = threading.Lock()
+        self._sockets: weakref.WeakSet[Any] = weakref.WeakSet()
+
+    def add(self, sock: Any) -> None:
+        with self._lock:
+            self._sockets.add(sock)
+
+    def shut_down(self) -> None:
+        import socket
+
+        with self._lock:
+            sockets = list(self._sockets)
+        for sock in sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def watch(self, adapter: Any) -> None:
+        """Make `adapter`'s connection pools report each socket they connect."""
+        from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+        def watched(pool_cls: Any) -> Any:
+            sockets = self
+
+            class Connection(pool_cls.ConnectionCls):  # type: ignore[misc, name-defined]
+                def connect(self) -> None:
+                    super().connect()
+                    if getattr(self, "sock", None) is not None:
+                        sockets.add(self.sock)
+
+            return type(pool_cls.__name__, (pool_cls,), {"ConnectionCls": Connection})
+
+        adapter.poolmanager.pool_classes_by_scheme = {
+            "http": watched(HTTPConnectionPool), "https": watched(HTTPSConnectionPool),
+        }
+
+
 def _make_session() -> Any:
     import requests
     from requests.adapters import HTTPAdapter
@@ -149,11 +220,14 @@ class Transport:
         self.attempt_id = attempt_id
         self.exchanges: list[Exchange] = []
         self._session: Any = None
+        self._sockets = _OpenSockets()
 
     @property
     def session(self) -> Any:
         if self._session is None:
             self._session = _make_session()
+            for adapter in self._session.adapters.values():
+                self._sockets.watch(adapter)
         return self._session
 
     def close(self) -> None:
@@ -232,21 +306,36 @@ class Transport:
         if data is not None and hasattr(data, "read"):
             body = _StreamReader(data, total, on_read)
 
+        def cancelled() -> Cancelled:
+            """Cancel broke the connection: was the whole request out by then?"""
+            if isinstance(body, _StreamReader) and sent < total:
+                return Cancelled("Upload cancelled before it finished.")
+            return Cancelled("Cancelled while the provider was answering.", maybe_sent=True)
+
         record = self._start_record(request, headers)
+        session = self.session
+        # Cancel shuts the connection down, so a wait for the answer ends at once rather than at the read timeout.
+        unwatch = self.cancel.on_cancel(self._sockets.shut_down)
         try:
             try:
-                raw = self.session.request(
-                    request.method,
-                    request.url,
-                    params=request.params,
-                    headers=headers,
-                    data=body,
-                    timeout=(self.timeouts.connect, self.timeouts.read),
-                    stream=True,
-                    allow_redirects=False,
-                )
-            except Cancelled:
-                self._finish_record(record, started, error="cancelled by the user")
+                try:
+                    raw = session.request(
+                        request.method,
+                        request.url,
+                        params=request.params,
+                        headers=headers,
+                        data=body,
+                        timeout=(self.timeouts.connect, self.timeouts.read),
+                        stream=True,
+                        allow_redirects=False,
+                    )
+                except (requests.exceptions.RequestException, OSError):
+                    if self.cancel.cancelled:
+                        raise cancelled() from None
+                    raise
+            except Cancelled as exc:
+                self._finish_record(record, started, error="cancelled while waiting for the answer"
+                                    if exc.maybe_sent else "cancelled by the user")
                 raise
             except TransportError as exc:  # the deadline passed while the body was streamed
                 self._finish_record(record, started, error=exc.message)
@@ -294,6 +383,9 @@ class Transport:
                 self._finish_record(record, started, error=exc.message)
                 raise
             except (requests.exceptions.RequestException, OSError) as exc:
+                if self.cancel.cancelled:
+                    self._finish_record(record, started, error="cancelled while reading the answer")
+                    raise Cancelled("Cancelled while the provider was answering.", maybe_sent=True) from None
                 self._finish_record(record, started, error=f"answer broken off: {exc}")
                 raise TransportError(
                     "The provider's answer was broken off; it may or may not have received the request.",
@@ -302,6 +394,7 @@ class Transport:
             finally:
                 raw.close()
         finally:
+            unwatch()
             for closer in closers:
                 closer()
         response = Response(
