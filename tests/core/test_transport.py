@@ -276,6 +276,54 @@ def test_cancel_mid_upload_stops_it(services, sandbox, make_file):
     assert upload(services, pdf).ok
 
 
+def test_cancel_from_another_thread_mid_upload(services, sandbox, make_file):
+    # As the window does it: Cancel is pressed on the UI thread while the worker is sending.
+    cancel = CancelToken()
+
+    def progress(sent: int, total: int) -> None:
+        if sent > 256 * 1024 and not cancel.cancelled:
+            threading.Thread(target=cancel.cancel).start()
+            assert cancel.wait(5)
+
+    result = upload(services, make_file("invoice.pdf", size=5 * MB), progress=progress, cancel=cancel)
+    assert result.outcome is Outcome.CANCELLED
+    assert result.detail == "The upload was stopped before it finished; the provider did not take it."
+    assert [e.error for e in services.history.exchanges(result.attempt_id)] == ["cancelled by the user"]
+    assert sandbox.received == []
+
+
+def test_cancel_while_waiting_for_the_answer_stops_at_once(services, sandbox, make_file):
+    # A provider may take long to answer a big upload; Cancel (or closing the window) must not wait for it.
+    services.uploads.timeouts = Timeouts(connect=5, read=20, deadline=60)
+    release = sandbox.hold_answers()
+    cancel = CancelToken()
+    sandbox.before_handle = lambda request: threading.Timer(0.1, cancel.cancel).start()
+    started = time.monotonic()
+    try:
+        result = upload(services, make_file("invoice.pdf", size=50_000), cancel=cancel)
+    finally:
+        release.set()
+    assert time.monotonic() - started < 5
+    assert result.outcome is Outcome.CANCELLED
+    assert result.title == "Cancelled while the provider was answering."
+    assert result.detail == "The provider may have received it: check before sending again."
+    [exchange] = services.history.exchanges(result.attempt_id)
+    assert exchange.error == "cancelled while waiting for the answer"
+    assert services.history.get(result.attempt_id).state == hist.CANCELLED
+
+
+def test_cancel_callbacks_run_once_and_can_be_removed():
+    token = CancelToken()
+    calls: list[str] = []
+    remove = token.on_cancel(lambda: calls.append("a"))
+    token.on_cancel(lambda: calls.append("b"))
+    remove()
+    token.cancel()
+    assert calls == ["b"] and token.cancelled
+    token.on_cancel(lambda: calls.append("late"))  # already cancelled: runs at once
+    assert calls == ["b", "late"]
+
+
 def test_cancel_before_sending_sends_nothing(services, sandbox, make_file):
     cancel = CancelToken()
     cancel.cancel()
