@@ -101,6 +101,11 @@ def _entry(code: int, details: str | None = None) -> dict[str, Any]:
 
 
 class ShopwaveSandbox(Sandbox):
+    HINT: ClassVar[str] = (
+        "First sign in (Credentials… → Sign in with Shopwave: it approves at once). Suppliers 10–12, stores 1–2, "
+        "products 500–509 belong to the demo merchant; invoice 4001 exists (give its id to update it); supplier "
+        "999 is someone else's and is refused."
+    )
     DEMO_CREDENTIALS: ClassVar[dict[str, str]] = {"client_id": DEMO_CLIENT_ID, "client_secret": DEMO_CLIENT_SECRET}
 
     def __init__(self) -> None:
