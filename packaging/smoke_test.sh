@@ -15,7 +15,8 @@ if [ "$(uname -s)" = Linux ]; then
     say "installing gnome-keyring for the keyring check"
     export DEBIAN_FRONTEND=noninteractive
     apt-get install -y -qq --no-install-recommends gnome-keyring dbus >/dev/null \
-      || { apt-get update -qq && apt-get install -y -qq --no-install-recommends gnome-keyring dbus >/dev/null; }
+      || { apt-get update -qq && apt-get install -y -qq --no-install-recommends gnome-keyring dbus >/dev/null; } \
+      || echo "WARNING: gnome-keyring could not be installed (package mirror?); see the note below" >&2
   fi
   if command -v gnome-keyring-daemon >/dev/null && command -v dbus-run-session >/dev/null; then
     say "smoke test of the frozen app, with a throwaway unlocked keyring on a private D-Bus session"
