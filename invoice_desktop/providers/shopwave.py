@@ -75,6 +75,7 @@ class Shopwave(Provider):
     form_model = ShopwaveInvoices
     attachment = None
     attachment_mode = "none"
+    action_label = "Send invoices"
     practice_sandbox = "invoice_desktop.practice.shopwave:ShopwaveSandbox"
     sign_in_label = "Sign in with Shopwave…"
     notes = (
