@@ -161,8 +161,7 @@ class UploadFlow(QObject):
     def cancel(self) -> None:
         if self.uploading and self.upload_task is not None:
             self.upload_task.cancel()
-            self.w.activity.setText("Cancelling… (if the file was already sent, the provider's answer is awaited "
-                                    "so it can be recorded)")
+            self.w.activity.setText("Cancelling…")
 
     def _busy(self, busy: bool, text: str = "") -> None:
         w = self.w
