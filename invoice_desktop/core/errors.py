@@ -32,6 +32,8 @@ class TransportError(InvoiceDesktopError):
     def __init__(self, message: str, *, maybe_sent: bool) -> None:
         super().__init__(message)
         self.maybe_sent = maybe_sent
+        # False when trying again at once cannot help (an untrusted certificate): no automatic retry.
+        self.transient = True
 
 
 class Cancelled(InvoiceDesktopError):

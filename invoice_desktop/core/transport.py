@@ -251,7 +251,7 @@ class Transport:
             try:
                 response = self._send_once(request)
             except TransportError as exc:
-                if exc.maybe_sent or attempt > MAX_AUTOMATIC_RETRIES:
+                if exc.maybe_sent or not exc.transient or attempt > MAX_AUTOMATIC_RETRIES:
                     raise
                 self._pause(min(2.0 * attempt, 5.0))
                 continue
@@ -348,10 +348,14 @@ class Transport:
                 ) from None
             except requests.exceptions.SSLError as exc:
                 self._finish_record(record, started, error=f"TLS error: {exc}")
-                raise TransportError(
-                    "The secure connection failed: the server's certificate is not trusted by this computer.",
+                failure = TransportError(
+                    "The secure connection failed: the server's certificate is not trusted by this computer. "
+                    "Check the address; if your company inspects traffic, its certificate must be installed in "
+                    "the system's trust store.",
                     maybe_sent=False,
-                ) from None
+                )
+                failure.transient = False  # a certificate does not fix itself in a few seconds: no retry
+                raise failure from None
             except requests.exceptions.ReadTimeout:
                 self._finish_record(record, started, error="no answer within the read timeout")
                 raise TransportError(

@@ -404,6 +404,7 @@ def test_an_untrusted_certificate_is_refused(tmp_path, no_pauses):
     assert "certificate is not trusted" in info.value.message
     assert info.value.maybe_sent is False
     assert _Ok.served == 0  # no request got through
+    assert len(transport.exchanges) == 1  # not retried: a certificate does not fix itself in seconds
 
 
 class _Ok(BaseHTTPRequestHandler):
