@@ -106,7 +106,7 @@ class CredentialStore:
             except Exception as exc:  # keyring's backend discovery can fail in many ways
                 log.warning("keyring could not be loaded: %s", exc)
                 backend = None
-        name = type(backend).__name__ if backend is not None else "none"
+        name = f"{type(backend).__module__}.{type(backend).__name__}" if backend is not None else "none"
         if backend is None or not _backend_is_safe(backend):
             self._status = KeyringStatus(
                 persistent=False,
@@ -120,8 +120,8 @@ class CredentialStore:
             return None
         self._backend = backend
         self._status = KeyringStatus(
-            persistent=True, backend_name=f"{type(backend).__module__}.{name}",
-            message=f"Credentials are stored in the system keyring ({name}).",
+            persistent=True, backend_name=name,
+            message=f"Credentials are stored in the system keyring ({type(backend).__name__}).",
         )
         return backend
 

@@ -77,15 +77,40 @@ def main(argv: list[str] | None = None) -> int:
         QTimer.singleShot(0, lambda: window.open_file(args.file))
 
     if args.smoke_test:
-        def report() -> None:
+        reported = False
+
+        def report(*_: object) -> None:
+            nonlocal reported
+            if reported:
+                return
+            reported = True
             status = services.credentials.status()
-            print(f"keyring backend: {status.backend_name} ({'persistent' if status.persistent else 'session only'})")
-            print(f"main window: {'shown' if window.isVisible() else 'NOT shown'}")
-            print(f"providers: {', '.join(p.id for p in all_providers())}")
-            sys.stdout.flush()
+            lines = [
+                f"keyring backend: {status.backend_name} ({'persistent' if status.persistent else 'session only'})",
+                f"main window: {'shown' if window.isVisible() else 'NOT shown'}",
+                f"providers: {', '.join(p.id for p in all_providers())}",
+            ]
+            zone = window.page.drop_zone
+            if args.file and zone is not None:
+                from pathlib import Path
+
+                name = Path(args.file).name
+                lines.append(f"drop zone: {name} accepted" if zone.path else
+                             f"drop zone: {name} refused: {zone.detail.text().splitlines()[0]}")
+            # A windowed executable on Windows has no stdout at all.
+            if sys.stdout is not None:
+                print("\n".join(lines))
+                sys.stdout.flush()
             app.exit(0 if window.isVisible() else 1)
 
-        QTimer.singleShot(300, report)
+        if args.file:
+            # Report once the file given on the command line has been checked (or after 10 s at most).
+            for page in window.page_for.values():
+                if page.drop_zone is not None:
+                    page.drop_zone.checked.connect(report)
+            QTimer.singleShot(10000, report)
+        else:
+            QTimer.singleShot(300, report)
 
     try:
         code = app.exec()
