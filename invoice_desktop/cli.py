@@ -104,7 +104,7 @@ def _print_result(result: UploadResult) -> int:
 
 
 def _run(services: Services, prepared: Any, attempt_id: int | None = None) -> int:
-    from .core.transport import CancelToken
+    from .core.cancel import CancelToken
 
     cancel = CancelToken()
     try:

@@ -4,73 +4,30 @@ as it leaves, the whole exchange when it ends)."""
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, BinaryIO
-from urllib.parse import urlsplit
 
+from .cancel import CancelToken
 from .errors import Cancelled, TransportError
 from .exchange import Exchange, as_curl, describe_request, response_text
 from .http import FileBody, FormBody, JsonBody, MultipartBody, OutgoingRequest, Response, TextBody
 from .redaction import Redactor
+from .session import USER_AGENT, OpenSockets, check_url_allowed, is_loopback, make_session
+
+__all__ = ["USER_AGENT", "CancelToken", "Progress", "Timeouts", "Transport", "check_url_allowed", "is_loopback"]
 
 log = logging.getLogger("invoice_desktop.exchange")
 
 Progress = Callable[[int, int], None]  # (bytes sent, bytes total)
 
-USER_AGENT = "InvoiceDesktop/0.1 (+https://invoice-desktop.example)"
 MAX_RETRY_AFTER_S = 30.0
 MAX_AUTOMATIC_RETRIES = 2
-
-
-class CancelToken:
-    """Set by the UI (or Ctrl-C in the CLI); checked by the transport while it streams, and able to break off a
-    wait for the provider's answer (see `on_cancel`)."""
-
-    def __init__(self) -> None:
-        self._event = threading.Event()
-        self._lock = threading.Lock()
-        self._callbacks: list[Callable[[], None]] = []
-
-    def cancel(self) -> None:
-        self._event.set()
-        with self._lock:
-            callbacks, self._callbacks = self._callbacks, []
-        for callback in callbacks:  # on the cancelling thread: each must be quick and thread-safe
-            try:
-                callback()
-            except Exception:
-                log.debug("a cancel callback failed", exc_info=True)
-
-    def on_cancel(self, callback: Callable[[], None]) -> Callable[[], None]:
-        """Run `callback` once when cancelled (at once if already so). Returns a function that removes it."""
-        with self._lock:
-            registered = not self._event.is_set()
-            if registered:
-                self._callbacks.append(callback)
-        if not registered:
-            callback()
-
-        def remove() -> None:
-            with self._lock:
-                if callback in self._callbacks:
-                    self._callbacks.remove(callback)
-
-        return remove
-
-    @property
-    def cancelled(self) -> bool:
-        return self._event.is_set()
-
-    def wait(self, seconds: float) -> bool:
-        return self._event.wait(seconds)
 
 
 @dataclass(frozen=True)
@@ -79,30 +36,6 @@ class Timeouts:
     read: float = 60.0
     # Upper bound on one whole request, upload included (requests itself has none).
     deadline: float = 600.0
-
-
-def is_loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def check_url_allowed(url: str) -> None:
-    """Plain http only to this computer (the practice sandboxes, local tests); everything else must be https."""
-    parts = urlsplit(url)
-    if parts.scheme == "https":
-        return
-    if parts.scheme == "http" and is_loopback(url):
-        return
-    raise TransportError(
-        f"Refusing to send to {parts.scheme}://{parts.hostname or ''}: only https is allowed "
-        "(plain http only to this computer).",
-        maybe_sent=False,
-    )
 
 
 class _StreamReader:
@@ -125,81 +58,6 @@ class _StreamReader:
         return chunk
 
 
-class _OpenSockets:
-    """The sockets a session has connected, so that Cancel can break off a wait for the answer (requests itself
-    blocks until the read timeout)."""
-
-    def __init__(self) -> None:
-        import weakref
-
-        self._lock = threading.Lock()
-        self._sockets: weakref.WeakSet[Any] = weakref.WeakSet()
-
-    def add(self, sock: Any) -> None:
-        with self._lock:
-            self._sockets.add(sock)
-
-    def shut_down(self) -> None:
-        import socket
-
-        with self._lock:
-            sockets = list(self._sockets)
-        for sock in sockets:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-    def watch(self, adapter: Any) -> None:
-        """Make `adapter`'s connection pools report each socket they connect."""
-        from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-
-        def watched(pool_cls: Any) -> Any:
-            sockets = self
-
-            class Connection(pool_cls.ConnectionCls):  # type: ignore[misc, name-defined]
-                def connect(self) -> None:
-                    super().connect()
-                    if getattr(self, "sock", None) is not None:
-                        sockets.add(self.sock)
-
-            return type(pool_cls.__name__, (pool_cls,), {"ConnectionCls": Connection})
-
-        adapter.poolmanager.pool_classes_by_scheme = {
-            "http": watched(HTTPConnectionPool), "https": watched(HTTPSConnectionPool),
-        }
-
-
-def _make_session() -> Any:
-    import requests
-    from requests.adapters import HTTPAdapter
-
-    class TrustStoreAdapter(HTTPAdapter):
-        """Verify TLS against the operating system's trust store (corporate proxies, custom roots)."""
-
-        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-            import ssl
-
-            import truststore
-
-            kwargs["ssl_context"] = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-            super().init_poolmanager(*args, **kwargs)
-
-        def proxy_manager_for(self, *args: Any, **kwargs: Any) -> Any:
-            import ssl
-
-            import truststore
-
-            kwargs["ssl_context"] = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-            return super().proxy_manager_for(*args, **kwargs)
-
-    session = requests.Session()
-    session.verify = True  # never turned off
-    session.mount("https://", TrustStoreAdapter())
-    session.headers["User-Agent"] = USER_AGENT
-    return session
-
-
 class Transport:
     """One per worker (requests sessions are not shared between threads)."""
 
@@ -220,12 +78,12 @@ class Transport:
         self.attempt_id = attempt_id
         self.exchanges: list[Exchange] = []
         self._session: Any = None
-        self._sockets = _OpenSockets()
+        self._sockets = OpenSockets()
 
     @property
     def session(self) -> Any:
         if self._session is None:
-            self._session = _make_session()
+            self._session = make_session()
             for adapter in self._session.adapters.values():
                 self._sockets.watch(adapter)
         return self._session

@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from ..core.transport import CancelToken
+from ..core.cancel import CancelToken
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,112 @@
+"""The HTTP session a transport uses: TLS always verified against the system's trust store, plain http only to
+this computer, and the connected sockets known so that Cancel can break off a wait for the answer."""
+
+from __future__ import annotations
+
+import ipaddress
+import threading
+from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import TransportError
+
+USER_AGENT = "InvoiceDesktop/0.1 (+https://invoice-desktop.example)"
+
+
+def is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url_allowed(url: str) -> None:
+    """Plain http only to this computer (the practice sandboxes, local tests); everything else must be https."""
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return
+    if parts.scheme == "http" and is_loopback(url):
+        return
+    raise TransportError(
+        f"Refusing to send to {parts.scheme}://{parts.hostname or ''}: only https is allowed "
+        "(plain http only to this computer).",
+        maybe_sent=False,
+    )
+
+
+class OpenSockets:
+    """The sockets a session has connected, so that Cancel can break off a wait for the answer (requests itself
+    blocks until the read timeout)."""
+
+    def __init__(self) -> None:
+        import weakref
+
+        self._lock = threading.Lock()
+        self._sockets: weakref.WeakSet[Any] = weakref.WeakSet()
+
+    def add(self, sock: Any) -> None:
+        with self._lock:
+            self._sockets.add(sock)
+
+    def shut_down(self) -> None:
+        import socket
+
+        with self._lock:
+            sockets = list(self._sockets)
+        for sock in sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def watch(self, adapter: Any) -> None:
+        """Make `adapter`'s connection pools report each socket they connect."""
+        from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+        def watched(pool_cls: Any) -> Any:
+            sockets = self
+
+            class Connection(pool_cls.ConnectionCls):  # type: ignore[misc, name-defined]
+                def connect(self) -> None:
+                    super().connect()
+                    if getattr(self, "sock", None) is not None:
+                        sockets.add(self.sock)
+
+            return type(pool_cls.__name__, (pool_cls,), {"ConnectionCls": Connection})
+
+        adapter.poolmanager.pool_classes_by_scheme = {
+            "http": watched(HTTPConnectionPool), "https": watched(HTTPSConnectionPool),
+        }
+
+
+def make_session() -> Any:
+    import requests
+    from requests.adapters import HTTPAdapter
+
+    class TrustStoreAdapter(HTTPAdapter):
+        """Verify TLS against the operating system's trust store (corporate proxies, custom roots)."""
+
+        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+            import ssl
+
+            import truststore
+
+            kwargs["ssl_context"] = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            super().init_poolmanager(*args, **kwargs)
+
+        def proxy_manager_for(self, *args: Any, **kwargs: Any) -> Any:
+            import ssl
+
+            import truststore
+
+            kwargs["ssl_context"] = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            return super().proxy_manager_for(*args, **kwargs)
+
+    session = requests.Session()
+    session.verify = True  # never turned off
+    session.mount("https://", TrustStoreAdapter())
+    session.headers["User-Agent"] = USER_AGENT
+    return session
