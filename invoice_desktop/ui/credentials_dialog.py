@@ -11,16 +11,17 @@ import re
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -46,14 +47,29 @@ def _input_for(field: CredentialField, parent: QWidget) -> QWidget:
     line.setPlaceholderText(field.default or ("required" if field.required else "optional"))
     if field.secret:
         line.setEchoMode(QLineEdit.EchoMode.Password)
-        toggle = QAction("Show", line)
-        toggle.setCheckable(True)
-        toggle.setToolTip("Show or hide the value")
-        toggle.toggled.connect(
-            lambda on: line.setEchoMode(QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password)
-        )
-        line.addAction(toggle, QLineEdit.ActionPosition.TrailingPosition)
     return line
+
+
+def _with_show_button(widget: QWidget, parent: QWidget) -> QWidget:
+    """A secret's input with a Show/Hide button beside it (a line-edit action would need an icon to be seen)."""
+    if not isinstance(widget, QLineEdit) or widget.echoMode() != QLineEdit.EchoMode.Password:
+        return widget
+    row = QWidget(parent)
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(widget, 1)
+    toggle = QToolButton(row)
+    toggle.setText("Show")
+    toggle.setCheckable(True)
+    toggle.setToolTip(f"Show or hide the {widget.accessibleName().lower()}")
+
+    def flip(on: bool) -> None:
+        widget.setEchoMode(QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password)
+        toggle.setText("Hide" if on else "Show")
+
+    toggle.toggled.connect(flip)
+    layout.addWidget(toggle)
+    return row
 
 
 def _value(widget: QWidget) -> str:
@@ -118,7 +134,7 @@ class CredentialsDialog(QDialog):
             holder = QWidget(self)
             box = QVBoxLayout(holder)
             box.setContentsMargins(0, 0, 0, 0)
-            box.addWidget(widget)
+            box.addWidget(_with_show_button(widget, holder))
             if field.help:
                 help_label = QLabel(field.help, holder)
                 help_label.setWordWrap(True)
@@ -160,7 +176,7 @@ class CredentialsDialog(QDialog):
                 widget = _input_for(field, group)
                 label = QLabel(f"{field.label}:", group)
                 label.setBuddy(widget)
-                sign_form.addRow(label, widget)
+                sign_form.addRow(label, _with_show_button(widget, group))
                 self.sign_in_inputs[field.name] = widget
             note = QLabel("What you type here is used once to sign in and is not stored.", group)
             note.setStyleSheet("color: #666;")
