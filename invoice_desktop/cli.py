@@ -264,7 +264,7 @@ def main(argv: list[str] | None = None, services: Services | None = None) -> int
         from .core.logs import setup_file_logging
 
         setup_file_logging()
-    services = services or Services.create()
+    services = services or Services.create(interrupted_after_s=3600)
     try:
         return HANDLERS[args.command](args, services)
     except AttachmentRefused as exc:

@@ -105,14 +105,21 @@ class History:
         with self._lock:
             self._db.close()
 
-    def mark_interrupted(self) -> int:
-        """At start-up: attempts left `sending` by an earlier run were interrupted."""
+    def mark_interrupted(self, older_than_s: float = 0.0) -> int:
+        """At start-up: attempts left `sending` by an earlier run were interrupted.
+
+        `older_than_s` spares attempts updated more recently than that: another process (the window, while the
+        CLI runs) may still be sending them.
+        """
+        from datetime import timedelta
+
+        cutoff = (datetime.now().astimezone() - timedelta(seconds=older_than_s)).isoformat(timespec="seconds")
         with self._lock:
             cur = self._db.execute(
-                "UPDATE attempts SET state=?, updated_at=?, summary=? WHERE state=?",
+                "UPDATE attempts SET state=?, updated_at=?, summary=? WHERE state=? AND updated_at<=?",
                 (INTERRUPTED, _now(),
                  "The app stopped while this upload was being sent. Check with the provider whether it arrived "
-                 "before sending it again.", SENDING),
+                 "before sending it again.", SENDING, cutoff),
             )
             return cur.rowcount
 

@@ -157,3 +157,12 @@ def test_history_survives_a_restart(app_home, services, make_file):
         assert len(again.exchanges(result.attempt_id)) == 1
     finally:
         again.close()
+
+
+def test_a_recent_attempt_of_another_process_is_not_marked_interrupted(services):
+    attempt = services.history.create(provider="imaterialise", environment="practice", base_url="http://x",
+                                      form={"order_id": "ORD-1001"})
+    assert services.history.mark_interrupted(older_than_s=3600) == 0
+    assert services.history.get(attempt).state == "sending"
+    assert services.history.mark_interrupted() == 1
+    assert services.history.get(attempt).state == "interrupted"
