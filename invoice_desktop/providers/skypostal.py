@@ -18,12 +18,10 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel
 
 from ..core.attachments import MB, AttachmentRules
 from ..core.errors import Cancelled, CredentialsMissing, FormInvalid, InvoiceDesktopError, TransportError
@@ -41,6 +39,20 @@ from ..core.provider import (
     join_url,
 )
 from ..core.results import Outcome, UploadResult, unexpected_answer
+from ._skypostal_answers import (
+    CREDENTIAL_WORDS,
+    Answer,
+    as_text,
+    parse_wcf_date,
+    provider_message,
+    read_answer,
+    read_login,
+    sentence,
+)
+from ._skypostal_form import SkyPostalForm
+
+# Re-exported: the form and the answer readers were defined here before they moved to their own module.
+__all__ = ["PROVIDER", "SkyPostal", "SkyPostalForm", "parse_wcf_date", "read_answer", "read_login"]
 
 log = logging.getLogger(__name__)
 
@@ -54,118 +66,7 @@ MAX_BYTES = 5 * MB
 # Resume keys kept in the history between tries of one attempt.
 STEP1_STATE = "step1"  # "sending" (may have reached SkyPostal) | "not sent" | "refused" | "done"
 
-# Wording that makes an error description about the credentials (the list of descriptions is not documented).
-_CREDENTIAL_WORDS = re.compile(r"app.?key|user.?code|customer.?key|box.?id|credential|unauthori[sz]|not authori[sz]",
-                               re.IGNORECASE)
-
-
-# -- WCF dates -----------------------------------------------------------------------------------------------
-
-_WCF_DATE = re.compile(r"^\\?/Date\((-?\d+)(?:([+-])(\d{2})(\d{2}))?\)\\?/$")
-# .NET's DateTime.MinValue, which WCF writes for a date that was never set.
-_DOTNET_MIN_MS = -62135596800000
-
-
-def parse_wcf_date(value: Any) -> datetime | None:
-    """Read a WCF JSON date, "/Date(1550761010000-0500)/", as an aware datetime.
-
-    The number is milliseconds since 1970-01-01 UTC whatever the offset says; the offset only tells in which time
-    zone the server meant it, so the result is that instant shown at that offset (UTC when there is none).
-    None for anything else, and for .NET's "no date" (DateTime.MinValue).
-    """
-    if not isinstance(value, str):
-        return None
-    match = _WCF_DATE.match(value.strip())
-    if not match:
-        return None
-    millis = int(match.group(1))
-    if millis <= _DOTNET_MIN_MS:
-        return None
-    instant = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=millis)  # works before 1970 on Windows too
-    if match.group(2):
-        minutes = int(match.group(3)) * 60 + int(match.group(4))
-        offset = timedelta(minutes=minutes if match.group(2) == "+" else -minutes)
-        try:
-            return instant.astimezone(timezone(offset))
-        except (OverflowError, ValueError):
-            return instant
-    return instant
-
-
-# -- the answer envelope -------------------------------------------------------------------------------------
-
-@dataclass
-class Answer:
-    """One API-BOX answer: a JSON array of one object with `_verify` and an `error` object."""
-
-    verified: bool
-    description: str = ""
-    location: str = ""
-    system_error: bool = False
-    data: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return self.verified and not self.description
-
-
-def read_answer(response: Response) -> Answer | None:
-    """The answer, or None when the body is not the documented envelope (an HTML error page, nothing)."""
-    try:
-        data = response.json()
-    except ValueError:
-        return None
-    if isinstance(data, list):
-        data = data[0] if data else None
-    if not isinstance(data, dict) or ("_verify" not in data and "error" not in data):
-        return None
-    error = data.get("error")
-    error = error if isinstance(error, dict) else {}
-    description = str(error.get("error_description") or "").strip()
-    return Answer(
-        verified=data.get("_verify") is True,
-        description=description,
-        location=str(error.get("error_location") or "").strip(),
-        system_error=error.get("system_error") is True,
-        data=data,
-    )
-
-
-def _provider_message(answer: Answer) -> str:
-    where = f" (at {answer.location})" if answer.location else ""
-    return (answer.description or "_verify: false, no error description") + where
-
-
-# -- the form --------------------------------------------------------------------------------------------------
-
-class SkyPostalForm(BaseModel):
-    model_config = ConfigDict(title="Parcel invoice", str_strip_whitespace=True)
-
-    trck_nmr_fol: str = Field(
-        title="Tracking number",
-        description="The parcel's SkyPostal tracking number (digits only). The invoice file is attached to it.",
-        min_length=1,
-        max_length=18,
-        pattern=r"^[0-9]+$",
-        json_schema_extra={"placeholder": "e.g. 13869085"},
-    )
-
-    @field_validator("trck_nmr_fol", mode="before")
-    @classmethod
-    def _number_or_digits(cls, value: Any) -> Any:
-        # The API's type is Numeric: accept a JSON number from the CLI as well as typed digits.
-        if isinstance(value, bool):
-            raise ValueError("A tracking number is made of digits.")
-        if isinstance(value, int):
-            return str(value)
-        if isinstance(value, str):
-            value = value.strip()
-            if value and not value.isdigit():
-                raise ValueError("A tracking number is made of digits only (no letters, spaces or dashes).")
-            if value and int(value) == 0:
-                raise ValueError("A tracking number is not zero.")
-        return value
-
+# -- request values --------------------------------------------------------------------------------------------
 
 def _number(value: str) -> int | str:
     """Numbers the docs send as JSON numbers (user_code, customer_box_id, trck_nmr_fol)."""
@@ -358,8 +259,8 @@ class SkyPostal(Provider):
         ctx.save_resume({
             STEP1_STATE: "done",
             "invoice_file_guid": guid,
-            "invoice_id": _text(answer.data.get("invoice_id")),
-            "invoice_file_name": _text(answer.data.get("invoice_file_name")),
+            "invoice_id": as_text(answer.data.get("invoice_id")),
+            "invoice_file_name": as_text(answer.data.get("invoice_file_name")),
             "trck_nmr_fol": form.trck_nmr_fol,
         })
         return guid
@@ -390,7 +291,7 @@ class SkyPostal(Provider):
             result.detail = f"{result.detail} {resume_hint}".strip()
             result.data = self._data(ctx, answer.data)
             return result
-        url = _text(answer.data.get("invoice_file_url"))
+        url = as_text(answer.data.get("invoice_file_url"))
         ctx.save_resume({"invoice_file_url": url})
         data = self._data(ctx, answer.data)
         name = data.get("invoice_file_name") or invoice_file_name(ctx.attachment.upload_name if ctx.attachment else "")
@@ -407,11 +308,11 @@ class SkyPostal(Provider):
     def _data(self, ctx: UploadContext, answer: Mapping[str, Any]) -> dict[str, Any]:
         resume = ctx.resume
         return {
-            "trck_nmr_fol": resume.get("trck_nmr_fol") or _text(answer.get("trck_nmr_fol")),
-            "invoice_id": resume.get("invoice_id") or _text(answer.get("invoice_id")),
-            "invoice_file_guid": resume.get("invoice_file_guid") or _text(answer.get("invoice_file_guid")),
-            "invoice_file_name": _text(answer.get("invoice_file_name")) or resume.get("invoice_file_name") or "",
-            "invoice_file_url": _text(answer.get("invoice_file_url")),
+            "trck_nmr_fol": resume.get("trck_nmr_fol") or as_text(answer.get("trck_nmr_fol")),
+            "invoice_id": resume.get("invoice_id") or as_text(answer.get("invoice_id")),
+            "invoice_file_guid": resume.get("invoice_file_guid") or as_text(answer.get("invoice_file_guid")),
+            "invoice_file_name": as_text(answer.get("invoice_file_name")) or resume.get("invoice_file_name") or "",
+            "invoice_file_url": as_text(answer.get("invoice_file_url")),
         }
 
     def _refusal(self, answer: Answer, response: Response, form: SkyPostalForm, *, step: int) -> UploadResult:
@@ -419,12 +320,12 @@ class SkyPostal(Provider):
         description = answer.description or "no reason given"
         if answer.system_error:
             return UploadResult(
-                Outcome.FAILED, f"SkyPostal had a problem of its own and did not take {what}: {_sentence(description)}",
+                Outcome.FAILED, f"SkyPostal had a problem of its own and did not take {what}: {sentence(description)}",
                 "Try again in a few minutes." if step == 2 else
                 "Nothing was stored; try again in a few minutes.",
-                provider_message=_provider_message(answer), http_status=response.status,
+                provider_message=provider_message(answer), http_status=response.status,
             )
-        if _CREDENTIAL_WORDS.search(description) or response.status in (401, 403):
+        if CREDENTIAL_WORDS.search(description) or response.status in (401, 403):
             detail = ("Check the credentials for this environment (Credentials…): TEST and PROD user codes and app "
                       "keys differ, and the customer key changes when the customer's e-mail changes: sign in "
                       "again to get the current one.")
@@ -437,8 +338,8 @@ class SkyPostal(Provider):
         if step == 1:
             detail += " Nothing was stored at SkyPostal."
         return UploadResult(
-            Outcome.REJECTED, f"SkyPostal refused {what}: {_sentence(description)}", detail,
-            provider_message=_provider_message(answer), http_status=response.status,
+            Outcome.REJECTED, f"SkyPostal refused {what}: {sentence(description)}", detail,
+            provider_message=provider_message(answer), http_status=response.status,
         )
 
     # -- sign-in -------------------------------------------------------------------------------------------------
@@ -473,10 +374,10 @@ class SkyPostal(Provider):
         if not answer.ok:
             if answer.system_error:
                 raise InvoiceDesktopError(f"SkyPostal had a problem of its own during sign-in: "
-                                          f"{_sentence(answer.description)} Try again later.")
-            hint = ("Check the user code and app key for this environment." if _CREDENTIAL_WORDS.search(
+                                          f"{sentence(answer.description)} Try again later.")
+            hint = ("Check the user code and app key for this environment." if CREDENTIAL_WORDS.search(
                 answer.description) else "Check the customer's e-mail and password.")
-            raise InvoiceDesktopError(f"SkyPostal refused the sign-in: {_sentence(answer.description)} {hint}")
+            raise InvoiceDesktopError(f"SkyPostal refused the sign-in: {sentence(answer.description)} {hint}")
         login = read_login(answer.data)
         if not login.customer_box_id or not login.customer_key:
             raise InvoiceDesktopError("SkyPostal accepted the sign-in but sent no customer box ID or customer key; "
@@ -485,33 +386,6 @@ class SkyPostal(Provider):
         log.info("Signed in to SkyPostal as customer box %s%s", login.customer_box_id,
                  f" (customer since {since:%Y-%m-%d})" if since else "")
         return {"customer_box_id": login.customer_box_id, "customer_key": login.customer_key}
-
-
-@dataclass
-class Login:
-    customer_box_id: str
-    customer_key: str
-    name: str = ""
-    # Every "/Date(…)/" field of the answer, read.
-    dates: dict[str, datetime] = field(default_factory=dict)
-
-
-def read_login(data: Mapping[str, Any]) -> Login:
-    """The customer-login answer's useful part: the two credentials, the customer's name and its dates."""
-    name = " ".join(str(data.get(k) or "").strip() for k in ("customer_first_name", "customer_last_name")).strip()
-    dates = {k: d for k, v in data.items() if (d := parse_wcf_date(v)) is not None}
-    return Login(_text(data.get("customer_box_id")), _text(data.get("customer_key")), name, dates)
-
-
-def _sentence(text: str) -> str:
-    text = (text or "no reason given").strip()
-    return text if text.endswith((".", "!", "?")) else text + "."
-
-
-def _text(value: Any) -> str:
-    if value is None or isinstance(value, bool):
-        return ""
-    return str(value).strip()
 
 
 PROVIDER = SkyPostal()
