@@ -107,6 +107,15 @@ class Response:
     def json(self) -> Any:
         return json.loads(self.content.decode("utf-8-sig"))
 
+    def json_or_none(self) -> Any:
+        """The body as JSON, or None when it is empty or not JSON (an HTML error page, say)."""
+        if not self.content.strip():
+            return None
+        try:
+            return self.json()
+        except (ValueError, UnicodeDecodeError):
+            return None
+
     def header(self, name: str, default: str | None = None) -> str | None:
         for key, value in self.headers.items():
             if key.lower() == name.lower():

@@ -192,12 +192,7 @@ class Answer:
 
 
 def read_answer(response: Response) -> Answer:
-    data: Any = None
-    if response.content.strip():
-        try:
-            data = response.json()
-        except (ValueError, UnicodeDecodeError):
-            data = None
+    data = response.json_or_none()
     if not isinstance(data, dict):
         return Answer(response.status, None)
     return Answer(response.status, data, read_api_errors(data), read_success_ids(data))

@@ -191,10 +191,7 @@ def token_request(base: str, fields: Mapping[str, str], label: str) -> OutgoingR
 
 def _token_error(response: Response) -> tuple[str | None, str | None]:
     """(OAuth error code, description) from an RFC 6749 answer or Shopwave's api.message envelope."""
-    try:
-        data = response.json() if response.content.strip() else None
-    except ValueError:
-        return None, None
+    data = response.json_or_none()
     if not isinstance(data, dict):
         return None, None
     if isinstance(data.get("error"), str):
@@ -209,12 +206,7 @@ def _token_error(response: Response) -> tuple[str | None, str | None]:
 
 def read_tokens(response: Response, *, refreshing: bool) -> Tokens:
     """The tokens of a 200 answer, or a plain InvoiceDesktopError (SignInNeeded when refreshing failed)."""
-    data: Any = None
-    if response.ok:
-        try:
-            data = response.json()
-        except ValueError:
-            data = None
+    data = response.json_or_none() if response.ok else None
     if isinstance(data, dict) and isinstance(data.get("access_token"), str) and data["access_token"]:
         refresh = data.get("refresh_token")
         return Tokens(

@@ -71,10 +71,7 @@ class Answer:
 
 def read_answer(response: Response) -> Answer | None:
     """The answer, or None when the body is not the documented envelope (an HTML error page, nothing)."""
-    try:
-        data = response.json()
-    except ValueError:
-        return None
+    data = response.json_or_none()
     if isinstance(data, list):
         data = data[0] if data else None
     if not isinstance(data, dict) or ("_verify" not in data and "error" not in data):

@@ -188,12 +188,7 @@ class PayFabric(Provider):
             idempotent=True,  # asking for a token changes nothing
             secret_answer_fields=("access_token",),  # hidden in the log from this answer on
         ))
-        data: Any = None
-        if response.ok:
-            try:
-                data = response.json()
-            except ValueError:
-                data = None
+        data = response.json_or_none() if response.ok else None
         token = data.get("access_token") if isinstance(data, dict) else None
         if isinstance(token, str) and token:
             self._save(ctx, "access_token", token)
