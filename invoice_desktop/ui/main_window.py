@@ -6,7 +6,15 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -55,6 +63,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings()
         self.setWindowTitle(APP_NAME)
         self.resize(1180, 860)
+        self.setAcceptDrops(True)  # a file dropped anywhere on the window is taken as dropped on the zone
 
         # -- left: providers -------------------------------------------------------------------------------
         self.provider_list = QListWidget()
@@ -312,6 +321,33 @@ class MainWindow(QMainWindow):
             f"History: {self.services.history.path}\nLogs: {log_dir()}\nData folder: {data_dir()}\n\n"
             "Credentials are kept in the system keyring, never in these folders.",
         )
+
+    # -- a file dropped anywhere on the window goes to the drop zone ------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        zone = self.page.drop_zone
+        if zone is None:
+            event.ignore()
+        else:
+            zone.dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        zone = self.page.drop_zone
+        if zone is None:
+            event.ignore()
+        else:
+            zone.dragMoveEvent(event)
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        if self.page.drop_zone is not None:
+            self.page.drop_zone.dragLeaveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        zone = self.page.drop_zone
+        if zone is None:
+            event.ignore()
+        else:
+            zone.dropEvent(event)
 
     # -- closing ---------------------------------------------------------------------------------------------
 

@@ -160,3 +160,19 @@ def test_every_control_is_reachable_with_the_keyboard(window):
               order_input(window), window.page.drop_zone.browse_button, window.page.file_url, window.upload_button]
     missing = [w.accessibleName() or type(w).__name__ for w in needed if w not in reachable]
     assert not missing, missing
+
+
+def test_a_file_dropped_anywhere_on_the_window_is_attached(qtbot, window, make_file):
+    select_provider(window, "imaterialise")
+    pdf = make_file("invoice.pdf")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(pdf))])
+    enter = QDragEnterEvent(QPointF(20, 300), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted() and window.page.drop_zone.state == "accept"
+    drop = QDropEvent(QPointF(20, 300), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(window.page.drop_zone.checked, timeout=5000) as signal:
+        QApplication.sendEvent(window, drop)
+    assert signal.args[0] is True and window.page.drop_zone.path == str(pdf)
