@@ -67,3 +67,23 @@ def test_sending_without_signing_in_says_what_to_do(qtbot, window, services):
     with qtbot.waitSignal(window.outcome.shown, timeout=10000):
         qtbot.mouseClick(window.upload_button, Qt.MouseButton.LeftButton)
     assert "Sign in" in window.outcome.text()
+
+
+def test_a_saved_json_list_of_invoices_fills_the_batch(qtbot, window, tmp_path):
+    import json
+
+    select_provider(window, "shopwave")
+    line = {"name": "Tyre", "quantity": 2, "price": "10.00"}
+    path = tmp_path / "invoices.json"
+    path.write_text(json.dumps([
+        {"supplierId": 10, "storeId": 1, "reference": "A", "completeDate": "2026-11-20", "invoiceItems": [line]},
+        {"supplierId": 11, "storeId": 2, "reference": "B", "completeDate": "2026-11-21", "invoiceItems": [line, line]},
+    ]), encoding="utf-8")
+    window.flow.fill_form_from_json(str(path))
+    invoices = window.page.form.editors["invoices"]
+    assert isinstance(invoices, ListEditor)
+    rows = invoices.rows()
+    assert [r["reference"] for r in rows] == ["A", "B"]
+    assert len(rows[1]["invoiceItems"]) == 2
+    model, errors = window.page.form.validate()
+    assert errors == {} and model is not None
