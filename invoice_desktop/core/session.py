@@ -77,9 +77,19 @@ class OpenSockets:
 
             return type(pool_cls.__name__, (pool_cls,), {"ConnectionCls": Connection})
 
-        adapter.poolmanager.pool_classes_by_scheme = {
-            "http": watched(HTTPConnectionPool), "https": watched(HTTPSConnectionPool),
-        }
+        classes = {"http": watched(HTTPConnectionPool), "https": watched(HTTPSConnectionPool)}
+        adapter.poolmanager.pool_classes_by_scheme = classes
+        # Behind a proxy (the usual case in offices) requests makes its pools through proxy managers: watch those
+        # too, or Cancel could not break off a wait for the answer there.
+        make_proxy_manager = adapter.proxy_manager_for
+
+        def proxy_manager_for(*args: Any, **kwargs: Any) -> Any:
+            manager = make_proxy_manager(*args, **kwargs)
+            if hasattr(manager, "pool_classes_by_scheme"):
+                manager.pool_classes_by_scheme = classes
+            return manager
+
+        adapter.proxy_manager_for = proxy_manager_for
 
 
 def make_session() -> Any:

@@ -101,7 +101,8 @@ class Transport:
     # -- sending -----------------------------------------------------------------------------------------
 
     def send(self, request: OutgoingRequest) -> Response:
-        """Send once; retry only when it is certain the server did not get it, or it asked us to (429/503)."""
+        """Send once; retry only when it is certain the server did not get it, or it asked us to (429, or 503
+        for a request that is safe to repeat), after the Retry-After it gave (capped)."""
         check_url_allowed(request.url)
         attempt = 0
         while True:
@@ -113,7 +114,10 @@ class Transport:
                     raise
                 self._pause(min(2.0 * attempt, 5.0))
                 continue
-            if response.status in (429, 503) and attempt <= MAX_AUTOMATIC_RETRIES:
+            # 429: the server turned the request away unprocessed. 503 may come from a proxy after the service
+            # did the work, so only a request that is safe to repeat is sent again after it.
+            retryable = (429,) if not request.idempotent else (429, 503)
+            if response.status in retryable and attempt <= MAX_AUTOMATIC_RETRIES:
                 wait = self._retry_after(response)
                 if wait is not None:
                     self._pause(wait)
@@ -205,7 +209,7 @@ class Transport:
                     maybe_sent=False,
                 ) from None
             except requests.exceptions.SSLError as exc:
-                self._finish_record(record, started, error=f"TLS error: {exc}")
+                self._finish_record(record, started, error=self.redactor.redact(f"TLS error: {exc}"))
                 failure = TransportError(
                     "The secure connection failed: the server's certificate is not trusted by this computer. "
                     "Check the address; if your company inspects traffic, its certificate must be installed in "
@@ -248,7 +252,7 @@ class Transport:
                 if self.cancel.cancelled:
                     self._finish_record(record, started, error="cancelled while reading the answer")
                     raise Cancelled("Cancelled while the provider was answering.", maybe_sent=True) from None
-                self._finish_record(record, started, error=f"answer broken off: {exc}")
+                self._finish_record(record, started, error=self.redactor.redact(f"answer broken off: {exc}"))
                 raise TransportError(
                     "The provider's answer was broken off; it may or may not have received the request.",
                     maybe_sent=True,

@@ -226,18 +226,25 @@ class UploadService:
         except InvoiceDesktopError as exc:
             result = UploadResult(Outcome.FAILED, redactor.redact(exc.message))
         except Exception as exc:  # a bug must not lose the attempt: record it and say so
-            log.exception("Attempt %s failed unexpectedly", attempt_id)
+            import traceback
+
+            # The traceback's last line carries the exception's text, which may hold a secret.
+            log.error("Attempt %s failed unexpectedly:\n%s", attempt_id, redactor.redact(traceback.format_exc()))
             result = UploadResult(Outcome.FAILED, "The app ran into an unexpected problem.",
                                   redactor.redact(f"{type(exc).__name__}: {exc}") + " Details are in the log file.")
         finally:
             transport.close()
         result.attempt_id = attempt_id
-        result = _redact_result(result, redactor)  # a provider may echo a secret in its message
+        try:
+            result = _redact_result(result, redactor)  # a provider may echo a secret in its message
+        except Exception:  # never leave the attempt "sending" because of how it is reported
+            log.error("Attempt %s: the result could not be cleaned; keeping its title only", attempt_id)
+            result = UploadResult(result.outcome, redactor.redact(result.title), attempt_id=attempt_id)
         state = {Outcome.SUCCEEDED: hist.SUCCEEDED, Outcome.REJECTED: hist.REJECTED,
                  Outcome.FAILED: hist.FAILED, Outcome.CANCELLED: hist.CANCELLED}[result.outcome]
         self.history.finish(
             attempt_id, state=state, summary=result.title, provider_code=result.provider_code,
-            provider_message=redactor.redact(result.provider_message or "") or None,
+            provider_message=result.provider_message,
             result=result.to_dict(),
         )
         said = ""
@@ -314,6 +321,8 @@ class UploadService:
             raise CredentialsMissing(" ".join(problems.values()) + " Enter them with Credentials….")
         try:
             return provider.load(ctx, key)
+        except InvoiceDesktopError as exc:
+            raise _redacted_error(exc, ctx.transport.redactor) from None
         finally:
             ctx.transport.close()
 
@@ -336,19 +345,41 @@ class UploadService:
         ctx.transport.redactor.add(*(values[f.name] for f in provider.sign_in_fields if f.secret and f.name in values))
         try:
             obtained = provider.sign_in(ctx, values)
+        except InvoiceDesktopError as exc:
+            raise _redacted_error(exc, ctx.transport.redactor) from None
         finally:
             ctx.transport.close()
         self.credentials.set_many(provider.id, environment, {k: v for k, v in obtained.items() if v})
         return obtained
 
 
+def redact_values(value: Any, redactor: Redactor) -> Any:
+    """`value` with secrets hidden in its strings only: keys, numbers and structure are left as they are (a
+    secret such as "200" must not rewrite a status code, nor "data" a key)."""
+    if isinstance(value, str):
+        return redactor.redact(value)
+    if isinstance(value, dict):
+        return {k: redact_values(v, redactor) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact_values(v, redactor) for v in value]
+    return value
+
+
 def _redact_result(result: UploadResult, redactor: Redactor) -> UploadResult:
     """The result with every known secret hidden, as the clerk, the history and the log file see it."""
-    import json
+    data = result.to_dict()
+    clean = redact_values(data, redactor)
+    return result if clean == data else UploadResult.from_dict(clean)
 
-    text = json.dumps(result.to_dict(), ensure_ascii=False, default=str)
-    clean = redactor.redact(text)
-    return result if clean == text else UploadResult.from_dict(json.loads(clean))
+
+def _redacted_error(exc: InvoiceDesktopError, redactor: Redactor) -> InvoiceDesktopError:
+    """The same error with any secret a server echoed into its message hidden (the same type, so callers can
+    still tell a Cancelled or FormInvalid apart)."""
+    clean = redactor.redact(exc.message)
+    if clean != exc.message:
+        exc.message = clean
+        exc.args = (clean, *exc.args[1:])
+    return exc
 
 
 def _open_system_browser(url: str) -> None:

@@ -130,6 +130,31 @@ def test_503_with_retry_after_is_retried_with_a_fresh_body(services, sandbox, ma
     assert [e.status for e in services.history.exchanges(result.attempt_id)] == [503, 503, 200]
 
 
+def test_503_is_not_resent_for_a_request_that_is_unsafe_to_repeat(services, sandbox):
+    # A 503 may come from a proxy after the service did the work: only idempotent requests go again.
+    sandbox.answer_next(503, "busy", {"Retry-After": "0"})
+    base = services.uploads.practice.base_url(PROVIDER)
+    with Transport() as transport:
+        response = transport.send(OutgoingRequest("POST", f"{base}/web-api/order/ORD-1001/invoice",
+                                                  label="a create", idempotent=False))
+        assert response.status == 503
+        assert len(transport.exchanges) == 1
+    sandbox.answer_next(429, "slow", {"Retry-After": "0"})  # 429: turned away unprocessed, safe to send again
+    with Transport() as transport:
+        transport.send(OutgoingRequest("POST", f"{base}/web-api/order/ORD-1001/invoice", idempotent=False))
+        statuses = [e.status for e in transport.exchanges]
+        assert statuses[0] == 429 and len(statuses) == 2
+
+
+def test_proxy_pools_are_watched_so_cancel_reaches_them_too():
+    with Transport() as transport:
+        session = transport.session
+        adapter = session.get_adapter("https://i.materialise.com")
+        direct = adapter.poolmanager.pool_classes_by_scheme["https"]
+        proxied = adapter.proxy_manager_for("http://proxy.example:3128")
+        assert proxied.pool_classes_by_scheme["https"] is direct
+
+
 def test_429_is_retried_at_most_twice_then_reported(services, sandbox, make_file):
     sandbox.answer_next(429, "slow down", {"Retry-After": "0"}, times=MAX_AUTOMATIC_RETRIES + 5)
     result = upload(services, make_file("invoice.pdf"))
