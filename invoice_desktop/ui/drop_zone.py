@@ -20,6 +20,7 @@ STYLES = {
     "accept": "QFrame#dropZone { border: 2px solid #1e8e3e; border-radius: 8px; background: #e6f4ea; }",
     "reject": "QFrame#dropZone { border: 2px solid #c5221f; border-radius: 8px; background: #fce8e6; }",
     "ready": "QFrame#dropZone { border: 2px solid #1a73e8; border-radius: 8px; background: #e8f0fe; }",
+    "checking": "QFrame#dropZone { border: 2px dashed #1a73e8; border-radius: 8px; background: #f7f9fc; }",
 }
 
 OUTLOOK_FORMATS = ("application/x-qt-windows-mime;value=\"FileGroupDescriptorW\"", "FileGroupDescriptorW")
@@ -124,7 +125,9 @@ class DropZone(QFrame):
         self.remove_button.hide()
 
     def show_checking(self, path: str) -> None:
-        self._set_state("ready")
+        # The earlier file no longer counts: Upload waits for this one's check.
+        self._path = None
+        self._set_state("checking")
         self.headline.setText(f"Checking “{Path(path).name}”…")
         self.detail.setText("")
 

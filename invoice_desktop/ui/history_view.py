@@ -71,6 +71,12 @@ class HistoryView(QWidget):
         self.retry_button.clicked.connect(self._emit_retry)
         self.show_button.clicked.connect(self._emit_show)
         self._attempts: list[Attempt] = []
+        self._busy = False
+        self._update_buttons()
+
+    def set_busy(self, busy: bool) -> None:
+        """While an upload runs, Retry is off: one send at a time."""
+        self._busy = busy
         self._update_buttons()
 
     def set_attempts(self, attempts: list[Attempt]) -> None:
@@ -106,7 +112,7 @@ class HistoryView(QWidget):
     def _update_buttons(self) -> None:
         attempt = self.selected()
         self.show_button.setEnabled(attempt is not None)
-        self.retry_button.setEnabled(attempt is not None and attempt.state in RETRYABLE)
+        self.retry_button.setEnabled(not self._busy and attempt is not None and attempt.state in RETRYABLE)
 
     def _emit_retry(self) -> None:
         attempt = self.selected()

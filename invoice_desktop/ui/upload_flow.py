@@ -38,6 +38,12 @@ class UploadFlow(QObject):
         super().__init__(window)
         self.w = window
         self.upload_task: Task | None = None
+        # True from the moment an upload or retry starts (checks, confirmation) until its outcome is shown: a
+        # second Ctrl+Enter or Retry click meanwhile must not start a second send.
+        self.active = False
+        # Each file check has a number; only the latest one's outcome is shown (a slow check of an earlier file,
+        # on a network share say, must not overwrite it).
+        self._check_serial = 0
 
     @property
     def services(self) -> Any:
@@ -57,17 +63,23 @@ class UploadFlow(QObject):
             return
         zone.show_checking(path)
         rules = zone.rules
-        self.w.runner.submit(
-            "check-file",
-            lambda _t: check_attachment(path, rules),
-            lambda checked: zone.show_accepted(str(checked.path), checked.size, checked.upload_name),
-            lambda exc: zone.show_refused(plain_error(exc)),
-        )
+        self._check_serial += 1
+        serial = self._check_serial
+
+        def accepted(checked: Any) -> None:
+            if serial == self._check_serial:
+                zone.show_accepted(str(checked.path), checked.size, checked.upload_name)
+
+        def refused(exc: BaseException) -> None:
+            if serial == self._check_serial:
+                zone.show_refused(plain_error(exc))
+
+        self.w.runner.submit("check-file", lambda _t: check_attachment(path, rules), accepted, refused)
 
     # -- uploading -------------------------------------------------------------------------------------------
 
     def upload(self) -> None:
-        if self.uploading:
+        if self.active:
             return
         w, page, provider, environment = self.w, self.w.page, self.w.provider, self.w.environment
         model, errors = page.form.validate()
@@ -79,6 +91,10 @@ class UploadFlow(QObject):
             return
         if page.drop_zone is not None and page.drop_zone.state == "reject":
             w.outcome.show_message("The file can't be used.", detail="Drop another file or remove it. "
+                                   "Nothing was sent.")
+            return
+        if page.drop_zone is not None and page.drop_zone.state == "checking":
+            w.outcome.show_message("The file is still being checked.", detail="Press Upload again in a moment. "
                                    "Nothing was sent.")
             return
         args = dict(file_path=page.file_path, file_url=page.document_url, options=page.options(),
@@ -165,6 +181,8 @@ class UploadFlow(QObject):
 
     def _busy(self, busy: bool, text: str = "") -> None:
         w = self.w
+        self.active = busy
+        w.history_view.set_busy(busy)
         w.upload_button.setEnabled(not busy)
         w.cancel_button.setEnabled(busy)
         w.provider_list.setEnabled(not busy)
@@ -176,7 +194,7 @@ class UploadFlow(QObject):
             w.progress.hide()
 
     def retry(self, attempt_id: int) -> None:
-        if self.uploading:
+        if self.active:
             return
         self._busy(True, f"Preparing attempt #{attempt_id} again…")
         self.w.outcome.clear()
