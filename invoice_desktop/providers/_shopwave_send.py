@@ -92,6 +92,9 @@ class Run:
         self.sizes = [inv.objects for inv in self.invoices]
         self.items: dict[int, ItemResult] = {}
         self.done: dict[str, dict[str, Any]] = dict(ctx.resume.get("done", {}))
+        # New invoices (by row) that were on their way when an earlier try lost Shopwave's answer: they may exist
+        # now, and sending them again could create them twice.
+        self.in_flight: set[str] = set(ctx.resume.get("in_flight", []))
         self.refreshed = False
         self.last_status: int | None = None
         self.first_error: ApiError | None = None
@@ -231,12 +234,23 @@ class Run:
                     f"Saved in an earlier try (Shopwave invoice {entry.get('id')}); not sent again.", None,
                     {**self._data(index), **entry},
                 )
+        for index in range(len(self.invoices)):
+            if str(index) in self.in_flight and not self.invoices[index].is_update and index not in self.items:
+                self.items[index] = ItemResult(
+                    _label(index, self.invoices[index]), Outcome.FAILED,
+                    "Not sent again: an earlier try sent it but Shopwave's answer was lost, so it may exist "
+                    "already. Check in Shopwave; if it is not there, send it again as a new upload.", None,
+                    {**self._data(index), "uncertain": True},
+                )
         pending = [i for i in range(len(self.invoices)) if i not in self.items]
         limit = MAX_OBJECTS_PER_REQUEST
         queue = deque(pack(pending, self.sizes, limit))
         while queue:
             batch = queue.popleft()
             rest = [i for b in queue for i in b]
+            # Recorded before the request leaves: if its answer is lost, a retry will not create these twice.
+            new_ones = {str(i) for i in batch if not self.invoices[i].is_update}
+            self.ctx.save_resume({"done": self.done, "in_flight": sorted(self.in_flight | new_ones)})
             try:
                 answer = self._send(batch)
             except oauth.SignInNeeded as exc:
@@ -293,8 +307,15 @@ class Run:
                     self.stopped = (Outcome.REJECTED, text, step)
                     self._not_sent(rest, "Shopwave refused the previous request.")
                     break
-            self.ctx.save_resume({"done": self.done})
+            self._save_progress()
+        self._save_progress()
         return self._result()
+
+    def _save_progress(self) -> None:
+        """What the next try must know: saved invoices, and new ones whose outcome is unknown."""
+        unsure = {str(i) for i, item in self.items.items() if item.data.get("uncertain")}
+        self.in_flight = unsure
+        self.ctx.save_resume({"done": self.done, "in_flight": sorted(unsure)})
 
     def _result(self) -> UploadResult:
         n = len(self.invoices)

@@ -356,3 +356,29 @@ def test_cli_sends_a_file_of_invoices(run_cli, services, sandbox, signed_in, tmp
     assert "Shopwave saved 1 of 2 invoices" in err
     assert "#1 CLI-3: rejected: Not saved. A store, supplier, invoice or product given does not belong" in err
     assert "#2 CLI-4: succeeded: Created in Shopwave as invoice" in err
+
+
+def test_retry_never_creates_again_an_invoice_whose_answer_was_lost(services, provider, sandbox, signed_in):
+    original = sandbox._store_all
+    calls: list[int] = []
+
+    def store_then_lose_the_answer(message):
+        calls.append(1)
+        answer = original(message)
+        if len(calls) == 1:  # stored, but the answer is lost behind a proxy's error page
+            return SandboxResponse.text("<html>Bad gateway</html>", 502, "text/html")
+        return answer
+
+    sandbox._store_all = store_then_lose_the_answer
+    data = [{"supplierId": 10, "storeId": 1, "reference": "DUP-1", "completeDate": "2026-05-31",
+             "invoiceItems": [{"name": "x", "quantity": 1, "price": "1.00"}]},
+            {"supplierId": 10, "storeId": 1, "reference": "LATER-1", "completeDate": "2026-05-31",
+             "invoiceItems": [{"name": "x", "quantity": 1, "price": "1.00"}]}]
+    first = services.uploads.run(services.uploads.prepare(provider, "practice", data))
+    assert first.outcome is not Outcome.SUCCEEDED
+    retried = services.uploads.run(services.uploads.prepare_retry(first.attempt_id), attempt_id=first.attempt_id)
+    references = [invoice["reference"] for invoice in sandbox.invoices.values()]
+    assert references.count("DUP-1") == 1  # never created twice
+    by_label = {item.label: item for item in retried.items}
+    dup = next(item for label, item in by_label.items() if "DUP-1" in label)
+    assert dup.outcome is Outcome.FAILED and "Check in Shopwave" in dup.message
