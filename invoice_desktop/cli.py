@@ -133,6 +133,8 @@ def cmd_send(args: argparse.Namespace, services: Services) -> int:
 
 def cmd_retry(args: argparse.Namespace, services: Services) -> int:
     prepared = services.uploads.prepare_retry(args.attempt_id, base_url=args.base_url)
+    for warning in prepared.provider.warnings(prepared.form, services.history, prepared.environment):
+        print(f"invoice-desktop: warning: {warning}", file=sys.stderr)
     return _run(services, prepared, attempt_id=args.attempt_id)
 
 

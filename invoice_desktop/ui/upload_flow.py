@@ -124,14 +124,15 @@ class UploadFlow(QObject):
             log.error("Upload could not start: %s", plain_error(exc))
             self.w.outcome.show_message(plain_error(exc), detail="Nothing was sent.")
 
-    def _confirm_and_send(self, prepared_and_warnings: tuple[PreparedUpload, list[str]]) -> None:
+    def _confirm_and_send(self, prepared_and_warnings: tuple[PreparedUpload, list[str]],
+                          attempt_id: int | None = None) -> None:
         prepared, warnings = prepared_and_warnings
         lines = list(warnings)
-        changes = self.w.page.changes()
+        changes = self.w.page.changes() if attempt_id is None else []  # a retry sends what was stored, not the page
         if changes:
             listed = "\n".join(f"• {k}: {_shown(before)} → {_shown(after)}" for k, before, after in changes)
             lines.append(f"You are changing:\n{listed}")
-        elif self.w.page.loaded is not None:
+        elif self.w.page.loaded is not None and attempt_id is None:
             lines.append("Nothing was changed from the loaded values; they will be sent as they are.")
         if lines:
             answer = QMessageBox.question(
@@ -142,7 +143,7 @@ class UploadFlow(QObject):
                 self._busy(False)
                 self.w.outcome.show_message("Not sent.", Outcome.CANCELLED, "Nothing was sent.")
                 return
-        self._send(prepared, attempt_id=None)
+        self._send(prepared, attempt_id=attempt_id)
 
     def _send(self, prepared: PreparedUpload, attempt_id: int | None) -> None:
         self._busy(True, f"Sending to {prepared.provider.name}…")
@@ -198,11 +199,13 @@ class UploadFlow(QObject):
             return
         self._busy(True, f"Preparing attempt #{attempt_id} again…")
         self.w.outcome.clear()
+        def prepare(_task: Task) -> tuple[PreparedUpload, list[str]]:
+            prepared = self.services.uploads.prepare_retry(attempt_id)
+            warnings = prepared.provider.warnings(prepared.form, self.services.history, prepared.environment)
+            return prepared, warnings
+
         self.w.runner.submit(
-            "prepare-retry",
-            lambda _t: self.services.uploads.prepare_retry(attempt_id),
-            lambda prepared: self._send(prepared, attempt_id),
-            self._refused,
+            "prepare-retry", prepare, lambda ready: self._confirm_and_send(ready, attempt_id), self._refused,
         )
 
     # -- history, keyring, credentials -------------------------------------------------------------------
