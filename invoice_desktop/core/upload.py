@@ -197,7 +197,8 @@ class UploadService:
                 on_exchange(exchange)
 
         def save_credential(name: str, value: str) -> None:
-            redactor.add(value)
+            if _is_secret(provider, name):
+                redactor.add(value)
             prepared.credentials[name] = value
             self.credentials.set(provider.id, prepared.environment, name, value)
 
@@ -290,7 +291,8 @@ class UploadService:
         opts.setdefault("format", provider.formats[0])
 
         def save_credential(name: str, value: str) -> None:
-            redactor.add(value)
+            if _is_secret(provider, name):
+                redactor.add(value)
             creds[name] = value
             self.credentials.set(provider.id, environment, name, value)
 
@@ -370,6 +372,12 @@ def _redact_result(result: UploadResult, redactor: Redactor) -> UploadResult:
     data = result.to_dict()
     clean = redact_values(data, redactor)
     return result if clean == data else UploadResult.from_dict(clean)
+
+
+def _is_secret(provider: Provider, name: str) -> bool:
+    """Obtained values are hidden in the log unless declared not secret (a token's expiry date, say)."""
+    declared = next((f for f in provider.credential_fields if f.name == name), None)
+    return declared is None or declared.secret
 
 
 def _redacted_error(exc: InvoiceDesktopError, redactor: Redactor) -> InvoiceDesktopError:

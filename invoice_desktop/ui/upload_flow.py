@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from ..core.attachments import AttachmentRefused, check_attachment
@@ -248,9 +248,9 @@ class UploadFlow(QObject):
 
         dialog = CredentialsDialog(self.w.provider, self.w.environment, self.services, self.w.runner,
                                    base_url=self.w.base_url_override(), parent=self.w)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one per click: don't let them pile up
         dialog.saved.connect(lambda status: self.w.statusBar().showMessage("Credentials saved. " + status, 8000))
         dialog.open()
-        self.credentials_dialog = dialog
 
     def load_current(self) -> None:
         page, provider, environment = self.w.page, self.w.provider, self.w.environment
@@ -302,9 +302,17 @@ class UploadFlow(QObject):
 
     def save_form_json(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self.w, "Save form as JSON", "invoice.json", "JSON files (*.json)")
-        if path:
-            Path(path).write_text(json.dumps(self.w.page.form.values(), indent=2, ensure_ascii=False),
-                                  encoding="utf-8")
+        if not path:
+            return
+        text = json.dumps(self.w.page.form.values(), indent=2, ensure_ascii=False)
+
+        def saved(_: object) -> None:
+            self.w.statusBar().showMessage(f"Saved the form to {path}.", 8000)
+
+        def failed(exc: BaseException) -> None:
+            self.w.outcome.show_message("The form could not be saved.", detail=f"{exc} Choose another folder.")
+
+        self.w.runner.submit("save-json", lambda _t: Path(path).write_text(text, encoding="utf-8"), saved, failed)
 
     # -- closing ---------------------------------------------------------------------------------------------
 
