@@ -324,30 +324,25 @@ class MainWindow(QMainWindow):
 
     # -- a file dropped anywhere on the window goes to the drop zone ------------------------------------------
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+    def _to_drop_zone(self, event: QDragEnterEvent | QDragMoveEvent | QDragLeaveEvent | QDropEvent,
+                      handler: str) -> None:
         zone = self.page.drop_zone
-        if zone is None:
-            event.ignore()
-        else:
-            zone.dragEnterEvent(event)
+        if zone is not None:
+            getattr(zone, handler)(event)
+        elif not isinstance(event, QDragLeaveEvent):
+            event.ignore()  # this provider takes no file
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        self._to_drop_zone(event, "dragEnterEvent")
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        zone = self.page.drop_zone
-        if zone is None:
-            event.ignore()
-        else:
-            zone.dragMoveEvent(event)
+        self._to_drop_zone(event, "dragMoveEvent")
 
     def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
-        if self.page.drop_zone is not None:
-            self.page.drop_zone.dragLeaveEvent(event)
+        self._to_drop_zone(event, "dragLeaveEvent")
 
     def dropEvent(self, event: QDropEvent) -> None:
-        zone = self.page.drop_zone
-        if zone is None:
-            event.ignore()
-        else:
-            zone.dropEvent(event)
+        self._to_drop_zone(event, "dropEvent")
 
     # -- closing ---------------------------------------------------------------------------------------------
 
