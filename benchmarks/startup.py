@@ -1,6 +1,6 @@
 """Prints how long the window takes to appear (offscreen), from a cold interpreter, over a few runs.
 
-    .venv/bin/python benchmarks/startup.py
+.venv/bin/python benchmarks/startup.py
 """
 
 from __future__ import annotations
@@ -18,11 +18,14 @@ def main(runs: int = 5) -> None:
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "invoice_desktop", "--smoke-test"], env=env, check=True,
-                       capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "invoice_desktop", "--smoke-test"], env=env, check=True, capture_output=True
+        )
         times.append(time.perf_counter() - started)
-    print(f"window shown and closed: median {statistics.median(times):.2f} s, best {min(times):.2f} s "
-          f"({runs} runs; includes a 0.3 s wait before the smoke test reports)")
+    print(
+        f"window shown and closed: median {statistics.median(times):.2f} s, best {min(times):.2f} s "
+        f"({runs} runs; includes a 0.3 s wait before the smoke test reports)"
+    )
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "invoice_desktop", "providers"], env=env, check=True, capture_output=True)
     print(f"CLI `providers`: {time.perf_counter() - started:.2f} s")

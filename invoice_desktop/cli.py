@@ -38,8 +38,10 @@ def load_data(value: str | None) -> Any:
         text = value if inline else Path(value).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "it is not a UTF-8 text file"
-        raise FormInvalid(f"--data “{value}” cannot be read ({reason}): give the form as inline JSON "
-                          "(starting with {) or the path of a JSON file.") from None
+        raise FormInvalid(
+            f"--data “{value}” cannot be read ({reason}): give the form as inline JSON "
+            "(starting with {) or the path of a JSON file."
+        ) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -122,7 +124,12 @@ def cmd_send(args: argparse.Namespace, services: Services) -> int:
     data = load_data(args.data)
     options = {"format": args.format} if args.format else {}
     prepared = services.uploads.prepare(
-        provider, args.environment, data, file_path=args.file, file_url=args.file_url, options=options,
+        provider,
+        args.environment,
+        data,
+        file_path=args.file,
+        file_url=args.file_url,
+        options=options,
         base_url=args.base_url,
     )
     # What the window asks the clerk to confirm (e.g. "this replaces the whole invoice"): said, not asked, here.
@@ -143,8 +150,9 @@ def cmd_get(args: argparse.Namespace, services: Services) -> int:
 
     provider = get_provider(args.provider)
     options = {"format": args.format} if args.format else {}
-    values = services.uploads.load(provider, args.environment, load_data(args.data), base_url=args.base_url,
-                                   options=options)
+    values = services.uploads.load(
+        provider, args.environment, load_data(args.data), base_url=args.base_url, options=options
+    )
     print(json.dumps(values, ensure_ascii=False, indent=2, default=str))
     return EXIT_OK
 
@@ -220,8 +228,11 @@ def cmd_credentials(args: argparse.Namespace, services: Services) -> int:
     values = read
     unknown = set(values) - set(fields)
     if unknown:
-        return _fail(f"{provider.name} has no credential field {', '.join(sorted(unknown))}; "
-                     f"its fields are {', '.join(fields)}.", EXIT_BAD_INPUT)
+        return _fail(
+            f"{provider.name} has no credential field {', '.join(sorted(unknown))}; "
+            f"its fields are {', '.join(fields)}.",
+            EXIT_BAD_INPUT,
+        )
     problems = provider.check_credentials(values)
     if problems:
         return _fail(" ".join(problems.values()), EXIT_BAD_INPUT)
@@ -239,8 +250,10 @@ def cmd_history(args: argparse.Namespace, services: Services) -> int:
     if not attempts:
         print("No uploads yet.")
     for a in attempts:
-        print(f"{a.id:>5}  {a.created_at}  {a.provider:<13} {a.environment:<10} {a.state:<11} "
-              f"{a.file_name or '-'}  {a.summary}")
+        print(
+            f"{a.id:>5}  {a.created_at}  {a.provider:<13} {a.environment:<10} {a.state:<11} "
+            f"{a.file_name or '-'}  {a.summary}"
+        )
     return EXIT_OK
 
 
@@ -254,8 +267,12 @@ def cmd_providers(args: argparse.Namespace, services: Services) -> int:
 
 
 HANDLERS = {
-    "send": cmd_send, "get": cmd_get, "retry": cmd_retry, "credentials": cmd_credentials,
-    "history": cmd_history, "providers": cmd_providers,
+    "send": cmd_send,
+    "get": cmd_get,
+    "retry": cmd_retry,
+    "credentials": cmd_credentials,
+    "history": cmd_history,
+    "providers": cmd_providers,
 }
 
 

@@ -29,8 +29,23 @@ TIMEOUT = 120  # seconds per frozen process; the first start on macOS can be slo
 
 # Lower-case fragments of paths that must not be in the bundle (Qt modules and plugins the app doesn't use).
 FORBIDDEN = (
-    "qt6qml", "qtqml", "qt6quick", "qtquick", "qt6network", "qtnetwork", "webengine", "qt6pdf", "qtpdf",
-    "virtualkeyboard", "qt6opengl", "qtopengl", "qt6svg", "qtsvg", "wayland", "opengl32sw", "qgtk3",
+    "qt6qml",
+    "qtqml",
+    "qt6quick",
+    "qtquick",
+    "qt6network",
+    "qtnetwork",
+    "webengine",
+    "qt6pdf",
+    "qtpdf",
+    "virtualkeyboard",
+    "qt6opengl",
+    "qtopengl",
+    "qt6svg",
+    "qtsvg",
+    "wayland",
+    "opengl32sw",
+    "qgtk3",
 )
 EXPECTED_KEYRING = {"win32": "keyring.backends.Windows", "darwin": "keyring.backends.macOS"}
 DEMO_API_CODE = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"  # any well-formed i.materialise API code
@@ -57,8 +72,16 @@ def executables(dist: Path) -> tuple[Path, Path, Path]:
 def run(exe: Path, *args: str, env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess:
     start = time.monotonic()
     try:
-        done = subprocess.run([str(exe), *args], env=env, input=stdin, capture_output=True, text=True,
-                              encoding="utf-8", errors="replace", timeout=TIMEOUT)
+        done = subprocess.run(
+            [str(exe), *args],
+            env=env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=TIMEOUT,
+        )
     except subprocess.TimeoutExpired as exc:
         done = subprocess.CompletedProcess(exc.cmd, -1, exc.stdout or "", f"timed out after {TIMEOUT} s")
     shown = " ".join([exe.name, *(a if len(a) < 60 else a[:57] + "..." for a in args)])
@@ -76,15 +99,24 @@ def inspect_bundle(folder: Path) -> None:
     size = sum(p.stat().st_size for p in files)
     print(f"  {size / 1e6:.0f} MB in {len(files)} files")
     rel = [p.relative_to(folder).as_posix() for p in files]
-    qt_libs = sorted({Path(r).name for r in rel if "/plugins/" not in r and ("qt6" in r.lower() or ".framework/" in r)
-                      and not r.endswith((".qm", ".plist", ".prl"))})
+    qt_libs = sorted(
+        {
+            Path(r).name
+            for r in rel
+            if "/plugins/" not in r
+            and ("qt6" in r.lower() or ".framework/" in r)
+            and not r.endswith((".qm", ".plist", ".prl"))
+        }
+    )
     plugins = sorted(r.split("/plugins/", 1)[1] for r in rel if "/plugins/" in r)
     print(f"  Qt libraries: {', '.join(qt_libs)}")
     print(f"  Qt plugins: {', '.join(plugins)}")
     unwanted = [r for r in rel if any(f in r.lower() for f in FORBIDDEN)]
     check(not unwanted, "no unused Qt module or plugin in the bundle" + (f": {unwanted[:8]}" if unwanted else ""))
-    check(any("keyring-" in r and r.endswith("entry_points.txt") for r in rel),
-          "keyring's entry-point metadata is bundled")
+    check(
+        any("keyring-" in r and r.endswith("entry_points.txt") for r in rel),
+        "keyring's entry-point metadata is bundled",
+    )
 
 
 def source_provider_ids() -> list[str]:
@@ -122,36 +154,47 @@ def main() -> int:
         out = done.stdout or ""
         check(done.returncode == 0, "the window starts offscreen and exits 0 on --smoke-test")
         check("main window: shown" in out, "the main window was shown")
-        backend = next((line.split(":", 1)[1].strip() for line in out.splitlines()
-                        if line.startswith("keyring backend:")), None)
+        backend = next(
+            (line.split(":", 1)[1].strip() for line in out.splitlines() if line.startswith("keyring backend:")), None
+        )
         check(backend is not None, f"the window reports its keyring backend ({backend})")
         if expect_keyring:
-            check(bool(backend) and expect_keyring in backend and "session only" not in backend,
-                  f"the frozen app found the {expect_keyring} keyring backend")
+            check(
+                bool(backend) and expect_keyring in backend and "session only" not in backend,
+                f"the frozen app found the {expect_keyring} keyring backend",
+            )
         dropped = next((line for line in out.splitlines() if line.startswith("drop zone:")), None)
         if dropped is None:
             print("  note  no 'drop zone:' line from the window: the file given on the command line is not checked")
         else:
-            check(pdf.name in dropped and "accepted" in dropped,
-                  "the PDF given on the command line arrived in the drop zone and was accepted")
+            check(
+                pdf.name in dropped and "accepted" in dropped,
+                "the PDF given on the command line arrived in the drop zone and was accepted",
+            )
         if sys.platform == "win32":
-            check(run(gui, "--smoke-test", str(pdf), env=env).returncode == 0,
-                  "the windowed executable exits 0 on --smoke-test")
+            check(
+                run(gui, "--smoke-test", str(pdf), env=env).returncode == 0,
+                "the windowed executable exits 0 on --smoke-test",
+            )
 
         # The CLI.
         done = run(cli, "providers", env=env)
         frozen_ids = [line.split()[0] for line in (done.stdout or "").splitlines() if line.strip()]
         expected_ids = source_provider_ids()
-        check(done.returncode == 0 and frozen_ids == expected_ids,
-              f"the CLI lists every provider of the source tree ({', '.join(expected_ids)})")
+        check(
+            done.returncode == 0 and frozen_ids == expected_ids,
+            f"the CLI lists every provider of the source tree ({', '.join(expected_ids)})",
+        )
 
         done = run(cli, "send", "imaterialise", "--data", '{"order_id":"ORD-1001"}', "--file", str(pdf), env=env)
         try:
             outcome = json.loads(done.stdout).get("outcome")
         except ValueError:
             outcome = None
-        check(done.returncode == 0 and outcome == "succeeded" and pdf.name in done.stdout,
-              "the CLI uploads a PDF with a non-ASCII name to the practice i.materialise sandbox and exits 0")
+        check(
+            done.returncode == 0 and outcome == "succeeded" and pdf.name in done.stdout,
+            "the CLI uploads a PDF with a non-ASCII name to the practice i.materialise sandbox and exits 0",
+        )
 
         if sys.platform == "win32" or args.expect_keyring:
             # Only where the keyring is the test's own (a throwaway Secret Service) or a runner's (Windows).
@@ -159,8 +202,10 @@ def main() -> int:
             saved = run(cli, "credentials", "set", *where, env=env, stdin=json.dumps({"api_code": DEMO_API_CODE}))
             shown = run(cli, "credentials", "show", *where, env=env)
             run(cli, "credentials", "delete", *where, env=env)
-            check(saved.returncode == 0 and "api_code: set" in (shown.stdout or ""),
-                  "a credential saved by one frozen process is read from the system keyring by the next")
+            check(
+                saved.returncode == 0 and "api_code: set" in (shown.stdout or ""),
+                "a credential saved by one frozen process is read from the system keyring by the next",
+            )
 
     if failures:
         print("\nfrozen smoke test FAILED:\n" + "\n".join(f"  - {f}" for f in failures))

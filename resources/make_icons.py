@@ -47,8 +47,9 @@ def draw(size: int = SIZE) -> Image.Image:
     d.polygon([(right - fold, top), (right - fold, top + fold), (right, top + fold)], fill=FOLD)
     for i, width in enumerate((0.55, 0.75, 0.65, 0.4)):
         y = top + (200 + i * 90) * s
-        d.rounded_rectangle([left + 60 * s, y, left + 60 * s + (right - left - 120 * s) * width, y + 34 * s],
-                            radius=17 * s, fill=LINES)
+        d.rounded_rectangle(
+            [left + 60 * s, y, left + 60 * s + (right - left - 120 * s) * width, y + 34 * s], radius=17 * s, fill=LINES
+        )
 
     # The upload arrow in a green disc, over the sheet's bottom-right corner.
     cx, cy, r = 700 * s, 720 * s, 190 * s

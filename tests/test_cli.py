@@ -76,12 +76,14 @@ def test_data_from_a_json_file_written_by_windows_notepad(run_cli, sandbox, make
 
 @pytest.mark.parametrize(
     ("name", "kwargs", "words"),
-    [("invoice.txt", {"content": b"Invoice"}, "accepts only .pdf .doc .docx .xls .xlsx"),
-     ("empty.pdf", {"content": b""}, "is empty"),
-     ("huge.pdf", {"size": 10 * 1024 * 1024 + 1}, "the limit is 10 MB"),
-     ("fake.pdf", {"content": b"<html>not a pdf</html>"}, "its content is not a PDF document"),
-     ("missing.pdf", None, "does not exist"),
-     ("folder.pdf", "folder", "is a folder")],
+    [
+        ("invoice.txt", {"content": b"Invoice"}, "accepts only .pdf .doc .docx .xls .xlsx"),
+        ("empty.pdf", {"content": b""}, "is empty"),
+        ("huge.pdf", {"size": 10 * 1024 * 1024 + 1}, "the limit is 10 MB"),
+        ("fake.pdf", {"content": b"<html>not a pdf</html>"}, "its content is not a PDF document"),
+        ("missing.pdf", None, "does not exist"),
+        ("folder.pdf", "folder", "is a folder"),
+    ],
 )
 def test_a_refused_file_sends_nothing(run_cli, services, sandbox, make_file, tmp_path, name, kwargs, words):
     if kwargs is None:
@@ -103,12 +105,14 @@ def test_a_refused_file_sends_nothing(run_cli, services, sandbox, make_file, tmp
 
 @pytest.mark.parametrize(
     ("data", "words"),
-    [('{"order_id": ""}', "order_id: String should have at least 1 character. Nothing was sent."),
-     ("{}", "order_id: Required. Nothing was sent."),
-     ('{"order_id": "ORD 1001"}', "An order ID has no spaces."),
-     ('{"order_id": "ORD-1001",}', "--data is not valid JSON: "),
-     ("[1, 2]", "The form is not complete"),
-     ("no-such-form.json", "--data “no-such-form.json” cannot be read (No such file or directory)")],
+    [
+        ('{"order_id": ""}', "order_id: String should have at least 1 character. Nothing was sent."),
+        ("{}", "order_id: Required. Nothing was sent."),
+        ('{"order_id": "ORD 1001"}', "An order ID has no spaces."),
+        ('{"order_id": "ORD-1001",}', "--data is not valid JSON: "),
+        ("[1, 2]", "The form is not complete"),
+        ("no-such-form.json", "--data “no-such-form.json” cannot be read (No such file or directory)"),
+    ],
 )
 def test_bad_data_sends_nothing(run_cli, services, sandbox, make_file, data, words):
     code, out, err = run_cli(["send", "imaterialise", "--data", data, "--file", str(make_file("a.pdf"))])
@@ -138,12 +142,15 @@ def test_an_unknown_provider_is_named(run_cli):
     assert "Unknown provider “imaterialize”" in err and "imaterialise" in err
 
 
-@pytest.mark.parametrize(("order", "provider_words"), [
-    ("ORD-2001", "[provider: 103 Order is already shipped or cancelled]"),
-    ("ORD-2002", "[provider: 103 Order is already shipped or cancelled]"),
-    ("ORD-0000", "[provider: 100 Order ID is wrong]"),
-    ("ORD-3001", "[provider: 101 Wrong API code]"),
-])
+@pytest.mark.parametrize(
+    ("order", "provider_words"),
+    [
+        ("ORD-2001", "[provider: 103 Order is already shipped or cancelled]"),
+        ("ORD-2002", "[provider: 103 Order is already shipped or cancelled]"),
+        ("ORD-0000", "[provider: 100 Order ID is wrong]"),
+        ("ORD-3001", "[provider: 101 Wrong API code]"),
+    ],
+)
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_a_rejected_upload_exits_1_with_the_providers_code(run_cli, services, make_file, order, provider_words, fmt):
     code, out, err = send(run_cli, order, "--file", str(make_file("a.pdf")), "--format", fmt)
@@ -157,16 +164,27 @@ def test_a_rejected_upload_exits_1_with_the_providers_code(run_cli, services, ma
 
 
 def test_missing_credentials_exit_3_before_anything_is_sent(run_cli, services, make_file):
-    code, out, err = run_cli(["send", "imaterialise", "--environment", "sandbox", "--data",
-                              '{"order_id": "ORD-1001"}', "--file", str(make_file("a.pdf"))])
+    code, out, err = run_cli(
+        [
+            "send",
+            "imaterialise",
+            "--environment",
+            "sandbox",
+            "--data",
+            '{"order_id": "ORD-1001"}',
+            "--file",
+            str(make_file("a.pdf")),
+        ]
+    )
     assert code == 3 and out == ""
     assert "API code is missing" in err and "invoice-desktop credentials set" in err
     assert services.history.recent() == []
 
 
 def test_a_plain_http_address_is_refused(run_cli, services, make_file):
-    code, _, err = send(run_cli, "ORD-1001", "--file", str(make_file("a.pdf")), "--base-url",
-                        "http://imatsandbox.materialise.net")
+    code, _, err = send(
+        run_cli, "ORD-1001", "--file", str(make_file("a.pdf")), "--base-url", "http://imatsandbox.materialise.net"
+    )
     assert code == 2 and "only https is allowed" in err
     assert services.history.recent() == []
 
@@ -175,8 +193,9 @@ def test_a_plain_http_address_is_refused(run_cli, services, make_file):
 
 
 def test_credentials_set_show_and_delete(run_cli, memory_keyring):
-    code, out, err = run_cli(["credentials", "set", "imaterialise", "--environment", "sandbox"],
-                             stdin={"api_code": SANDBOX_CODE})
+    code, out, err = run_cli(
+        ["credentials", "set", "imaterialise", "--environment", "sandbox"], stdin={"api_code": SANDBOX_CODE}
+    )
     assert code == 0, err
     assert out.startswith("Saved the i.materialise credentials for sandbox.")
     assert "system keyring" in out
@@ -195,12 +214,14 @@ def test_credentials_set_show_and_delete(run_cli, memory_keyring):
 
 @pytest.mark.parametrize(
     ("stdin", "words"),
-    [({"api_code": "not-a-guid"}, "An API code looks like 3f2504e0-4f89-41d3-9a0c-0305e82c3301"),
-     ({"api_code": SANDBOX_CODE[:-1]}, "An API code looks like"),
-     ({}, "API code is missing."),
-     ({"api_code": SANDBOX_CODE, "apikey": "x"}, "has no credential field apikey; its fields are api_code"),
-     ("api_code=" + SANDBOX_CODE, "reads a JSON object of fields from standard input"),
-     ('["' + SANDBOX_CODE + '"]', "reads a JSON object of fields from standard input")],
+    [
+        ({"api_code": "not-a-guid"}, "An API code looks like 3f2504e0-4f89-41d3-9a0c-0305e82c3301"),
+        ({"api_code": SANDBOX_CODE[:-1]}, "An API code looks like"),
+        ({}, "API code is missing."),
+        ({"api_code": SANDBOX_CODE, "apikey": "x"}, "has no credential field apikey; its fields are api_code"),
+        ("api_code=" + SANDBOX_CODE, "reads a JSON object of fields from standard input"),
+        ('["' + SANDBOX_CODE + '"]', "reads a JSON object of fields from standard input"),
+    ],
 )
 def test_credentials_set_refuses_bad_input_and_stores_nothing(run_cli, memory_keyring, stdin, words):
     code, out, err = run_cli(["credentials", "set", "imaterialise", "--environment", "sandbox"], stdin=stdin)
@@ -210,8 +231,10 @@ def test_credentials_set_refuses_bad_input_and_stores_nothing(run_cli, memory_ke
 
 
 def test_stored_practice_credentials_take_the_place_of_the_demo_ones(run_cli, make_file):
-    code, _, _ = run_cli(["credentials", "set", "imaterialise", "--environment", "practice"],
-                         stdin=json.dumps({"api_code": OTHER_API_CODE}))
+    code, _, _ = run_cli(
+        ["credentials", "set", "imaterialise", "--environment", "practice"],
+        stdin=json.dumps({"api_code": OTHER_API_CODE}),
+    )
     assert code == 0
     assert send(run_cli, "ORD-3001", "--file", str(make_file("a.pdf")))[0] == 0
     code, _, err = send(run_cli, "ORD-1001", "--file", str(make_file("b.pdf")))
@@ -222,8 +245,9 @@ def test_stored_practice_credentials_take_the_place_of_the_demo_ones(run_cli, ma
 
 def test_credentials_set_with_a_locked_keyring_says_session_only(run_cli, services, memory_keyring):
     services.credentials = CredentialStore(LockedKeyring())
-    code, out, _ = run_cli(["credentials", "set", "imaterialise", "--environment", "sandbox"],
-                           stdin={"api_code": SANDBOX_CODE})
+    code, out, _ = run_cli(
+        ["credentials", "set", "imaterialise", "--environment", "sandbox"], stdin={"api_code": SANDBOX_CODE}
+    )
     assert code == 0
     assert "kept for this session only" in out
     no_secret(out)
@@ -269,11 +293,22 @@ def test_retry_continues_a_failed_attempt(run_cli, services, sandbox, make_file)
 
 
 def test_python_m_invoice_desktop_runs_the_cli(tmp_path):
-    env = {**os.environ, "INVOICE_DESKTOP_HOME": str(tmp_path / "home"),
-           "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring", "QT_QPA_PLATFORM": "offscreen"}
+    env = {
+        **os.environ,
+        "INVOICE_DESKTOP_HOME": str(tmp_path / "home"),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+        "QT_QPA_PLATFORM": "offscreen",
+    }
     root = Path(__file__).resolve().parents[1]
-    done = subprocess.run([sys.executable, "-m", "invoice_desktop", "providers"], capture_output=True, text=True,
-                          env=env, cwd=root, timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "invoice_desktop", "providers"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=root,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert any(line.startswith("imaterialise ") for line in done.stdout.splitlines())
     assert "i.materialise" in done.stdout and "practice, sandbox, production" in done.stdout

@@ -52,6 +52,7 @@ def piece_name(field: str, index: int) -> str:
     """The keyring item of a value's piece `index` (0-based): the field itself, then `field__2`, `field__3`…"""
     return field if index == 0 else f"{field}__{index + 1}"
 
+
 _REFUSED_MODULES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt", "keyring.backends.chainer")
 
 
@@ -120,7 +121,8 @@ class CredentialStore:
             return None
         self._backend = backend
         self._status = KeyringStatus(
-            persistent=True, backend_name=name,
+            persistent=True,
+            backend_name=name,
             message=f"Credentials are stored in the system keyring ({type(backend).__name__}).",
         )
         return backend

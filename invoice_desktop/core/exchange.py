@@ -81,8 +81,7 @@ class Exchange:
             for part in self.request_parts:
                 if part.get("filename") is not None:
                     lines.append(
-                        f"  {part['name']}: file “{part['filename']}”, {part['content_type']}, "
-                        f"{part['size']:,} bytes"
+                        f"  {part['name']}: file “{part['filename']}”, {part['content_type']}, {part['size']:,} bytes"
                     )
                 else:
                     lines.append(f"  {part['name']}: {part.get('value', '')}")
@@ -119,8 +118,12 @@ def describe_request(request: OutgoingRequest, redactor: Redactor) -> tuple[str,
         if part.is_file:
             assert part.path is not None
             parts.append(
-                {"name": part.name, "filename": part.filename or part.path.name,
-                 "content_type": part.content_type, "size": part.path.stat().st_size}
+                {
+                    "name": part.name,
+                    "filename": part.filename or part.path.name,
+                    "content_type": part.content_type,
+                    "size": part.path.stat().st_size,
+                }
             )
         else:
             parts.append({"name": part.name, "value": _clip(redactor.redact(part.value or ""))})
@@ -145,7 +148,7 @@ def as_curl(exchange: Exchange) -> str:
             args += ["-F", f"{part['name']}={part.get('value', '')}"]
     if not exchange.request_parts and exchange.request_body:
         if exchange.request_body.startswith("<file “"):
-            name = exchange.request_body[len("<file “"):].split("”", 1)[0]
+            name = exchange.request_body[len("<file “") :].split("”", 1)[0]
             args += ["--data-binary", f"@{name}"]
         else:
             args += ["--data-binary", exchange.request_body]

@@ -117,9 +117,14 @@ class History:
         with self._lock:
             cur = self._db.execute(
                 "UPDATE attempts SET state=?, updated_at=?, summary=? WHERE state=? AND updated_at<=?",
-                (INTERRUPTED, _now(),
-                 "The app stopped while this upload was being sent. Check with the provider whether it arrived "
-                 "before sending it again.", SENDING, cutoff),
+                (
+                    INTERRUPTED,
+                    _now(),
+                    "The app stopped while this upload was being sent. Check with the provider whether it arrived "
+                    "before sending it again.",
+                    SENDING,
+                    cutoff,
+                ),
             )
             return cur.rowcount
 
@@ -139,9 +144,19 @@ class History:
             cur = self._db.execute(
                 "INSERT INTO attempts (created_at, updated_at, provider, environment, base_url, file_name, "
                 "file_path, file_size, form_json, options_json, state) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (now, now, provider, environment, base_url, file_path.name if file_path else None,
-                 str(file_path) if file_path else None, file_size, json.dumps(form, default=str),
-                 json.dumps(options or {}), SENDING),
+                (
+                    now,
+                    now,
+                    provider,
+                    environment,
+                    base_url,
+                    file_path.name if file_path else None,
+                    str(file_path) if file_path else None,
+                    file_size,
+                    json.dumps(form, default=str),
+                    json.dumps(options or {}),
+                    SENDING,
+                ),
             )
             return int(cur.lastrowid or 0)
 
@@ -176,18 +191,55 @@ class History:
             self._db.execute(
                 "UPDATE attempts SET state=?, summary=?, provider_code=?, provider_message=?, result_json=?, "
                 "updated_at=? WHERE id=?",
-                (state, summary, provider_code, provider_message, json.dumps(result or {}, default=str), _now(),
-                 attempt_id),
+                (
+                    state,
+                    summary,
+                    provider_code,
+                    provider_message,
+                    json.dumps(result or {}, default=str),
+                    _now(),
+                    attempt_id,
+                ),
             )
 
     def _row_to_attempt(self, row: tuple[Any, ...]) -> Attempt:
-        (id_, created, updated, provider, env, base_url, fname, fpath, fsize, form, options, state, summary,
-         code, message, result, resume) = row
+        (
+            id_,
+            created,
+            updated,
+            provider,
+            env,
+            base_url,
+            fname,
+            fpath,
+            fsize,
+            form,
+            options,
+            state,
+            summary,
+            code,
+            message,
+            result,
+            resume,
+        ) = row
         return Attempt(
-            id=id_, created_at=created, updated_at=updated, provider=provider, environment=env,
-            base_url=base_url, file_name=fname, file_path=fpath, file_size=fsize, form=json.loads(form),
-            options=json.loads(options), state=state, summary=summary, provider_code=code,
-            provider_message=message, result=json.loads(result), resume=json.loads(resume),
+            id=id_,
+            created_at=created,
+            updated_at=updated,
+            provider=provider,
+            environment=env,
+            base_url=base_url,
+            file_name=fname,
+            file_path=fpath,
+            file_size=fsize,
+            form=json.loads(form),
+            options=json.loads(options),
+            state=state,
+            summary=summary,
+            provider_code=code,
+            provider_message=message,
+            result=json.loads(result),
+            resume=json.loads(resume),
         )
 
     _COLUMNS = (
@@ -221,6 +273,7 @@ class History:
     def succeeded_with(self, provider: str, environment: str, key: str, value: str) -> list[Attempt]:
         """Earlier successful attempts whose form had `key` == `value` (e.g. the same InvoiceId)."""
         return [
-            a for a in self.recent(limit=5000, provider=provider)
+            a
+            for a in self.recent(limit=5000, provider=provider)
             if a.environment == environment and a.state == SUCCEEDED and str(a.form.get(key)) == str(value)
         ]

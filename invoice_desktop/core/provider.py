@@ -23,8 +23,11 @@ from .transport import Transport
 PRACTICE = "practice"
 SANDBOX = "sandbox"
 PRODUCTION = "production"
-ENVIRONMENT_LABELS = {PRACTICE: "Practice (this computer)", SANDBOX: "Sandbox (vendor's test system)",
-                      PRODUCTION: "Production"}
+ENVIRONMENT_LABELS = {
+    PRACTICE: "Practice (this computer)",
+    SANDBOX: "Sandbox (vendor's test system)",
+    PRODUCTION: "Production",
+}
 
 
 @dataclass(frozen=True)
@@ -182,8 +185,9 @@ class Provider:
         """Things the clerk should confirm before sending (e.g. "this replaces the whole invoice")."""
         return []
 
-    def check(self, form: BaseModel, attachment: CheckedAttachment | None, file_url: str | None,
-              options: Mapping[str, Any]) -> None:
+    def check(
+        self, form: BaseModel, attachment: CheckedAttachment | None, file_url: str | None, options: Mapping[str, Any]
+    ) -> None:
         """Cross-field checks that the form model alone cannot make. Raise `FormInvalid`."""
         if self.attachment_mode == "required" and attachment is None and not file_url:
             raise FormInvalid("Add the invoice file: drop it on the window or choose it with Browse…")

@@ -16,8 +16,17 @@ MASK = "•••redacted•••"
 
 # Headers whose value is a credential whatever the provider calls it.
 SENSITIVE_HEADERS = frozenset(
-    {"authorization", "proxy-authorization", "apicode", "app_key", "customer_key", "cookie", "set-cookie",
-     "x-api-key", "x-auth-token"}
+    {
+        "authorization",
+        "proxy-authorization",
+        "apicode",
+        "app_key",
+        "customer_key",
+        "cookie",
+        "set-cookie",
+        "x-api-key",
+        "x-auth-token",
+    }
 )
 
 

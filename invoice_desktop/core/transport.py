@@ -196,8 +196,11 @@ class Transport:
                         raise cancelled() from None
                     raise
             except Cancelled as exc:
-                self._finish_record(record, started, error="cancelled while waiting for the answer"
-                                    if exc.maybe_sent else "cancelled by the user")
+                self._finish_record(
+                    record,
+                    started,
+                    error="cancelled while waiting for the answer" if exc.maybe_sent else "cancelled by the user",
+                )
                 raise
             except TransportError as exc:  # the deadline passed while the body was streamed
                 self._finish_record(record, started, error=exc.message)
@@ -237,9 +240,7 @@ class Transport:
                 ) from None
             except requests.exceptions.RequestException as exc:
                 self._finish_record(record, started, error=self.redactor.redact(str(exc)))
-                raise TransportError(
-                    f"The request failed: {self.redactor.redact(str(exc))}", maybe_sent=True
-                ) from None
+                raise TransportError(f"The request failed: {self.redactor.redact(str(exc))}", maybe_sent=True) from None
             try:
                 content = self._read_body(raw, deadline)
             except Cancelled:
@@ -383,6 +384,12 @@ def _is_connect_failure(exc: Exception) -> bool:
     text = repr(exc)
     return any(
         marker in text
-        for marker in ("NewConnectionError", "NameResolutionError", "Connection refused", "Failed to resolve",
-                       "No route to host", "Network is unreachable")
+        for marker in (
+            "NewConnectionError",
+            "NameResolutionError",
+            "Connection refused",
+            "Failed to resolve",
+            "No route to host",
+            "Network is unreachable",
+        )
     )

@@ -100,8 +100,9 @@ class UploadService:
             except KeyError:
                 raise FormInvalid(f"{provider.name} has no “{environment}” environment.") from None
             if not declared:
-                raise FormInvalid(f"Enter the address (base URL) of your {provider.name} installation.",
-                                  {"base_url": "Required."})
+                raise FormInvalid(
+                    f"Enter the address (base URL) of your {provider.name} installation.", {"base_url": "Required."}
+                )
             url = declared
         try:
             check_url_allowed(url)
@@ -157,7 +158,8 @@ class UploadService:
         problems = provider.check_upload_credentials(creds)
         if problems:
             raise CredentialsMissing(
-                f"{provider.name} credentials for {environment}: " + " ".join(problems.values())
+                f"{provider.name} credentials for {environment}: "
+                + " ".join(problems.values())
                 + " Enter them with Credentials… (or `invoice-desktop credentials set`)."
             )
         url = self.base_url(provider, environment, base_url)
@@ -177,9 +179,15 @@ class UploadService:
         form_json = prepared.form.model_dump(mode="json", by_alias=True)
         if attempt_id is None:
             attempt_id = self.history.create(
-                provider=provider.id, environment=prepared.environment, base_url=prepared.base_url, form=form_json,
-                options={**prepared.options, "file_url": prepared.file_url,
-                         "description": provider.describe(prepared.form)},
+                provider=provider.id,
+                environment=prepared.environment,
+                base_url=prepared.base_url,
+                form=form_json,
+                options={
+                    **prepared.options,
+                    "file_url": prepared.file_url,
+                    "description": provider.describe(prepared.form),
+                },
                 file_path=prepared.attachment.path if prepared.attachment else None,
                 file_size=prepared.attachment.size if prepared.attachment else None,
             )
@@ -204,10 +212,19 @@ class UploadService:
 
         transport = Transport(redactor, self.timeouts, cancel, progress, record, attempt_id)
         ctx = UploadContext(
-            environment=prepared.environment, base_url=prepared.base_url, credentials=prepared.credentials,
-            form=prepared.form, attachment=prepared.attachment, file_url=prepared.file_url,
-            options=prepared.options, transport=transport, attempt_id=attempt_id, history=self.history,
-            resume=resume, save_credential=save_credential, open_browser=self.open_browser,
+            environment=prepared.environment,
+            base_url=prepared.base_url,
+            credentials=prepared.credentials,
+            form=prepared.form,
+            attachment=prepared.attachment,
+            file_url=prepared.file_url,
+            options=prepared.options,
+            transport=transport,
+            attempt_id=attempt_id,
+            history=self.history,
+            resume=resume,
+            save_credential=save_credential,
+            open_browser=self.open_browser,
         )
         log.info("Attempt %s: %s to %s (%s)", attempt_id, provider.name, prepared.base_url, prepared.environment)
         try:
@@ -216,14 +233,20 @@ class UploadService:
             result = UploadResult(
                 Outcome.CANCELLED,
                 "Upload cancelled." if not exc.maybe_sent else "Cancelled while the provider was answering.",
-                "Nothing was sent." if not transport.exchanges
-                else "The provider may have received it: check before sending again." if exc.maybe_sent
+                "Nothing was sent."
+                if not transport.exchanges
+                else "The provider may have received it: check before sending again."
+                if exc.maybe_sent
                 else "The upload was stopped before it finished; the provider did not take it.",
             )
         except TransportError as exc:
-            result = UploadResult(Outcome.FAILED, redactor.redact(exc.message),
-                                  "Nothing reached the provider; try again." if not exc.maybe_sent else
-                                  "Check with the provider before sending again.")
+            result = UploadResult(
+                Outcome.FAILED,
+                redactor.redact(exc.message),
+                "Nothing reached the provider; try again."
+                if not exc.maybe_sent
+                else "Check with the provider before sending again.",
+            )
         except InvoiceDesktopError as exc:
             result = UploadResult(Outcome.FAILED, redactor.redact(exc.message))
         except Exception as exc:  # a bug must not lose the attempt: record it and say so
@@ -231,8 +254,11 @@ class UploadService:
 
             # The traceback's last line carries the exception's text, which may hold a secret.
             log.error("Attempt %s failed unexpectedly:\n%s", attempt_id, redactor.redact(traceback.format_exc()))
-            result = UploadResult(Outcome.FAILED, "The app ran into an unexpected problem.",
-                                  redactor.redact(f"{type(exc).__name__}: {exc}") + " Details are in the log file.")
+            result = UploadResult(
+                Outcome.FAILED,
+                "The app ran into an unexpected problem.",
+                redactor.redact(f"{type(exc).__name__}: {exc}") + " Details are in the log file.",
+            )
         finally:
             transport.close()
         result.attempt_id = attempt_id
@@ -241,10 +267,17 @@ class UploadService:
         except Exception:  # never leave the attempt "sending" because of how it is reported
             log.error("Attempt %s: the result could not be cleaned; keeping its title only", attempt_id)
             result = UploadResult(result.outcome, redactor.redact(result.title), attempt_id=attempt_id)
-        state = {Outcome.SUCCEEDED: hist.SUCCEEDED, Outcome.REJECTED: hist.REJECTED,
-                 Outcome.FAILED: hist.FAILED, Outcome.CANCELLED: hist.CANCELLED}[result.outcome]
+        state = {
+            Outcome.SUCCEEDED: hist.SUCCEEDED,
+            Outcome.REJECTED: hist.REJECTED,
+            Outcome.FAILED: hist.FAILED,
+            Outcome.CANCELLED: hist.CANCELLED,
+        }[result.outcome]
         self.history.finish(
-            attempt_id, state=state, summary=result.title, provider_code=result.provider_code,
+            attempt_id,
+            state=state,
+            summary=result.title,
+            provider_code=result.provider_code,
             provider_message=result.provider_message,
             result=result.to_dict(),
         )
@@ -266,8 +299,12 @@ class UploadService:
         provider = get_provider(attempt.provider)
         options = {k: v for k, v in attempt.options.items() if k not in ("file_url", "description")}
         return self.prepare(
-            provider, attempt.environment, attempt.form, file_path=attempt.file_path,
-            file_url=attempt.options.get("file_url"), options=options,
+            provider,
+            attempt.environment,
+            attempt.form,
+            file_path=attempt.file_path,
+            file_url=attempt.options.get("file_url"),
+            options=options,
             base_url=base_url or (attempt.base_url if attempt.environment != PRACTICE else None),
         )
 
@@ -316,8 +353,15 @@ class UploadService:
         missing = [k for k in provider.load_key_fields if key.get(k) in (None, "")]
         if missing:
             raise FormInvalid(f"Enter {', '.join(missing)} first.", {k: "Required." for k in missing})
-        ctx = self._request_context(provider, environment, base_url=base_url, options=options, credentials=None,
-                                    cancel=cancel, on_exchange=on_exchange)
+        ctx = self._request_context(
+            provider,
+            environment,
+            base_url=base_url,
+            options=options,
+            credentials=None,
+            cancel=cancel,
+            on_exchange=on_exchange,
+        )
         problems = provider.check_credentials(ctx.credentials)
         if problems:
             raise CredentialsMissing(" ".join(problems.values()) + " Enter them with Credentials….")
@@ -342,8 +386,15 @@ class UploadService:
         """Run the provider's sign-in and store what it returns (never what the clerk typed to sign in)."""
         if not provider.supports_sign_in:
             raise InvoiceDesktopError(f"{provider.name} has no sign-in.")
-        ctx = self._request_context(provider, environment, base_url=base_url, options=None,
-                                    credentials=credentials, cancel=cancel, on_exchange=on_exchange)
+        ctx = self._request_context(
+            provider,
+            environment,
+            base_url=base_url,
+            options=None,
+            credentials=credentials,
+            cancel=cancel,
+            on_exchange=on_exchange,
+        )
         ctx.transport.redactor.add(*(values[f.name] for f in provider.sign_in_fields if f.secret and f.name in values))
         try:
             obtained = provider.sign_in(ctx, values)

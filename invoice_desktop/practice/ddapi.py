@@ -62,15 +62,41 @@ FAILING_CUSTOMER = 500
 EMAIL_MAX = 50
 ROUTE = "/api/customers/invoice"
 
-INTS = ("CustomerNumber", "CurrencyId", "TermsOfPaymentId", "InvoiceTypeId", "InterestTypeId", "InvoiceCycleId",
-        "InvoiceRecipientCustomerNumber", "CreditAccountId")
-BOOLS = ("RetainsInvoiceType", "PaysInvoiceFee", "AllowInvoicePaymentFromOrder", "SendInvoiceFromOrderAsEmail",
-         "ReverseTax")
+INTS = (
+    "CustomerNumber",
+    "CurrencyId",
+    "TermsOfPaymentId",
+    "InvoiceTypeId",
+    "InterestTypeId",
+    "InvoiceCycleId",
+    "InvoiceRecipientCustomerNumber",
+    "CreditAccountId",
+)
+BOOLS = (
+    "RetainsInvoiceType",
+    "PaysInvoiceFee",
+    "AllowInvoicePaymentFromOrder",
+    "SendInvoiceFromOrderAsEmail",
+    "ReverseTax",
+)
 EMAIL = "InvoiceOrderPaymentEmailAddress"
 # The DTO's declaration order (the help page's and JSON sample's order) and the data contract's member order.
-DECLARED = ("CustomerNumber", "RetainsInvoiceType", "CurrencyId", "TermsOfPaymentId", "PaysInvoiceFee",
-            "InvoiceTypeId", "InterestTypeId", "InvoiceCycleId", "InvoiceRecipientCustomerNumber", "CreditAccountId",
-            "AllowInvoicePaymentFromOrder", "SendInvoiceFromOrderAsEmail", EMAIL, "ReverseTax")
+DECLARED = (
+    "CustomerNumber",
+    "RetainsInvoiceType",
+    "CurrencyId",
+    "TermsOfPaymentId",
+    "PaysInvoiceFee",
+    "InvoiceTypeId",
+    "InterestTypeId",
+    "InvoiceCycleId",
+    "InvoiceRecipientCustomerNumber",
+    "CreditAccountId",
+    "AllowInvoicePaymentFromOrder",
+    "SendInvoiceFromOrderAsEmail",
+    EMAIL,
+    "ReverseTax",
+)
 CONTRACT_ORDER = tuple(sorted(DECLARED))  # DataContractSerializer: ordinal alphabetical
 
 DENIED = {"Message": "Authorization has been denied for this request."}
@@ -83,13 +109,33 @@ IIS_ERROR_PAGE = """<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "ht
 </html>"""
 
 
-def _settings(customer: int, currency: int, terms: int, invoice_type: int, interest: int, cycle: int,
-              recipient: int, credit: int, flags: bool, reverse_tax: bool, email: str | None) -> dict[str, Any]:
+def _settings(
+    customer: int,
+    currency: int,
+    terms: int,
+    invoice_type: int,
+    interest: int,
+    cycle: int,
+    recipient: int,
+    credit: int,
+    flags: bool,
+    reverse_tax: bool,
+    email: str | None,
+) -> dict[str, Any]:
     return {
-        "CustomerNumber": customer, "RetainsInvoiceType": flags, "CurrencyId": currency, "TermsOfPaymentId": terms,
-        "PaysInvoiceFee": flags, "InvoiceTypeId": invoice_type, "InterestTypeId": interest, "InvoiceCycleId": cycle,
-        "InvoiceRecipientCustomerNumber": recipient, "CreditAccountId": credit,
-        "AllowInvoicePaymentFromOrder": flags, "SendInvoiceFromOrderAsEmail": flags, EMAIL: email,
+        "CustomerNumber": customer,
+        "RetainsInvoiceType": flags,
+        "CurrencyId": currency,
+        "TermsOfPaymentId": terms,
+        "PaysInvoiceFee": flags,
+        "InvoiceTypeId": invoice_type,
+        "InterestTypeId": interest,
+        "InvoiceCycleId": cycle,
+        "InvoiceRecipientCustomerNumber": recipient,
+        "CreditAccountId": credit,
+        "AllowInvoicePaymentFromOrder": flags,
+        "SendInvoiceFromOrderAsEmail": flags,
+        EMAIL: email,
         "ReverseTax": reverse_tax,
     }
 
@@ -105,14 +151,22 @@ class DDAPISandbox(Sandbox):
     )
 
     DEMO_CREDENTIALS: ClassVar[dict[str, str]] = {
-        "auth_scheme": "none", "username": DEMO_USER, "password": DEMO_PASSWORD,
-        "header_name": DEMO_TOKEN_HEADER, "token": DEMO_TOKEN,
+        "auth_scheme": "none",
+        "username": DEMO_USER,
+        "password": DEMO_PASSWORD,
+        "header_name": DEMO_TOKEN_HEADER,
+        "token": DEMO_TOKEN,
     }
 
     def __init__(self) -> None:
         super().__init__()
-        self.names = {1: "Däckcentralen i Borås AB", 2: "Hjulhuset Umeå", 3: "Vinterdäck Malmö HB",
-                      4: "Bilverkstan Kiruna", FAILING_CUSTOMER: "Felande Fälgar AB"}
+        self.names = {
+            1: "Däckcentralen i Borås AB",
+            2: "Hjulhuset Umeå",
+            3: "Vinterdäck Malmö HB",
+            4: "Bilverkstan Kiruna",
+            FAILING_CUSTOMER: "Felande Fälgar AB",
+        }
         self.settings: dict[int, dict[str, Any] | None] = {
             1: _settings(1, 3, 4, 1, 1, 1, 1, 1, True, False, "faktura@dackcentralen.se"),
             2: _settings(2, 1, 2, 2, 2, 3, 1, 5, False, True, None),
@@ -152,20 +206,27 @@ class DDAPISandbox(Sandbox):
         if fmt == "json":
             return SandboxResponse.json(
                 {"Errors": [{"ErrorCode": 1, "ErrorMessage": m} for m in errors], "Success": success},
-                status=status, content_type=media)
+                status=status,
+                content_type=media,
+            )
         items = "".join(
             "<PostCustomerInvoiceError><ErrorCode>InternalServerError</ErrorCode>"
-            f"<ErrorMessage>{escape(m)}</ErrorMessage></PostCustomerInvoiceError>" for m in errors)
-        xml = (f'<CustomerInvoicePostResponse xmlns:i="{XSI}" xmlns="{NAMESPACE}">'
-               f"{f'<Errors>{items}</Errors>' if items else '<Errors />'}"
-               f"<Success>{'true' if success else 'false'}</Success></CustomerInvoicePostResponse>")
+            f"<ErrorMessage>{escape(m)}</ErrorMessage></PostCustomerInvoiceError>"
+            for m in errors
+        )
+        xml = (
+            f'<CustomerInvoicePostResponse xmlns:i="{XSI}" xmlns="{NAMESPACE}">'
+            f"{f'<Errors>{items}</Errors>' if items else '<Errors />'}"
+            f"<Success>{'true' if success else 'false'}</Success></CustomerInvoicePostResponse>"
+        )
         return SandboxResponse.text(xml, status=status, content_type=media)
 
     def _settings_answer(self, request: SandboxRequest, settings: dict[str, Any] | None) -> SandboxResponse:
         fmt, media = self._answer_format(request)
         if fmt == "json":
-            return SandboxResponse(200, json.dumps(settings).encode("utf-8"),
-                                   {"Content-Type": f"{media}; charset=utf-8"})
+            return SandboxResponse(
+                200, json.dumps(settings).encode("utf-8"), {"Content-Type": f"{media}; charset=utf-8"}
+            )
         if settings is None:
             return SandboxResponse.text(f'<CustomerInvoice i:nil="true" xmlns:i="{XSI}" />', content_type=media)
         members = []
@@ -210,8 +271,8 @@ class DDAPISandbox(Sandbox):
                 return self._next.pop(0)
         if request.path.rstrip("/").lower() != ROUTE or request.method not in ("GET", "POST"):
             return SandboxResponse.json(
-                {"Message": f"No HTTP resource was found that matches the request URI '{request.path}'."},
-                status=404)
+                {"Message": f"No HTTP resource was found that matches the request URI '{request.path}'."}, status=404
+            )
         if not self._signed_in(request):
             response = SandboxResponse.json(DENIED, status=401)
             response.headers["WWW-Authenticate"] = 'Basic realm="DDAPI"'
@@ -227,8 +288,9 @@ class DDAPISandbox(Sandbox):
         try:
             number = int(raw)
         except ValueError:
-            return self._answer(request, False, [f"The value '{raw}' is not a valid customer number."],
-                                self.error_status)
+            return self._answer(
+                request, False, [f"The value '{raw}' is not a valid customer number."], self.error_status
+            )
         if number not in self.names:
             return self._answer(request, False, [f"Customer {number} was not found."], self.error_status)
         if number == FAILING_CUSTOMER:
@@ -239,13 +301,17 @@ class DDAPISandbox(Sandbox):
     def _post(self, request: SandboxRequest) -> SandboxResponse:
         ctype = request.content_type
         body = request.body()
-        entry: dict[str, Any] = {"content_type": request.header("Content-Type"), "body": body,
-                                 "accept": request.header("Accept")}
+        entry: dict[str, Any] = {
+            "content_type": request.header("Content-Type"),
+            "body": body,
+            "accept": request.header("Accept"),
+        }
         self.received.append(entry)
         if ctype not in ("application/json", "text/json", "application/xml", "text/xml"):
             return SandboxResponse.json(
                 {"Message": f"The request entity's media type '{ctype}' is not supported for this resource."},
-                status=415)
+                status=415,
+            )
         try:
             values = self._read_json(body) if "json" in ctype else self._read_xml(body)
             entry["values"] = values

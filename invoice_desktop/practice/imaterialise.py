@@ -84,8 +84,9 @@ class IMaterialiseSandbox(Sandbox):
         self._canned: list[SandboxResponse] = []
         self._hold: threading.Event | None = None
 
-    def answer_next(self, status: int, body: bytes | str = b"", headers: dict[str, str] | None = None,
-                    times: int = 1) -> None:
+    def answer_next(
+        self, status: int, body: bytes | str = b"", headers: dict[str, str] | None = None, times: int = 1
+    ) -> None:
         """The next `times` requests get this answer (their body is read and dropped)."""
         raw = body.encode("utf-8") if isinstance(body, str) else body
         with self.lock:
@@ -106,9 +107,11 @@ class IMaterialiseSandbox(Sandbox):
     def _error(self, request: SandboxRequest, code: int, status: int = 400) -> SandboxResponse:
         message = MESSAGES[code]
         if self._wants_json(request):
-            return SandboxResponse.json({"message": message}, status=status,
-                                        content_type="text/json" if "text/json" in request.header("Accept") else
-                                        "application/json")
+            return SandboxResponse.json(
+                {"message": message},
+                status=status,
+                content_type="text/json" if "text/json" in request.header("Accept") else "application/json",
+            )
         xml = (
             '<InvoiceResponse xmlns:xsd="http://www.w3.org/2001/XMLSchema" '
             'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
@@ -192,7 +195,12 @@ class IMaterialiseSandbox(Sandbox):
             digest.update(chunk)
         order.invoice = {"filename": part.filename, "size": part.size}
         self.received.append(
-            {"order_id": order.order_id, "filename": part.filename, "size": part.size,
-             "content_type": part.content_type, "sha256": digest.hexdigest()}
+            {
+                "order_id": order.order_id,
+                "filename": part.filename,
+                "size": part.size,
+                "content_type": part.content_type,
+                "sha256": digest.hexdigest(),
+            }
         )
         return SandboxResponse(200)

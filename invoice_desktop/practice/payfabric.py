@@ -53,18 +53,65 @@ TOKEN_LIFETIME = 8639999  # seconds, as in PayFabric's example answer (about 100
 DENIED = {"Message": "Authorization has been denied for this request."}
 
 INVOICE_TEXT = {
-    "BatchNumber": 50, "Comments": 500, "CopyEmail": 1000, "Currency": 10, "CustomerId": 50, "DocumentType": 50,
-    "Email": 255, "ExtensionData": 4000, "Identity": 50, "InvoiceId": 50, "InvoiceType": 50, "PaymentTerms": 50,
-    "PONumber": 50, "SalesPerson": 4000, "SendNewInvoiceEmail": 3, "ShippingMethod": 50, "Site": 4000,
-    "TaxGroup": 50, "TrackingNumber": 50, "Tracking_Number": 50,
+    "BatchNumber": 50,
+    "Comments": 500,
+    "CopyEmail": 1000,
+    "Currency": 10,
+    "CustomerId": 50,
+    "DocumentType": 50,
+    "Email": 255,
+    "ExtensionData": 4000,
+    "Identity": 50,
+    "InvoiceId": 50,
+    "InvoiceType": 50,
+    "PaymentTerms": 50,
+    "PONumber": 50,
+    "SalesPerson": 4000,
+    "SendNewInvoiceEmail": 3,
+    "ShippingMethod": 50,
+    "Site": 4000,
+    "TaxGroup": 50,
+    "TrackingNumber": 50,
+    "Tracking_Number": 50,
 }
-INVOICE_DECIMALS = ("Amount", "BalanceDue", "Discount", "Freight", "MiscCost", "PaymentDiscountApplied", "SubTotal",
-                    "Tax")
-ADDRESS_TEXT = {"Address1": 100, "Address2": 100, "Address3": 100, "AddressID": 50, "City": 50, "Country": 50,
-                "Email": 255, "EMailAddress": 255, "Fax": 50, "Name": 100, "Phone": 50, "State": 50, "Zip": 50}
-ITEM_TEXT = {"Comment": 500, "CommodityCode": 255, "Description": 100, "ExtensionData": 4000, "InvoiceNumber": 50,
-             "ItemCode": 50, "PriceLevel": 50, "SalesPerson": 25, "ShippingMethod": 100, "Site": 50,
-             "UnitOfMeasure": 25}
+INVOICE_DECIMALS = (
+    "Amount",
+    "BalanceDue",
+    "Discount",
+    "Freight",
+    "MiscCost",
+    "PaymentDiscountApplied",
+    "SubTotal",
+    "Tax",
+)
+ADDRESS_TEXT = {
+    "Address1": 100,
+    "Address2": 100,
+    "Address3": 100,
+    "AddressID": 50,
+    "City": 50,
+    "Country": 50,
+    "Email": 255,
+    "EMailAddress": 255,
+    "Fax": 50,
+    "Name": 100,
+    "Phone": 50,
+    "State": 50,
+    "Zip": 50,
+}
+ITEM_TEXT = {
+    "Comment": 500,
+    "CommodityCode": 255,
+    "Description": 100,
+    "ExtensionData": 4000,
+    "InvoiceNumber": 50,
+    "ItemCode": 50,
+    "PriceLevel": 50,
+    "SalesPerson": 25,
+    "ShippingMethod": 100,
+    "Site": 50,
+    "UnitOfMeasure": 25,
+}
 ITEM_DECIMALS = ("ExtendedPrice", "Markdown", "MarkdownPercentage", "Quantity", "TaxAmount", "UnitPrice")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?")
 _EMAIL = re.compile(r"[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+")
@@ -125,8 +172,10 @@ class _Check:
             exponent = number.normalize().as_tuple().exponent
             digits = len(str(abs(int(number))))
             if (isinstance(exponent, int) and exponent < -places) or digits > 19 - places:
-                self.bad(f"{prefix}.{name}", f"{name} allows at most {19 - places} digits before the decimal point "
-                         f"and {places} after it.")
+                self.bad(
+                    f"{prefix}.{name}",
+                    f"{name} allows at most {19 - places} digits before the decimal point and {places} after it.",
+                )
 
     def dates(self, obj: dict[str, Any], names: tuple[str, ...], prefix: str) -> None:
         for name in names:
@@ -140,8 +189,10 @@ class _Check:
                 except ValueError:
                     ok = False
             if not ok:
-                self.bad(f"{prefix}.{name}", f"The value '{value}' is not valid for {name}: use YYYY-MM-DD or "
-                         "YYYY-MM-DD HH:mm:ss.")
+                self.bad(
+                    f"{prefix}.{name}",
+                    f"The value '{value}' is not valid for {name}: use YYYY-MM-DD or YYYY-MM-DD HH:mm:ss.",
+                )
 
     def booleans(self, obj: dict[str, Any], names: tuple[str, ...], prefix: str) -> None:
         for name in names:
@@ -219,7 +270,9 @@ def check_invoice(data: Any) -> tuple[int, dict[str, Any]] | None:
 
 class PayFabricSandbox(Sandbox):
     DEMO_CREDENTIALS: ClassVar[dict[str, str]] = {
-        "portal_name": DEMO_PORTAL, "integration_key": DEMO_KEY, "integration_key_password": DEMO_PASSWORD,
+        "portal_name": DEMO_PORTAL,
+        "integration_key": DEMO_KEY,
+        "integration_key_password": DEMO_PASSWORD,
     }
     HINT: ClassVar[str] = (
         "Portal “DemoPortal” and its demo integration key are filled in. Send the same Invoice ID twice to see the "
@@ -254,7 +307,8 @@ class PayFabricSandbox(Sandbox):
     def handle(self, request: SandboxRequest) -> SandboxResponse:
         segments = [unquote(s) for s in request.path.strip("/").split("/")]
         missing = SandboxResponse.json(
-            {"Message": f"No HTTP resource was found that matches the request URI '{request.path}'."}, status=404)
+            {"Message": f"No HTTP resource was found that matches the request URI '{request.path}'."}, status=404
+        )
         if len(segments) < 3 or segments[1].lower() != "api" or request.method != "POST":
             return missing
         portal = self.portals.get(segments[0].lower())
@@ -290,18 +344,24 @@ class PayFabricSandbox(Sandbox):
         if form.get("client_id", "ePay_Sync") != "ePay_Sync":
             return SandboxResponse.json({"error": "invalid_client"}, status=400)
         if form.get("username") != portal.key or form.get("password") != portal.password:
-            return SandboxResponse.json({"error": "invalid_grant",
-                                         "error_description": "The user name or password is incorrect."}, status=400)
+            return SandboxResponse.json(
+                {"error": "invalid_grant", "error_description": "The user name or password is incorrect."}, status=400
+            )
         token = secrets.token_urlsafe(96)
         now = time.time()
         with self.lock:
             self.tokens[token] = Token(portal.name.lower(), now + self.token_lifetime)
         issued = datetime.fromtimestamp(now, UTC)
-        return SandboxResponse.json({
-            "access_token": token, "token_type": "bearer", "expires_in": self.token_lifetime,
-            "userName": portal.key, ".issued": format_datetime(issued, usegmt=True),
-            ".expires": format_datetime(issued + timedelta(seconds=self.token_lifetime), usegmt=True),
-        })
+        return SandboxResponse.json(
+            {
+                "access_token": token,
+                "token_type": "bearer",
+                "expires_in": self.token_lifetime,
+                "userName": portal.key,
+                ".issued": format_datetime(issued, usegmt=True),
+                ".expires": format_datetime(issued + timedelta(seconds=self.token_lifetime), usegmt=True),
+            }
+        )
 
     def _check_bearer(self, request: SandboxRequest, portal: Portal) -> SandboxResponse | None:
         scheme, _, value = request.header("Authorization").partition(" ")
@@ -313,8 +373,9 @@ class PayFabricSandbox(Sandbox):
 
     # -- invoices --------------------------------------------------------------------------------------
 
-    def _store(self, portal: Portal, endpoint: str, data: dict[str, Any],
-               attachment: dict[str, Any] | None) -> SandboxResponse:
+    def _store(
+        self, portal: Portal, endpoint: str, data: dict[str, Any], attachment: dict[str, Any] | None
+    ) -> SandboxResponse:
         problem = check_invoice(data)
         if problem is not None:
             return SandboxResponse.json(problem[1], status=problem[0])
@@ -323,19 +384,27 @@ class PayFabricSandbox(Sandbox):
             previous = self.invoices.get(key, {}).get("attachment")
             # Create or overwrite: every value is replaced; an upload without a file keeps the earlier file.
             self.invoices[key] = {"invoice": data, "attachment": attachment or previous}
-            self.received.append({"endpoint": endpoint, "portal": portal.name, "invoice": data,
-                                  "attachment": attachment})
+            self.received.append(
+                {"endpoint": endpoint, "portal": portal.name, "invoice": data, "attachment": attachment}
+            )
         return SandboxResponse.json(True)
 
     def _invoice_json(self, request: SandboxRequest, portal: Portal) -> SandboxResponse:
         if request.content_type not in ("application/json", "text/json"):
-            return SandboxResponse.json({"Message": f"The request entity's media type '{request.content_type}' is "
-                                         "not supported for this resource."}, status=400)
+            return SandboxResponse.json(
+                {
+                    "Message": f"The request entity's media type '{request.content_type}' is "
+                    "not supported for this resource."
+                },
+                status=400,
+            )
         try:
             data = request.json()
         except ValueError:
-            return SandboxResponse.json({"Message": "The request is invalid.",
-                                         "ModelState": {"invoice": ["The body is not valid JSON."]}}, status=400)
+            return SandboxResponse.json(
+                {"Message": "The request is invalid.", "ModelState": {"invoice": ["The body is not valid JSON."]}},
+                status=400,
+            )
         return self._store(portal, "invoices", data, None)
 
     def _invoice_with_attachment(self, request: SandboxRequest, portal: Portal) -> SandboxResponse:
@@ -357,9 +426,13 @@ class PayFabricSandbox(Sandbox):
             try:
                 data = json.loads(invoice_parts[0].value)
             except ValueError:
-                return SandboxResponse.json({"Message": "The request is invalid.",
-                                             "ModelState": {"invoice": ["The Invoice part is not valid JSON."]}},
-                                            status=400)
+                return SandboxResponse.json(
+                    {
+                        "Message": "The request is invalid.",
+                        "ModelState": {"invoice": ["The Invoice part is not valid JSON."]},
+                    },
+                    status=400,
+                )
             part = files[0]
             if part.size == 0:
                 return SandboxResponse.json({"Message": "The attachment is empty."}, status=400)
@@ -370,8 +443,13 @@ class PayFabricSandbox(Sandbox):
             digest = hashlib.sha256(head)
             for chunk in iter(lambda: part.file.read(1024 * 1024), b""):
                 digest.update(chunk)
-            attachment = {"filename": part.filename, "size": part.size, "content_type": part.content_type,
-                          "invoice_content_type": invoice_parts[0].content_type, "sha256": digest.hexdigest()}
+            attachment = {
+                "filename": part.filename,
+                "size": part.size,
+                "content_type": part.content_type,
+                "invoice_content_type": invoice_parts[0].content_type,
+                "sha256": digest.hexdigest(),
+            }
             return self._store(portal, "InvoiceWithAttachment", data, attachment)
         finally:
             for p in parts:

@@ -166,8 +166,9 @@ class PracticeServer:
 
     def start(self) -> None:
         # A short poll interval: stop() waits for the loop to notice, and every test starts and stops a server.
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02},
-                                        name="practice-server", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, name="practice-server", daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:

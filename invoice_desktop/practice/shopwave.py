@@ -78,15 +78,24 @@ ERRORS: dict[int, tuple[int, str, str]] = {
     904: (401, "Access Denied", "Access denied for the request"),
     907: (401, "Invalid Token", "Token invalid. Please renew your token"),
     908: (401, "Expired Token", "Token expired or invalid. Please renew your token"),
-    911: (401, "Authorization Header Invalid",
-          "The authorization header is invalid. The correct format is Authorization: {token_type} {accessToken}"),
+    911: (
+        401,
+        "Authorization Header Invalid",
+        "The authorization header is invalid. The correct format is Authorization: {token_type} {accessToken}",
+    ),
     912: (403, "Resource Not Allowed For Specified User", "The user does not own this resource and its forbidden"),
-    913: (400, "Required parameter or object missing in request",
-          "One or more of the required parameters or object formation is missing in your request. "
-          "Please refer the documentation"),
+    913: (
+        400,
+        "Required parameter or object missing in request",
+        "One or more of the required parameters or object formation is missing in your request. "
+        "Please refer the documentation",
+    ),
     916: (415, "Unsupported Media Type", "The request's content type is not supported"),
-    919: (429, "Cannot handle too many request",
-          "There is a limit for every object you can send to our server and you are exceding that."),
+    919: (
+        429,
+        "Cannot handle too many request",
+        "There is a limit for every object you can send to our server and you are exceding that.",
+    ),
 }
 _ALPHABET = string.ascii_letters + string.digits
 
@@ -114,8 +123,14 @@ class ShopwaveSandbox(Sandbox):
         self.access_tokens: dict[str, float] = {}  # token → expiry (time.time())
         self.refresh_tokens: dict[str, str] = {}  # refresh token → client id
         self.invoices: dict[int, dict[str, Any]] = {
-            4001: {"id": 4001, "supplierId": 10, "storeId": 1, "reference": "INV-OLD-1", "completeDate": "2024-01-31",
-                   "invoiceItems": {}},
+            4001: {
+                "id": 4001,
+                "supplierId": 10,
+                "storeId": 1,
+                "reference": "INV-OLD-1",
+                "completeDate": "2024-01-31",
+                "invoiceItems": {},
+            },
         }
         self._next_invoice_id = 5001
         self._next_item_id = 90001
@@ -147,13 +162,15 @@ class ShopwaveSandbox(Sandbox):
         with self.lock:
             self._fail_next.extend([error_id] * times)
 
-    def answer_next(self, status: int, body: bytes | str | dict[str, Any] = b"",
-                    headers: dict[str, str] | None = None) -> None:
+    def answer_next(
+        self, status: int, body: bytes | str | dict[str, Any] = b"", headers: dict[str, str] | None = None
+    ) -> None:
         if isinstance(body, dict):
             canned = SandboxResponse.json(body, status=status)
         else:
-            canned = SandboxResponse(status, body.encode("utf-8") if isinstance(body, str) else body,
-                                     dict(headers or {}))
+            canned = SandboxResponse(
+                status, body.encode("utf-8") if isinstance(body, str) else body, dict(headers or {})
+            )
         with self.lock:
             self._canned.append(canned)
 
@@ -173,8 +190,10 @@ class ShopwaveSandbox(Sandbox):
 
     @staticmethod
     def _page(status: int, title: str, text: str) -> SandboxResponse:
-        body = (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title></head>"
-                f"<body><h1>{html.escape(title)}</h1><p>{html.escape(text)}</p></body></html>")
+        body = (
+            f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title></head>"
+            f"<body><h1>{html.escape(title)}</h1><p>{html.escape(text)}</p></body></html>"
+        )
         return SandboxResponse.text(body, status=status, content_type="text/html")
 
     def _authorize(self, request: SandboxRequest) -> SandboxResponse:
@@ -189,15 +208,27 @@ class ShopwaveSandbox(Sandbox):
         state = {"state": query["state"]} if "state" in query else {}
         if self._deny_next:
             self._deny_next = False
-            return SandboxResponse(302, headers={"Location": redirect_uri + sep + urlencode(
-                {"error": "access_denied", "error_description": "The user declined.", **state})})
+            return SandboxResponse(
+                302,
+                headers={
+                    "Location": redirect_uri
+                    + sep
+                    + urlencode({"error": "access_denied", "error_description": "The user declined.", **state})
+                },
+            )
         if query.get("response_type") != "code":
-            return SandboxResponse(302, headers={"Location": redirect_uri + sep + urlencode(
-                {"error": "unsupported_response_type", **state})})
+            return SandboxResponse(
+                302,
+                headers={"Location": redirect_uri + sep + urlencode({"error": "unsupported_response_type", **state})},
+            )
         code = secrets.token_urlsafe(16)
         with self.lock:
-            self.codes[code] = {"client_id": DEMO_CLIENT_ID, "redirect_uri": redirect_uri,
-                                "expires": time.time() + CODE_LIFETIME_S, "scope": query.get("scope", "")}
+            self.codes[code] = {
+                "client_id": DEMO_CLIENT_ID,
+                "redirect_uri": redirect_uri,
+                "expires": time.time() + CODE_LIFETIME_S,
+                "scope": query.get("scope", ""),
+            }
         return SandboxResponse(302, headers={"Location": redirect_uri + sep + urlencode({"code": code, **state})})
 
     @staticmethod
@@ -210,8 +241,15 @@ class ShopwaveSandbox(Sandbox):
         with self.lock:
             self.access_tokens[token] = 0.0 if self.issue_expired_tokens else time.time() + TOKEN_LIFETIME_S
             self.refresh_tokens[refresh_token] = DEMO_CLIENT_ID
-        return SandboxResponse.json({"access_token": token, "token_type": "Bearer", "expires_in": TOKEN_LIFETIME_S,
-                                     "refresh_token": refresh_token, "scope": scope})
+        return SandboxResponse.json(
+            {
+                "access_token": token,
+                "token_type": "Bearer",
+                "expires_in": TOKEN_LIFETIME_S,
+                "refresh_token": refresh_token,
+                "scope": scope,
+            }
+        )
 
     def _token(self, request: SandboxRequest) -> SandboxResponse:
         if request.content_type != "application/x-www-form-urlencoded":
@@ -244,8 +282,9 @@ class ShopwaveSandbox(Sandbox):
     @staticmethod
     def _error(code: int, details: str | None = None, key: str | None = None) -> SandboxResponse:
         status = ERRORS[code][0]
-        return SandboxResponse.json({"api": {"message": {"errors": {key or str(code): _entry(code, details)}}}},
-                                    status=status)
+        return SandboxResponse.json(
+            {"api": {"message": {"errors": {key or str(code): _entry(code, details)}}}}, status=status
+        )
 
     def _invoice(self, request: SandboxRequest) -> SandboxResponse:
         with self.lock:
@@ -279,15 +318,27 @@ class ShopwaveSandbox(Sandbox):
             return canned
         invoices = body.get("invoices") if isinstance(body, dict) else None
         if not isinstance(invoices, dict) or not invoices:
-            return self._error(913, "invoices is missing: send {\"invoices\": {key: invoice, ...}}.")
-        objects = sum(1 + (len(v["invoiceItems"]) if isinstance(v, dict) and isinstance(v.get("invoiceItems"), dict)
-                           else 0) for v in invoices.values())
+            return self._error(913, 'invoices is missing: send {"invoices": {key: invoice, ...}}.')
+        objects = sum(
+            1 + (len(v["invoiceItems"]) if isinstance(v, dict) and isinstance(v.get("invoiceItems"), dict) else 0)
+            for v in invoices.values()
+        )
         if objects > self.object_limit:
             return self._error(919, f"{objects} objects in one request; the limit is {self.object_limit}.")
         problems = {key: p for key, value in invoices.items() if (p := self._formation(value))}
         if problems:
-            return SandboxResponse.json({"api": {"message": {"errors": {
-                key: _entry(913, f"invoices[{key}]: {problem}") for key, problem in problems.items()}}}}, status=400)
+            return SandboxResponse.json(
+                {
+                    "api": {
+                        "message": {
+                            "errors": {
+                                key: _entry(913, f"invoices[{key}]: {problem}") for key, problem in problems.items()
+                            }
+                        }
+                    }
+                },
+                status=400,
+            )
         return self._store_all(invoices)
 
     @staticmethod
@@ -356,8 +407,11 @@ class ShopwaveSandbox(Sandbox):
             for key, invoice in invoices.items():
                 problem = self._not_owned(invoice)
                 if problem is None and "id" in invoice and invoice["id"] not in self.invoices:
-                    problem = (f"invoice {invoice['id']} belongs to another merchant"
-                               if invoice["id"] in FOREIGN_INVOICES else f"there is no invoice {invoice['id']}")
+                    problem = (
+                        f"invoice {invoice['id']} belongs to another merchant"
+                        if invoice["id"] in FOREIGN_INVOICES
+                        else f"there is no invoice {invoice['id']}"
+                    )
                 if problem is not None:
                     errors[key] = _entry(912, f"invoices[{key}]: {problem}")
                     continue
@@ -376,9 +430,14 @@ class ShopwaveSandbox(Sandbox):
                 stored[key] = dict(record)
         message: dict[str, Any] = {}
         if stored:
-            message["success"] = {"206": {"id": 206, "title": "Resource Created",
-                                          "details": "Your resource is created partially or fully. Please check "
-                                                     "further message or process log"}}
+            message["success"] = {
+                "206": {
+                    "id": 206,
+                    "title": "Resource Created",
+                    "details": "Your resource is created partially or fully. Please check "
+                    "further message or process log",
+                }
+            }
         if errors:
             message["errors"] = errors
         return SandboxResponse.json({"invoices": stored, "api": {"message": message}}, status=201)

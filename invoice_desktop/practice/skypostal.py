@@ -70,16 +70,30 @@ class Invoice:
 
 
 CUSTOMERS = (
-    Customer(811111, "YpbCNpzqxYqVWv+tzg4e4Ex6ALiT+DfKSYA3NY2dZcw=", "demo@skypostal.example", "practice-1",
-             "Demo", "Customer", 1550761010000),
-    Customer(822222, "Zm9v/YmFy+QmF6L2RlbW8vY3VzdG9tZXIyMjI=", "second@skypostal.example", "practice-2",
-             "Second", "Customer", 1262322000000),
+    Customer(
+        811111,
+        "YpbCNpzqxYqVWv+tzg4e4Ex6ALiT+DfKSYA3NY2dZcw=",
+        "demo@skypostal.example",
+        "practice-1",
+        "Demo",
+        "Customer",
+        1550761010000,
+    ),
+    Customer(
+        822222,
+        "Zm9v/YmFy+QmF6L2RlbW8vY3VzdG9tZXIyMjI=",
+        "second@skypostal.example",
+        "practice-2",
+        "Second",
+        "Customer",
+        1262322000000,
+    ),
 )
 PARCELS = {13869085: 811111, 13869086: 811111, 13869090: 822222}
 
 WCF_ERROR_PAGE = (
-    "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\">"
-    "<html><head><title>Request Error</title></head><body><div id=\"content\"><p class=\"heading1\">Request Error</p>"
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN">'
+    '<html><head><title>Request Error</title></head><body><div id="content"><p class="heading1">Request Error</p>'
     "<p>The server encountered an error processing the request. See server logs for more details.</p></div>"
     "</body></html>"
 )
@@ -100,8 +114,10 @@ class SkyPostalSandbox(Sandbox):
         "(Credentials…), use second@skypostal.example with password practice-2 (its parcel: 13869090)."
     )
     DEMO_CREDENTIALS: ClassVar[dict[str, str]] = {
-        "user_code": str(USER_CODE), "app_key": APP_KEY,
-        "customer_box_id": str(CUSTOMERS[0].box_id), "customer_key": CUSTOMERS[0].key,
+        "user_code": str(USER_CODE),
+        "app_key": APP_KEY,
+        "customer_box_id": str(CUSTOMERS[0].box_id),
+        "customer_key": CUSTOMERS[0].key,
     }
 
     def __init__(self) -> None:
@@ -120,8 +136,14 @@ class SkyPostalSandbox(Sandbox):
     # -- answers -------------------------------------------------------------------------------------------------
 
     @staticmethod
-    def _answer(fields: dict[str, Any], *, description: str = "", location: str = "", system_error: bool = False,
-                status: int = 200) -> SandboxResponse:
+    def _answer(
+        fields: dict[str, Any],
+        *,
+        description: str = "",
+        location: str = "",
+        system_error: bool = False,
+        status: int = 200,
+    ) -> SandboxResponse:
         body = {
             "_verify": not description,
             **fields,
@@ -152,7 +174,7 @@ class SkyPostalSandbox(Sandbox):
             return self._serve_file(files.group(1), unquote(files.group(2)))
         if request.method != "POST" or not request.path.startswith(_BASE):
             return self.not_found(request)
-        operation = request.path[len(_BASE):].rstrip("/")
+        operation = request.path[len(_BASE) :].rstrip("/")
         if operation == "customer-upload-invoice-data":
             return self._step1(request)
         if operation == "customer-upload-invoice-file":
@@ -185,11 +207,17 @@ class SkyPostalSandbox(Sandbox):
         data = self._json_object(request)
         where = "customer-upload-invoice-data"
         # The service's data contract: numbers are numbers, strings strings, or WCF cannot read the request.
-        if data is None or not all(
-            isinstance(data.get(k), int) and not isinstance(data.get(k), bool)
-            for k in ("user_code", "customer_box_id", "trck_nmr_fol") if k in data
-        ) or not all(isinstance(data.get(k), str) for k in ("app_key", "customer_key", "invoice_file_name")
-                     if k in data):
+        if (
+            data is None
+            or not all(
+                isinstance(data.get(k), int) and not isinstance(data.get(k), bool)
+                for k in ("user_code", "customer_box_id", "trck_nmr_fol")
+                if k in data
+            )
+            or not all(
+                isinstance(data.get(k), str) for k in ("app_key", "customer_key", "invoice_file_name") if k in data
+            )
+        ):
             return self._request_error()
         trck = data.get("trck_nmr_fol", 0)
         box = data.get("customer_box_id", 0)
@@ -205,18 +233,24 @@ class SkyPostalSandbox(Sandbox):
         if owner is None:
             return self._answer(empty, description=f"Tracking number {trck} not found.", location=where)
         if owner != customer.box_id:
-            return self._answer(empty, description=f"Tracking number {trck} does not belong to this customer.",
-                                location=where)
+            return self._answer(
+                empty, description=f"Tracking number {trck} does not belong to this customer.", location=where
+            )
         name = (data.get("invoice_file_name") or "").strip()
         if not name:
             return self._answer(empty, description="invoice_file_name is required.", location=where)
         if not name.lower().endswith(ALLOWED) or "." not in name:
-            return self._answer(empty, description="Invalid file extension. Allowed extensions: "
-                                                   ".pdf, .jpeg, .png, .txt.", location=where)
+            return self._answer(
+                empty,
+                description="Invalid file extension. Allowed extensions: .pdf, .jpeg, .png, .txt.",
+                location=where,
+            )
         with self.lock:
             invoice = Invoice(
-                guid=str(uuid.uuid4()), invoice_id=str(self.next_invoice_id),
-                file_name=f"{datetime.now():%Y%m%d%H%M%S}_{trck}_{name}", trck_nmr_fol=trck,
+                guid=str(uuid.uuid4()),
+                invoice_id=str(self.next_invoice_id),
+                file_name=f"{datetime.now():%Y%m%d%H%M%S}_{trck}_{name}",
+                trck_nmr_fol=trck,
                 customer_box_id=customer.box_id,
             )
             self.next_invoice_id += 1
@@ -256,33 +290,46 @@ class SkyPostalSandbox(Sandbox):
             user_code: Any = int(request.header("user_code"))
         except ValueError:
             user_code = None
-        self.received.append({
-            "guid": guid, "size": size, "sha256": sha, "content_type": request.header("Content-Type"),
-            "headers": sorted(k.lower() for k in request.headers),
-        })
+        self.received.append(
+            {
+                "guid": guid,
+                "size": size,
+                "sha256": sha,
+                "content_type": request.header("Content-Type"),
+                "headers": sorted(k.lower() for k in request.headers),
+            }
+        )
         if failure == "http500":
             return self._request_error(500)
         if failure == "refuse":
-            return self._answer(self._invoice_fields(invoice), description="The file could not be saved "
-                                "(storage timeout).", location=where, system_error=True)
+            return self._answer(
+                self._invoice_fields(invoice),
+                description="The file could not be saved (storage timeout).",
+                location=where,
+                system_error=True,
+            )
         if not self._app_ok(user_code, request.header("app_key")):
-            return self._answer(self._invoice_fields(invoice), description="Invalid user_code or app_key.",
-                                location=where)
+            return self._answer(
+                self._invoice_fields(invoice), description="Invalid user_code or app_key.", location=where
+            )
         if invoice is None:
-            return self._answer(self._invoice_fields(None), description="invoice_file_guid not found.",
-                                location=where)
+            return self._answer(self._invoice_fields(None), description="invoice_file_guid not found.", location=where)
         # The docs need only the GUID, user_code and app_key; the customer headers, when sent, must fit.
         box, key = request.header("customer_box_id"), request.header("customer_key")
-        if (box or key) and (not box.isdigit() or self._customer(int(box), key) is None
-                             or int(box) != invoice.customer_box_id):
-            return self._answer(self._invoice_fields(invoice), description="Invalid customer_box_id or customer_key.",
-                                location=where)
+        if (box or key) and (
+            not box.isdigit() or self._customer(int(box), key) is None or int(box) != invoice.customer_box_id
+        ):
+            return self._answer(
+                self._invoice_fields(invoice), description="Invalid customer_box_id or customer_key.", location=where
+            )
         if size == 0:
-            return self._answer(self._invoice_fields(invoice), description="The invoice file is empty.",
-                                location=where)
+            return self._answer(self._invoice_fields(invoice), description="The invoice file is empty.", location=where)
         if content is None:
-            return self._answer(self._invoice_fields(invoice), description="The invoice file exceeds the maximum "
-                                "size of 5 MB.", location=where)
+            return self._answer(
+                self._invoice_fields(invoice),
+                description="The invoice file exceeds the maximum size of 5 MB.",
+                location=where,
+            )
         with self.lock:
             invoice.content = content
             invoice.content_type = request.header("Content-Type")
@@ -309,10 +356,16 @@ class SkyPostalSandbox(Sandbox):
         where = "customer-login"
         if data is None or not isinstance(data.get("user_code", 0), int):
             return self._request_error()
-        empty = {"customer_box_id": 0, "customer_key": "", "customer_email": "", "customer_first_name": "",
-                 "customer_last_name": "", "customer_active": False,
-                 "customer_registration_date": _wcf_date(-62135596800000, ""),
-                 "customer_last_login_date": _wcf_date(-62135596800000, "")}
+        empty = {
+            "customer_box_id": 0,
+            "customer_key": "",
+            "customer_email": "",
+            "customer_first_name": "",
+            "customer_last_name": "",
+            "customer_active": False,
+            "customer_registration_date": _wcf_date(-62135596800000, ""),
+            "customer_last_login_date": _wcf_date(-62135596800000, ""),
+        }
         if not self._app_ok(data.get("user_code"), data.get("app_key")):
             return self._answer(empty, description="Invalid user_code or app_key.", location=where)
         email = str(data.get("customer_email") or "").strip().lower()
@@ -320,10 +373,15 @@ class SkyPostalSandbox(Sandbox):
         customer = next((c for c in self.customers.values() if c.email == email), None)
         if customer is None or customer.password != password:
             return self._answer(empty, description="Invalid e-mail or password.", location=where)
-        return self._answer({
-            "customer_box_id": customer.box_id, "customer_key": customer.key, "customer_email": customer.email,
-            "customer_first_name": customer.first_name, "customer_last_name": customer.last_name,
-            "customer_active": True,
-            "customer_registration_date": _wcf_date(customer.registered_ms),
-            "customer_last_login_date": _wcf_date(1700000000000),
-        })
+        return self._answer(
+            {
+                "customer_box_id": customer.box_id,
+                "customer_key": customer.key,
+                "customer_email": customer.email,
+                "customer_first_name": customer.first_name,
+                "customer_last_name": customer.last_name,
+                "customer_active": True,
+                "customer_registration_date": _wcf_date(customer.registered_ms),
+                "customer_last_login_date": _wcf_date(1700000000000),
+            }
+        )

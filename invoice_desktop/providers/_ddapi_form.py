@@ -14,23 +14,45 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 INT32_MAX = 2**31 - 1
 EMAIL_MAX = 50
 
-INT_FIELDS = ("CurrencyId", "TermsOfPaymentId", "InvoiceTypeId", "InterestTypeId", "InvoiceCycleId",
-              "InvoiceRecipientCustomerNumber", "CreditAccountId")
-BOOL_FIELDS = ("RetainsInvoiceType", "PaysInvoiceFee", "AllowInvoicePaymentFromOrder",
-               "SendInvoiceFromOrderAsEmail", "ReverseTax")
+INT_FIELDS = (
+    "CurrencyId",
+    "TermsOfPaymentId",
+    "InvoiceTypeId",
+    "InterestTypeId",
+    "InvoiceCycleId",
+    "InvoiceRecipientCustomerNumber",
+    "CreditAccountId",
+)
+BOOL_FIELDS = (
+    "RetainsInvoiceType",
+    "PaysInvoiceFee",
+    "AllowInvoicePaymentFromOrder",
+    "SendInvoiceFromOrderAsEmail",
+    "ReverseTax",
+)
 EMAIL_FIELD = "InvoiceOrderPaymentEmailAddress"
 # The order of the documentation's JSON sample (and of the form).
-FIELD_ORDER = ("CustomerNumber", "RetainsInvoiceType", "CurrencyId", "TermsOfPaymentId", "PaysInvoiceFee",
-               "InvoiceTypeId", "InterestTypeId", "InvoiceCycleId", "InvoiceRecipientCustomerNumber",
-               "CreditAccountId", "AllowInvoicePaymentFromOrder", "SendInvoiceFromOrderAsEmail", EMAIL_FIELD,
-               "ReverseTax")
+FIELD_ORDER = (
+    "CustomerNumber",
+    "RetainsInvoiceType",
+    "CurrencyId",
+    "TermsOfPaymentId",
+    "PaysInvoiceFee",
+    "InvoiceTypeId",
+    "InterestTypeId",
+    "InvoiceCycleId",
+    "InvoiceRecipientCustomerNumber",
+    "CreditAccountId",
+    "AllowInvoicePaymentFromOrder",
+    "SendInvoiceFromOrderAsEmail",
+    EMAIL_FIELD,
+    "ReverseTax",
+)
 SETTING_FIELDS = tuple(n for n in FIELD_ORDER if n != "CustomerNumber")
 
 # A practical e-mail address check without a new dependency: one @, no spaces or quoting characters in the local
 # part, a domain of dot-separated labels (letters of any script, digits, hyphens inside) ending in a 2+ letter TLD.
-_EMAIL = re.compile(
-    r"[^@\s\"(),:;<>\[\]\\]+(?<!\.)@(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}"
-)
+_EMAIL = re.compile(r"[^@\s\"(),:;<>\[\]\\]+(?<!\.)@(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}")
 
 
 def _utf16_length(text: str) -> int:
@@ -44,44 +66,69 @@ class DDAPIForm(BaseModel):
     model_config = ConfigDict(title="Customer invoicing settings", str_strip_whitespace=True)
 
     CustomerNumber: int = Field(
-        title="Customer number", ge=1, le=INT32_MAX,
+        title="Customer number",
+        ge=1,
+        le=INT32_MAX,
         description="The customer in DäckData whose invoicing is set. Enter it first: the current settings load.",
         json_schema_extra={"placeholder": "e.g. 1"},
     )
     RetainsInvoiceType: bool | None = Field(None, title="Keeps its invoice type")
     CurrencyId: int | None = Field(
-        None, title="Currency (id)", ge=0, le=INT32_MAX,
+        None,
+        title="Currency (id)",
+        ge=0,
+        le=INT32_MAX,
         description="The currency's number in your DäckData installation.",
     )
     TermsOfPaymentId: int | None = Field(
-        None, title="Terms of payment (id)", ge=0, le=INT32_MAX,
+        None,
+        title="Terms of payment (id)",
+        ge=0,
+        le=INT32_MAX,
         description="The payment terms' number in your DäckData installation.",
     )
     PaysInvoiceFee: bool | None = Field(None, title="Pays the invoice fee")
     InvoiceTypeId: int | None = Field(
-        None, title="Invoice type (id)", ge=0, le=INT32_MAX,
+        None,
+        title="Invoice type (id)",
+        ge=0,
+        le=INT32_MAX,
         description="The invoice type's number in your DäckData installation.",
     )
     InterestTypeId: int | None = Field(
-        None, title="Interest type (id)", ge=0, le=INT32_MAX,
+        None,
+        title="Interest type (id)",
+        ge=0,
+        le=INT32_MAX,
         description="The interest type's number in your DäckData installation.",
     )
     InvoiceCycleId: int | None = Field(
-        None, title="Invoice cycle (id)", ge=0, le=INT32_MAX,
+        None,
+        title="Invoice cycle (id)",
+        ge=0,
+        le=INT32_MAX,
         description="The invoicing cycle's number in your DäckData installation.",
     )
     InvoiceRecipientCustomerNumber: int | None = Field(
-        None, title="Invoice recipient (customer number)", ge=0, le=INT32_MAX,
+        None,
+        title="Invoice recipient (customer number)",
+        ge=0,
+        le=INT32_MAX,
         description="The customer who receives the invoices (often the customer itself).",
     )
     CreditAccountId: int | None = Field(
-        None, title="Credit account (id)", ge=0, le=INT32_MAX,
+        None,
+        title="Credit account (id)",
+        ge=0,
+        le=INT32_MAX,
         description="The credit account's number in your DäckData installation.",
     )
     AllowInvoicePaymentFromOrder: bool | None = Field(None, title="Allow invoice payment from an order")
     SendInvoiceFromOrderAsEmail: bool | None = Field(None, title="Send the invoice from an order by e-mail")
     InvoiceOrderPaymentEmailAddress: str | None = Field(
-        None, title="E-mail for order-payment invoices", max_length=EMAIL_MAX,
+        None,
+        title="E-mail for order-payment invoices",
+        max_length=EMAIL_MAX,
         description=f"At most {EMAIL_MAX} characters. Leave empty for no address.",
         json_schema_extra={"placeholder": "e.g. faktura@exempel.se"},
     )

@@ -22,9 +22,22 @@ NAMESPACE = "http://schemas.datacontract.org/2004/07/Compilator.DDAPI.DTO.Busine
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 # The data-contract serializer reads members in this (ordinal, alphabetical) order and silently skips an element
 # that comes out of order, leaving that member at its default: the XML sample's order, exactly.
-XML_ORDER = ("AllowInvoicePaymentFromOrder", "CreditAccountId", "CurrencyId", "CustomerNumber", "InterestTypeId",
-             "InvoiceCycleId", EMAIL_FIELD, "InvoiceRecipientCustomerNumber", "InvoiceTypeId", "PaysInvoiceFee",
-             "RetainsInvoiceType", "ReverseTax", "SendInvoiceFromOrderAsEmail", "TermsOfPaymentId")
+XML_ORDER = (
+    "AllowInvoicePaymentFromOrder",
+    "CreditAccountId",
+    "CurrencyId",
+    "CustomerNumber",
+    "InterestTypeId",
+    "InvoiceCycleId",
+    EMAIL_FIELD,
+    "InvoiceRecipientCustomerNumber",
+    "InvoiceTypeId",
+    "PaysInvoiceFee",
+    "RetainsInvoiceType",
+    "ReverseTax",
+    "SendInvoiceFromOrderAsEmail",
+    "TermsOfPaymentId",
+)
 
 CONTENT_TYPE = {"json": "application/json; charset=utf-8", "xml": "application/xml; charset=utf-8"}
 ACCEPT = {"json": "application/json", "xml": "application/xml"}
@@ -108,7 +121,7 @@ def _local(tag: str) -> str:
 
 
 def _answer_kind(response: Response) -> str | None:
-    """"json" or "xml" when the answer is one of the formats DDAPI speaks, else None (an HTML page, text...)."""
+    """ "json" or "xml" when the answer is one of the formats DDAPI speaks, else None (an HTML page, text...)."""
     ctype = response.content_type
     if ctype in ("application/json", "text/json") or ctype.endswith("+json"):
         return "json"
@@ -160,8 +173,9 @@ def read_verdict(parsed: tuple[str, Any] | None) -> Verdict | None:
             if isinstance(entry, dict):
                 code = _ci(entry, "ErrorCode")
                 message = _ci(entry, "ErrorMessage")
-                errors.append(DDError(code if isinstance(code, int | str) else None,
-                                      str(message) if message is not None else ""))
+                errors.append(
+                    DDError(code if isinstance(code, int | str) else None, str(message) if message is not None else "")
+                )
         return Verdict(_ci(data, "Success"), tuple(errors))
     root: ET.Element = data
     success = next((c for c in root if _local(c.tag) == "Success"), None)

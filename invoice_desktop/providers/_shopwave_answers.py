@@ -30,25 +30,43 @@ SUCCESS_RESOURCE_CREATED = 206
 
 # What each id means for the clerk (about one invoice, or the request), and what to do next.
 PLAIN: dict[int, tuple[str, str]] = {
-    899: ("Shopwave ran into an unknown error and did not save it.",
-          "Try again later; if it keeps happening, contact Shopwave support (the log shows the exchange)."),
+    899: (
+        "Shopwave ran into an unknown error and did not save it.",
+        "Try again later; if it keeps happening, contact Shopwave support (the log shows the exchange).",
+    ),
     900: ("Shopwave's service is unavailable at the moment.", "Try again in a few minutes."),
-    904: ("Shopwave denied access for this sign-in.",
-          "Sign in with Shopwave again (Credentials…) as a user who may manage this merchant's invoices."),
-    907: ("Shopwave did not accept the access token.",
-          "Sign in with Shopwave again (Credentials…) or paste a new access token."),
-    908: ("The Shopwave access token has expired.",
-          "Sign in with Shopwave again (Credentials…) or paste a new access token."),
-    911: ("Shopwave could not read the sign-in (the Authorization header).",
-          "Paste the access token again without extra words, or sign in with Shopwave again (Credentials…)."),
-    912: ("A store, supplier, invoice or product given does not belong to the signed-in Shopwave account.",
-          "Check the IDs against Shopwave, or sign in as a user of the right merchant."),
-    913: ("Shopwave found a required field missing or malformed.",
-          "Check the invoice and its lines; Shopwave's own words are shown with it."),
-    916: ("Shopwave did not accept the format of the request.",
-          "This is a fault of the app; the log shows what was sent. Please report it."),
-    919: ("This invoice has more lines than Shopwave takes in one request.",
-          "Split it into two invoices with fewer lines and send them again."),
+    904: (
+        "Shopwave denied access for this sign-in.",
+        "Sign in with Shopwave again (Credentials…) as a user who may manage this merchant's invoices.",
+    ),
+    907: (
+        "Shopwave did not accept the access token.",
+        "Sign in with Shopwave again (Credentials…) or paste a new access token.",
+    ),
+    908: (
+        "The Shopwave access token has expired.",
+        "Sign in with Shopwave again (Credentials…) or paste a new access token.",
+    ),
+    911: (
+        "Shopwave could not read the sign-in (the Authorization header).",
+        "Paste the access token again without extra words, or sign in with Shopwave again (Credentials…).",
+    ),
+    912: (
+        "A store, supplier, invoice or product given does not belong to the signed-in Shopwave account.",
+        "Check the IDs against Shopwave, or sign in as a user of the right merchant.",
+    ),
+    913: (
+        "Shopwave found a required field missing or malformed.",
+        "Check the invoice and its lines; Shopwave's own words are shown with it.",
+    ),
+    916: (
+        "Shopwave did not accept the format of the request.",
+        "This is a fault of the app; the log shows what was sent. Please report it.",
+    ),
+    919: (
+        "This invoice has more lines than Shopwave takes in one request.",
+        "Split it into two invoices with fewer lines and send them again.",
+    ),
 }
 TOKEN_ERRORS = frozenset({907, 908})
 # After these, further requests of the same run would fail the same way: the run stops.
@@ -74,8 +92,10 @@ class ApiError:
         """(what happened, what to do next) for the clerk."""
         if self.code in PLAIN:
             return PLAIN[self.code]
-        return (f"Shopwave refused it: {self.text or 'no reason given'}.",
-                "Check the invoice; the whole answer is in the log.")
+        return (
+            f"Shopwave refused it: {self.text or 'no reason given'}.",
+            "Check the invoice; the whole answer is in the log.",
+        )
 
 
 def _as_int(value: Any) -> int | None:
@@ -103,13 +123,19 @@ def _collect(value: Any, key: str | None, out: list[ApiError]) -> None:
             code = _as_int(fields.get("id", fields.get("code", fields.get("errorid"))))
             if code is None:
                 code = _error_id_key(key)
-            named = next((fields[k] for k in ("key", "object", "invoiceid") if isinstance(fields.get(k), str | int)),
-                         None)
+            named = next(
+                (fields[k] for k in ("key", "object", "invoiceid") if isinstance(fields.get(k), str | int)), None
+            )
             title = fields.get("title")
             details = fields.get("details", fields.get("message"))
-            out.append(ApiError(code, str(title) if title is not None else "",
-                                str(details) if details is not None else "",
-                                str(named) if named is not None else key))
+            out.append(
+                ApiError(
+                    code,
+                    str(title) if title is not None else "",
+                    str(details) if details is not None else "",
+                    str(named) if named is not None else key,
+                )
+            )
         else:
             for sub_key, sub_value in value.items():
                 _collect(sub_value, str(sub_key), out)
@@ -196,4 +222,3 @@ def read_answer(response: Response) -> Answer:
     if not isinstance(data, dict):
         return Answer(response.status, None)
     return Answer(response.status, data, read_api_errors(data), read_success_ids(data))
-

@@ -22,12 +22,15 @@ def _empty_to_none(data: Any) -> Any:
 class InvoiceItem(BaseModel):
     model_config = ConfigDict(title="Invoice line", str_strip_whitespace=True, populate_by_name=True)
 
-    name: str | None = Field(None, title="Name", max_length=255,
-                             json_schema_extra={"placeholder": "e.g. Coffee beans 1 kg"})
+    name: str | None = Field(
+        None, title="Name", max_length=255, json_schema_extra={"placeholder": "e.g. Coffee beans 1 kg"}
+    )
     quantity: int = Field(title="Quantity", description="How many (whole units; negative for a return).")
     price: Decimal = Field(
-        title="Price", description="The unit price, as on the supplier's invoice (sent to Shopwave as text).",
-        allow_inf_nan=False, json_schema_extra={"placeholder": "e.g. 12.50"},
+        title="Price",
+        description="The unit price, as on the supplier's invoice (sent to Shopwave as text).",
+        allow_inf_nan=False,
+        json_schema_extra={"placeholder": "e.g. 12.50"},
     )
     vatPercentage: float | None = Field(None, title="VAT %", ge=0, le=100, json_schema_extra={"placeholder": "e.g. 20"})
     barcode: str | None = Field(None, title="Barcode", max_length=64)
@@ -54,28 +57,42 @@ class InvoiceItem(BaseModel):
         return self
 
 
-_NEEDED_FOR_NEW = {"supplierId": "supplier ID", "storeId": "store ID", "reference": "reference",
-                   "completeDate": "invoice date"}
+_NEEDED_FOR_NEW = {
+    "supplierId": "supplier ID",
+    "storeId": "store ID",
+    "reference": "reference",
+    "completeDate": "invoice date",
+}
 
 
 class Invoice(BaseModel):
     model_config = ConfigDict(title="Supplier invoice", str_strip_whitespace=True, populate_by_name=True)
 
     id: int | None = Field(
-        None, title="Invoice ID (to update)", ge=1,
+        None,
+        title="Invoice ID (to update)",
+        ge=1,
         description="Leave empty to create a new invoice; give Shopwave's invoice ID to update that invoice.",
     )
     supplierId: int | None = Field(None, title="Supplier ID", ge=1, validate_default=True)
-    storeId: int | None = Field(None, title="Store ID", ge=1, validate_default=True,
-                                description="The merchant's store the invoice belongs to.")
+    storeId: int | None = Field(
+        None, title="Store ID", ge=1, validate_default=True, description="The merchant's store the invoice belongs to."
+    )
     supplierStoreId: int | None = Field(None, title="Supplier store ID", ge=1)
-    reference: str | None = Field(None, title="Reference", max_length=255, validate_default=True,
-                                  description="The supplier's invoice number.",
-                                  json_schema_extra={"placeholder": "e.g. INV-2024-0042"})
+    reference: str | None = Field(
+        None,
+        title="Reference",
+        max_length=255,
+        validate_default=True,
+        description="The supplier's invoice number.",
+        json_schema_extra={"placeholder": "e.g. INV-2024-0042"},
+    )
     completeDate: date | None = Field(None, title="Invoice date", validate_default=True)
     note: str | None = Field(None, title="Note", max_length=2000)
     invoiceItems: list[InvoiceItem] = Field(
-        default_factory=list, title="Lines", max_length=MAX_LINES_PER_INVOICE,
+        default_factory=list,
+        title="Lines",
+        max_length=MAX_LINES_PER_INVOICE,
         description=f"At most {MAX_LINES_PER_INVOICE} lines: an invoice and its lines travel in one request.",
     )
 
@@ -113,7 +130,8 @@ class ShopwaveInvoices(BaseModel):
     model_config = ConfigDict(title="Supplier invoices")
 
     invoices: list[Invoice] = Field(
-        min_length=1, title="Invoices",
+        min_length=1,
+        title="Invoices",
         description="Each row is one supplier invoice with its lines. All rows are sent together.",
     )
 

@@ -133,11 +133,16 @@ class _CallbackServer(ThreadingHTTPServer):
             if self.result is None:
                 self.result = query
         if query.get("state") != self.expected_state:
-            return "Sign-in not completed", "This answer does not belong to the sign-in the app started. " \
-                "Close this tab and sign in again from Invoice Desktop."
+            return (
+                "Sign-in not completed",
+                "This answer does not belong to the sign-in the app started. "
+                "Close this tab and sign in again from Invoice Desktop.",
+            )
         if "error" in query:
-            return "Sign-in not completed", "Shopwave did not sign you in. You can close this tab and return " \
-                "to Invoice Desktop."
+            return (
+                "Sign-in not completed",
+                "Shopwave did not sign you in. You can close this tab and return to Invoice Desktop.",
+            )
         return "Signed in to Shopwave", "You can close this tab and return to Invoice Desktop."
 
 
@@ -184,8 +189,12 @@ class LoopbackListener:
 
 def token_request(base: str, fields: Mapping[str, str], label: str) -> OutgoingRequest:
     return OutgoingRequest(
-        "POST", f"{base}/oauth/token", headers={"Accept": "application/json"}, body=FormBody(dict(fields)),
-        label=label, secret_answer_fields=TOKEN_FIELDS,
+        "POST",
+        f"{base}/oauth/token",
+        headers={"Accept": "application/json"},
+        body=FormBody(dict(fields)),
+        label=label,
+        secret_answer_fields=TOKEN_FIELDS,
     )
 
 
@@ -195,8 +204,7 @@ def _token_error(response: Response) -> tuple[str | None, str | None]:
     if not isinstance(data, dict):
         return None, None
     if isinstance(data.get("error"), str):
-        return data["error"], data.get("error_description") if isinstance(data.get("error_description"), str) \
-            else None
+        return data["error"], data.get("error_description") if isinstance(data.get("error_description"), str) else None
     errors = read_api_errors(data)
     if errors:
         first = errors[0]
@@ -212,14 +220,17 @@ def read_tokens(response: Response, *, refreshing: bool) -> Tokens:
         return Tokens(
             access_token=data["access_token"],
             refresh_token=refresh if isinstance(refresh, str) and refresh else None,
-            token_type=authorization_scheme(data.get("token_type") if isinstance(data.get("token_type"), str)
-                                            else None),
+            token_type=authorization_scheme(
+                data.get("token_type") if isinstance(data.get("token_type"), str) else None
+            ),
         )
     error, description = _token_error(response)
     said = f" Shopwave said: “{description}”." if description else ""
     if error == "invalid_client" or (response.status == 401 and error is None):
-        message = ("Shopwave refused the client ID or client secret." + said + " Check them (Credentials…): they "
-                   "come from your Shopwave partner account.")
+        message = (
+            "Shopwave refused the client ID or client secret." + said + " Check them (Credentials…): they "
+            "come from your Shopwave partner account."
+        )
     elif refreshing:
         message = "Your Shopwave sign-in has ended and could not be renewed." + said + " " + CREDENTIALS_HINT
     elif error == "invalid_grant":
@@ -229,8 +240,10 @@ def read_tokens(response: Response, *, refreshing: bool) -> Tokens:
     elif response.status >= 500:
         message = f"Shopwave's sign-in server had a problem (HTTP {response.status}). Try again in a few minutes."
     else:
-        message = (f"Shopwave's sign-in server answered something unexpected (HTTP {response.status}); the answer "
-                   "is in the log. Sign in again.")
+        message = (
+            f"Shopwave's sign-in server answered something unexpected (HTTP {response.status}); the answer "
+            "is in the log. Sign in again."
+        )
     if refreshing:
         raise SignInNeeded(message)
     raise InvoiceDesktopError(message)
@@ -250,10 +263,15 @@ def sign_in(ctx: RequestContext, declared_api_base: str | None, timeout: float) 
     base = auth_base(ctx, declared_api_base)
     state = secrets.token_urlsafe(24)
     with LoopbackListener(state) as listener:
-        url = f"{base}/oauth/authorize?" + urlencode({
-            "client_id": client_id, "redirect_uri": listener.redirect_uri, "response_type": "code",
-            "scope": SCOPE, "state": state,
-        })
+        url = f"{base}/oauth/authorize?" + urlencode(
+            {
+                "client_id": client_id,
+                "redirect_uri": listener.redirect_uri,
+                "response_type": "code",
+                "scope": SCOPE,
+                "state": state,
+            }
+        )
         log.info("Shopwave sign-in: browser opened, waiting on %s", listener.redirect_uri)
         try:
             ctx.open_browser(url)
@@ -265,8 +283,7 @@ def sign_in(ctx: RequestContext, declared_api_base: str | None, timeout: float) 
         redirect_uri = listener.redirect_uri
     if answer.get("state") != state:
         raise InvoiceDesktopError(
-            "The browser's answer did not belong to this sign-in, so it was ignored. Nothing was stored: sign in "
-            "again."
+            "The browser's answer did not belong to this sign-in, so it was ignored. Nothing was stored: sign in again."
         )
     if "error" in answer:
         if answer["error"] == "access_denied":
@@ -277,10 +294,19 @@ def sign_in(ctx: RequestContext, declared_api_base: str | None, timeout: float) 
     if not code:
         raise InvoiceDesktopError("Shopwave's answer in the browser carried no sign-in code. Sign in again.")
     ctx.transport.redactor.add(code)
-    response = ctx.send(token_request(base, {
-        "grant_type": "authorization_code", "code": code, "client_id": client_id, "client_secret": client_secret,
-        "redirect_uri": redirect_uri,
-    }, "Sign in: exchange the code for tokens"))
+    response = ctx.send(
+        token_request(
+            base,
+            {
+                "grant_type": "authorization_code",
+                "code": code,
+                "client_id": client_id,
+                "client_secret": client_secret,
+                "redirect_uri": redirect_uri,
+            },
+            "Sign in: exchange the code for tokens",
+        )
+    )
     tokens = read_tokens(response, refreshing=False)
     obtained = {"access_token": tokens.access_token, "token_type": tokens.token_type}
     if tokens.refresh_token:
@@ -294,12 +320,21 @@ def refresh(ctx: RequestContext, declared_api_base: str | None) -> Tokens:
     client_id = ctx.credentials.get("client_id", "").strip()
     client_secret = ctx.credentials.get("client_secret", "").strip()
     if not refresh_token or not client_id or not client_secret:
-        raise SignInNeeded("Your Shopwave access token is no longer valid and cannot be renewed here. "
-                           + CREDENTIALS_HINT)
-    response = ctx.send(token_request(auth_base(ctx, declared_api_base), {
-        "grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": client_id,
-        "client_secret": client_secret,
-    }, "Renew the access token"))
+        raise SignInNeeded(
+            "Your Shopwave access token is no longer valid and cannot be renewed here. " + CREDENTIALS_HINT
+        )
+    response = ctx.send(
+        token_request(
+            auth_base(ctx, declared_api_base),
+            {
+                "grant_type": "refresh_token",
+                "refresh_token": refresh_token,
+                "client_id": client_id,
+                "client_secret": client_secret,
+            },
+            "Renew the access token",
+        )
+    )
     tokens = read_tokens(response, refreshing=True)
     ctx.save_credential("access_token", tokens.access_token)
     if tokens.refresh_token and tokens.refresh_token != refresh_token:

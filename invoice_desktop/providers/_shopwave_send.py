@@ -108,7 +108,8 @@ class Run:
         token = oauth.clean_pasted_token(creds.get("access_token", ""))
         objects = sum(self.sizes[i] for i in batch)
         return OutgoingRequest(
-            "POST", join_url(self.ctx.base_url, "invoice"),
+            "POST",
+            join_url(self.ctx.base_url, "invoice"),
             headers={
                 "Authorization": f"{oauth.authorization_scheme(creds.get('token_type'))} {token}",
                 "x-accept-version": (creds.get("x_accept_version") or "2").strip(),
@@ -138,8 +139,7 @@ class Run:
             response = self.ctx.send(self._request(batch))
             answer = read_answer(response)
             if self._token_refused(answer, batch):
-                raise oauth.SignInNeeded(
-                    "Shopwave refused the renewed access token too. " + oauth.CREDENTIALS_HINT)
+                raise oauth.SignInNeeded("Shopwave refused the renewed access token too. " + oauth.CREDENTIALS_HINT)
         self.last_status = response.status
         return answer
 
@@ -159,38 +159,60 @@ class Run:
             # An unknown id's sentence already quotes Shopwave.
             code, said = error.code, (error.details or error.title) if error.code in PLAIN else ""
         message = f"Not saved. {text}" + (f" Shopwave said: “{said}”." if said else "") + f" {step}"
-        self.items[index] = ItemResult(_label(index, self.invoices[index]), Outcome.REJECTED, message,
-                                       str(code) if code is not None else None, self._data(index))
+        self.items[index] = ItemResult(
+            _label(index, self.invoices[index]),
+            Outcome.REJECTED,
+            message,
+            str(code) if code is not None else None,
+            self._data(index),
+        )
 
     def _unsure(self, index: int, why: str) -> None:
         self.items[index] = ItemResult(
-            _label(index, self.invoices[index]), Outcome.FAILED,
-            f"{why} Check in Shopwave whether it was saved before sending it again.", None,
+            _label(index, self.invoices[index]),
+            Outcome.FAILED,
+            f"{why} Check in Shopwave whether it was saved before sending it again.",
+            None,
             {**self._data(index), "uncertain": True},
         )
 
     def _not_sent(self, indices: list[int], why: str, outcome: Outcome = Outcome.FAILED) -> None:
         for index in indices:
             if index not in self.items:
-                self.items[index] = ItemResult(_label(index, self.invoices[index]), outcome, f"Not sent: {why}",
-                                               None, self._data(index))
+                self.items[index] = ItemResult(
+                    _label(index, self.invoices[index]), outcome, f"Not sent: {why}", None, self._data(index)
+                )
 
     def _saved(self, index: int, shopwave_id: Any) -> None:
         invoice = self.invoices[index]
         action = "updated" if invoice.is_update else "created"
         if shopwave_id is None:
             shopwave_id = invoice.id
-        message = (f"Invoice {shopwave_id} updated in Shopwave." if invoice.is_update
-                   else f"Created in Shopwave as invoice {shopwave_id}." if shopwave_id is not None
-                   else "Created in Shopwave.")
-        self.items[index] = ItemResult(_label(index, invoice), Outcome.SUCCEEDED, message, None,
-                                       {**self._data(index), "id": shopwave_id, "action": action})
+        message = (
+            f"Invoice {shopwave_id} updated in Shopwave."
+            if invoice.is_update
+            else f"Created in Shopwave as invoice {shopwave_id}."
+            if shopwave_id is not None
+            else "Created in Shopwave."
+        )
+        self.items[index] = ItemResult(
+            _label(index, invoice),
+            Outcome.SUCCEEDED,
+            message,
+            None,
+            {**self._data(index), "id": shopwave_id, "action": action},
+        )
         self.done[str(index)] = {"id": shopwave_id, "action": action}
 
     def _data(self, index: int) -> dict[str, Any]:
         invoice = self.invoices[index]
-        return {"index": index, "key": self.keys[index], "reference": invoice.reference,
-                "supplierId": invoice.supplierId, "action": "update" if invoice.is_update else "create"}
+        return {
+            "index": index,
+            "key": self.keys[index],
+            "reference": invoice.reference,
+            "supplierId": invoice.supplierId,
+            "action": "update" if invoice.is_update else "create",
+        }
 
     def _match(self, batch: list[int], answer: Answer) -> None:
         """Each invoice of an accepted POST: saved (with its id), refused (its own error), or unknown."""
@@ -209,9 +231,12 @@ class Run:
                 for other_key, obj in stored.items():
                     if other_key in claimed or other_key in keys:
                         continue
-                    same = (obj.get("id") == invoice.id if invoice.is_update else
-                            str(obj.get("reference")) == invoice.reference
-                            and str(obj.get("supplierId")) == str(invoice.supplierId))
+                    same = (
+                        obj.get("id") == invoice.id
+                        if invoice.is_update
+                        else str(obj.get("reference")) == invoice.reference
+                        and str(obj.get("supplierId")) == str(invoice.supplierId)
+                    )
                     if same:
                         found = other_key
                         break
@@ -230,16 +255,20 @@ class Run:
             index = int(idx)
             if index < len(self.invoices):
                 self.items[index] = ItemResult(
-                    _label(index, self.invoices[index]), Outcome.SUCCEEDED,
-                    f"Saved in an earlier try (Shopwave invoice {entry.get('id')}); not sent again.", None,
+                    _label(index, self.invoices[index]),
+                    Outcome.SUCCEEDED,
+                    f"Saved in an earlier try (Shopwave invoice {entry.get('id')}); not sent again.",
+                    None,
                     {**self._data(index), **entry},
                 )
         for index in range(len(self.invoices)):
             if str(index) in self.in_flight and not self.invoices[index].is_update and index not in self.items:
                 self.items[index] = ItemResult(
-                    _label(index, self.invoices[index]), Outcome.FAILED,
+                    _label(index, self.invoices[index]),
+                    Outcome.FAILED,
                     "Not sent again: an earlier try sent it but Shopwave's answer was lost, so it may exist "
-                    "already. Check in Shopwave; if it is not there, send it again as a new upload.", None,
+                    "already. Check in Shopwave; if it is not there, send it again as a new upload.",
+                    None,
                     {**self._data(index), "uncertain": True},
                 )
         pending = [i for i in range(len(self.invoices)) if i not in self.items]
@@ -279,8 +308,11 @@ class Run:
                 continue
             if not answer.readable:
                 title = f"Shopwave answered something unexpected (HTTP {answer.status})."
-                self.stopped = (Outcome.FAILED, title, "The answer is in the log. Check in Shopwave which invoices "
-                                "were saved before sending again.")
+                self.stopped = (
+                    Outcome.FAILED,
+                    title,
+                    "The answer is in the log. Check in Shopwave which invoices were saved before sending again.",
+                )
                 for index in batch:
                     self._unsure(index, title)
                 self._not_sent(rest, "Shopwave's previous answer could not be read.")
@@ -298,12 +330,16 @@ class Run:
                 request_errors = answer.request_errors(keys)
                 for index in batch:
                     own = answer.errors_for(self.keys[index])
-                    self._refused(index, own[0] if own else request_errors[0] if request_errors else None,
-                                  answer.status)
+                    self._refused(
+                        index, own[0] if own else request_errors[0] if request_errors else None, answer.status
+                    )
                 if code in STOPPING_ERRORS or (code is None and not named):
                     error = request_errors[0] if request_errors else None
-                    text, step = error.sentence() if error else (
-                        f"Shopwave refused the request (HTTP {answer.status}).", "The answer is in the log.")
+                    text, step = (
+                        error.sentence()
+                        if error
+                        else (f"Shopwave refused the request (HTTP {answer.status}).", "The answer is in the log.")
+                    )
                     self.stopped = (Outcome.REJECTED, text, step)
                     self._not_sent(rest, "Shopwave refused the previous request.")
                     break
@@ -325,7 +361,8 @@ class Run:
         items = [self.items[i] for i in range(n)]
         error = self.first_error
         common = {
-            "http_status": self.last_status, "items": items,
+            "http_status": self.last_status,
+            "items": items,
             "provider_code": str(error.code) if error and error.code is not None else None,
             "provider_message": (error.text or None) if error else None,
             "data": {"created": created, "updated": updated},
@@ -333,12 +370,14 @@ class Run:
         if len(saved) == n:
             # A token renewed on the way is not the clerk's concern: the log shows it.
             common.update(provider_code=None, provider_message=None)
-            counts = ", ".join(p for p in (f"{len(created)} created" if created else "",
-                                           f"{len(updated)} updated" if updated else "") if p)
+            counts = ", ".join(
+                p
+                for p in (f"{len(created)} created" if created else "", f"{len(updated)} updated" if updated else "")
+                if p
+            )
             title = "Shopwave saved the invoice." if n == 1 else f"Shopwave saved all {n} invoices."
             return UploadResult(Outcome.SUCCEEDED, title, f"{counts.capitalize()}." if counts else "", **common)
-        before = (f" {len(saved)} of {n} invoices were saved before that; Retry sends only the others."
-                  if saved else "")
+        before = f" {len(saved)} of {n} invoices were saved before that; Retry sends only the others." if saved else ""
         if self.stopped is not None:
             outcome, title, step = self.stopped
             return UploadResult(outcome, title, (step + before).strip(), **common)
@@ -349,11 +388,16 @@ class Run:
                 return UploadResult(only.outcome, text, step, **common)
             return UploadResult(only.outcome, only.message, "", **common)
         missing = n - len(saved)
-        title = (f"Shopwave saved {len(saved)} of {n} invoices; {missing} {'was' if missing == 1 else 'were'} not "
-                 "saved." if saved
-                 else f"Shopwave saved none of the {n} invoices.")
+        title = (
+            f"Shopwave saved {len(saved)} of {n} invoices; {missing} {'was' if missing == 1 else 'were'} not saved."
+            if saved
+            else f"Shopwave saved none of the {n} invoices."
+        )
         detail = "See each invoice below for why." + (
             " The saved ones must not be sent again: Retry sends only the others, or remove the saved ones before "
-            "sending a corrected list." if saved else "")
+            "sending a corrected list."
+            if saved
+            else ""
+        )
         outcome = Outcome.REJECTED if any(r.outcome is Outcome.REJECTED for r in items) else Outcome.FAILED
         return UploadResult(outcome, title, detail, **common)

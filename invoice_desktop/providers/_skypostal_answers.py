@@ -15,8 +15,9 @@ from typing import Any
 from ..core.http import Response
 
 # Wording that makes an error description about the credentials (the list of descriptions is not documented).
-CREDENTIAL_WORDS = re.compile(r"app.?key|user.?code|customer.?key|box.?id|credential|unauthori[sz]|not authori[sz]",
-                              re.IGNORECASE)
+CREDENTIAL_WORDS = re.compile(
+    r"app.?key|user.?code|customer.?key|box.?id|credential|unauthori[sz]|not authori[sz]", re.IGNORECASE
+)
 
 
 # -- WCF dates -----------------------------------------------------------------------------------------------
@@ -53,6 +54,7 @@ def parse_wcf_date(value: Any) -> datetime | None:
 
 
 # -- the answer envelope -------------------------------------------------------------------------------------
+
 
 @dataclass
 class Answer:

@@ -37,4 +37,3 @@ class SkyPostalForm(BaseModel):
             if value and int(value) == 0:
                 raise ValueError("A tracking number is not zero.")
         return value
-

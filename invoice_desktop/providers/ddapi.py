@@ -75,33 +75,65 @@ class DDAPI(Provider):
     order = 50
     environments = (
         Environment(PRACTICE, None),
-        Environment(SANDBOX, None,
-                    f"Your installation's DDAPI test host, if your DäckData supplier gave you one, e.g. "
-                    f"{EXAMPLE_HOST} (the pilot host in the DDAPI documentation)."),
-        Environment(PRODUCTION, None,
-                    f"Every DäckData installation has its own DDAPI address; ask your supplier for yours. "
-                    f"It looks like {EXAMPLE_HOST}."),
+        Environment(
+            SANDBOX,
+            None,
+            f"Your installation's DDAPI test host, if your DäckData supplier gave you one, e.g. "
+            f"{EXAMPLE_HOST} (the pilot host in the DDAPI documentation).",
+        ),
+        Environment(
+            PRODUCTION,
+            None,
+            f"Every DäckData installation has its own DDAPI address; ask your supplier for yours. "
+            f"It looks like {EXAMPLE_HOST}.",
+        ),
     )
     credential_fields = (
         CredentialField(
-            "auth_scheme", "Sign-in method", secret=False, choices=(AUTH_NONE, AUTH_BASIC, AUTH_HEADER),
+            "auth_scheme",
+            "Sign-in method",
+            secret=False,
+            choices=(AUTH_NONE, AUTH_BASIC, AUTH_HEADER),
             default=AUTH_NONE,
             help="How your DDAPI installation checks who calls it (ask your DäckData supplier): none; basic = "
-                 "user name and password; header = a token sent in a header.",
+            "user name and password; header = a token sent in a header.",
         ),
-        CredentialField("username", "User name", secret=False, required=False,
-                        help="For the “basic” sign-in method.", shown_when=("auth_scheme", (AUTH_BASIC,))),
-        CredentialField("password", "Password", secret=True, required=False,
-                        help="For the “basic” sign-in method.", shown_when=("auth_scheme", (AUTH_BASIC,))),
-        CredentialField("header_name", "Token header", secret=False, required=False, default="Authorization",
-                        shown_when=("auth_scheme", (AUTH_HEADER,)),
-                        pattern=_HEADER_NAME.pattern,
-                        pattern_message="A header name has letters, digits and - only, e.g. X-Api-Key.",
-                        help="For the “header” sign-in method: the header that carries the token, e.g. "
-                             "Authorization or X-Api-Key."),
-        CredentialField("token", "Token", secret=True, required=False, shown_when=("auth_scheme", (AUTH_HEADER,)),
-                        help="For the “header” sign-in method: the header's whole value, exactly as given to "
-                             "you (e.g. “Bearer eyJ…” for an Authorization header)."),
+        CredentialField(
+            "username",
+            "User name",
+            secret=False,
+            required=False,
+            help="For the “basic” sign-in method.",
+            shown_when=("auth_scheme", (AUTH_BASIC,)),
+        ),
+        CredentialField(
+            "password",
+            "Password",
+            secret=True,
+            required=False,
+            help="For the “basic” sign-in method.",
+            shown_when=("auth_scheme", (AUTH_BASIC,)),
+        ),
+        CredentialField(
+            "header_name",
+            "Token header",
+            secret=False,
+            required=False,
+            default="Authorization",
+            shown_when=("auth_scheme", (AUTH_HEADER,)),
+            pattern=_HEADER_NAME.pattern,
+            pattern_message="A header name has letters, digits and - only, e.g. X-Api-Key.",
+            help="For the “header” sign-in method: the header that carries the token, e.g. Authorization or X-Api-Key.",
+        ),
+        CredentialField(
+            "token",
+            "Token",
+            secret=True,
+            required=False,
+            shown_when=("auth_scheme", (AUTH_HEADER,)),
+            help="For the “header” sign-in method: the header's whole value, exactly as given to "
+            "you (e.g. “Bearer eyJ…” for an Authorization header).",
+        ),
     )
     form_model = DDAPIForm
     attachment = None
@@ -157,8 +189,9 @@ class DDAPI(Provider):
         out = [f"This replaces all invoicing settings of customer {form.CustomerNumber} in DäckData."]
         unknown = form.unknown_fields()
         if unknown:
-            out.append(f"Not loaded: {', '.join(unknown)}. They keep their current values "
-                       "(read again just before saving).")
+            out.append(
+                f"Not loaded: {', '.join(unknown)}. They keep their current values (read again just before saving)."
+            )
         elif not form.InvoiceOrderPaymentEmailAddress:
             out.append("The e-mail address for order-payment invoices is empty: the customer will have none.")
         return out
@@ -194,10 +227,12 @@ class DDAPI(Provider):
 
     def _read_request(self, ctx: RequestContext, customer_number: int, label: str) -> OutgoingRequest:
         return OutgoingRequest(
-            "GET", join_url(ctx.base_url, "api", "customers", "invoice"),
+            "GET",
+            join_url(ctx.base_url, "api", "customers", "invoice"),
             headers={"Accept": ACCEPT[self._format(ctx)], **self._auth_headers(ctx)},
             params={"customerNumber": str(customer_number)},
-            label=label, idempotent=True,
+            label=label,
+            idempotent=True,
         )
 
     def build_request(self, ctx: UploadContext, values: Mapping[str, Any] | None = None) -> OutgoingRequest:
@@ -207,7 +242,8 @@ class DDAPI(Provider):
         fmt = self._format(ctx)
         text = xml_request(values) if fmt == "xml" else json_request(values)
         return OutgoingRequest(
-            "POST", join_url(ctx.base_url, "api", "customers", "invoice"),
+            "POST",
+            join_url(ctx.base_url, "api", "customers", "invoice"),
             headers={"Accept": ACCEPT[fmt], **self._auth_headers(ctx)},
             body=TextBody(text, CONTENT_TYPE[fmt]),
             label=f"Save invoicing settings of customer {form.CustomerNumber}",
@@ -227,18 +263,29 @@ class DDAPI(Provider):
         parsed = parse_answer(response)
         verdict = read_verdict(parsed)
         if verdict is not None and (not verdict.success or verdict.errors):
-            raise _ReadRefused(self._refused(
-                f"DäckData could not read the settings of customer {customer_number}.", verdict, response,
-                "Check the customer number; the answer is in the log."))
+            raise _ReadRefused(
+                self._refused(
+                    f"DäckData could not read the settings of customer {customer_number}.",
+                    verdict,
+                    response,
+                    "Check the customer number; the answer is in the log.",
+                )
+            )
         source = settings_source(parsed) if parsed is not None and response.ok else None
         if source is NO_SETTINGS:
             return None
         if source is None:
             message = read_server_message(parsed)
             if message and 400 <= response.status < 500:
-                raise _ReadRefused(UploadResult(
-                    Outcome.REJECTED, f"DäckData refused to read the settings: {message}",
-                    "The answer is in the log.", provider_message=message, http_status=response.status))
+                raise _ReadRefused(
+                    UploadResult(
+                        Outcome.REJECTED,
+                        f"DäckData refused to read the settings: {message}",
+                        "The answer is in the log.",
+                        provider_message=message,
+                        http_status=response.status,
+                    )
+                )
             raise _ReadRefused(_unexpected_read(response, customer_number))
         assert isinstance(source, dict)
         try:
@@ -272,22 +319,33 @@ class DDAPI(Provider):
         current: dict[str, Any] | None = None
         if unknown:
             try:
-                current = self._read(ctx, form.CustomerNumber,
-                                     f"Read current settings of customer {form.CustomerNumber} (for fields not "
-                                     "loaded)")
+                current = self._read(
+                    ctx,
+                    form.CustomerNumber,
+                    f"Read current settings of customer {form.CustomerNumber} (for fields not loaded)",
+                )
             except _ReadRefused as refused:
                 result = refused.result
-                result.detail = (f"{result.detail} Nothing was saved: the current settings are read first, to "
-                                 "keep the fields that were not loaded.").strip()
+                result.detail = (
+                    f"{result.detail} Nothing was saved: the current settings are read first, to "
+                    "keep the fields that were not loaded."
+                ).strip()
                 return result
             # An address may stay empty; every other field needs a value.
-            missing = [n for n in unknown if (current is None and n != EMAIL_FIELD)
-                       or (current is not None and current.get(n) is None)]
+            missing = [
+                n
+                for n in unknown
+                if (current is None and n != EMAIL_FIELD) or (current is not None and current.get(n) is None)
+            ]
             if missing:
-                why = (f"Customer {form.CustomerNumber} has no invoicing settings yet, so every field is needed."
-                       if current is None else "DäckData's current settings do not say what they are.")
+                why = (
+                    f"Customer {form.CustomerNumber} has no invoicing settings yet, so every field is needed."
+                    if current is None
+                    else "DäckData's current settings do not say what they are."
+                )
                 return UploadResult(
-                    Outcome.FAILED, "Nothing was saved: some fields are still unknown.",
+                    Outcome.FAILED,
+                    "Nothing was saved: some fields are still unknown.",
                     f"{why} Fill in: {', '.join(missing)}.",
                     data={"unknown": missing},
                 )
@@ -300,12 +358,19 @@ class DDAPI(Provider):
             result.data["changed"] = {n: {"from": a, "to": b} for n, (a, b) in changed.items()}
             result.detail = (
                 "Changed: " + "; ".join(f"{n} ({_shown(a)} → {_shown(b)})" for n, (a, b) in changed.items()) + "."
-                if changed else "Nothing changed: these were already the customer's settings."
+                if changed
+                else "Nothing changed: these were already the customer's settings."
             ) + f" {len(kept)} field(s) not loaded kept their current values."
         return result
 
-    def read_response(self, ctx: UploadContext, response: Response, *, kept: Mapping[str, Any] | None = None,
-                      sent: Mapping[str, Any] | None = None) -> UploadResult:
+    def read_response(
+        self,
+        ctx: UploadContext,
+        response: Response,
+        *,
+        kept: Mapping[str, Any] | None = None,
+        sent: Mapping[str, Any] | None = None,
+    ) -> UploadResult:
         form = ctx.form
         assert isinstance(form, DDAPIForm)
         number = form.CustomerNumber
@@ -319,9 +384,11 @@ class DDAPI(Provider):
             message = read_server_message(parsed)
             if message and 400 <= response.status < 500:
                 return UploadResult(
-                    Outcome.REJECTED, f"DäckData refused the settings of customer {number}: {message}",
+                    Outcome.REJECTED,
+                    f"DäckData refused the settings of customer {number}: {message}",
                     "Nothing was saved. Correct the form and send again; the answer is in the log.",
-                    provider_message=message, http_status=response.status,
+                    provider_message=message,
+                    http_status=response.status,
                 )
             return unexpected_answer(response.status)
         if verdict.success:
@@ -329,15 +396,24 @@ class DDAPI(Provider):
             if verdict.errors:
                 detail += " DäckData also reported: " + "; ".join(e.line() for e in verdict.errors) + "."
             return UploadResult(
-                Outcome.SUCCEEDED, f"DäckData saved the invoicing settings of customer {number}.", detail,
+                Outcome.SUCCEEDED,
+                f"DäckData saved the invoicing settings of customer {number}.",
+                detail,
                 provider_code=", ".join(e.code_text for e in verdict.errors) or None,
                 provider_message=" | ".join(e.message for e in verdict.errors if e.message) or None,
                 http_status=response.status,
-                data={"sent": dict(sent or {}), "kept": dict(kept or {}),
-                      "errors": [{"ErrorCode": e.code, "ErrorMessage": e.message} for e in verdict.errors]},
+                data={
+                    "sent": dict(sent or {}),
+                    "kept": dict(kept or {}),
+                    "errors": [{"ErrorCode": e.code, "ErrorMessage": e.message} for e in verdict.errors],
+                },
             )
-        return self._refused(f"DäckData did not save the settings of customer {number}.", verdict, response,
-                             "Correct what the messages say and send again.")
+        return self._refused(
+            f"DäckData did not save the settings of customer {number}.",
+            verdict,
+            response,
+            "Correct what the messages say and send again.",
+        )
 
     @staticmethod
     def _refused(title: str, verdict: Verdict, response: Response, next_step: str) -> UploadResult:
@@ -345,12 +421,16 @@ class DDAPI(Provider):
             lines = "\n".join(f"• {e.line()}" for e in verdict.errors)
             detail = f"{lines}\n{next_step}"
             if any(e.code_name.startswith("InternalServerError") for e in verdict.errors):
-                detail += (" InternalServerError means DDAPI itself failed: if its message does not say what to "
-                           "change, try again later or contact your DäckData supplier.")
+                detail += (
+                    " InternalServerError means DDAPI itself failed: if its message does not say what to "
+                    "change, try again later or contact your DäckData supplier."
+                )
         else:
             detail = "DäckData gave no reason. " + next_step + " The answer is in the log."
         return UploadResult(
-            Outcome.REJECTED, title, detail,
+            Outcome.REJECTED,
+            title,
+            detail,
             provider_code=", ".join(e.code_text for e in verdict.errors) or None,
             provider_message=" | ".join(e.message for e in verdict.errors if e.message) or None,
             http_status=response.status,
@@ -361,10 +441,12 @@ class DDAPI(Provider):
     def _credentials_refused(response: Response) -> UploadResult:
         message = read_server_message(parse_answer(response))
         return UploadResult(
-            Outcome.REJECTED, f"The DDAPI installation refused the sign-in (HTTP {response.status}).",
+            Outcome.REJECTED,
+            f"The DDAPI installation refused the sign-in (HTTP {response.status}).",
             "Check the sign-in method and its values for this environment (Credentials…); ask your DäckData "
             "supplier which method your installation uses.",
-            provider_message=message, http_status=response.status,
+            provider_message=message,
+            http_status=response.status,
         )
 
 
@@ -386,7 +468,8 @@ def _shown(value: Any) -> str:
 def _unexpected_read(response: Response, customer_number: int) -> UploadResult:
     """Like `unexpected_answer`, for a read (which cannot have stored anything)."""
     return UploadResult(
-        Outcome.FAILED, "The server answered something unexpected.",
+        Outcome.FAILED,
+        "The server answered something unexpected.",
         f"HTTP {response.status} to the read of customer {customer_number}'s settings. The full answer is in the "
         "log; check the address (base URL) of your DDAPI installation.",
         http_status=response.status,

@@ -52,13 +52,19 @@ VENDOR_MESSAGES: dict[int, str] = {
 # What each code means for the clerk, and what to do next. {order} is the order id.
 PLAIN: dict[int, tuple[str, str]] = {
     100: ("i.materialise does not know order “{order}”.", "Check the order ID and try again."),
-    101: ("Order “{order}” was placed with a different API code.",
-          "Use the API code of the account that placed the order (Credentials…)."),
-    103: ("Order “{order}” is already shipped or cancelled, so its invoice can no longer be changed.",
-          "Contact i.materialise if the invoice must still be replaced."),
+    101: (
+        "Order “{order}” was placed with a different API code.",
+        "Use the API code of the account that placed the order (Credentials…).",
+    ),
+    103: (
+        "Order “{order}” is already shipped or cancelled, so its invoice can no longer be changed.",
+        "Contact i.materialise if the invoice must still be replaced.",
+    ),
     104: ("The document URL is not a valid link.", "Enter a full address starting with https://."),
-    105: ("i.materialise could not download the document from the URL (or it took too long).",
-          "Check that the link is public and works in a browser, or upload the file instead."),
+    105: (
+        "i.materialise could not download the document from the URL (or it took too long).",
+        "Check that the link is public and works in a browser, or upload the file instead.",
+    ),
     106: ("i.materialise does not accept this file format.", "Use a .doc, .docx, .pdf, .xls or .xlsx file."),
     107: ("i.materialise received no document.", "Attach the invoice file or enter its URL."),
     108: ("i.materialise received an empty invoice file.", "Check the file and upload it again."),
@@ -146,7 +152,10 @@ class IMaterialise(Provider):
     )
     credential_fields = (
         CredentialField(
-            "api_code", "API code", secret=True, pattern=GUID_PATTERN,
+            "api_code",
+            "API code",
+            secret=True,
+            pattern=GUID_PATTERN,
             help="The API code (a GUID) i.materialise gave you for this environment.",
             pattern_message="An API code looks like 3f2504e0-4f89-41d3-9a0c-0305e82c3301 (36 characters).",
         ),
@@ -162,18 +171,22 @@ class IMaterialise(Provider):
         "(JSON or XML) and maps it to the documented codes. The file part is sent with its real content type."
     )
 
-    def check(self, form: BaseModel, attachment: CheckedAttachment | None, file_url: str | None,
-              options: Mapping[str, Any]) -> None:
+    def check(
+        self, form: BaseModel, attachment: CheckedAttachment | None, file_url: str | None, options: Mapping[str, Any]
+    ) -> None:
         if attachment is not None and file_url:
             raise FormInvalid("Use either the file or the document URL, not both (i.materialise refuses both).")
         if attachment is None and not file_url:
-            raise FormInvalid("Add the invoice: drop the file on the window, choose it with Browse…, "
-                              "or enter a document URL.")
+            raise FormInvalid(
+                "Add the invoice: drop the file on the window, choose it with Browse…, or enter a document URL."
+            )
         if file_url:
             parts = urlsplit(file_url)
             if parts.scheme not in ("http", "https") or not parts.netloc:
-                raise FormInvalid("The document URL must be a full web address starting with https://.",
-                                  {"file_url": "Not a web address."})
+                raise FormInvalid(
+                    "The document URL must be a full web address starting with https://.",
+                    {"file_url": "Not a web address."},
+                )
 
     def describe(self, form: BaseModel) -> str:
         assert isinstance(form, IMaterialiseForm)
@@ -184,8 +197,12 @@ class IMaterialise(Provider):
         assert isinstance(form, IMaterialiseForm)
         fmt = ctx.options.get("format", "json")
         if ctx.attachment is not None:
-            part = Part("File", path=ctx.attachment.path, filename=ctx.attachment.upload_name,
-                        content_type=ctx.attachment.content_type)
+            part = Part(
+                "File",
+                path=ctx.attachment.path,
+                filename=ctx.attachment.upload_name,
+                content_type=ctx.attachment.content_type,
+            )
         else:
             part = Part("FileUrl", value=ctx.file_url or "")
         return OutgoingRequest(
@@ -213,25 +230,36 @@ class IMaterialise(Provider):
         if code in PLAIN:
             title, detail = PLAIN[code]
             return UploadResult(
-                Outcome.REJECTED, title.format(order=form.order_id), detail, provider_code=str(code),
-                provider_message=message or VENDOR_MESSAGES[code], http_status=response.status,
+                Outcome.REJECTED,
+                title.format(order=form.order_id),
+                detail,
+                provider_code=str(code),
+                provider_message=message or VENDOR_MESSAGES[code],
+                http_status=response.status,
             )
         if response.status in (401, 403):
             return UploadResult(
-                Outcome.REJECTED, "i.materialise refused the API code.",
+                Outcome.REJECTED,
+                "i.materialise refused the API code.",
                 "Check the API code for this environment (Credentials…): sandbox and production codes differ.",
-                provider_message=message, http_status=response.status,
+                provider_message=message,
+                http_status=response.status,
             )
         if message:
             return UploadResult(
-                Outcome.REJECTED, f"i.materialise refused the invoice: {message}",
-                "The provider's answer is in the log.", provider_message=message, http_status=response.status,
+                Outcome.REJECTED,
+                f"i.materialise refused the invoice: {message}",
+                "The provider's answer is in the log.",
+                provider_message=message,
+                http_status=response.status,
                 provider_code=str(code) if code is not None else None,
             )
         if response.status >= 500:
             return UploadResult(
-                Outcome.FAILED, "i.materialise had a problem of its own and did not take the invoice.",
-                "Try again in a few minutes; the answer is in the log.", http_status=response.status,
+                Outcome.FAILED,
+                "i.materialise had a problem of its own and did not take the invoice.",
+                "Try again in a few minutes; the answer is in the log.",
+                http_status=response.status,
             )
         from ..core.results import unexpected_answer
 

@@ -48,8 +48,10 @@ log = logging.getLogger(__name__)
 # A stored token is renewed this long before the expiry PayFabric gave, so it cannot lapse mid-upload.
 EXPIRY_MARGIN = timedelta(minutes=5)
 REQUIRED = ("Amount", "BalanceDue", "CustomerId", "InvoiceId")
-CREDENTIALS_HINT = ("Check the Portal Name, Integration Key and Integration Key Password (Credentials…); PayFabric "
-                    "shows them under Settings > General Settings in the Receivables Management Portal.")
+CREDENTIALS_HINT = (
+    "Check the Portal Name, Integration Key and Integration Key Password (Credentials…); PayFabric "
+    "shows them under Settings > General Settings in the Receivables Management Portal."
+)
 
 
 class TokenRefused(InvoiceDesktopError):
@@ -77,8 +79,14 @@ def read_error(response: Response) -> tuple[str | None, dict[str, list[str]]]:
     if not isinstance(data, dict):
         return None, {}
     lowered = {k.lower(): v for k, v in data.items()}
-    message = next((lowered[k] for k in ("error_description", "message", "exceptionmessage", "error")
-                    if isinstance(lowered.get(k), str) and lowered[k]), None)
+    message = next(
+        (
+            lowered[k]
+            for k in ("error_description", "message", "exceptionmessage", "error")
+            if isinstance(lowered.get(k), str) and lowered[k]
+        ),
+        None,
+    )
     fields: dict[str, list[str]] = {}
     state = lowered.get("modelstate")
     if isinstance(state, dict):
@@ -95,21 +103,43 @@ class PayFabric(Provider):
     order = 30
     environments = (
         Environment(PRACTICE, None),
-        Environment(SANDBOX, "https://sandbox.payfabric.com/receivables/sync/api",
-                    "The portal name is added to the address: …/receivables/sync/api/{Portal Name}/api."),
-        Environment(PRODUCTION, "https://www.payfabric.com/receivables/sync/api",
-                    "The portal name is added to the address: …/receivables/sync/api/{Portal Name}/api."),
+        Environment(
+            SANDBOX,
+            "https://sandbox.payfabric.com/receivables/sync/api",
+            "The portal name is added to the address: …/receivables/sync/api/{Portal Name}/api.",
+        ),
+        Environment(
+            PRODUCTION,
+            "https://www.payfabric.com/receivables/sync/api",
+            "The portal name is added to the address: …/receivables/sync/api/{Portal Name}/api.",
+        ),
     )
     credential_fields = (
-        CredentialField("portal_name", "Portal name", secret=False, pattern=r"[^/\s?#%\\]+",
-                        pattern_message="Enter only the portal name (Settings > General Settings), not a web address.",
-                        help="Your PayFabric Receivables portal name; it is part of every address."),
-        CredentialField("integration_key", "Integration key",
-                        help="Settings > General Settings in the Receivables Management Portal."),
-        CredentialField("integration_key_password", "Integration key password",
-                        help="Settings > General Settings in the Receivables Management Portal."),
-        CredentialField("access_token", "Access token", required=False, obtained=True,
-                        help="Obtained by the app with the integration key; renewed when it expires."),
+        CredentialField(
+            "portal_name",
+            "Portal name",
+            secret=False,
+            pattern=r"[^/\s?#%\\]+",
+            pattern_message="Enter only the portal name (Settings > General Settings), not a web address.",
+            help="Your PayFabric Receivables portal name; it is part of every address.",
+        ),
+        CredentialField(
+            "integration_key",
+            "Integration key",
+            help="Settings > General Settings in the Receivables Management Portal.",
+        ),
+        CredentialField(
+            "integration_key_password",
+            "Integration key password",
+            help="Settings > General Settings in the Receivables Management Portal.",
+        ),
+        CredentialField(
+            "access_token",
+            "Access token",
+            required=False,
+            obtained=True,
+            help="Obtained by the app with the integration key; renewed when it expires.",
+        ),
         CredentialField("token_expires_at", "Token expires", secret=False, required=False, obtained=True),
     )
     form_model = InvoicePost
@@ -120,7 +150,7 @@ class PayFabric(Provider):
     notes = (
         "An upload creates the invoice or replaces the one with the same Invoice ID completely. "
         "Dates go out as YYYY-MM-DD or YYYY-MM-DD HH:mm:ss (US dates such as 10/30/2017 3:19:11 PM are read "
-        "month first, as in PayFabric's sample); amounts as strings such as \"30.00\". The sample and the object "
+        'month first, as in PayFabric\'s sample); amounts as strings such as "30.00". The sample and the object '
         "reference spell two names differently (Tracking_Number / TrackingNumber, an address's EMailAddress / "
         "Email): the app sends the value under both. Attachments: PDF only, up to the app's limit (PayFabric "
         "documents none). The error body is not documented: the app reads the HTTP status and any message."
@@ -180,14 +210,22 @@ class PayFabric(Provider):
 
     def fetch_token(self, ctx: RequestContext) -> str:
         """A new token from {base}/token, stored with its expiry. Raises `TokenRefused`."""
-        response = ctx.send(OutgoingRequest(
-            "POST", join_url(self.api_base(ctx), "token"),
-            body=FormBody({"grant_type": "password", "username": ctx.credentials["integration_key"],
-                           "password": ctx.credentials["integration_key_password"]}),
-            label="Get access token",
-            idempotent=True,  # asking for a token changes nothing
-            secret_answer_fields=("access_token",),  # hidden in the log from this answer on
-        ))
+        response = ctx.send(
+            OutgoingRequest(
+                "POST",
+                join_url(self.api_base(ctx), "token"),
+                body=FormBody(
+                    {
+                        "grant_type": "password",
+                        "username": ctx.credentials["integration_key"],
+                        "password": ctx.credentials["integration_key_password"],
+                    }
+                ),
+                label="Get access token",
+                idempotent=True,  # asking for a token changes nothing
+                secret_answer_fields=("access_token",),  # hidden in the log from this answer on
+            )
+        )
         data = response.json_or_none() if response.ok else None
         token = data.get("access_token") if isinstance(data, dict) else None
         if isinstance(token, str) and token:
@@ -212,20 +250,36 @@ class PayFabric(Provider):
         message, _ = read_error(response)
         portal = ctx.credentials["portal_name"]
         if response.status in (400, 401, 403):
-            return UploadResult(Outcome.REJECTED, "PayFabric refused the integration key or its password.",
-                                CREDENTIALS_HINT, provider_code=str(response.status), provider_message=message,
-                                http_status=response.status)
+            return UploadResult(
+                Outcome.REJECTED,
+                "PayFabric refused the integration key or its password.",
+                CREDENTIALS_HINT,
+                provider_code=str(response.status),
+                provider_message=message,
+                http_status=response.status,
+            )
         if response.status == 404:
-            return UploadResult(Outcome.REJECTED, f"PayFabric does not know the portal “{portal}” here.",
-                                "Check the portal name (Credentials…) and the environment.",
-                                provider_code="404", provider_message=message, http_status=404)
+            return UploadResult(
+                Outcome.REJECTED,
+                f"PayFabric does not know the portal “{portal}” here.",
+                "Check the portal name (Credentials…) and the environment.",
+                provider_code="404",
+                provider_message=message,
+                http_status=404,
+            )
         if response.status >= 500:
-            return UploadResult(Outcome.FAILED, "PayFabric could not issue an access token (a problem on its side).",
-                                "Nothing was uploaded. Try again in a few minutes; the answer is in the log.",
-                                provider_code=str(response.status), provider_message=message,
-                                http_status=response.status)
-        return unexpected_answer(response.status, "PayFabric did not hand out an access token: the answer is in the "
-                                 "log. Nothing was uploaded.")
+            return UploadResult(
+                Outcome.FAILED,
+                "PayFabric could not issue an access token (a problem on its side).",
+                "Nothing was uploaded. Try again in a few minutes; the answer is in the log.",
+                provider_code=str(response.status),
+                provider_message=message,
+                http_status=response.status,
+            )
+        return unexpected_answer(
+            response.status,
+            "PayFabric did not hand out an access token: the answer is in the log. Nothing was uploaded.",
+        )
 
     # -- the upload --------------------------------------------------------------------------------------
 
@@ -235,16 +289,31 @@ class PayFabric(Provider):
         invoice = wire_invoice(form)
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         if ctx.attachment is None:
-            return OutgoingRequest("POST", join_url(self.api_base(ctx), "invoices"), headers=headers,
-                                   body=JsonBody(invoice), label="Upload invoice", idempotent=True)
+            return OutgoingRequest(
+                "POST",
+                join_url(self.api_base(ctx), "invoices"),
+                headers=headers,
+                body=JsonBody(invoice),
+                label="Upload invoice",
+                idempotent=True,
+            )
         parts = (
             Part("Invoice", value=json.dumps(invoice, ensure_ascii=False), content_type="application/json"),
-            Part("Attachment", path=ctx.attachment.path, filename=ctx.attachment.upload_name,
-                 content_type=ctx.attachment.content_type),
+            Part(
+                "Attachment",
+                path=ctx.attachment.path,
+                filename=ctx.attachment.upload_name,
+                content_type=ctx.attachment.content_type,
+            ),
         )
-        return OutgoingRequest("POST", join_url(self.api_base(ctx), "invoices", "InvoiceWithAttachment"),
-                               headers=headers, body=MultipartBody(parts), label="Upload invoice with attachment",
-                               idempotent=True)  # create-or-overwrite by InvoiceId
+        return OutgoingRequest(
+            "POST",
+            join_url(self.api_base(ctx), "invoices", "InvoiceWithAttachment"),
+            headers=headers,
+            body=MultipartBody(parts),
+            label="Upload invoice with attachment",
+            idempotent=True,
+        )  # create-or-overwrite by InvoiceId
 
     def perform(self, ctx: UploadContext) -> UploadResult:
         token = self.stored_token(ctx)
@@ -273,40 +342,66 @@ class PayFabric(Provider):
             if response.text.strip().strip('"').lower() == "true":
                 attached = f" with {ctx.attachment.upload_name}" if ctx.attachment else ""
                 return UploadResult(
-                    Outcome.SUCCEEDED, f"PayFabric accepted {what}{attached} for customer “{form.CustomerId}”.",
-                    "It is now in the customer portal (created, or replaced if it existed).", http_status=status,
+                    Outcome.SUCCEEDED,
+                    f"PayFabric accepted {what}{attached} for customer “{form.CustomerId}”.",
+                    "It is now in the customer portal (created, or replaced if it existed).",
+                    http_status=status,
                 )
             if response.text.strip().lower() == "false":
-                return UploadResult(Outcome.REJECTED, f"PayFabric answered “false”: it did not take {what}.",
-                                    "The answer is in the log; check the invoice in the portal and contact PayFabric "
-                                    "if it persists.", provider_message="false", http_status=status)
+                return UploadResult(
+                    Outcome.REJECTED,
+                    f"PayFabric answered “false”: it did not take {what}.",
+                    "The answer is in the log; check the invoice in the portal and contact PayFabric if it persists.",
+                    provider_message="false",
+                    http_status=status,
+                )
             return unexpected_answer(status)
         problems = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in fields.items())
         common = {"provider_code": str(status), "provider_message": problems or message, "http_status": status}
         if status == 412:
             missing = list(fields) or [f for f in REQUIRED if message and f in message]
             listed = f": {', '.join(missing)}" if missing else ""
-            return UploadResult(Outcome.REJECTED, f"PayFabric says mandatory fields are missing{listed}.",
-                                f"Fill in {', '.join(missing) if missing else 'the required fields'} and upload "
-                                "again.", **common)
+            return UploadResult(
+                Outcome.REJECTED,
+                f"PayFabric says mandatory fields are missing{listed}.",
+                f"Fill in {', '.join(missing) if missing else 'the required fields'} and upload again.",
+                **common,
+            )
         if status == 400:
             detail = f"PayFabric's objection: {problems or message}. " if (problems or message) else ""
-            return UploadResult(Outcome.REJECTED, f"PayFabric refused the data of {what}.",
-                                detail + "Correct it and upload again (the answer is in the log).", **common)
+            return UploadResult(
+                Outcome.REJECTED,
+                f"PayFabric refused the data of {what}.",
+                detail + "Correct it and upload again (the answer is in the log).",
+                **common,
+            )
         if status == 401:
-            return UploadResult(Outcome.REJECTED, "PayFabric did not accept the access token, even a new one.",
-                                CREDENTIALS_HINT, **common)
+            return UploadResult(
+                Outcome.REJECTED,
+                "PayFabric did not accept the access token, even a new one.",
+                CREDENTIALS_HINT,
+                **common,
+            )
         if status == 404:
-            return UploadResult(Outcome.REJECTED, "PayFabric has no such address: the portal name or the address "
-                                "may be wrong.", f"Check the portal name “{ctx.credentials['portal_name']}” "
-                                "(Credentials…) and the environment or base URL.", **common)
+            return UploadResult(
+                Outcome.REJECTED,
+                "PayFabric has no such address: the portal name or the address may be wrong.",
+                f"Check the portal name “{ctx.credentials['portal_name']}” "
+                "(Credentials…) and the environment or base URL.",
+                **common,
+            )
         if status >= 500:
-            return UploadResult(Outcome.FAILED, f"PayFabric had a problem of its own with {what}.",
-                                "It may or may not have stored it. Sending it again is safe: PayFabric replaces the "
-                                "invoice with the same Invoice ID. The answer is in the log.", **common)
+            return UploadResult(
+                Outcome.FAILED,
+                f"PayFabric had a problem of its own with {what}.",
+                "It may or may not have stored it. Sending it again is safe: PayFabric replaces the "
+                "invoice with the same Invoice ID. The answer is in the log.",
+                **common,
+            )
         if message:
-            return UploadResult(Outcome.REJECTED, f"PayFabric refused {what}: {message}",
-                                "The answer is in the log.", **common)
+            return UploadResult(
+                Outcome.REJECTED, f"PayFabric refused {what}: {message}", "The answer is in the log.", **common
+            )
         return unexpected_answer(status)
 
 

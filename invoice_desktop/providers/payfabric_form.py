@@ -32,8 +32,16 @@ from pydantic import (
 # Accepted date/time spellings, most specific first. The API wants the first two; the others are what people and
 # the vendor's own sample type.
 DATE_FORMATS = (
-    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M",
-    "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y",
 )
 _EMAIL = re.compile(r"[^@\s;,<>]+@[^@\s;,<>]+\.[^@\s;,<>]+")
 _GUID = r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
@@ -87,23 +95,33 @@ def _money(title: str, description: str = "", *, required: bool = False, placeho
     extra = {"placeholder": placeholder}
     if required:
         return Field(title=title, description=description, max_digits=19, decimal_places=5, json_schema_extra=extra)
-    return Field(None, title=title, description=description, max_digits=19, decimal_places=5,
-                 json_schema_extra=extra)
+    return Field(None, title=title, description=description, max_digits=19, decimal_places=5, json_schema_extra=extra)
 
 
-def _text(title: str, max_length: int | None, description: str = "", *, placeholder: str = "",
-         required: bool = False, **kwargs: Any) -> Any:
+def _text(
+    title: str,
+    max_length: int | None,
+    description: str = "",
+    *,
+    placeholder: str = "",
+    required: bool = False,
+    **kwargs: Any,
+) -> Any:
     extra = {"placeholder": placeholder} if placeholder else None
     if required:
-        return Field(title=title, description=description, min_length=1, max_length=max_length,
-                     json_schema_extra=extra, **kwargs)
-    return Field(None, title=title, description=description, max_length=max_length, json_schema_extra=extra,
-                 **kwargs)
+        return Field(
+            title=title, description=description, min_length=1, max_length=max_length, json_schema_extra=extra, **kwargs
+        )
+    return Field(None, title=title, description=description, max_length=max_length, json_schema_extra=extra, **kwargs)
 
 
 def _when(title: str, description: str) -> Any:
-    return Field(None, title=title, description=description + " Sent as YYYY-MM-DD or YYYY-MM-DD HH:mm:ss.",
-                 json_schema_extra={"placeholder": "YYYY-MM-DD or YYYY-MM-DD HH:mm:ss"})
+    return Field(
+        None,
+        title=title,
+        description=description + " Sent as YYYY-MM-DD or YYYY-MM-DD HH:mm:ss.",
+        json_schema_extra={"placeholder": "YYYY-MM-DD or YYYY-MM-DD HH:mm:ss"},
+    )
 
 
 class _PayFabricModel(BaseModel):
@@ -138,8 +156,13 @@ def _check_email(value: str | None) -> str | None:
 class Address(_PayFabricModel):
     model_config = ConfigDict(title="Address")
 
-    AddressID: str = _text("Address ID", 50, "The address identifier (required by PayFabric for an address).",
-                          placeholder="e.g. PRIMARY", required=True)
+    AddressID: str = _text(
+        "Address ID",
+        50,
+        "The address identifier (required by PayFabric for an address).",
+        placeholder="e.g. PRIMARY",
+        required=True,
+    )
     Name: str | None = _text("Name", 100, "Customer name.")
     Address1: str | None = _text("Address line 1", 100)
     Address2: str | None = _text("Address line 2", 100)
@@ -150,8 +173,9 @@ class Address(_PayFabricModel):
     Country: str | None = _text("Country", 50)
     Phone: str | None = _text("Phone", 50)
     Fax: str | None = _text("Fax", 50)
-    EMailAddress: str | None = _text("E-mail", 255, "A single e-mail address.",
-                                    validation_alias=AliasChoices("EMailAddress", "Email"))
+    EMailAddress: str | None = _text(
+        "E-mail", 255, "A single e-mail address.", validation_alias=AliasChoices("EMailAddress", "Email")
+    )
 
     @field_validator("EMailAddress")
     @classmethod
@@ -164,19 +188,30 @@ class InvoiceItemTax(_PayFabricModel):
 
     Name: str = _text("Tax name", 50, required=True)
     Amount: Decimal | None = _money("Tax amount")
-    Rate: Decimal | None = Field(None, title="Tax rate", description="Up to 8 decimals, e.g. 0.0725.",
-                                 max_digits=9, decimal_places=8, json_schema_extra={"placeholder": "e.g. 0.0725"})
+    Rate: Decimal | None = Field(
+        None,
+        title="Tax rate",
+        description="Up to 8 decimals, e.g. 0.0725.",
+        max_digits=9,
+        decimal_places=8,
+        json_schema_extra={"placeholder": "e.g. 0.0725"},
+    )
 
 
 class InvoiceItem(_PayFabricModel):
     model_config = ConfigDict(title="Invoice line")
 
-    Sequence: int | None = Field(None, title="Line no.", description="Line item number (numbered 1, 2, 3… in the "
-                                 "order shown when no line has one).", ge=0)
+    Sequence: int | None = Field(
+        None,
+        title="Line no.",
+        description="Line item number (numbered 1, 2, 3… in the order shown when no line has one).",
+        ge=0,
+    )
     ItemCode: str = _text("Item code", 50, required=True, placeholder="e.g. TEST")
     Description: str | None = _text("Description", 100)
-    Quantity: Decimal | None = Field(None, title="Quantity", max_digits=19, decimal_places=5,
-                                     json_schema_extra={"placeholder": "e.g. 1"})
+    Quantity: Decimal | None = Field(
+        None, title="Quantity", max_digits=19, decimal_places=5, json_schema_extra={"placeholder": "e.g. 1"}
+    )
     UnitOfMeasure: str | None = _text("Unit", 25, placeholder="e.g. EACH")
     UnitPrice: Decimal | None = _money("Unit price")
     ExtendedPrice: Decimal | None = _money("Extended price", "Quantity × Unit price unless typed.")
@@ -239,10 +274,16 @@ class TermDiscount(_PayFabricModel):
 class InvoicePost(_PayFabricModel):
     model_config = ConfigDict(title="PayFabric invoice")
 
-    InvoiceId: str = _text("Invoice ID", 50, "The invoice number; sending the same one again replaces that invoice.",
-                          placeholder="e.g. STDINV999999", required=True)
-    CustomerId: str = _text("Customer ID", 50, "The customer's ID in PayFabric Receivables.",
-                           placeholder="e.g. Nodus0002", required=True)
+    InvoiceId: str = _text(
+        "Invoice ID",
+        50,
+        "The invoice number; sending the same one again replaces that invoice.",
+        placeholder="e.g. STDINV999999",
+        required=True,
+    )
+    CustomerId: str = _text(
+        "Customer ID", 50, "The customer's ID in PayFabric Receivables.", placeholder="e.g. Nodus0002", required=True
+    )
     Amount: Decimal = _money("Amount", "Total invoice amount in the functional currency.", required=True)
     BalanceDue: Decimal = _money("Balance due", "Total balance due in the functional currency.", required=True)
     SubTotal: Decimal | None = _money("Subtotal")
@@ -261,22 +302,26 @@ class InvoicePost(_PayFabricModel):
     PONumber: str | None = _text("PO number", 50)
     BatchNumber: str | None = _text("Batch number", 50)
     Identity: str | None = _text("Identity", 50, "Additional unique identifier.")
-    CustomerName: str | None = _text("Customer name", 100, "Sent as the vendor's sample sends it (not in the object "
-                                    "reference).")
+    CustomerName: str | None = _text(
+        "Customer name", 100, "Sent as the vendor's sample sends it (not in the object reference)."
+    )
     Email: str | None = _text("E-mail", 255, "The one recipient of e-mails about this invoice.")
-    CopyEmail: str | None = _text("Copy e-mail", 1000, "Addresses in copy, separated by “;”.",
-                                 placeholder="a@example.com; b@example.com")
+    CopyEmail: str | None = _text(
+        "Copy e-mail", 1000, "Addresses in copy, separated by “;”.", placeholder="a@example.com; b@example.com"
+    )
     SendNewInvoiceEmail: Literal["Yes", "No"] | None = Field(None, title="Send new-invoice e-mail")
     SalesPerson: str | None = _text("Salesperson", 4000)
     ShippingMethod: str | None = _text("Shipping method", 50)
-    TrackingNumber: str | None = _text("Tracking number", 50,
-                                      validation_alias=AliasChoices("TrackingNumber", "Tracking_Number"))
+    TrackingNumber: str | None = _text(
+        "Tracking number", 50, validation_alias=AliasChoices("TrackingNumber", "Tracking_Number")
+    )
     Site: str | None = _text("Site", 4000, "Site or warehouse items ship from.")
     TaxGroup: str | None = _text("Tax group", 50)
     Comments: str | None = _text("Comments", 500)
     ExtensionData: str | None = _text("Extension data", 4000)
-    InvoiceGuid: str | None = _text("Invoice GUID", 36, "Sent as the vendor's sample sends it (not in the object "
-                                   "reference).", pattern=_GUID)
+    InvoiceGuid: str | None = _text(
+        "Invoice GUID", 36, "Sent as the vendor's sample sends it (not in the object reference).", pattern=_GUID
+    )
     BillingAddress: Address | None = Field(None, title="Billing address")
     ShippingAddress: Address | None = Field(None, title="Shipping address")
     InvoiceItems: list[InvoiceItem] = Field(default_factory=list, title="Invoice lines")
@@ -364,8 +409,10 @@ def totals_warnings(form: InvoicePost) -> list[str]:
         if item.Markdown:
             allowed.add(_cents(computed - item.Markdown))
         if _cents(item.ExtendedPrice) not in allowed:
-            out.append(f"Line {index} ({item.ItemCode}): the extended price {wire_amount(item.ExtendedPrice)} is not "
-                       f"quantity × unit price = {wire_amount(computed)}.")
+            out.append(
+                f"Line {index} ({item.ItemCode}): the extended price {wire_amount(item.ExtendedPrice)} is not "
+                f"quantity × unit price = {wire_amount(computed)}."
+            )
     priced = [item.ExtendedPrice for item in lines if item.ExtendedPrice is not None]
     line_sum = sum(priced, Decimal(0)) if priced else None
     if line_sum is not None and form.SubTotal is not None and _cents(line_sum) != _cents(form.SubTotal):
@@ -379,9 +426,13 @@ def totals_warnings(form: InvoicePost) -> list[str]:
         expected = base + tax + (form.Freight or 0) + (form.MiscCost or 0) - (form.Discount or 0)
         if _cents(expected) != _cents(form.Amount):
             what = "subtotal" if form.SubTotal is not None else "lines"
-            out.append(f"The amount is {wire_amount(form.Amount)}, but the {what} plus tax, freight and misc. cost "
-                       f"minus discount make {wire_amount(expected)}.")
+            out.append(
+                f"The amount is {wire_amount(form.Amount)}, but the {what} plus tax, freight and misc. cost "
+                f"minus discount make {wire_amount(expected)}."
+            )
     if form.Amount >= 0 and form.BalanceDue > form.Amount:
-        out.append(f"The balance due ({wire_amount(form.BalanceDue)}) is more than the invoice amount "
-                   f"({wire_amount(form.Amount)}).")
+        out.append(
+            f"The balance due ({wire_amount(form.BalanceDue)}) is more than the invoice amount "
+            f"({wire_amount(form.Amount)})."
+        )
     return out

@@ -41,8 +41,17 @@ from . import _shopwave_oauth as oauth
 from ._shopwave_form import MAX_OBJECTS_PER_REQUEST, Invoice, InvoiceItem, ShopwaveInvoices
 from ._shopwave_send import Run, invoice_key, invoice_payload, pack
 
-__all__ = ["MAX_OBJECTS_PER_REQUEST", "PROVIDER", "Invoice", "InvoiceItem", "Shopwave", "ShopwaveInvoices",
-           "invoice_key", "invoice_payload", "pack"]
+__all__ = [
+    "MAX_OBJECTS_PER_REQUEST",
+    "PROVIDER",
+    "Invoice",
+    "InvoiceItem",
+    "Shopwave",
+    "ShopwaveInvoices",
+    "invoice_key",
+    "invoice_payload",
+    "pack",
+]
 
 
 # -- the provider ---------------------------------------------------------------------------------------------------
@@ -55,22 +64,45 @@ class Shopwave(Provider):
     order = 40
     environments = (
         Environment(PRACTICE, None),
-        Environment(SANDBOX, "https://api.staging.merchantstack.com",
-                    "Shopwave's staging system (sign-in at secure.staging.merchantstack.com)."),
+        Environment(
+            SANDBOX,
+            "https://api.staging.merchantstack.com",
+            "Shopwave's staging system (sign-in at secure.staging.merchantstack.com).",
+        ),
         Environment(PRODUCTION, "https://api.merchantstack.com"),
     )
     credential_fields = (
-        CredentialField("client_id", "Client ID", secret=False, required=False,
-                        help="Your Shopwave partner app's client ID: needed to sign in with Shopwave."),
-        CredentialField("client_secret", "Client secret", required=False,
-                        help="Your Shopwave partner app's client secret: needed to sign in and to renew the sign-in."),
-        CredentialField("access_token", "Access token", required=False,
-                        help="Filled in by “Sign in with Shopwave…”; or paste one Shopwave gave you."),
+        CredentialField(
+            "client_id",
+            "Client ID",
+            secret=False,
+            required=False,
+            help="Your Shopwave partner app's client ID: needed to sign in with Shopwave.",
+        ),
+        CredentialField(
+            "client_secret",
+            "Client secret",
+            required=False,
+            help="Your Shopwave partner app's client secret: needed to sign in and to renew the sign-in.",
+        ),
+        CredentialField(
+            "access_token",
+            "Access token",
+            required=False,
+            help="Filled in by “Sign in with Shopwave…”; or paste one Shopwave gave you.",
+        ),
         CredentialField("refresh_token", "Refresh token", required=False, obtained=True),
         CredentialField("token_type", "Token type", secret=False, required=False, obtained=True),
-        CredentialField("x_accept_version", "API version (x-accept-version)", secret=False, required=False,
-                        default="2", pattern=r"\d+(\.\d+)?", pattern_message="The API version is a number, e.g. 2.",
-                        help="Shopwave's API version to ask for; the docs' example is 2."),
+        CredentialField(
+            "x_accept_version",
+            "API version (x-accept-version)",
+            secret=False,
+            required=False,
+            default="2",
+            pattern=r"\d+(\.\d+)?",
+            pattern_message="The API version is a number, e.g. 2.",
+            help="Shopwave's API version to ask for; the docs' example is 2.",
+        ),
     )
     form_model = ShopwaveInvoices
     attachment = None
@@ -79,8 +111,8 @@ class Shopwave(Provider):
     practice_sandbox = "invoice_desktop.practice.shopwave:ShopwaveSandbox"
     sign_in_label = "Sign in with Shopwave…"
     notes = (
-        "The request's envelope is not shown publicly: the app sends {\"invoices\": {key: invoice}} with "
-        "the invoice's id as key for an update and \"new-<row>\" for a new invoice, and lines keyed \"line-<n>\". "
+        'The request\'s envelope is not shown publicly: the app sends {"invoices": {key: invoice}} with '
+        'the invoice\'s id as key for an update and "new-<row>" for a new invoice, and lines keyed "line-<n>". '
         "At most 200 objects (invoices plus lines) go in one request. Dates are sent as YYYY-MM-DD, prices as "
         "text. A new invoice needs supplier, store, reference and date; an invoice ID makes it an update."
     )
@@ -102,8 +134,10 @@ class Shopwave(Provider):
             missing = "client_secret" if has_id else "client_id"
             problems[missing] = "Enter both the client ID and the client secret of your Shopwave partner app."
         elif not has_id and not values.get("access_token", "").strip():
-            problems["client_id"] = ("Enter the client ID and client secret of your Shopwave partner app (to sign in "
-                                     "with Shopwave), or paste an access token.")
+            problems["client_id"] = (
+                "Enter the client ID and client secret of your Shopwave partner app (to sign in "
+                "with Shopwave), or paste an access token."
+            )
         return problems
 
     def check_upload_credentials(self, values: Mapping[str, str]) -> dict[str, str]:
@@ -112,8 +146,9 @@ class Shopwave(Provider):
             problems["access_token"] = f"Shopwave needs an access token to send invoices. {oauth.CREDENTIALS_HINT}"
         return problems
 
-    def check(self, form: BaseModel, attachment: CheckedAttachment | None, file_url: str | None,
-              options: Mapping[str, Any]) -> None:
+    def check(
+        self, form: BaseModel, attachment: CheckedAttachment | None, file_url: str | None, options: Mapping[str, Any]
+    ) -> None:
         assert isinstance(form, ShopwaveInvoices)
         seen: dict[int, int] = {}
         for n, invoice in enumerate(form.invoices):
@@ -122,7 +157,9 @@ class Shopwave(Provider):
             if invoice.id in seen:
                 raise FormInvalid(
                     f"Invoice ID {invoice.id} is in the list twice (rows {seen[invoice.id] + 1} and {n + 1}): "
-                    "merge them into one row.", {f"invoices.{n}.id": "The same invoice is updated twice."})
+                    "merge them into one row.",
+                    {f"invoices.{n}.id": "The same invoice is updated twice."},
+                )
             seen[invoice.id] = n
 
     def warnings(self, form: BaseModel, history: History, environment: str) -> list[str]:
@@ -130,18 +167,23 @@ class Shopwave(Provider):
         out: list[str] = []
         updates = [str(inv.id) for inv in form.invoices if inv.is_update]
         if updates:
-            out.append(f"Invoice{'s' if len(updates) > 1 else ''} {', '.join(updates)} will be changed in Shopwave "
-                       "(an invoice ID means update): the fields given replace the stored ones.")
+            out.append(
+                f"Invoice{'s' if len(updates) > 1 else ''} {', '.join(updates)} will be changed in Shopwave "
+                "(an invoice ID means update): the fields given replace the stored ones."
+            )
         new = {(inv.supplierId, inv.reference): n for n, inv in enumerate(form.invoices) if not inv.is_update}
         if len(new) < sum(1 for inv in form.invoices if not inv.is_update):
-            out.append("The same supplier and reference appear in more than one row: Shopwave would create "
-                       "two invoices.")
+            out.append(
+                "The same supplier and reference appear in more than one row: Shopwave would create two invoices."
+            )
         earlier = self._created_before(history, environment)
-        for (supplier, reference) in new:
+        for supplier, reference in new:
             when = earlier.get((str(supplier), str(reference)))
             if when:
-                out.append(f"Invoice “{reference}” of supplier {supplier} was already created in Shopwave on "
-                           f"{when[0][:10]} (attempt {when[1]}): sending it again creates a second one.")
+                out.append(
+                    f"Invoice “{reference}” of supplier {supplier} was already created in Shopwave on "
+                    f"{when[0][:10]} (attempt {when[1]}): sending it again creates a second one."
+                )
         return out
 
     def _created_before(self, history: History, environment: str) -> dict[tuple[str, str], tuple[str, int]]:
@@ -152,8 +194,9 @@ class Shopwave(Provider):
             for item in attempt.result.get("items", []):
                 data = item.get("data", {})
                 if item.get("outcome") == Outcome.SUCCEEDED.value and data.get("action") == "created":
-                    found.setdefault((str(data.get("supplierId")), str(data.get("reference"))),
-                                     (attempt.created_at, attempt.id))
+                    found.setdefault(
+                        (str(data.get("supplierId")), str(data.get("reference"))), (attempt.created_at, attempt.id)
+                    )
         return found
 
     def describe(self, form: BaseModel) -> str:

@@ -68,6 +68,7 @@ STEP1_STATE = "step1"  # "sending" (may have reached SkyPostal) | "not sent" | "
 
 # -- request values --------------------------------------------------------------------------------------------
 
+
 def _number(value: str) -> int | str:
     """Numbers the docs send as JSON numbers (user_code, customer_box_id, trck_nmr_fol)."""
     value = str(value).strip()
@@ -82,6 +83,7 @@ def invoice_file_name(upload_name: str) -> str:
 
 # -- the provider ----------------------------------------------------------------------------------------------
 
+
 class SkyPostal(Provider):
     id = "skypostal"
     name = "SkyPostal API-BOX"
@@ -89,38 +91,64 @@ class SkyPostal(Provider):
     order = 20
     environments = (
         Environment(PRACTICE, None),
-        Environment(SANDBOX, "https://api-box-test.skypostal.com/wcf-services",
-                    "SkyPostal's TEST system: it needs the user code and app key issued for TEST."),
-        Environment(PRODUCTION, "https://api-box.skypostal.com/wcf-services",
-                    "PROD address from SkyPostal's WordPress plugin; the API docs do not state it."),
+        Environment(
+            SANDBOX,
+            "https://api-box-test.skypostal.com/wcf-services",
+            "SkyPostal's TEST system: it needs the user code and app key issued for TEST.",
+        ),
+        Environment(
+            PRODUCTION,
+            "https://api-box.skypostal.com/wcf-services",
+            "PROD address from SkyPostal's WordPress plugin; the API docs do not state it.",
+        ),
     )
     credential_fields = (
         CredentialField(
-            "user_code", "User code", secret=False, pattern=r"[0-9]+",
+            "user_code",
+            "User code",
+            secret=False,
+            pattern=r"[0-9]+",
             pattern_message="The user code is a number (e.g. 396).",
             help="The number SkyPostal issued to your company, separately for TEST and PROD.",
         ),
         CredentialField(
-            "app_key", "App key", secret=True, pattern=r"\S+", pattern_message="The app key has no spaces.",
+            "app_key",
+            "App key",
+            secret=True,
+            pattern=r"\S+",
+            pattern_message="The app key has no spaces.",
             help="The app key SkyPostal issued with the user code (TEST and PROD keys differ).",
         ),
         CredentialField(
-            "customer_box_id", "Customer box ID", secret=False, required=False, pattern=r"[0-9]+",
+            "customer_box_id",
+            "Customer box ID",
+            secret=False,
+            required=False,
+            pattern=r"[0-9]+",
             pattern_message="The customer box ID is a number (e.g. 811111).",
             help="The customer's box number, from registration or from Sign in…",
         ),
         CredentialField(
-            "customer_key", "Customer key", secret=True, required=False, pattern=r"\S+",
+            "customer_key",
+            "Customer key",
+            secret=True,
+            required=False,
+            pattern=r"\S+",
             pattern_message="The customer key has no spaces.",
             help="The customer's key, from registration or from Sign in…. It changes when the customer's e-mail "
-                 "changes: sign in again then.",
+            "changes: sign in again then.",
         ),
     )
     sign_in_fields = (
-        CredentialField("customer_email", "Customer e-mail", secret=False,
-                        help="The e-mail address of the SkyPostal customer account."),
-        CredentialField("customer_password", "Customer password", secret=True,
-                        help="Used once to sign in; it is never stored."),
+        CredentialField(
+            "customer_email",
+            "Customer e-mail",
+            secret=False,
+            help="The e-mail address of the SkyPostal customer account.",
+        ),
+        CredentialField(
+            "customer_password", "Customer password", secret=True, help="Used once to sign in; it is never stored."
+        ),
     )
     sign_in_label = "Sign in as the customer…"
     form_model = SkyPostalForm
@@ -142,8 +170,10 @@ class SkyPostal(Provider):
         for name in ("customer_box_id", "customer_key"):
             if not (values.get(name) or "").strip() and name not in problems:
                 label = "Customer box ID" if name == "customer_box_id" else "Customer key"
-                problems[name] = (f"{label} is missing: sign in with the customer's e-mail and password "
-                                  "(Credentials… → Sign in) or enter it.")
+                problems[name] = (
+                    f"{label} is missing: sign in with the customer's e-mail and password "
+                    "(Credentials… → Sign in) or enter it."
+                )
         return problems
 
     def warnings(self, form: BaseModel, history: History, environment: str) -> list[str]:
@@ -151,8 +181,10 @@ class SkyPostal(Provider):
         earlier = history.succeeded_with(self.id, environment, "trck_nmr_fol", form.trck_nmr_fol)
         if not earlier:
             return []
-        return [f"An invoice was already attached to parcel {form.trck_nmr_fol} with this app "
-                f"({earlier[0].created_at[:16].replace('T', ' ')}). Sending again adds a second invoice record."]
+        return [
+            f"An invoice was already attached to parcel {form.trck_nmr_fol} with this app "
+            f"({earlier[0].created_at[:16].replace('T', ' ')}). Sending again adds a second invoice record."
+        ]
 
     def describe(self, form: BaseModel) -> str:
         assert isinstance(form, SkyPostalForm)
@@ -168,14 +200,16 @@ class SkyPostal(Provider):
             "POST",
             join_url(ctx.base_url, *SERVICE, STEP1),
             headers={"Accept": "application/json"},
-            body=JsonBody({
-                "user_code": _number(creds["user_code"]),
-                "app_key": creds["app_key"],
-                "customer_box_id": _number(creds["customer_box_id"]),
-                "customer_key": creds["customer_key"],
-                "trck_nmr_fol": _number(form.trck_nmr_fol),
-                "invoice_file_name": invoice_file_name(ctx.attachment.upload_name),
-            }),
+            body=JsonBody(
+                {
+                    "user_code": _number(creds["user_code"]),
+                    "app_key": creds["app_key"],
+                    "customer_box_id": _number(creds["customer_box_id"]),
+                    "customer_key": creds["customer_key"],
+                    "trck_nmr_fol": _number(form.trck_nmr_fol),
+                    "invoice_file_name": invoice_file_name(ctx.attachment.upload_name),
+                }
+            ),
             label="Step 1: invoice data",
             idempotent=False,  # each call creates another invoice record
         )
@@ -254,36 +288,51 @@ class SkyPostal(Provider):
         guid = str(answer.data.get("invoice_file_guid") or "").strip()
         if not guid:
             return unexpected_answer(
-                response.status, "SkyPostal accepted the invoice data but sent no invoice_file_guid, so the file "
-                "cannot follow. The answer is in the log.")
-        ctx.save_resume({
-            STEP1_STATE: "done",
-            "invoice_file_guid": guid,
-            "invoice_id": as_text(answer.data.get("invoice_id")),
-            "invoice_file_name": as_text(answer.data.get("invoice_file_name")),
-            "trck_nmr_fol": form.trck_nmr_fol,
-        })
+                response.status,
+                "SkyPostal accepted the invoice data but sent no invoice_file_guid, so the file "
+                "cannot follow. The answer is in the log.",
+            )
+        ctx.save_resume(
+            {
+                STEP1_STATE: "done",
+                "invoice_file_guid": guid,
+                "invoice_id": as_text(answer.data.get("invoice_id")),
+                "invoice_file_name": as_text(answer.data.get("invoice_file_name")),
+                "trck_nmr_fol": form.trck_nmr_fol,
+            }
+        )
         return guid
 
     def _step2(self, ctx: UploadContext, form: SkyPostalForm, guid: str) -> UploadResult:
         invoice_id = ctx.resume.get("invoice_id") or ""
         record = f"invoice {invoice_id}" if invoice_id else "the invoice record"
-        resume_hint = (f"The invoice data is stored at SkyPostal ({record}); Retry sends only the file, "
-                       "without creating a second invoice.")
+        resume_hint = (
+            f"The invoice data is stored at SkyPostal ({record}); Retry sends only the file, "
+            "without creating a second invoice."
+        )
         try:
             response = ctx.send(self.step2_request(ctx, guid))
         except TransportError as exc:
-            title = ("SkyPostal did not confirm the invoice file: " if exc.maybe_sent else
-                     "The invoice file did not reach SkyPostal: ") + exc.message
+            title = (
+                "SkyPostal did not confirm the invoice file: "
+                if exc.maybe_sent
+                else "The invoice file did not reach SkyPostal: "
+            ) + exc.message
             return UploadResult(Outcome.FAILED, title, resume_hint, data=self._data(ctx, {}))
         except Cancelled:
-            return UploadResult(Outcome.CANCELLED, "Upload cancelled while sending the invoice file.",
-                                resume_hint, data=self._data(ctx, {}))
+            return UploadResult(
+                Outcome.CANCELLED,
+                "Upload cancelled while sending the invoice file.",
+                resume_hint,
+                data=self._data(ctx, {}),
+            )
         answer = read_answer(response)
         if answer is None:
             result = unexpected_answer(response.status)
-            result.detail = (f"Step 2 (invoice file) got HTTP {response.status} and an answer the app cannot read; "
-                             f"it is in the log. {resume_hint}")
+            result.detail = (
+                f"Step 2 (invoice file) got HTTP {response.status} and an answer the app cannot read; "
+                f"it is in the log. {resume_hint}"
+            )
             result.data = self._data(ctx, {})
             return result
         if not answer.ok:
@@ -298,8 +347,10 @@ class SkyPostal(Provider):
         return UploadResult(
             Outcome.SUCCEEDED,
             f"SkyPostal attached the invoice to parcel {form.trck_nmr_fol}.",
-            detail=(f"Invoice {data.get('invoice_id') or '(no id given)'}, stored as “{name}”."
-                    + ("" if url else " SkyPostal gave no link to the file.")),
+            detail=(
+                f"Invoice {data.get('invoice_id') or '(no id given)'}, stored as “{name}”."
+                + ("" if url else " SkyPostal gave no link to the file.")
+            ),
             http_status=response.status,
             data=data,
             links=[("Invoice file at SkyPostal", url)] if url else [],
@@ -320,15 +371,18 @@ class SkyPostal(Provider):
         description = answer.description or "no reason given"
         if answer.system_error:
             return UploadResult(
-                Outcome.FAILED, f"SkyPostal had a problem of its own and did not take {what}: {sentence(description)}",
-                "Try again in a few minutes." if step == 2 else
-                "Nothing was stored; try again in a few minutes.",
-                provider_message=provider_message(answer), http_status=response.status,
+                Outcome.FAILED,
+                f"SkyPostal had a problem of its own and did not take {what}: {sentence(description)}",
+                "Try again in a few minutes." if step == 2 else "Nothing was stored; try again in a few minutes.",
+                provider_message=provider_message(answer),
+                http_status=response.status,
             )
         if CREDENTIAL_WORDS.search(description) or response.status in (401, 403):
-            detail = ("Check the credentials for this environment (Credentials…): TEST and PROD user codes and app "
-                      "keys differ, and the customer key changes when the customer's e-mail changes: sign in "
-                      "again to get the current one.")
+            detail = (
+                "Check the credentials for this environment (Credentials…): TEST and PROD user codes and app "
+                "keys differ, and the customer key changes when the customer's e-mail changes: sign in "
+                "again to get the current one."
+            )
         elif step == 1 and re.search(r"track|trck|parcel|package|shipment", description, re.IGNORECASE):
             detail = f"Check the tracking number {form.trck_nmr_fol}: it must be a parcel of this customer."
         elif step == 1 and re.search(r"extension|file.?name|format", description, re.IGNORECASE):
@@ -338,53 +392,78 @@ class SkyPostal(Provider):
         if step == 1:
             detail += " Nothing was stored at SkyPostal."
         return UploadResult(
-            Outcome.REJECTED, f"SkyPostal refused {what}: {sentence(description)}", detail,
-            provider_message=provider_message(answer), http_status=response.status,
+            Outcome.REJECTED,
+            f"SkyPostal refused {what}: {sentence(description)}",
+            detail,
+            provider_message=provider_message(answer),
+            http_status=response.status,
         )
 
     # -- sign-in -------------------------------------------------------------------------------------------------
 
     def sign_in(self, ctx: RequestContext, values: Mapping[str, str]) -> dict[str, str]:
         creds = ctx.credentials
-        missing = [label for name, label in (("user_code", "user code"), ("app_key", "app key"))
-                   if not (creds.get(name) or "").strip()]
+        missing = [
+            label
+            for name, label in (("user_code", "user code"), ("app_key", "app key"))
+            if not (creds.get(name) or "").strip()
+        ]
         if missing:
             raise CredentialsMissing(
                 f"Signing in needs the {' and '.join(missing)} SkyPostal issued to your company for "
-                f"{ctx.environment}: enter {'them' if len(missing) > 1 else 'it'} first (Credentials…).")
+                f"{ctx.environment}: enter {'them' if len(missing) > 1 else 'it'} first (Credentials…)."
+            )
         email = (values.get("customer_email") or "").strip()
         password = values.get("customer_password") or ""
         empty = {n: "Required." for n, v in (("customer_email", email), ("customer_password", password)) if not v}
         if empty:
             raise FormInvalid("Enter the customer's e-mail and password to sign in.", empty)
-        response = ctx.send(OutgoingRequest(
-            "POST",
-            join_url(ctx.base_url, *SERVICE, LOGIN),
-            headers={"Accept": "application/json"},
-            body=JsonBody({"user_code": _number(creds["user_code"]), "app_key": creds["app_key"],
-                           "customer_email": email, "customer_password": password}),
-            label="Sign in (customer login)",
-            idempotent=True,  # a read: it changes nothing at SkyPostal
-            secret_answer_fields=("customer_key",),
-        ))
+        response = ctx.send(
+            OutgoingRequest(
+                "POST",
+                join_url(ctx.base_url, *SERVICE, LOGIN),
+                headers={"Accept": "application/json"},
+                body=JsonBody(
+                    {
+                        "user_code": _number(creds["user_code"]),
+                        "app_key": creds["app_key"],
+                        "customer_email": email,
+                        "customer_password": password,
+                    }
+                ),
+                label="Sign in (customer login)",
+                idempotent=True,  # a read: it changes nothing at SkyPostal
+                secret_answer_fields=("customer_key",),
+            )
+        )
         answer = read_answer(response)
         if answer is None:
             raise InvoiceDesktopError(
-                f"SkyPostal answered the sign-in with something unexpected (HTTP {response.status}); it is in the log.")
+                f"SkyPostal answered the sign-in with something unexpected (HTTP {response.status}); it is in the log."
+            )
         if not answer.ok:
             if answer.system_error:
-                raise InvoiceDesktopError(f"SkyPostal had a problem of its own during sign-in: "
-                                          f"{sentence(answer.description)} Try again later.")
-            hint = ("Check the user code and app key for this environment." if CREDENTIAL_WORDS.search(
-                answer.description) else "Check the customer's e-mail and password.")
+                raise InvoiceDesktopError(
+                    f"SkyPostal had a problem of its own during sign-in: "
+                    f"{sentence(answer.description)} Try again later."
+                )
+            hint = (
+                "Check the user code and app key for this environment."
+                if CREDENTIAL_WORDS.search(answer.description)
+                else "Check the customer's e-mail and password."
+            )
             raise InvoiceDesktopError(f"SkyPostal refused the sign-in: {sentence(answer.description)} {hint}")
         login = read_login(answer.data)
         if not login.customer_box_id or not login.customer_key:
-            raise InvoiceDesktopError("SkyPostal accepted the sign-in but sent no customer box ID or customer key; "
-                                      "the answer is in the log.")
+            raise InvoiceDesktopError(
+                "SkyPostal accepted the sign-in but sent no customer box ID or customer key; the answer is in the log."
+            )
         since = login.dates.get("customer_registration_date") or login.dates.get("customer_created_date")
-        log.info("Signed in to SkyPostal as customer box %s%s", login.customer_box_id,
-                 f" (customer since {since:%Y-%m-%d})" if since else "")
+        log.info(
+            "Signed in to SkyPostal as customer box %s%s",
+            login.customer_box_id,
+            f" (customer since {since:%Y-%m-%d})" if since else "",
+        )
         return {"customer_box_id": login.customer_box_id, "customer_key": login.customer_key}
 
 

@@ -16,8 +16,9 @@ def parse_args(args: list[str]) -> argparse.Namespace:
     parser.add_argument("file", nargs="?", help="an invoice file to open, as if dropped on the window")
     parser.add_argument("--provider", help="start on this provider (e.g. imaterialise)")
     parser.add_argument("--environment", choices=("practice", "sandbox", "production"))
-    parser.add_argument("--smoke-test", action="store_true",
-                        help="start, show the window, report, and exit (for packaging checks)")
+    parser.add_argument(
+        "--smoke-test", action="store_true", help="start, show the window, report, and exit (for packaging checks)"
+    )
     return parser.parse_args(args)
 
 
@@ -28,8 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     headless = sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     if headless and not os.environ.get("QT_QPA_PLATFORM"):
         if not args.smoke_test:
-            print("invoice-desktop: no display found (DISPLAY is not set). Start the app from a desktop session, "
-                  "or use the command line: invoice-desktop --help", file=sys.stderr)
+            print(
+                "invoice-desktop: no display found (DISPLAY is not set). Start the app from a desktop session, "
+                "or use the command line: invoice-desktop --help",
+                file=sys.stderr,
+            )
             return 1
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer
@@ -95,8 +99,11 @@ def main(argv: list[str] | None = None) -> int:
                 from pathlib import Path
 
                 name = Path(args.file).name
-                lines.append(f"drop zone: {name} accepted" if zone.path else
-                             f"drop zone: {name} refused: {zone.detail.text().splitlines()[0]}")
+                lines.append(
+                    f"drop zone: {name} accepted"
+                    if zone.path
+                    else f"drop zone: {name} refused: {zone.detail.text().splitlines()[0]}"
+                )
             # A windowed executable on Windows has no stdout at all.
             if sys.stdout is not None:
                 print("\n".join(lines))

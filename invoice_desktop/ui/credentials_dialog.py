@@ -114,11 +114,14 @@ class CredentialsDialog(QDialog):
         intro = QLabel(self)
         intro.setWordWrap(True)
         if environment == "practice":
-            intro.setText("Practice credentials are filled in for you. They only work with the local practice "
-                          "sandbox; nothing leaves this computer.")
+            intro.setText(
+                "Practice credentials are filled in for you. They only work with the local practice "
+                "sandbox; nothing leaves this computer."
+            )
         else:
-            intro.setText(f"These are kept in your system's keyring for {provider.name} ({environment}), "
-                          "never in a file.")
+            intro.setText(
+                f"These are kept in your system's keyring for {provider.name} ({environment}), never in a file."
+            )
         layout.addWidget(intro)
 
         form = QFormLayout()
@@ -308,8 +311,12 @@ class CredentialsDialog(QDialog):
         def work(task: Task) -> dict[str, str]:
             stored = self.services.uploads.stored_credentials(self.provider, self.environment)
             return self.services.uploads.sign_in(
-                self.provider, self.environment, values, base_url=self.base_url,
-                credentials={**stored, **typed}, cancel=task.cancel_token,
+                self.provider,
+                self.environment,
+                values,
+                base_url=self.base_url,
+                credentials={**stored, **typed},
+                cancel=task.cancel_token,
             )
 
         self._sign_in_task = self.runner.submit("sign-in", work, self._on_signed_in, self._on_sign_in_failed)

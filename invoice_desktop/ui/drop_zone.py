@@ -23,14 +23,18 @@ STYLES = {
     "checking": "QFrame#dropZone { border: 2px dashed #1a73e8; border-radius: 8px; background: #f7f9fc; }",
 }
 
-OUTLOOK_FORMATS = ("application/x-qt-windows-mime;value=\"FileGroupDescriptorW\"", "FileGroupDescriptorW")
+OUTLOOK_FORMATS = ('application/x-qt-windows-mime;value="FileGroupDescriptorW"', "FileGroupDescriptorW")
 
 
 def judge_drag(mime: QMimeData, rules: AttachmentRules, provider_name: str) -> tuple[bool, str, str | None]:
     """(acceptable, message, local path) for what is being dragged, by name only."""
     if any(any(f in fmt for f in OUTLOOK_FORMATS) for fmt in mime.formats()):
-        return (False, "Outlook attachments can't be dropped directly: save the attachment to a folder first, "
-                "then drop the saved file.", None)
+        return (
+            False,
+            "Outlook attachments can't be dropped directly: save the attachment to a folder first, "
+            "then drop the saved file.",
+            None,
+        )
     if not mime.hasUrls():
         return False, "Only files can be dropped here.", None
     urls = mime.urls()

@@ -23,7 +23,7 @@ ERROR_STYLE = "color: #b00020;"
 def nest_errors(errors: dict[str, str], prefix: str) -> dict[str, str]:
     """The errors below `prefix.`, with the prefix removed."""
     start = prefix + "."
-    return {k[len(start):]: v for k, v in errors.items() if k.startswith(start)}
+    return {k[len(start) :]: v for k, v in errors.items() if k.startswith(start)}
 
 
 class FormView(QWidget):

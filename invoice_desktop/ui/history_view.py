@@ -87,8 +87,15 @@ class HistoryView(QWidget):
             what = a.options.get("description") or ""
             if a.file_name:
                 what = f"{what} — {a.file_name}" if what else a.file_name
-            cells = (str(a.id), a.created_at[:19].replace("T", " "), a.provider, a.environment, what,
-                     STATE_WORDS.get(a.state, a.state), a.summary)
+            cells = (
+                str(a.id),
+                a.created_at[:19].replace("T", " "),
+                a.provider,
+                a.environment,
+                what,
+                STATE_WORDS.get(a.state, a.state),
+                a.summary,
+            )
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, a.id)

@@ -54,8 +54,9 @@ PRACTICE_BANNER = (
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, services: Services, providers: tuple[Provider, ...], runner: TaskRunner,
-                 settings: QSettings | None = None) -> None:
+    def __init__(
+        self, services: Services, providers: tuple[Provider, ...], runner: TaskRunner, settings: QSettings | None = None
+    ) -> None:
         super().__init__()
         self.services = services
         self.providers = providers
@@ -286,8 +287,10 @@ class MainWindow(QMainWindow):
         elif env.base_url:
             self.address.setPlaceholderText(env.base_url)
         else:
-            self.address.setPlaceholderText(f"required: the address of your {provider.name} installation"
-                                             + (f", e.g. {env.note}" if env.note else ""))
+            self.address.setPlaceholderText(
+                f"required: the address of your {provider.name} installation"
+                + (f", e.g. {env.note}" if env.note else "")
+            )
         self.address.setText(str(self.settings.value(f"{provider.id}/{env_id}/address", "")))
         self.address.setToolTip(env.note)
         self.banner.setText(PRACTICE_BANNER.format(name=provider.name))
@@ -317,15 +320,17 @@ class MainWindow(QMainWindow):
         from ..core.paths import data_dir, log_dir
 
         QMessageBox.information(
-            self, "Where the app keeps its files",
+            self,
+            "Where the app keeps its files",
             f"History: {self.services.history.path}\nLogs: {log_dir()}\nData folder: {data_dir()}\n\n"
             "Credentials are kept in the system keyring, never in these folders.",
         )
 
     # -- a file dropped anywhere on the window goes to the drop zone ------------------------------------------
 
-    def _to_drop_zone(self, event: QDragEnterEvent | QDragMoveEvent | QDragLeaveEvent | QDropEvent,
-                      handler: str) -> None:
+    def _to_drop_zone(
+        self, event: QDragEnterEvent | QDragMoveEvent | QDragLeaveEvent | QDropEvent, handler: str
+    ) -> None:
         zone = self.page.drop_zone
         if zone is not None:
             getattr(zone, handler)(event)

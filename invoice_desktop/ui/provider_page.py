@@ -96,8 +96,9 @@ class ProviderPage(QWidget):
         self.file_url: QLineEdit | None = None
         if rules is not None and provider.attachment_mode != "none":
             self.drop_zone = DropZone(self.attachment_panel)
-            self.drop_zone.configure(rules, provider.name, optional=provider.attachment_mode == "optional"
-                                     and not provider.accepts_file_url)
+            self.drop_zone.configure(
+                rules, provider.name, optional=provider.attachment_mode == "optional" and not provider.accepts_file_url
+            )
             self.drop_zone.file_dropped.connect(self.file_chosen)
             attach_layout.addWidget(self.drop_zone)
         if provider.accepts_file_url:
@@ -121,8 +122,9 @@ class ProviderPage(QWidget):
 
     def _update_limit(self, megabytes: int) -> None:
         if self.drop_zone is not None and self.provider.attachment is not None:
-            self.drop_zone.configure(self.provider.attachment.with_max_bytes(megabytes * MB), self.provider.name,
-                                     self.drop_zone.optional)
+            self.drop_zone.configure(
+                self.provider.attachment.with_max_bytes(megabytes * MB), self.provider.name, self.drop_zone.optional
+            )
 
     # -- what the upload needs -----------------------------------------------------------------------------
 

@@ -85,20 +85,25 @@ class UploadFlow(QObject):
         model, errors = page.form.validate()
         page.form.reveal_all_errors()
         if model is None:
-            w.outcome.show_message("The form is not complete.", detail="Correct the fields marked in red, then "
-                                   "press Upload again. Nothing was sent.")
+            w.outcome.show_message(
+                "The form is not complete.",
+                detail="Correct the fields marked in red, then press Upload again. Nothing was sent.",
+            )
             page.form.focus_first_error(errors)
             return
         if page.drop_zone is not None and page.drop_zone.state == "reject":
-            w.outcome.show_message("The file can't be used.", detail="Drop another file or remove it. "
-                                   "Nothing was sent.")
+            w.outcome.show_message(
+                "The file can't be used.", detail="Drop another file or remove it. Nothing was sent."
+            )
             return
         if page.drop_zone is not None and page.drop_zone.state == "checking":
-            w.outcome.show_message("The file is still being checked.", detail="Press Upload again in a moment. "
-                                   "Nothing was sent.")
+            w.outcome.show_message(
+                "The file is still being checked.", detail="Press Upload again in a moment. Nothing was sent."
+            )
             return
-        args = dict(file_path=page.file_path, file_url=page.document_url, options=page.options(),
-                    base_url=w.base_url_override())
+        args = dict(
+            file_path=page.file_path, file_url=page.document_url, options=page.options(), base_url=w.base_url_override()
+        )
         w.outcome.clear()
         self._busy(True, "Checking…")
 
@@ -124,8 +129,9 @@ class UploadFlow(QObject):
             log.error("Upload could not start: %s", plain_error(exc))
             self.w.outcome.show_message(plain_error(exc), detail="Nothing was sent.")
 
-    def _confirm_and_send(self, prepared_and_warnings: tuple[PreparedUpload, list[str]],
-                          attempt_id: int | None = None) -> None:
+    def _confirm_and_send(
+        self, prepared_and_warnings: tuple[PreparedUpload, list[str]], attempt_id: int | None = None
+    ) -> None:
         prepared, warnings = prepared_and_warnings
         lines = list(warnings)
         changes = self.w.page.changes() if attempt_id is None else []  # a retry sends what was stored, not the page
@@ -136,8 +142,11 @@ class UploadFlow(QObject):
             lines.append("Nothing was changed from the loaded values; they will be sent as they are.")
         if lines:
             answer = QMessageBox.question(
-                self.w, "Please confirm", "\n\n".join(lines) + "\n\nSend it?",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+                self.w,
+                "Please confirm",
+                "\n\n".join(lines) + "\n\nSend it?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
             )
             if answer != QMessageBox.StandardButton.Yes:
                 self._busy(False)
@@ -199,13 +208,17 @@ class UploadFlow(QObject):
             return
         self._busy(True, f"Preparing attempt #{attempt_id} again…")
         self.w.outcome.clear()
+
         def prepare(_task: Task) -> tuple[PreparedUpload, list[str]]:
             prepared = self.services.uploads.prepare_retry(attempt_id)
             warnings = prepared.provider.warnings(prepared.form, self.services.history, prepared.environment)
             return prepared, warnings
 
         self.w.runner.submit(
-            "prepare-retry", prepare, lambda ready: self._confirm_and_send(ready, attempt_id), self._refused,
+            "prepare-retry",
+            prepare,
+            lambda ready: self._confirm_and_send(ready, attempt_id),
+            self._refused,
         )
 
     # -- history, keyring, credentials -------------------------------------------------------------------
@@ -246,8 +259,14 @@ class UploadFlow(QObject):
     def open_credentials(self) -> None:
         from .credentials_dialog import CredentialsDialog
 
-        dialog = CredentialsDialog(self.w.provider, self.w.environment, self.services, self.w.runner,
-                                   base_url=self.w.base_url_override(), parent=self.w)
+        dialog = CredentialsDialog(
+            self.w.provider,
+            self.w.environment,
+            self.services,
+            self.w.runner,
+            base_url=self.w.base_url_override(),
+            parent=self.w,
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one per click: don't let them pile up
         dialog.saved.connect(lambda status: self.w.statusBar().showMessage("Credentials saved. " + status, 8000))
         dialog.open()
@@ -274,9 +293,11 @@ class UploadFlow(QObject):
 
         self.w.runner.submit(
             "load",
-            lambda task: self.services.uploads.load(provider, environment, key, base_url=base_url, options=options,
-                                                    cancel=task.cancel_token),
-            done, failed,
+            lambda task: self.services.uploads.load(
+                provider, environment, key, base_url=base_url, options=options, cancel=task.cancel_token
+            ),
+            done,
+            failed,
         )
 
     # -- forms as JSON files ----------------------------------------------------------------------------------
@@ -318,10 +339,12 @@ class UploadFlow(QObject):
 
     def confirm_quit_during_upload(self) -> bool:
         answer = QMessageBox.question(
-            self.w, "An upload is in progress",
+            self.w,
+            "An upload is in progress",
             "An upload is still in progress. Cancel it and quit?\n\nIf the file was already sent, the provider "
             "may have received it: the History will say so next time.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
         )
         return answer == QMessageBox.StandardButton.Yes
 

@@ -9,19 +9,55 @@ from __future__ import annotations
 
 # Qt libraries a QtWidgets app never loads (matched in lower case against the file name).
 UNWANTED_LIBS = (
-    "qt6qml", "qt6quick", "qt6network", "qt6pdf", "qt6virtualkeyboard", "qt6opengl", "qt6svg", "qt6wayland",
-    "qt6wlshell", "qt6eglfs", "qt6webengine", "qt6multimedia", "qt6positioning", "qt6sql", "qt6test",
-    "qt6designer", "qt6charts", "qt6graphs", "qt6datavisualization", "qt6shadertools", "qt6spatialaudio",
-    "qt6texttospeech", "qt6printsupport", "qt6concurrent", "qt6statemachine", "qt6scxml", "qt6labs",
+    "qt6qml",
+    "qt6quick",
+    "qt6network",
+    "qt6pdf",
+    "qt6virtualkeyboard",
+    "qt6opengl",
+    "qt6svg",
+    "qt6wayland",
+    "qt6wlshell",
+    "qt6eglfs",
+    "qt6webengine",
+    "qt6multimedia",
+    "qt6positioning",
+    "qt6sql",
+    "qt6test",
+    "qt6designer",
+    "qt6charts",
+    "qt6graphs",
+    "qt6datavisualization",
+    "qt6shadertools",
+    "qt6spatialaudio",
+    "qt6texttospeech",
+    "qt6printsupport",
+    "qt6concurrent",
+    "qt6statemachine",
+    "qt6scxml",
+    "qt6labs",
     "opengl32sw",  # Windows' software OpenGL fallback (20 MB); widgets paint with the raster engine
 )
 
 # Plugin folders dropped whole: Wayland, EGL full-screen, touch (needs QtNetwork), network information and TLS
 # backends (QtNetwork), SVG icon engine (QtSvg), QML tooling, the virtual keyboard (QtQuick).
 UNWANTED_PLUGIN_KINDS = (
-    "wayland-decoration-client", "wayland-graphics-integration-client", "wayland-shell-integration",
-    "egldeviceintegrations", "generic", "networkinformation", "tls", "iconengines", "qmltooling",
-    "virtualkeyboard", "sqldrivers", "printsupport", "multimedia", "position", "renderers", "scenegraph",
+    "wayland-decoration-client",
+    "wayland-graphics-integration-client",
+    "wayland-shell-integration",
+    "egldeviceintegrations",
+    "generic",
+    "networkinformation",
+    "tls",
+    "iconengines",
+    "qmltooling",
+    "virtualkeyboard",
+    "sqldrivers",
+    "printsupport",
+    "multimedia",
+    "position",
+    "renderers",
+    "scenegraph",
 )
 
 # Within kept plugin folders: the windowing systems we use (xcb on Linux, cocoa on macOS, windows on Windows,

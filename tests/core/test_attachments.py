@@ -51,8 +51,21 @@ def test_the_imaterialise_rules_are_the_documented_ones():
 
 @pytest.mark.parametrize(
     "name",
-    ["invoice.pdf", "INVOICE.PDF", "Invoice.Pdf", "a.doc", "b.DOC", "c.docx", "d.DocX", "e.xls", "f.XLS",
-     "g.xlsx", "h.XlSx", "Rechnung_Müller_№5.pdf", "with spaces and.dots.in name.pdf"],
+    [
+        "invoice.pdf",
+        "INVOICE.PDF",
+        "Invoice.Pdf",
+        "a.doc",
+        "b.DOC",
+        "c.docx",
+        "d.DocX",
+        "e.xls",
+        "f.XLS",
+        "g.xlsx",
+        "h.XlSx",
+        "Rechnung_Müller_№5.pdf",
+        "with spaces and.dots.in name.pdf",
+    ],
 )
 def test_every_allowed_extension_passes_in_any_case(make_file, name):
     checked = check_attachment(make_file(name), RULES)
@@ -63,8 +76,15 @@ def test_every_allowed_extension_passes_in_any_case(make_file, name):
 
 @pytest.mark.parametrize(
     ("name", "shown"),
-    [("invoice.txt", ".txt"), ("scan.png", ".png"), ("invoice.pdf.exe", ".exe"), ("invoice", "no extension"),
-     ("invoice.pdfx", ".pdfx"), ("invoice.odt", ".odt"), ("invoice.pd", ".pd")],
+    [
+        ("invoice.txt", ".txt"),
+        ("scan.png", ".png"),
+        ("invoice.pdf.exe", ".exe"),
+        ("invoice", "no extension"),
+        ("invoice.pdfx", ".pdfx"),
+        ("invoice.odt", ".odt"),
+        ("invoice.pd", ".pd"),
+    ],
 )
 def test_other_extensions_are_refused_naming_the_allowed_ones(make_file, name, shown):
     problem = refused(make_file(name, content=PDF + b"x" * 100))
@@ -76,8 +96,9 @@ def test_other_extensions_are_refused_naming_the_allowed_ones(make_file, name, s
 
 @settings(max_examples=200, deadline=None)
 @given(
-    stem=st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="/\\\x00"), min_size=1,
-                 max_size=40).filter(lambda s: s not in (".", "..") and not s.endswith(".")),
+    stem=st.text(
+        st.characters(blacklist_categories=("Cs",), blacklist_characters="/\\\x00"), min_size=1, max_size=40
+    ).filter(lambda s: s not in (".", "..") and not s.endswith(".")),
     ext=st.sampled_from(ALLOWED),
     case=st.lists(st.booleans(), min_size=5, max_size=5),
 )
@@ -202,10 +223,13 @@ def test_other_types_and_aliases(make_file):
 
 @pytest.mark.parametrize(
     ("ext", "content_type"),
-    [(".pdf", "application/pdf"), (".doc", "application/msword"),
-     (".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-     (".xls", "application/vnd.ms-excel"),
-     (".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")],
+    [
+        (".pdf", "application/pdf"),
+        (".doc", "application/msword"),
+        (".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (".xls", "application/vnd.ms-excel"),
+        (".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ],
 )
 def test_content_type_comes_from_the_fixed_table(make_file, ext, content_type):
     assert CONTENT_TYPES[ext] == content_type
@@ -251,8 +275,10 @@ def test_a_named_pipe_is_not_a_regular_file(tmp_path):
     assert refused(fifo).rule == "not-a-file"
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
-                    reason="root reads files whatever their mode; see the sysfs case below")
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0,
+    reason="root reads files whatever their mode; see the sysfs case below",
+)
 def test_an_unreadable_file_is_refused(make_file):
     path = make_file("locked.pdf")
     path.chmod(0)

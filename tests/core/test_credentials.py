@@ -88,8 +88,18 @@ def test_the_system_keyring_is_used_by_default(memory_keyring):
         lambda folder: _chainer(MemoryKeyring(), unsafe_backend("keyrings.alt.file", "PlaintextKeyring", folder)),
         lambda folder: _chainer(),
     ],
-    ids=["fail", "null", "keyrings.alt plaintext", "keyrings.alt encrypted file", "keyrings.alt registry",
-         "a plaintext store", "a file store", "chain of fail", "chain with a plaintext one", "empty chain"],
+    ids=[
+        "fail",
+        "null",
+        "keyrings.alt plaintext",
+        "keyrings.alt encrypted file",
+        "keyrings.alt registry",
+        "a plaintext store",
+        "a file store",
+        "chain of fail",
+        "chain with a plaintext one",
+        "empty chain",
+    ],
 )
 def test_unsafe_backends_are_refused_and_nothing_is_written(tmp_path, app_home, make):
     backend = make(tmp_path)
@@ -154,8 +164,7 @@ def test_an_upload_with_session_only_credentials_works_and_leaves_no_trace(servi
     services.credentials = CredentialStore(LockedKeyring())
     services.uploads.credentials = services.credentials
     services.credentials.set("imaterialise", "practice", "api_code", DEMO_API_CODE.upper())
-    prepared = services.uploads.prepare(PROVIDER, "practice", {"order_id": "ORD-1001"},
-                                        file_path=make_file("a.pdf"))
+    prepared = services.uploads.prepare(PROVIDER, "practice", {"order_id": "ORD-1001"}, file_path=make_file("a.pdf"))
     assert prepared.credentials["api_code"] == DEMO_API_CODE.upper()  # what the clerk entered wins
     assert services.uploads.run(prepared).ok
     assert files_containing(app_home.parent, DEMO_API_CODE.upper()) == []
@@ -180,8 +189,7 @@ def test_an_over_long_secret_is_refused_with_the_limit(memory_keyring):
 
 def test_practice_credentials_are_filled_in_and_never_stored(services, make_file, memory_keyring):
     assert services.uploads.stored_credentials(PROVIDER, "practice") == {"api_code": DEMO_API_CODE}
-    prepared = services.uploads.prepare(PROVIDER, "practice", {"order_id": "ORD-1001"},
-                                        file_path=make_file("a.pdf"))
+    prepared = services.uploads.prepare(PROVIDER, "practice", {"order_id": "ORD-1001"}, file_path=make_file("a.pdf"))
     assert services.uploads.run(prepared).ok
     assert memory_keyring.items == {}
 
@@ -191,8 +199,7 @@ def test_the_vendor_sandbox_needs_the_clerks_own_code(services, make_file):
         services.uploads.prepare(PROVIDER, "sandbox", {"order_id": "ORD-1001"}, file_path=make_file("a.pdf"))
     assert "API code is missing" in info.value.message and "credentials set" in info.value.message
     services.credentials.set("imaterialise", "sandbox", "api_code", SANDBOX_CODE)
-    prepared = services.uploads.prepare(PROVIDER, "sandbox", {"order_id": "ORD-1001"},
-                                        file_path=make_file("a.pdf"))
+    prepared = services.uploads.prepare(PROVIDER, "sandbox", {"order_id": "ORD-1001"}, file_path=make_file("a.pdf"))
     assert prepared.credentials == {"api_code": SANDBOX_CODE}
     assert prepared.base_url == "https://imatsandbox.materialise.net"
     # Sandbox and production codes are kept apart.

@@ -65,8 +65,11 @@ def test_the_outcome_and_the_providers_answer_are_recorded(services, make_file):
     result = services.uploads.run(prepare(services, make_file("a.pdf"), "ORD-2002"))
     attempt = services.history.get(result.attempt_id)
     assert attempt.state == hist.REJECTED
-    assert attempt.summary == result.title == (
-        "Order “ORD-2002” is already shipped or cancelled, so its invoice can no longer be changed.")
+    assert (
+        attempt.summary
+        == result.title
+        == ("Order “ORD-2002” is already shipped or cancelled, so its invoice can no longer be changed.")
+    )
     assert (attempt.provider_code, attempt.provider_message) == ("103", "Order is already shipped or cancelled")
     assert attempt.result["detail"] == "Contact i.materialise if the invoice must still be replaced."
 
@@ -117,10 +120,12 @@ def test_a_retry_checks_the_file_again(services, make_file):
 def test_attempts_left_sending_are_marked_interrupted_at_start_up(app_home, memory_keyring):
     path = app_home / "history.sqlite3"
     before = History(path)
-    crashed = before.create(provider="imaterialise", environment="practice", base_url="http://127.0.0.1:1/x",
-                            form={"order_id": "ORD-1001"})
-    done = before.create(provider="imaterialise", environment="practice", base_url="http://127.0.0.1:1/x",
-                         form={"order_id": "ORD-1002"})
+    crashed = before.create(
+        provider="imaterialise", environment="practice", base_url="http://127.0.0.1:1/x", form={"order_id": "ORD-1001"}
+    )
+    done = before.create(
+        provider="imaterialise", environment="practice", base_url="http://127.0.0.1:1/x", form={"order_id": "ORD-1002"}
+    )
     before.finish(done, state=hist.SUCCEEDED, summary="accepted")
     before.close()  # the app stopped mid-upload
 
@@ -137,8 +142,10 @@ def test_attempts_left_sending_are_marked_interrupted_at_start_up(app_home, memo
 
 def test_recent_lists_the_newest_first(app_home):
     history = History(app_home / "h.sqlite3")
-    ids = [history.create(provider=p, environment="practice", base_url="u", form={"n": i})
-           for i, p in enumerate(["imaterialise", "skypostal", "imaterialise", "payfabric"])]
+    ids = [
+        history.create(provider=p, environment="practice", base_url="u", form={"n": i})
+        for i, p in enumerate(["imaterialise", "skypostal", "imaterialise", "payfabric"])
+    ]
     assert [a.id for a in history.recent()] == ids[::-1]
     assert [a.id for a in history.recent(limit=2)] == [ids[3], ids[2]]
     assert [a.id for a in history.recent(provider="imaterialise")] == [ids[2], ids[0]]
@@ -160,8 +167,9 @@ def test_history_survives_a_restart(app_home, services, make_file):
 
 
 def test_a_recent_attempt_of_another_process_is_not_marked_interrupted(services):
-    attempt = services.history.create(provider="imaterialise", environment="practice", base_url="http://x",
-                                      form={"order_id": "ORD-1001"})
+    attempt = services.history.create(
+        provider="imaterialise", environment="practice", base_url="http://x", form={"order_id": "ORD-1001"}
+    )
     assert services.history.mark_interrupted(older_than_s=3600) == 0
     assert services.history.get(attempt).state == "sending"
     assert services.history.mark_interrupted() == 1

@@ -72,14 +72,20 @@ def test_a_longer_secret_containing_a_shorter_one_is_hidden_whole():
 
 @pytest.mark.parametrize(
     ("name", "value", "shown"),
-    [("ApiCode", DEMO_API_CODE, MASK), ("apicode", "anything at all", MASK),
-     ("Authorization", "Bearer eyJhbGciOi.payload.sig", f"Bearer {MASK}"),
-     ("authorization", "bearer eyJhbGciOi.payload.sig", f"bearer {MASK}"),
-     ("Authorization", "Basic dXNlcjpwYXNz", f"Basic {MASK}"),
-     ("Authorization", "Token abcdef123456", MASK), ("Authorization", "rawtoken", MASK),
-     ("Proxy-Authorization", "Basic dXNlcjpwYXNz", f"Basic {MASK}"),
-     ("Cookie", "session=abc", MASK), ("Set-Cookie", "session=abc; HttpOnly", MASK),
-     ("X-Api-Key", "k-123", MASK), ("Accept", "application/json", "application/json")],
+    [
+        ("ApiCode", DEMO_API_CODE, MASK),
+        ("apicode", "anything at all", MASK),
+        ("Authorization", "Bearer eyJhbGciOi.payload.sig", f"Bearer {MASK}"),
+        ("authorization", "bearer eyJhbGciOi.payload.sig", f"bearer {MASK}"),
+        ("Authorization", "Basic dXNlcjpwYXNz", f"Basic {MASK}"),
+        ("Authorization", "Token abcdef123456", MASK),
+        ("Authorization", "rawtoken", MASK),
+        ("Proxy-Authorization", "Basic dXNlcjpwYXNz", f"Basic {MASK}"),
+        ("Cookie", "session=abc", MASK),
+        ("Set-Cookie", "session=abc; HttpOnly", MASK),
+        ("X-Api-Key", "k-123", MASK),
+        ("Accept", "application/json", "application/json"),
+    ],
 )
 def test_sensitive_headers_are_masked_with_the_scheme_kept_visible(name, value, shown):
     assert Redactor().redact_headers({name: value}) == {name: shown}
@@ -93,10 +99,15 @@ def test_a_secret_echoed_in_any_other_header_is_hidden_by_value():
 def test_a_bearer_token_is_hidden_on_the_wire_record_and_in_curl(practice):
     token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjbGVyayJ9.c2lnbmF0dXJl"
     with Transport(Redactor([token])) as transport:
-        response = transport.send(OutgoingRequest(
-            "POST", practice.base_url(PROVIDER) + "/token-echo", headers={"Authorization": f"Bearer {token}"},
-            body=JsonBody({"refresh": token, "note": "hi"}), label="Get token",
-        ))
+        response = transport.send(
+            OutgoingRequest(
+                "POST",
+                practice.base_url(PROVIDER) + "/token-echo",
+                headers={"Authorization": f"Bearer {token}"},
+                body=JsonBody({"refresh": token, "note": "hi"}),
+                label="Get token",
+            )
+        )
         [record] = transport.exchanges
     assert response.status == 404
     assert record.request_headers["Authorization"] == f"Bearer {MASK}"
@@ -113,14 +124,18 @@ def test_the_api_code_never_appears_in_history_log_file_curl_or_results(services
     pdf = make_file("Rechnung_Müller_№5.pdf", size=4000)
 
     def send(order: str, fmt: str = "json"):
-        prepared = services.uploads.prepare(PROVIDER, "practice", {"order_id": order}, file_path=pdf,
-                                            options={"format": fmt})
+        prepared = services.uploads.prepare(
+            PROVIDER, "practice", {"order_id": order}, file_path=pdf, options={"format": fmt}
+        )
         return services.uploads.run(prepared)
 
     results = [send("ORD-1001"), send("ORD-2001", "xml"), send("ORD-9999")]
     # A provider that echoes the code back (in its body and a header) still does not get it into the log.
-    sandbox.answer_next(400, json.dumps({"message": f"Wrong API code {DEMO_API_CODE}"}),
-                        {"Content-Type": "application/json", "X-Debug-ApiCode": DEMO_API_CODE})
+    sandbox.answer_next(
+        400,
+        json.dumps({"message": f"Wrong API code {DEMO_API_CODE}"}),
+        {"Content-Type": "application/json", "X-Debug-ApiCode": DEMO_API_CODE},
+    )
     results.append(send("ORD-1002"))
     # A failure without an answer.
     services.uploads.timeouts = Timeouts(connect=5, read=0.3, deadline=30)
@@ -130,8 +145,13 @@ def test_the_api_code_never_appears_in_history_log_file_curl_or_results(services
     finally:
         release.set()
 
-    assert [r.outcome for r in results] == [Outcome.SUCCEEDED, Outcome.REJECTED, Outcome.REJECTED,
-                                           Outcome.REJECTED, Outcome.FAILED]
+    assert [r.outcome for r in results] == [
+        Outcome.SUCCEEDED,
+        Outcome.REJECTED,
+        Outcome.REJECTED,
+        Outcome.REJECTED,
+        Outcome.FAILED,
+    ]
     echoed = results[3]
     assert echoed.provider_message == f"Wrong API code {MASK}" and MASK in echoed.title
 

@@ -111,9 +111,13 @@ def _ctx(practice, pdf, transport):
     from invoice_desktop.providers.imaterialise import IMaterialiseForm
 
     return UploadContext(
-        environment="practice", base_url=practice.base_url(PROVIDER),
-        credentials=practice.demo_credentials(PROVIDER), options={"format": "json"}, transport=transport,
-        form=IMaterialiseForm(order_id="ORD-1001"), attachment=check_attachment(pdf, PROVIDER.attachment),
+        environment="practice",
+        base_url=practice.base_url(PROVIDER),
+        credentials=practice.demo_credentials(PROVIDER),
+        options={"format": "json"},
+        transport=transport,
+        form=IMaterialiseForm(order_id="ORD-1001"),
+        attachment=check_attachment(pdf, PROVIDER.attachment),
     )
 
 
@@ -135,8 +139,9 @@ def test_503_is_not_resent_for_a_request_that_is_unsafe_to_repeat(services, sand
     sandbox.answer_next(503, "busy", {"Retry-After": "0"})
     base = services.uploads.practice.base_url(PROVIDER)
     with Transport() as transport:
-        response = transport.send(OutgoingRequest("POST", f"{base}/web-api/order/ORD-1001/invoice",
-                                                  label="a create", idempotent=False))
+        response = transport.send(
+            OutgoingRequest("POST", f"{base}/web-api/order/ORD-1001/invoice", label="a create", idempotent=False)
+        )
         assert response.status == 503
         assert len(transport.exchanges) == 1
     sandbox.answer_next(429, "slow", {"Retry-After": "0"})  # 429: turned away unprocessed, safe to send again
@@ -176,10 +181,17 @@ def test_without_retry_after_there_is_no_retry(services, sandbox, make_file, sta
 
 @pytest.mark.parametrize(
     ("value", "seconds"),
-    [("0", 0.0), ("5", 5.0), ("2.5", 2.5), ("3600", MAX_RETRY_AFTER_S), ("-3", 0.0),
-     (format_datetime(datetime.now(UTC) + timedelta(hours=2), usegmt=True), MAX_RETRY_AFTER_S),
-     (format_datetime(datetime.now(UTC) - timedelta(hours=2), usegmt=True), 0.0),
-     ("soon", None), ("", None)],
+    [
+        ("0", 0.0),
+        ("5", 5.0),
+        ("2.5", 2.5),
+        ("3600", MAX_RETRY_AFTER_S),
+        ("-3", 0.0),
+        (format_datetime(datetime.now(UTC) + timedelta(hours=2), usegmt=True), MAX_RETRY_AFTER_S),
+        (format_datetime(datetime.now(UTC) - timedelta(hours=2), usegmt=True), 0.0),
+        ("soon", None),
+        ("", None),
+    ],
 )
 def test_retry_after_is_read_and_capped(value, seconds):
     assert MAX_RETRY_AFTER_S == 30.0
@@ -372,12 +384,22 @@ def test_cancel_before_sending_sends_nothing(services, sandbox, make_file):
 
 @pytest.mark.parametrize(
     ("url", "allowed"),
-    [("https://i.materialise.com/web-api", True), ("https://203.0.113.5/x", True),
-     ("http://127.0.0.1:8080/x", True), ("http://127.5.6.7/x", True), ("http://localhost:1/x", True),
-     ("HTTP://LOCALHOST/x", True), ("http://[::1]:8080/x", True),
-     ("http://i.materialise.com/web-api", False), ("http://localhost.evil.example/x", False),
-     ("http://127.0.0.1.nip.io/x", False), ("http://10.0.0.5/x", False), ("ftp://127.0.0.1/x", False),
-     ("file:///etc/passwd", False), ("imatsandbox.materialise.net", False)],
+    [
+        ("https://i.materialise.com/web-api", True),
+        ("https://203.0.113.5/x", True),
+        ("http://127.0.0.1:8080/x", True),
+        ("http://127.5.6.7/x", True),
+        ("http://localhost:1/x", True),
+        ("HTTP://LOCALHOST/x", True),
+        ("http://[::1]:8080/x", True),
+        ("http://i.materialise.com/web-api", False),
+        ("http://localhost.evil.example/x", False),
+        ("http://127.0.0.1.nip.io/x", False),
+        ("http://10.0.0.5/x", False),
+        ("ftp://127.0.0.1/x", False),
+        ("file:///etc/passwd", False),
+        ("imatsandbox.materialise.net", False),
+    ],
 )
 def test_plain_http_only_to_this_computer(url, allowed):
     if allowed:
@@ -456,14 +478,19 @@ def _self_signed(folder):
 
     now = datetime.now(UTC)
     cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
         .not_valid_after(now + timedelta(days=1))
         .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
         .sign(key, hashes.SHA256())
     )
     cert_path, key_path = folder / "cert.pem", folder / "key.pem"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     return str(cert_path), str(key_path)

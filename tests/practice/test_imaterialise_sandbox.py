@@ -33,8 +33,16 @@ def sandbox(practice):
     return practice.sandbox_for(PROVIDER)
 
 
-def post(base: str, order: str, fields: list[tuple[str, Any]] | None, *, accept: str | None = "application/json",
-         api_code: str | None = DEMO_API_CODE, content_type: str | None = None, data: bytes | None = None):
+def post(
+    base: str,
+    order: str,
+    fields: list[tuple[str, Any]] | None,
+    *,
+    accept: str | None = "application/json",
+    api_code: str | None = DEMO_API_CODE,
+    content_type: str | None = None,
+    data: bytes | None = None,
+):
     headers = {}
     if api_code is not None:
         headers["ApiCode"] = api_code
@@ -99,8 +107,9 @@ CASES = [
 @pytest.mark.parametrize(("order", "fields", "code"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_every_documented_error_in_json_and_xml(base, sandbox, fmt, order, fields, code):
     data = b'{"FileUrl": "https://files.example.com/a.pdf"}' if fields is None else None
-    answer = post(base, order, fields, accept=ACCEPTS[fmt], data=data,
-                  content_type="application/json" if fields is None else None)
+    answer = post(
+        base, order, fields, accept=ACCEPTS[fmt], data=data, content_type="application/json" if fields is None else None
+    )
     expect_error(answer, code, fmt)
     assert sandbox.received == []
 
@@ -127,9 +136,14 @@ def test_the_api_code_is_checked_case_insensitively(base):
 
 @pytest.mark.parametrize(
     ("accept", "content_type", "is_json"),
-    [("application/json", "application/json", True), ("text/json", "text/json", True),
-     ("application/xml", "application/xml", False), ("text/xml", "application/xml", False),
-     (None, "application/xml", False), ("*/*", "application/xml", False)],
+    [
+        ("application/json", "application/json", True),
+        ("text/json", "text/json", True),
+        ("application/xml", "application/xml", False),
+        ("text/xml", "application/xml", False),
+        (None, "application/xml", False),
+        ("*/*", "application/xml", False),
+    ],
     ids=["application/json", "text/json", "application/xml", "text/xml", "no Accept: XML", "*/*: XML"],
 )
 def test_the_answer_format_follows_accept(base, accept, content_type, is_json):

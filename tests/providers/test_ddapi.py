@@ -23,16 +23,36 @@ from invoice_desktop.providers.ddapi import FIELD_ORDER, DDAPIForm
 
 FORMATS = ("json", "xml")
 CUSTOMER_1 = {
-    "CustomerNumber": 1, "RetainsInvoiceType": True, "CurrencyId": 3, "TermsOfPaymentId": 4, "PaysInvoiceFee": True,
-    "InvoiceTypeId": 1, "InterestTypeId": 1, "InvoiceCycleId": 1, "InvoiceRecipientCustomerNumber": 1,
-    "CreditAccountId": 1, "AllowInvoicePaymentFromOrder": True, "SendInvoiceFromOrderAsEmail": True,
-    "InvoiceOrderPaymentEmailAddress": "faktura@dackcentralen.se", "ReverseTax": False,
+    "CustomerNumber": 1,
+    "RetainsInvoiceType": True,
+    "CurrencyId": 3,
+    "TermsOfPaymentId": 4,
+    "PaysInvoiceFee": True,
+    "InvoiceTypeId": 1,
+    "InterestTypeId": 1,
+    "InvoiceCycleId": 1,
+    "InvoiceRecipientCustomerNumber": 1,
+    "CreditAccountId": 1,
+    "AllowInvoicePaymentFromOrder": True,
+    "SendInvoiceFromOrderAsEmail": True,
+    "InvoiceOrderPaymentEmailAddress": "faktura@dackcentralen.se",
+    "ReverseTax": False,
 }
 NEW_SETTINGS = {
-    "CustomerNumber": 3, "RetainsInvoiceType": False, "CurrencyId": 2, "TermsOfPaymentId": 30, "PaysInvoiceFee": True,
-    "InvoiceTypeId": 3, "InterestTypeId": 1, "InvoiceCycleId": 2, "InvoiceRecipientCustomerNumber": 3,
-    "CreditAccountId": 7, "AllowInvoicePaymentFromOrder": False, "SendInvoiceFromOrderAsEmail": True,
-    "InvoiceOrderPaymentEmailAddress": "ekonomi@vinterdack.se", "ReverseTax": True,
+    "CustomerNumber": 3,
+    "RetainsInvoiceType": False,
+    "CurrencyId": 2,
+    "TermsOfPaymentId": 30,
+    "PaysInvoiceFee": True,
+    "InvoiceTypeId": 3,
+    "InterestTypeId": 1,
+    "InvoiceCycleId": 2,
+    "InvoiceRecipientCustomerNumber": 3,
+    "CreditAccountId": 7,
+    "AllowInvoicePaymentFromOrder": False,
+    "SendInvoiceFromOrderAsEmail": True,
+    "InvoiceOrderPaymentEmailAddress": "ekonomi@vinterdack.se",
+    "ReverseTax": True,
 }
 
 
@@ -89,8 +109,10 @@ def test_load_then_change_only_the_email_keeps_every_other_field(services, provi
     result = send(services, provider, values, fmt)
     assert result.ok, result
     assert result.title == "DäckData saved the invoicing settings of customer 1."
-    assert load(services, provider, 1, fmt) == {**CUSTOMER_1, "InvoiceOrderPaymentEmailAddress":
-                                                "ny.adress@dackcentralen.se"}
+    assert load(services, provider, 1, fmt) == {
+        **CUSTOMER_1,
+        "InvoiceOrderPaymentEmailAddress": "ny.adress@dackcentralen.se",
+    }
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -105,17 +127,22 @@ def test_fields_not_loaded_keep_their_current_values(services, provider, sandbox
     assert labels == ["GET", "POST"]
 
 
-@pytest.mark.parametrize("emptied", [
-    lambda values: values.pop("InvoiceOrderPaymentEmailAddress"),  # the window leaves an empty input out
-    lambda values: values.update(InvoiceOrderPaymentEmailAddress=""),
-    lambda values: values.update(InvoiceOrderPaymentEmailAddress=None),
-], ids=["left-out", "empty", "null"])
+@pytest.mark.parametrize(
+    "emptied",
+    [
+        lambda values: values.pop("InvoiceOrderPaymentEmailAddress"),  # the window leaves an empty input out
+        lambda values: values.update(InvoiceOrderPaymentEmailAddress=""),
+        lambda values: values.update(InvoiceOrderPaymentEmailAddress=None),
+    ],
+    ids=["left-out", "empty", "null"],
+)
 def test_an_emptied_address_in_a_loaded_form_is_removed_not_kept(services, provider, sandbox, emptied):
     values = load(services, provider, 1)
     emptied(values)
     form = DDAPIForm.model_validate(values)
     assert provider.warnings(form, services.history, "practice")[1] == (
-        "The e-mail address for order-payment invoices is empty: the customer will have none.")
+        "The e-mail address for order-payment invoices is empty: the customer will have none."
+    )
     result = send(services, provider, values)
     assert result.ok
     assert load(services, provider, 1) == {**CUSTOMER_1, "InvoiceOrderPaymentEmailAddress": ""}
@@ -158,12 +185,15 @@ def test_warnings_say_the_settings_are_replaced_and_what_was_not_loaded(services
 # -- the form ------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("email", "problem"), [
-    ("a" * 40 + "@example.se", "at most 50"),  # 51 characters
-    ("x" * 38 + "😀@example.se", "at most 50"),  # 50 code points, 51 UTF-16 units as .NET counts
-    ("faktura at example.se", "Not an e-mail address"),
-    ("faktura@example", "Not an e-mail address"),
-])
+@pytest.mark.parametrize(
+    ("email", "problem"),
+    [
+        ("a" * 40 + "@example.se", "at most 50"),  # 51 characters
+        ("x" * 38 + "😀@example.se", "at most 50"),  # 50 code points, 51 UTF-16 units as .NET counts
+        ("faktura at example.se", "Not an e-mail address"),
+        ("faktura@example", "Not an e-mail address"),
+    ],
+)
 def test_the_form_refuses_a_bad_address_before_anything_is_sent(services, provider, sandbox, email, problem):
     with pytest.raises(FormInvalid) as caught:
         services.uploads.prepare(provider, "practice", {**CUSTOMER_1, "InvoiceOrderPaymentEmailAddress": email})
@@ -199,8 +229,7 @@ def test_load_needs_a_customer_number(services, provider):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_an_unknown_customer_is_refused_with_the_providers_error(services, provider, fmt):
-    result = send(services, provider, {**NEW_SETTINGS, "CustomerNumber": 999, "InvoiceRecipientCustomerNumber": 1},
-                  fmt)
+    result = send(services, provider, {**NEW_SETTINGS, "CustomerNumber": 999, "InvoiceRecipientCustomerNumber": 1}, fmt)
     assert result.outcome is Outcome.REJECTED
     assert result.title == "DäckData did not save the settings of customer 999."
     assert "• InternalServerError (1): Customer 999 was not found." in result.detail
@@ -245,17 +274,27 @@ def test_a_server_failure_names_internal_server_error_and_says_what_to_do(servic
     assert "DDAPI itself failed" in result.detail
 
 
-@pytest.mark.parametrize(("body", "content_type", "shown"), [
-    ('{"Errors": [{"ErrorCode": 7, "ErrorMessage": "Kunden är spärrad"}], "Success": false}', "application/json",
-     "error code 7: Kunden är spärrad"),
-    ('<CustomerInvoicePostResponse xmlns="http://schemas.datacontract.org/2004/07/Compilator.DDAPI.DTO.Business">'
-     "<Errors><PostCustomerInvoiceError><ErrorCode>CustomerBlocked</ErrorCode><ErrorMessage>Spärrad"
-     "</ErrorMessage></PostCustomerInvoiceError></Errors><Success>false</Success></CustomerInvoicePostResponse>",
-     "text/xml", "CustomerBlocked: Spärrad"),
-    ('{"Errors": [], "Success": false}', "application/json", "DäckData gave no reason."),
-])
-def test_undocumented_error_codes_and_reasonless_refusals_are_shown_as_they_came(services, provider, sandbox, body,
-                                                                                  content_type, shown):
+@pytest.mark.parametrize(
+    ("body", "content_type", "shown"),
+    [
+        (
+            '{"Errors": [{"ErrorCode": 7, "ErrorMessage": "Kunden är spärrad"}], "Success": false}',
+            "application/json",
+            "error code 7: Kunden är spärrad",
+        ),
+        (
+            '<CustomerInvoicePostResponse xmlns="http://schemas.datacontract.org/2004/07/Compilator.DDAPI.DTO.Business">'
+            "<Errors><PostCustomerInvoiceError><ErrorCode>CustomerBlocked</ErrorCode><ErrorMessage>Spärrad"
+            "</ErrorMessage></PostCustomerInvoiceError></Errors><Success>false</Success></CustomerInvoicePostResponse>",
+            "text/xml",
+            "CustomerBlocked: Spärrad",
+        ),
+        ('{"Errors": [], "Success": false}', "application/json", "DäckData gave no reason."),
+    ],
+)
+def test_undocumented_error_codes_and_reasonless_refusals_are_shown_as_they_came(
+    services, provider, sandbox, body, content_type, shown
+):
     sandbox.answer_once(SandboxResponse.text(body, status=400, content_type=content_type))
     result = send(services, provider, CUSTOMER_1)
     assert result.outcome is Outcome.REJECTED
@@ -263,26 +302,35 @@ def test_undocumented_error_codes_and_reasonless_refusals_are_shown_as_they_came
 
 
 def test_an_aspnet_error_message_is_shown(services, provider, sandbox):
-    sandbox.answer_once(SandboxResponse.json(
-        {"Message": "The request is invalid.", "ModelState": {"request.CurrencyId": ["Value too large."]}},
-        status=400))
+    sandbox.answer_once(
+        SandboxResponse.json(
+            {"Message": "The request is invalid.", "ModelState": {"request.CurrencyId": ["Value too large."]}},
+            status=400,
+        )
+    )
     result = send(services, provider, CUSTOMER_1)
     assert result.outcome is Outcome.REJECTED
     assert result.title == "DäckData refused the settings of customer 1: The request is invalid. Value too large."
 
 
-@pytest.mark.parametrize(("response", "logged"), [
-    (lambda sb: sb.answer_html_error_once(), IIS_ERROR_PAGE),
-    (lambda sb: sb.answer_once(SandboxResponse(200, b"", {"Content-Type": "application/json"})), ""),
-    (lambda sb: sb.answer_once(SandboxResponse.text("OK")), "OK"),
-    (lambda sb: sb.answer_once(SandboxResponse.json({"ok": True})), '{"ok": true}'),
-    (lambda sb: sb.answer_once(SandboxResponse(200, b"{not json", {"Content-Type": "application/json"})),
-     "{not json"),
-    (lambda sb: sb.answer_once(SandboxResponse.text("<Success>maybe", content_type="application/xml")),
-     "<Success>maybe"),
-])
-def test_anything_else_is_an_unexpected_answer_with_the_body_in_the_log(services, provider, sandbox, response,
-                                                                        logged):
+@pytest.mark.parametrize(
+    ("response", "logged"),
+    [
+        (lambda sb: sb.answer_html_error_once(), IIS_ERROR_PAGE),
+        (lambda sb: sb.answer_once(SandboxResponse(200, b"", {"Content-Type": "application/json"})), ""),
+        (lambda sb: sb.answer_once(SandboxResponse.text("OK")), "OK"),
+        (lambda sb: sb.answer_once(SandboxResponse.json({"ok": True})), '{"ok": true}'),
+        (
+            lambda sb: sb.answer_once(SandboxResponse(200, b"{not json", {"Content-Type": "application/json"})),
+            "{not json",
+        ),
+        (
+            lambda sb: sb.answer_once(SandboxResponse.text("<Success>maybe", content_type="application/xml")),
+            "<Success>maybe",
+        ),
+    ],
+)
+def test_anything_else_is_an_unexpected_answer_with_the_body_in_the_log(services, provider, sandbox, response, logged):
     response(sandbox)
     result = send(services, provider, CUSTOMER_1)
     assert result.outcome is Outcome.FAILED
@@ -317,8 +365,9 @@ HEADER = {"auth_scheme": "header", "header_name": DEMO_TOKEN_HEADER, "token": DE
 BEARER = {"auth_scheme": "header", "header_name": "Authorization", "token": f"Bearer {DEMO_TOKEN}"}
 
 
-@pytest.mark.parametrize("credentials", [{"auth_scheme": "none"}, BASIC, HEADER, BEARER],
-                         ids=["none", "basic", "header", "bearer"])
+@pytest.mark.parametrize(
+    "credentials", [{"auth_scheme": "none"}, BASIC, HEADER, BEARER], ids=["none", "basic", "header", "bearer"]
+)
 def test_each_sign_in_method_with_the_right_values_is_accepted(services, provider, sandbox, credentials):
     sandbox.require_scheme = None if credentials["auth_scheme"] == "none" else credentials["auth_scheme"]
     result = send(services, provider, CUSTOMER_1, credentials=credentials)
@@ -330,12 +379,16 @@ def test_each_sign_in_method_with_the_right_values_is_accepted(services, provide
         assert DEMO_TOKEN_HEADER in sent_headers
 
 
-@pytest.mark.parametrize("credentials", [
-    {**BASIC, "password": "wrong-password"},
-    {**BASIC, "username": "someone"},
-    {**HEADER, "token": "wrong-token-123"},
-    {**BEARER, "token": "Bearer wrong-token-123"},
-], ids=["basic-password", "basic-user", "header", "bearer"])
+@pytest.mark.parametrize(
+    "credentials",
+    [
+        {**BASIC, "password": "wrong-password"},
+        {**BASIC, "username": "someone"},
+        {**HEADER, "token": "wrong-token-123"},
+        {**BEARER, "token": "Bearer wrong-token-123"},
+    ],
+    ids=["basic-password", "basic-user", "header", "bearer"],
+)
 def test_each_sign_in_method_with_a_wrong_value_is_refused(services, provider, credentials):
     result = send(services, provider, CUSTOMER_1, credentials=credentials)
     assert result.outcome is Outcome.REJECTED
@@ -363,17 +416,20 @@ def test_load_uses_the_stored_sign_in_method(services, provider, sandbox):
         load(services, provider, 1)
 
 
-@pytest.mark.parametrize(("values", "problems"), [
-    ({}, {}),
-    ({"auth_scheme": "none", "header_name": "not a header"}, {}),
-    ({"auth_scheme": "basic"}, {"username", "password"}),
-    ({"auth_scheme": "basic", "username": "a:b", "password": "x"}, {"username"}),
-    ({"auth_scheme": "basic", "username": "demo", "password": "x"}, set()),
-    ({"auth_scheme": "header"}, {"token"}),  # the header name defaults to Authorization
-    ({"auth_scheme": "header", "token": "t", "header_name": "X Api Key"}, {"header_name"}),
-    ({"auth_scheme": "header", "token": "a\r\nX-Evil: 1"}, {"token"}),
-    ({"auth_scheme": "oauth"}, {"auth_scheme"}),
-])
+@pytest.mark.parametrize(
+    ("values", "problems"),
+    [
+        ({}, {}),
+        ({"auth_scheme": "none", "header_name": "not a header"}, {}),
+        ({"auth_scheme": "basic"}, {"username", "password"}),
+        ({"auth_scheme": "basic", "username": "a:b", "password": "x"}, {"username"}),
+        ({"auth_scheme": "basic", "username": "demo", "password": "x"}, set()),
+        ({"auth_scheme": "header"}, {"token"}),  # the header name defaults to Authorization
+        ({"auth_scheme": "header", "token": "t", "header_name": "X Api Key"}, {"header_name"}),
+        ({"auth_scheme": "header", "token": "a\r\nX-Evil: 1"}, {"token"}),
+        ({"auth_scheme": "oauth"}, {"auth_scheme"}),
+    ],
+)
 def test_what_credentials_are_needed_depends_on_the_method(provider, values, problems):
     assert set(provider.check_credentials(values)) == set(problems)
 
@@ -388,8 +444,11 @@ def test_missing_credentials_for_the_chosen_method_stop_before_sending(services,
 # -- redaction -----------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("credentials", [BASIC, HEADER, BEARER, {**BASIC, "password": "wrong-password"}],
-                         ids=["basic", "header", "bearer", "refused"])
+@pytest.mark.parametrize(
+    "credentials",
+    [BASIC, HEADER, BEARER, {**BASIC, "password": "wrong-password"}],
+    ids=["basic", "header", "bearer", "refused"],
+)
 def test_secrets_never_reach_the_history(services, provider, credentials):
     result = send(services, provider, {"CustomerNumber": 1, "ReverseTax": True}, credentials=credentials)
     recorded = exchanges_text(services, result.attempt_id) + json.dumps(result.to_dict(), ensure_ascii=False)
@@ -410,8 +469,9 @@ def test_a_token_echoed_back_by_the_server_is_hidden(services, provider, sandbox
     attempt = services.history.get(result.attempt_id)
     recorded = exchanges_text(services, result.attempt_id) + json.dumps(attempt.__dict__, default=str)
     assert DEMO_TOKEN not in recorded
-    sandbox.answer_once(SandboxResponse.json({"Errors": [{"ErrorCode": 1, "ErrorMessage": DEMO_TOKEN}],
-                                              "Success": False}, status=404))
+    sandbox.answer_once(
+        SandboxResponse.json({"Errors": [{"ErrorCode": 1, "ErrorMessage": DEMO_TOKEN}], "Success": False}, status=404)
+    )
     services.credentials.set_many("ddapi", "practice", BEARER)
     with pytest.raises(InvoiceDesktopError) as caught:
         load(services, provider, 1)
@@ -442,4 +502,9 @@ def test_provider_declares_no_attachment_and_both_formats(provider):
     assert provider.formats == ("json", "xml") and provider.format_label == "Format"
     assert provider.load_key_fields == ("CustomerNumber",) and provider.supports_load
     assert {f.name: f.secret for f in provider.credential_fields} == {
-        "auth_scheme": False, "username": False, "password": True, "header_name": False, "token": True}
+        "auth_scheme": False,
+        "username": False,
+        "password": True,
+        "header_name": False,
+        "token": True,
+    }

@@ -10,10 +10,20 @@ from invoice_desktop.practice.ddapi import DEMO_PASSWORD, DEMO_USER
 from invoice_desktop.providers import get_provider
 
 SETTINGS = {
-    "CustomerNumber": 3, "RetainsInvoiceType": False, "CurrencyId": 2, "TermsOfPaymentId": 30, "PaysInvoiceFee": True,
-    "InvoiceTypeId": 3, "InterestTypeId": 1, "InvoiceCycleId": 2, "InvoiceRecipientCustomerNumber": 3,
-    "CreditAccountId": 7, "AllowInvoicePaymentFromOrder": False, "SendInvoiceFromOrderAsEmail": True,
-    "InvoiceOrderPaymentEmailAddress": "ekonomi@vinterdack.se", "ReverseTax": True,
+    "CustomerNumber": 3,
+    "RetainsInvoiceType": False,
+    "CurrencyId": 2,
+    "TermsOfPaymentId": 30,
+    "PaysInvoiceFee": True,
+    "InvoiceTypeId": 3,
+    "InterestTypeId": 1,
+    "InvoiceCycleId": 2,
+    "InvoiceRecipientCustomerNumber": 3,
+    "CreditAccountId": 7,
+    "AllowInvoicePaymentFromOrder": False,
+    "SendInvoiceFromOrderAsEmail": True,
+    "InvoiceOrderPaymentEmailAddress": "ekonomi@vinterdack.se",
+    "ReverseTax": True,
 }
 
 
@@ -38,8 +48,9 @@ def test_send_from_a_settings_file_then_get_prints_them(run_cli, tmp_path, sandb
 def test_send_only_what_changes_keeps_the_rest(run_cli):
     code, out, _ = run_cli(["get", "ddapi", "--data", '{"CustomerNumber": 1}'])
     before = json.loads(out)
-    code, out, err = run_cli(["send", "ddapi", "--data",
-                              '{"CustomerNumber": 1, "InvoiceOrderPaymentEmailAddress": "ny@dackcentralen.se"}'])
+    code, out, err = run_cli(
+        ["send", "ddapi", "--data", '{"CustomerNumber": 1, "InvoiceOrderPaymentEmailAddress": "ny@dackcentralen.se"}']
+    )
     assert code == 0, err
     assert "Changed: InvoiceOrderPaymentEmailAddress" in json.loads(out)["detail"]
     code, out, _ = run_cli(["get", "ddapi", "--data", '{"CustomerNumber": 1}'])
@@ -68,17 +79,22 @@ def test_production_needs_base_url_and_uses_it(run_cli, services, sandbox):
     assert code == 2 and "Enter the address (base URL)" in err and "Nothing was sent" in err
     address = services.uploads.practice.base_url(get_provider("ddapi"))
     sandbox.require_scheme = "basic"
-    code, _, err = run_cli(["credentials", "set", "ddapi", "-e", "production"],
-                           stdin={"auth_scheme": "basic", "username": DEMO_USER})
+    code, _, err = run_cli(
+        ["credentials", "set", "ddapi", "-e", "production"], stdin={"auth_scheme": "basic", "username": DEMO_USER}
+    )
     assert code == 2 and "Password is missing" in err
-    code, _, err = run_cli(["credentials", "set", "ddapi", "-e", "production"],
-                           stdin={"auth_scheme": "basic", "username": DEMO_USER, "password": DEMO_PASSWORD})
+    code, _, err = run_cli(
+        ["credentials", "set", "ddapi", "-e", "production"],
+        stdin={"auth_scheme": "basic", "username": DEMO_USER, "password": DEMO_PASSWORD},
+    )
     assert code == 0, err
-    code, out, err = run_cli(["send", "ddapi", "-e", "production", "--base-url", address, "--data",
-                              json.dumps(SETTINGS), "--format", "xml"])
+    code, out, err = run_cli(
+        ["send", "ddapi", "-e", "production", "--base-url", address, "--data", json.dumps(SETTINGS), "--format", "xml"]
+    )
     assert code == 0, err
-    code, out, err = run_cli(["get", "ddapi", "-e", "production", "--base-url", address, "--data",
-                              '{"CustomerNumber": 3}'])
+    code, out, err = run_cli(
+        ["get", "ddapi", "-e", "production", "--base-url", address, "--data", '{"CustomerNumber": 3}']
+    )
     assert code == 0 and json.loads(out) == SETTINGS
     code, out, err = run_cli(["credentials", "show", "ddapi", "-e", "production"])
     assert "password: set" in out and "auth_scheme: basic" in out

@@ -106,10 +106,13 @@ def test_xml_elements_are_in_data_contract_order():
     assert tuple(DDAPIForm.model_fields) == FIELD_ORDER
 
 
-@pytest.mark.parametrize(("fmt", "sample", "content_type"), [
-    ("json", SAMPLE_JSON_REQUEST, "application/json; charset=utf-8"),
-    ("xml", SAMPLE_XML_REQUEST, "application/xml; charset=utf-8"),
-])
+@pytest.mark.parametrize(
+    ("fmt", "sample", "content_type"),
+    [
+        ("json", SAMPLE_JSON_REQUEST, "application/json; charset=utf-8"),
+        ("xml", SAMPLE_XML_REQUEST, "application/xml; charset=utf-8"),
+    ],
+)
 def test_what_reaches_the_server_is_the_sample(services, fmt, sample, content_type):
     provider = get_provider("ddapi")
     values = {**SAMPLE_VALUES, "InvoiceOrderPaymentEmailAddress": REAL_EMAIL}
@@ -125,12 +128,15 @@ def test_what_reaches_the_server_is_the_sample(services, fmt, sample, content_ty
     assert services.uploads.load(provider, "practice", {"CustomerNumber": 1}) == values
 
 
-@pytest.mark.parametrize(("body", "content_type"), [
-    (SAMPLE_JSON_RESPONSE, "application/json"),
-    (SAMPLE_JSON_RESPONSE, "text/json"),
-    (SAMPLE_XML_RESPONSE, "application/xml"),
-    (SAMPLE_XML_RESPONSE, "text/xml"),
-])
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (SAMPLE_JSON_RESPONSE, "application/json"),
+        (SAMPLE_JSON_RESPONSE, "text/json"),
+        (SAMPLE_XML_RESPONSE, "application/xml"),
+        (SAMPLE_XML_RESPONSE, "text/xml"),
+    ],
+)
 def test_documented_answer_samples_read_as_saved_with_their_errors_named(services, body, content_type):
     provider = get_provider("ddapi")
     sandbox = services.uploads.practice.sandbox_for(provider)

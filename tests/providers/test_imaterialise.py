@@ -40,8 +40,13 @@ def seen_headers(sandbox):
 
 def upload(services, order: str, fmt: str = "json", *, file=None, file_url=None, credentials=None):
     prepared = services.uploads.prepare(
-        PROVIDER, "practice", {"order_id": order}, file_path=file, file_url=file_url,
-        options={"format": fmt}, credentials=credentials,
+        PROVIDER,
+        "practice",
+        {"order_id": order},
+        file_path=file,
+        file_url=file_url,
+        options={"format": fmt},
+        credentials=credentials,
     )
     return services.uploads.run(prepared)
 
@@ -94,9 +99,12 @@ def test_a_pdf_is_accepted_and_arrives_intact(services, sandbox, seen_headers, m
 
 @pytest.mark.parametrize(
     ("name", "content_type"),
-    [("INVOICE.DOCX", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-     ("old.doc", "application/msword"), ("sheet.xls", "application/vnd.ms-excel"),
-     ("sheet.XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")],
+    [
+        ("INVOICE.DOCX", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("old.doc", "application/msword"),
+        ("sheet.xls", "application/vnd.ms-excel"),
+        ("sheet.XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ],
 )
 def test_each_accepted_format_is_sent_with_its_content_type(services, sandbox, make_file, name, content_type):
     result = upload(services, "ORD-1002", file=make_file(name, size=3000))
@@ -133,19 +141,60 @@ def test_uploading_again_replaces_the_invoice(services, sandbox, make_file):
 ERRORS = [
     # (case, order, file_url or None, code, provider text, words of the plain sentence, HTTP status)
     ("100 unknown order", "ORD-9999", None, "100", "Order ID is wrong", "does not know order “ORD-9999”", 400),
-    ("101 other account's order", "ORD-3001", None, "101", "Wrong API code",
-     "Order “ORD-3001” was placed with a different API code", 400),
-    ("103 shipped", "ORD-2001", None, "103", "Order is already shipped or cancelled",
-     "Order “ORD-2001” is already shipped or cancelled", 400),
-    ("103 cancelled", "ORD-2002", None, "103", "Order is already shipped or cancelled",
-     "Order “ORD-2002” is already shipped or cancelled", 400),
-    ("104 link with a space", "ORD-1001", "https://files.example.com/my invoice.pdf", "104",
-     "Incorrect document link format", "The document URL is not a valid link", 400),
-    ("105 not downloadable", "ORD-1001", "https://files.example.invalid/4711.pdf", "105",
-     "Document cannot be downloaded or timeout", "could not download the document", 400),
-    ("106 link to a .txt", "ORD-1001", "https://files.example.com/4711.txt", "106",
-     "Document file format is not supported. File should be of one of formats .doc, .docx, .pdf, .xls, .xlsx",
-     "does not accept this file format", 400),
+    (
+        "101 other account's order",
+        "ORD-3001",
+        None,
+        "101",
+        "Wrong API code",
+        "Order “ORD-3001” was placed with a different API code",
+        400,
+    ),
+    (
+        "103 shipped",
+        "ORD-2001",
+        None,
+        "103",
+        "Order is already shipped or cancelled",
+        "Order “ORD-2001” is already shipped or cancelled",
+        400,
+    ),
+    (
+        "103 cancelled",
+        "ORD-2002",
+        None,
+        "103",
+        "Order is already shipped or cancelled",
+        "Order “ORD-2002” is already shipped or cancelled",
+        400,
+    ),
+    (
+        "104 link with a space",
+        "ORD-1001",
+        "https://files.example.com/my invoice.pdf",
+        "104",
+        "Incorrect document link format",
+        "The document URL is not a valid link",
+        400,
+    ),
+    (
+        "105 not downloadable",
+        "ORD-1001",
+        "https://files.example.invalid/4711.pdf",
+        "105",
+        "Document cannot be downloaded or timeout",
+        "could not download the document",
+        400,
+    ),
+    (
+        "106 link to a .txt",
+        "ORD-1001",
+        "https://files.example.com/4711.txt",
+        "106",
+        "Document file format is not supported. File should be of one of formats .doc, .docx, .pdf, .xls, .xlsx",
+        "does not accept this file format",
+        400,
+    ),
 ]
 
 
@@ -153,8 +202,9 @@ ERRORS = [
 @pytest.mark.parametrize(
     ("order", "file_url", "code", "text", "plain", "status"), [e[1:] for e in ERRORS], ids=[e[0] for e in ERRORS]
 )
-def test_documented_errors_become_plain_sentences(services, sandbox, make_file, fmt, order, file_url, code, text,
-                                                  plain, status):
+def test_documented_errors_become_plain_sentences(
+    services, sandbox, make_file, fmt, order, file_url, code, text, plain, status
+):
     file = None if file_url else make_file("invoice.pdf")
     result = upload(services, order, fmt, file=file, file_url=file_url)
 
@@ -201,13 +251,21 @@ def test_the_other_accounts_api_code_reaches_its_own_order(services, make_file):
         ("107 no document", {}, FormInvalid, "Add the invoice"),
         ("108 empty file", {"file": "empty.pdf"}, AttachmentRefused, "is empty"),
         ("109 over 10 MB", {"file": "huge.pdf"}, AttachmentRefused, "the limit is 10 MB"),
-        ("110 file and URL", {"file": "invoice.pdf", "file_url": "https://files.example.com/4711.pdf"},
-         FormInvalid, "not both"),
+        (
+            "110 file and URL",
+            {"file": "invoice.pdf", "file_url": "https://files.example.com/4711.pdf"},
+            FormInvalid,
+            "not both",
+        ),
     ],
 )
 def test_bad_input_is_refused_before_anything_is_sent(services, sandbox, make_file, case, kwargs, error, words):
-    files = {"invoice.txt": {"content": b"Invoice 42"}, "empty.pdf": {"content": b""},
-             "huge.pdf": {"size": 10 * 1024 * 1024 + 1}, "invoice.pdf": {}}
+    files = {
+        "invoice.txt": {"content": b"Invoice 42"},
+        "empty.pdf": {"content": b""},
+        "huge.pdf": {"size": 10 * 1024 * 1024 + 1},
+        "invoice.pdf": {},
+    }
     if "file" in kwargs:
         kwargs = {**kwargs, "file": make_file(kwargs["file"], **files[kwargs["file"]])}
     with pytest.raises(error) as info:
@@ -217,8 +275,17 @@ def test_bad_input_is_refused_before_anything_is_sent(services, sandbox, make_fi
     assert services.history.recent() == []
 
 
-@pytest.mark.parametrize("api_code", ["", "not-a-guid", DEMO_API_CODE[:-1], DEMO_API_CODE + "0",
-                                      "{" + DEMO_API_CODE + "}", DEMO_API_CODE.replace("-", "")])
+@pytest.mark.parametrize(
+    "api_code",
+    [
+        "",
+        "not-a-guid",
+        DEMO_API_CODE[:-1],
+        DEMO_API_CODE + "0",
+        "{" + DEMO_API_CODE + "}",
+        DEMO_API_CODE.replace("-", ""),
+    ],
+)
 def test_the_api_code_must_look_like_a_guid_before_sending(services, sandbox, make_file, api_code):
     with pytest.raises(CredentialsMissing) as info:
         upload(services, "ORD-1001", file=make_file("invoice.pdf"), credentials={"api_code": api_code})
@@ -249,8 +316,9 @@ def test_an_order_id_with_a_slash_stays_one_path_segment(services, sandbox, make
 
 def test_an_unknown_answer_format_is_refused(services, make_file):
     with pytest.raises(FormInvalid, match="json or xml"):
-        services.uploads.prepare(PROVIDER, "practice", {"order_id": "ORD-1001"}, file_path=make_file("a.pdf"),
-                                 options={"format": "yaml"})
+        services.uploads.prepare(
+            PROVIDER, "practice", {"order_id": "ORD-1001"}, file_path=make_file("a.pdf"), options={"format": "yaml"}
+        )
 
 
 # -- reading answers in the shapes the docs leave open ---------------------------------------------------------
@@ -271,10 +339,17 @@ def _read(status: int, body: bytes | str, content_type: str = "application/json"
         (400, '{"Code": 108, "Message": "Invoice file cannot be empty"}', "application/json"),
         (422, '{"error": {"code": "108", "message": "Invoice file cannot be empty"}}', "application/json"),
         (200, '{"code": 108, "message": "Invoice file cannot be empty"}', "application/json"),  # 200 with an error
-        (400, "\ufeff<InvoiceResponse><Message>Invoice file cannot be empty</Message></InvoiceResponse>",
-         "application/xml"),
-        (400, '<?xml version="1.0"?><InvoiceResponse xmlns="http://schemas.example/x"><Code>108</Code>'
-              "<Message>Invoice file cannot be empty</Message></InvoiceResponse>", "text/xml"),
+        (
+            400,
+            "\ufeff<InvoiceResponse><Message>Invoice file cannot be empty</Message></InvoiceResponse>",
+            "application/xml",
+        ),
+        (
+            400,
+            '<?xml version="1.0"?><InvoiceResponse xmlns="http://schemas.example/x"><Code>108</Code>'
+            "<Message>Invoice file cannot be empty</Message></InvoiceResponse>",
+            "text/xml",
+        ),
         (400, "<Error><Message>invoice file CANNOT be empty!</Message></Error>", "text/xml"),
     ],
 )
@@ -320,6 +395,10 @@ def test_answers_without_a_documented_error(status, body, content_type, outcome,
 
 
 def test_success_with_a_body_is_still_success():
-    result = _read(200, "<InvoiceResponse><Message>OK</Message></InvoiceResponse>", "application/xml",
-                   url="https://x.example/a.pdf")
+    result = _read(
+        200,
+        "<InvoiceResponse><Message>OK</Message></InvoiceResponse>",
+        "application/xml",
+        url="https://x.example/a.pdf",
+    )
     assert result.ok

@@ -24,7 +24,8 @@ PROVIDER = get_provider("payfabric")
 SERVICE = "invoice-desktop/payfabric/practice"
 
 # The request body of PayFabric's "Create or Update an Invoice" page (the seed), exactly as published.
-SEED = json.loads(r"""
+SEED = json.loads(
+    r"""
 {
 	"Amount": "30.00",
 	"BalanceDue": "30.00",
@@ -81,12 +82,18 @@ SEED = json.loads(r"""
 	"TermDiscounts": null,
 	"Tracking_Number": null
 }
-""")
+"""
+)
 
 # How the seed's values look once normalised for the wire (everything else goes out exactly as given).
 NORMALISED = {
-    "DueDate": "2017-10-30 15:19:11", "PostingDate": "2017-09-30 14:00:00", "ReqShipDate": "2017-10-30 15:19:11",
-    "Sequence": 1, "Taxable": False, "Quantity": "1", "MarkdownPercentage": "0",
+    "DueDate": "2017-10-30 15:19:11",
+    "PostingDate": "2017-09-30 14:00:00",
+    "ReqShipDate": "2017-10-30 15:19:11",
+    "Sequence": 1,
+    "Taxable": False,
+    "Quantity": "1",
+    "MarkdownPercentage": "0",
 }
 
 
@@ -101,8 +108,15 @@ def sandbox(services):
     return services.uploads.practice.sandbox_for(PROVIDER)
 
 
-def upload(services, data: dict[str, Any] | None = None, *, file=None, uploads: UploadService | None = None,
-           environment: str = "practice", **kwargs: Any):
+def upload(
+    services,
+    data: dict[str, Any] | None = None,
+    *,
+    file=None,
+    uploads: UploadService | None = None,
+    environment: str = "practice",
+    **kwargs: Any,
+):
     uploads = uploads or services.uploads
     return uploads.run(uploads.prepare(PROVIDER, environment, data or invoice(), file_path=file, **kwargs))
 
@@ -166,8 +180,15 @@ def test_a_token_refused_with_401_is_renewed_once_and_the_invoice_sent_again(ser
     sandbox.expire_tokens()
     before = len(sandbox.received)
 
-    result = upload(services, invoice(Amount="45.00", BalanceDue="45.00", SubTotal="45.00",
-                                      InvoiceItems=[{"ItemCode": "TEST", "Quantity": "1", "UnitPrice": "45.00"}]))
+    result = upload(
+        services,
+        invoice(
+            Amount="45.00",
+            BalanceDue="45.00",
+            SubTotal="45.00",
+            InvoiceItems=[{"ItemCode": "TEST", "Quantity": "1", "UnitPrice": "45.00"}],
+        ),
+    )
 
     assert result.outcome is Outcome.SUCCEEDED, result
     assert labels(services, result) == [("Upload invoice", 401), ("Get access token", 200), ("Upload invoice", 200)]
@@ -241,14 +262,26 @@ def test_a_portal_name_that_is_a_web_address_is_refused_before_sending(services)
 
 def test_real_environments_put_the_portal_into_the_address(services):
     prepared = services.uploads.prepare(
-        PROVIDER, "sandbox", invoice(),
-        credentials={"portal_name": "nodus", "integration_key": "k", "integration_key_password": "secret-pw",
-                     "access_token": "stored-token-value"},
+        PROVIDER,
+        "sandbox",
+        invoice(),
+        credentials={
+            "portal_name": "nodus",
+            "integration_key": "k",
+            "integration_key_password": "secret-pw",
+            "access_token": "stored-token-value",
+        },
     )
     from invoice_desktop.core.provider import UploadContext
 
-    ctx = UploadContext(environment="sandbox", base_url=prepared.base_url, credentials=prepared.credentials,
-                        options={}, transport=None, form=prepared.form)  # type: ignore[arg-type]
+    ctx = UploadContext(
+        environment="sandbox",
+        base_url=prepared.base_url,
+        credentials=prepared.credentials,
+        options={},
+        transport=None,
+        form=prepared.form,
+    )  # type: ignore[arg-type]
     request = PROVIDER.build_request(ctx, "stored-token-value")
     assert request.url == "https://sandbox.payfabric.com/receivables/sync/api/nodus/api/invoices"
     assert request.headers["Authorization"] == "Bearer stored-token-value"
@@ -346,17 +379,32 @@ def test_bad_data_400_says_what_payfabric_objected_to(services):
     assert result.provider_code == "400"
 
 
-@pytest.mark.parametrize(("status", "body", "outcome", "title"), [
-    (404, {"Message": "No HTTP resource was found."}, Outcome.REJECTED,
-     "PayFabric has no such address: the portal name or the address may be wrong."),
-    (500, {"Message": "An error has occurred."}, Outcome.FAILED,
-     "PayFabric had a problem of its own with invoice “STDINV999999”."),
-    (500, "<html><body>Server Error</body></html>", Outcome.FAILED,
-     "PayFabric had a problem of its own with invoice “STDINV999999”."),
-    (200, "false", Outcome.REJECTED, "PayFabric answered “false”: it did not take invoice “STDINV999999”."),
-    (200, "<html>maintenance</html>", Outcome.FAILED, "The server answered something unexpected."),
-    (418, "", Outcome.FAILED, "The server answered something unexpected."),
-])
+@pytest.mark.parametrize(
+    ("status", "body", "outcome", "title"),
+    [
+        (
+            404,
+            {"Message": "No HTTP resource was found."},
+            Outcome.REJECTED,
+            "PayFabric has no such address: the portal name or the address may be wrong.",
+        ),
+        (
+            500,
+            {"Message": "An error has occurred."},
+            Outcome.FAILED,
+            "PayFabric had a problem of its own with invoice “STDINV999999”.",
+        ),
+        (
+            500,
+            "<html><body>Server Error</body></html>",
+            Outcome.FAILED,
+            "PayFabric had a problem of its own with invoice “STDINV999999”.",
+        ),
+        (200, "false", Outcome.REJECTED, "PayFabric answered “false”: it did not take invoice “STDINV999999”."),
+        (200, "<html>maintenance</html>", Outcome.FAILED, "The server answered something unexpected."),
+        (418, "", Outcome.FAILED, "The server answered something unexpected."),
+    ],
+)
 def test_every_answer_becomes_a_plain_sentence_and_the_body_is_kept(services, sandbox, status, body, outcome, title):
     upload(services)  # a token first, so the forced answer comes from the invoice call
     sandbox.fail_next(status, body)

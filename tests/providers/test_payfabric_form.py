@@ -44,22 +44,49 @@ def test_each_mandatory_field_is_required(name, how):
     assert name in refused(data)
 
 
-@pytest.mark.parametrize(("path", "limit"), [
-    ("InvoiceId", 50), ("CustomerId", 50), ("BatchNumber", 50), ("Identity", 50), ("InvoiceType", 50),
-    ("PaymentTerms", 50), ("PONumber", 50), ("ShippingMethod", 50), ("DocumentType", 50), ("TaxGroup", 50),
-    ("TrackingNumber", 50), ("Comments", 500), ("Currency", 10), ("Site", 4000), ("SalesPerson", 4000),
-    ("ExtensionData", 4000),
-    ("BillingAddress.Address1", 100), ("BillingAddress.Name", 100), ("ShippingAddress.City", 50),
-    ("ShippingAddress.Fax", 50), ("BillingAddress.AddressID", 50),
-    ("InvoiceItems.0.ItemCode", 50), ("InvoiceItems.0.Description", 100), ("InvoiceItems.0.UnitOfMeasure", 25),
-    ("InvoiceItems.0.SalesPerson", 25), ("InvoiceItems.0.Comment", 500), ("InvoiceItems.0.CommodityCode", 255),
-    ("InvoiceItems.0.ShippingMethod", 100), ("InvoiceItems.0.Site", 50),
-    ("TermDiscounts.0.Name", 50),
-])
+@pytest.mark.parametrize(
+    ("path", "limit"),
+    [
+        ("InvoiceId", 50),
+        ("CustomerId", 50),
+        ("BatchNumber", 50),
+        ("Identity", 50),
+        ("InvoiceType", 50),
+        ("PaymentTerms", 50),
+        ("PONumber", 50),
+        ("ShippingMethod", 50),
+        ("DocumentType", 50),
+        ("TaxGroup", 50),
+        ("TrackingNumber", 50),
+        ("Comments", 500),
+        ("Currency", 10),
+        ("Site", 4000),
+        ("SalesPerson", 4000),
+        ("ExtensionData", 4000),
+        ("BillingAddress.Address1", 100),
+        ("BillingAddress.Name", 100),
+        ("ShippingAddress.City", 50),
+        ("ShippingAddress.Fax", 50),
+        ("BillingAddress.AddressID", 50),
+        ("InvoiceItems.0.ItemCode", 50),
+        ("InvoiceItems.0.Description", 100),
+        ("InvoiceItems.0.UnitOfMeasure", 25),
+        ("InvoiceItems.0.SalesPerson", 25),
+        ("InvoiceItems.0.Comment", 500),
+        ("InvoiceItems.0.CommodityCode", 255),
+        ("InvoiceItems.0.ShippingMethod", 100),
+        ("InvoiceItems.0.Site", 50),
+        ("TermDiscounts.0.Name", 50),
+    ],
+)
 def test_documented_maximum_lengths(path, limit):
     def build(value: str) -> dict[str, Any]:
-        data = minimal(BillingAddress={"AddressID": "P"}, ShippingAddress={"AddressID": "P"},
-                       InvoiceItems=[line()], TermDiscounts=[{"Name": "N"}])
+        data = minimal(
+            BillingAddress={"AddressID": "P"},
+            ShippingAddress={"AddressID": "P"},
+            InvoiceItems=[line()],
+            TermDiscounts=[{"Name": "N"}],
+        )
         target: Any = data
         *parents, last = path.split(".")
         for part in parents:
@@ -76,8 +103,9 @@ def test_e_mail_lengths_and_forms():
     long_address = "a" * 243 + "@example.com"  # 255
     validate_form(PROVIDER, minimal(Email=long_address))
     assert "Email" in refused(minimal(Email="b" + long_address))
-    assert refused(minimal(Email="a@x.com; b@y.com")) == {"Email": "Enter one valid e-mail address, such as "
-                                                                   "name@example.com."}
+    assert refused(minimal(Email="a@x.com; b@y.com")) == {
+        "Email": "Enter one valid e-mail address, such as name@example.com."
+    }
     # The error names the field as it was typed (the sample's or the reference's spelling).
     assert "BillingAddress.Email" in refused(minimal(BillingAddress={"AddressID": "P", "Email": "nope"}))
     assert "BillingAddress.EMailAddress" in refused(minimal(BillingAddress={"AddressID": "P", "EMailAddress": "x"}))
@@ -89,10 +117,20 @@ def test_e_mail_lengths_and_forms():
     assert form.CopyEmail == "a@x.com; b@y.com"
 
 
-@pytest.mark.parametrize(("value", "ok"), [
-    ("30.00", True), ("0.12345", True), ("-5.5", True), ("99999999999999.99999", True), (12, True),
-    ("0.123456", False), ("123456789012345", False), ("thirty", False), ("", False),
-])
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("30.00", True),
+        ("0.12345", True),
+        ("-5.5", True),
+        ("99999999999999.99999", True),
+        (12, True),
+        ("0.123456", False),
+        ("123456789012345", False),
+        ("thirty", False),
+        ("", False),
+    ],
+)
 def test_amounts_have_at_most_5_decimals_and_14_digits_before(value, ok):
     data = minimal(Amount=value)
     if ok:
@@ -101,9 +139,21 @@ def test_amounts_have_at_most_5_decimals_and_14_digits_before(value, ok):
         assert "Amount" in refused(data)
 
 
-@pytest.mark.parametrize("field", ["SubTotal", "Tax", "Freight", "MiscCost", "Discount", "PaymentDiscountApplied",
-                                   "InvoiceItems.0.UnitPrice", "InvoiceItems.0.Quantity",
-                                   "InvoiceItems.0.ExtendedPrice", "InvoiceItems.0.TaxAmount"])
+@pytest.mark.parametrize(
+    "field",
+    [
+        "SubTotal",
+        "Tax",
+        "Freight",
+        "MiscCost",
+        "Discount",
+        "PaymentDiscountApplied",
+        "InvoiceItems.0.UnitPrice",
+        "InvoiceItems.0.Quantity",
+        "InvoiceItems.0.ExtendedPrice",
+        "InvoiceItems.0.TaxAmount",
+    ],
+)
 def test_every_decimal_refuses_a_sixth_decimal(field):
     data = minimal(InvoiceItems=[line()])
     if field.startswith("InvoiceItems"):
@@ -113,16 +163,19 @@ def test_every_decimal_refuses_a_sixth_decimal(field):
     assert field in refused(data)
 
 
-@pytest.mark.parametrize(("typed", "wire"), [
-    ("2024-03-01", "2024-03-01"),
-    ("2024-03-01 14:05:09", "2024-03-01 14:05:09"),
-    ("2024-03-01T14:05:09", "2024-03-01 14:05:09"),
-    ("2024-03-01T14:05:09.123+02:00", "2024-03-01 14:05:09"),
-    ("10/30/2017 3:19:11 PM", "2017-10-30 15:19:11"),
-    ("09/30/2017 2:00:00 pm", "2017-09-30 14:00:00"),
-    ("1/2/2024 12:00:00 AM", "2024-01-02"),
-    ("12/31/2024", "2024-12-31"),
-])
+@pytest.mark.parametrize(
+    ("typed", "wire"),
+    [
+        ("2024-03-01", "2024-03-01"),
+        ("2024-03-01 14:05:09", "2024-03-01 14:05:09"),
+        ("2024-03-01T14:05:09", "2024-03-01 14:05:09"),
+        ("2024-03-01T14:05:09.123+02:00", "2024-03-01 14:05:09"),
+        ("10/30/2017 3:19:11 PM", "2017-10-30 15:19:11"),
+        ("09/30/2017 2:00:00 pm", "2017-09-30 14:00:00"),
+        ("1/2/2024 12:00:00 AM", "2024-01-02"),
+        ("12/31/2024", "2024-12-31"),
+    ],
+)
 def test_dates_in_any_usual_spelling_go_out_in_the_documented_form(typed, wire):
     form = validate_form(PROVIDER, minimal(DueDate=typed, PostingDate=typed, InvoiceItems=[line(ReqShipDate=typed)]))
     sent = wire_invoice(form)
@@ -154,12 +207,17 @@ def test_lines_addresses_and_term_discounts_have_their_required_fields():
 
 
 def test_extended_price_is_quantity_times_unit_price_unless_typed():
-    form = validate_form(PROVIDER, minimal(InvoiceItems=[
-        line(Quantity="3", UnitPrice="9.99"),
-        line(Quantity="2", UnitPrice="10", ExtendedPrice="18.00"),
-        line(Quantity="1.5", UnitPrice="0.33333"),
-        line(Description="no price"),
-    ]))
+    form = validate_form(
+        PROVIDER,
+        minimal(
+            InvoiceItems=[
+                line(Quantity="3", UnitPrice="9.99"),
+                line(Quantity="2", UnitPrice="10", ExtendedPrice="18.00"),
+                line(Quantity="1.5", UnitPrice="0.33333"),
+                line(Description="no price"),
+            ]
+        ),
+    )
     sent = wire_invoice(form)["InvoiceItems"]
     assert [item.get("ExtendedPrice") for item in sent] == ["29.97", "18.00", "0.50", None]
     assert [item["Sequence"] for item in sent] == [1, 2, 3, 4]  # numbered in the order shown
@@ -191,16 +249,21 @@ def test_the_two_spellings_of_tracking_number_and_address_e_mail_are_both_accept
         assert sent["TrackingNumber"] == sent["Tracking_Number"] == "1Z999"
     for name in ("EMailAddress", "Email"):
         form = validate_form(PROVIDER, minimal(BillingAddress={"AddressID": "P", name: "a@x.com"}))
-        assert wire_invoice(form)["BillingAddress"] == {"AddressID": "P", "EMailAddress": "a@x.com",
-                                                        "Email": "a@x.com"}
+        assert wire_invoice(form)["BillingAddress"] == {"AddressID": "P", "EMailAddress": "a@x.com", "Email": "a@x.com"}
 
 
 def test_amounts_go_out_as_strings_with_two_to_five_decimals():
-    form = validate_form(PROVIDER, minimal(Amount=30, BalanceDue="12.5", Freight="1E+3", Tax="0.12345",
-                                           Discount="2.10000"))
+    form = validate_form(
+        PROVIDER, minimal(Amount=30, BalanceDue="12.5", Freight="1E+3", Tax="0.12345", Discount="2.10000")
+    )
     sent = wire_invoice(form)
     assert (sent["Amount"], sent["BalanceDue"], sent["Freight"], sent["Tax"], sent["Discount"]) == (
-        "30.00", "12.50", "1000.00", "0.12345", "2.10")
+        "30.00",
+        "12.50",
+        "1000.00",
+        "0.12345",
+        "2.10",
+    )
 
 
 def warnings_for(**changes: Any) -> list[str]:
@@ -209,11 +272,14 @@ def warnings_for(**changes: Any) -> list[str]:
 
 def test_totals_that_do_not_add_up_are_warnings_only():
     assert "Line 1 (TEST): the extended price 25.00 is not quantity × unit price = 30.00." in warnings_for(
-        InvoiceItems=[{**SEED["InvoiceItems"][0], "ExtendedPrice": "25.00"}])
+        InvoiceItems=[{**SEED["InvoiceItems"][0], "ExtendedPrice": "25.00"}]
+    )
     assert warnings_for(SubTotal="40.00", Amount="40.00", BalanceDue="40.00") == [
-        "The lines add up to 30.00, but the subtotal is 40.00."]
+        "The lines add up to 30.00, but the subtotal is 40.00."
+    ]
     assert warnings_for(Amount="35.00") == [
-        "The amount is 35.00, but the subtotal plus tax, freight and misc. cost minus discount make 30.00."]
+        "The amount is 35.00, but the subtotal plus tax, freight and misc. cost minus discount make 30.00."
+    ]
     assert warnings_for(Amount="35.00", Freight="5.00") == []
     assert warnings_for(BalanceDue="31.00") == ["The balance due (31.00) is more than the invoice amount (30.00)."]
     assert warnings_for(BalanceDue="10.00") == []  # partly paid: fine
@@ -222,12 +288,14 @@ def test_totals_that_do_not_add_up_are_warnings_only():
 
 
 def test_without_subtotal_the_lines_and_their_tax_make_the_amount():
-    data = minimal(Amount="21.40", BalanceDue="21.40", InvoiceItems=[
-        line(Quantity="2", UnitPrice="10", TaxAmount="1.40")])
+    data = minimal(
+        Amount="21.40", BalanceDue="21.40", InvoiceItems=[line(Quantity="2", UnitPrice="10", TaxAmount="1.40")]
+    )
     assert totals_warnings(validate_form(PROVIDER, data)) == []
     data["Amount"] = data["BalanceDue"] = "20.00"
     assert totals_warnings(validate_form(PROVIDER, data)) == [
-        "The amount is 20.00, but the lines plus tax, freight and misc. cost minus discount make 21.40."]
+        "The amount is 20.00, but the lines plus tax, freight and misc. cost minus discount make 21.40."
+    ]
 
 
 def test_decimal_values_are_kept_exactly():

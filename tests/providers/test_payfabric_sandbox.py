@@ -37,8 +37,9 @@ def sandbox(practice):
 
 @pytest.fixture
 def token(api) -> str:
-    answer = requests.post(f"{api}/token", data={"grant_type": "password", "username": DEMO_KEY,
-                                                 "password": DEMO_PASSWORD}, timeout=10)
+    answer = requests.post(
+        f"{api}/token", data={"grant_type": "password", "username": DEMO_KEY, "password": DEMO_PASSWORD}, timeout=10
+    )
     assert answer.status_code == 200
     return answer.json()["access_token"]
 
@@ -49,19 +50,25 @@ def post_invoice(api: str, token: str | None, data: Any) -> requests.Response:
 
 
 def test_the_token_answer_is_as_documented(api):
-    answer = requests.post(f"{api}/token", data={"grant_type": "password", "client_id": "ePay_Sync",
-                                                 "username": DEMO_KEY, "password": DEMO_PASSWORD}, timeout=10)
+    answer = requests.post(
+        f"{api}/token",
+        data={"grant_type": "password", "client_id": "ePay_Sync", "username": DEMO_KEY, "password": DEMO_PASSWORD},
+        timeout=10,
+    )
     body = answer.json()
     assert answer.status_code == 200
     assert body["token_type"] == "bearer" and body["expires_in"] == 8639999
     assert {".issued", ".expires", "userName"} <= set(body)
 
 
-@pytest.mark.parametrize("form", [
-    {"grant_type": "password", "username": DEMO_KEY, "password": "wrong"},
-    {"grant_type": "password", "username": "someone-else", "password": DEMO_PASSWORD},
-    {"grant_type": "client_credentials", "username": DEMO_KEY, "password": DEMO_PASSWORD},
-])
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"grant_type": "password", "username": DEMO_KEY, "password": "wrong"},
+        {"grant_type": "password", "username": "someone-else", "password": DEMO_PASSWORD},
+        {"grant_type": "client_credentials", "username": DEMO_KEY, "password": DEMO_PASSWORD},
+    ],
+)
 def test_the_token_endpoint_refuses_a_wrong_key_or_grant(api, sandbox, form):
     answer = requests.post(f"{api}/token", data=form, timeout=10)
     assert answer.status_code == 400
@@ -72,14 +79,19 @@ def test_the_token_endpoint_refuses_a_wrong_key_or_grant(api, sandbox, form):
 def test_unknown_portals_and_paths_are_404(practice, api, token):
     base = practice.base_url(PROVIDER)
     assert requests.post(f"{base}/Other/api/token", data={}, timeout=10).status_code == 404
-    assert requests.post(f"{api}/invoice", json=VALID, headers={"Authorization": f"Bearer {token}"},
-                         timeout=10).status_code == 404
+    assert (
+        requests.post(
+            f"{api}/invoice", json=VALID, headers={"Authorization": f"Bearer {token}"}, timeout=10
+        ).status_code
+        == 404
+    )
 
 
 def test_invoices_need_a_valid_bearer_token(api, sandbox, token):
     assert post_invoice(api, None, VALID).status_code == 401
     assert post_invoice(api, "made-up-token", VALID).json() == {
-        "Message": "Authorization has been denied for this request."}
+        "Message": "Authorization has been denied for this request."
+    }
     assert post_invoice(api, token, VALID).text == "true"
     sandbox.expire_tokens()
     assert post_invoice(api, token, VALID).status_code == 401
@@ -98,8 +110,10 @@ def test_each_mandatory_field_missing_is_412_naming_it(api, token, name):
     data = {k: v for k, v in VALID.items() if k != name}
     answer = post_invoice(api, token, data)
     assert answer.status_code == 412
-    assert answer.json() == {"Message": f"Missing mandatory fields: {name}.",
-                             "ModelState": {f"invoice.{name}": [f"The {name} field is required."]}}
+    assert answer.json() == {
+        "Message": f"Missing mandatory fields: {name}.",
+        "ModelState": {f"invoice.{name}": [f"The {name} field is required."]},
+    }
 
 
 def test_names_are_case_sensitive(api, token):
@@ -107,22 +121,25 @@ def test_names_are_case_sensitive(api, token):
     assert post_invoice(api, token, data).status_code == 412
 
 
-@pytest.mark.parametrize(("change", "key"), [
-    ({"CustomerId": "x" * 51}, "invoice.CustomerId"),
-    ({"Comments": "x" * 501}, "invoice.Comments"),
-    ({"Currency": "x" * 11}, "invoice.Currency"),
-    ({"Amount": "1.123456"}, "invoice.Amount"),
-    ({"Amount": "123456789012345"}, "invoice.Amount"),
-    ({"Tax": "lots"}, "invoice.Tax"),
-    ({"DueDate": "10/30/2017 3:19:11 PM"}, "invoice.DueDate"),
-    ({"PostingDate": "2017-02-30"}, "invoice.PostingDate"),
-    ({"Email": "a@x.com; b@y.com"}, "invoice.Email"),
-    ({"SendNewInvoiceEmail": "yes"}, "invoice.SendNewInvoiceEmail"),
-    ({"BillingAddress": {"AddressID": "P", "Address1": "x" * 101}}, "invoice.BillingAddress.Address1"),
-    ({"InvoiceItems": [{"ItemCode": "A", "UnitOfMeasure": "x" * 26}]}, "invoice.InvoiceItems[0].UnitOfMeasure"),
-    ({"InvoiceItems": [{"ItemCode": "A", "Taxable": "0"}]}, "invoice.InvoiceItems[0].Taxable"),
-    ({"InvoiceItems": [{"ItemCode": "A", "Sequence": "one"}]}, "invoice.InvoiceItems[0].Sequence"),
-])
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [
+        ({"CustomerId": "x" * 51}, "invoice.CustomerId"),
+        ({"Comments": "x" * 501}, "invoice.Comments"),
+        ({"Currency": "x" * 11}, "invoice.Currency"),
+        ({"Amount": "1.123456"}, "invoice.Amount"),
+        ({"Amount": "123456789012345"}, "invoice.Amount"),
+        ({"Tax": "lots"}, "invoice.Tax"),
+        ({"DueDate": "10/30/2017 3:19:11 PM"}, "invoice.DueDate"),
+        ({"PostingDate": "2017-02-30"}, "invoice.PostingDate"),
+        ({"Email": "a@x.com; b@y.com"}, "invoice.Email"),
+        ({"SendNewInvoiceEmail": "yes"}, "invoice.SendNewInvoiceEmail"),
+        ({"BillingAddress": {"AddressID": "P", "Address1": "x" * 101}}, "invoice.BillingAddress.Address1"),
+        ({"InvoiceItems": [{"ItemCode": "A", "UnitOfMeasure": "x" * 26}]}, "invoice.InvoiceItems[0].UnitOfMeasure"),
+        ({"InvoiceItems": [{"ItemCode": "A", "Taxable": "0"}]}, "invoice.InvoiceItems[0].Taxable"),
+        ({"InvoiceItems": [{"ItemCode": "A", "Sequence": "one"}]}, "invoice.InvoiceItems[0].Sequence"),
+    ],
+)
 def test_lengths_and_formats_are_400_with_the_field(api, token, change, key):
     answer = post_invoice(api, token, {**VALID, **change})
     assert answer.status_code == 400
@@ -136,13 +153,17 @@ def test_nested_required_fields_are_412():
 
 
 def multipart(api: str, token: str, files: dict[str, Any]) -> requests.Response:
-    return requests.post(f"{api}/invoices/InvoiceWithAttachment", files=files,
-                         headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    return requests.post(
+        f"{api}/invoices/InvoiceWithAttachment", files=files, headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
 
 
 def test_invoice_with_attachment_reads_both_parts(api, sandbox, token):
-    answer = multipart(api, token, {"Invoice": (None, json.dumps(VALID), "application/json"),
-                                    "Attachment": ("inv.pdf", PDF, "application/pdf")})
+    answer = multipart(
+        api,
+        token,
+        {"Invoice": (None, json.dumps(VALID), "application/json"), "Attachment": ("inv.pdf", PDF, "application/pdf")},
+    )
     assert answer.status_code == 200 and answer.text == "true"
     got = sandbox.received[-1]
     assert got["endpoint"] == "InvoiceWithAttachment"
@@ -150,14 +171,27 @@ def test_invoice_with_attachment_reads_both_parts(api, sandbox, token):
     assert got["attachment"]["filename"] == "inv.pdf" and got["attachment"]["size"] == len(PDF)
 
 
-@pytest.mark.parametrize(("files", "message"), [
-    ({"Attachment": ("inv.pdf", PDF, "application/pdf")}, "The Invoice part is missing."),
-    ({"Invoice": (None, json.dumps(VALID), "application/json")}, "The Attachment part is missing."),
-    ({"Invoice": (None, json.dumps(VALID), "application/json"), "Attachment": ("inv.pdf", b"", "application/pdf")},
-     "The attachment is empty."),
-    ({"Invoice": (None, json.dumps(VALID), "application/json"),
-      "Attachment": ("inv.pdf", b"PK\x03\x04 not a pdf", "application/pdf")}, "The attachment must be a PDF document."),
-])
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({"Attachment": ("inv.pdf", PDF, "application/pdf")}, "The Invoice part is missing."),
+        ({"Invoice": (None, json.dumps(VALID), "application/json")}, "The Attachment part is missing."),
+        (
+            {
+                "Invoice": (None, json.dumps(VALID), "application/json"),
+                "Attachment": ("inv.pdf", b"", "application/pdf"),
+            },
+            "The attachment is empty.",
+        ),
+        (
+            {
+                "Invoice": (None, json.dumps(VALID), "application/json"),
+                "Attachment": ("inv.pdf", b"PK\x03\x04 not a pdf", "application/pdf"),
+            },
+            "The attachment must be a PDF document.",
+        ),
+    ],
+)
 def test_multipart_problems_are_400(api, sandbox, token, files, message):
     answer = multipart(api, token, files)
     assert answer.status_code == 400
@@ -167,6 +201,9 @@ def test_multipart_problems_are_400(api, sandbox, token, files, message):
 
 def test_multipart_invoice_is_validated_like_json(api, token):
     data = {k: v for k, v in VALID.items() if k != "Amount"}
-    answer = multipart(api, token, {"Invoice": (None, json.dumps(data), "application/json"),
-                                    "Attachment": ("inv.pdf", PDF, "application/pdf")})
+    answer = multipart(
+        api,
+        token,
+        {"Invoice": (None, json.dumps(data), "application/json"), "Attachment": ("inv.pdf", PDF, "application/pdf")},
+    )
     assert answer.status_code == 412

@@ -191,20 +191,22 @@ def test_the_auth_host_follows_the_environment(provider, environment, base_url, 
 # -- long tokens in the keyring --------------------------------------------------------------------------------
 
 
-def test_a_long_token_is_split_over_keyring_items_and_still_works(services, provider, browser, sandbox,
-                                                                    memory_keyring):
+def test_a_long_token_is_split_over_keyring_items_and_still_works(services, provider, browser, sandbox, memory_keyring):
     sandbox.token_length = 3000
     obtained = services.uploads.sign_in(provider, "practice", {})
     service = CredentialStore.service("shopwave", "practice")
-    pieces = [memory_keyring.items.get((service, name)) for name in ("access_token", "access_token__2",
-                                                                     "access_token__3", "access_token__4")]
+    pieces = [
+        memory_keyring.items.get((service, name))
+        for name in ("access_token", "access_token__2", "access_token__3", "access_token__4")
+    ]
     assert [len(p) for p in pieces[:3]] == [MAX_SECRET_CHARS, MAX_SECRET_CHARS, 3000 - 2 * MAX_SECRET_CHARS]
     assert pieces[3] is None
     assert all(len(p.encode("utf-16-le")) <= 2560 for p in pieces[:3])  # Windows Credential Manager's limit
     assert stored(services, "access_token") == obtained["access_token"]
     # The reassembled token is what an upload sends.
-    prepared = services.uploads.prepare(provider, "practice", {
-        "supplierId": 10, "storeId": 1, "reference": "LONG-1", "completeDate": "2024-05-02"})
+    prepared = services.uploads.prepare(
+        provider, "practice", {"supplierId": 10, "storeId": 1, "reference": "LONG-1", "completeDate": "2024-05-02"}
+    )
     result = services.uploads.run(prepared)
     assert result.ok, result
     exchanges = services.history.exchanges(result.attempt_id)

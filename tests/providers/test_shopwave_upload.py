@@ -21,9 +21,13 @@ from .test_shopwave_signin import browser, provider, sandbox, signed_in  # noqa:
 
 def invoice(reference, supplier=10, lines=1, **extra):
     return {
-        "supplierId": supplier, "storeId": 1, "reference": reference, "completeDate": "2024-05-31",
-        "invoiceItems": [{"name": f"Item {n}", "quantity": n + 1, "price": "4.20", "vatPercentage": 20}
-                         for n in range(lines)],
+        "supplierId": supplier,
+        "storeId": 1,
+        "reference": reference,
+        "completeDate": "2024-05-31",
+        "invoiceItems": [
+            {"name": f"Item {n}", "quantity": n + 1, "price": "4.20", "vatPercentage": 20} for n in range(lines)
+        ],
         **extra,
     }
 
@@ -83,15 +87,20 @@ def test_an_invoice_id_updates_that_invoice(services, provider, sandbox, signed_
 
 
 def test_a_201_with_per_invoice_errors_reports_each_invoice(services, provider, sandbox, signed_in):
-    result = send(services, provider, [invoice("OK-1"), invoice("BAD-2", supplier=999), {"id": 4999, "note": "x"},
-                                       invoice("OK-4")])
+    result = send(
+        services,
+        provider,
+        [invoice("OK-1"), invoice("BAD-2", supplier=999), {"id": 4999, "note": "x"}, invoice("OK-4")],
+    )
 
     assert result.outcome is Outcome.REJECTED
     assert result.title == "Shopwave saved 2 of 4 invoices; 2 were not saved."
     outcomes = [(i.label, i.outcome, i.provider_code) for i in result.items]
     assert outcomes == [
-        ("#1 OK-1", Outcome.SUCCEEDED, None), ("#2 BAD-2", Outcome.REJECTED, "912"),
-        ("#3 invoice 4999", Outcome.REJECTED, "912"), ("#4 OK-4", Outcome.SUCCEEDED, None),
+        ("#1 OK-1", Outcome.SUCCEEDED, None),
+        ("#2 BAD-2", Outcome.REJECTED, "912"),
+        ("#3 invoice 4999", Outcome.REJECTED, "912"),
+        ("#4 OK-4", Outcome.SUCCEEDED, None),
     ]
     assert "does not belong to the signed-in Shopwave account" in result.items[1].message
     assert "supplierId 999" in result.items[1].message  # Shopwave's own words, for the clerk to act on
@@ -142,9 +151,22 @@ def test_an_invoice_alone_over_shopwaves_limit_fails_with_a_plain_reason(service
 
 
 def test_a_whole_request_913_naming_one_invoice_resends_the_others(services, provider, sandbox, signed_in):
-    sandbox.answer_next(400, {"api": {"message": {"errors": {"new-2": {
-        "id": 913, "title": "Required parameter or object missing in request",
-        "details": "invoices[new-2].supplierStoreId is required"}}}}})
+    sandbox.answer_next(
+        400,
+        {
+            "api": {
+                "message": {
+                    "errors": {
+                        "new-2": {
+                            "id": 913,
+                            "title": "Required parameter or object missing in request",
+                            "details": "invoices[new-2].supplierStoreId is required",
+                        }
+                    }
+                }
+            }
+        },
+    )
     result = send(services, provider, [invoice("A"), invoice("B"), invoice("C")])
 
     assert [i.outcome for i in result.items] == [Outcome.SUCCEEDED, Outcome.REJECTED, Outcome.SUCCEEDED]
@@ -256,8 +278,10 @@ def test_a_stopping_error_leaves_later_batches_unsent(services, provider, sandbo
     assert result.title == PLAIN[900][0]
     assert len(sandbox.posts) == 0
     assert [i.message.split(".")[0] for i in result.items] == [
-        "Not saved", "Not sent: Shopwave refused the previous request", "Not sent: Shopwave refused the previous "
-        "request"]
+        "Not saved",
+        "Not sent: Shopwave refused the previous request",
+        "Not sent: Shopwave refused the previous request",
+    ]
 
 
 def test_an_unreadable_answer_leaves_the_invoices_uncertain(services, provider, sandbox, signed_in):
@@ -280,8 +304,10 @@ def test_retry_after_a_failure_does_not_create_twice(services, provider, sandbox
     def store_then_fail(invoices_map):
         calls.append(1)
         if len(calls) == 2:
-            return SandboxResponse.json({"api": {"message": {"errors": {"899": {
-                "id": 899, "title": "Unknown Error", "details": "boom"}}}}}, status=500)
+            return SandboxResponse.json(
+                {"api": {"message": {"errors": {"899": {"id": 899, "title": "Unknown Error", "details": "boom"}}}}},
+                status=500,
+            )
         return original(invoices_map)
 
     monkeypatch.setattr(sandbox, "_store_all", store_then_fail)
@@ -312,7 +338,9 @@ def test_cancel_before_sending_sends_nothing(services, provider, sandbox, signed
 def test_the_form_takes_one_invoice_a_list_or_the_wire_form(provider, shape):
     one = invoice("F-1", lines=2)
     data = {
-        "one": one, "list": [one, invoice("F-2")], "wrapped": {"invoices": [one]},
+        "one": one,
+        "list": [one, invoice("F-2")],
+        "wrapped": {"invoices": [one]},
         "wire": {"invoices": {"new-1": {**one, "invoiceItems": {"line-1": one["invoiceItems"][0]}}}},
     }[shape]
     form = provider.form_model.model_validate(data)
@@ -323,15 +351,21 @@ def test_the_form_takes_one_invoice_a_list_or_the_wire_form(provider, shape):
 def test_a_new_invoice_needs_its_supplier_store_reference_and_date(services, provider):
     with pytest.raises(FormInvalid) as caught:
         services.uploads.prepare(provider, "practice", {"invoices": [{"note": "?", "supplierId": ""}]})
-    assert set(caught.value.fields) >= {"invoices.0.supplierId", "invoices.0.storeId", "invoices.0.reference",
-                                        "invoices.0.completeDate"}
+    assert set(caught.value.fields) >= {
+        "invoices.0.supplierId",
+        "invoices.0.storeId",
+        "invoices.0.reference",
+        "invoices.0.completeDate",
+    }
     # An update needs only its id.
     assert provider.form_model.model_validate({"id": 4001}).invoices[0].is_update
 
 
 def test_lines_are_checked(provider):
-    bad = {**invoice("L-1"), "invoiceItems": [{"quantity": 1, "price": "1.00"}, {"name": "x", "quantity": 0,
-                                                                                   "price": "abc"}]}
+    bad = {
+        **invoice("L-1"),
+        "invoiceItems": [{"quantity": 1, "price": "1.00"}, {"name": "x", "quantity": 0, "price": "abc"}],
+    }
     with pytest.raises(ValueError) as caught:
         provider.form_model.model_validate(bad)
     text = str(caught.value)
@@ -350,8 +384,9 @@ def test_cli_sends_a_file_of_invoices(run_cli, services, sandbox, signed_in, tmp
     assert code == 0, err
     answer = json.loads(out)
     assert [i["outcome"] for i in answer["items"]] == ["succeeded", "succeeded"]
-    code, out, err = run_cli(["send", "shopwave", "--data", json.dumps([invoice("CLI-3", supplier=999),
-                                                                       invoice("CLI-4")])])
+    code, out, err = run_cli(
+        ["send", "shopwave", "--data", json.dumps([invoice("CLI-3", supplier=999), invoice("CLI-4")])]
+    )
     assert code == 1
     assert "Shopwave saved 1 of 2 invoices" in err
     assert "#1 CLI-3: rejected: Not saved. A store, supplier, invoice or product given does not belong" in err
@@ -370,10 +405,22 @@ def test_retry_never_creates_again_an_invoice_whose_answer_was_lost(services, pr
         return answer
 
     sandbox._store_all = store_then_lose_the_answer
-    data = [{"supplierId": 10, "storeId": 1, "reference": "DUP-1", "completeDate": "2026-05-31",
-             "invoiceItems": [{"name": "x", "quantity": 1, "price": "1.00"}]},
-            {"supplierId": 10, "storeId": 1, "reference": "LATER-1", "completeDate": "2026-05-31",
-             "invoiceItems": [{"name": "x", "quantity": 1, "price": "1.00"}]}]
+    data = [
+        {
+            "supplierId": 10,
+            "storeId": 1,
+            "reference": "DUP-1",
+            "completeDate": "2026-05-31",
+            "invoiceItems": [{"name": "x", "quantity": 1, "price": "1.00"}],
+        },
+        {
+            "supplierId": 10,
+            "storeId": 1,
+            "reference": "LATER-1",
+            "completeDate": "2026-05-31",
+            "invoiceItems": [{"name": "x", "quantity": 1, "price": "1.00"}],
+        },
+    ]
     first = services.uploads.run(services.uploads.prepare(provider, "practice", data))
     assert first.outcome is not Outcome.SUCCEEDED
     retried = services.uploads.run(services.uploads.prepare_retry(first.attempt_id), attempt_id=first.attempt_id)

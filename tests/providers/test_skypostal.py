@@ -57,6 +57,7 @@ def assert_no_secrets(services, attempt_id, *secrets):
 
 # -- both steps ------------------------------------------------------------------------------------------------
 
+
 def test_both_steps_attach_the_file_and_give_its_link(services, provider, sandbox, make_file):
     pdf = make_file("Rechnung_Müller_№5.pdf", size=20_000)
     result = send(services, provider, pdf)
@@ -64,7 +65,7 @@ def test_both_steps_attach_the_file_and_give_its_link(services, provider, sandbo
     assert result.ok, result
     assert result.title == "SkyPostal attached the invoice to parcel 13869085."
     assert sandbox.step1_requests == 1 and sandbox.step2_requests == 1
-    (label, url), = result.links
+    ((label, url),) = result.links
     assert label == "Invoice file at SkyPostal"
     assert url == result.data["invoice_file_url"]
     assert result.data["invoice_id"] == "442825"
@@ -75,8 +76,7 @@ def test_both_steps_attach_the_file_and_give_its_link(services, provider, sandbo
     received = sandbox.received[-1]
     assert received["content_type"] == "text/plain"
     assert received["sha256"] == hashlib.sha256(pdf.read_bytes()).hexdigest()
-    assert {"invoice_file_guid", "user_code", "app_key", "customer_key", "customer_box_id"} <= set(
-        received["headers"])
+    assert {"invoice_file_guid", "user_code", "app_key", "customer_key", "customer_box_id"} <= set(received["headers"])
     assert received["guid"] == result.data["invoice_file_guid"]
 
     exchanges = services.history.exchanges(result.attempt_id)
@@ -84,8 +84,14 @@ def test_both_steps_attach_the_file_and_give_its_link(services, provider, sandbo
     assert all(e.attempt_id == result.attempt_id for e in exchanges)
     step1, step2 = exchanges
     body = json.loads(step1.request_body)
-    assert body == {"user_code": 396, "app_key": MASK, "customer_box_id": 811111, "customer_key": MASK,
-                    "trck_nmr_fol": 13869085, "invoice_file_name": "Rechnung_Müller_№5.pdf"}
+    assert body == {
+        "user_code": 396,
+        "app_key": MASK,
+        "customer_box_id": 811111,
+        "customer_key": MASK,
+        "trck_nmr_fol": 13869085,
+        "invoice_file_name": "Rechnung_Müller_№5.pdf",
+    }
     # The raw body is shown as its size and hash, never its bytes.
     assert "20,000 bytes" in step2.request_body
     assert hashlib.sha256(pdf.read_bytes()).hexdigest() in step2.request_body
@@ -103,10 +109,16 @@ def test_each_upload_gets_its_own_invoice_record(services, provider, sandbox, ma
     assert first.data["invoice_id"] != second.data["invoice_id"]
 
 
-@pytest.mark.parametrize(("name", "sent"), [("scan.jpg", "scan.jpeg"), ("SCAN.JPG", "SCAN.jpeg"),
-                                            ("INVOICE.PDF", "INVOICE.pdf"), ("photo.jpeg", "photo.jpeg")])
-def test_file_name_sent_is_the_dropped_one_with_a_listed_extension(services, provider, sandbox, make_file, name,
-                                                                    sent):
+@pytest.mark.parametrize(
+    ("name", "sent"),
+    [
+        ("scan.jpg", "scan.jpeg"),
+        ("SCAN.JPG", "SCAN.jpeg"),
+        ("INVOICE.PDF", "INVOICE.pdf"),
+        ("photo.jpeg", "photo.jpeg"),
+    ],
+)
+def test_file_name_sent_is_the_dropped_one_with_a_listed_extension(services, provider, sandbox, make_file, name, sent):
     result = send(services, provider, make_file(name))
     assert result.ok, result
     step1 = services.history.exchanges(result.attempt_id)[0]
@@ -114,6 +126,7 @@ def test_file_name_sent_is_the_dropped_one_with_a_listed_extension(services, pro
 
 
 # -- refused before anything is sent --------------------------------------------------------------------------
+
 
 def test_exactly_5_mb_is_sent_and_one_byte_more_is_refused_before_sending(services, provider, sandbox, make_file):
     exact = make_file("exact.pdf", size=5 * MB)
@@ -130,16 +143,20 @@ def test_exactly_5_mb_is_sent_and_one_byte_more_is_refused_before_sending(servic
     assert len(services.history.recent()) == 1
 
 
-@pytest.mark.parametrize(("name", "content", "rule"), [
-    ("invoice.doc", None, "extension"),
-    ("invoice.gif", None, "extension"),
-    ("invoice.pdf", b"<html>not a pdf</html>", "content"),
-    ("invoice.png", b"%PDF-1.4 a pdf named png", "content"),
-    ("invoice.txt", b"binary\x00data", "content"),
-    ("invoice.pdf", b"", "empty"),
-])
-def test_files_the_api_does_not_take_are_refused_before_sending(services, provider, sandbox, make_file, name,
-                                                                content, rule):
+@pytest.mark.parametrize(
+    ("name", "content", "rule"),
+    [
+        ("invoice.doc", None, "extension"),
+        ("invoice.gif", None, "extension"),
+        ("invoice.pdf", b"<html>not a pdf</html>", "content"),
+        ("invoice.png", b"%PDF-1.4 a pdf named png", "content"),
+        ("invoice.txt", b"binary\x00data", "content"),
+        ("invoice.pdf", b"", "empty"),
+    ],
+)
+def test_files_the_api_does_not_take_are_refused_before_sending(
+    services, provider, sandbox, make_file, name, content, rule
+):
     with pytest.raises(AttachmentRefused) as refused:
         send(services, provider, make_file(name, content=content))
     assert refused.value.rule == rule
@@ -162,33 +179,48 @@ def test_a_file_is_required(services, provider, sandbox):
         services.uploads.prepare(provider, "practice", {"trck_nmr_fol": 13869085})
 
 
-def test_missing_customer_credentials_point_to_sign_in_and_nothing_is_recorded(services, provider, sandbox,
-                                                                              make_file):
+def test_missing_customer_credentials_point_to_sign_in_and_nothing_is_recorded(services, provider, sandbox, make_file):
     creds = {"user_code": "396", "app_key": APP_KEY, "customer_box_id": "811111"}
     # Storing the issued pair alone is fine (sign-in comes after) ...
     assert provider.check_credentials(creds) == {}
     # ... but an upload needs the customer's key too.
     with pytest.raises(CredentialsMissing, match="Customer key is missing: sign in"):
-        services.uploads.prepare(provider, "practice", {"trck_nmr_fol": "13869085"}, file_path=make_file("i.pdf"),
-                                 credentials=creds)
+        services.uploads.prepare(
+            provider, "practice", {"trck_nmr_fol": "13869085"}, file_path=make_file("i.pdf"), credentials=creds
+        )
     with pytest.raises(CredentialsMissing, match="user code is a number"):
-        services.uploads.prepare(provider, "practice", {"trck_nmr_fol": "13869085"}, file_path=make_file("i.pdf"),
-                                 credentials={**creds, "user_code": "abc", "customer_key": DEMO_KEY})
+        services.uploads.prepare(
+            provider,
+            "practice",
+            {"trck_nmr_fol": "13869085"},
+            file_path=make_file("i.pdf"),
+            credentials={**creds, "user_code": "abc", "customer_key": DEMO_KEY},
+        )
     assert services.history.recent() == [] and sandbox.step1_requests == 0
 
 
 # -- refused by SkyPostal at step 1 -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("trck", "creds", "description", "hint"), [
-    ("99999999", {}, "Tracking number 99999999 not found.", "Check the tracking number"),
-    ("13869090", {}, "Tracking number 13869090 does not belong to this customer.", "Check the tracking number"),
-    ("13869085", {"app_key": "0" * 32}, "Invalid user_code or app_key.", "Check the credentials"),
-    ("13869085", {"user_code": "397"}, "Invalid user_code or app_key.", "Check the credentials"),
-    ("13869085", {"customer_key": SECOND.key}, "Invalid customer_box_id or customer_key.", "Check the credentials"),
-    ("13869085", {"customer_box_id": "822222"}, "Invalid customer_box_id or customer_key.", "Check the credentials"),
-])
-def test_step1_refusals_are_reported_and_step2_is_not_sent(services, provider, sandbox, make_file, trck, creds,
-                                                          description, hint):
+
+@pytest.mark.parametrize(
+    ("trck", "creds", "description", "hint"),
+    [
+        ("99999999", {}, "Tracking number 99999999 not found.", "Check the tracking number"),
+        ("13869090", {}, "Tracking number 13869090 does not belong to this customer.", "Check the tracking number"),
+        ("13869085", {"app_key": "0" * 32}, "Invalid user_code or app_key.", "Check the credentials"),
+        ("13869085", {"user_code": "397"}, "Invalid user_code or app_key.", "Check the credentials"),
+        ("13869085", {"customer_key": SECOND.key}, "Invalid customer_box_id or customer_key.", "Check the credentials"),
+        (
+            "13869085",
+            {"customer_box_id": "822222"},
+            "Invalid customer_box_id or customer_key.",
+            "Check the credentials",
+        ),
+    ],
+)
+def test_step1_refusals_are_reported_and_step2_is_not_sent(
+    services, provider, sandbox, make_file, trck, creds, description, hint
+):
     credentials = {**SkyPostalSandbox.DEMO_CREDENTIALS, **creds}
     result = send(services, provider, make_file("inv.pdf"), trck=trck, credentials=credentials)
 
@@ -206,31 +238,44 @@ def test_step1_refusals_are_reported_and_step2_is_not_sent(services, provider, s
 def test_sandbox_refuses_a_bad_extension_and_a_file_over_5_mb(services, provider, sandbox):
     """What the app never sends, the sandbox refuses as SkyPostal would (raw requests)."""
     base = services.uploads.base_url(provider, "practice") + "/service-customer.svc/customer/"
-    body = {"user_code": 396, "app_key": APP_KEY, "customer_box_id": 811111, "customer_key": DEMO_KEY,
-            "trck_nmr_fol": 13869085, "invoice_file_name": "invoice.docx"}
+    body = {
+        "user_code": 396,
+        "app_key": APP_KEY,
+        "customer_box_id": 811111,
+        "customer_key": DEMO_KEY,
+        "trck_nmr_fol": 13869085,
+        "invoice_file_name": "invoice.docx",
+    }
     (answer,) = requests.post(base + "customer-upload-invoice-data", json=body, timeout=5).json()
     assert answer["_verify"] is False
     assert answer["error"]["error_description"].startswith("Invalid file extension")
 
-    (answer,) = requests.post(base + "customer-upload-invoice-data", json={**body, "invoice_file_name": "i.pdf"},
-                              timeout=5).json()
+    (answer,) = requests.post(
+        base + "customer-upload-invoice-data", json={**body, "invoice_file_name": "i.pdf"}, timeout=5
+    ).json()
     assert answer["_verify"] is True
-    headers = {"invoice_file_guid": answer["invoice_file_guid"], "user_code": "396", "app_key": APP_KEY,
-               "Content-Type": "text/plain"}
-    (answer,) = requests.post(base + "customer-upload-invoice-file", data=b"x" * (5 * MB + 1), headers=headers,
-                              timeout=10).json()
+    headers = {
+        "invoice_file_guid": answer["invoice_file_guid"],
+        "user_code": "396",
+        "app_key": APP_KEY,
+        "Content-Type": "text/plain",
+    }
+    (answer,) = requests.post(
+        base + "customer-upload-invoice-file", data=b"x" * (5 * MB + 1), headers=headers, timeout=10
+    ).json()
     assert answer["_verify"] is False and "5 MB" in answer["error"]["error_description"]
-    (answer,) = requests.post(base + "customer-upload-invoice-file", data=b"x" * (5 * MB), headers=headers,
-                              timeout=10).json()
+    (answer,) = requests.post(
+        base + "customer-upload-invoice-file", data=b"x" * (5 * MB), headers=headers, timeout=10
+    ).json()
     assert answer["_verify"] is True and answer["invoice_file_url"]
 
     # A tracking number sent as a string does not fit WCF's data contract: its HTML error page.
-    page = requests.post(base + "customer-upload-invoice-data", json={**body, "trck_nmr_fol": "13869085"},
-                         timeout=5)
+    page = requests.post(base + "customer-upload-invoice-data", json={**body, "trck_nmr_fol": "13869085"}, timeout=5)
     assert page.status_code == 400 and "Request Error" in page.text
 
 
 # -- step 2 fails: retry continues with the stored GUID ---------------------------------------------------------
+
 
 @pytest.mark.parametrize(("failure", "outcome"), [("http500", Outcome.FAILED), ("refuse", Outcome.FAILED)])
 def test_retry_after_a_step2_failure_sends_only_step2(services, provider, sandbox, make_file, failure, outcome):
@@ -300,8 +345,9 @@ def test_step2_with_an_unknown_guid_is_refused(services, provider, sandbox, make
     sandbox.fail_next_step2 = "http500"
     failed = send(services, provider, make_file("invoice.pdf"))
     attempt = services.history.get(failed.attempt_id)
-    services.history.set_resume(failed.attempt_id, {**attempt.resume,
-                                                    "invoice_file_guid": "00000000-0000-4000-8000-000000000000"})
+    services.history.set_resume(
+        failed.attempt_id, {**attempt.resume, "invoice_file_guid": "00000000-0000-4000-8000-000000000000"}
+    )
     result = retry(services, failed.attempt_id)
     assert result.outcome is Outcome.REJECTED
     assert result.title == "SkyPostal refused the invoice file: invoice_file_guid not found."
@@ -317,8 +363,7 @@ def test_a_refused_step1_may_be_retried(services, provider, sandbox, make_file):
     assert sandbox.step1_requests == 2 and len(sandbox.invoices) == 1
 
 
-def test_step1_is_never_sent_twice_when_its_answer_was_unreadable(services, provider, sandbox, make_file,
-                                                                  monkeypatch):
+def test_step1_is_never_sent_twice_when_its_answer_was_unreadable(services, provider, sandbox, make_file, monkeypatch):
     real = SkyPostalSandbox._step1
 
     def stored_but_broken(self, request):
@@ -339,8 +384,9 @@ def test_step1_is_never_sent_twice_when_its_answer_was_unreadable(services, prov
     assert len(services.history.exchanges(failed.attempt_id)) == 1
 
 
-def test_a_client_error_page_at_step1_means_nothing_was_stored_and_may_be_retried(services, provider, sandbox,
-                                                                                   make_file, monkeypatch):
+def test_a_client_error_page_at_step1_means_nothing_was_stored_and_may_be_retried(
+    services, provider, sandbox, make_file, monkeypatch
+):
     real = SkyPostalSandbox._step1
     monkeypatch.setattr(SkyPostalSandbox, "_step1", lambda self, request: self._request_error(400))
     refused = send(services, provider, make_file("invoice.pdf"))
@@ -365,8 +411,10 @@ def test_sending_to_a_parcel_again_is_flagged(services, provider, sandbox, make_
 
 # -- redaction -------------------------------------------------------------------------------------------------
 
-def test_app_key_and_customer_key_are_hidden_in_headers_and_bodies(services, provider, sandbox, make_file,
-                                                                   memory_keyring):
+
+def test_app_key_and_customer_key_are_hidden_in_headers_and_bodies(
+    services, provider, sandbox, make_file, memory_keyring
+):
     credentials = {**SkyPostalSandbox.DEMO_CREDENTIALS, "customer_box_id": "822222", "customer_key": SECOND.key}
     sandbox.fail_next_step2 = "refuse"
     failed = send(services, provider, make_file("invoice.pdf"), trck="13869090", credentials=credentials)
@@ -391,6 +439,7 @@ def test_app_key_and_customer_key_are_hidden_in_headers_and_bodies(services, pro
 
 # -- CLI -------------------------------------------------------------------------------------------------------
 
+
 def test_cli_send_performs_both_steps(services, sandbox, make_file, run_cli):
     pdf = make_file("invoice.pdf")
     code, out, err = run_cli(["send", "skypostal", "--data", '{"trck_nmr_fol": 13869085}', "--file", str(pdf)])
@@ -403,10 +452,19 @@ def test_cli_send_performs_both_steps(services, sandbox, make_file, run_cli):
 
 
 def test_cli_reports_refusals_and_bad_input(services, sandbox, make_file, run_cli):
-    code, _, err = run_cli(["send", "skypostal", "--data", '{"trck_nmr_fol": 99999999}',
-                            "--file", str(make_file("invoice.pdf"))])
+    code, _, err = run_cli(
+        ["send", "skypostal", "--data", '{"trck_nmr_fol": 99999999}', "--file", str(make_file("invoice.pdf"))]
+    )
     assert code == 1 and "Tracking number 99999999 not found." in err
-    code, _, err = run_cli(["send", "skypostal", "--data", '{"trck_nmr_fol": 13869085}',
-                            "--file", str(make_file("big.pdf", size=5 * MB + 1))])
+    code, _, err = run_cli(
+        [
+            "send",
+            "skypostal",
+            "--data",
+            '{"trck_nmr_fol": 13869085}',
+            "--file",
+            str(make_file("big.pdf", size=5 * MB + 1)),
+        ]
+    )
     assert code == 2 and "file refused, nothing was sent" in err
     assert sandbox.step1_requests == 1

@@ -39,12 +39,24 @@ def test_sign_in_then_send_two_invoices_and_see_each_outcome(qtbot, window, serv
     invoices = window.page.form.editors["invoices"]
     assert isinstance(invoices, ListEditor)
     line = {"name": "Winter tyre", "quantity": "4", "price": "89.50"}
-    invoices.set_rows([
-        {"supplierId": "10", "storeId": "1", "reference": "SUP-1", "completeDate": "2026-11-20",
-         "invoiceItems": [line]},
-        {"supplierId": "999", "storeId": "1", "reference": "SUP-2", "completeDate": "2026-11-21",
-         "invoiceItems": [line]},
-    ])
+    invoices.set_rows(
+        [
+            {
+                "supplierId": "10",
+                "storeId": "1",
+                "reference": "SUP-1",
+                "completeDate": "2026-11-20",
+                "invoiceItems": [line],
+            },
+            {
+                "supplierId": "999",
+                "storeId": "1",
+                "reference": "SUP-2",
+                "completeDate": "2026-11-21",
+                "invoiceItems": [line],
+            },
+        ]
+    )
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     with qtbot.waitSignal(window.outcome.shown, timeout=15000) as signal:
         qtbot.mouseClick(window.upload_button, Qt.MouseButton.LeftButton)
@@ -60,10 +72,17 @@ def test_sign_in_then_send_two_invoices_and_see_each_outcome(qtbot, window, serv
 
 def test_sending_without_signing_in_says_what_to_do(qtbot, window, services):
     select_provider(window, "shopwave")
-    window.page.form.editors["invoices"].set_rows([
-        {"supplierId": "10", "storeId": "1", "reference": "SUP-1", "completeDate": "2026-11-20",
-         "invoiceItems": [{"name": "Tyre", "quantity": "1", "price": "1"}]},
-    ])
+    window.page.form.editors["invoices"].set_rows(
+        [
+            {
+                "supplierId": "10",
+                "storeId": "1",
+                "reference": "SUP-1",
+                "completeDate": "2026-11-20",
+                "invoiceItems": [{"name": "Tyre", "quantity": "1", "price": "1"}],
+            },
+        ]
+    )
     with qtbot.waitSignal(window.outcome.shown, timeout=10000):
         qtbot.mouseClick(window.upload_button, Qt.MouseButton.LeftButton)
     assert "Sign in" in window.outcome.text()
@@ -75,10 +94,27 @@ def test_a_saved_json_list_of_invoices_fills_the_batch(qtbot, window, tmp_path):
     select_provider(window, "shopwave")
     line = {"name": "Tyre", "quantity": 2, "price": "10.00"}
     path = tmp_path / "invoices.json"
-    path.write_text(json.dumps([
-        {"supplierId": 10, "storeId": 1, "reference": "A", "completeDate": "2026-11-20", "invoiceItems": [line]},
-        {"supplierId": 11, "storeId": 2, "reference": "B", "completeDate": "2026-11-21", "invoiceItems": [line, line]},
-    ]), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "supplierId": 10,
+                    "storeId": 1,
+                    "reference": "A",
+                    "completeDate": "2026-11-20",
+                    "invoiceItems": [line],
+                },
+                {
+                    "supplierId": 11,
+                    "storeId": 2,
+                    "reference": "B",
+                    "completeDate": "2026-11-21",
+                    "invoiceItems": [line, line],
+                },
+            ]
+        ),
+        encoding="utf-8",
+    )
     window.flow.fill_form_from_json(str(path))
     invoices = window.page.form.editors["invoices"]
     assert isinstance(invoices, ListEditor)

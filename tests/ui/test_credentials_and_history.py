@@ -35,8 +35,9 @@ def test_practice_credentials_are_filled_in(qtbot, window, services, runner):
     assert field.echoMode() == QLineEdit.EchoMode.Password  # a secret is not shown by default
 
 
-def test_a_malformed_api_code_is_refused_and_a_good_one_goes_to_the_keyring(qtbot, window, services, runner,
-                                                                            memory_keyring):
+def test_a_malformed_api_code_is_refused_and_a_good_one_goes_to_the_keyring(
+    qtbot, window, services, runner, memory_keyring
+):
     dialog = open_dialog(qtbot, window, services, runner, "sandbox")
     field = dialog.inputs["api_code"]
     assert isinstance(field, QLineEdit)

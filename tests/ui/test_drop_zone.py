@@ -31,16 +31,18 @@ def mime_for(*urls: QUrl) -> QMimeData:
 
 
 def drag_enter(zone: DropZone, mime: QMimeData) -> QDragEnterEvent:
-    event = QDragEnterEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
+    event = QDragEnterEvent(
+        QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     QApplication.sendEvent(zone, event)
     return event
 
 
 def drop(zone: DropZone, mime: QMimeData) -> QDropEvent:
     drag_enter(zone, mime)  # as in a real drag: Qt delivers the drop to the widget that took the drag-enter
-    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                       Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     QApplication.sendEvent(zone, event)
     return event
 

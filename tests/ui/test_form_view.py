@@ -39,7 +39,11 @@ def test_values_round_trip_through_every_kind_of_input(qtbot):
     qtbot.addWidget(form)
     form.show()
     data = {
-        "InvoiceId": "A1", "Amount": "30.00", "DueDate": "2026-11-30", "Kind": "Credit", "Paid": True,
+        "InvoiceId": "A1",
+        "Amount": "30.00",
+        "DueDate": "2026-11-30",
+        "Kind": "Credit",
+        "Paid": True,
         "BillingAddress": {"City": "Malmö"},
         "Lines": [{"Description": "Tyre", "Quantity": "4", "Taxable": True}],
     }

@@ -15,10 +15,15 @@ from .conftest import select_provider
 def test_invoice_with_lines_and_pdf_is_accepted(qtbot, window, services, make_file, monkeypatch):
     select_provider(window, "payfabric")
     page = window.page
-    page.form.set_values({
-        "InvoiceId": "INV-UI-1", "CustomerId": "Nodus0002", "Amount": "30,00", "BalanceDue": "30.00",
-        "DueDate": "2026-12-31",
-    })
+    page.form.set_values(
+        {
+            "InvoiceId": "INV-UI-1",
+            "CustomerId": "Nodus0002",
+            "Amount": "30,00",
+            "BalanceDue": "30.00",
+            "DueDate": "2026-12-31",
+        }
+    )
     lines = page.form.editors["InvoiceItems"]
     assert isinstance(lines, ListEditor)
     lines.set_rows([{"ItemCode": "TYRE-1", "Description": "Winter tyre", "Quantity": "2", "UnitPrice": "15"}])

@@ -32,12 +32,14 @@ def drop_file(qtbot, window, path: Path, expect_ok: bool = True) -> None:
     zone = window.page.drop_zone
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
-    enter = QDragEnterEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     QApplication.sendEvent(zone, enter)
     assert enter.isAccepted()
-    event = QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                       Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     with qtbot.waitSignal(zone.checked, timeout=5000) as signal:
         QApplication.sendEvent(zone, event)
     assert signal.args[0] is expect_ok, signal.args
@@ -156,8 +158,16 @@ def test_every_control_is_reachable_with_the_keyboard(window):
         widget = widget.nextInFocusChain()
         if widget is window.provider_list:
             break
-    needed = [window.provider_list, window.environment_combo, window.credentials_button, window.address,
-              order_input(window), window.page.drop_zone.browse_button, window.page.file_url, window.upload_button]
+    needed = [
+        window.provider_list,
+        window.environment_combo,
+        window.credentials_button,
+        window.address,
+        order_input(window),
+        window.page.drop_zone.browse_button,
+        window.page.file_url,
+        window.upload_button,
+    ]
     missing = [w.accessibleName() or type(w).__name__ for w in needed if w not in reachable]
     assert not missing, missing
 
@@ -167,12 +177,14 @@ def test_a_file_dropped_anywhere_on_the_window_is_attached(qtbot, window, make_f
     pdf = make_file("invoice.pdf")
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(pdf))])
-    enter = QDragEnterEvent(QPointF(20, 300), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        QPointF(20, 300), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     QApplication.sendEvent(window, enter)
     assert enter.isAccepted() and window.page.drop_zone.state == "accept"
-    drop = QDropEvent(QPointF(20, 300), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                      Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(
+        QPointF(20, 300), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     with qtbot.waitSignal(window.page.drop_zone.checked, timeout=5000) as signal:
         QApplication.sendEvent(window, drop)
     assert signal.args[0] is True and window.page.drop_zone.path == str(pdf)
