@@ -17,34 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .exchange import Exchange
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS attempts (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    provider TEXT NOT NULL,
-    environment TEXT NOT NULL,
-    base_url TEXT NOT NULL,
-    file_name TEXT,
-    file_path TEXT,
-    file_size INTEGER,
-    form_json TEXT NOT NULL,
-    options_json TEXT NOT NULL DEFAULT '{}',
-    state TEXT NOT NULL,
-    summary TEXT NOT NULL DEFAULT '',
-    provider_code TEXT,
-    provider_message TEXT,
-    result_json TEXT NOT NULL DEFAULT '{}',
-    resume_json TEXT NOT NULL DEFAULT '{}'
-);
-CREATE TABLE IF NOT EXISTS exchanges (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    attempt_id INTEGER NOT NULL REFERENCES attempts(id),
-    exchange_json TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS exchanges_attempt ON exchanges(attempt_id);
-"""
+from .schema import migrate
 
 # States an attempt can be in.
 SENDING = "sending"
@@ -93,7 +66,7 @@ class History:
         self._lock = threading.Lock()
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(SCHEMA)
+        migrate(self._db)
 
     @classmethod
     def default(cls) -> History:

@@ -1,0 +1,74 @@
+"""The history's schema is versioned: a database written by an older release opens, migrates forward without
+losing a row, and one written by a newer release is refused with a plain message instead of being written to."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from invoice_desktop.core import schema
+from invoice_desktop.core.history import History
+
+RELEASE_0_1_0 = Path(__file__).parent / "data" / "history_release_0_1_0.sql"
+
+
+def _database_from_release_0_1_0(path: Path) -> None:
+    db = sqlite3.connect(path)
+    db.executescript(RELEASE_0_1_0.read_text(encoding="utf-8"))
+    db.close()
+
+
+def test_a_history_from_release_0_1_0_migrates_to_the_latest_schema_without_loss(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    _database_from_release_0_1_0(path)
+
+    history = History(path)
+    try:
+        with sqlite3.connect(path) as raw:
+            assert schema.version_of(raw) == schema.LATEST
+        attempts = {a.id: a for a in history.recent()}
+        assert set(attempts) == {1, 2}
+        assert attempts[1].state == "succeeded" and attempts[1].form == {"order_id": "ORD-1001"}
+        assert attempts[1].file_name == "Rechnung_1001.pdf"
+        assert attempts[2].state == "rejected" and attempts[2].provider_code == "103"
+        assert len(history.exchanges(1)) == 1 and history.exchanges(1)[0].status == 200
+    finally:
+        history.close()
+
+
+def test_a_new_history_starts_at_the_latest_version_and_reopens_without_migrating(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    History(path).close()
+    with sqlite3.connect(path, isolation_level=None) as raw:
+        assert schema.version_of(raw) == schema.LATEST
+        assert schema.migrate(raw) == schema.LATEST  # nothing left to do
+
+
+def test_a_history_from_a_newer_release_is_refused_untouched(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    History(path).close()
+    with sqlite3.connect(path) as raw:
+        raw.execute(f"PRAGMA user_version = {schema.LATEST + 1}")
+    with pytest.raises(schema.NewerSchemaError, match="newer release"):
+        History(path)
+    with sqlite3.connect(path) as raw:
+        assert schema.version_of(raw) == schema.LATEST + 1
+
+
+def test_a_failing_migration_leaves_the_previous_version(tmp_path, monkeypatch):
+    path = tmp_path / "history.sqlite3"
+    History(path).close()
+
+    def broken(db):
+        db.execute("CREATE TABLE half_done (x)")
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, broken])
+    monkeypatch.setattr(schema, "LATEST", len(schema.MIGRATIONS))
+    with pytest.raises(RuntimeError):
+        History(path)
+    with sqlite3.connect(path) as raw:
+        assert schema.version_of(raw) == schema.LATEST - 1
+        assert raw.execute("SELECT name FROM sqlite_master WHERE name='half_done'").fetchone() is None
