@@ -160,12 +160,13 @@ def cmd_get(args: argparse.Namespace, services: Services) -> int:
 def _read_fields(fields: list[Any], what: str) -> dict[str, str] | None:
     """Values for credential-like fields: prompted when interactive, else a JSON object on standard input."""
     if sys.stdin.isatty():
-        values = {}
+        typed: dict[str, str] = {}
         for f in fields:
             ask = getpass.getpass if f.secret else input
-            values[f.name] = ask(f"{f.label} ({f.name}): ").strip()
-        return values
+            typed[f.name] = ask(f"{f.label} ({f.name}): ").strip()
+        return typed
     raw = sys.stdin.read()
+    values: Any
     try:
         values = json.loads(raw) if raw.strip() else {}
     except ValueError:

@@ -69,7 +69,7 @@ class OpenSockets:
         def watched(pool_cls: Any) -> Any:
             sockets = self
 
-            class Connection(pool_cls.ConnectionCls):  # type: ignore[misc, name-defined]
+            class Connection(pool_cls.ConnectionCls):
                 def connect(self) -> None:
                     super().connect()
                     if getattr(self, "sock", None) is not None:

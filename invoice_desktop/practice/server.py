@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import threading
@@ -19,7 +20,7 @@ class SandboxRequest:
     path: str  # below the provider's mount point, e.g. "/web-api/order/1/invoice"
     query: dict[str, list[str]]
     headers: Any  # email.message.Message: case-insensitive lookups
-    stream: BinaryIO
+    stream: BinaryIO | io.BufferedIOBase
     content_length: int
     _body: bytes | None = None
 
@@ -159,6 +160,7 @@ class PracticeServer:
     @property
     def url(self) -> str:
         host, port = self._httpd.server_address[:2]
+        assert isinstance(host, str)  # an IPv4/IPv6 listening socket's host; bytes only for AF_UNIX
         return f"http://{host}:{port}"
 
     def mount(self, name: str, sandbox: Sandbox) -> None:

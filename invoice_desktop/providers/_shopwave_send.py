@@ -360,7 +360,7 @@ class Run:
         updated = [r.data.get("id") for r in saved if r.data.get("action") == "updated"]
         items = [self.items[i] for i in range(n)]
         error = self.first_error
-        common = {
+        common: dict[str, Any] = {
             "http_status": self.last_status,
             "items": items,
             "provider_code": str(error.code) if error and error.code is not None else None,

@@ -228,7 +228,7 @@ class PayFabric(Provider):
         )
         data = response.json_or_none() if response.ok else None
         token = data.get("access_token") if isinstance(data, dict) else None
-        if isinstance(token, str) and token:
+        if isinstance(data, dict) and isinstance(token, str) and token:
             self._save(ctx, "access_token", token)
             self._save(ctx, "token_expires_at", self._expiry(data))
             return token
@@ -357,7 +357,11 @@ class PayFabric(Provider):
                 )
             return unexpected_answer(status)
         problems = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in fields.items())
-        common = {"provider_code": str(status), "provider_message": problems or message, "http_status": status}
+        common: dict[str, Any] = {
+            "provider_code": str(status),
+            "provider_message": problems or message,
+            "http_status": status,
+        }
         if status == 412:
             missing = list(fields) or [f for f in REQUIRED if message and f in message]
             listed = f": {', '.join(missing)}" if missing else ""

@@ -23,6 +23,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    JsonValue,
     ValidationInfo,
     field_serializer,
     field_validator,
@@ -92,7 +93,7 @@ def wire_number(value: Decimal) -> str:
 
 
 def _money(title: str, description: str = "", *, required: bool = False, placeholder: str = "e.g. 30.00") -> Any:
-    extra = {"placeholder": placeholder}
+    extra: dict[str, JsonValue] = {"placeholder": placeholder}
     if required:
         return Field(title=title, description=description, max_digits=19, decimal_places=5, json_schema_extra=extra)
     return Field(None, title=title, description=description, max_digits=19, decimal_places=5, json_schema_extra=extra)
@@ -107,7 +108,7 @@ def _text(
     required: bool = False,
     **kwargs: Any,
 ) -> Any:
-    extra = {"placeholder": placeholder} if placeholder else None
+    extra: dict[str, JsonValue] | None = {"placeholder": placeholder} if placeholder else None
     if required:
         return Field(
             title=title, description=description, min_length=1, max_length=max_length, json_schema_extra=extra, **kwargs

@@ -49,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     QCoreApplication.setOrganizationName(APP_ID)
     QCoreApplication.setApplicationName(APP_ID)
     QCoreApplication.setApplicationVersion(__version__)
-    app = QApplication.instance() or QApplication([sys.argv[0]])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     app.setApplicationDisplayName(APP_NAME)
     if (icon := icon_path()) is not None:
         app.setWindowIcon(QIcon(str(icon)))

@@ -152,7 +152,7 @@ class CredentialsDialog(QDialog):
             self.errors[field.name] = error
             if isinstance(widget, QLineEdit):
                 widget.textChanged.connect(lambda _t, n=field.name: self._check_field(n))
-            else:
+            elif isinstance(widget, QComboBox):
                 widget.currentIndexChanged.connect(lambda _i, n=field.name: self._check_field(n))
         layout.addLayout(form)
         for field in provider.typed_credential_fields():

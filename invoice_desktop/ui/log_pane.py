@@ -183,6 +183,7 @@ class LogPane(QWidget):
         """Everything the pane holds, as text (used by tests and 'copy all')."""
         parts = []
         for i in range(self.tree.topLevelItemCount()):
-            entry = self.tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)
+            item = self.tree.topLevelItem(i)
+            entry = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
             parts.append(entry.as_text() if isinstance(entry, Exchange) else str(entry))
         return "\n\n".join(parts)

@@ -56,7 +56,9 @@ class ProviderPage(QWidget):
             key = provider.load_key_fields[-1]
             if key in self.form.rows:
                 self.form.add_beside(key, self.load_button)
-                self.form.layout().insertRow(1 + list(self.form.editors).index(key), "", self.load_status)
+                form_layout = self.form.layout()
+                assert isinstance(form_layout, QFormLayout)
+                form_layout.insertRow(1 + list(self.form.editors).index(key), "", self.load_status)
             else:
                 row = QHBoxLayout()
                 row.addWidget(self.load_button)
