@@ -387,17 +387,34 @@ class Run:
                 text, step = error.sentence()
                 return UploadResult(only.outcome, text, step, **common)
             return UploadResult(only.outcome, only.message, "", **common)
-        missing = n - len(saved)
-        title = (
-            f"Shopwave saved {len(saved)} of {n} invoices; {missing} {'was' if missing == 1 else 'were'} not saved."
-            if saved
-            else f"Shopwave saved none of the {n} invoices."
-        )
+        title = _count_title(n, items)
         detail = "See each invoice below for why." + (
             " The saved ones must not be sent again: Retry sends only the others, or remove the saved ones before "
             "sending a corrected list."
             if saved
             else ""
         )
+        if any(r.data.get("uncertain") for r in items):
+            detail += " Check in Shopwave whether the ones whose answer was lost were saved before sending them again."
         outcome = Outcome.REJECTED if any(r.outcome is Outcome.REJECTED for r in items) else Outcome.FAILED
         return UploadResult(outcome, title, detail, **common)
+
+
+def _count_title(n: int, items: list[ItemResult]) -> str:
+    """How many were saved, not saved, and unknown: an invoice whose answer was lost (a crash, a proxy's error page)
+    may well be in Shopwave, so it is never counted as "not saved"."""
+    saved = sum(1 for r in items if r.outcome is Outcome.SUCCEEDED)
+    unsure = sum(1 for r in items if r.outcome is not Outcome.SUCCEEDED and r.data.get("uncertain"))
+    not_saved = n - saved - unsure
+    if saved:
+        head = f"Shopwave saved {saved} of {n} invoices"
+    else:
+        head = (
+            f"Shopwave saved none of the {n} invoices" if not unsure else f"Shopwave confirmed none of the {n} invoices"
+        )
+    parts = [head]
+    if not_saved:
+        parts.append(f"{not_saved} {'was' if not_saved == 1 else 'were'} not saved")
+    if unsure:
+        parts.append(f"{unsure} may have been saved ({'its' if unsure == 1 else 'their'} answer was lost)")
+    return "; ".join(parts) + "."

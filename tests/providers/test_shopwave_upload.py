@@ -429,3 +429,65 @@ def test_retry_never_creates_again_an_invoice_whose_answer_was_lost(services, pr
     by_label = {item.label: item for item in retried.items}
     dup = next(item for label, item in by_label.items() if "DUP-1" in label)
     assert dup.outcome is Outcome.FAILED and "Check in Shopwave" in dup.message
+
+
+class _Crash(BaseException):
+    """The app dying (power cut, kill -9) right after a request reached Shopwave: nothing below catches it."""
+
+
+def test_the_title_after_a_crash_retry_counts_truly(services, provider, sandbox, signed_in, monkeypatch):
+    from invoice_desktop.core.provider import RequestContext
+
+    invoices = [invoice(f"K-{n}", lines=149) for n in range(4)]  # four requests of 150 objects each
+    original = RequestContext.send
+    sent: list[int] = []
+
+    def crash_on_the_second_post(self, request):
+        response = original(self, request)
+        if request.method == "POST" and request.url.endswith("/invoice"):
+            sent.append(1)
+            if len(sent) == 2:  # Shopwave stored K-1, then the app died before reading the answer
+                raise _Crash()
+        return response
+
+    monkeypatch.setattr(RequestContext, "send", crash_on_the_second_post)
+    prepared = services.uploads.prepare(provider, "practice", invoices)
+    attempt_id = services.history.create(
+        provider="shopwave",
+        environment="practice",
+        base_url=prepared.base_url,
+        form=prepared.form.model_dump(mode="json", by_alias=True),
+        options={},
+    )
+    with pytest.raises(_Crash):
+        services.uploads.run(prepared, attempt_id=attempt_id)
+    monkeypatch.setattr(RequestContext, "send", original)
+
+    retried = services.uploads.run(services.uploads.prepare_retry(attempt_id), attempt_id=attempt_id)
+    references = sorted(inv["reference"] for inv in sandbox.invoices.values() if inv["id"] != 4001)
+    assert references == ["K-0", "K-1", "K-2", "K-3"]  # K-1 was saved by the try that crashed, and only once
+    assert [i.outcome for i in retried.items] == [Outcome.SUCCEEDED, Outcome.FAILED, *[Outcome.SUCCEEDED] * 2]
+    assert retried.items[1].data.get("uncertain")
+    # K-1 is not said to be "not saved": it may well have been (it was).
+    assert retried.title == "Shopwave saved 3 of 4 invoices; 1 may have been saved (its answer was lost)."
+    assert "not saved" not in retried.title
+    assert "Check in Shopwave" in retried.detail
+
+
+def test_the_title_counts_refused_and_uncertain_invoices_apart(services, provider, sandbox, signed_in):
+    original = sandbox._store_all
+    calls: list[int] = []
+
+    def lose_the_first_answer(message):
+        calls.append(1)
+        answer = original(message)
+        return SandboxResponse.text("<html>Bad gateway</html>", 502, "text/html") if len(calls) == 1 else answer
+
+    sandbox._store_all = lose_the_first_answer
+    data = [invoice("U-1", lines=149), invoice("U-2", lines=149), invoice("U-3", supplier=999, lines=149)]
+    first = send(services, provider, data)
+    retried = services.uploads.run(services.uploads.prepare_retry(first.attempt_id), attempt_id=first.attempt_id)
+    assert [i.outcome for i in retried.items] == [Outcome.FAILED, Outcome.SUCCEEDED, Outcome.REJECTED]
+    assert retried.title == (
+        "Shopwave saved 1 of 3 invoices; 1 was not saved; 1 may have been saved (its answer was lost)."
+    )
