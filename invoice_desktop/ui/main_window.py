@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QKeySequence,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -44,6 +45,7 @@ from .outcome_panel import OutcomePanel
 from .provider_page import ProviderPage
 from .tasks import TaskRunner
 from .upload_flow import UploadFlow
+from .wheel_guard import install_wheel_guard
 
 log = logging.getLogger("invoice_desktop.ui")
 
@@ -58,6 +60,7 @@ class MainWindow(QMainWindow):
         self, services: Services, providers: tuple[Provider, ...], runner: TaskRunner, settings: QSettings | None = None
     ) -> None:
         super().__init__()
+        install_wheel_guard(QApplication.instance())  # type: ignore[arg-type]  # before any input is built
         self.services = services
         self.providers = providers
         self.runner = runner
