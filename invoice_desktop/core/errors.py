@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class InvoiceDesktopError(Exception):
     """Base for errors with a plain message."""
@@ -34,6 +36,21 @@ class TransportError(InvoiceDesktopError):
         self.maybe_sent = maybe_sent
         # False when trying again at once cannot help (an untrusted certificate): no automatic retry.
         self.transient = True
+
+
+class ProviderBusy(TransportError):
+    """The provider turned the request away unprocessed (HTTP 429), still after the automatic retries.
+
+    Nothing was stored, so the attempt stays retryable: "busy, try again later", never a refusal of the form.
+    `response` is the last answer (Shopwave reads its error 919 from it), `retry_after_s` what it asked to wait.
+    """
+
+    def __init__(self, response: Any, retry_after_s: float | None) -> None:
+        super().__init__(
+            "The provider is busy (HTTP 429, too many requests) and turned the request away.", maybe_sent=False
+        )
+        self.response = response
+        self.retry_after_s = retry_after_s
 
 
 class Cancelled(InvoiceDesktopError):

@@ -80,3 +80,18 @@ def unexpected_answer(status: int, what: str = "") -> UploadResult:
         + " It may or may not have stored the upload: check before sending it again.",
         http_status=status,
     )
+
+
+def busy_result(provider_name: str, busy: Any) -> UploadResult:
+    """HTTP 429 after the automatic retries: the provider turned the request away unprocessed. Not a refusal of
+    the form (nothing in it is wrong) and nothing was stored: try again later. `busy` is a `ProviderBusy`."""
+    wait = busy.retry_after_s
+    when = f" (it asked to wait {wait:g} seconds)" if wait else ""
+    return UploadResult(
+        Outcome.FAILED,
+        f"{provider_name} is busy: try again later.",
+        f"It turned the request away unprocessed (HTTP 429, too many requests){when}, so nothing was stored. "
+        "Nothing in the form needs changing: press Retry in a few minutes.",
+        http_status=429,
+        data={"busy": True},
+    )

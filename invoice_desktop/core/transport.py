@@ -14,7 +14,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any, BinaryIO
 
 from .cancel import CancelToken
-from .errors import Cancelled, TransportError
+from .errors import Cancelled, ProviderBusy, TransportError
 from .exchange import Exchange, as_curl, describe_request, response_text
 from .http import FileBody, FormBody, JsonBody, MultipartBody, OutgoingRequest, Response, TextBody
 from .redaction import Redactor
@@ -122,6 +122,10 @@ class Transport:
                 if wait is not None:
                     self._pause(wait)
                     continue
+            if response.status == 429:
+                # Still busy after the retries: not an answer to the request (nothing was processed), so no reader
+                # may take it for a refusal of the form. The attempt stays retryable.
+                raise ProviderBusy(response, self._retry_after(response))
             return response
 
     def _pause(self, seconds: float) -> None:

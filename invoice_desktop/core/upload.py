@@ -18,12 +18,12 @@ from pydantic import BaseModel, ValidationError
 from . import history as hist
 from .attachments import CheckedAttachment, check_attachment
 from .credentials import CredentialStore
-from .errors import Cancelled, CredentialsMissing, FormInvalid, InvoiceDesktopError, TransportError
+from .errors import Cancelled, CredentialsMissing, FormInvalid, InvoiceDesktopError, ProviderBusy, TransportError
 from .exchange import Exchange
 from .history import History
 from .provider import PRACTICE, Provider, RequestContext, UploadContext
 from .redaction import Redactor
-from .results import Outcome, UploadResult
+from .results import Outcome, UploadResult, busy_result
 from .transport import CancelToken, Progress, Timeouts, Transport, check_url_allowed
 
 log = logging.getLogger("invoice_desktop.upload")
@@ -239,6 +239,8 @@ class UploadService:
                 if exc.maybe_sent
                 else "The upload was stopped before it finished; the provider did not take it.",
             )
+        except ProviderBusy as exc:
+            result = busy_result(provider.name, exc)
         except TransportError as exc:
             result = UploadResult(
                 Outcome.FAILED,

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
-from ..core.errors import Cancelled, TransportError
-from ..core.http import JsonBody, OutgoingRequest
+from ..core.errors import Cancelled, ProviderBusy, TransportError
+from ..core.http import JsonBody, OutgoingRequest, Response
 from ..core.provider import UploadContext, join_url
-from ..core.results import ItemResult, Outcome, UploadResult
+from ..core.results import ItemResult, Outcome, UploadResult, busy_result
 from . import _shopwave_oauth as oauth
 from ._shopwave_answers import PLAIN, STOPPING_ERRORS, TOKEN_ERRORS, Answer, ApiError, read_answer
 from ._shopwave_form import MAX_OBJECTS_PER_REQUEST, Invoice, InvoiceItem, ShopwaveInvoices
@@ -125,8 +125,18 @@ class Run:
         code = answer.request_code({self.keys[i] for i in batch})
         return code in TOKEN_ERRORS or (answer.status == 401 and code is None)
 
+    def _post(self, batch: list[int]) -> Response:
+        try:
+            return self.ctx.send(self._request(batch))
+        except ProviderBusy as busy:
+            # Error 919 ("too many objects in one call") comes as HTTP 429: it is about the request's size and is
+            # read as such (split and send again). Any other 429 means busy.
+            if read_answer(busy.response).request_code({self.keys[i] for i in batch}) == 919:
+                return busy.response
+            raise
+
     def _send(self, batch: list[int]) -> Answer:
-        response = self.ctx.send(self._request(batch))
+        response = self._post(batch)
         answer = read_answer(response)
         if self._token_refused(answer, batch):
             keys = {self.keys[i] for i in batch}
@@ -136,7 +146,7 @@ class Run:
                 raise oauth.SignInNeeded(PLAIN[code][0] + " Renewing it did not help. " + oauth.CREDENTIALS_HINT)
             self.refreshed = True
             oauth.refresh(self.ctx, self.provider.declared_base(self.ctx.environment))
-            response = self.ctx.send(self._request(batch))
+            response = self._post(batch)
             answer = read_answer(response)
             if self._token_refused(answer, batch):
                 raise oauth.SignInNeeded("Shopwave refused the renewed access token too. " + oauth.CREDENTIALS_HINT)
@@ -285,6 +295,11 @@ class Run:
             except oauth.SignInNeeded as exc:
                 self.stopped = (Outcome.REJECTED, exc.message, "")
                 self._not_sent(batch + rest, "Shopwave needs a new sign-in first.")
+                break
+            except ProviderBusy as exc:
+                busy = busy_result(self.provider.name, exc)
+                self.stopped = (Outcome.FAILED, busy.title, busy.detail)
+                self._not_sent(batch + rest, "Shopwave was busy (too many requests); try again later.")
                 break
             except Cancelled as exc:
                 self.stopped = (Outcome.CANCELLED, "Sending cancelled.", "")

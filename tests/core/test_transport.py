@@ -160,22 +160,35 @@ def test_proxy_pools_are_watched_so_cancel_reaches_them_too():
         assert proxied.pool_classes_by_scheme["https"] is direct
 
 
-def test_429_is_retried_at_most_twice_then_reported(services, sandbox, make_file):
-    sandbox.answer_next(429, "slow down", {"Retry-After": "0"}, times=MAX_AUTOMATIC_RETRIES + 5)
-    result = upload(services, make_file("invoice.pdf"))
+@pytest.mark.parametrize("retry_after", ["0", None])
+def test_429_after_the_automatic_retries_is_busy_not_a_refusal(services, sandbox, make_file, retry_after):
+    # With Retry-After the transport tries twice more; without, not at all. Either way the last answer is still
+    # 429: the provider is busy. Nothing in the form is wrong, nothing was stored, and Retry stays possible.
+    headers = {"Retry-After": retry_after} if retry_after else {}
+    sandbox.answer_next(429, "<html><body>Too many requests</body></html>", headers, times=MAX_AUTOMATIC_RETRIES + 5)
+    pdf = make_file("invoice.pdf")
+    result = upload(services, pdf)
     assert MAX_AUTOMATIC_RETRIES == 2
-    assert len(sandbox.requests_seen) == 3
+    tries = 3 if retry_after else 1
+    assert [e.status for e in services.history.exchanges(result.attempt_id)] == [429] * tries
     assert result.outcome is Outcome.FAILED
-    assert result.title == "The server answered something unexpected."
-    assert [e.status for e in services.history.exchanges(result.attempt_id)] == [429, 429, 429]
+    assert result.title == "i.materialise is busy: try again later."
+    assert "nothing was stored" in result.detail and "press Retry in a few minutes" in result.detail
+    assert "Correct" not in result.detail and "refused" not in result.title
+    assert services.history.get(result.attempt_id).state == hist.FAILED  # retryable, not `rejected`
+    assert sandbox.received == []
+
+    sandbox._canned.clear()  # the rush is over
+    again = services.uploads.run(services.uploads.prepare_retry(result.attempt_id), attempt_id=result.attempt_id)
+    assert again.ok, again
+    assert len(sandbox.received) == 1
 
 
-@pytest.mark.parametrize("status", [429, 503])
-def test_without_retry_after_there_is_no_retry(services, sandbox, make_file, status):
-    sandbox.answer_next(status, "")
+def test_503_without_retry_after_is_not_retried(services, sandbox, make_file):
+    sandbox.answer_next(503, "")
     result = upload(services, make_file("invoice.pdf"))
     assert len(sandbox.requests_seen) == 1
-    assert result.outcome is Outcome.FAILED
+    assert result.outcome is not Outcome.SUCCEEDED
     assert sandbox.received == []
 
 

@@ -143,6 +143,20 @@ def test_error_919_splits_the_request_and_sends_it_again(services, provider, san
     assert len(sandbox.invoices) == 31  # nothing created twice
 
 
+def test_a_429_without_error_919_is_busy_and_nothing_is_split_or_refused(services, provider, sandbox, signed_in):
+    sandbox.answer_next(429, "Too Many Requests", {"Content-Type": "text/plain"})
+    result = send(services, provider, [invoice("B-1"), invoice("B-2")])
+    assert result.outcome is Outcome.FAILED
+    assert result.title == "Shopwave is busy: try again later."
+    assert "press Retry in a few minutes" in result.detail
+    assert all(i.outcome is Outcome.FAILED and "busy" in i.message for i in result.items)
+    assert len(sandbox.posts) == 1  # one 429 answer, not split into smaller requests
+    assert len(sandbox.invoices) == 1  # nothing stored
+    again = services.uploads.run(services.uploads.prepare_retry(result.attempt_id), attempt_id=result.attempt_id)
+    assert again.ok, again
+    assert len(sandbox.invoices) == 3 and len(sandbox.posts) == 2
+
+
 def test_an_invoice_alone_over_shopwaves_limit_fails_with_a_plain_reason(services, provider, sandbox, signed_in):
     sandbox.object_limit = 5
     result = send(services, provider, [invoice("SMALL", lines=1), invoice("BIG", lines=9)])
