@@ -19,14 +19,40 @@ class ExchangeFormatter(logging.Formatter):
         return line
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose files are readable by their owner only (they hold customers' details), including each
+    new file opened at rotation and the backups an older release left readable by all."""
+
+    def __init__(self, filename: Path, maxBytes: int, backupCount: int, encoding: str | None = None) -> None:
+        super().__init__(filename, maxBytes=maxBytes, backupCount=backupCount, encoding=encoding)
+        from .paths import make_private
+
+        for n in range(1, backupCount + 1):
+            make_private(Path(f"{self.baseFilename}.{n}"))
+
+    def _open(self):  # type: ignore[no-untyped-def]  # returns the stream the base class opens
+        from .paths import private_file
+
+        private_file(Path(self.baseFilename))  # called at start and after each rotation
+        return super()._open()
+
+
 def setup_file_logging(level: int = logging.INFO) -> Path:
     from .paths import log_dir
 
     path = log_dir() / "invoice-desktop.log"
     root = logging.getLogger("invoice_desktop")
     if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+        handler = PrivateRotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
         handler.setFormatter(ExchangeFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
     root.setLevel(level)
     return path
+
+
+def log_file() -> Path | None:
+    """The log file this process writes to, if file logging is set up."""
+    for handler in logging.getLogger("invoice_desktop").handlers:
+        if isinstance(handler, logging.handlers.RotatingFileHandler):
+            return Path(handler.baseFilename)
+    return None
