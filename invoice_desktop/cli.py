@@ -284,7 +284,11 @@ def main(argv: list[str] | None = None, services: Services | None = None) -> int
         from .core.logs import setup_file_logging
 
         setup_file_logging()
-    services = services or Services.create(interrupted_after_s=3600)
+    if services is None:
+        try:
+            services = Services.create(interrupted_after_s=3600)
+        except InvoiceDesktopError as exc:  # e.g. the history is locked by another program: say so, no traceback
+            return _fail(exc.message, EXIT_REJECTED)
     try:
         return HANDLERS[args.command](args, services)
     except AttachmentRefused as exc:

@@ -9,15 +9,21 @@ Provider modules may keep `resume` data here (e.g. SkyPostal's step-1 GUID) so a
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from .errors import InvoiceDesktopError
 from .exchange import Exchange
 from .schema import migrate
+
+log = logging.getLogger("invoice_desktop.history")
 
 # States an attempt can be in.
 SENDING = "sending"
@@ -26,6 +32,28 @@ REJECTED = "rejected"  # the provider answered with an error
 FAILED = "failed"  # no usable answer (network, timeout)
 CANCELLED = "cancelled"
 INTERRUPTED = "interrupted"  # the app stopped while sending
+
+INTERRUPTED_SUMMARY = (
+    "The app stopped while this upload was being sent: it may have arrived. Check with the provider whether it "
+    "arrived before sending it again."
+)
+
+
+class HistoryBusy(InvoiceDesktopError):
+    """The history database is held by another program for longer than we wait."""
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def _busy_message(path: Path) -> str:
+    return (
+        f"The upload history ({path}) is in use by another program — another Invoice Desktop window or command, "
+        "a backup or a database viewer — and stayed locked. Close that program (or wait for it to finish) and try "
+        "again."
+    )
 
 
 def _now() -> str:
@@ -58,15 +86,60 @@ class Attempt:
 
 
 class History:
-    """Thread-safe: workers write, the UI reads. One connection, guarded by a lock."""
+    """Thread-safe: workers write, the UI reads. One connection, guarded by a lock.
 
-    def __init__(self, path: Path) -> None:
+    Other processes (the window and the CLI, or two windows) share the file. A statement waits up to
+    `busy_timeout_s` for another one's lock; the write that records an upload's outcome keeps trying for
+    `outcome_patience_s`, because losing what the provider answered is worse than waiting for it.
+    """
+
+    BUSY_TIMEOUT_S = 30.0
+    OUTCOME_PATIENCE_S = 120.0
+
+    def __init__(
+        self, path: Path, *, busy_timeout_s: float | None = None, outcome_patience_s: float | None = None
+    ) -> None:
+        from .paths import make_private, private_dir, private_file
+
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        self.busy_timeout_s = self.BUSY_TIMEOUT_S if busy_timeout_s is None else busy_timeout_s
+        self.outcome_patience_s = self.OUTCOME_PATIENCE_S if outcome_patience_s is None else outcome_patience_s
+        private_dir(path.parent)
+        # SQLite gives the -wal and -shm files the database file's mode, so a 0600 database keeps them 0600 too;
+        # those an older release left readable by all are narrowed here.
+        private_file(path)
+        for suffix in ("-wal", "-shm", "-journal"):
+            make_private(path.with_name(path.name + suffix))
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        migrate(self._db)
+        self._db = sqlite3.connect(
+            str(path), timeout=self.busy_timeout_s, check_same_thread=False, isolation_level=None
+        )
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            migrate(self._db)
+        except sqlite3.OperationalError as exc:
+            self._db.close()
+            if _is_busy(exc):
+                raise HistoryBusy(_busy_message(path)) from None
+            raise
+
+    def _write(self, statement: Callable[[sqlite3.Connection], Any], *, patience_s: float = 0.0) -> Any:
+        """Run a writing statement; while the database is locked by another program, keep trying for
+        `patience_s` beyond the busy timeout. Raises HistoryBusy when it stays locked."""
+        deadline = time.monotonic() + patience_s
+        pause = 0.05
+        while True:
+            try:
+                with self._lock:
+                    return statement(self._db)
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise HistoryBusy(_busy_message(self.path)) from None
+                log.warning("The history is locked by another program; trying again")
+                time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
+                pause = min(pause * 2, 1.0)
 
     @classmethod
     def default(cls) -> History:
@@ -87,19 +160,13 @@ class History:
         from datetime import timedelta
 
         cutoff = (datetime.now().astimezone() - timedelta(seconds=older_than_s)).isoformat(timespec="seconds")
-        with self._lock:
-            cur = self._db.execute(
+        cur = self._write(
+            lambda db: db.execute(
                 "UPDATE attempts SET state=?, updated_at=?, summary=? WHERE state=? AND updated_at<=?",
-                (
-                    INTERRUPTED,
-                    _now(),
-                    "The app stopped while this upload was being sent. Check with the provider whether it arrived "
-                    "before sending it again.",
-                    SENDING,
-                    cutoff,
-                ),
+                (INTERRUPTED, _now(), INTERRUPTED_SUMMARY, SENDING, cutoff),
             )
-            return cur.rowcount
+        )
+        return int(cur.rowcount)
 
     def create(
         self,
@@ -113,8 +180,8 @@ class History:
         file_size: int | None = None,
     ) -> int:
         now = _now()
-        with self._lock:
-            cur = self._db.execute(
+        cur = self._write(
+            lambda db: db.execute(
                 "INSERT INTO attempts (created_at, updated_at, provider, environment, base_url, file_name, "
                 "file_path, file_size, form_json, options_json, state) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (
@@ -131,24 +198,29 @@ class History:
                     SENDING,
                 ),
             )
-            return int(cur.lastrowid or 0)
+        )
+        return int(cur.lastrowid or 0)
 
     def reopen(self, attempt_id: int) -> None:
-        with self._lock:
-            self._db.execute("UPDATE attempts SET state=?, updated_at=? WHERE id=?", (SENDING, _now(), attempt_id))
+        self._write(
+            lambda db: db.execute("UPDATE attempts SET state=?, updated_at=? WHERE id=?", (SENDING, _now(), attempt_id))
+        )
 
     def add_exchange(self, attempt_id: int, exchange: Exchange) -> None:
-        with self._lock:
-            self._db.execute(
-                "INSERT INTO exchanges (attempt_id, exchange_json) VALUES (?, ?)",
-                (attempt_id, json.dumps(exchange.to_dict(), ensure_ascii=False)),
-            )
+        text = json.dumps(exchange.to_dict(), ensure_ascii=False)
+        self._write(
+            lambda db: db.execute("INSERT INTO exchanges (attempt_id, exchange_json) VALUES (?, ?)", (attempt_id, text))
+        )
 
     def set_resume(self, attempt_id: int, resume: dict[str, Any]) -> None:
-        with self._lock:
-            self._db.execute(
-                "UPDATE attempts SET resume_json=?, updated_at=? WHERE id=?", (json.dumps(resume), _now(), attempt_id)
-            )
+        text = json.dumps(resume)
+        # What a retry needs to continue rather than repeat (SkyPostal's step-1 GUID): as patient as the outcome.
+        self._write(
+            lambda db: db.execute(
+                "UPDATE attempts SET resume_json=?, updated_at=? WHERE id=?", (text, _now(), attempt_id)
+            ),
+            patience_s=self.outcome_patience_s,
+        )
 
     def finish(
         self,
@@ -159,21 +231,37 @@ class History:
         provider_code: str | None = None,
         provider_message: str | None = None,
         result: dict[str, Any] | None = None,
+        exchanges: list[Exchange] | tuple[Exchange, ...] = (),
     ) -> None:
-        with self._lock:
-            self._db.execute(
-                "UPDATE attempts SET state=?, summary=?, provider_code=?, provider_message=?, result_json=?, "
-                "updated_at=? WHERE id=?",
-                (
-                    state,
-                    summary,
-                    provider_code,
-                    provider_message,
-                    json.dumps(result or {}, default=str),
-                    _now(),
-                    attempt_id,
-                ),
-            )
+        """Record the outcome, with any `exchanges` that could not be written while they happened, in one
+        transaction. Waits up to `outcome_patience_s` for another program's lock; raises HistoryBusy if the
+        database stays locked (the caller keeps the outcome elsewhere and says so)."""
+        late = [(attempt_id, json.dumps(e.to_dict(), ensure_ascii=False)) for e in exchanges]
+        values = (
+            state,
+            summary,
+            provider_code,
+            provider_message,
+            json.dumps(result or {}, default=str),
+            _now(),
+            attempt_id,
+        )
+
+        def write(db: sqlite3.Connection) -> None:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.executemany("INSERT INTO exchanges (attempt_id, exchange_json) VALUES (?, ?)", late)
+                db.execute(
+                    "UPDATE attempts SET state=?, summary=?, provider_code=?, provider_message=?, result_json=?, "
+                    "updated_at=? WHERE id=?",
+                    values,
+                )
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+        self._write(write, patience_s=self.outcome_patience_s)
 
     def _row_to_attempt(self, row: tuple[Any, ...]) -> Attempt:
         (

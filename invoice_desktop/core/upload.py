@@ -20,7 +20,7 @@ from .attachments import CheckedAttachment, check_attachment
 from .credentials import CredentialStore
 from .errors import Cancelled, CredentialsMissing, FormInvalid, InvoiceDesktopError, ProviderBusy, TransportError
 from .exchange import Exchange
-from .history import History
+from .history import History, HistoryBusy
 from .provider import PRACTICE, Provider, RequestContext, UploadContext
 from .redaction import Redactor
 from .results import Outcome, UploadResult, busy_result
@@ -175,32 +175,24 @@ class UploadService:
         attempt_id: int | None = None,
     ) -> UploadResult:
         provider = prepared.provider
-        resume: dict[str, Any] = {}
         form_json = prepared.form.model_dump(mode="json", by_alias=True)
-        if attempt_id is None:
-            attempt_id = self.history.create(
-                provider=provider.id,
-                environment=prepared.environment,
-                base_url=prepared.base_url,
-                form=form_json,
-                options={
-                    **prepared.options,
-                    "file_url": prepared.file_url,
-                    "description": provider.describe(prepared.form),
-                },
-                file_path=prepared.attachment.path if prepared.attachment else None,
-                file_size=prepared.attachment.size if prepared.attachment else None,
-            )
-        else:
-            existing = self.history.get(attempt_id)
-            resume = dict(existing.resume) if existing else {}
-            self.history.reopen(attempt_id)
+        try:
+            attempt_id, resume = self._open_attempt(prepared, form_json, attempt_id)
+        except HistoryBusy as exc:  # every attempt is recorded before it is sent: no record, no sending
+            raise HistoryBusy(f"{exc.message} Nothing was sent.") from None
 
         creds = prepared.credentials
         redactor = Redactor(creds[f.name] for f in provider.credential_fields if f.secret and f.name in creds)
 
+        unwritten: list[Exchange] = []  # exchanges the history could not take while they happened
+
         def record(exchange: Exchange) -> None:
-            self.history.add_exchange(attempt_id, exchange)
+            try:
+                self.history.add_exchange(attempt_id, exchange)
+            except HistoryBusy:
+                # Another program holds the history. The exchange is already in the log file (the transport
+                # logs every one); it is written with the outcome. Never fail a delivered upload over this.
+                unwritten.append(exchange)
             if on_exchange:
                 on_exchange(exchange)
 
@@ -275,19 +267,48 @@ class UploadService:
             Outcome.FAILED: hist.FAILED,
             Outcome.CANCELLED: hist.CANCELLED,
         }[result.outcome]
-        self.history.finish(
-            attempt_id,
-            state=state,
-            summary=result.title,
-            provider_code=result.provider_code,
-            provider_message=result.provider_message,
-            result=result.to_dict(),
-        )
+        try:
+            self.history.finish(
+                attempt_id,
+                state=state,
+                summary=result.title,
+                provider_code=result.provider_code,
+                provider_message=result.provider_message,
+                result=result.to_dict(),
+                exchanges=unwritten,
+            )
+        except HistoryBusy as exc:
+            result = _kept_in_log(result, exc)
         said = ""
         if result.provider_code or result.provider_message:
             said = f" [{provider.name} said: {result.provider_code or '-'} {result.provider_message or ''}]".rstrip()
         log.info("Attempt %s %s: %s%s", attempt_id, result.outcome.value, result.title, said)
         return result
+
+    def _open_attempt(
+        self, prepared: PreparedUpload, form_json: dict[str, Any], attempt_id: int | None
+    ) -> tuple[int, dict[str, Any]]:
+        """Record a new attempt (or reopen the one retried) before anything is sent; returns it with its resume
+        data."""
+        provider = prepared.provider
+        if attempt_id is not None:
+            existing = self.history.get(attempt_id)
+            self.history.reopen(attempt_id)
+            return attempt_id, dict(existing.resume) if existing else {}
+        new_id = self.history.create(
+            provider=provider.id,
+            environment=prepared.environment,
+            base_url=prepared.base_url,
+            form=form_json,
+            options={
+                **prepared.options,
+                "file_url": prepared.file_url,
+                "description": provider.describe(prepared.form),
+            },
+            file_path=prepared.attachment.path if prepared.attachment else None,
+            file_size=prepared.attachment.size if prepared.attachment else None,
+        )
+        return new_id, {}
 
     def prepare_retry(self, attempt_id: int, *, base_url: str | None = None) -> PreparedUpload:
         """Rebuild an earlier attempt from the history, checking the file again (it may have changed)."""
@@ -425,6 +446,31 @@ def _redact_result(result: UploadResult, redactor: Redactor) -> UploadResult:
     data = result.to_dict()
     clean = redact_values(data, redactor)
     return result if clean == data else UploadResult.from_dict(clean)
+
+
+def _kept_in_log(result: UploadResult, exc: HistoryBusy) -> UploadResult:
+    """The outcome could not be written to the history: keep it whole in the log file and say so plainly.
+
+    The outcome itself stays what the provider said: a delivered invoice is still delivered.
+    """
+    import json
+
+    from .logs import log_file
+
+    log.error(
+        "Attempt %s: the outcome could not be written to the history (%s). The outcome, kept here instead: %s",
+        result.attempt_id,
+        exc.message,
+        json.dumps(result.to_dict(), ensure_ascii=False, default=str),
+    )
+    where = log_file()
+    kept = f"the log file ({where})" if where else "the app's log"
+    note = (
+        f"This outcome could not be written to the upload history: it was locked by another program for too long. "
+        f"The provider's answer is kept in {kept}; the history will show this attempt as interrupted."
+    )
+    result.detail = f"{result.detail} {note}".strip()
+    return result
 
 
 def _is_secret(provider: Provider, name: str) -> bool:
