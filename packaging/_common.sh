@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Sourced by the packaging scripts: work from the repository root and find the project's virtual environment
-# (created by the README's command: python3 -m venv .venv && .venv/bin/pip install -q -e ".[test]").
+# (created by the README's commands, which install from the lock in requirements/).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

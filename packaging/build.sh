@@ -4,8 +4,9 @@
 # shellcheck source=packaging/_common.sh
 source "$(dirname "$0")/_common.sh"
 
-say "installing PyInstaller (the project's \"package\" extra)"
-"$PY" -m pip install -q -e ".[package]"
+say "installing PyInstaller and the app's dependencies from the lock (requirements/package.txt)"
+"$PY" -m pip install -q --require-hashes -r requirements/package.txt
+"$PY" -m pip install -q --no-deps -e .
 
 say "building Invoice Desktop $VERSION with PyInstaller"
 start=$SECONDS
