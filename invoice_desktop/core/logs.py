@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 from pathlib import Path
+from typing import Any
 
 
 class ExchangeFormatter(logging.Formatter):
@@ -30,7 +31,7 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
         for n in range(1, backupCount + 1):
             make_private(Path(f"{self.baseFilename}.{n}"))
 
-    def _open(self):  # type: ignore[no-untyped-def]  # returns the stream the base class opens
+    def _open(self) -> Any:  # the stream the base class opens
         from .paths import private_file
 
         private_file(Path(self.baseFilename))  # called at start and after each rotation
