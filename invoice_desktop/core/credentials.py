@@ -1,14 +1,18 @@
 """Credentials in the OS keyring, one item per field, or for this session only when no keyring is usable.
 
-Never a plaintext store: the `fail`/`null` backends, `keyrings.alt` file backends and anything else that
-writes secrets to a readable file are refused. Each field is its own keyring item so that none grows past
-Windows Credential Manager's 2,560-byte limit; a longer value (an OAuth token) is split over several items,
-`field`, `field__2`, `field__3`…, each within the limit, and put together again when read.
+Never a plaintext store: only the operating systems' own credential stores are used (an allow-list of keyring's
+exact backend classes); every other backend (`fail`, `null`, `keyrings.alt`'s files, any third-party one) is
+refused by name, and credentials are then kept for this session only.
+
+Each field is its own keyring item so that none grows past Windows Credential Manager's 2,560-byte limit; a longer
+value (an OAuth token) is split over several items, `field`, `field__2`, `field__3`…, each within the limit, and put
+together again when read.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -53,7 +57,32 @@ def piece_name(field: str, index: int) -> str:
     return field if index == 0 else f"{field}__{index + 1}"
 
 
-_REFUSED_MODULES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt", "keyring.backends.chainer")
+# The operating systems' own credential stores: keyring's exact backend classes, by module and class name. Anything
+# else is refused, whatever it is called: an allow-list, because a plaintext store can be named anything.
+OS_STORES: dict[str, str] = {
+    "keyring.backends.Windows.WinVaultKeyring": "Windows Credential Manager",
+    "keyring.backends.macOS.Keyring": "macOS Keychain",
+    "keyring.backends.SecretService.Keyring": "Secret Service",
+    "keyring.backends.libsecret.Keyring": "Secret Service",  # the same store, reached through libsecret
+    "keyring.backends.kwallet.DBusKeyring": "KWallet",
+    "keyring.backends.kwallet.DBusKeyringKWallet4": "KWallet",
+}
+# keyring's default on a desktop may be a chain of the stores it found: safe when every link is.
+_CHAINER = "keyring.backends.chainer.ChainerBackend"
+_STORE_NAMES = "Windows Credential Manager, macOS Keychain, Secret Service or KWallet"
+
+# Backend classes the test suite registers (an in-memory keyring): never used by the app itself. Kept by class
+# object, not by name, so that no backend elsewhere can pass for one by its name.
+_test_only_backends: set[type] = set()
+
+
+def accept_backend_for_tests(cls: type) -> None:
+    """Tests only: let the in-memory keyring `cls` (exactly that class, not a subclass) count as a system store."""
+    _test_only_backends.add(cls)
+
+
+def backend_name(backend: object) -> str:
+    return f"{type(backend).__module__}.{type(backend).__qualname__}"
 
 
 class KeyringUnavailable(InvoiceDesktopError):
@@ -67,18 +96,47 @@ class KeyringStatus:
     message: str
 
 
+def _is_keyring_class(backend: object, name: str) -> bool:
+    """`backend` is an instance of keyring's own class called `name`, not another class that took its name."""
+    module, _, cls_name = name.rpartition(".")
+    real = getattr(sys.modules.get(module), cls_name, None)
+    return real is not None and type(backend) is real
+
+
 def _backend_is_safe(backend: object) -> bool:
-    module = type(backend).__module__
-    name = type(backend).__name__
-    if module.startswith(_REFUSED_MODULES) and module != "keyring.backends.chainer":
-        return False
-    if "plaintext" in name.lower() or "file" in module.lower():
-        return False
-    if module == "keyring.backends.chainer":
-        # A chainer is safe only if it chains at least one safe backend and no unsafe one.
+    if type(backend) in _test_only_backends:
+        return True
+    name = backend_name(backend)
+    if name == _CHAINER and _is_keyring_class(backend, name):
         backends = list(getattr(backend, "backends", []))
         return bool(backends) and all(_backend_is_safe(b) for b in backends)
-    return True
+    return name in OS_STORES and _is_keyring_class(backend, name)
+
+
+def _store_label(backend: object) -> str:
+    if type(backend) in _test_only_backends:
+        return type(backend).__name__
+    name = backend_name(backend)
+    if name == _CHAINER:
+        return ", ".join(dict.fromkeys(_store_label(b) for b in getattr(backend, "backends", [])))
+    return OS_STORES.get(name, name)
+
+
+def _refusal(backend: object | None) -> str:
+    kept = (
+        "so credentials are kept for this session only and must be entered again after the app closes. (They are "
+        "never written to a file.)"
+    )
+    if backend is None or backend_name(backend) in ("keyring.backends.fail.Keyring", "keyring.backends.null.Keyring"):
+        found = f" (keyring offers only “{backend_name(backend)}”)" if backend is not None else ""
+        return (
+            f"No usable system keyring was found{found}, {kept} To keep them, set up the {_STORE_NAMES} and "
+            "restart the app."
+        )
+    return (
+        f"The keyring backend “{backend_name(backend)}” is not one of the operating system's credential stores "
+        f"({_STORE_NAMES}), {kept} To keep them, remove that backend or choose the system's store and restart."
+    )
 
 
 class CredentialStore:
@@ -107,23 +165,18 @@ class CredentialStore:
             except Exception as exc:  # keyring's backend discovery can fail in many ways
                 log.warning("keyring could not be loaded: %s", exc)
                 backend = None
-        name = f"{type(backend).__module__}.{type(backend).__name__}" if backend is not None else "none"
+        name = backend_name(backend) if backend is not None else "none"
         if backend is None or not _backend_is_safe(backend):
-            self._status = KeyringStatus(
-                persistent=False,
-                backend_name=name,
-                message=(
-                    "No usable system keyring was found, so credentials are kept for this session only and "
-                    "must be entered again after the app closes. (They are never written to a file.)"
-                ),
-            )
+            if backend is not None:
+                log.warning("keyring backend %s refused: not an operating system's credential store", name)
+            self._status = KeyringStatus(persistent=False, backend_name=name, message=_refusal(backend))
             self._backend = None
             return None
         self._backend = backend
         self._status = KeyringStatus(
             persistent=True,
             backend_name=name,
-            message=f"Credentials are stored in the system keyring ({type(backend).__name__}).",
+            message=f"Credentials are stored in the system keyring ({_store_label(backend)}).",
         )
         return backend
 

@@ -84,6 +84,12 @@ def test_the_system_keyring_is_used_by_default(memory_keyring):
         lambda folder: unsafe_backend("keyrings.alt.Windows", "RegistryKeyring", folder),
         lambda folder: unsafe_backend("somevendor.backends", "PlaintextStore", folder),
         lambda folder: unsafe_backend("somevendor.file_backend", "Store", folder),
+        # Names that say nothing about files or plaintext: refused all the same, as not an OS store.
+        lambda folder: unsafe_backend("somevendor.vault", "Store", folder),
+        lambda folder: unsafe_backend("keyring_pass", "PasswordStoreBackend", folder),
+        # A class that took the name of keyring's own Secret Service backend is not that backend.
+        lambda folder: unsafe_backend("keyring.backends.SecretService", "Keyring", folder),
+        lambda folder: _subclass_of_memory_keyring(folder),
         lambda folder: _chainer(keyring.backends.fail.Keyring()),
         lambda folder: _chainer(MemoryKeyring(), unsafe_backend("keyrings.alt.file", "PlaintextKeyring", folder)),
         lambda folder: _chainer(),
@@ -96,6 +102,10 @@ def test_the_system_keyring_is_used_by_default(memory_keyring):
         "keyrings.alt registry",
         "a plaintext store",
         "a file store",
+        "an innocently named store",
+        "a third-party store",
+        "a store using Secret Service's name",
+        "a subclass of the test keyring",
         "chain of fail",
         "chain with a plaintext one",
         "empty chain",
@@ -115,20 +125,93 @@ def test_unsafe_backends_are_refused_and_nothing_is_written(tmp_path, app_home, 
     assert CredentialStore(backend).get("imaterialise", "sandbox", "api_code") is None  # gone with the session
 
 
-def _chainer(*backends):
-    class ChainerBackend(MemoryKeyring):
-        pass
+def _subclass_of_memory_keyring(folder: Path) -> MemoryKeyring:
+    """The tests' keyring is accepted by its exact class only: a subclass (say, one that writes a file) is not."""
+    return unsafe_backend(__name__, "NotTheTestKeyring", folder)
 
-    ChainerBackend.__module__ = "keyring.backends.chainer"
-    chain = ChainerBackend()
-    chain.backends = list(backends)  # type: ignore[attr-defined]
-    return chain
+
+_CHAIN_LINKS: list[object] = []
+
+
+@pytest.fixture(autouse=True)
+def _chain_discovers_only_the_tests_links(monkeypatch):
+    """keyring's chain backend discovers the installed backends; here it finds those `_chainer` was given."""
+    import keyring.backend
+
+    monkeypatch.setattr(keyring.backend, "get_all_keyring", lambda: list(_CHAIN_LINKS))
+    yield
+    _CHAIN_LINKS.clear()
+
+
+def _chainer(*backends):
+    """keyring's own chain backend (the real class) over `backends`."""
+    from keyring.backends.chainer import ChainerBackend
+
+    _CHAIN_LINKS[:] = backends
+    return ChainerBackend()
 
 
 def test_a_chain_of_safe_backends_is_used():
     inner = MemoryKeyring()
     store = CredentialStore(_chainer(inner))
     assert store.status().persistent
+
+
+def _os_store(name: str) -> object:
+    import importlib
+
+    module, _, cls_name = name.rpartition(".")
+    return getattr(importlib.import_module(module), cls_name)()
+
+
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [
+        ("keyring.backends.Windows.WinVaultKeyring", "Windows Credential Manager"),
+        ("keyring.backends.macOS.Keyring", "macOS Keychain"),
+        ("keyring.backends.SecretService.Keyring", "Secret Service"),
+        ("keyring.backends.libsecret.Keyring", "Secret Service"),
+        ("keyring.backends.kwallet.DBusKeyring", "KWallet"),
+        ("keyring.backends.kwallet.DBusKeyringKWallet4", "KWallet"),
+    ],
+)
+def test_the_operating_systems_own_stores_are_accepted(name, label):
+    # keyring's real classes (made, not used: none of these stores runs here).
+    status = CredentialStore(_os_store(name)).status()
+    assert status.persistent and status.backend_name == name
+    assert status.message == f"Credentials are stored in the system keyring ({label})."
+
+
+def test_the_allow_list_is_exactly_the_os_stores_and_each_exists_in_keyring():
+    assert set(credmod.OS_STORES.values()) == {
+        "Windows Credential Manager",
+        "macOS Keychain",
+        "Secret Service",
+        "KWallet",
+    }
+    for name in credmod.OS_STORES:
+        assert type(_os_store(name)).__qualname__ == name.rpartition(".")[2]
+
+
+@pytest.mark.parametrize(
+    ("module", "name"), [("somevendor.vault", "Store"), ("keyring.backends.SecretService", "Keyring")]
+)
+def test_a_refused_backend_is_named_with_what_to_do(module, name):
+    status = CredentialStore(unsafe_backend(module, name)).status()
+    assert not status.persistent and status.backend_name == f"{module}.{name}"
+    assert f"The keyring backend “{module}.{name}” is not one of the operating system's credential stores" in (
+        status.message
+    )
+    assert "Windows Credential Manager, macOS Keychain, Secret Service or KWallet" in status.message
+    assert SESSION_ONLY in status.message and "restart" in status.message
+
+
+def test_no_keyring_at_all_names_what_keyring_offered():
+    status = CredentialStore(keyring.backends.fail.Keyring()).status()
+    assert status.message.startswith(
+        "No usable system keyring was found (keyring offers only “keyring.backends.fail.Keyring”)"
+    )
+    assert "set up the Windows Credential Manager, macOS Keychain, Secret Service or KWallet" in status.message
 
 
 def test_a_keyring_that_cannot_even_be_loaded_means_session_only(monkeypatch):
