@@ -65,6 +65,15 @@ def test_secrets_are_hidden_by_value_in_every_common_encoding():
         assert MASK in out
 
 
+def test_a_password_with_spaces_is_hidden_in_a_form_encoded_body():
+    # A token request (PayFabric's grant_type=password) sends the password form-encoded: spaces become "+".
+    secret = "correct horse battery"
+    body = "grant_type=password&username=clerk&password=correct+horse+battery"
+    out = Redactor([secret]).redact(body)
+    assert "horse" not in out
+    assert out == f"grant_type=password&username=clerk&password={MASK}"
+
+
 def test_a_longer_secret_containing_a_shorter_one_is_hidden_whole():
     redactor = Redactor(["abcd", "abcdefgh"])
     assert redactor.redact("x abcdefgh y") == f"x {MASK} y"
