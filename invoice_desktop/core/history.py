@@ -80,10 +80,6 @@ class Attempt:
     result: dict[str, Any] = field(default_factory=dict)
     resume: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def finished(self) -> bool:
-        return self.state not in (SENDING,)
-
 
 class History:
     """Thread-safe: workers write, the UI reads. One connection, guarded by a lock.
