@@ -11,13 +11,17 @@ import getpass
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+# Only light modules here: `--help` and `providers` must not pay for pydantic, requests or the provider modules
+# (tests/test_startup_imports.py keeps it so). Each command imports what it uses.
 from .core.attachments import AttachmentRefused
 from .core.errors import CredentialsMissing, FormInvalid, InvoiceDesktopError
-from .core.provider import PRACTICE, PRODUCTION, SANDBOX
+from .core.registry import PRACTICE, PRODUCTION, SANDBOX
 from .core.results import Outcome, UploadResult
-from .core.services import Services
+
+if TYPE_CHECKING:
+    from .core.services import Services
 
 EXIT_OK, EXIT_REJECTED, EXIT_BAD_INPUT, EXIT_CREDENTIALS, EXIT_CANCELLED = 0, 1, 2, 3, 130
 ENVIRONMENTS = (PRACTICE, SANDBOX, PRODUCTION)
@@ -258,11 +262,11 @@ def cmd_history(args: argparse.Namespace, services: Services) -> int:
     return EXIT_OK
 
 
-def cmd_providers(args: argparse.Namespace, services: Services) -> int:
-    from .providers import all_providers
+def cmd_providers(args: argparse.Namespace, services: Services | None) -> int:
+    from .providers import infos  # the declarations: no provider module is imported
 
-    for p in all_providers():
-        envs = ", ".join(e.id for e in p.environments)
+    for p in infos():
+        envs = ", ".join(p.environments)
         print(f"{p.id:<14} {p.name:<26} {envs}  — {p.summary}")
     return EXIT_OK
 
@@ -284,7 +288,11 @@ def main(argv: list[str] | None = None, services: Services | None = None) -> int
         from .core.logs import setup_file_logging
 
         setup_file_logging()
+    if args.command == "providers":  # needs neither the history, the keyring nor the network
+        return cmd_providers(args, services)
     if services is None:
+        from .core.services import Services
+
         try:
             services = Services.create(interrupted_after_s=3600)
         except InvoiceDesktopError as exc:  # e.g. the history is locked by another program: say so, no traceback

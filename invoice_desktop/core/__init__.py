@@ -1,13 +1,5 @@
-"""The Qt-free core: what an upload is, independent of any window."""
+"""The Qt-free core: what an upload is, independent of any window.
 
-# Load pydantic whole, now. pydantic resolves many names lazily (module __getattr__); once PySide6 is imported,
-# shiboken's import hook inspects modules as they load and trips over pydantic's half-initialised lazy imports
-# ("cannot import name 'import_string' ... circular import"). Importing these first avoids that in the app and
-# under pytest-qt.
-import pydantic
-import pydantic._internal._validators
-import pydantic.fields
-import pydantic.functional_validators
-import pydantic.main
-import pydantic.networks
-import pydantic.types  # noqa: F401
+Imports nothing on its own: `invoice-desktop --help` and `providers` load only what they use (see
+core/registry.py); pydantic is loaded, whole, by core/provider.py when a provider is first needed.
+"""

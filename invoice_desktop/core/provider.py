@@ -13,16 +13,15 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel
 
+from . import _pydantic_preload  # noqa: F401  (the rest of pydantic, eagerly; see there)
 from .attachments import AttachmentRules, CheckedAttachment
 from .errors import FormInvalid
 from .history import History
 from .http import OutgoingRequest, Response
+from .registry import PRACTICE, PRODUCTION, SANDBOX
 from .results import UploadResult
 from .transport import Transport
 
-PRACTICE = "practice"
-SANDBOX = "sandbox"
-PRODUCTION = "production"
 ENVIRONMENT_LABELS = {
     PRACTICE: "Practice (this computer)",
     SANDBOX: "Sandbox (vendor's test system)",
