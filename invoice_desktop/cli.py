@@ -109,12 +109,12 @@ def _print_result(result: UploadResult) -> int:
     return code
 
 
-def _run(services: Services, prepared: Any, attempt_id: int | None = None) -> int:
+def _run(services: Services, prepared: Any) -> int:
     from .core.cancel import CancelToken
 
     cancel = CancelToken()
     try:
-        result = services.uploads.run(prepared, cancel=cancel, attempt_id=attempt_id)
+        result = services.uploads.run(prepared, cancel=cancel)
     except KeyboardInterrupt:
         cancel.cancel()
         return _fail("cancelled", EXIT_CANCELLED)
@@ -146,7 +146,7 @@ def cmd_retry(args: argparse.Namespace, services: Services) -> int:
     prepared = services.uploads.prepare_retry(args.attempt_id, base_url=args.base_url)
     for warning in prepared.provider.warnings(prepared.form, services.history, prepared.environment):
         print(f"invoice-desktop: warning: {warning}", file=sys.stderr)
-    return _run(services, prepared, attempt_id=args.attempt_id)
+    return _run(services, prepared)
 
 
 def cmd_get(args: argparse.Namespace, services: Services) -> int:

@@ -284,9 +284,11 @@ def test_retry_continues_a_failed_attempt(run_cli, services, sandbox, make_file)
     assert code == 1 and "may or may not have received" in err
     [attempt] = services.history.recent()
     code, out, _ = run_cli(["retry", str(attempt.id)])
-    assert code == 0 and json.loads(out)["attempt_id"] == attempt.id
+    retried = json.loads(out)["attempt_id"]
+    assert code == 0 and retried != attempt.id  # a new attempt …
+    assert services.history.get(retried).retry_of == attempt.id  # … linked to the one it sent again
     code, _, err = run_cli(["retry", str(attempt.id)])
-    assert code == 1 and "already succeeded" in err
+    assert code == 1 and f"already succeeded (it was sent again as attempt {retried})" in err
 
 
 # -- the entry point ------------------------------------------------------------------------------------------

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,68 @@ class Attempt:
     provider_message: str | None
     result: dict[str, Any] = field(default_factory=dict)
     resume: dict[str, Any] = field(default_factory=dict)
+    retry_of: int | None = None  # the attempt this one sent again
+
+
+@dataclass(frozen=True)
+class HistoryQuery:
+    """What the clerk is looking for; empty fields match everything."""
+
+    text: str = ""  # an invoice/order id, a file name, a provider, or an attempt number
+    provider: str | None = None
+    state: str | None = None
+    since: date | None = None  # first day included
+    until: date | None = None  # last day included
+
+    def where(self) -> tuple[str, list[Any]]:
+        """The SQL condition and its parameters (all values bound, never formatted in)."""
+        terms: list[str] = []
+        args: list[Any] = []
+        if self.provider:
+            terms.append("provider = ?")
+            args.append(self.provider)
+        if self.state:
+            terms.append("state = ?")
+            args.append(self.state)
+        if self.since:
+            terms.append("created_at >= ?")
+            args.append(self.since.isoformat())
+        if self.until:
+            terms.append("created_at < ?")  # created_at is local time with its offset: compare local dates
+            args.append((self.until + timedelta(days=1)).isoformat())
+        text = self.text.strip()
+        if text:
+            pattern = "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
+            alternatives = [
+                "id IN (SELECT attempt_id FROM attempt_targets WHERE target LIKE ? ESCAPE '\\')",
+                "file_name LIKE ? ESCAPE '\\'",
+                "json_extract(options_json, '$.description') LIKE ? ESCAPE '\\'",
+                "provider LIKE ? ESCAPE '\\'",
+            ]
+            args.extend([pattern] * len(alternatives))
+            number = re.fullmatch(r"#?(\d{1,18})", text)
+            if number:
+                alternatives.append("id = ?")
+                args.append(int(number.group(1)))
+            terms.append("(" + " OR ".join(alternatives) + ")")
+        return (" AND ".join(terms) or "1"), args
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One line of the History: what a list needs, without the stored forms and answers."""
+
+    id: int
+    created_at: str
+    provider: str
+    environment: str
+    description: str
+    file_name: str | None
+    state: str
+    summary: str
+    retry_of: int | None
+    provider_code: str | None = None
+    provider_message: str | None = None
 
 
 class History:
@@ -174,33 +237,50 @@ class History:
         options: dict[str, Any] | None = None,
         file_path: Path | None = None,
         file_size: int | None = None,
+        targets: Iterable[str] = (),
+        retry_of: int | None = None,
+        resume: dict[str, Any] | None = None,
     ) -> int:
+        """Record a new attempt (state `sending`) with what it is sent to, in one transaction."""
         now = _now()
-        cur = self._write(
-            lambda db: db.execute(
-                "INSERT INTO attempts (created_at, updated_at, provider, environment, base_url, file_name, "
-                "file_path, file_size, form_json, options_json, state) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    now,
-                    now,
-                    provider,
-                    environment,
-                    base_url,
-                    file_path.name if file_path else None,
-                    str(file_path) if file_path else None,
-                    file_size,
-                    json.dumps(form, default=str),
-                    json.dumps(options or {}),
-                    SENDING,
-                ),
-            )
-        )
-        return int(cur.lastrowid or 0)
+        rows = [
+            now,
+            now,
+            provider,
+            environment,
+            base_url,
+            file_path.name if file_path else None,
+            str(file_path) if file_path else None,
+            file_size,
+            json.dumps(form, default=str),
+            json.dumps(options or {}),
+            SENDING,
+            json.dumps(resume or {}),
+            retry_of,
+        ]
+        unique_targets = list(dict.fromkeys(str(t) for t in targets if str(t)))
 
-    def reopen(self, attempt_id: int) -> None:
-        self._write(
-            lambda db: db.execute("UPDATE attempts SET state=?, updated_at=? WHERE id=?", (SENDING, _now(), attempt_id))
-        )
+        def insert(db: sqlite3.Connection) -> int:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                cur = db.execute(
+                    "INSERT INTO attempts (created_at, updated_at, provider, environment, base_url, file_name, "
+                    "file_path, file_size, form_json, options_json, state, resume_json, retry_of) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    rows,
+                )
+                attempt_id = int(cur.lastrowid or 0)
+                db.executemany(
+                    "INSERT INTO attempt_targets (attempt_id, target) VALUES (?, ?)",
+                    [(attempt_id, t) for t in unique_targets],
+                )
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+            return attempt_id
+
+        return int(self._write(insert))
 
     def add_exchange(self, attempt_id: int, exchange: Exchange) -> None:
         text = json.dumps(exchange.to_dict(), ensure_ascii=False)
@@ -278,6 +358,7 @@ class History:
             message,
             result,
             resume,
+            retry_of,
         ) = row
         return Attempt(
             id=id_,
@@ -297,11 +378,13 @@ class History:
             provider_message=message,
             result=json.loads(result),
             resume=json.loads(resume),
+            retry_of=retry_of,
         )
 
     _COLUMNS = (
         "id, created_at, updated_at, provider, environment, base_url, file_name, file_path, file_size, "
-        "form_json, options_json, state, summary, provider_code, provider_message, result_json, resume_json"
+        "form_json, options_json, state, summary, provider_code, provider_message, result_json, resume_json, "
+        "retry_of"
     )
 
     def get(self, attempt_id: int) -> Attempt | None:
@@ -327,10 +410,67 @@ class History:
             ).fetchall()
         return [Exchange.from_dict(json.loads(r[0])) for r in rows]
 
+    def latest_retry(self, attempt_id: int) -> int:
+        """The newest attempt in the chain of retries that starts at `attempt_id` (itself if never retried)."""
+        current = attempt_id
+        with self._lock:
+            for _ in range(10_000):  # a chain is short; the bound only guards against a loop in a damaged file
+                row = self._db.execute("SELECT MAX(id) FROM attempts WHERE retry_of=?", (current,)).fetchone()
+                if row is None or row[0] is None:
+                    break
+                current = int(row[0])
+        return current
+
+    def targets(self, attempt_id: int) -> list[str]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT target FROM attempt_targets WHERE attempt_id=? ORDER BY rowid", (attempt_id,)
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    def with_target(self, provider: str, environment: str, target: str, state: str | None = None) -> list[Attempt]:
+        """Attempts sent to `target` (as the provider declared it), newest first: an index lookup over the
+        whole history, however long."""
+        query = (
+            f"SELECT {self._COLUMNS} FROM attempts WHERE id IN "
+            "(SELECT attempt_id FROM attempt_targets WHERE target=?) AND provider=? AND environment=?"
+        )
+        args: list[Any] = [str(target), provider, environment]
+        if state:
+            query += " AND state=?"
+            args.append(state)
+        with self._lock:
+            rows = self._db.execute(query + " ORDER BY id DESC", args).fetchall()
+        return [self._row_to_attempt(r) for r in rows]
+
     def succeeded_with(self, provider: str, environment: str, key: str, value: str) -> list[Attempt]:
-        """Earlier successful attempts whose form had `key` == `value` (e.g. the same InvoiceId)."""
+        """Earlier successful attempts whose form had `key` == `value` (e.g. the same InvoiceId), newest first.
+        `value` is what the provider declares as the attempt's target (`Provider.targets_of`)."""
         return [
             a
-            for a in self.recent(limit=5000, provider=provider)
-            if a.environment == environment and a.state == SUCCEEDED and str(a.form.get(key)) == str(value)
+            for a in self.with_target(provider, environment, str(value), SUCCEEDED)
+            if str(a.form.get(key)) == str(value)
         ]
+
+    # -- the History list: pages of light rows, newest first --------------------------------------------------
+
+    _ROW_COLUMNS = (
+        "id, created_at, provider, environment, COALESCE(json_extract(options_json, '$.description'), ''), "
+        "file_name, state, summary, retry_of, provider_code, provider_message"
+    )
+
+    def rows(self, query: HistoryQuery, *, before_id: int | None = None, limit: int = 200) -> list[HistoryRow]:
+        """Up to `limit` rows matching `query`, newest first, older than `before_id` (the next page)."""
+        where, args = query.where()
+        if before_id is not None:
+            where += " AND id < ?"
+            args.append(before_id)
+        sql = f"SELECT {self._ROW_COLUMNS} FROM attempts WHERE {where} ORDER BY id DESC LIMIT ?"
+        with self._lock:
+            found = self._db.execute(sql, (*args, limit)).fetchall()
+        return [HistoryRow(*r) for r in found]
+
+    def count(self, query: HistoryQuery) -> int:
+        where, args = query.where()
+        with self._lock:
+            return int(self._db.execute(f"SELECT COUNT(*) FROM attempts WHERE {where}", args).fetchone()[0])

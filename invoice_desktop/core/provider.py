@@ -195,6 +195,12 @@ class Provider:
         """A few words for the History view, e.g. 'order 1234'."""
         return ""
 
+    def targets_of(self, form: BaseModel) -> tuple[str, ...]:
+        """What this upload is sent to, as the provider identifies it (an order id, a tracking number, an invoice
+        id): recorded with the attempt and looked up by index by the duplicate warnings and the History's search.
+        Empty when sending again is not a duplicate (settings that replace themselves)."""
+        return ()
+
     # -- the exchange --------------------------------------------------------------------------------------
 
     def build_request(self, ctx: UploadContext) -> OutgoingRequest:

@@ -50,8 +50,47 @@ def _v1_initial(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS exchanges_attempt ON exchanges(attempt_id)")
 
 
+# What each provider of releases up to 0.1 identified an upload by, read from the form it recorded: the
+# migration fills the targets of attempts made before targets were recorded. Frozen with the migration (a later
+# provider declares its own `targets_of` and has no old rows to fill).
+_OLD_TARGET_FIELDS = {"imaterialise": "$.order_id", "skypostal": "$.trck_nmr_fol", "payfabric": "$.InvoiceId"}
+
+
+def _v2_targets_and_retries(db: sqlite3.Connection) -> None:
+    # What an attempt was sent to (an order, a parcel, an invoice): the duplicate check looks it up by index
+    # instead of scanning the history. A table, not a column, because one Shopwave attempt sends several invoices.
+    db.execute(
+        """CREATE TABLE attempt_targets (
+            attempt_id INTEGER NOT NULL REFERENCES attempts(id),
+            target TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX attempt_targets_target ON attempt_targets(target, attempt_id)")
+    db.execute("CREATE INDEX attempt_targets_attempt ON attempt_targets(attempt_id)")
+    # A retry is an attempt of its own (its own number and time) that says which one it retried.
+    db.execute("ALTER TABLE attempts ADD COLUMN retry_of INTEGER REFERENCES attempts(id)")
+    db.execute("CREATE INDEX attempts_retry_of ON attempts(retry_of)")
+    # The History's search and paging: newest first per provider, by date.
+    db.execute("CREATE INDEX attempts_provider ON attempts(provider, id)")
+    db.execute("CREATE INDEX attempts_created ON attempts(created_at)")
+    for provider, path in _OLD_TARGET_FIELDS.items():
+        db.execute(
+            "INSERT INTO attempt_targets (attempt_id, target) SELECT id, CAST(json_extract(form_json, ?) AS TEXT) "
+            "FROM attempts WHERE provider=? AND json_valid(form_json) AND json_extract(form_json, ?) IS NOT NULL",
+            (path, provider, path),
+        )
+    # Shopwave: each invoice of the batch, by its reference (a new invoice) or its Shopwave id (an update).
+    db.execute(
+        "INSERT INTO attempt_targets (attempt_id, target) "
+        "SELECT a.id, CAST(COALESCE(json_extract(i.value, '$.reference'), json_extract(i.value, '$.id')) AS TEXT) "
+        "FROM attempts a, json_each(a.form_json, '$.invoices') i WHERE a.provider='shopwave' "
+        "AND json_valid(a.form_json) "
+        "AND COALESCE(json_extract(i.value, '$.reference'), json_extract(i.value, '$.id')) IS NOT NULL"
+    )
+
+
 # Index i moves the schema from version i to version i + 1.
-MIGRATIONS: list[Migration] = [_v1_initial]
+MIGRATIONS: list[Migration] = [_v1_initial, _v2_targets_and_retries]
 
 LATEST = len(MIGRATIONS)
 

@@ -62,6 +62,8 @@ class PreparedUpload:
     file_url: str | None
     options: dict[str, Any]
     credentials: dict[str, str] = field(repr=False)
+    # A retry: the attempt sent again. The run is a new attempt linked to it, continuing from its resume data.
+    retry_of: int | None = None
 
 
 class UploadService:
@@ -172,12 +174,11 @@ class UploadService:
         progress: Progress | None = None,
         cancel: CancelToken | None = None,
         on_exchange: Callable[[Exchange], None] | None = None,
-        attempt_id: int | None = None,
     ) -> UploadResult:
         provider = prepared.provider
         form_json = prepared.form.model_dump(mode="json", by_alias=True)
         try:
-            attempt_id, resume = self._open_attempt(prepared, form_json, attempt_id)
+            attempt_id, resume = self._open_attempt(prepared, form_json)
         except HistoryBusy as exc:  # every attempt is recorded before it is sent: no record, no sending
             raise HistoryBusy(f"{exc.message} Nothing was sent.") from None
 
@@ -218,7 +219,14 @@ class UploadService:
             save_credential=save_credential,
             open_browser=self.open_browser,
         )
-        log.info("Attempt %s: %s to %s (%s)", attempt_id, provider.name, prepared.base_url, prepared.environment)
+        log.info(
+            "Attempt %s: %s to %s (%s)%s",
+            attempt_id,
+            provider.name,
+            prepared.base_url,
+            prepared.environment,
+            f", retrying attempt {prepared.retry_of}" if prepared.retry_of is not None else "",
+        )
         try:
             result = provider.perform(ctx)
         except Cancelled as exc:
@@ -285,16 +293,15 @@ class UploadService:
         log.info("Attempt %s %s: %s%s", attempt_id, result.outcome.value, result.title, said)
         return result
 
-    def _open_attempt(
-        self, prepared: PreparedUpload, form_json: dict[str, Any], attempt_id: int | None
-    ) -> tuple[int, dict[str, Any]]:
-        """Record a new attempt (or reopen the one retried) before anything is sent; returns it with its resume
-        data."""
+    def _open_attempt(self, prepared: PreparedUpload, form_json: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """Record a new attempt before anything is sent (a retry too: its own number, linked to the attempt it
+        sends again); returns it with its resume data."""
         provider = prepared.provider
-        if attempt_id is not None:
-            existing = self.history.get(attempt_id)
-            self.history.reopen(attempt_id)
-            return attempt_id, dict(existing.resume) if existing else {}
+        resume: dict[str, Any] = {}
+        if prepared.retry_of is not None:
+            # What the retried attempt got done (e.g. SkyPostal's step 1) carries over: continue, don't repeat.
+            original = self.history.get(prepared.retry_of)
+            resume = dict(original.resume) if original else {}
         new_id = self.history.create(
             provider=provider.id,
             environment=prepared.environment,
@@ -307,21 +314,32 @@ class UploadService:
             },
             file_path=prepared.attachment.path if prepared.attachment else None,
             file_size=prepared.attachment.size if prepared.attachment else None,
+            targets=provider.targets_of(prepared.form),
+            retry_of=prepared.retry_of,
+            resume=resume,
         )
-        return new_id, {}
+        return new_id, resume
 
     def prepare_retry(self, attempt_id: int, *, base_url: str | None = None) -> PreparedUpload:
-        """Rebuild an earlier attempt from the history, checking the file again (it may have changed)."""
+        """Rebuild an earlier attempt from the history, checking the file again (it may have changed). Running it
+        records a new attempt linked to this one: the history keeps both, as they happened."""
         from ..providers import get_provider
 
-        attempt = self.history.get(attempt_id)
-        if attempt is None:
+        if self.history.get(attempt_id) is None:
             raise InvoiceDesktopError(f"There is no upload attempt number {attempt_id} in the history.")
+        # Retried before: continue from the newest retry (it holds what got done since), never from a stale one.
+        latest = self.history.latest_retry(attempt_id)
+        attempt = self.history.get(latest)
+        assert attempt is not None
+        again = f" (it was sent again as attempt {latest})" if latest != attempt_id else ""
         if attempt.state == hist.SUCCEEDED:
-            raise InvoiceDesktopError(f"Attempt {attempt_id} already succeeded; there is nothing to retry.")
+            raise InvoiceDesktopError(f"Attempt {attempt_id} already succeeded{again}; there is nothing to retry.")
+        if attempt.state == hist.SENDING:
+            raise InvoiceDesktopError(f"Attempt {attempt_id} is being sent right now{again}; wait for its outcome.")
+        attempt_id = latest
         provider = get_provider(attempt.provider)
         options = {k: v for k, v in attempt.options.items() if k not in ("file_url", "description")}
-        return self.prepare(
+        prepared = self.prepare(
             provider,
             attempt.environment,
             attempt.form,
@@ -330,6 +348,8 @@ class UploadService:
             options=options,
             base_url=base_url or (attempt.base_url if attempt.environment != PRACTICE else None),
         )
+        prepared.retry_of = attempt_id
+        return prepared
 
     # -- reads and sign-in: exchanges that are not upload attempts ------------------------------------------
 

@@ -192,6 +192,10 @@ class IMaterialise(Provider):
         assert isinstance(form, IMaterialiseForm)
         return f"order {form.order_id}"
 
+    def targets_of(self, form: BaseModel) -> tuple[str, ...]:
+        assert isinstance(form, IMaterialiseForm)
+        return (form.order_id,)
+
     def build_request(self, ctx: UploadContext) -> OutgoingRequest:
         form = ctx.form
         assert isinstance(form, IMaterialiseForm)

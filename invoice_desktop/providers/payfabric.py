@@ -162,6 +162,10 @@ class PayFabric(Provider):
         assert isinstance(form, InvoicePost)
         return f"invoice {form.InvoiceId} for {form.CustomerId}"
 
+    def targets_of(self, form: BaseModel) -> tuple[str, ...]:
+        assert isinstance(form, InvoicePost)
+        return (form.InvoiceId,)
+
     def warnings(self, form: BaseModel, history: History, environment: str) -> list[str]:
         assert isinstance(form, InvoicePost)
         out: list[str] = []

@@ -176,7 +176,7 @@ class Shopwave(Provider):
             out.append(
                 "The same supplier and reference appear in more than one row: Shopwave would create two invoices."
             )
-        earlier = self._created_before(history, environment)
+        earlier = self._created_before(history, environment, {str(reference) for _supplier, reference in new})
         for supplier, reference in new:
             when = earlier.get((str(supplier), str(reference)))
             if when:
@@ -186,11 +186,13 @@ class Shopwave(Provider):
                 )
         return out
 
-    def _created_before(self, history: History, environment: str) -> dict[tuple[str, str], tuple[str, int]]:
+    def _created_before(
+        self, history: History, environment: str, references: set[str]
+    ) -> dict[tuple[str, str], tuple[str, int]]:
+        """(supplier, reference) → (when, attempt) of invoices created earlier, found by reference (indexed)."""
         found: dict[tuple[str, str], tuple[str, int]] = {}
-        for attempt in history.recent(limit=500, provider=self.id):
-            if attempt.environment != environment:
-                continue
+        attempts = {a.id: a for ref in references for a in history.with_target(self.id, environment, ref)}
+        for attempt in sorted(attempts.values(), key=lambda a: -a.id):
             for item in attempt.result.get("items", []):
                 data = item.get("data", {})
                 if item.get("outcome") == Outcome.SUCCEEDED.value and data.get("action") == "created":
@@ -198,6 +200,11 @@ class Shopwave(Provider):
                         (str(data.get("supplierId")), str(data.get("reference"))), (attempt.created_at, attempt.id)
                     )
         return found
+
+    def targets_of(self, form: BaseModel) -> tuple[str, ...]:
+        # Each invoice by its reference (what a duplicate of a new invoice shares), else its Shopwave id.
+        assert isinstance(form, ShopwaveInvoices)
+        return tuple(str(inv.reference or inv.id) for inv in form.invoices if inv.reference or inv.id)
 
     def describe(self, form: BaseModel) -> str:
         assert isinstance(form, ShopwaveInvoices)

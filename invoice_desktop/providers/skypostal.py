@@ -190,6 +190,10 @@ class SkyPostal(Provider):
         assert isinstance(form, SkyPostalForm)
         return f"parcel {form.trck_nmr_fol}"
 
+    def targets_of(self, form: BaseModel) -> tuple[str, ...]:
+        assert isinstance(form, SkyPostalForm)
+        return (form.trck_nmr_fol,)
+
     # -- requests ------------------------------------------------------------------------------------------------
 
     def step1_request(self, ctx: UploadContext) -> OutgoingRequest:

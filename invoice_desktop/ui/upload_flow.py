@@ -152,15 +152,13 @@ class UploadFlow(QObject):
                 self._busy(False)
                 self.w.outcome.show_message("Not sent.", Outcome.CANCELLED, "Nothing was sent.")
                 return
-        self._send(prepared, attempt_id=attempt_id)
+        self._send(prepared)
 
-    def _send(self, prepared: PreparedUpload, attempt_id: int | None) -> None:
+    def _send(self, prepared: PreparedUpload) -> None:
         self._busy(True, f"Sending to {prepared.provider.name}…")
 
         def work(task: Task) -> UploadResult:
-            return self.services.uploads.run(
-                prepared, progress=task.report_progress, cancel=task.cancel_token, attempt_id=attempt_id
-            )
+            return self.services.uploads.run(prepared, progress=task.report_progress, cancel=task.cancel_token)
 
         self.upload_task = self.w.runner.submit("upload", work, self._done, self._crashed, self._progress)
 

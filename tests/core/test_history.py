@@ -87,7 +87,7 @@ def test_a_bug_in_a_provider_does_not_lose_the_attempt(services, sandbox, make_f
     assert len(services.history.exchanges(result.attempt_id)) == 1
 
 
-def test_a_failed_attempt_is_retried_under_the_same_number(services, sandbox, make_file):
+def test_a_retry_is_a_new_attempt_linked_to_the_one_it_sends_again(services, sandbox, make_file):
     services.uploads.timeouts = Timeouts(connect=5, read=0.3, deadline=30)
     release = sandbox.hold_answers()
     try:
@@ -96,15 +96,42 @@ def test_a_failed_attempt_is_retried_under_the_same_number(services, sandbox, ma
         release.set()
     assert services.history.get(first.attempt_id).state == hist.FAILED
 
-    retried = services.uploads.run(services.uploads.prepare_retry(first.attempt_id), attempt_id=first.attempt_id)
-    assert retried.ok and retried.attempt_id == first.attempt_id
-    assert len(services.history.recent()) == 1
-    assert services.history.get(first.attempt_id).state == hist.SUCCEEDED
-    assert [e.status for e in services.history.exchanges(first.attempt_id)] == [None, 200]
-    with pytest.raises(InvoiceDesktopError, match="already succeeded"):
+    retried = services.uploads.run(services.uploads.prepare_retry(first.attempt_id))
+    assert retried.ok and retried.attempt_id != first.attempt_id
+    # The history reads as what happened: the failure stays, the retry has its own number and says what it retried.
+    original, again = services.history.get(first.attempt_id), services.history.get(retried.attempt_id)
+    assert original.state == hist.FAILED and original.retry_of is None
+    assert again.state == hist.SUCCEEDED and again.retry_of == first.attempt_id
+    assert again.created_at >= original.created_at
+    assert [a.id for a in services.history.recent()] == [retried.attempt_id, first.attempt_id]
+    assert [e.status for e in services.history.exchanges(first.attempt_id)] == [None]
+    assert [e.status for e in services.history.exchanges(retried.attempt_id)] == [200]
+    # Retrying the original again follows it to its retry, which succeeded: nothing is sent twice.
+    with pytest.raises(
+        InvoiceDesktopError, match=rf"already succeeded \(it was sent again as attempt {retried.attempt_id}\)"
+    ):
         services.uploads.prepare_retry(first.attempt_id)
+    with pytest.raises(InvoiceDesktopError, match="already succeeded"):
+        services.uploads.prepare_retry(retried.attempt_id)
     with pytest.raises(InvoiceDesktopError, match="no upload attempt number 99"):
         services.uploads.prepare_retry(99)
+
+
+def test_retrying_an_attempt_again_continues_from_its_newest_retry(services, sandbox, make_file):
+    services.uploads.timeouts = Timeouts(connect=5, read=0.3, deadline=30)
+    release = sandbox.hold_answers()
+    try:
+        first = services.uploads.run(prepare(services, make_file("a.pdf"), "ORD-1001"))
+        second = services.uploads.run(services.uploads.prepare_retry(first.attempt_id))
+    finally:
+        release.set()
+    assert services.history.get(second.attempt_id).retry_of == first.attempt_id
+
+    prepared = services.uploads.prepare_retry(first.attempt_id)  # the clerk picked the original again
+    assert prepared.retry_of == second.attempt_id
+    third = services.uploads.run(prepared)
+    assert third.ok, third
+    assert services.history.get(third.attempt_id).retry_of == second.attempt_id
 
 
 def test_a_retry_checks_the_file_again(services, make_file):
@@ -143,7 +170,7 @@ def test_attempts_left_sending_are_marked_interrupted_at_start_up(app_home, memo
 def test_recent_lists_the_newest_first(app_home):
     history = History(app_home / "h.sqlite3")
     ids = [
-        history.create(provider=p, environment="practice", base_url="u", form={"n": i})
+        history.create(provider=p, environment="practice", base_url="u", form={"n": i}, targets=[str(i)])
         for i, p in enumerate(["imaterialise", "skypostal", "imaterialise", "payfabric"])
     ]
     assert [a.id for a in history.recent()] == ids[::-1]

@@ -3,6 +3,7 @@ losing a row, and one written by a newer release is refused with a plain message
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -72,3 +73,34 @@ def test_a_failing_migration_leaves_the_previous_version(tmp_path, monkeypatch):
     with sqlite3.connect(path) as raw:
         assert schema.version_of(raw) == schema.LATEST - 1
         assert raw.execute("SELECT name FROM sqlite_master WHERE name='half_done'").fetchone() is None
+
+
+def test_attempts_made_before_targets_were_recorded_get_them_from_their_forms(tmp_path):
+    """Version 2 fills each old attempt's target from its form, so the duplicate check covers them too."""
+    path = tmp_path / "history.sqlite3"
+    _database_from_release_0_1_0(path)
+    with sqlite3.connect(path) as raw:
+        forms = {
+            "payfabric": {"InvoiceId": "INV-7", "CustomerId": "C-1"},
+            "skypostal": {"trck_nmr_fol": "13869085"},
+            "shopwave": {"invoices": [{"id": None, "reference": "R-1"}, {"id": 4001, "reference": None}]},
+            "ddapi": {"CustomerNumber": 1},
+        }
+        for provider, form in forms.items():
+            raw.execute(
+                "INSERT INTO attempts (created_at, updated_at, provider, environment, base_url, form_json, state) "
+                "VALUES ('2026-12-01T10:00:00+00:00', '2026-12-01T10:00:00+00:00', ?, 'practice', 'u', ?, "
+                "'succeeded')",
+                (provider, json.dumps(form)),
+            )
+
+    history = History(path)
+    try:
+        assert [a.id for a in history.with_target("imaterialise", "practice", "ORD-1001")] == [1]
+        assert [a.id for a in history.succeeded_with("payfabric", "practice", "InvoiceId", "INV-7")] == [3]
+        assert [a.id for a in history.with_target("skypostal", "practice", "13869085")] == [4]
+        assert history.targets(5) == ["R-1", "4001"]
+        assert history.targets(6) == []  # customer settings are no duplicate
+        assert all(a.retry_of is None for a in history.recent())
+    finally:
+        history.close()

@@ -424,7 +424,7 @@ def test_a_500_says_sending_again_is_safe_and_a_retry_succeeds(services, sandbox
     failed = upload(services)
     assert "Sending it again is safe" in failed.detail
 
-    retried = services.uploads.run(services.uploads.prepare_retry(failed.attempt_id), attempt_id=failed.attempt_id)
+    retried = services.uploads.run(services.uploads.prepare_retry(failed.attempt_id))
 
     assert retried.ok
     assert sandbox.received[-1]["invoice"] == expected_wire(SEED)  # the form survived the history

@@ -329,7 +329,7 @@ def test_retry_after_a_failure_does_not_create_twice(services, provider, sandbox
     assert [i.outcome for i in result.items] == [Outcome.SUCCEEDED, Outcome.REJECTED, Outcome.FAILED]
     assert "Retry sends only the others" in result.detail
 
-    retried = services.uploads.run(services.uploads.prepare_retry(result.attempt_id), attempt_id=result.attempt_id)
+    retried = services.uploads.run(services.uploads.prepare_retry(result.attempt_id))
     assert retried.ok, retried
     assert "earlier try" in retried.items[0].message
     references = sorted(inv["reference"] for inv in sandbox.invoices.values() if inv["id"] != 4001)
@@ -437,7 +437,7 @@ def test_retry_never_creates_again_an_invoice_whose_answer_was_lost(services, pr
     ]
     first = services.uploads.run(services.uploads.prepare(provider, "practice", data))
     assert first.outcome is not Outcome.SUCCEEDED
-    retried = services.uploads.run(services.uploads.prepare_retry(first.attempt_id), attempt_id=first.attempt_id)
+    retried = services.uploads.run(services.uploads.prepare_retry(first.attempt_id))
     references = [invoice["reference"] for invoice in sandbox.invoices.values()]
     assert references.count("DUP-1") == 1  # never created twice
     by_label = {item.label: item for item in retried.items}

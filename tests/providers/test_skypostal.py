@@ -43,7 +43,7 @@ def send(services, provider, path, trck="13869085", **kwargs):
 
 
 def retry(services, attempt_id):
-    return services.uploads.run(services.uploads.prepare_retry(attempt_id), attempt_id=attempt_id)
+    return services.uploads.run(services.uploads.prepare_retry(attempt_id))
 
 
 def assert_no_secrets(services, attempt_id, *secrets):
@@ -293,15 +293,18 @@ def test_retry_after_a_step2_failure_sends_only_step2(services, provider, sandbo
 
     done = retry(services, failed.attempt_id)
     assert done.ok, done
-    assert done.attempt_id == failed.attempt_id
+    assert services.history.get(done.attempt_id).retry_of == failed.attempt_id  # a new attempt, linked
     assert done.data["invoice_file_guid"] == guid and done.data["invoice_id"] == "442825"
     assert done.links and done.links[0][1].startswith("http://127.0.0.1")
     assert sandbox.step1_requests == 1 and sandbox.step2_requests == 2
     assert len(sandbox.invoices) == 1
     labels = [e.label for e in services.history.exchanges(failed.attempt_id)]
-    assert labels == ["Step 1: invoice data", "Step 2: invoice file", "Step 2: invoice file"]
-    assert services.history.get(failed.attempt_id).state == "succeeded"
+    assert labels == ["Step 1: invoice data", "Step 2: invoice file"]
+    assert [e.label for e in services.history.exchanges(done.attempt_id)] == ["Step 2: invoice file"]
+    assert services.history.get(failed.attempt_id).state == "failed"
+    assert services.history.get(done.attempt_id).state == "succeeded"
     assert_no_secrets(services, failed.attempt_id, APP_KEY, DEMO_KEY)
+    assert_no_secrets(services, done.attempt_id, APP_KEY, DEMO_KEY)
 
 
 def test_retry_from_the_cli_after_a_step2_failure(services, provider, sandbox, make_file, run_cli):
@@ -421,10 +424,10 @@ def test_app_key_and_customer_key_are_hidden_in_headers_and_bodies(
     assert failed.outcome is Outcome.FAILED
     prepared = services.uploads.prepare_retry(failed.attempt_id)
     prepared.credentials.update(credentials)
-    done = services.uploads.run(prepared, attempt_id=failed.attempt_id)
+    done = services.uploads.run(prepared)
     assert done.ok, done
 
-    exchanges = services.history.exchanges(failed.attempt_id)
+    exchanges = services.history.exchanges(failed.attempt_id) + services.history.exchanges(done.attempt_id)
     assert len(exchanges) == 3
     for exchange in exchanges:
         assert APP_KEY not in exchange.curl and SECOND.key not in exchange.curl

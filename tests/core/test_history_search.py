@@ -1,0 +1,129 @@
+"""The whole history answers fast: a duplicate check finds an earlier success however old it is, and the History's
+search finds one attempt among 10,000 by what the clerk knows of it (an invoice or order id, a file name, a date)."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from invoice_desktop.core import history as hist
+from invoice_desktop.core.history import History, HistoryQuery
+from invoice_desktop.providers import get_provider
+
+TODAY = date(2026, 12, 2)
+
+
+def seed(history: History, count: int, provider: str = "payfabric", start: date = TODAY) -> None:
+    """`count` finished attempts, one per hour going back from `start`, oldest first, in one transaction (the
+    app writes one at a time; a test has no time for 10,000 commits)."""
+    db = history._db
+    with history._lock:
+        db.execute("BEGIN")
+        for n in range(count):
+            when = (datetime(start.year, start.month, start.day, 23) - timedelta(hours=count - n)).isoformat()
+            cur = db.execute(
+                "INSERT INTO attempts (created_at, updated_at, provider, environment, base_url, file_name, "
+                "form_json, options_json, state, summary) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (
+                    when,
+                    when,
+                    provider,
+                    "practice",
+                    "http://127.0.0.1:1",
+                    f"invoice-{n}.pdf",
+                    json.dumps({"InvoiceId": f"INV-{n}"}),
+                    json.dumps({"description": f"invoice INV-{n} for C-{n % 7}"}),
+                    hist.SUCCEEDED if n % 3 else hist.REJECTED,
+                    "done",
+                ),
+            )
+            db.execute("INSERT INTO attempt_targets (attempt_id, target) VALUES (?, ?)", (cur.lastrowid, f"INV-{n}"))
+        db.execute("COMMIT")
+
+
+@pytest.fixture
+def history(app_home: Path):
+    h = History(app_home / "h.sqlite3")
+    yield h
+    h.close()
+
+
+def test_the_duplicate_warning_finds_a_success_older_than_the_newest_5000_attempts(history):
+    seed(history, 10_000)
+    provider = get_provider("payfabric")
+    form = provider.form_model.model_validate(
+        {"InvoiceId": "INV-4", "CustomerId": "C-1", "Amount": "1.00", "BalanceDue": "1.00"}
+    )
+    [warning, *_] = provider.warnings(form, history, "practice")
+    assert "INV-4" in warning and "already uploaded" in warning and "attempt 5" in warning
+    # Not in another environment, and not for a refusal (attempt 4, INV-3, was refused).
+    assert history.succeeded_with("payfabric", "sandbox", "InvoiceId", "INV-4") == []
+    assert history.succeeded_with("payfabric", "practice", "InvoiceId", "INV-3") == []
+
+
+def test_the_duplicate_lookup_is_flat_as_the_history_grows(history):
+    def lookup_ms() -> float:
+        start = time.perf_counter()
+        for _ in range(50):
+            history.succeeded_with("payfabric", "practice", "InvoiceId", "INV-1")
+        return (time.perf_counter() - start) * 1000 / 50
+
+    seed(history, 100)
+    small = lookup_ms()
+    seed(history, 10_000)
+    large = lookup_ms()
+    # An index lookup: a scan of 100× the rows would take far more than 5 ms (and than a few times `small`).
+    assert large < 5, (small, large)
+    assert large < small * 5 + 1, (small, large)
+
+
+def test_the_search_finds_one_attempt_among_10000_by_invoice_id_file_name_or_number(history):
+    seed(history, 10_000)
+    [row] = history.rows(HistoryQuery(text="INV-4242"))
+    assert (row.id, row.file_name, row.description) == (4243, "invoice-4242.pdf", "invoice INV-4242 for C-0")
+    assert [r.id for r in history.rows(HistoryQuery(text="invoice-4242.pdf"))] == [4243]
+    assert 4243 in [r.id for r in history.rows(HistoryQuery(text="#4243"))]
+    assert history.rows(HistoryQuery(text="nothing like this")) == []
+    assert history.count(HistoryQuery(text="INV-424")) == 11  # INV-424 and INV-4240 … INV-4249
+
+
+def test_the_search_treats_wildcards_as_plain_text(history):
+    history.create(provider="imaterialise", environment="practice", base_url="u", form={}, targets=["A_1%"])
+    history.create(provider="imaterialise", environment="practice", base_url="u", form={}, targets=["AB1x"])
+    assert [r.id for r in history.rows(HistoryQuery(text="A_1%"))] == [1]
+
+
+def test_the_search_filters_by_provider_state_and_dates(history):
+    seed(history, 48, start=TODAY)  # two days of hourly attempts ending on TODAY 22:00
+    seed(history, 5, provider="skypostal")
+    assert history.count(HistoryQuery(provider="skypostal")) == 5
+    assert history.count(HistoryQuery(provider="payfabric", state=hist.REJECTED)) == 16
+    today = HistoryQuery(provider="payfabric", since=TODAY, until=TODAY)
+    rows = history.rows(today, limit=100)
+    assert len(rows) == 23 and all(r.created_at.startswith(TODAY.isoformat()) for r in rows)
+    assert history.count(HistoryQuery(until=TODAY - timedelta(days=1), provider="payfabric")) == 25
+
+
+def test_pages_of_rows_reach_every_attempt_newest_first(history):
+    seed(history, 1_050)
+    seen: list[int] = []
+    page = history.rows(HistoryQuery(), limit=200)
+    while page:
+        seen.extend(r.id for r in page)
+        page = history.rows(HistoryQuery(), before_id=page[-1].id, limit=200)
+    assert seen == list(range(1_050, 0, -1))
+
+
+def test_each_attempt_records_what_its_provider_declares_as_its_target(services, make_file):
+    provider = get_provider("imaterialise")
+    prepared = services.uploads.prepare(provider, "practice", {"order_id": "ORD-1001"}, file_path=make_file("a.pdf"))
+    result = services.uploads.run(prepared)
+    assert services.history.targets(result.attempt_id) == ["ORD-1001"]
+    assert [a.id for a in services.history.with_target("imaterialise", "practice", "ORD-1001")] == [result.attempt_id]
+    # DäckData's customer settings replace themselves: saving them again is no duplicate, so they declare none.
+    ddapi = get_provider("ddapi")
+    assert ddapi.targets_of(ddapi.form_model.model_validate({"CustomerNumber": 1})) == ()
