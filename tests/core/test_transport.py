@@ -179,7 +179,7 @@ def test_429_after_the_automatic_retries_is_busy_not_a_refusal(services, sandbox
     assert sandbox.received == []
 
     sandbox._canned.clear()  # the rush is over
-    again = services.uploads.run(services.uploads.prepare_retry(result.attempt_id), attempt_id=result.attempt_id)
+    again = services.uploads.run(services.uploads.prepare_retry(result.attempt_id))
     assert again.ok, again
     assert len(sandbox.received) == 1
 

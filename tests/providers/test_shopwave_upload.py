@@ -152,7 +152,7 @@ def test_a_429_without_error_919_is_busy_and_nothing_is_split_or_refused(service
     assert all(i.outcome is Outcome.FAILED and "busy" in i.message for i in result.items)
     assert len(sandbox.posts) == 1  # one 429 answer, not split into smaller requests
     assert len(sandbox.invoices) == 1  # nothing stored
-    again = services.uploads.run(services.uploads.prepare_retry(result.attempt_id), attempt_id=result.attempt_id)
+    again = services.uploads.run(services.uploads.prepare_retry(result.attempt_id))
     assert again.ok, again
     assert len(sandbox.invoices) == 3 and len(sandbox.posts) == 2
 
@@ -466,18 +466,13 @@ def test_the_title_after_a_crash_retry_counts_truly(services, provider, sandbox,
 
     monkeypatch.setattr(RequestContext, "send", crash_on_the_second_post)
     prepared = services.uploads.prepare(provider, "practice", invoices)
-    attempt_id = services.history.create(
-        provider="shopwave",
-        environment="practice",
-        base_url=prepared.base_url,
-        form=prepared.form.model_dump(mode="json", by_alias=True),
-        options={},
-    )
     with pytest.raises(_Crash):
-        services.uploads.run(prepared, attempt_id=attempt_id)
+        services.uploads.run(prepared)
     monkeypatch.setattr(RequestContext, "send", original)
+    attempt_id = services.history.recent()[0].id
+    assert services.history.mark_interrupted() == 1  # what the next start does
 
-    retried = services.uploads.run(services.uploads.prepare_retry(attempt_id), attempt_id=attempt_id)
+    retried = services.uploads.run(services.uploads.prepare_retry(attempt_id))
     references = sorted(inv["reference"] for inv in sandbox.invoices.values() if inv["id"] != 4001)
     assert references == ["K-0", "K-1", "K-2", "K-3"]  # K-1 was saved by the try that crashed, and only once
     assert [i.outcome for i in retried.items] == [Outcome.SUCCEEDED, Outcome.FAILED, *[Outcome.SUCCEEDED] * 2]
@@ -500,7 +495,7 @@ def test_the_title_counts_refused_and_uncertain_invoices_apart(services, provide
     sandbox._store_all = lose_the_first_answer
     data = [invoice("U-1", lines=149), invoice("U-2", lines=149), invoice("U-3", supplier=999, lines=149)]
     first = send(services, provider, data)
-    retried = services.uploads.run(services.uploads.prepare_retry(first.attempt_id), attempt_id=first.attempt_id)
+    retried = services.uploads.run(services.uploads.prepare_retry(first.attempt_id))
     assert [i.outcome for i in retried.items] == [Outcome.FAILED, Outcome.SUCCEEDED, Outcome.REJECTED]
     assert retried.title == (
         "Shopwave saved 1 of 3 invoices; 1 was not saved; 1 may have been saved (its answer was lost)."
