@@ -52,6 +52,8 @@ class Exchange:
     request_headers: dict[str, str]
     request_body: str = ""
     request_parts: list[dict[str, Any]] = field(default_factory=list)
+    # A form-encoded body exactly as sent (redacted), for Copy as curl; `request_body` shows it readably.
+    request_form: str = ""
     status: int | None = None
     response_headers: dict[str, str] = field(default_factory=dict)
     response_body: str = ""
@@ -106,7 +108,7 @@ def describe_request(request: OutgoingRequest, redactor: Redactor) -> tuple[str,
     if isinstance(body, JsonBody | TextBody):
         return _clip(redactor.redact(body.encode().decode("utf-8"))), []
     if isinstance(body, FormBody):
-        return redactor.redact("&".join(f"{k}={v}" for k, v in body.fields.items())), []
+        return _clip(redactor.redact(_form_as_text(body))), []
     if isinstance(body, FileBody):
         size = body.path.stat().st_size
         return (
@@ -130,6 +132,29 @@ def describe_request(request: OutgoingRequest, redactor: Redactor) -> tuple[str,
     return "", parts
 
 
+def _form_as_text(body: FormBody) -> str:
+    """Plain fields as `name=value&…`; a JSON field decoded and indented below, so the clerk can read it."""
+    plain = "&".join(f"{k}={v}" for k, v in body.fields.items() if k not in body.json_fields)
+    lines = [plain] if plain else []
+    for name in body.json_fields:
+        value = body.fields.get(name)
+        if value is None:
+            continue
+        try:
+            shown = json.dumps(json.loads(value), ensure_ascii=False, indent=2)
+        except ValueError:
+            shown = value
+        lines += [f"form field {name} (URL-encoded when sent; Copy as curl has the exact body) =", shown]
+    return "\n".join(lines)
+
+
+def form_on_wire(request: OutgoingRequest, redactor: Redactor) -> str:
+    """A form body's exact bytes as sent, secrets hidden; "" for any other body."""
+    if not isinstance(request.body, FormBody):
+        return ""
+    return redactor.redact(request.body.encode().decode("ascii"))
+
+
 def response_text(content: bytes, content_type: str, redactor: Redactor) -> str:
     return _clip(redactor.redact(_bytes_as_text(content, content_type)))
 
@@ -146,7 +171,9 @@ def as_curl(exchange: Exchange) -> str:
             args += ["-F", f'{part["name"]}=@"{part["filename"]}";type={part["content_type"]}']
         else:
             args += ["-F", f"{part['name']}={part.get('value', '')}"]
-    if not exchange.request_parts and exchange.request_body:
+    if exchange.request_form:
+        args += ["--data-binary", exchange.request_form]
+    elif not exchange.request_parts and exchange.request_body:
         if exchange.request_body.startswith("<file “"):
             name = exchange.request_body[len("<file “") :].split("”", 1)[0]
             args += ["--data-binary", f"@{name}"]

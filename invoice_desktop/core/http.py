@@ -48,6 +48,16 @@ class FormBody:
     """application/x-www-form-urlencoded fields."""
 
     fields: Mapping[str, str]
+    # Fields whose value is a JSON document (Shopwave's `postBody`): the log shows them decoded and indented,
+    # while the wire (and Copy as curl) carries them URL-encoded.
+    json_fields: tuple[str, ...] = ()
+    content_type: str = "application/x-www-form-urlencoded"
+
+    def encode(self) -> bytes:
+        from urllib.parse import urlencode
+
+        # quote_plus of the UTF-8 bytes, as browsers and every form parser expect.
+        return urlencode(dict(self.fields)).encode("ascii")
 
 
 @dataclass(frozen=True)

@@ -58,11 +58,15 @@ class CredentialField:
     obtained: bool = False
     # For a choice ("none" / "basic" / "header"): the allowed values.
     choices: tuple[str, ...] = ()
+    # What the credentials dialog shows for each choice, in the same order (the values themselves when empty).
+    choice_labels: tuple[str, ...] = ()
     # Used when nothing is stored (non-secret settings such as an API version).
     default: str = ""
     # Only relevant when another field has one of these values, e.g. ("auth_scheme", ("basic",)); the
     # credentials dialog hides it otherwise.
     shown_when: tuple[str, tuple[str, ...]] | None = None
+    # Rarely changed (an API version, a wire-format reading): the credentials dialog puts it under "Advanced".
+    advanced: bool = False
 
 
 AttachmentMode = Literal["required", "optional", "none"]

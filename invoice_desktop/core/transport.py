@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 
 from .cancel import CancelToken
 from .errors import Cancelled, ProviderBusy, TransportError
-from .exchange import Exchange, as_curl, describe_request, response_text
+from .exchange import Exchange, as_curl, describe_request, form_on_wire, response_text
 from .http import FileBody, FormBody, JsonBody, MultipartBody, OutgoingRequest, Response, TextBody
 from .redaction import Redactor
 from .session import USER_AGENT, OpenSockets, check_url_allowed, is_loopback, make_session
@@ -318,10 +318,8 @@ class Transport:
             data = body.encode()
             return data, len(data), []
         if isinstance(body, FormBody):
-            from urllib.parse import urlencode
-
-            headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
-            data = urlencode(dict(body.fields)).encode("ascii")
+            headers.setdefault("Content-Type", body.content_type)
+            data = body.encode()
             return data, len(data), []
         if isinstance(body, FileBody):
             fh: BinaryIO = body.path.open("rb")
@@ -362,6 +360,7 @@ class Transport:
             request_headers=self.redactor.redact_headers(all_headers),
             request_body=body_text,
             request_parts=parts,
+            request_form=form_on_wire(request, self.redactor),
             attempt_id=self.attempt_id,
         )
         record.curl = as_curl(record)

@@ -2,6 +2,9 @@
 
 Demo partner app (practice mode fills it in): client_id "practice-shopwave-app",
 client_secret "practice-shopwave-secret-7d1c". There is no access token until the clerk signs in.
+A second practice account, client_id "practice-shopwave-rawjson-app", client_secret
+"practice-shopwave-rawjson-secret-5b2e", is declared to read a raw JSON body: the sandbox, not the app's setting,
+decides which body an account takes, so the app's encoding cannot drift unnoticed.
 
 The demo merchant owns:
   stores 1, 2 · suppliers 10, 11, 12 · supplier stores 100, 101 · products 500–509 · accounts 700, 701
@@ -11,19 +14,26 @@ refused with 912 inside an otherwise successful 201.
 
 OAuth (under the same mount as the API: the app takes the auth endpoints there in practice):
   GET  /oauth/authorize  client_id, redirect_uri (http on 127.0.0.1, localhost or [::1], any port: RFC 8252),
-                         response_type=code, scope, state → 302 to redirect_uri?code=…&state=… (approves at once).
-                         Unknown client or bad redirect_uri → 400 page; another response_type → redirect with
-                         error=unsupported_response_type.
+                         response_type=code, scope, state, code_challenge + code_challenge_method=S256 (PKCE,
+                         required of a native app as RFC 8252 §8.1 advises servers) → 302 to
+                         redirect_uri?code=…&state=… (approves at once). Unknown client or bad redirect_uri → 400
+                         page; another response_type → redirect with error=unsupported_response_type; no or a
+                         non-S256 challenge → redirect with error=invalid_request.
   POST /oauth/token      form fields. grant_type=authorization_code: code (single use, 10 minutes), client_id,
-                         client_secret, redirect_uri (as at authorize). grant_type=refresh_token: refresh_token,
+                         client_secret, redirect_uri (as at authorize), code_verifier (its S256 must be the
+                         challenge: else invalid_grant). grant_type=refresh_token: refresh_token,
                          client_id, client_secret. 200 {access_token, token_type "Bearer", expires_in 3600,
                          refresh_token, scope}. Errors as RFC 6749 {error, error_description}: 401 invalid_client,
                          400 invalid_grant / invalid_request / unsupported_grant_type. The refresh token stays the
                          same across refreshes (as Shopwave's SDKs describe).
 POST /invoice, checked in this order:
   Authorization missing or not "Bearer <token>" → 401 911; unknown token → 401 907; expired → 401 908.
-  x-accept-version, when sent, must be 2 or 2.0 → else 400 913. Content-Type must be JSON → 415 916.
-  The body must be {"invoices": {key: invoice}} (a map, as the docs' notation reads) → else 400 913.
+  x-accept-version, when sent, must be 2 or 2.0 → else 400 913.
+  The body, as Shopwave's SDKs send it (ShopwaveConnect-iOS SWAPIEndpoint.swift, ShopwaveConnect-Java
+  HttpRequest.java): application/x-www-form-urlencoded with one field postBody holding the JSON, properly
+  URL-encoded (a bare `{` or `"` in the body → 400 913). A raw application/json body is read only for the raw-JSON
+  account above; any other body → 415 916. Every body is kept in `raw_posts` (Content-Type, bytes).
+  The JSON must be {"invoices": {key: invoice}} (a map, as the docs' notation reads) → else 400 913.
   More than `object_limit` (200) objects, invoices and lines counted → 429 919.
   Formation (→ 400 913, errors keyed by the objects at fault, nothing stored): a new invoice needs supplierId,
   storeId (ints), reference (text), completeDate (YYYY-MM-DD); an update needs an int id. Lines (a map) need an int
@@ -42,26 +52,38 @@ Control hooks for tests (on the instance):
                                 canned answer instead (its body is still recorded in `posts`)
   object_limit = 200            the objects one request may carry
   token_length = 40             the length of access tokens issued (e.g. 3000 to exercise the keyring splitting)
-  posts                         the JSON bodies of /invoice requests that passed the auth checks, in order
+  posts                         the JSON bodies (decoded) of /invoice requests that passed the checks, in order
+  raw_posts                     (Content-Type, raw bytes) of every /invoice request that passed the auth checks
   token_grants                  grant_type of every /oauth/token request, in order
   invoices                      stored invoices by id
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
+import json
 import secrets
 import string
 import time
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from .server import Sandbox, SandboxRequest, SandboxResponse
 
 DEMO_CLIENT_ID = "practice-shopwave-app"
 DEMO_CLIENT_SECRET = "practice-shopwave-secret-7d1c"
+# The one practice account declared to read a raw JSON body (Credentials… → Advanced → Request body: raw JSON).
+RAW_JSON_CLIENT_ID = "practice-shopwave-rawjson-app"
+RAW_JSON_CLIENT_SECRET = "practice-shopwave-rawjson-secret-5b2e"
+CLIENTS = {DEMO_CLIENT_ID: DEMO_CLIENT_SECRET, RAW_JSON_CLIENT_ID: RAW_JSON_CLIENT_SECRET}
+RAW_JSON_CLIENTS = frozenset({RAW_JSON_CLIENT_ID})
+POST_BODY_FIELD = "postBody"
+# What a properly form-encoded body may contain (application/x-www-form-urlencoded: everything else is %XX).
+_FORM_SAFE = frozenset(string.ascii_letters + string.digits + "*-._+%=&")
 TOKEN_LIFETIME_S = 3600
 CODE_LIFETIME_S = 600
 
@@ -100,6 +122,16 @@ ERRORS: dict[int, tuple[int, str, str]] = {
 _ALPHABET = string.ascii_letters + string.digits
 
 
+def s256(verifier: str) -> str:
+    """RFC 7636's S256 code challenge of a verifier: BASE64URL(SHA256(ASCII(verifier))), unpadded."""
+    digest = hashlib.sha256(verifier.encode("ascii", errors="replace")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def _is_s256_challenge(value: str) -> bool:
+    return len(value) == 43 and set(value) <= set(string.ascii_letters + string.digits + "-_")
+
+
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -111,9 +143,11 @@ def _entry(code: int, details: str | None = None) -> dict[str, Any]:
 
 class ShopwaveSandbox(Sandbox):
     HINT: ClassVar[str] = (
-        "First sign in (Credentials… → Sign in with Shopwave: it approves at once). Suppliers 10–12, stores 1–2, "
-        "products 500–509 belong to the demo merchant; invoice 4001 exists (give its id to update it); supplier "
-        "999 is someone else's and is refused."
+        "Sign in first (Credentials… → Sign in with Shopwave; it approves at once). Demo merchant: suppliers "
+        "10–12, stores 1–2, products 500–509, invoice 4001 (give its ID to update it). Errors: supplier, store or "
+        "product 999, or invoice 4999 → 912; API version 3 → 913; Credentials… → Advanced → Request body: raw "
+        "JSON → 916, except for the raw-JSON account practice-shopwave-rawjson-app (secret "
+        "practice-shopwave-rawjson-secret-5b2e)."
     )
     DEMO_CREDENTIALS: ClassVar[dict[str, str]] = {"client_id": DEMO_CLIENT_ID, "client_secret": DEMO_CLIENT_SECRET}
 
@@ -121,6 +155,7 @@ class ShopwaveSandbox(Sandbox):
         super().__init__()
         self.codes: dict[str, dict[str, Any]] = {}
         self.access_tokens: dict[str, float] = {}  # token → expiry (time.time())
+        self.token_clients: dict[str, str] = {}  # access token → the client (account) it was issued to
         self.refresh_tokens: dict[str, str] = {}  # refresh token → client id
         self.invoices: dict[int, dict[str, Any]] = {
             4001: {
@@ -139,6 +174,7 @@ class ShopwaveSandbox(Sandbox):
         self.token_length = 40
         self.issue_expired_tokens = False
         self.posts: list[dict[str, Any]] = []
+        self.raw_posts: list[tuple[str, bytes]] = []
         self.token_grants: list[str] = []
         self._deny_next = False
         self._fail_next: list[int] = []
@@ -198,7 +234,8 @@ class ShopwaveSandbox(Sandbox):
 
     def _authorize(self, request: SandboxRequest) -> SandboxResponse:
         query = {k: v[0] for k, v in request.query.items()}
-        if query.get("client_id") != DEMO_CLIENT_ID:
+        client_id = query.get("client_id", "")
+        if client_id not in CLIENTS:
             return self._page(400, "Unknown application", "This client_id is not a registered Shopwave app.")
         redirect_uri = query.get("redirect_uri", "")
         parts = urlsplit(redirect_uri)
@@ -221,13 +258,33 @@ class ShopwaveSandbox(Sandbox):
                 302,
                 headers={"Location": redirect_uri + sep + urlencode({"error": "unsupported_response_type", **state})},
             )
+        challenge, method = query.get("code_challenge", ""), query.get("code_challenge_method", "plain")
+        problem = (
+            "PKCE is required of a native app (RFC 8252 §8.1): send code_challenge with method S256."
+            if not challenge
+            else "Only code_challenge_method=S256 is accepted."
+            if method != "S256"
+            else "code_challenge must be 43 base64url characters (the SHA-256 of the verifier)."
+            if not _is_s256_challenge(challenge)
+            else None
+        )
+        if problem:
+            return SandboxResponse(
+                302,
+                headers={
+                    "Location": redirect_uri
+                    + sep
+                    + urlencode({"error": "invalid_request", "error_description": problem, **state})
+                },
+            )
         code = secrets.token_urlsafe(16)
         with self.lock:
             self.codes[code] = {
-                "client_id": DEMO_CLIENT_ID,
+                "client_id": client_id,
                 "redirect_uri": redirect_uri,
                 "expires": time.time() + CODE_LIFETIME_S,
                 "scope": query.get("scope", ""),
+                "code_challenge": challenge,
             }
         return SandboxResponse(302, headers={"Location": redirect_uri + sep + urlencode({"code": code, **state})})
 
@@ -235,12 +292,13 @@ class ShopwaveSandbox(Sandbox):
     def _oauth_error(status: int, error: str, description: str) -> SandboxResponse:
         return SandboxResponse.json({"error": error, "error_description": description}, status=status)
 
-    def _issue(self, refresh_token: str | None, scope: str) -> SandboxResponse:
+    def _issue(self, client_id: str, refresh_token: str | None, scope: str) -> SandboxResponse:
         token = "".join(secrets.choice(_ALPHABET) for _ in range(self.token_length))
         refresh_token = refresh_token or secrets.token_hex(20)
         with self.lock:
             self.access_tokens[token] = 0.0 if self.issue_expired_tokens else time.time() + TOKEN_LIFETIME_S
-            self.refresh_tokens[refresh_token] = DEMO_CLIENT_ID
+            self.token_clients[token] = client_id
+            self.refresh_tokens[refresh_token] = client_id
         return SandboxResponse.json(
             {
                 "access_token": token,
@@ -258,23 +316,29 @@ class ShopwaveSandbox(Sandbox):
         grant = form.get("grant_type", "")
         with self.lock:
             self.token_grants.append(grant)
-        if form.get("client_id") != DEMO_CLIENT_ID or form.get("client_secret") != DEMO_CLIENT_SECRET:
+        client_id = form.get("client_id", "")
+        if client_id not in CLIENTS or form.get("client_secret") != CLIENTS[client_id]:
             return self._oauth_error(401, "invalid_client", "Client authentication failed.")
         if grant == "authorization_code":
             with self.lock:
                 issued = self.codes.pop(form.get("code", ""), None)
-            if issued is None or issued["expires"] < time.time():
+            if issued is None or issued["expires"] < time.time() or issued["client_id"] != client_id:
                 return self._oauth_error(400, "invalid_grant", "The authorization code is invalid or was used.")
             if form.get("redirect_uri") != issued["redirect_uri"]:
                 return self._oauth_error(400, "invalid_grant", "redirect_uri does not match the authorization.")
-            return self._issue(None, issued["scope"])
+            verifier = form.get("code_verifier", "")
+            if not verifier:
+                return self._oauth_error(400, "invalid_request", "code_verifier is missing (PKCE).")
+            if s256(verifier) != issued["code_challenge"]:
+                return self._oauth_error(400, "invalid_grant", "code_verifier does not match the code_challenge.")
+            return self._issue(client_id, None, issued["scope"])
         if grant == "refresh_token":
             refresh_token = form.get("refresh_token", "")
             with self.lock:
-                known = refresh_token in self.refresh_tokens
-            if not known:
+                owner = self.refresh_tokens.get(refresh_token)
+            if owner != client_id:
                 return self._oauth_error(400, "invalid_grant", "The refresh token is invalid or was revoked.")
-            return self._issue(refresh_token, "invoice")
+            return self._issue(client_id, refresh_token, "invoice")
         return self._oauth_error(400, "unsupported_grant_type", f"Unsupported grant_type “{grant}”.")
 
     # -- /invoice --
@@ -305,12 +369,14 @@ class ShopwaveSandbox(Sandbox):
         version = request.header("x-accept-version").strip()
         if version and version not in ("2", "2.0"):
             return self._error(913, f"x-accept-version {version} is not supported; use 2.")
-        if request.content_type != "application/json":
-            return self._error(916)
-        try:
-            body = request.json()
-        except ValueError:
-            return self._error(913, "The body is not JSON.")
+        with self.lock:
+            client_id = self.token_clients.get(token, "")
+        raw = request.body()
+        with self.lock:
+            self.raw_posts.append((request.header("Content-Type"), raw))
+        body, problem = self._read_body(request.content_type, raw, raw_json_allowed=client_id in RAW_JSON_CLIENTS)
+        if problem is not None:
+            return problem
         with self.lock:
             self.posts.append(body)
             canned = self._canned.pop(0) if self._canned else None
@@ -340,6 +406,37 @@ class ShopwaveSandbox(Sandbox):
                 status=400,
             )
         return self._store_all(invoices)
+
+    def _read_body(
+        self, content_type: str, raw: bytes, *, raw_json_allowed: bool
+    ) -> tuple[Any, SandboxResponse | None]:
+        """The posted JSON, read as the SDKs send it (`postBody=<URL-encoded JSON>`, form-encoded), or raw JSON
+        for the one account declared to read it. Anything else is Shopwave's unsupported-body answer (916)."""
+        if content_type == "application/json" and raw_json_allowed:
+            try:
+                return json.loads(raw.decode("utf-8-sig")), None
+            except ValueError:
+                return None, self._error(913, "The body is not JSON.")
+        if content_type != "application/x-www-form-urlencoded":
+            return None, self._error(
+                916,
+                f"This account reads the request as a form field {POST_BODY_FIELD} holding the JSON "
+                f"(application/x-www-form-urlencoded), not {content_type or 'a body without a Content-Type'}.",
+            )
+        try:
+            text = raw.decode("ascii")
+        except UnicodeDecodeError:
+            text = ""
+        if not text or not set(text) <= _FORM_SAFE:
+            return None, self._error(913, "The form is not URL-encoded: percent-encode the postBody value.")
+        fields = parse_qs(text, keep_blank_values=True)
+        values = fields.get(POST_BODY_FIELD, [])
+        if len(values) != 1:
+            return None, self._error(913, f"Send the JSON in exactly one form field named {POST_BODY_FIELD}.")
+        try:
+            return json.loads(values[0]), None
+        except ValueError:
+            return None, self._error(913, f"The form field {POST_BODY_FIELD} does not hold JSON.")
 
     @staticmethod
     def _formation(invoice: Any) -> str | None:

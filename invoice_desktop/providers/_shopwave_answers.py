@@ -61,7 +61,8 @@ PLAIN: dict[int, tuple[str, str]] = {
     ),
     916: (
         "Shopwave did not accept the format of the request.",
-        "This is a fault of the app; the log shows what was sent. Please report it.",
+        "Check Credentials… → Advanced → Request body: Shopwave's own SDKs send the form field postBody; choose "
+        "raw JSON only if Shopwave told you your account reads it. The log shows what was sent.",
     ),
     919: (
         "This invoice has more lines than Shopwave takes in one request.",

@@ -1,14 +1,18 @@
 """Shopwave's OAuth2 authorization-code flow for a desktop app (RFC 8252), and the token refresh.
 
 The sign-in opens the system browser at `{auth}/oauth/authorize` with a loopback redirect
-(`http://127.0.0.1:{free port}/callback`) and a random `state`; a one-shot listener on that port receives the
-code, answers a small "you can close this tab" page and stops; the code is exchanged at `{auth}/oauth/token`.
+(`http://127.0.0.1:{free port}/callback`), a random `state` and a PKCE challenge (RFC 7636, S256: RFC 8252 asks
+it of desktop apps; a server that does not know PKCE ignores the extra parameters); a one-shot listener on that
+port receives the code, answers a small "you can close this tab" page and stops; the code is exchanged at
+`{auth}/oauth/token` together with the PKCE verifier, so a code intercepted on the way is useless to anyone else.
 The auth host is not the API host: `secure.merchantstack.com` / `secure.staging.merchantstack.com`; in practice
 (and whenever the clerk overrides the address) the auth endpoints are taken under the API's address.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import logging
 import secrets
@@ -72,6 +76,14 @@ def clean_pasted_token(token: str) -> str:
     if rest and scheme.lower() in ("bearer", "oauth"):
         value = rest.strip()
     return "".join(value.split())
+
+
+def pkce_pair() -> tuple[str, str]:
+    """A fresh PKCE (verifier, S256 challenge): 64 random bytes as base64url (86 characters, within RFC 7636's
+    43–128), and BASE64URL(SHA256(verifier)) without padding."""
+    verifier = secrets.token_urlsafe(64)
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 # -- the one-shot loopback listener --------------------------------------------------------------------------
@@ -262,6 +274,8 @@ def sign_in(ctx: RequestContext, declared_api_base: str | None, timeout: float) 
         )
     base = auth_base(ctx, declared_api_base)
     state = secrets.token_urlsafe(24)
+    verifier, challenge = pkce_pair()
+    ctx.transport.redactor.add(verifier)
     with LoopbackListener(state) as listener:
         url = f"{base}/oauth/authorize?" + urlencode(
             {
@@ -270,6 +284,8 @@ def sign_in(ctx: RequestContext, declared_api_base: str | None, timeout: float) 
                 "response_type": "code",
                 "scope": SCOPE,
                 "state": state,
+                "code_challenge": challenge,
+                "code_challenge_method": "S256",
             }
         )
         log.info("Shopwave sign-in: browser opened, waiting on %s", listener.redirect_uri)
@@ -303,6 +319,7 @@ def sign_in(ctx: RequestContext, declared_api_base: str | None, timeout: float) 
                 "client_id": client_id,
                 "client_secret": client_secret,
                 "redirect_uri": redirect_uri,
+                "code_verifier": verifier,
             },
             "Sign in: exchange the code for tokens",
         )

@@ -3,11 +3,12 @@ and matching each POST's answer back to each invoice."""
 
 from __future__ import annotations
 
+import json
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import Cancelled, ProviderBusy, TransportError
-from ..core.http import JsonBody, OutgoingRequest, Response
+from ..core.http import FormBody, JsonBody, OutgoingRequest, Response
 from ..core.provider import UploadContext, join_url
 from ..core.results import ItemResult, Outcome, UploadResult, busy_result
 from . import _shopwave_oauth as oauth
@@ -19,6 +20,22 @@ if TYPE_CHECKING:
 
 
 # -- what is sent ------------------------------------------------------------------------------------------------
+
+# How the invoices' JSON travels (the "Request body" credential, under Advanced). Shopwave's own SDKs put it in a
+# form field: ShopwaveConnect-iOS writes `postBody=<JSON>` (SWAPIEndpoint.swift) and ShopwaveConnect-Java posts
+# application/x-www-form-urlencoded parameters (HttpRequest.java). Raw JSON is kept for accounts that need it.
+BODY_POST_BODY = "postBody"
+BODY_RAW_JSON = "json"
+POST_BODY_FIELD = "postBody"
+
+
+def request_body(envelope: dict[str, Any], choice: str | None) -> JsonBody | FormBody:
+    """The POST's body: by default `postBody=<URL-encoded JSON>`, form-encoded; raw JSON when chosen."""
+    if (choice or "").strip() == BODY_RAW_JSON:
+        return JsonBody(envelope)
+    # Compact, as the SDKs' JSON serialisers write it; the form encoding percent-encodes every byte that needs it.
+    text = json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
+    return FormBody({POST_BODY_FIELD: text}, json_fields=(POST_BODY_FIELD,))
 
 
 def invoice_key(index: int, invoice: Invoice) -> str:
@@ -115,7 +132,10 @@ class Run:
                 "x-accept-version": (creds.get("x_accept_version") or "2").strip(),
                 "Accept": "application/json",
             },
-            body=JsonBody({"invoices": {self.keys[i]: invoice_payload(self.invoices[i]) for i in batch}}),
+            body=request_body(
+                {"invoices": {self.keys[i]: invoice_payload(self.invoices[i]) for i in batch}},
+                creds.get("request_body"),
+            ),
             label=f"Send {len(batch)} invoice{'s' if len(batch) != 1 else ''} ({objects} objects)",
             # Updates by id overwrite the same invoices; a new invoice sent twice would be created twice.
             idempotent=all(self.invoices[i].is_update for i in batch),

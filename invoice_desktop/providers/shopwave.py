@@ -39,9 +39,11 @@ from ..core.provider import (
 from ..core.results import Outcome, UploadResult
 from . import _shopwave_oauth as oauth
 from ._shopwave_form import MAX_OBJECTS_PER_REQUEST, Invoice, InvoiceItem, ShopwaveInvoices
-from ._shopwave_send import Run, invoice_key, invoice_payload, pack
+from ._shopwave_send import BODY_POST_BODY, BODY_RAW_JSON, Run, invoice_key, invoice_payload, pack
 
 __all__ = [
+    "BODY_POST_BODY",
+    "BODY_RAW_JSON",
     "MAX_OBJECTS_PER_REQUEST",
     "PROVIDER",
     "Invoice",
@@ -102,6 +104,19 @@ class Shopwave(Provider):
             pattern=r"\d+(\.\d+)?",
             pattern_message="The API version is a number, e.g. 2.",
             help="Shopwave's API version to ask for; the docs' example is 2.",
+            advanced=True,
+        ),
+        CredentialField(
+            "request_body",
+            "Request body",
+            secret=False,
+            required=False,
+            choices=(BODY_POST_BODY, BODY_RAW_JSON),
+            choice_labels=("form field postBody (as Shopwave's SDKs)", "raw JSON"),
+            default=BODY_POST_BODY,
+            help="How the invoices travel. Shopwave's own SDKs send the JSON in a form field named postBody; "
+            "choose raw JSON only if Shopwave told you your account reads a JSON body.",
+            advanced=True,
         ),
     )
     form_model = ShopwaveInvoices
@@ -111,7 +126,8 @@ class Shopwave(Provider):
     practice_sandbox = "invoice_desktop.practice.shopwave:ShopwaveSandbox"
     sign_in_label = "Sign in with Shopwave…"
     notes = (
-        'The request\'s envelope is not shown publicly: the app sends {"invoices": {key: invoice}} with '
+        "Sent as Shopwave's own SDKs send it: the JSON in a form field postBody (form-encoded). The envelope "
+        'is not shown publicly: the app sends {"invoices": {key: invoice}} with '
         'the invoice\'s id as key for an update and "new-<row>" for a new invoice, and lines keyed "line-<n>". '
         "At most 200 objects (invoices plus lines) go in one request. Dates are sent as YYYY-MM-DD, prices as "
         "text. A new invoice needs supplier, store, reference and date; an invoice ID makes it an update."

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -37,8 +37,9 @@ ERROR_STYLE = "color: #b00020;"
 def _input_for(field: CredentialField, parent: QWidget) -> QWidget:
     if field.choices:
         combo = QComboBox(parent)
-        for choice in field.choices:
-            combo.addItem(choice, choice)
+        labels = field.choice_labels or field.choices
+        for choice, label in zip(field.choices, labels, strict=True):
+            combo.addItem(label, choice)
         combo.setAccessibleName(field.label)
         return combo
     line = QLineEdit(parent)
@@ -126,6 +127,17 @@ class CredentialsDialog(QDialog):
 
         form = QFormLayout()
         self.form_layout = form
+        # Rarely changed fields (an API version, the request body's encoding) sit in a collapsed "Advanced" box.
+        self.advanced_toggle = QToolButton(self)
+        self.advanced_toggle.setText("Advanced")
+        self.advanced_toggle.setCheckable(True)
+        self.advanced_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.advanced_box = QWidget(self)
+        advanced_form = QFormLayout(self.advanced_box)
+        advanced_form.setContentsMargins(0, 0, 0, 0)
+        self.advanced_box.hide()
+        self.advanced_toggle.toggled.connect(self._show_advanced)
         self.rows: dict[str, QWidget] = {}
         self.inputs: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
@@ -146,7 +158,7 @@ class CredentialsDialog(QDialog):
             box.addWidget(error)
             label = QLabel(f"{field.label}{' *' if field.required else ''}:", self)
             label.setBuddy(widget)
-            form.addRow(label, holder)
+            (advanced_form if field.advanced else form).addRow(label, holder)
             self.rows[field.name] = holder
             self.inputs[field.name] = widget
             self.errors[field.name] = error
@@ -155,6 +167,11 @@ class CredentialsDialog(QDialog):
             elif isinstance(widget, QComboBox):
                 widget.currentIndexChanged.connect(lambda _i, n=field.name: self._check_field(n))
         layout.addLayout(form)
+        if advanced_form.rowCount():
+            layout.addWidget(self.advanced_toggle)
+            layout.addWidget(self.advanced_box)
+        else:
+            self.advanced_toggle.hide()
         for field in provider.typed_credential_fields():
             if field.shown_when and field.shown_when[0] in self.inputs:
                 controller = self.inputs[field.shown_when[0]]
@@ -208,6 +225,11 @@ class CredentialsDialog(QDialog):
         self._set_busy(True)
         self.runner.submit("read-credentials", self._read, self._on_read, self._on_error)
 
+    def _show_advanced(self, shown: bool) -> None:
+        self.advanced_toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        self.advanced_box.setVisible(shown)
+        self.adjustSize()
+
     def _update_rows(self) -> None:
         """Show only the fields that matter for the current choices (e.g. the chosen sign-in method)."""
         for field in self.provider.typed_credential_fields():
@@ -215,7 +237,10 @@ class CredentialsDialog(QDialog):
                 continue
             name, values = field.shown_when
             visible = _value(self.inputs[name]) in values if name in self.inputs else True
-            self.form_layout.setRowVisible(self.rows[field.name], visible)
+            if field.advanced:
+                self.rows[field.name].setVisible(visible)
+            else:
+                self.form_layout.setRowVisible(self.rows[field.name], visible)
 
     # -- loading -------------------------------------------------------------------------------------------
 

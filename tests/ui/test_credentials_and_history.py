@@ -108,3 +108,35 @@ def test_only_the_fields_of_the_chosen_sign_in_method_are_shown(qtbot, window, s
     assert not dialog.inputs["token"].isVisible()
     scheme.setCurrentIndex(scheme.findData("header"))
     assert dialog.inputs["token"].isVisible() and not dialog.inputs["password"].isVisible()
+
+
+def test_shopwave_request_body_is_an_advanced_choice_stored_in_the_keyring(
+    qtbot, window, services, runner, memory_keyring
+):
+    from PySide6.QtWidgets import QComboBox
+
+    dialog = CredentialsDialog(get_provider("shopwave"), "sandbox", services, runner, parent=window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.status.text() != "Reading stored credentials…", timeout=5000)
+    choice = dialog.inputs["request_body"]
+    assert isinstance(choice, QComboBox)
+    # Collapsed under "Advanced" until the clerk opens it; the SDKs' form is the default.
+    assert dialog.advanced_toggle.isVisible() and not choice.isVisible()
+    assert choice.currentText() == "form field postBody (as Shopwave's SDKs)"
+    assert [choice.itemText(i) for i in range(choice.count())] == [
+        "form field postBody (as Shopwave's SDKs)",
+        "raw JSON",
+    ]
+    dialog.advanced_toggle.click()
+    assert choice.isVisible() and dialog.inputs["x_accept_version"].isVisible()
+    choice.setCurrentIndex(1)
+    dialog.inputs["access_token"].setText("pasted-token-123")
+    with qtbot.waitSignal(dialog.saved, timeout=5000):
+        dialog.save()
+    assert memory_keyring.items[("invoice-desktop/shopwave/sandbox", "request_body")] == "json"
+
+
+def test_providers_without_advanced_fields_show_no_advanced_toggle(qtbot, window, services, runner):
+    dialog = open_dialog(qtbot, window, services, runner, "sandbox")
+    assert not dialog.advanced_toggle.isVisible()
