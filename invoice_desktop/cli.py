@@ -281,8 +281,21 @@ HANDLERS = {
 }
 
 
+def practice_elsewhere(args: argparse.Namespace) -> str | None:
+    """Why the command is refused when it asks for Practice somewhere else: Practice is this computer, always."""
+    if getattr(args, "environment", None) == PRACTICE and getattr(args, "base_url", None):
+        return (
+            "Practice always sends to the local practice sandbox on this computer, so --base-url cannot be used "
+            "with it: choose -e sandbox or -e production to send elsewhere. Nothing was sent."
+        )
+    return None
+
+
 def main(argv: list[str] | None = None, services: Services | None = None) -> int:
     args = build_parser().parse_args(argv)
+    refusal = practice_elsewhere(args)
+    if refusal:  # before anything starts: never switch the environment silently
+        return _fail(refusal, EXIT_BAD_INPUT)
     own = services is None
     if own:
         from .core.logs import setup_file_logging

@@ -182,11 +182,27 @@ def test_missing_credentials_exit_3_before_anything_is_sent(run_cli, services, m
 
 
 def test_a_plain_http_address_is_refused(run_cli, services, make_file):
-    code, _, err = send(
-        run_cli, "ORD-1001", "--file", str(make_file("a.pdf")), "--base-url", "http://imatsandbox.materialise.net"
+    run_cli(["credentials", "set", "imaterialise", "-e", "sandbox"], stdin={"api_code": SANDBOX_CODE})
+    code, _, err = run_cli(
+        [
+            *("send", "imaterialise", "-e", "sandbox", "--data", '{"order_id": "ORD-1001"}'),
+            *("--file", str(make_file("a.pdf")), "--base-url", "http://imatsandbox.materialise.net"),
+        ]
     )
     assert code == 2 and "only https is allowed" in err
     assert services.history.recent() == []
+
+
+def test_practice_never_sends_to_another_address(run_cli, services, make_file):
+    """Issue 11 item 4: `-e practice --base-url …` is refused, not sent there under the practice banner."""
+    sandbox = services.uploads.practice.sandbox_for(get_provider("imaterialise"))
+    elsewhere = services.uploads.practice.base_url(get_provider("imaterialise"))  # a real, listening address
+    code, out, err = send(run_cli, "ORD-1001", "--file", str(make_file("a.pdf")), "--base-url", elsewhere)
+    assert code == 2 and out == ""
+    assert "choose -e sandbox or -e production to send elsewhere" in err
+    assert services.history.recent() == [] and sandbox.received == []
+    code, _, err = run_cli(["get", "ddapi", "--base-url", "https://example.com", "--data", '{"CustomerNumber": 1}'])
+    assert code == 2 and "choose -e sandbox or -e production" in err
 
 
 # -- credentials ----------------------------------------------------------------------------------------------

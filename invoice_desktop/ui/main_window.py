@@ -257,6 +257,8 @@ class MainWindow(QMainWindow):
         return str(self.environment_combo.currentData() or PRACTICE)
 
     def base_url_override(self) -> str | None:
+        if self.provider.environment(self.environment).is_practice:
+            return None  # Practice is this computer, always: whatever the Address held before
         return self.address.text().strip() or None
 
     def _provider_changed(self, row: int) -> None:
@@ -296,6 +298,13 @@ class MainWindow(QMainWindow):
             )
         self.address.setText(str(self.settings.value(f"{provider.id}/{env_id}/address", "")))
         self.address.setToolTip(env.note)
+        # In Practice the destination is this computer: to send elsewhere, the clerk chooses another environment.
+        self.address.setEnabled(not env.is_practice)
+        if env.is_practice:
+            self.address.clear()
+            self.address.setToolTip(
+                "Practice always sends to this computer. Choose Sandbox or Production to send elsewhere."
+            )
         self.banner.setText(PRACTICE_BANNER.format(name=provider.name))
         self.banner.setVisible(env.is_practice)
         if env.is_practice:
@@ -303,6 +312,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{APP_NAME} — {provider.name} ({env.label})")
 
     def _address_changed(self) -> None:
+        if not self.address.isEnabled():
+            return
         self.settings.setValue(f"{self.provider.id}/{self.environment}/address", self.address.text().strip())
 
     def _browse(self) -> None:

@@ -166,7 +166,6 @@ def test_every_control_is_reachable_with_the_keyboard(window):
         window.provider_list,
         window.environment_combo,
         window.credentials_button,
-        window.address,
         order_input(window),
         window.page.drop_zone.browse_button,
         window.page.file_url,
