@@ -109,16 +109,57 @@ def _print_result(result: UploadResult) -> int:
     return code
 
 
+# How long Ctrl-C / SIGTERM waits for the upload to stop and its outcome to be recorded before giving up (a second
+# Ctrl-C gives up at once). An attempt left behind keeps no lease once this process exits, so it is marked
+# interrupted ("may have arrived") by the next app that looks.
+SETTLE_S = 15.0
+
+
 def _run(services: Services, prepared: Any) -> int:
+    """Upload on a worker thread so that Ctrl-C and SIGTERM, which arrive on this one, can cancel it and wait for
+    the attempt to be settled and recorded before the exit."""
+    import signal
+    import threading
+
     from .core.cancel import CancelToken
 
     cancel = CancelToken()
+    done: dict[str, Any] = {}
+    # An Event, not Thread.join: a signal that interrupts join() can leave the thread marked as stopped while it
+    # still runs (CPython bpo-45274), and the attempt would not be settled.
+    finished = threading.Event()
+
+    def work() -> None:
+        try:
+            done["result"] = services.uploads.run(prepared, cancel=cancel)
+        except BaseException as exc:  # handed to the main thread, which reports it as any other error
+            done["error"] = exc
+        finally:
+            finished.set()
+
+    def terminate(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt  # SIGTERM settles the attempt the same way Ctrl-C does
+
+    previous = signal.signal(signal.SIGTERM, terminate)
     try:
-        result = services.uploads.run(prepared, cancel=cancel)
-    except KeyboardInterrupt:
-        cancel.cancel()
-        return _fail("cancelled", EXIT_CANCELLED)
-    return _print_result(result)
+        threading.Thread(target=work, name="upload", daemon=True).start()
+        try:
+            while not finished.wait(0.2):
+                pass
+        except KeyboardInterrupt:
+            cancel.cancel()
+            print("invoice-desktop: cancelling…", file=sys.stderr)
+            try:
+                finished.wait(SETTLE_S)
+            except KeyboardInterrupt:
+                pass
+            if not finished.is_set() or "result" not in done:
+                return _fail("cancelled; the upload may have arrived: check before sending it again", EXIT_CANCELLED)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if "error" in done:
+        raise done["error"]
+    return _print_result(done["result"])
 
 
 def cmd_send(args: argparse.Namespace, services: Services) -> int:
@@ -307,7 +348,7 @@ def main(argv: list[str] | None = None, services: Services | None = None) -> int
         from .core.services import Services
 
         try:
-            services = Services.create(interrupted_after_s=3600)
+            services = Services.create()
         except InvoiceDesktopError as exc:  # e.g. the history is locked by another program: say so, no traceback
             return _fail(exc.message, EXIT_REJECTED)
     try:

@@ -14,15 +14,19 @@ import re
 import sqlite3
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import InvoiceDesktopError
 from .exchange import Exchange
 from .schema import migrate
+
+if TYPE_CHECKING:
+    from .leases import LeaseKeeper
 
 log = logging.getLogger("invoice_desktop.history")
 
@@ -154,13 +158,24 @@ class History:
 
     BUSY_TIMEOUT_S = 30.0
     OUTCOME_PATIENCE_S = 120.0
+    # How long a `sending` attempt's lease lasts without a heartbeat (renewed every third of it).
+    LEASE_S = 30.0
 
     def __init__(
-        self, path: Path, *, busy_timeout_s: float | None = None, outcome_patience_s: float | None = None
+        self,
+        path: Path,
+        *,
+        busy_timeout_s: float | None = None,
+        outcome_patience_s: float | None = None,
+        lease_s: float | None = None,
     ) -> None:
         from .paths import make_private, private_dir, private_file
 
         self.path = path
+        self.lease_s = self.LEASE_S if lease_s is None else lease_s
+        # Who holds this app's leases: random per running app, so it means the same on any computer.
+        self.owner = uuid.uuid4().hex
+        self._keeper: LeaseKeeper | None = None
         self.busy_timeout_s = self.BUSY_TIMEOUT_S if busy_timeout_s is None else busy_timeout_s
         self.outcome_patience_s = self.OUTCOME_PATIENCE_S if outcome_patience_s is None else outcome_patience_s
         private_dir(path.parent)
@@ -207,24 +222,61 @@ class History:
         return cls(data_dir() / "history.sqlite3")
 
     def close(self) -> None:
+        """Stop the heartbeat; attempts this app still had `sending` were interrupted by its closing."""
+        if self._keeper is not None:
+            self._keeper.stop()
+        try:
+            self._write(
+                lambda db: db.execute(
+                    "UPDATE attempts SET state=?, updated_at=?, summary=?, lease_owner=NULL, lease_until=NULL "
+                    "WHERE state=? AND lease_owner=?",
+                    (INTERRUPTED, _now(), INTERRUPTED_SUMMARY, SENDING, self.owner),
+                )
+            )
+        except (HistoryBusy, sqlite3.Error) as exc:  # their lease lapses on its own: the next app marks them
+            log.warning("Could not mark this app's unfinished uploads as interrupted: %s", exc)
         with self._lock:
             self._db.close()
 
-    def mark_interrupted(self, older_than_s: float = 0.0) -> int:
-        """At start-up: attempts left `sending` by an earlier run were interrupted.
+    # -- leases: who is sending what, until when ------------------------------------------------------------
 
-        `older_than_s` spares attempts updated more recently than that: another process (the window, while the
-        CLI runs) may still be sending them.
+    def keep_leases(self) -> None:
+        """Renew this app's leases and mark lapsed ones interrupted, every third of a lease, until `close`.
+
+        The window and the CLI call it at start: a killed CLI's attempt is marked within a lease of its death,
+        not at the next start-up an hour later.
         """
-        from datetime import timedelta
+        from .leases import LeaseKeeper
 
-        cutoff = (datetime.now().astimezone() - timedelta(seconds=older_than_s)).isoformat(timespec="seconds")
+        if self._keeper is None:
+            self._keeper = LeaseKeeper(self, interval_s=self.lease_s / 3)
+            self._keeper.start()
+
+    def renew_leases(self) -> int:
+        """Extend the leases of the attempts this app is sending."""
         cur = self._write(
             lambda db: db.execute(
-                "UPDATE attempts SET state=?, updated_at=?, summary=? WHERE state=? AND updated_at<=?",
-                (INTERRUPTED, _now(), INTERRUPTED_SUMMARY, SENDING, cutoff),
+                "UPDATE attempts SET lease_until=? WHERE state=? AND lease_owner=?",
+                (time.time() + self.lease_s, SENDING, self.owner),
             )
         )
+        return int(cur.rowcount)
+
+    def mark_interrupted(self) -> int:
+        """Attempts still `sending` whose lease lapsed were interrupted (crash, kill, power cut): mark them so.
+
+        Attempts of another running app (the window while the CLI sends, or the reverse) keep a live lease and are
+        left alone. Attempts written before leases existed have none: they are marked at once.
+        """
+        cur = self._write(
+            lambda db: db.execute(
+                "UPDATE attempts SET state=?, updated_at=?, summary=?, lease_owner=NULL, lease_until=NULL "
+                "WHERE state=? AND (lease_until IS NULL OR lease_until<?)",
+                (INTERRUPTED, _now(), INTERRUPTED_SUMMARY, SENDING, time.time()),
+            )
+        )
+        if cur.rowcount:
+            log.info("Marked %s attempt(s) whose sender stopped as interrupted", cur.rowcount)
         return int(cur.rowcount)
 
     def create(
@@ -240,8 +292,11 @@ class History:
         targets: Iterable[str] = (),
         retry_of: int | None = None,
         resume: dict[str, Any] | None = None,
+        snapshot_path: Path | None = None,
+        snapshot_sha256: str | None = None,
     ) -> int:
-        """Record a new attempt (state `sending`) with what it is sent to, in one transaction."""
+        """Record a new attempt (state `sending`, under this app's lease) with what it is sent to, in one
+        transaction."""
         now = _now()
         rows = [
             now,
@@ -257,6 +312,10 @@ class History:
             SENDING,
             json.dumps(resume or {}),
             retry_of,
+            self.owner,
+            time.time() + self.lease_s,
+            str(snapshot_path) if snapshot_path else None,
+            snapshot_sha256,
         ]
         unique_targets = list(dict.fromkeys(str(t) for t in targets if str(t)))
 
@@ -265,8 +324,8 @@ class History:
             try:
                 cur = db.execute(
                     "INSERT INTO attempts (created_at, updated_at, provider, environment, base_url, file_name, "
-                    "file_path, file_size, form_json, options_json, state, resume_json, retry_of) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "file_path, file_size, form_json, options_json, state, resume_json, retry_of, lease_owner, "
+                    "lease_until, snapshot_path, snapshot_sha256) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     rows,
                 )
                 attempt_id = int(cur.lastrowid or 0)
@@ -280,7 +339,9 @@ class History:
             db.execute("COMMIT")
             return attempt_id
 
-        return int(self._write(insert))
+        attempt_id = int(self._write(insert))
+        self.keep_leases()
+        return attempt_id
 
     def add_exchange(self, attempt_id: int, exchange: Exchange) -> None:
         text = json.dumps(exchange.to_dict(), ensure_ascii=False)
@@ -329,7 +390,7 @@ class History:
                 db.executemany("INSERT INTO exchanges (attempt_id, exchange_json) VALUES (?, ?)", late)
                 db.execute(
                     "UPDATE attempts SET state=?, summary=?, provider_code=?, provider_message=?, result_json=?, "
-                    "updated_at=? WHERE id=?",
+                    "updated_at=?, lease_owner=NULL, lease_until=NULL WHERE id=?",
                     values,
                 )
             except BaseException:

@@ -89,8 +89,20 @@ def _v2_targets_and_retries(db: sqlite3.Connection) -> None:
     )
 
 
+def _v3_leases_and_snapshots(db: sqlite3.Connection) -> None:
+    # A lease per `sending` attempt: who is sending it (a random id per running app, not a process id, which means
+    # nothing on another computer once the history is shared) and until when (Unix time, renewed by a heartbeat).
+    # Only an attempt whose lease lapsed is marked interrupted.
+    db.execute("ALTER TABLE attempts ADD COLUMN lease_owner TEXT")
+    db.execute("ALTER TABLE attempts ADD COLUMN lease_until REAL")
+    # The private copy of the file that was checked and is sent (and sent again by Retry), with its SHA-256.
+    db.execute("ALTER TABLE attempts ADD COLUMN snapshot_path TEXT")
+    db.execute("ALTER TABLE attempts ADD COLUMN snapshot_sha256 TEXT")
+    db.execute("CREATE INDEX IF NOT EXISTS attempts_sending ON attempts(state) WHERE state = 'sending'")
+
+
 # Index i moves the schema from version i to version i + 1.
-MIGRATIONS: list[Migration] = [_v1_initial, _v2_targets_and_retries]
+MIGRATIONS: list[Migration] = [_v1_initial, _v2_targets_and_retries, _v3_leases_and_snapshots]
 
 LATEST = len(MIGRATIONS)
 

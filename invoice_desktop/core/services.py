@@ -16,18 +16,17 @@ class Services:
     uploads: UploadService
 
     @classmethod
-    def create(
-        cls,
-        credentials: CredentialStore | None = None,
-        history: History | None = None,
-        interrupted_after_s: float = 0.0,
-    ) -> Services:
-        """`interrupted_after_s`: how long an attempt must have been silent to count as interrupted. The window
-        takes 0 (it is the one that sends); the CLI waits an hour, so it never marks an upload the window is
-        still sending."""
+    def create(cls, credentials: CredentialStore | None = None, history: History | None = None) -> Services:
+        """Attempts whose sender stopped (its lease lapsed) are marked interrupted now and, while the app runs,
+        as soon as their lease lapses; attempts another running app is sending keep their live lease."""
         credentials = credentials or CredentialStore()
         history = history or History.default()
-        history.mark_interrupted(interrupted_after_s)
+        try:
+            history.mark_interrupted()
+            history.keep_leases()
+        except BaseException:
+            history.close()
+            raise
         return cls(credentials, history, UploadService(credentials, history))
 
     def close(self) -> None:

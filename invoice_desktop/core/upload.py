@@ -230,15 +230,7 @@ class UploadService:
         try:
             result = provider.perform(ctx)
         except Cancelled as exc:
-            result = UploadResult(
-                Outcome.CANCELLED,
-                "Upload cancelled." if not exc.maybe_sent else "Cancelled while the provider was answering.",
-                "Nothing was sent."
-                if not transport.exchanges
-                else "The provider may have received it: check before sending again."
-                if exc.maybe_sent
-                else "The upload was stopped before it finished; the provider did not take it.",
-            )
+            result = _cancelled(maybe_sent=exc.maybe_sent or bool(transport.exchanges))
         except ProviderBusy as exc:
             result = busy_result(provider.name, exc)
         except TransportError as exc:
@@ -466,6 +458,18 @@ def _redact_result(result: UploadResult, redactor: Redactor) -> UploadResult:
     data = result.to_dict()
     clean = redact_values(data, redactor)
     return result if clean == data else UploadResult.from_dict(clean)
+
+
+def _cancelled(*, maybe_sent: bool) -> UploadResult:
+    """Cancel (the window's button, Ctrl-C, SIGTERM): "nothing was sent" only when no byte left; once any part of
+    a request had gone, the provider may have it (a multi-step upload may have finished a step)."""
+    if not maybe_sent:
+        return UploadResult(Outcome.CANCELLED, "Upload cancelled.", "Nothing was sent.")
+    return UploadResult(
+        Outcome.CANCELLED,
+        "Cancelled: the upload may have arrived.",
+        "Part or all of it had left when it was cancelled. Check with the provider before sending it again.",
+    )
 
 
 def _kept_in_log(result: UploadResult, exc: HistoryBusy) -> UploadResult:

@@ -3,6 +3,7 @@ an attempt left "sending" by a crash is marked interrupted at the next start; th
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 import pytest
@@ -193,11 +194,62 @@ def test_history_survives_a_restart(app_home, services, make_file):
         again.close()
 
 
-def test_a_recent_attempt_of_another_process_is_not_marked_interrupted(services):
-    attempt = services.history.create(
+def _sending(history: History) -> int:
+    return history.create(
         provider="imaterialise", environment="practice", base_url="http://x", form={"order_id": "ORD-1001"}
     )
-    assert services.history.mark_interrupted(older_than_s=3600) == 0
-    assert services.history.get(attempt).state == "sending"
-    assert services.history.mark_interrupted() == 1
-    assert services.history.get(attempt).state == "interrupted"
+
+
+def _wait_for(predicate, timeout_s: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return predicate()
+
+
+def test_an_attempt_another_running_app_is_sending_keeps_its_lease(app_home):
+    # The CLI sends while the window is open (or the reverse): its heartbeat keeps the attempt `sending`.
+    path = app_home / "history.sqlite3"
+    sender = History(path, lease_s=0.4)
+    window = History(path, lease_s=0.4)
+    try:
+        attempt = _sending(sender)
+        window.keep_leases()
+        assert window.mark_interrupted() == 0
+        # Several lease periods pass, during which the window looks again and again.
+        assert not _wait_for(lambda: window.get(attempt).state != hist.SENDING, timeout_s=2.0)
+        sender.finish(attempt, state=hist.SUCCEEDED, summary="accepted")
+        assert window.get(attempt).state == hist.SUCCEEDED
+    finally:
+        sender.close()
+        window.close()
+
+
+def test_an_attempt_whose_sender_was_killed_is_marked_interrupted_promptly_by_a_running_app(app_home):
+    path = app_home / "history.sqlite3"
+    killed = History(path, lease_s=0.4)
+    window = History(path, lease_s=0.4)
+    try:
+        attempt = _sending(killed)
+        killed._keeper.stop()  # as SIGKILL would: no heartbeat and no goodbye
+        window.keep_leases()
+        started = time.monotonic()
+        assert _wait_for(lambda: window.get(attempt).state == hist.INTERRUPTED, timeout_s=5.0)
+        assert time.monotonic() - started < 2.0  # within a lease and a heartbeat, not an hour or the next start
+        assert "may have arrived" in window.get(attempt).summary
+    finally:
+        window.close()
+
+
+def test_an_app_that_closes_mid_upload_marks_its_own_attempt_interrupted(app_home):
+    path = app_home / "history.sqlite3"
+    history = History(path)
+    attempt = _sending(history)
+    history.close()
+    again = History(path)
+    try:
+        assert again.get(attempt).state == hist.INTERRUPTED
+    finally:
+        again.close()

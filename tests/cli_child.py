@@ -1,0 +1,36 @@
+"""The real CLI (`invoice_desktop.cli.main`, signals, history, leases and all) in a child process that tests can
+interrupt or kill. Only what a test cannot give a real child is swapped: credentials come from an in-memory keyring
+(JSON in INVOICE_DESKTOP_TEST_CREDENTIALS: {"provider/environment": {field: value}}), and leases last
+INVOICE_DESKTOP_TEST_LEASE_S seconds when set, so a test need not wait 30 s for a killed child's lease to lapse.
+
+Run as `python -m tests.cli_child send …` from the project folder, with INVOICE_DESKTOP_HOME set.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+
+def main(argv: list[str]) -> int:
+    from invoice_desktop import cli
+    from invoice_desktop.core.credentials import CredentialStore
+    from invoice_desktop.core.history import History
+    from invoice_desktop.core.services import Services
+    from tests.memory_keyring import MemoryKeyring
+
+    store = CredentialStore(MemoryKeyring())
+    for where, values in json.loads(os.environ.get("INVOICE_DESKTOP_TEST_CREDENTIALS", "{}")).items():
+        provider_id, environment = where.split("/")
+        store.set_many(provider_id, environment, values)
+    lease = os.environ.get("INVOICE_DESKTOP_TEST_LEASE_S")
+    if lease:
+        History.LEASE_S = float(lease)
+    real_create = Services.create.__func__  # type: ignore[attr-defined]
+    Services.create = classmethod(lambda cls, *a, **k: real_create(cls, store, *a[1:], **k))  # type: ignore[method-assign]
+    return cli.main(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

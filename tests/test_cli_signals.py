@@ -1,0 +1,86 @@
+"""Ctrl-C and SIGTERM in the CLI settle the attempt before the exit (130): never a row left `sending`, and "may have
+arrived" once any of it had left. Run against a real child process, as a clerk's terminal or a service manager
+would interrupt it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from invoice_desktop.core import history as hist
+from invoice_desktop.core.history import History
+from invoice_desktop.practice.imaterialise import DEMO_API_CODE, IMaterialiseSandbox
+from invoice_desktop.practice.server import PracticeServer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[PracticeServer, IMaterialiseSandbox]]:
+    srv = PracticeServer()
+    sandbox = IMaterialiseSandbox()
+    srv.mount("imaterialise", sandbox)
+    srv.start()
+    yield srv, sandbox
+    srv.stop()
+
+
+def child_env(app_home: Path, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        INVOICE_DESKTOP_HOME=str(app_home),
+        INVOICE_DESKTOP_TEST_CREDENTIALS=json.dumps({"imaterialise/sandbox": {"api_code": DEMO_API_CODE}}),
+        PYTHONUNBUFFERED="1",
+        **extra,
+    )
+    return env
+
+
+def start_send(app_home: Path, url: str, pdf: Path, order: str = "ORD-1001") -> subprocess.Popen[str]:
+    args = ["send", "imaterialise", "-e", "sandbox", "--base-url", f"{url}/imaterialise"]
+    args += ["--data", json.dumps({"order_id": order}), "--file", str(pdf)]
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.cli_child", *args],
+        cwd=ROOT,
+        env=child_env(app_home),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_an_interrupted_upload_is_settled_as_may_have_arrived_before_exit_130(server, app_home, make_file, signum):
+    srv, sandbox = server
+    arrived = threading.Event()
+    release = sandbox.hold_answers()  # the provider got the whole request and is slow to answer
+    sandbox.before_handle = lambda _request: arrived.set()
+    child = start_send(app_home, srv.url, make_file("a.pdf"))
+    try:
+        assert arrived.wait(30), child.stderr.read() if child.poll() is not None else "no request"
+        child.send_signal(signum)
+        _out, err = child.communicate(timeout=30)
+    finally:
+        release.set()
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 130, err
+    assert "Traceback" not in err
+    assert "may have arrived" in err
+    history = History(app_home / "history.sqlite3")
+    try:
+        [attempt] = history.recent()
+        assert attempt.state == hist.CANCELLED
+        assert "may have arrived" in attempt.summary
+    finally:
+        history.close()
