@@ -470,6 +470,9 @@ def test_the_title_after_a_crash_retry_counts_truly(services, provider, sandbox,
         services.uploads.run(prepared)
     monkeypatch.setattr(RequestContext, "send", original)
     attempt_id = services.history.recent()[0].id
+    # The app died: its heartbeat stopped, and the next start comes once the attempt's lease has lapsed.
+    services.history._keeper.stop()
+    services.history._write(lambda db: db.execute("UPDATE attempts SET lease_until=0 WHERE id=?", (attempt_id,)))
     assert services.history.mark_interrupted() == 1  # what the next start does
 
     retried = services.uploads.run(services.uploads.prepare_retry(attempt_id))
