@@ -282,7 +282,9 @@ def cmd_credentials(args: argparse.Namespace, services: Services) -> int:
     problems = provider.check_credentials(values)
     if problems:
         return _fail(" ".join(problems.values()), EXIT_BAD_INPUT)
-    store.set_many(provider.id, args.environment, values)
+    from .core.credential_changes import store_typed_credentials
+
+    store_typed_credentials(store, provider, args.environment, values)
     status = store.status()
     print(f"Saved the {provider.name} credentials for {args.environment}. {status.message}")
     return EXIT_OK

@@ -184,6 +184,11 @@ class Provider:
         fields a sign-in obtains later). `check_credentials` stays what the credentials dialog and CLI check."""
         return self.check_credentials(values)
 
+    def obtained_with(self, changed: set[str]) -> list[str]:
+        """The obtained credentials (tokens) that stop standing for the typed ones when `changed` change; they are
+        forgotten when the clerk stores new values (see core/credential_changes.py)."""
+        return []
+
     def warnings(self, form: BaseModel, history: History, environment: str) -> list[str]:
         """Things the clerk should confirm before sending (e.g. "this replaces the whole invoice")."""
         return []

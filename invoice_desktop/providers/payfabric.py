@@ -182,6 +182,12 @@ class PayFabric(Provider):
 
     # -- token -----------------------------------------------------------------------------------------
 
+    # The token is PayFabric's answer to these: a new key, password or portal needs a new token.
+    TOKEN_OBTAINED_WITH = frozenset({"portal_name", "integration_key", "integration_key_password"})
+
+    def obtained_with(self, changed: set[str]) -> list[str]:
+        return ["access_token", "token_expires_at"] if changed & self.TOKEN_OBTAINED_WITH else []
+
     @staticmethod
     def api_base(ctx: RequestContext) -> str:
         return join_url(ctx.base_url, ctx.credentials["portal_name"], "api")

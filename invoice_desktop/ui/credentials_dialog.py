@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.credential_changes import store_typed_credentials
 from ..core.errors import InvoiceDesktopError
 from ..core.provider import CredentialField, Provider
 from ..core.services import Services
@@ -297,7 +298,7 @@ class CredentialsDialog(QDialog):
         self.runner.submit("save-credentials", lambda _t: self._store(values), self._on_saved, self._on_error)
 
     def _store(self, values: dict[str, str]) -> str:
-        self.services.credentials.set_many(self.provider.id, self.environment, values)
+        store_typed_credentials(self.services.credentials, self.provider, self.environment, values)
         return self.services.credentials.status().message
 
     def _on_saved(self, status: str) -> None:

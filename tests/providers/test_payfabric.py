@@ -470,3 +470,46 @@ def test_history_rows_say_which_invoice(services):
     assert attempt.state == hist.SUCCEEDED
     assert attempt.options["description"] == "invoice STDINV999999 for Nodus0002"
     assert attempt.form["DueDate"] == "2017-10-30 15:19:11"
+
+
+# -- new credentials, new token (issue 11 item 3) -----------------------------------------------------------------
+
+
+def test_a_new_integration_key_password_drops_the_stored_token(run_cli, services, sandbox, memory_keyring):
+    assert upload(services).outcome is Outcome.SUCCEEDED
+    assert stored(memory_keyring, "access_token")
+    typed = {"portal_name": "DemoPortal", "integration_key": DEMO_KEY, "integration_key_password": "a-new-password"}
+    code, _, err = run_cli(["credentials", "set", "payfabric", "-e", "practice"], stdin=typed)
+    assert code == 0, err
+    assert not stored(memory_keyring, "access_token") and not stored(memory_keyring, "token_expires_at")
+    # The next upload asks PayFabric with the new password (wrong here), instead of going out on the old token.
+    result = upload(services, invoice(InvoiceId="STDINV1000"))
+    assert result.outcome is Outcome.REJECTED
+    assert result.title == "PayFabric refused the integration key or its password."
+    assert sandbox.token_requests == 2
+
+
+def test_the_credentials_dialog_drops_the_token_when_the_key_changes(qtbot, services, memory_keyring):
+    from invoice_desktop.ui.credentials_dialog import CredentialsDialog
+    from invoice_desktop.ui.tasks import TaskRunner
+
+    assert upload(services).outcome is Outcome.SUCCEEDED
+    runner = TaskRunner()
+    dialog = CredentialsDialog(PROVIDER, "practice", services, runner)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.values().get("integration_key") == DEMO_KEY, timeout=5000)
+    dialog.inputs["integration_key"].setText("another-integration-key")
+    with qtbot.waitSignal(dialog.saved, timeout=5000):
+        dialog.save()
+    assert runner.shutdown(timeout=10)
+    assert stored(memory_keyring, "integration_key") == "another-integration-key"
+    assert not stored(memory_keyring, "access_token")
+
+
+def test_saving_the_same_credentials_keeps_the_token(run_cli, services, memory_keyring):
+    typed = {"portal_name": "DemoPortal", "integration_key": DEMO_KEY, "integration_key_password": DEMO_PASSWORD}
+    assert run_cli(["credentials", "set", "payfabric", "-e", "practice"], stdin=typed)[0] == 0
+    assert upload(services).outcome is Outcome.SUCCEEDED
+    token = stored(memory_keyring, "access_token")
+    assert run_cli(["credentials", "set", "payfabric", "-e", "practice"], stdin=typed)[0] == 0
+    assert stored(memory_keyring, "access_token") == token
