@@ -1,0 +1,141 @@
+"""App-wide choices (not per account: those live with the credentials), declared once and kept in a JSON file.
+
+Adding a setting is one `Setting(...)` line in `SETTINGS`: the Settings dialog is built from these declarations,
+and any front end reads a value with `store.get(key)`. Values are checked against the declaration when read and
+written, so a hand-edited or older file can never hand out a value of the wrong kind: it falls back to the default.
+Qt-free, so the CLI can read the same choices.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("invoice_desktop.settings")
+
+Value = bool | int | str
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str  # dotted, e.g. "window.show_log_at_start"; the key in the file
+    label: str  # the words in the Settings dialog
+    default: Value  # also decides the kind: a check box (bool), a number (int) or text / a choice (str)
+    help: str = ""
+    section: str = "General"
+    # For a choice: (value, label) pairs; the value is what is stored.
+    choices: tuple[tuple[str, str], ...] = ()
+    minimum: int = 0
+    maximum: int = 1_000_000
+
+    @property
+    def kind(self) -> str:
+        if isinstance(self.default, bool):
+            return "bool"
+        if isinstance(self.default, int):
+            return "int"
+        return "choice" if self.choices else "text"
+
+    def accepts(self, value: Any) -> bool:
+        kind = self.kind
+        if kind == "bool":
+            return isinstance(value, bool)
+        if kind == "int":
+            return isinstance(value, int) and not isinstance(value, bool) and self.minimum <= value <= self.maximum
+        if kind == "choice":
+            return value in {v for v, _ in self.choices}
+        return isinstance(value, str)
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "window.show_log_at_start",
+        "Open the Log and History panel when the app starts",
+        False,
+        help="Otherwise it starts folded away at the bottom, so the form gets the room; one click opens it.",
+        section="Window",
+    ),
+    Setting(
+        "window.remember_geometry",
+        "Reopen the window where it was when the app closed",
+        True,
+        help="Only when that place still fits the screen; otherwise the window opens at a size that fits.",
+        section="Window",
+    ),
+    Setting(
+        "practice.show_hints",
+        "In Practice, show what to try (demo numbers, error triggers)",
+        True,
+        section="Practice",
+    ),
+)
+
+
+def declared(key: str) -> Setting:
+    for setting in SETTINGS:
+        if setting.key == key:
+            return setting
+    raise KeyError(f"No setting “{key}” is declared in invoice_desktop.core.settings.SETTINGS.")
+
+
+class SettingsStore:
+    """The saved values of the declared settings. Unknown keys in the file are kept (a newer version's)."""
+
+    def __init__(self, path: Path, declarations: tuple[Setting, ...] = SETTINGS) -> None:
+        self.path = path
+        self.declarations = {s.key: s for s in declarations}
+        self._values: dict[str, Any] = {}
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(loaded, dict):
+                self._values = loaded
+            else:
+                log.warning("Settings file %s does not hold an object; using the defaults.", path)
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError) as exc:
+            log.warning("Settings file %s could not be read (%s); using the defaults.", path, exc)
+
+    @classmethod
+    def default(cls) -> SettingsStore:
+        from .paths import data_dir
+
+        return cls(data_dir() / "settings.json")
+
+    def _declaration(self, key: str) -> Setting:
+        try:
+            return self.declarations[key]
+        except KeyError:
+            raise KeyError(f"No setting “{key}” is declared.") from None
+
+    def get(self, key: str) -> Any:
+        setting = self._declaration(key)
+        value = self._values.get(key, setting.default)
+        return value if setting.accepts(value) else setting.default
+
+    def set(self, key: str, value: Any) -> None:
+        setting = self._declaration(key)
+        if not setting.accepts(value):
+            raise ValueError(f"{setting.label}: {value!r} is not a valid value.")
+        self._values[key] = value
+
+    def values(self) -> dict[str, Any]:
+        return {key: self.get(key) for key in self.declarations}
+
+    def save(self) -> None:
+        """Write all values at once (a temporary file renamed over the old one: never half a file)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(self._values, indent=2, sort_keys=True, ensure_ascii=False)
+        fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".json", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
