@@ -97,6 +97,10 @@ class FormView(QWidget):
         self.touched.add(name)
         self.changed.emit()
 
+    def label_of(self, name: str) -> str:
+        """The label the clerk sees for a field (its API name if the form has no such field)."""
+        return next((spec.label for spec in self.specs if spec.name == name), name)
+
     def add_beside(self, name: str, widget: QWidget) -> None:
         """Put a widget (e.g. a Load button) on the same line as a field's input."""
         self.rows[name].addWidget(widget)

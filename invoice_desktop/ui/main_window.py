@@ -1,4 +1,5 @@
-"""The main window: providers on the left, the chosen provider's page in the middle, log and history below."""
+"""The main window: where uploads go on top, providers on the left, the chosen provider's page on the right (it
+gets the height), the Log and History folded at the bottom."""
 
 from __future__ import annotations
 
@@ -31,33 +32,38 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from .. import APP_NAME
-from ..core.provider import PRACTICE, Provider
+from ..core.provider import PRACTICE, PRODUCTION, Provider
 from ..core.services import Services
+from ..core.settings import SettingsStore
+from . import window_geometry
+from .bottom_panel import BottomPanel
+from .environment_banner import ENVIRONMENT_TITLES, EnvironmentBanner
+from .help_menu import build_help_menu, how_sent_text, show_text
 from .history_view import HistoryView
 from .log_pane import LogPane, QtLogHandler
+from .mnemonics import make_unique, mnemonic
 from .outcome_panel import OutcomePanel
 from .provider_page import ProviderPage
+from .settings_dialog import SettingsDialog
 from .tasks import TaskRunner
 from .upload_flow import UploadFlow
 from .wheel_guard import install_wheel_guard
 
 log = logging.getLogger("invoice_desktop.ui")
 
-PRACTICE_BANNER = (
-    "<b>Practice</b> — nothing leaves this computer. Uploads go to a local sandbox that behaves like "
-    "{name}'s API; practice credentials are filled in for you."
-)
-
 
 class MainWindow(QMainWindow):
     def __init__(
-        self, services: Services, providers: tuple[Provider, ...], runner: TaskRunner, settings: QSettings | None = None
+        self,
+        services: Services,
+        providers: tuple[Provider, ...],
+        runner: TaskRunner,
+        settings: QSettings | None = None,
+        app_settings: SettingsStore | None = None,
     ) -> None:
         super().__init__()
         install_wheel_guard(QApplication.instance())  # type: ignore[arg-type]  # before any input is built
@@ -65,68 +71,74 @@ class MainWindow(QMainWindow):
         self.providers = providers
         self.runner = runner
         self.settings = settings or QSettings()
-        self.setWindowTitle(APP_NAME)
-        self.resize(1180, 860)
+        self.app_settings = app_settings or SettingsStore.default()
+        # Providers whose Production the clerk has confirmed sending to in this session.
+        self.production_confirmed: set[str] = set()
         self.setAcceptDrops(True)  # a file dropped anywhere on the window is taken as dropped on the zone
+
+        # -- the top bar: where uploads go (environment, address) and with which credentials ----------------
+        # Above everything, so Tab goes: environment, address, credentials, providers, then the form.
+        self.environment_combo = QComboBox()
+        env_label = QLabel("&Environment:")
+        env_label.setBuddy(self.environment_combo)
+        self.environment_combo.setAccessibleName("Environment")
+        self.address = QLineEdit()
+        self.address.setClearButtonEnabled(True)
+        address_label = QLabel("A&ddress:")
+        address_label.setBuddy(self.address)
+        self.address.setAccessibleName("Address")
+        self.credentials_button = QPushButton("&Credentials…")
+        self.credentials_button.setToolTip("Keys and technical options for this provider and environment")
+        top_bar = QHBoxLayout()
+        top_bar.addWidget(env_label)
+        top_bar.addWidget(self.environment_combo)
+        top_bar.addSpacing(12)
+        top_bar.addWidget(address_label)
+        top_bar.addWidget(self.address, 1)
+        top_bar.addWidget(self.credentials_button)
+        self.banner = EnvironmentBanner()
 
         # -- left: providers -------------------------------------------------------------------------------
         self.provider_list = QListWidget()
         self.provider_list.setAccessibleName("Providers")
-        self.provider_list.setMaximumWidth(230)
-        self.provider_list.setSpacing(2)
-        self.provider_list.setStyleSheet("QListWidget::item { padding: 8px 6px; }")
+        self.provider_list.setMinimumWidth(150)
+        self.provider_list.setMaximumWidth(220)
+        self.provider_list.setSpacing(1)
+        self.provider_list.setStyleSheet("QListWidget::item { padding: 6px 6px; }")
         for provider in providers:
             item = QListWidgetItem(provider.name)
             item.setToolTip(provider.summary)
             self.provider_list.addItem(item)
 
-        # -- top of the right side: environment, address, credentials, practice banner -----------------
+        # -- right: the provider's name, its page (scrolling on its own), its file, the upload bar ---------------
         self.title = QLabel()
         font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.title.setFont(font)
-        self.environment_combo = QComboBox()
-        self.environment_combo.setAccessibleName("Environment")
-        env_label = QLabel("&Environment:")
-        env_label.setBuddy(self.environment_combo)
-        self.address = QLineEdit()
-        self.address.setClearButtonEnabled(True)
-        self.address.setAccessibleName("Address (base URL)")
-        address_label = QLabel("A&ddress:")
-        address_label.setBuddy(self.address)
-        self.credentials_button = QPushButton("&Credentials…")
-        header = QHBoxLayout()
-        header.addWidget(self.title, 1)
-        header.addWidget(env_label)
-        header.addWidget(self.environment_combo)
-        header.addWidget(self.credentials_button)
-        address_row = QHBoxLayout()
-        address_row.addWidget(address_label)
-        address_row.addWidget(self.address, 1)
-        self.banner = QLabel()
-        self.banner.setWordWrap(True)
-        self.banner.setObjectName("practiceBanner")
-        self.banner.setStyleSheet(
-            "QLabel#practiceBanner { background: #fff4ce; border: 1px solid #e0b400; border-radius: 4px; "
-            "padding: 6px; }"
-        )
-
-        # -- middle: the provider pages ---------------------------------------------------------------------
+        self.how_sent = QLabel()
+        self.how_sent.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.how_sent.setText("<a href='#how'>How this is sent</a>")
+        self.how_sent.setToolTip("For integrators: how the app reads this provider's documentation")
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.title, 1)
+        title_row.addWidget(self.how_sent, 0, Qt.AlignmentFlag.AlignBottom)
+        # Each page scrolls on its own, so a short form (i.materialise) is not stretched to the longest one.
         self.pages = QStackedWidget()
         self.attachments = QStackedWidget()
         self.page_for: dict[str, ProviderPage] = {}
+        self.scroll_for: dict[str, QScrollArea] = {}
         for provider in providers:
             page = ProviderPage(provider)
             self.page_for[provider.id] = page
-            self.pages.addWidget(page)
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setWidget(page)
+            self.scroll_for[provider.id] = scroll
+            self.pages.addWidget(scroll)
             self.attachments.addWidget(page.attachment_panel)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.pages)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
 
-        # -- the upload bar and the outcome ------------------------------------------------------------------
         self.upload_button = QPushButton("&Upload")
         self.upload_button.setDefault(True)
         self.upload_button.setToolTip("Send to the provider (Ctrl+Enter)")
@@ -148,33 +160,45 @@ class MainWindow(QMainWindow):
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
-        right_layout.addLayout(header)
-        right_layout.addLayout(address_row)
-        right_layout.addWidget(self.banner)
-        right_layout.addWidget(scroll, 1)
+        right_layout.setContentsMargins(6, 0, 0, 0)
+        right_layout.setSpacing(4)
+        right_layout.addLayout(title_row)
+        right_layout.addWidget(self.pages, 1)
         right_layout.addWidget(self.attachments)
         right_layout.addLayout(bar)
         right_layout.addWidget(self.outcome)
 
-        # -- bottom: log and history -----------------------------------------------------------------------
+        # -- bottom: log and history, folded away until asked for ----------------------------------------------
         self.log_pane = LogPane()
         self.history_view = HistoryView()
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.log_pane, "&Log")
-        self.tabs.addTab(self.history_view, "&History")
+        self.tabs = BottomPanel()
+        self.tabs.addTab(self.log_pane, "Lo&g")
+        self.tabs.addTab(self.history_view, "H&istory")
 
         top = QSplitter(Qt.Orientation.Horizontal)
+        top.setChildrenCollapsible(False)
         top.addWidget(self.provider_list)
         top.addWidget(right)
         top.setStretchFactor(1, 1)
-        top.setSizes([200, 980])
-        main = QSplitter(Qt.Orientation.Vertical)
-        main.addWidget(top)
-        main.addWidget(self.tabs)
-        main.setStretchFactor(0, 3)
-        main.setStretchFactor(1, 2)
-        main.setSizes([600, 260])
-        self.setCentralWidget(main)
+        top.setSizes([190, 1000])
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(6, 4, 6, 0)
+        central_layout.setSpacing(4)
+        central_layout.addLayout(top_bar)
+        central_layout.addWidget(self.banner)
+        central_layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+        self.tabs.expanded_changed.connect(self._bottom_panel_toggled)
+
+        # The keyring's state: a short word in the corner (the whole sentence in its tooltip), so it never runs
+        # into the status bar's messages.
         self.keyring_status = QLabel()
         self.statusBar().addPermanentWidget(self.keyring_status)
 
@@ -189,9 +213,14 @@ class MainWindow(QMainWindow):
         self.flow = UploadFlow(self)
         self._build_menus()
         self._connect()
+        for page in self.page_for.values():
+            self._fix_mnemonics(page)
         last = self.settings.value("provider", providers[0].id if providers else "")
         index = next((i for i, p in enumerate(providers) if p.id == last), 0)
         self.provider_list.setCurrentRow(index)
+        self.tabs.set_expanded(bool(self.app_settings.get("window.show_log_at_start")))
+        window_geometry.place(self, self.settings, restore=bool(self.app_settings.get("window.remember_geometry")))
+        self.provider_list.setFocus()
         self.flow.refresh_history()
         self.flow.read_keyring_status()
 
@@ -210,10 +239,22 @@ class MainWindow(QMainWindow):
         save_json.triggered.connect(self.flow.save_form_json)
         file_menu.addAction(save_json)
         file_menu.addSeparator()
+        self.settings_action = QAction("Se&ttings…", self)
+        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)  # the app menu's Preferences on macOS
+        self.settings_action.triggered.connect(self.open_settings)
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+        view_menu = self.menuBar().addMenu("&View")
+        self.panel_action = QAction("&Log and History", self)
+        self.panel_action.setCheckable(True)
+        self.panel_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.panel_action.toggled.connect(self.tabs.set_expanded)
+        view_menu.addAction(self.panel_action)
         upload = QAction("Upload", self)
         upload.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
         upload.triggered.connect(self.flow.upload)
@@ -222,16 +263,14 @@ class MainWindow(QMainWindow):
         cancel.setShortcut(QKeySequence(Qt.Key.Key_Escape))
         cancel.triggered.connect(self.flow.cancel)
         self.addAction(cancel)
-        help_menu = self.menuBar().addMenu("&Help")
-        folders = QAction("Show where the app keeps its &files", self)
-        folders.triggered.connect(self._show_folders)
-        help_menu.addAction(folders)
+        build_help_menu(self)
 
     def _connect(self) -> None:
         self.provider_list.currentRowChanged.connect(self._provider_changed)
         self.environment_combo.currentIndexChanged.connect(self._environment_changed)
         self.address.editingFinished.connect(self._address_changed)
         self.credentials_button.clicked.connect(self.flow.open_credentials)
+        self.how_sent.linkActivated.connect(lambda _link: self.show_how_sent())
         self.upload_button.clicked.connect(self.flow.upload)
         self.cancel_button.clicked.connect(self.flow.cancel)
         self.history_view.refresh_requested.connect(self.flow.refresh_history)
@@ -241,6 +280,18 @@ class MainWindow(QMainWindow):
             page.file_chosen.connect(self.flow.check_file)
             page.load_requested.connect(self.flow.load_current)
             page.form.changed.connect(page.form.refresh_errors)
+
+    def _fix_mnemonics(self, page: ProviderPage) -> None:
+        """No two Alt+letters alike among what shows with this page: menus and fixed controls keep theirs."""
+        taken = {m for a in self.menuBar().actions() if (m := mnemonic(a.text()))}
+        fixed = [self.environment_combo, self.address, self.credentials_button]
+        for label in self.centralWidget().findChildren(QLabel):
+            if label.buddy() in fixed:
+                taken.add(mnemonic(label.text()) or "")
+        taken |= {m for w in fixed if isinstance(w, QPushButton) and (m := mnemonic(w.text()))}
+        taken |= {m for i in range(self.tabs.tab_bar.count()) if (m := mnemonic(self.tabs.tab_bar.tabText(i)))}
+        taken.add(page.provider.action_label[:1].lower())  # the send button's words change with the provider
+        make_unique([page, page.attachment_panel], taken)
 
     # -- the current provider and environment --------------------------------------------------------------
 
@@ -266,7 +317,7 @@ class MainWindow(QMainWindow):
             return
         provider = self.providers[row]
         self.settings.setValue("provider", provider.id)
-        self.pages.setCurrentWidget(self.page_for[provider.id])
+        self.pages.setCurrentWidget(self.scroll_for[provider.id])
         panel = self.page_for[provider.id].attachment_panel
         self.attachments.setCurrentWidget(panel)
         self.attachments.setVisible(self.page_for[provider.id].has_attachment)
@@ -305,16 +356,61 @@ class MainWindow(QMainWindow):
             self.address.setToolTip(
                 "Practice always sends to this computer. Choose Sandbox or Production to send elsewhere."
             )
-        self.banner.setText(PRACTICE_BANNER.format(name=provider.name))
-        self.banner.setVisible(env.is_practice)
-        if env.is_practice:
+        self._show_environment()
+        if env.is_practice and self.app_settings.get("practice.show_hints"):
             self.flow.show_practice_hint(provider)
-        self.setWindowTitle(f"{APP_NAME} — {provider.name} ({env.label})")
+        # The app's name is added by Qt (the application display name): not repeated here.
+        self.setWindowTitle(f"{provider.name} — {ENVIRONMENT_TITLES.get(env.id, env.label)}")
+
+    def _show_environment(self) -> None:
+        provider, env = self.provider, self.provider.environment(self.environment)
+        self.banner.show_environment(provider.name, env, self.base_url_override() or env.base_url)
 
     def _address_changed(self) -> None:
         if not self.address.isEnabled():
             return
         self.settings.setValue(f"{self.provider.id}/{self.environment}/address", self.address.text().strip())
+        self._show_environment()
+
+    def confirm_production(self, provider: Provider, environment: str) -> bool:
+        """The first send to a provider's Production in this session asks first; True to go ahead."""
+        if environment != PRODUCTION or provider.id in self.production_confirmed:
+            return True
+        env = provider.environment(environment)
+        where = self.base_url_override() or env.base_url or "its production system"
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Send a real invoice?")
+        box.setText(f"This goes to {provider.name} PRODUCTION: a real invoice, for real customers.")
+        box.setInformativeText(
+            f"Address: {where}\n\nThe app asks once per session; after this, sends to {provider.name} "
+            "Production go without this question."
+        )
+        send = box.addButton("Send for real", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Don't send", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(box.buttons()[-1])  # Enter must not send a real invoice by accident
+        box.exec()
+        if box.clickedButton() is not send:
+            return False
+        self.production_confirmed.add(provider.id)
+        return True
+
+    def show_how_sent(self) -> None:
+        provider = self.provider
+        show_text(self, f"How {provider.name} is sent", how_sent_text(provider.name, provider.notes))
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.app_settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.applied.connect(lambda: self.statusBar().showMessage("Settings saved.", 5000))
+        dialog.open()
+
+    def _bottom_panel_toggled(self, expanded: bool) -> None:
+        self.panel_action.setChecked(expanded)
+        if expanded:
+            # Open to a third of the height, the form keeping the rest.
+            total = sum(self.splitter.sizes())
+            self.splitter.setSizes([total - total // 3, total // 3])
 
     def _browse(self) -> None:
         if self.page.drop_zone is not None:
@@ -329,16 +425,6 @@ class MainWindow(QMainWindow):
                     self.provider_list.setCurrentRow(row)
                     break
         self.flow.check_file(path)
-
-    def _show_folders(self) -> None:
-        from ..core.paths import data_dir, log_dir
-
-        QMessageBox.information(
-            self,
-            "Where the app keeps its files",
-            f"History: {self.services.history.path}\nLogs: {log_dir()}\nData folder: {data_dir()}\n\n"
-            "Credentials are kept in the system keyring, never in these folders.",
-        )
 
     # -- a file dropped anywhere on the window goes to the drop zone ------------------------------------------
 
@@ -370,6 +456,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.flow.shutdown()
+        window_geometry.remember(self, self.settings)
         logging.getLogger("invoice_desktop").removeHandler(self.log_handler)
         event.accept()
 

@@ -1,11 +1,12 @@
-"""Shows what the provider answered, plainly: one sentence, what to do next, links, per-item outcomes."""
+"""Shows what the provider answered, plainly: one line (what happened, what to do next), the rest on demand."""
 
 from __future__ import annotations
 
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QFontMetrics, QResizeEvent
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from ..core.results import Outcome, UploadResult
 
@@ -18,12 +19,34 @@ LOOKS = {
 
 
 class OutcomePanel(QFrame):
+    """One line (icon, what happened, what to do next) with the rest — the provider's own words, per-item
+    outcomes, links, the attempt's number — behind a Details button, so the form keeps the height."""
+
     shown = Signal(object)  # the UploadResult now on show
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("outcome")
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 3, 6, 3)
+        layout.setSpacing(2)
+        line = QHBoxLayout()
+        self.icon = QLabel(self)
+        self.headline = QLabel(self)
+        self.headline.setTextFormat(Qt.TextFormat.PlainText)
+        self.headline.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.headline.setAccessibleName("Upload outcome")
+        self.details_button = QToolButton(self)
+        self.details_button.setCheckable(True)
+        self.details_button.setAutoRaise(True)
+        self.details_button.setText("Details")
+        self.details_button.setToolTip("Show or hide the provider's answer and the details")
+        self.details_button.toggled.connect(self._show_details)
+        line.addWidget(self.icon)
+        line.addWidget(self.headline, 1)
+        line.addWidget(self.details_button)
+        layout.addLayout(line)
+        # The whole answer, for the Details button (and for screen readers: selectable by keyboard).
         self.label = QLabel(self)
         self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.TextFormat.RichText)
@@ -31,9 +54,11 @@ class OutcomePanel(QFrame):
         self.label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextBrowserInteraction | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
-        self.label.setAccessibleName("Upload outcome")
+        self.label.setAccessibleName("Upload outcome details")
+        self.label.hide()
         layout.addWidget(self.label)
         self.result: UploadResult | None = None
+        self._line = ""
         self.hide()
 
     def show_message(self, text: str, outcome: Outcome = Outcome.FAILED, detail: str = "") -> None:
@@ -45,36 +70,62 @@ class OutcomePanel(QFrame):
         self.setStyleSheet(
             f"QFrame#outcome {{ border: 1px solid {colour}; border-radius: 6px; background: {background}; }}"
         )
-        parts = [f"<p style='font-size: 115%;'><b style='color:{colour}'>{icon}</b> <b>{escape(result.title)}</b></p>"]
+        self.icon.setText(f"<b style='color:{colour}; font-size: 115%'>{icon}</b>")
+        # The one line: what happened and, when short enough to fit, what to do next.
+        self._line = " ".join(part for part in (result.title, result.detail) if part)
+        self._elide()
+        details = []
         if result.detail:
-            parts.append(f"<p>{escape(result.detail)}</p>")
+            details.append(f"<p>{escape(result.detail)}</p>")
         for label, url in result.links:
-            parts.append(f"<p>{escape(label)}: <a href='{escape(url, quote=True)}'>{escape(url)}</a></p>")
+            details.append(f"<p>{escape(label)}: <a href='{escape(url, quote=True)}'>{escape(url)}</a></p>")
         if result.items:
             rows = "".join(
                 f"<li><b style='color:{LOOKS[i.outcome][1]}'>{LOOKS[i.outcome][0]}</b> {escape(i.label)}: "
                 f"{escape(i.message)}</li>"
                 for i in result.items
             )
-            parts.append(f"<ul style='margin-left: -20px'>{rows}</ul>")
+            details.append(f"<ul style='margin-left: -20px'>{rows}</ul>")
         if result.provider_code or result.provider_message:
             code = f"code {escape(result.provider_code)}: " if result.provider_code else ""
-            parts.append(
+            details.append(
                 f"<p style='color:#555'>Provider's answer: {code}“{escape(result.provider_message or '')}”</p>"
             )
         if result.attempt_id is not None:
-            parts.append(f"<p style='color:#555'>Attempt #{result.attempt_id} — details in the log and History.</p>")
-        self.label.setText("".join(parts))
+            details.append(f"<p style='color:#555'>Attempt #{result.attempt_id} — details in the log and History.</p>")
+        self.label.setText(f"<p><b>{escape(result.title)}</b></p>" + "".join(details))
+        # Links and per-item outcomes are part of what happened: show them at once; the rest on demand.
+        self.details_button.setVisible(bool(details))
+        self.details_button.setChecked(bool(result.links or result.items))
+        self._show_details(self.details_button.isChecked())
         self.show()
         self.shown.emit(result)
 
+    def _show_details(self, on: bool) -> None:
+        self.label.setVisible(on)
+        self.headline.setVisible(not on)
+        self.details_button.setText("Less" if on else "Details")
+
+    def _elide(self) -> None:
+        metrics = QFontMetrics(self.headline.font())
+        width = max(self.headline.width(), 50)
+        self.headline.setText(metrics.elidedText(self._line, Qt.TextElideMode.ElideRight, width))
+        self.headline.setToolTip(self._line if self.headline.text() != self._line else "")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._line:
+            self._elide()
+
     def clear(self) -> None:
         self.result = None
+        self._line = ""
+        self.headline.clear()
         self.label.clear()
         self.hide()
 
     def text(self) -> str:
-        """What the clerk reads, as plain text."""
+        """What the clerk can read here (the line and the details), as plain text."""
         from PySide6.QtGui import QTextDocument
 
         doc = QTextDocument()

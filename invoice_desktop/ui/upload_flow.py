@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from ..core.attachments import AttachmentRefused, check_attachment
 from ..core.errors import CredentialsMissing, FormInvalid, InvoiceDesktopError
-from ..core.results import Outcome, UploadResult
+from ..core.results import UploadResult
 from .tasks import Task
 
 if TYPE_CHECKING:
@@ -133,10 +133,17 @@ class UploadFlow(QObject):
         self, prepared_and_warnings: tuple[PreparedUpload, list[str]], attempt_id: int | None = None
     ) -> None:
         prepared, warnings = prepared_and_warnings
+        if not self.w.confirm_production(prepared.provider, prepared.environment):
+            self._busy(False)  # the clerk chose not to send: nothing happened, nothing to report
+            self.w.statusBar().showMessage("Not sent.", 5000)
+            return
         lines = list(warnings)
         changes = self.w.page.changes() if attempt_id is None else []  # a retry sends what was stored, not the page
         if changes:
-            listed = "\n".join(f"• {k}: {_shown(before)} → {_shown(after)}" for k, before, after in changes)
+            # In the form's words: "Reverse VAT: off → on", not the API's "ReverseTax: False → True".
+            listed = "\n".join(
+                f"• {self.w.page.form.label_of(k)}: {_shown(before)} → {_shown(after)}" for k, before, after in changes
+            )
             lines.append(f"You are changing:\n{listed}")
         elif self.w.page.loaded is not None and attempt_id is None:
             lines.append("Nothing was changed from the loaded values; they will be sent as they are.")
@@ -149,8 +156,8 @@ class UploadFlow(QObject):
                 QMessageBox.StandardButton.No,
             )
             if answer != QMessageBox.StandardButton.Yes:
-                self._busy(False)
-                self.w.outcome.show_message("Not sent.", Outcome.CANCELLED, "Nothing was sent.")
+                self._busy(False)  # the clerk chose not to send: nothing happened, nothing to report
+                self.w.statusBar().showMessage("Not sent.", 5000)
                 return
         self._send(prepared)
 
@@ -240,17 +247,21 @@ class UploadFlow(QObject):
         self.w.runner.submit("keyring-status", lambda _t: self.services.credentials.status(), self._show_keyring)
 
     def _show_keyring(self, status: Any) -> None:
-        self.w.keyring_status.setText(("" if status.persistent else "⚠ ") + status.message)
+        # A few words in the status bar's corner, the whole sentence in the tooltip: a long permanent message
+        # would squeeze (and run into) the status bar's other messages.
+        label = self.w.keyring_status
+        label.setText("Keyring: in use" if status.persistent else "⚠ Credentials: this session only")
+        label.setToolTip(status.message)
+        label.setAccessibleDescription(status.message)
         if not status.persistent:
-            self.w.keyring_status.setStyleSheet("color: #b06000;")
+            label.setStyleSheet("color: #b06000;")
 
     def show_practice_hint(self, provider: Any) -> None:
         """Start the provider's practice sandbox (off the UI thread) and show what to try in it."""
-        from .main_window import PRACTICE_BANNER
 
         def shown(hint: str) -> None:
             if self.w.provider is provider and self.w.environment == "practice" and hint:
-                self.w.banner.setText(PRACTICE_BANNER.format(name=provider.name) + "<br>" + hint)
+                self.w.banner.set_hint(hint)
 
         self.w.runner.submit("practice", lambda _t: self.services.uploads.practice.hint(provider), shown)
 
@@ -354,4 +365,6 @@ class UploadFlow(QObject):
 def _shown(value: Any) -> str:
     if value is None:
         return "(empty)"
+    if isinstance(value, bool):
+        return "on" if value else "off"
     return str(value)

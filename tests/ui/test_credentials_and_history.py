@@ -64,7 +64,11 @@ def test_without_a_usable_keyring_the_window_says_so(qtbot, services, runner, tm
     w = MainWindow(services, all_providers(), runner, settings)
     qtbot.addWidget(w)
     qtbot.waitUntil(lambda: "session only" in w.keyring_status.text(), timeout=5000)
-    assert "never written to a file" in w.keyring_status.text()
+    assert "never written to a file" in w.keyring_status.toolTip()
+    # Short, so a status message beside it is not squeezed or overlapped.
+    w.resize(1024, 700)
+    w.statusBar().showMessage("Credentials saved. Credentials are stored in the system keyring.")
+    assert w.keyring_status.sizeHint().width() < w.width() // 3
 
 
 def test_a_file_opened_with_the_app_arrives_in_the_drop_zone(qtbot, window, make_file):

@@ -1,0 +1,96 @@
+"""The Help menu: how to use the app, how a provider is sent, where files are kept, About."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QTextBrowser, QVBoxLayout, QWidget
+
+from .. import APP_NAME, __version__
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+
+class TextDialog(QDialog):
+    """A readable page of text (Markdown) with a Close button."""
+
+    def __init__(self, title: str, markdown: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        self.browser = QTextBrowser(self)
+        self.browser.setOpenExternalLinks(True)
+        self.browser.setMarkdown(markdown)
+        self.browser.setAccessibleName(title)
+        layout.addWidget(self.browser)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        # Fit the screen it opens on (a laptop at 1366×768 included).
+        screen = (parent.screen() if parent is not None else None) or self.screen()
+        free = screen.availableGeometry()
+        self.resize(min(760, free.width() - 40), min(560, free.height() - 80))
+
+
+def how_sent_text(provider_name: str, notes: str) -> str:
+    return f"## How {provider_name} is sent\n\n" + (notes or "Nothing special: the form is sent as documented.")
+
+
+def build_help_menu(window: MainWindow) -> None:
+    menu = window.menuBar().addMenu("&Help")
+    usage = QAction("&How to use " + APP_NAME, window)
+    usage.setShortcut(QKeySequence.StandardKey.HelpContents)
+    usage.triggered.connect(lambda: show_usage(window))
+    menu.addAction(usage)
+    how = QAction("How this provider is &sent", window)
+    how.triggered.connect(window.show_how_sent)
+    menu.addAction(how)
+    folders = QAction("&Where files are kept (open the log folder)", window)
+    folders.triggered.connect(lambda: show_folders(window))
+    menu.addAction(folders)
+    menu.addSeparator()
+    about = QAction("&About " + APP_NAME, window)
+    about.setMenuRole(QAction.MenuRole.AboutRole)
+    about.triggered.connect(lambda: show_about(window))
+    menu.addAction(about)
+    window.help_menu = menu
+
+
+def show_text(window: QWidget, title: str, markdown: str) -> TextDialog:
+    dialog = TextDialog(title, markdown, window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
+
+
+def show_usage(window: QWidget) -> TextDialog:
+    from ..usage import USAGE
+
+    return show_text(window, f"How to use {APP_NAME}", "## Using it\n\n" + USAGE)
+
+
+def show_folders(window: MainWindow) -> None:
+    """Open the log folder in the file manager, and say where everything else is."""
+    from ..core.paths import data_dir, log_dir
+
+    logs = log_dir()
+    opened = QDesktopServices.openUrl(QUrl.fromLocalFile(str(logs)))
+    QMessageBox.information(
+        window,
+        "Where files are kept",
+        ("The log folder is open in your file manager.\n\n" if opened else "")
+        + f"Logs: {logs}\nHistory: {window.services.history.path}\nData folder: {data_dir()}\n\n"
+        "Credentials are kept in the system keyring, never in these folders.",
+    )
+
+
+def show_about(window: MainWindow) -> None:
+    names = ", ".join(p.name for p in window.providers)
+    QMessageBox.about(
+        window,
+        f"About {APP_NAME}",
+        f"<b>{APP_NAME}</b> {__version__}<br><br>Upload invoices to your providers' web APIs by hand, safely: {names}.",
+    )
