@@ -47,7 +47,7 @@ class BottomPanel(QWidget):
         self.stack.addWidget(widget)
         return self.tab_bar.addTab(label)
 
-    def currentWidget(self) -> QWidget:
+    def currentWidget(self) -> QWidget | None:
         return self.stack.currentWidget()
 
     def setCurrentWidget(self, widget: QWidget) -> None:

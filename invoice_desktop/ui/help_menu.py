@@ -56,7 +56,7 @@ def build_help_menu(window: MainWindow) -> None:
     about.setMenuRole(QAction.MenuRole.AboutRole)
     about.triggered.connect(lambda: show_about(window))
     menu.addAction(about)
-    window.help_menu = menu
+    window.help_menu = menu  # type: ignore[attr-defined]
 
 
 def show_text(window: QWidget, title: str, markdown: str) -> TextDialog:

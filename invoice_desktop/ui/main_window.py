@@ -285,7 +285,7 @@ class MainWindow(QMainWindow):
         """No two Alt+letters alike among what shows with this page: menus and fixed controls keep theirs."""
         taken = {m for a in self.menuBar().actions() if (m := mnemonic(a.text()))}
         fixed = [self.environment_combo, self.address, self.credentials_button]
-        for label in self.centralWidget().findChildren(QLabel):
+        for label in self.findChildren(QLabel):
             if label.buddy() in fixed:
                 taken.add(mnemonic(label.text()) or "")
         taken |= {m for w in fixed if isinstance(w, QPushButton) and (m := mnemonic(w.text()))}
@@ -387,8 +387,8 @@ class MainWindow(QMainWindow):
             "Production go without this question."
         )
         send = box.addButton("Send for real", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("Don't send", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(box.buttons()[-1])  # Enter must not send a real invoice by accident
+        dont = box.addButton("Don't send", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(dont)  # Enter must not send a real invoice by accident
         box.exec()
         if box.clickedButton() is not send:
             return False

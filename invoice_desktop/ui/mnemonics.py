@@ -57,12 +57,15 @@ def make_unique(roots: Iterable[QWidget], taken: set[str]) -> None:
     """Give each labelled control under `roots` a letter not in `taken` (which grows as letters are used)."""
     for root in roots:
         for widget in _text_widgets(root):
-            text = widget.title() if isinstance(widget, QGroupBox) else widget.text()
+            text = widget.title() if isinstance(widget, QGroupBox) else widget.text()  # type: ignore[attr-defined]
             letter = mnemonic(text)
             if letter is None:
                 continue
             if letter in taken:
                 text = with_letter(text, taken)
-                widget.setTitle(text) if isinstance(widget, QGroupBox) else widget.setText(text)
+                if isinstance(widget, QGroupBox):
+                    widget.setTitle(text)
+                else:
+                    widget.setText(text)  # type: ignore[attr-defined]
             else:
                 taken.add(letter)
