@@ -36,7 +36,8 @@ As the documentation and the ASP.NET Web API it runs on behave:
     `ignored_elements`;
   - any other content type → 415 with ASP.NET's {"Message": ...}.
 Error triggers: an unknown customer (also as InvoiceRecipientCustomerNumber), an e-mail address over 50
-characters (or without @), customer 500 (InternalServerError, HTTP 500, as if DDAPI failed).
+characters, customer 500 (InternalServerError, HTTP 500, as if DDAPI failed). The docs say only "max length 50"
+of the e-mail (their own sample is "sample string 8"), so any text up to 50 characters is stored as given.
 Controls for tests: `require_scheme` ("basic"/"header": other methods are refused), `error_status`,
 `answer_html_error_once()` (an IIS HTML error page), `answer_once(SandboxResponse)`; what arrived is in
 `received` (method, content type, raw body, parsed values).
@@ -147,7 +148,8 @@ class _BadRequest(Exception):
 class DDAPISandbox(Sandbox):
     HINT = (
         "Customers 1, 2 and 4 have settings (press Load after typing the number); customer 3 has none yet; 500 "
-        "makes the server fail; any other number is unknown. An e-mail address over 50 characters is refused."
+        "makes the server fail (InternalServerError); any other number, also as invoice recipient, is unknown. "
+        "An e-mail address is stored as given (the app asks you to confirm one that does not look like one)."
     )
 
     DEMO_CREDENTIALS: ClassVar[dict[str, str]] = {
@@ -402,5 +404,3 @@ class DDAPISandbox(Sandbox):
         email = values[EMAIL]
         if email is not None and len(email.encode("utf-16-le")) // 2 > EMAIL_MAX:
             raise _BadRequest(f"{EMAIL} can be at most {EMAIL_MAX} characters.")
-        if email and "@" not in email:
-            raise _BadRequest(f"{EMAIL} is not a valid e-mail address.")

@@ -61,8 +61,9 @@ class IMaterialiseSandbox(Sandbox):
     DEMO_CREDENTIALS: ClassVar[dict[str, str]] = {"api_code": DEMO_API_CODE}
     HINT = (
         "Try order ORD-1001 or ORD-1002 (open). ORD-2001 is shipped and ORD-2002 cancelled (refused), ORD-3001 "
-        "belongs to another account, any other id is unknown. A document URL on a host ending in .invalid "
-        "cannot be downloaded."
+        "belongs to another account, any other id is unknown. A document URL with a space in it is not a link "
+        "(104), one on a host ending in .invalid cannot be downloaded (105), one not ending in .pdf, .doc(x) or "
+        ".xls(x) is an unsupported format (106)."
     )
 
     def __init__(self) -> None:

@@ -22,7 +22,9 @@ sandbox answers as ASP.NET Web API does:
        AddressID, a tax's or term discount's Name) missing or empty;
   400 {"Message": "The request is invalid.", "ModelState": {...}}   for a text over its documented length
        ("The field CustomerId must be a string with a maximum length of 50."), an amount with more than 5 decimals,
-       a date not in YYYY-MM-DD / YYYY-MM-DD HH:mm:ss, a boolean or integer that is not one, an invalid Email,
+       a date not in YYYY-MM-DD / YYYY-MM-DD HH:mm:ss (or the US `10/30/2017 3:19:11 PM` of the docs' own sample,
+       which the .NET service reads too), a boolean (true/false, "0"/"1" as the sample's "Taxable": "0") or
+       integer that is not one, an invalid Email,
        SendNewInvoiceEmail other than Yes/No, a body that is not a JSON object;
   400 {"Message": ...} for a missing `Invoice` or `Attachment` part, an empty attachment, or one that is not a PDF.
 Unknown members are ignored, as .NET ignores them.
@@ -114,6 +116,11 @@ ITEM_TEXT = {
 }
 ITEM_DECIMALS = ("ExtendedPrice", "Markdown", "MarkdownPercentage", "Quantity", "TaxAmount", "UnitPrice")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?")
+# What .NET's DateTime parsing (en-US, as the service runs) also reads: the docs' own sample sends
+# "10/30/2017 3:19:11 PM".
+_US_DATE_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y")
+# Booleans as .NET reads them from JSON: true/false, the strings "true"/"false", and 0/1 (the sample's "Taxable": "0").
+_BOOLEAN_TEXT = ("true", "false", "0", "1")
 _EMAIL = re.compile(r"[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+")
 
 
@@ -128,6 +135,14 @@ class Portal:
 class Token:
     portal: str
     expires: float
+
+
+def _parses(value: str, fmt: str) -> bool:
+    try:
+        datetime.strptime(value, fmt)
+    except ValueError:
+        return False
+    return True
 
 
 class _Check:
@@ -188,6 +203,8 @@ class _Check:
                     datetime.strptime(value, "%Y-%m-%d %H:%M:%S" if " " in value else "%Y-%m-%d")
                 except ValueError:
                     ok = False
+            elif isinstance(value, str):
+                ok = any(_parses(value.strip(), fmt) for fmt in _US_DATE_FORMATS)
             if not ok:
                 self.bad(
                     f"{prefix}.{name}",
@@ -197,7 +214,7 @@ class _Check:
     def booleans(self, obj: dict[str, Any], names: tuple[str, ...], prefix: str) -> None:
         for name in names:
             value = obj.get(name)
-            if value is not None and not isinstance(value, bool) and str(value).lower() not in ("true", "false"):
+            if value is not None and not isinstance(value, bool) and str(value).lower() not in _BOOLEAN_TEXT:
                 self.bad(f"{prefix}.{name}", f"The value '{value}' is not valid for {name} (true or false).")
 
     def address(self, obj: Any, prefix: str) -> None:
@@ -276,7 +293,8 @@ class PayFabricSandbox(Sandbox):
     }
     HINT: ClassVar[str] = (
         "Portal “DemoPortal” and its demo integration key are filled in. Send the same Invoice ID twice to see the "
-        "replace warning; store another key password (Credentials…) to see PayFabric refuse it."
+        "replace warning; store another key password (Credentials…) to see PayFabric refuse it, another portal "
+        "name to see 404."
     )
 
     def __init__(self) -> None:

@@ -18,6 +18,8 @@ Tracking numbers (trck_nmr_fol):
 Refusals (all _verify false with an error_description): wrong user code / app key, wrong customer box id / key,
 unknown tracking number, a parcel of another customer, a missing file name or an extension other than
 .pdf .jpeg .png .txt; step 2 with an unknown GUID, an empty file or one over 5 MB (5,242,880 bytes).
+Step 2 must carry `Content-Type: text/plain` as documented (a charset parameter is fine): any other type gets
+WCF's HTML "Request Error" page with HTTP 415.
 Step 1 returns a fresh GUID every time; step 2 with the same GUID again replaces the file.
 The invoice file URL points back at this server (GET .../invoice-files/{guid}/{name}) so the link opens.
 
@@ -110,8 +112,9 @@ def _wcf_date(ms: int, offset: str = "-0500") -> str:
 
 class SkyPostalSandbox(Sandbox):
     HINT: ClassVar[str] = (
-        "Try tracking number 13869085 or 13869086; any other is unknown. To sign in as another customer "
-        "(Credentials…), use second@skypostal.example with password practice-2 (its parcel: 13869090)."
+        "Try tracking number 13869085 or 13869086; any other is unknown, and 13869090 is another customer's "
+        "(refused). To sign in as that customer (Credentials…), use second@skypostal.example with password "
+        "practice-2."
     )
     DEMO_CREDENTIALS: ClassVar[dict[str, str]] = {
         "user_code": str(USER_CODE),
@@ -301,6 +304,10 @@ class SkyPostalSandbox(Sandbox):
         )
         if failure == "http500":
             return self._request_error(500)
+        if request.content_type != "text/plain":
+            # The documented step 2 is the raw file as text/plain; WCF turns any other type away before the
+            # service sees it (415 with its HTML error page), so practice catches a regression of the header.
+            return self._request_error(415)
         if failure == "refuse":
             return self._answer(
                 self._invoice_fields(invoice),

@@ -141,9 +141,19 @@ class DDAPIForm(BaseModel):
             return value  # None: not known yet · "": no address
         if _utf16_length(value) > EMAIL_MAX:
             raise ValueError(f"At most {EMAIL_MAX} characters (this one has {_utf16_length(value)}).")
-        if not _EMAIL.fullmatch(value):
-            raise ValueError("Not an e-mail address (like name@example.se).")
+        # The docs only say "max length 50" (their own sample is "sample string 8"): an address that does not look
+        # like one is a warning to confirm (`email_warning`), not a refusal.
         return value
+
+    def email_warning(self) -> str | None:
+        """A sentence to confirm when the e-mail address does not look like one, else None."""
+        value = self.InvoiceOrderPaymentEmailAddress
+        if not value or _EMAIL.fullmatch(value):
+            return None
+        return (
+            f"The e-mail for order-payment invoices, “{value}”, does not look like an e-mail address (like "
+            "name@example.se). DäckData stores it as given: correct it unless your DäckData supplier asked for it."
+        )
 
     def unknown_fields(self) -> list[str]:
         """The fields whose value the form does not know. A number or flag is unknown when None. An empty e-mail

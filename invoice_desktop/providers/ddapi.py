@@ -194,6 +194,9 @@ class DDAPI(Provider):
             )
         elif not form.InvoiceOrderPaymentEmailAddress:
             out.append("The e-mail address for order-payment invoices is empty: the customer will have none.")
+        email = form.email_warning()
+        if email:
+            out.append(email)
         return out
 
     def describe(self, form: BaseModel) -> str:

@@ -47,7 +47,9 @@ DATE_FORMATS = (
 _EMAIL = re.compile(r"[^@\s;,<>]+@[^@\s;,<>]+\.[^@\s;,<>]+")
 _GUID = r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
 CENT = Decimal("0.01")
-PLAIN_NUMBERS = ("Quantity", "MarkdownPercentage", "Rate")  # decimals that are not money
+# Decimals that are not money go out as typed ("1", "2.5"); every other decimal, MarkdownPercentage included (the
+# docs' sample sends "0.00"), goes out with at least two decimals.
+PLAIN_NUMBERS = ("Quantity", "Rate")
 FIVE_PLACES = Decimal("0.00001")
 
 

@@ -93,7 +93,6 @@ NORMALISED = {
     "Sequence": 1,
     "Taxable": False,
     "Quantity": "1",
-    "MarkdownPercentage": "0",
 }
 
 

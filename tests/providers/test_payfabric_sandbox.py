@@ -130,13 +130,14 @@ def test_names_are_case_sensitive(api, token):
         ({"Amount": "1.123456"}, "invoice.Amount"),
         ({"Amount": "123456789012345"}, "invoice.Amount"),
         ({"Tax": "lots"}, "invoice.Tax"),
-        ({"DueDate": "10/30/2017 3:19:11 PM"}, "invoice.DueDate"),
+        ({"DueDate": "30.10.2017"}, "invoice.DueDate"),  # .NET's en-US reading takes 10/30/2017 3:19:11 PM
+        ({"DueDate": "13/30/2017 3:19:11 PM"}, "invoice.DueDate"),
         ({"PostingDate": "2017-02-30"}, "invoice.PostingDate"),
         ({"Email": "a@x.com; b@y.com"}, "invoice.Email"),
         ({"SendNewInvoiceEmail": "yes"}, "invoice.SendNewInvoiceEmail"),
         ({"BillingAddress": {"AddressID": "P", "Address1": "x" * 101}}, "invoice.BillingAddress.Address1"),
         ({"InvoiceItems": [{"ItemCode": "A", "UnitOfMeasure": "x" * 26}]}, "invoice.InvoiceItems[0].UnitOfMeasure"),
-        ({"InvoiceItems": [{"ItemCode": "A", "Taxable": "0"}]}, "invoice.InvoiceItems[0].Taxable"),
+        ({"InvoiceItems": [{"ItemCode": "A", "Taxable": "no"}]}, "invoice.InvoiceItems[0].Taxable"),  # "0" is fine
         ({"InvoiceItems": [{"ItemCode": "A", "Sequence": "one"}]}, "invoice.InvoiceItems[0].Sequence"),
     ],
 )
@@ -207,3 +208,12 @@ def test_multipart_invoice_is_validated_like_json(api, token):
         {"Invoice": (None, json.dumps(data), "application/json"), "Attachment": ("inv.pdf", PDF, "application/pdf")},
     )
     assert answer.status_code == 412
+
+
+def test_the_docs_own_sample_invoice_is_accepted_as_it_is(api, token):
+    # Its "10/30/2017 3:19:11 PM" dates and "Taxable": "0" are what the real .NET service reads too.
+    from .test_payfabric import SEED
+
+    answer = post_invoice(api, token, SEED)
+    assert answer.status_code == 200, answer.text
+    assert answer.json() is True
