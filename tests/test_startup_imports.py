@@ -58,3 +58,84 @@ def test_providers_lists_every_provider_from_the_declarations(tmp_path: Path) ->
     ids = [line.split()[0] for line in output.splitlines()]
     assert ids == list(PROVIDER_MODULES)
     assert "practice, sandbox, production" in output.splitlines()[0]
+
+
+WINDOW = """
+import json, sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+app = QApplication([sys.argv[0]])
+seen = {}
+
+
+def modules():
+    return sorted(m for m in sys.modules if m.startswith("invoice_desktop.providers.") or m.split(".")[0] in HEAVY)
+
+
+class FirstPaint(QObject):
+    def eventFilter(self, obj, event):
+        if not seen and event.type() == QEvent.Type.Paint and isinstance(obj, QMainWindow):
+            seen["painted"] = modules()
+            seen["listed"] = [obj.provider_list.item(i).text() for i in range(obj.provider_list.count())]
+            obj.first_painted.connect(lambda: QTimer.singleShot(1500, finish))
+        return False
+
+
+def finish():
+    seen["later"] = modules()
+    print("SEEN " + json.dumps(seen), flush=True)
+    app.quit()
+
+
+watcher = FirstPaint()
+app.installEventFilter(watcher)
+from invoice_desktop.ui.app import main
+
+main(sys.argv[1:])
+"""
+
+
+def window_start(args: list[str], tmp_path: Path) -> dict[str, list[str]]:
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "INVOICE_DESKTOP_HOME": str(tmp_path / "home"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+    }
+    code = WINDOW.replace("HEAVY", repr(("pydantic", "requests", "keyring", "urllib3")))
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=REPO, env=env, timeout=120
+    )
+    line = next((x for x in done.stdout.splitlines() if x.startswith("SEEN ")), None)
+    assert line is not None, done.stdout + done.stderr
+    return json.loads(line.removeprefix("SEEN "))
+
+
+def provider_modules(modules: list[str]) -> set[str]:
+    """The provider modules among `modules`, by provider (helpers such as _ddapi_form count as their provider's)."""
+    found = set()
+    for name in modules:
+        if name.startswith("invoice_desktop.providers."):
+            leaf = name.rsplit(".", 1)[1].lstrip("_")
+            found.add(next((p for p in PROVIDER_MODULES if leaf.startswith(p)), leaf))
+    return found
+
+
+@pytest.mark.parametrize("provider", ["imaterialise", "ddapi"])
+def test_showing_the_window_imports_only_the_visible_provider(provider: str, tmp_path: Path) -> None:
+    seen = window_start(["--provider", provider], tmp_path)
+    assert seen["listed"] == [
+        "i.materialise",
+        "SkyPostal API-BOX",
+        "PayFabric Receivables",
+        "Shopwave",
+        "DäckData DDAPI",
+    ]
+    assert provider_modules(seen["painted"]) == {provider}
+    # Nothing the first paint does not need: the keyring and the HTTP stack come after it.
+    assert [m for m in seen["painted"] if m.split(".")[0] in ("keyring", "requests", "urllib3")] == []
+    # ... and do come after it, off the UI thread, so the first upload does not pay for them.
+    assert {"keyring", "requests"} <= {m.split(".")[0] for m in seen["later"]}
+    assert provider_modules(seen["later"]) == {provider}

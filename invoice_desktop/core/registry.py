@@ -105,7 +105,7 @@ def mismatches(declared: ProviderInfo, actual: ProviderInfo) -> list[str]:
 class ProviderRegistry:
     """Declared providers, in display order; each provider module imported on first use only."""
 
-    def __init__(self, infos: Iterable[ProviderInfo] = ()) -> None:
+    def __init__(self, infos: Iterable[ProviderInfo | Provider] = ()) -> None:
         self._infos: dict[str, ProviderInfo] = {}
         self._loaded: dict[str, Provider] = {}
         # The window imports a provider off the UI thread while the UI may ask for the same one.

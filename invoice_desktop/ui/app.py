@@ -6,10 +6,6 @@ import argparse
 import sys
 from typing import Any
 
-# The core first: it loads pydantic before Qt (see invoice_desktop/core/__init__.py).
-from ..core.services import Services
-from ..providers import all_providers
-
 
 def parse_args(args: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="invoice-desktop", description="Invoice Desktop (the window).")
@@ -40,15 +36,16 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtGui import QFileOpenEvent, QIcon
     from PySide6.QtWidgets import QApplication
 
-    from .. import APP_ID, APP_NAME, __version__
+    from .. import APP_ID, APP_NAME
     from ..core.logs import setup_file_logging
+    from ..core.services import Services
+    from ..providers import infos, registry
     from .main_window import MainWindow
     from .resources import icon_path
     from .tasks import TaskRunner
 
     QCoreApplication.setOrganizationName(APP_ID)
     QCoreApplication.setApplicationName(APP_ID)
-    QCoreApplication.setApplicationVersion(__version__)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     app.setApplicationDisplayName(APP_NAME)
@@ -64,7 +61,10 @@ def main(argv: list[str] | None = None) -> int:
         settings.setValue("provider", args.provider)
         if args.environment:
             settings.setValue(f"{args.provider}/environment", args.environment)
-    window = MainWindow(services, all_providers(), runner, settings)
+    # Only the visible provider's module is imported now, the others when the clerk first picks them.
+    window = MainWindow(services, registry(), runner, settings)
+    # Reading the version from the installed metadata costs 20-40 ms: not before the window is on screen.
+    window.first_painted.connect(lambda: QCoreApplication.setApplicationVersion(_version()))
 
     class OpenFileFilter(QObject):
         """macOS delivers "Open With" as a QFileOpenEvent to the application."""
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             lines = [
                 f"keyring backend: {status.backend_name} ({'persistent' if status.persistent else 'session only'})",
                 f"main window: {'shown' if window.isVisible() else 'NOT shown'}",
-                f"providers: {', '.join(p.id for p in all_providers())}",
+                f"providers: {', '.join(p.id for p in infos())}",
             ]
             zone = window.page.drop_zone
             if args.file and zone is not None:
@@ -112,10 +112,13 @@ def main(argv: list[str] | None = None) -> int:
             app.exit(0 if window.isVisible() else 1)
 
         if args.file:
-            # Report once the file given on the command line has been checked (or after 10 s at most).
-            for page in window.page_for.values():
-                if page.drop_zone is not None:
-                    page.drop_zone.checked.connect(report)
+            # Report once the file given on the command line has been checked (or after 10 s at most). The page
+            # that takes it exists once the file is opened (opening may switch to a provider that takes files).
+            def watch_check() -> None:
+                if window.page.drop_zone is not None:
+                    window.page.drop_zone.checked.connect(report)
+
+            QTimer.singleShot(0, watch_check)
             QTimer.singleShot(10000, report)
         else:
             QTimer.singleShot(300, report)
@@ -126,3 +129,9 @@ def main(argv: list[str] | None = None) -> int:
         runner.shutdown(timeout=1.0)
         services.close()
     return int(code)
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return str(__version__)

@@ -4,9 +4,10 @@ gets the height), the Log and History folded at the bottom."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -36,8 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.provider import PRACTICE, PRODUCTION, Provider
-from ..core.services import Services
+from ..core.registry import PRACTICE, PRODUCTION, ProviderInfo, ProviderRegistry
 from ..core.settings import SettingsStore
 from . import window_geometry
 from .bottom_panel import BottomPanel
@@ -53,14 +53,24 @@ from .tasks import TaskRunner
 from .upload_flow import UploadFlow
 from .wheel_guard import install_wheel_guard
 
+if TYPE_CHECKING:
+    from ..core.provider import Provider
+    from ..core.services import Services
+
 log = logging.getLogger("invoice_desktop.ui")
 
 
 class MainWindow(QMainWindow):
+    """`providers`: the app's registry (or providers / declarations to make one of). Only the visible provider's
+    module is imported and only its page is built; the others on first switch. Work the clerk does not see yet
+    (history, keyring check, practice server) starts after the first paint."""
+
+    first_painted = Signal()  # the window is on screen; deferred start-up work has been started
+
     def __init__(
         self,
         services: Services,
-        providers: tuple[Provider, ...],
+        providers: ProviderRegistry | Iterable[Provider | ProviderInfo],
         runner: TaskRunner,
         settings: QSettings | None = None,
         app_settings: SettingsStore | None = None,
@@ -68,7 +78,9 @@ class MainWindow(QMainWindow):
         super().__init__()
         install_wheel_guard(QApplication.instance())  # type: ignore[arg-type]  # before any input is built
         self.services = services
-        self.providers = providers
+        self.registry = providers if isinstance(providers, ProviderRegistry) else ProviderRegistry(providers)
+        self.providers: tuple[ProviderInfo, ...] = self.registry.infos()
+        self._painted = False
         self.runner = runner
         self.settings = settings or QSettings()
         self.app_settings = app_settings or SettingsStore.default()
@@ -105,7 +117,7 @@ class MainWindow(QMainWindow):
         self.provider_list.setMaximumWidth(220)
         self.provider_list.setSpacing(1)
         self.provider_list.setStyleSheet("QListWidget::item { padding: 6px 6px; }")
-        for provider in providers:
+        for provider in self.providers:
             item = QListWidgetItem(provider.name)
             item.setToolTip(provider.summary)
             self.provider_list.addItem(item)
@@ -126,18 +138,9 @@ class MainWindow(QMainWindow):
         # Each page scrolls on its own, so a short form (i.materialise) is not stretched to the longest one.
         self.pages = QStackedWidget()
         self.attachments = QStackedWidget()
+        # Built on the first show of each provider (see page_of): only the visible one's module is imported.
         self.page_for: dict[str, ProviderPage] = {}
         self.scroll_for: dict[str, QScrollArea] = {}
-        for provider in providers:
-            page = ProviderPage(provider)
-            self.page_for[provider.id] = page
-            scroll = QScrollArea()
-            scroll.setWidgetResizable(True)
-            scroll.setFrameShape(QFrame.Shape.NoFrame)
-            scroll.setWidget(page)
-            self.scroll_for[provider.id] = scroll
-            self.pages.addWidget(scroll)
-            self.attachments.addWidget(page.attachment_panel)
 
         self.upload_button = QPushButton("&Upload")
         self.upload_button.setDefault(True)
@@ -213,16 +216,27 @@ class MainWindow(QMainWindow):
         self.flow = UploadFlow(self)
         self._build_menus()
         self._connect()
-        for page in self.page_for.values():
-            self._fix_mnemonics(page)
-        last = self.settings.value("provider", providers[0].id if providers else "")
-        index = next((i for i, p in enumerate(providers) if p.id == last), 0)
+        last = self.settings.value("provider", self.providers[0].id if self.providers else "")
+        index = next((i for i, p in enumerate(self.providers) if p.id == last), 0)
         self.provider_list.setCurrentRow(index)
         self.tabs.set_expanded(bool(self.app_settings.get("window.show_log_at_start")))
         window_geometry.place(self, self.settings, restore=bool(self.app_settings.get("window.remember_geometry")))
         self.provider_list.setFocus()
+
+    def event(self, event: QEvent) -> bool:
+        if not self._painted and event.type() == QEvent.Type.Paint:
+            self._painted = True
+            QTimer.singleShot(0, self._after_first_paint)
+        return super().event(event)
+
+    def _after_first_paint(self) -> None:
+        """What the clerk does not see at first: started once the window is on screen, so it does not delay it."""
         self.flow.refresh_history()
         self.flow.read_keyring_status()
+        if self.environment == PRACTICE and self.app_settings.get("practice.show_hints"):
+            self.flow.show_practice_hint(self.provider)
+        self.flow.prepare_for_upload()
+        self.first_painted.emit()
 
     # -- wiring ------------------------------------------------------------------------------------------------
 
@@ -276,10 +290,25 @@ class MainWindow(QMainWindow):
         self.history_view.refresh_requested.connect(self.flow.refresh_history)
         self.history_view.retry_requested.connect(self.flow.retry)
         self.history_view.show_requested.connect(self.flow.show_attempt)
-        for page in self.page_for.values():
+
+    def page_of(self, provider_id: str) -> ProviderPage:
+        """The provider's page, built (and its module imported) the first time it is needed."""
+        page = self.page_for.get(provider_id)
+        if page is None:
+            page = ProviderPage(self.registry.load(provider_id))
+            self.page_for[provider_id] = page
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setWidget(page)
+            self.scroll_for[provider_id] = scroll
+            self.pages.addWidget(scroll)
+            self.attachments.addWidget(page.attachment_panel)
             page.file_chosen.connect(self.flow.check_file)
             page.load_requested.connect(self.flow.load_current)
             page.form.changed.connect(page.form.refresh_errors)
+            self._fix_mnemonics(page)
+        return page
 
     def _fix_mnemonics(self, page: ProviderPage) -> None:
         """No two Alt+letters alike among what shows with this page: menus and fixed controls keep theirs."""
@@ -297,11 +326,11 @@ class MainWindow(QMainWindow):
 
     @property
     def provider(self) -> Provider:
-        return self.providers[max(self.provider_list.currentRow(), 0)]
+        return self.registry.load(self.providers[max(self.provider_list.currentRow(), 0)].id)
 
     @property
     def page(self) -> ProviderPage:
-        return self.page_for[self.provider.id]
+        return self.page_of(self.providers[max(self.provider_list.currentRow(), 0)].id)
 
     @property
     def environment(self) -> str:
@@ -315,12 +344,12 @@ class MainWindow(QMainWindow):
     def _provider_changed(self, row: int) -> None:
         if row < 0:
             return
-        provider = self.providers[row]
+        page = self.page_of(self.providers[row].id)
+        provider = page.provider
         self.settings.setValue("provider", provider.id)
         self.pages.setCurrentWidget(self.scroll_for[provider.id])
-        panel = self.page_for[provider.id].attachment_panel
-        self.attachments.setCurrentWidget(panel)
-        self.attachments.setVisible(self.page_for[provider.id].has_attachment)
+        self.attachments.setCurrentWidget(page.attachment_panel)
+        self.attachments.setVisible(page.has_attachment)
         self.title.setText(provider.name)
         self.upload_button.setText("&" + provider.action_label)
         self.environment_combo.blockSignals(True)
@@ -357,7 +386,8 @@ class MainWindow(QMainWindow):
                 "Practice always sends to this computer. Choose Sandbox or Production to send elsewhere."
             )
         self._show_environment()
-        if env.is_practice and self.app_settings.get("practice.show_hints"):
+        # Before the first paint, the practice server waits for _after_first_paint.
+        if env.is_practice and self._painted and self.app_settings.get("practice.show_hints"):
             self.flow.show_practice_hint(provider)
         # The app's name is added by Qt (the application display name): not repeated here.
         self.setWindowTitle(f"{provider.name} — {ENVIRONMENT_TITLES.get(env.id, env.label)}")
@@ -421,7 +451,7 @@ class MainWindow(QMainWindow):
         if self.page.drop_zone is None:
             # The current provider takes no file: switch to the first one that does.
             for row, provider in enumerate(self.providers):
-                if provider.attachment is not None and provider.attachment_mode != "none":
+                if provider.takes_files:
                     self.provider_list.setCurrentRow(row)
                     break
         self.flow.check_file(path)

@@ -256,6 +256,19 @@ class UploadFlow(QObject):
         if not status.persistent:
             label.setStyleSheet("color: #b06000;")
 
+    def prepare_for_upload(self) -> None:
+        """Import the HTTP stack on a worker now, while the clerk fills in the form: imported by the first upload
+        instead, it held Python's import lock for 40-60 ms while the window needed it (a visible stall)."""
+
+        def warm_up(_t: Task) -> None:
+            import requests.adapters  # noqa: F401
+            import requests_toolbelt  # noqa: F401
+            import truststore  # noqa: F401
+
+            from ..core import transport  # noqa: F401
+
+        self.w.runner.submit("warm-up", warm_up)
+
     def show_practice_hint(self, provider: Any) -> None:
         """Start the provider's practice sandbox (off the UI thread) and show what to try in it."""
 

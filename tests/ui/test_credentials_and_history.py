@@ -63,6 +63,7 @@ def test_without_a_usable_keyring_the_window_says_so(qtbot, services, runner, tm
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     w = MainWindow(services, all_providers(), runner, settings)
     qtbot.addWidget(w)
+    w.show()  # the keyring is read once the window is on screen
     qtbot.waitUntil(lambda: "session only" in w.keyring_status.text(), timeout=5000)
     assert "never written to a file" in w.keyring_status.toolTip()
     # Short, so a status message beside it is not squeezed or overlapped.
