@@ -24,7 +24,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..core.errors import InvoiceDesktopError
+from ..core.errors import FormInvalid, InvoiceDesktopError
 from ..core.history import History
 from ..core.http import OutgoingRequest, Response, TextBody
 from ..core.provider import (
@@ -198,6 +198,15 @@ class DDAPI(Provider):
         if email:
             out.append(email)
         return out
+
+    def check(self, form: BaseModel, attachment: Any, file_url: str | None, options: Mapping[str, Any]) -> None:
+        assert isinstance(form, DDAPIForm)
+        if len(form.unknown_fields()) == len(SETTING_FIELDS):
+            # Only a customer number (a load that failed, or a number changed after loading): nothing was chosen.
+            raise FormInvalid(
+                f"Nothing to save for customer {form.CustomerNumber}: load its current settings first "
+                "(Load current values), or enter the settings to change."
+            )
 
     def describe(self, form: BaseModel) -> str:
         assert isinstance(form, DDAPIForm)

@@ -140,7 +140,16 @@ class FormView(QWidget):
         self.refresh_errors()
 
     def clear(self) -> None:
+        self.clear_except(())
+        self.touched.clear()
+        self.show_all_errors = False
+        self.show_errors({})
+
+    def clear_except(self, keep: tuple[str, ...]) -> None:
+        """Empty every input but those named in `keep` (left as they are, cursor and all)."""
         for spec in self.specs:
+            if spec.name in keep:
+                continue
             editor = self.editors[spec.name]
             if isinstance(editor, QGroupBox):
                 editor.property("form").clear()
@@ -149,9 +158,6 @@ class FormView(QWidget):
             else:
                 assert isinstance(editor, ScalarEditor)
                 editor.reset()
-        self.touched.clear()
-        self.show_all_errors = False
-        self.show_errors({})
 
     # -- validation ----------------------------------------------------------------------------------------
 

@@ -33,8 +33,10 @@ class ProviderPage(QWidget):
     def __init__(self, provider: Provider, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.provider = provider
-        # Values as loaded from the provider (load-before-change); None when nothing was loaded.
+        # Values as loaded from the provider (load-before-change); None when nothing was loaded. `loaded_key` is
+        # what they were loaded for (e.g. the customer number): Save is bound to it.
         self.loaded: dict[str, Any] | None = None
+        self.loaded_key: dict[str, Any] | None = None
         layout = QVBoxLayout(self)
 
         intro = QLabel(provider.summary, self)
@@ -64,6 +66,8 @@ class ProviderPage(QWidget):
                 row.addWidget(self.load_button)
                 row.addWidget(self.load_status, 1)
                 layout.addLayout(row)
+
+        self.form.changed.connect(self._drop_loaded_if_key_changed)
 
         options = QFormLayout()
         self.format_combo: QComboBox | None = None
@@ -152,12 +156,47 @@ class ProviderPage(QWidget):
 
     def apply_loaded(self, key: dict[str, Any], loaded: dict[str, Any] | None) -> None:
         """Fill the form from what the provider has, remembering it to show changes before sending."""
+        if key != self.load_key():
+            # The clerk typed another customer number while this one was being read: it is not theirs to save.
+            self.load_status.setText(f"{self._describe_key(self.load_key())} changed while loading: press Load again.")
+            return
         self.form.set_values({**(loaded or {}), **{k: v for k, v in key.items() if v is not None}})
         self.loaded = self.form.values()
+        self.loaded_key = self.load_key()
         if loaded is None:
             self.load_status.setText("Nothing is stored for this yet: the form starts empty.")
         else:
             self.load_status.setText("Loaded the current values. Change what you need; the rest stays as it is.")
+
+    def load_failed(self, message: str) -> None:
+        """A failed load leaves nothing to save: what an earlier load filled in belonged to another customer."""
+        if self.loaded is not None or self._has_more_than_key():
+            self._forget_loaded()
+            message += " The form was cleared: nothing from an earlier load is kept."
+        self.load_status.setText(message)
+
+    def _drop_loaded_if_key_changed(self) -> None:
+        if self.loaded_key is None or self.load_key() == self.loaded_key:
+            return
+        before = self._describe_key(self.loaded_key)
+        self._forget_loaded()
+        self.load_status.setText(
+            f"Changed from {before}: the values loaded for it were cleared, so they cannot be saved to another. "
+            "Press Load to read the current ones."
+        )
+
+    def _forget_loaded(self) -> None:
+        self.loaded = None
+        self.loaded_key = None
+        self.form.clear_except(self.provider.load_key_fields)
+        self.form.refresh_errors()
+
+    def _has_more_than_key(self) -> bool:
+        return bool(set(self.form.values()) - set(self.provider.load_key_fields))
+
+    def _describe_key(self, key: dict[str, Any]) -> str:
+        labels = {spec.name: spec.label for spec in self.form.specs}
+        return ", ".join(f"{labels.get(k, k)} {v if v is not None else '(empty)'}" for k, v in key.items())
 
     def changes(self) -> list[tuple[str, Any, Any]]:
         """(field, before, after) for what differs from what was loaded."""

@@ -311,7 +311,7 @@ class UploadFlow(QObject):
                 page.load_button.setEnabled(True)
             if isinstance(exc, FormInvalid):
                 page.form.reveal_all_errors()
-            page.load_status.setText(plain_error(exc))
+            page.load_failed(plain_error(exc))
 
         self.w.runner.submit(
             "load",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
@@ -66,3 +68,76 @@ def test_declining_the_confirmation_sends_nothing(qtbot, window, services, monke
     assert not window.outcome.isVisible()
     assert window.statusBar().currentMessage() == "Not sent."
     assert len(sandbox.requests_seen) == seen
+
+
+# -- Save is bound to the customer that was loaded (issue 11 item 2) ----------------------------------------------
+
+
+def _load(qtbot, page, number: int, expect: str = "Loaded") -> None:
+    page.form.editors["CustomerNumber"].set_value(number)
+    qtbot.mouseClick(page.load_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.load_button.isEnabled() and expect in page.load_status.text(), timeout=5000)
+
+
+def _save(qtbot, window, monkeypatch) -> tuple[Outcome, list[str]]:
+    asked: list[str] = []
+
+    def confirm(_parent, _title, text, *args, **kwargs):
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", confirm)
+    with qtbot.waitSignal(window.outcome.shown, timeout=10000) as signal:
+        qtbot.mouseClick(window.upload_button, Qt.MouseButton.LeftButton)
+    return signal.args[0].outcome, asked
+
+
+def test_changing_the_customer_number_drops_what_was_loaded_for_another(qtbot, window, services, monkeypatch):
+    select_provider(window, "ddapi")
+    page = window.page
+    _load(qtbot, page, 1)
+    customer_1 = services.uploads.load(get_provider("ddapi"), "practice", {"CustomerNumber": 1})
+    page.form.editors["CustomerNumber"].set_value(3)  # customer 3 has no settings yet
+    assert page.loaded is None
+    assert set(page.form.values()) == {"CustomerNumber"}, "customer 1's values are still in the form"
+    assert "cleared" in page.load_status.text()
+    outcome, asked = _save(qtbot, window, monkeypatch)
+    assert outcome is not Outcome.SUCCEEDED
+    assert "Nothing to save for customer 3" in window.outcome.text()
+    assert not any("CustomerNumber" in a or "→" in a for a in asked)
+    assert services.uploads.load(get_provider("ddapi"), "practice", {"CustomerNumber": 3}) is None
+    assert services.uploads.load(get_provider("ddapi"), "practice", {"CustomerNumber": 1}) == customer_1
+
+
+def test_a_failed_load_leaves_nothing_to_save(qtbot, window, services, monkeypatch):
+    select_provider(window, "ddapi")
+    page = window.page
+    _load(qtbot, page, 1)
+    sandbox = services.uploads.practice.sandbox_for(get_provider("ddapi"))
+    sandbox.answer_html_error_once(500)  # the next read fails
+    _load(qtbot, page, 1, expect="cleared")
+    assert page.loaded is None and set(page.form.values()) == {"CustomerNumber"}
+    seen = len(sandbox.requests_seen)
+    outcome, _ = _save(qtbot, window, monkeypatch)
+    assert outcome is not Outcome.SUCCEEDED and "Nothing to save for customer 1" in window.outcome.text()
+    assert len(sandbox.requests_seen) == seen  # nothing was sent
+
+
+def test_a_load_answered_after_the_number_changed_is_not_applied(qtbot, window, services, monkeypatch):
+    select_provider(window, "ddapi")
+    page = window.page
+    release = threading.Event()
+    load = services.uploads.load
+
+    def slow_load(*args, **kwargs):
+        release.wait(10)
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(services.uploads, "load", slow_load)
+    page.form.editors["CustomerNumber"].set_value(1)
+    qtbot.mouseClick(page.load_button, Qt.MouseButton.LeftButton)
+    page.form.editors["CustomerNumber"].set_value(2)
+    release.set()
+    qtbot.waitUntil(page.load_button.isEnabled, timeout=5000)
+    assert "changed while loading" in page.load_status.text()
+    assert page.loaded is None and set(page.form.values()) == {"CustomerNumber"}
