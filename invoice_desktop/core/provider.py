@@ -127,7 +127,10 @@ class Provider:
     action_label: ClassVar[str] = "Upload"
     # "module:Class" of the practice sandbox; imported only when the practice environment is used.
     practice_sandbox: ClassVar[str]
-    # Shown under the form: where the docs were silent and which reading the app chose.
+    # Shown under the form, for the clerk: what to enter and what happens when it is sent.
+    guide: ClassVar[str] = ""
+    # For integrators, behind the form's "How this is sent" link (and in the README): where the docs were silent
+    # and which reading the app chose.
     notes: ClassVar[str] = ""
 
     # -- declared data, read through helpers -------------------------------------------------------------

@@ -143,6 +143,12 @@ class DDAPI(Provider):
     action_label = "Save settings"
     practice_sandbox = "invoice_desktop.practice.ddapi:DDAPISandbox"
     load_key_fields = ("CustomerNumber",)
+    # Under the form, in a clerk's words: what to enter and what happens.
+    guide = (
+        "Type the customer number and press Load current values, change what you need, then Save settings. Saving "
+        "replaces all of that customer's invoicing settings: fields left unknown keep their current values, and the "
+        "app shows what changes before it saves."
+    )
     notes = (
         "Saving replaces all of the customer's invoicing settings. A field left unknown keeps its current value: "
         "the app reads the settings again just before saving and fills in what the form does not know; a "

@@ -166,6 +166,12 @@ class IMaterialise(Provider):
     accepts_file_url = True
     formats = ("json", "xml")
     practice_sandbox = "invoice_desktop.practice.imaterialise:IMaterialiseSandbox"
+    # Under the form, in a clerk's words: what to enter and what happens.
+    guide = (
+        "Enter the order's ID as it appears in the order confirmation, attach the invoice (or give a public link to "
+        "it) and press Upload. i.materialise adds the document to that order; an order that is already shipped or "
+        "cancelled refuses it."
+    )
     notes = (
         "Error answers: the HTTP status i.materialise uses is not documented, so the app reads the message "
         "(JSON or XML) and maps it to the documented codes. The file part is sent with its real content type."

@@ -147,6 +147,12 @@ class PayFabric(Provider):
     attachment = AttachmentRules((".pdf",), 10 * MB, limit_source="app")
     attachment_mode = "optional"
     practice_sandbox = "invoice_desktop.practice.payfabric:PayFabricSandbox"
+    # Under the form, in a clerk's words: what to enter and what happens.
+    guide = (
+        "Fill in the invoice as it stands in your books: its ID, the customer and the amounts; lines and a PDF are "
+        "optional. Uploading an Invoice ID that already exists replaces that invoice completely; the app asks first "
+        "when it sent that ID before."
+    )
     notes = (
         "An upload creates the invoice or replaces the one with the same Invoice ID completely. "
         "Dates go out as YYYY-MM-DD or YYYY-MM-DD HH:mm:ss (US dates such as 10/30/2017 3:19:11 PM are read "

@@ -125,6 +125,12 @@ class Shopwave(Provider):
     action_label = "Send invoices"
     practice_sandbox = "invoice_desktop.practice.shopwave:ShopwaveSandbox"
     sign_in_label = "Sign in with Shopwave…"
+    # Under the form, in a clerk's words: what to enter and what happens.
+    guide = (
+        "One row per supplier invoice: a new one needs supplier, store, reference and date; fill in the Invoice ID "
+        "only to change an invoice that already exists. Add its lines with Edit…. All rows go together, and the "
+        "result says how each row fared."
+    )
     notes = (
         "Sent as Shopwave's own SDKs send it: the JSON in a form field postBody (form-encoded). The envelope "
         'is not shown publicly: the app sends {"invoices": {key: invoice}} with '

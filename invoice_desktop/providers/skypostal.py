@@ -156,6 +156,11 @@ class SkyPostal(Provider):
     attachment = AttachmentRules(EXTENSIONS, MAX_BYTES, aliases={".jpg": ".jpeg"})
     attachment_mode = "required"
     practice_sandbox = "invoice_desktop.practice.skypostal:SkyPostalSandbox"
+    # Under the form, in a clerk's words: what to enter and what happens.
+    guide = (
+        "Enter the parcel's tracking number, attach the commercial invoice and press Upload. The invoice details go "
+        "first, then the file; if only the file step fails, Retry sends just the file."
+    )
     notes = (
         "Two steps: the invoice data, then the file. If the file step fails, Retry sends only the file again, "
         "with the invoice record the first step created. .jpg files are sent named .jpeg (the same image; the API "

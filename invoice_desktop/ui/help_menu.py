@@ -36,7 +36,13 @@ class TextDialog(QDialog):
 
 
 def how_sent_text(provider_name: str, notes: str) -> str:
-    return f"## How {provider_name} is sent\n\n" + (notes or "Nothing special: the form is sent as documented.")
+    """For integrators: the provider's readings of its documentation (the README has them in full)."""
+    return (
+        f"## How {provider_name} is sent\n\n"
+        + (notes or "Nothing special: the form is sent as the documentation describes.")
+        + "\n\nThe README's section *How this is sent* has the details, with every reading the app chose where the "
+        "documentation is silent. Every request and answer is in the Log (secrets hidden)."
+    )
 
 
 def build_help_menu(window: MainWindow) -> None:

@@ -119,11 +119,14 @@ class ProviderPage(QWidget):
             attach_layout.addLayout(row)
         self.has_attachment = self.drop_zone is not None or self.file_url is not None
 
-        if provider.notes:
-            notes = QLabel(f"<small>{provider.notes}</small>", self)
-            notes.setWordWrap(True)
-            notes.setStyleSheet("color: #666;")
-            layout.addWidget(notes)
+        # What to enter and what happens, in a clerk's words; the integrator's readings (provider.notes) are
+        # behind the window's "How this is sent" link.
+        self.guide: QLabel | None = None
+        if provider.guide:
+            self.guide = QLabel(provider.guide, self)
+            self.guide.setWordWrap(True)
+            self.guide.setStyleSheet("color: #444;")
+            layout.addWidget(self.guide)
         layout.addStretch(1)
 
     def _update_limit(self, megabytes: int) -> None:

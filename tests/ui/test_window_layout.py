@@ -7,11 +7,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QRect, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from invoice_desktop.core.settings import SettingsStore
 from invoice_desktop.providers import all_providers
 from invoice_desktop.ui import window_geometry
+from invoice_desktop.ui.help_menu import TextDialog
 from invoice_desktop.ui.main_window import MainWindow
 
 from .conftest import select_provider
@@ -187,3 +188,20 @@ def test_the_log_panel_starts_open_when_the_setting_says_so(qtbot, services, run
     w = MainWindow(services, all_providers(), runner, settings, store)
     qtbot.addWidget(w)
     assert w.tabs.expanded and w.panel_action.isChecked()
+
+
+def test_forms_speak_to_the_clerk_and_the_readings_are_behind_how_this_is_sent(qtbot, window):
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## How this is sent", 1)[1]
+    for provider in window.providers:
+        select_provider(window, provider.id)
+        page = window.page
+        assert provider.guide and page.guide is not None and page.guide.text() == provider.guide
+        # The integrator's readings are not on the form...
+        assert provider.notes not in "".join(label.text() for label in page.findChildren(QLabel))
+        # ...but one click away, and in the README.
+        window.how_sent.linkActivated.emit("#how")
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, TextDialog) and w.isVisible())
+        assert provider.notes.split(".")[0] in dialog.browser.toPlainText()
+        dialog.close()
+        assert f"### {provider.name}" in section
