@@ -193,9 +193,9 @@ def test_the_log_panel_starts_open_when_the_setting_says_so(qtbot, services, run
 def test_forms_speak_to_the_clerk_and_the_readings_are_behind_how_this_is_sent(qtbot, window):
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     section = readme.split("## How this is sent", 1)[1]
-    for provider in window.providers:
-        select_provider(window, provider.id)
-        page = window.page
+    for info in window.providers:
+        select_provider(window, info.id)
+        page, provider = window.page, window.provider
         assert provider.guide and page.guide is not None and page.guide.text() == provider.guide
         # The integrator's readings are not on the form...
         assert provider.notes not in "".join(label.text() for label in page.findChildren(QLabel))
