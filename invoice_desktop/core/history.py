@@ -85,6 +85,8 @@ class Attempt:
     result: dict[str, Any] = field(default_factory=dict)
     resume: dict[str, Any] = field(default_factory=dict)
     retry_of: int | None = None  # the attempt this one sent again
+    snapshot_path: str | None = None  # the private copy of the file that was checked and sent
+    snapshot_sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -279,6 +281,18 @@ class History:
             log.info("Marked %s attempt(s) whose sender stopped as interrupted", cur.rowcount)
         return int(cur.rowcount)
 
+    def snapshots_in_use(self) -> list[str]:
+        """Snapshots that may still be sent again: those of attempts not settled, unless a retry of the same file
+        already succeeded."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT DISTINCT snapshot_path FROM attempts WHERE snapshot_path IS NOT NULL AND state<>? "
+                "AND snapshot_path NOT IN "
+                "(SELECT snapshot_path FROM attempts WHERE state=? AND snapshot_path IS NOT NULL)",
+                (SUCCEEDED, SUCCEEDED),
+            ).fetchall()
+        return [r[0] for r in rows]
+
     def create(
         self,
         *,
@@ -420,6 +434,8 @@ class History:
             result,
             resume,
             retry_of,
+            snapshot_path,
+            snapshot_sha256,
         ) = row
         return Attempt(
             id=id_,
@@ -440,12 +456,14 @@ class History:
             result=json.loads(result),
             resume=json.loads(resume),
             retry_of=retry_of,
+            snapshot_path=snapshot_path,
+            snapshot_sha256=snapshot_sha256,
         )
 
     _COLUMNS = (
         "id, created_at, updated_at, provider, environment, base_url, file_name, file_path, file_size, "
         "form_json, options_json, state, summary, provider_code, provider_message, result_json, resume_json, "
-        "retry_of"
+        "retry_of, snapshot_path, snapshot_sha256"
     )
 
     def get(self, attempt_id: int) -> Attempt | None:

@@ -24,6 +24,7 @@ class Services:
         try:
             history.mark_interrupted()
             history.keep_leases()
+            _sweep_snapshots(history)
         except BaseException:
             history.close()
             raise
@@ -33,3 +34,15 @@ class Services:
         if self.uploads._practice is not None:
             self.uploads.practice.stop()
         self.history.close()
+
+
+def _sweep_snapshots(history: History) -> None:
+    """Remove file snapshots of settled or abandoned uploads (never one an unsettled attempt may send again)."""
+    from . import snapshots
+
+    try:
+        snapshots.sweep(history.snapshots_in_use)
+    except Exception:  # housekeeping: never keep the app from starting
+        import logging
+
+        logging.getLogger("invoice_desktop.snapshots").warning("Could not tidy the snapshots", exc_info=True)

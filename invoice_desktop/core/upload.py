@@ -16,7 +16,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import history as hist
-from .attachments import CheckedAttachment, check_attachment
+from . import snapshots
+from .attachments import CheckedAttachment
 from .credentials import CredentialStore
 from .errors import Cancelled, CredentialsMissing, FormInvalid, InvoiceDesktopError, ProviderBusy, TransportError
 from .exchange import Exchange
@@ -64,6 +65,8 @@ class PreparedUpload:
     credentials: dict[str, str] = field(repr=False)
     # A retry: the attempt sent again. The run is a new attempt linked to it, continuing from its resume data.
     retry_of: int | None = None
+    # The private copy of the file that `attachment` points at (see core/snapshots.py).
+    snapshot: snapshots.Snapshot | None = None
 
 
 class UploadService:
@@ -137,35 +140,63 @@ class UploadService:
         options: Mapping[str, Any] | None = None,
         base_url: str | None = None,
         credentials: Mapping[str, str] | None = None,
+        snapshot_of: hist.Attempt | None = None,
     ) -> PreparedUpload:
-        """Check everything before anything is sent. Raises AttachmentRefused, FormInvalid, CredentialsMissing."""
+        """Check everything before anything is sent. Raises AttachmentRefused, FormInvalid, CredentialsMissing.
+
+        The file is copied privately now and the copy is what is checked and sent. `snapshot_of` (Retry): send the
+        copy that earlier attempt sent instead, whatever became of the original file.
+        """
         opts = dict(options or {})
         fmt = opts.setdefault("format", provider.formats[0])
         if fmt not in provider.formats:
             raise FormInvalid(f"{provider.name} answers in {' or '.join(provider.formats)}, not “{fmt}”.")
         form = form_data if isinstance(form_data, BaseModel) else validate_form(provider, form_data)
-        attachment = None
-        if file_path is not None and str(file_path):
-            if provider.attachment is None or provider.attachment_mode == "none":
-                raise FormInvalid(f"{provider.name} takes no file: the form is the whole request.")
-            rules = provider.attachment
-            if opts.get("max_bytes") and rules.limit_source == "app":
-                rules = rules.with_max_bytes(int(opts["max_bytes"]))
-            attachment = check_attachment(file_path, rules)
-        file_url = (file_url or "").strip() or None
-        if file_url and not provider.accepts_file_url:
-            raise FormInvalid(f"{provider.name} does not take a document URL.")
-        provider.check(form, attachment, file_url, opts)
-        creds = dict(credentials) if credentials is not None else self.stored_credentials(provider, environment)
-        problems = provider.check_upload_credentials(creds)
-        if problems:
-            raise CredentialsMissing(
-                f"{provider.name} credentials for {environment}: "
-                + " ".join(problems.values())
-                + " Enter them with Credentials… (or `invoice-desktop credentials set`)."
-            )
-        url = self.base_url(provider, environment, base_url)
-        return PreparedUpload(provider, environment, url, form, attachment, file_url, opts, creds)
+        attachment, snapshot = self._attachment(provider, opts, file_path, snapshot_of)
+        try:
+            file_url = (file_url or "").strip() or None
+            if file_url and not provider.accepts_file_url:
+                raise FormInvalid(f"{provider.name} does not take a document URL.")
+            provider.check(form, attachment, file_url, opts)
+            creds = dict(credentials) if credentials is not None else self.stored_credentials(provider, environment)
+            problems = provider.check_upload_credentials(creds)
+            if problems:
+                raise CredentialsMissing(
+                    f"{provider.name} credentials for {environment}: "
+                    + " ".join(problems.values())
+                    + " Enter them with Credentials… (or `invoice-desktop credentials set`)."
+                )
+            url = self.base_url(provider, environment, base_url)
+        except BaseException:
+            if snapshot is not None and snapshot_of is None:  # refused: the fresh copy will never be sent
+                snapshots.discard(snapshot.path)
+            raise
+        return PreparedUpload(provider, environment, url, form, attachment, file_url, opts, creds, snapshot=snapshot)
+
+    @staticmethod
+    def _attachment(
+        provider: Provider,
+        opts: dict[str, Any],
+        file_path: str | Path | None,
+        snapshot_of: hist.Attempt | None,
+    ) -> tuple[CheckedAttachment | None, snapshots.Snapshot | None]:
+        """The file to send, checked: a private snapshot taken now, or, for a Retry, the one the attempt sent."""
+        if not (file_path is not None and str(file_path)):
+            return None, None
+        if provider.attachment is None or provider.attachment_mode == "none":
+            raise FormInvalid(f"{provider.name} takes no file: the form is the whole request.")
+        rules = provider.attachment
+        if opts.get("max_bytes") and rules.limit_source == "app":
+            rules = rules.with_max_bytes(int(opts["max_bytes"]))
+        if snapshot_of is not None and snapshot_of.snapshot_path and snapshot_of.snapshot_sha256:
+            return snapshots.reuse(snapshot_of.snapshot_path, snapshot_of.snapshot_sha256, snapshot_of.file_path, rules)
+        # What is checked is what is sent: a private copy, taken now; the checks read the copy.
+        return snapshots.take_and_check(file_path, rules)
+
+    def discard(self, prepared: PreparedUpload) -> None:
+        """A prepared upload that will not be sent (the clerk said no): remove its fresh snapshot."""
+        if prepared.snapshot is not None and prepared.retry_of is None:
+            snapshots.discard(prepared.snapshot.path)
 
     def run(
         self,
@@ -180,6 +211,7 @@ class UploadService:
         try:
             attempt_id, resume = self._open_attempt(prepared, form_json)
         except HistoryBusy as exc:  # every attempt is recorded before it is sent: no record, no sending
+            self.discard(prepared)
             raise HistoryBusy(f"{exc.message} Nothing was sent.") from None
 
         creds = prepared.credentials
@@ -278,7 +310,10 @@ class UploadService:
                 exchanges=unwritten,
             )
         except HistoryBusy as exc:
-            result = _kept_in_log(result, exc)
+            result = _kept_in_log(result, exc)  # the snapshot stays: the attempt may be sent again
+        else:
+            if state == hist.SUCCEEDED and prepared.snapshot is not None:
+                snapshots.discard(prepared.snapshot.path)  # settled: nothing will send it again
         said = ""
         if result.provider_code or result.provider_message:
             said = f" [{provider.name} said: {result.provider_code or '-'} {result.provider_message or ''}]".rstrip()
@@ -289,6 +324,7 @@ class UploadService:
         """Record a new attempt before anything is sent (a retry too: its own number, linked to the attempt it
         sends again); returns it with its resume data."""
         provider = prepared.provider
+        snap = prepared.snapshot
         resume: dict[str, Any] = {}
         if prepared.retry_of is not None:
             # What the retried attempt got done (e.g. SkyPostal's step 1) carries over: continue, don't repeat.
@@ -304,8 +340,10 @@ class UploadService:
                 "file_url": prepared.file_url,
                 "description": provider.describe(prepared.form),
             },
-            file_path=prepared.attachment.path if prepared.attachment else None,
+            file_path=snap.original if snap else prepared.attachment.path if prepared.attachment else None,
             file_size=prepared.attachment.size if prepared.attachment else None,
+            snapshot_path=snap.path if snap else None,
+            snapshot_sha256=snap.sha256 if snap else None,
             targets=provider.targets_of(prepared.form),
             retry_of=prepared.retry_of,
             resume=resume,
@@ -339,6 +377,7 @@ class UploadService:
             file_url=attempt.options.get("file_url"),
             options=options,
             base_url=base_url or (attempt.base_url if attempt.environment != PRACTICE else None),
+            snapshot_of=attempt,
         )
         prepared.retry_of = attempt_id
         return prepared

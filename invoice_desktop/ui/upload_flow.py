@@ -156,6 +156,7 @@ class UploadFlow(QObject):
                 QMessageBox.StandardButton.No,
             )
             if answer != QMessageBox.StandardButton.Yes:
+                self.services.uploads.discard(prepared)  # its private copy of the file will not be sent
                 self._busy(False)  # the clerk chose not to send: nothing happened, nothing to report
                 self.w.statusBar().showMessage("Not sent.", 5000)
                 return

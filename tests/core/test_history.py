@@ -135,16 +135,6 @@ def test_retrying_an_attempt_again_continues_from_its_newest_retry(services, san
     assert services.history.get(third.attempt_id).retry_of == second.attempt_id
 
 
-def test_a_retry_checks_the_file_again(services, make_file):
-    pdf = make_file("a.pdf")
-    result = services.uploads.run(prepare(services, pdf, "ORD-9999"))
-    pdf.write_bytes(b"")
-    from invoice_desktop.core.attachments import AttachmentRefused
-
-    with pytest.raises(AttachmentRefused, match="empty"):
-        services.uploads.prepare_retry(result.attempt_id)
-
-
 def test_attempts_left_sending_are_marked_interrupted_at_start_up(app_home, memory_keyring):
     path = app_home / "history.sqlite3"
     before = History(path)
