@@ -53,6 +53,22 @@ def load_data(value: str | None) -> Any:
         raise FormInvalid(f"{where} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}).") from None
 
 
+def seconds(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 < number <= 24 * 3600:
+        raise argparse.ArgumentTypeError(f"“{value}” is not a number of seconds between 0 and 86400")
+    return number
+
+
+TIMEOUT_HELP = (
+    "give up on each request after this many seconds in all (connecting, sending, the answer); "
+    "default 600. The outcome then says whether the provider may have received it."
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="invoice-desktop", description="Upload invoices to provider APIs.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -66,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--file", "-f", help="the invoice file")
     what.add_argument("--file-url", help="a public URL of the document instead of a file (where the API allows)")
     send.add_argument("--format", help="json or xml, where the provider offers both")
+    send.add_argument("--timeout", type=seconds, metavar="SECONDS", help=TIMEOUT_HELP)
 
     get = sub.add_parser("get", help="read the provider's current values (where the API has a read)")
     get.add_argument("provider")
@@ -73,10 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
     get.add_argument("--base-url")
     get.add_argument("--data", "-d", help="what to read, as JSON: inline or a file path")
     get.add_argument("--format", help="json or xml, where the provider offers both")
+    get.add_argument("--timeout", type=seconds, metavar="SECONDS", help=TIMEOUT_HELP)
 
     retry = sub.add_parser("retry", help="send a failed attempt again, continuing where it stopped")
     retry.add_argument("attempt_id", type=int)
     retry.add_argument("--base-url")
+    retry.add_argument("--timeout", type=seconds, metavar="SECONDS", help=TIMEOUT_HELP)
 
     creds = sub.add_parser("credentials", help="store or delete credentials in the system keyring")
     creds_sub = creds.add_subparsers(dest="action", required=True)
@@ -353,6 +372,10 @@ def main(argv: list[str] | None = None, services: Services | None = None) -> int
             services = Services.create()
         except InvoiceDesktopError as exc:  # e.g. the history is locked by another program: say so, no traceback
             return _fail(exc.message, EXIT_REJECTED)
+    if getattr(args, "timeout", None):
+        from dataclasses import replace
+
+        services.uploads.timeouts = replace(services.uploads.timeouts, deadline=args.timeout)
     try:
         return HANDLERS[args.command](args, services)
     except AttachmentRefused as exc:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,7 +35,9 @@ MAX_AUTOMATIC_RETRIES = 2
 class Timeouts:
     connect: float = 10.0
     read: float = 60.0
-    # Upper bound on one whole request, upload included (requests itself has none).
+    # Upper bound on one whole exchange: connecting, sending, waiting for the headers and reading the body, the
+    # automatic retries of the same request included. requests has none (its read timeout restarts with every
+    # byte, so a server that trickles a byte a second holds it forever): a watchdog cuts the connection.
     deadline: float = 600.0
 
 
@@ -104,22 +107,26 @@ class Transport:
         """Send once; retry only when it is certain the server did not get it, or it asked us to (429, or 503
         for a request that is safe to repeat), after the Retry-After it gave (capped)."""
         check_url_allowed(request.url)
+        deadline = time.monotonic() + self.timeouts.deadline
         attempt = 0
         while True:
             attempt += 1
             try:
-                response = self._send_once(request)
+                response = self._send_once(request, deadline)
             except TransportError as exc:
+                pause = min(2.0 * attempt, 5.0)
                 if exc.maybe_sent or not exc.transient or attempt > MAX_AUTOMATIC_RETRIES:
                     raise
-                self._pause(min(2.0 * attempt, 5.0))
+                if time.monotonic() + pause >= deadline:
+                    raise
+                self._pause(pause)
                 continue
             # 429: the server turned the request away unprocessed. 503 may come from a proxy after the service
             # did the work, so only a request that is safe to repeat is sent again after it.
             retryable = (429,) if not request.idempotent else (429, 503)
             if response.status in retryable and attempt <= MAX_AUTOMATIC_RETRIES:
                 wait = self._retry_after(response)
-                if wait is not None:
+                if wait is not None and time.monotonic() + wait < deadline:
                     self._pause(wait)
                     continue
             if response.status == 429:
@@ -147,7 +154,7 @@ class Transport:
                 return None
         return max(0.0, min(seconds, MAX_RETRY_AFTER_S))
 
-    def _send_once(self, request: OutgoingRequest) -> Response:
+    def _send_once(self, request: OutgoingRequest, deadline: float) -> Response:
         import requests
 
         if self.cancel.cancelled:
@@ -155,8 +162,8 @@ class Transport:
         headers = dict(request.headers)
         data, total, closers = self._open_body(request, headers)
         started = time.monotonic()
-        deadline = started + self.timeouts.deadline
         sent = 0
+        limit = self.timeouts.deadline
 
         def on_read(n: int) -> None:
             nonlocal sent
@@ -164,7 +171,12 @@ class Transport:
             if self.cancel.cancelled:
                 raise Cancelled("Upload cancelled before it finished.")
             if time.monotonic() > deadline:
-                raise TransportError("The upload took too long and was stopped.", maybe_sent=True)
+                # Not all of the body left: the server cannot have taken a request it did not get whole.
+                raise TransportError(
+                    f"The upload took longer than the {limit:g}-second limit and was stopped before all of it was "
+                    "sent.",
+                    maybe_sent=False,
+                )
             if self.progress and total:
                 self.progress(min(sent, total), total)
 
@@ -178,10 +190,44 @@ class Transport:
                 return Cancelled("Upload cancelled before it finished.")
             return Cancelled("Cancelled while the provider was answering.", maybe_sent=True)
 
+        def overdue() -> TransportError:
+            """The watchdog cut the connection at the deadline: was the whole request out by then?"""
+            if isinstance(body, _StreamReader) and sent < total:
+                return TransportError(
+                    f"The upload took longer than the {limit:g}-second limit and was stopped before all of it was "
+                    "sent.",
+                    maybe_sent=False,
+                )
+            return TransportError(
+                f"The provider did not finish answering within the {limit:g}-second limit, so the app stopped "
+                "waiting. It may or may not have received the request.",
+                maybe_sent=True,
+            )
+
         record = self._start_record(request, headers)
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            failure = TransportError(
+                f"The request could not be sent within the {limit:g}-second limit.", maybe_sent=False
+            )
+            failure.transient = False
+            self._finish_record(record, started, error=failure.message)
+            for closer in closers:
+                closer()
+            raise failure
         session = self.session
-        # Cancel shuts the connection down, so a wait for the answer ends at once rather than at the read timeout.
+        # Cancel shuts the connection down, so a wait for the answer ends at once rather than at the read timeout;
+        # so does the deadline's watchdog, wherever the exchange is (sending, waiting, reading a trickle).
         unwatch = self.cancel.on_cancel(self._sockets.shut_down)
+        expired = threading.Event()
+
+        def expire() -> None:
+            expired.set()
+            self._sockets.shut_down()
+
+        watchdog = threading.Timer(remaining, expire)
+        watchdog.daemon = True
+        watchdog.start()
         try:
             try:
                 try:
@@ -191,13 +237,15 @@ class Transport:
                         params=request.params,
                         headers=headers,
                         data=body,
-                        timeout=(self.timeouts.connect, self.timeouts.read),
+                        timeout=(min(self.timeouts.connect, remaining), self.timeouts.read),
                         stream=True,
                         allow_redirects=False,
                     )
                 except (requests.exceptions.RequestException, OSError):
                     if self.cancel.cancelled:
                         raise cancelled() from None
+                    if expired.is_set():
+                        raise overdue() from None
                     raise
             except Cancelled as exc:
                 self._finish_record(
@@ -246,7 +294,23 @@ class Transport:
                 self._finish_record(record, started, error=self.redactor.redact(str(exc)))
                 raise TransportError(f"The request failed: {self.redactor.redact(str(exc))}", maybe_sent=True) from None
             try:
-                content = self._read_body(raw, deadline)
+                try:
+                    content = self._read_body(raw, deadline)
+                    if _cut_short(raw, content):
+                        # The connection ended inside the headers, or before a body whose end cannot be told:
+                        # Cancel or the deadline cut it, or the network did. Never an answer to read as such.
+                        if self.cancel.cancelled:
+                            raise Cancelled("Cancelled while the provider was answering.", maybe_sent=True)
+                        if expired.is_set():
+                            raise overdue()
+                        raise TransportError(
+                            "The provider's answer was broken off; it may or may not have received the request.",
+                            maybe_sent=True,
+                        )
+                except (requests.exceptions.RequestException, OSError):
+                    if expired.is_set() and not self.cancel.cancelled:
+                        raise overdue() from None
+                    raise
             except Cancelled:
                 self._finish_record(record, started, error="cancelled while reading the answer")
                 raise Cancelled("Cancelled while the provider was answering.", maybe_sent=True) from None
@@ -265,6 +329,7 @@ class Transport:
             finally:
                 raw.close()
         finally:
+            watchdog.cancel()
             unwatch()
             for closer in closers:
                 closer()
@@ -303,7 +368,11 @@ class Transport:
         for chunk in raw.iter_content(64 * 1024):
             chunks.append(chunk)
             if time.monotonic() > deadline:
-                raise TransportError("The provider's answer took too long.", maybe_sent=True)
+                raise TransportError(
+                    f"The provider did not finish answering within the {self.timeouts.deadline:g}-second limit, so "
+                    "the app stopped waiting. It may or may not have received the request.",
+                    maybe_sent=True,
+                )
         return b"".join(chunks)
 
     def _open_body(
@@ -380,6 +449,24 @@ class Transport:
         log.info(record.summary(), extra={"exchange": record})
         if self.on_exchange:
             self.on_exchange(record)
+
+
+# Header defects that say nothing about a cut: urllib3 ignores these two as well (multipart answers cause them).
+_HARMLESS_DEFECTS = ("StartBoundaryNotFoundDefect", "MultipartInvariantViolationDefect")
+
+
+def _cut_short(raw: Any, content: bytes) -> bool:
+    """True when the answer may have been cut off: its headers did not parse (http.client takes the end of the
+    stream for the end of the headers, and urllib3 only logs it), or it is a 2xx without any body or any way to
+    tell where its body ends (no Content-Length, not chunked), which is what a connection cut after the status
+    line or inside the headers leaves."""
+    original = getattr(raw.raw, "_original_response", None)
+    defects = getattr(getattr(original, "msg", None), "defects", None) or []
+    if any(type(d).__name__ not in _HARMLESS_DEFECTS for d in defects):
+        return True
+    headers = {k.lower(): v.lower() for k, v in raw.headers.items()}
+    framed = "content-length" in headers or "chunked" in headers.get("transfer-encoding", "")
+    return 200 <= raw.status_code < 300 and raw.status_code != 204 and not framed and not content
 
 
 def _is_connect_failure(exc: Exception) -> bool:
