@@ -1,32 +1,44 @@
-"""The list of upload attempts, newest first, with Retry for the ones that did not go through."""
+"""The History: every upload attempt, newest first, searchable, with Retry and a CSV export for month-end.
+
+A table view over `HistoryModel` (pages fetched off the UI thread as the clerk scrolls) with fixed-height rows and
+interactive column widths: nothing is measured cell by cell, so a history of 10,000 attempts opens at once.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from ..core import history as hist
-from ..core.history import Attempt
+from ..core.history import History, HistoryQuery, HistoryRow
+from .history_model import RETRYABLE, STATE_WORDS, HistoryModel
+from .tasks import TaskRunner
 
-STATE_WORDS = {
-    hist.SENDING: "sending…",
-    hist.SUCCEEDED: "✔ accepted",
-    hist.REJECTED: "✖ refused",
-    hist.FAILED: "⚠ failed",
-    hist.CANCELLED: "■ cancelled",
-    hist.INTERRUPTED: "⚠ interrupted",
-}
-RETRYABLE = {hist.REJECTED, hist.FAILED, hist.CANCELLED, hist.INTERRUPTED}
+# The date ranges a clerk asks about; "between" shows two date fields.
+PERIODS = (
+    ("any", "Any time"),
+    ("today", "Today"),
+    ("7", "Last 7 days"),
+    ("30", "Last 30 days"),
+    ("between", "Between"),
+)
+COLUMN_WIDTHS = (60, 150, 160, 90, 320, 110)  # the last column (Summary) takes the rest
 
 
 class HistoryView(QWidget):
@@ -34,99 +46,283 @@ class HistoryView(QWidget):
     retry_requested = Signal(int)
     show_requested = Signal(int)
     updated = Signal()
+    exported = Signal(int)  # how many attempts the CSV file holds
 
-    COLUMNS = ("#", "Time", "Provider", "Environment", "What", "Outcome", "Summary")
+    SEARCH_DELAY_MS = 250  # typing "INV-42" runs one search, not six
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.model = HistoryModel(self)
+        self._history: History | None = None
+        self._runner: TaskRunner | None = None
+        self._busy = False
+        self._build_search()
+        self._build_table()
+        self._build_buttons()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.table = QTableWidget(0, len(self.COLUMNS), self)
-        self.table.setHorizontalHeaderLabels(self.COLUMNS)
+        layout.addLayout(self._search_row)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty, 1)
+        layout.addLayout(self._button_row)
+        self.model.loaded.connect(self._loaded)
+        self.model.failed.connect(lambda message: self.status.setText(f"The history could not be read: {message}"))
+        self.model.rowsInserted.connect(lambda *_: self._show_count())
+        self._update_buttons()
+        self._show_empty(False)
+
+    # -- building --------------------------------------------------------------------------------------------
+
+    def _build_search(self) -> None:
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search: invoice or order id, file name, provider, #attempt")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search the history")
+        self.provider_filter = QComboBox(self)
+        self.provider_filter.setAccessibleName("Provider")
+        self.provider_filter.addItem("All providers", "")
+        self.state_filter = QComboBox(self)
+        self.state_filter.setAccessibleName("Outcome")
+        self.state_filter.addItem("Any outcome", "")
+        for state, words in STATE_WORDS.items():
+            self.state_filter.addItem(words, state)
+        self.period = QComboBox(self)
+        self.period.setAccessibleName("When")
+        for key, words in PERIODS:
+            self.period.addItem(words, key)
+        today = QDate.currentDate()
+        self.since = QDateEdit(QDate(today.year(), today.month(), 1), self)
+        self.until = QDateEdit(today, self)
+        for edit, name in ((self.since, "From"), (self.until, "To")):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setAccessibleName(name)
+            edit.dateChanged.connect(self._apply_search)
+        self.clear_search_button = QPushButton("Clear", self)
+        self.clear_search_button.setToolTip("Show every attempt again")
+        row = QHBoxLayout()
+        row.addWidget(self.search, 3)
+        row.addWidget(self.provider_filter, 1)
+        row.addWidget(self.state_filter, 1)
+        row.addWidget(self.period)
+        row.addWidget(self.since)
+        row.addWidget(self.until)
+        row.addWidget(self.clear_search_button)
+        self._search_row = row
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(self.SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._apply_search)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.search.returnPressed.connect(self._apply_search)
+        self.provider_filter.currentIndexChanged.connect(self._apply_search)
+        self.state_filter.currentIndexChanged.connect(self._apply_search)
+        self.period.currentIndexChanged.connect(self._period_changed)
+        self.clear_search_button.clicked.connect(self.clear_search)
+        self._period_changed()
+
+    def _build_table(self) -> None:
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
         self.table.setAccessibleName("Upload history")
-        self.table.itemSelectionChanged.connect(self._update_buttons)
-        self.table.itemDoubleClicked.connect(lambda _i: self._emit_show())
-        layout.addWidget(self.table)
-        self.empty = QLabel("No uploads yet. Every upload you send is listed here, with its outcome.", self)
+        rows = self.table.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no row is measured
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # the clerk may widen; Qt never measures
+        for column, width in enumerate(COLUMN_WIDTHS):
+            header.resizeSection(column, width)
+        header.setStretchLastSection(True)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.table.doubleClicked.connect(lambda _i: self._emit_show())
+        self.empty = QLabel(self)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
         self.empty.setStyleSheet("color: #666; padding: 12px;")
-        layout.addWidget(self.empty)
 
-        buttons = QHBoxLayout()
+    def _build_buttons(self) -> None:
         self.refresh_button = QPushButton("Refresh", self)
         self.show_button = QPushButton("Show in &log", self)
         self.retry_button = QPushButton("&Retry", self)
-        self.retry_button.setToolTip("Send this attempt again, continuing where it stopped")
-        for b in (self.refresh_button, self.show_button, self.retry_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
+        self.retry_button.setToolTip("Send this attempt again as a new attempt, continuing where it stopped")
+        self.export_button = QPushButton("Export CSV…", self)
+        self.export_button.setToolTip("Save every attempt this search shows as a CSV file (for month-end)")
+        self.status = QLabel(self)
+        self.status.setStyleSheet("color: #666;")
+        row = QHBoxLayout()
+        for b in (self.refresh_button, self.show_button, self.retry_button, self.export_button):
+            row.addWidget(b)
+        row.addWidget(self.status, 1)
+        self._button_row = row
         self.refresh_button.clicked.connect(self.refresh_requested)
+        self.refresh_button.clicked.connect(lambda: self.refresh())
         self.retry_button.clicked.connect(self._emit_retry)
         self.show_button.clicked.connect(self._emit_show)
-        self._attempts: list[Attempt] = []
-        self._busy = False
+        self.export_button.clicked.connect(self.export_csv)
+
+    # -- the source ------------------------------------------------------------------------------------------
+
+    def bind(self, history: History, runner: TaskRunner, provider_names: Mapping[str, str]) -> None:
+        """Read `history` through `runner` (off the UI thread); show providers by their names."""
+        self._history, self._runner = history, runner
+        self.model.bind(history, runner, provider_names)
+        self.provider_filter.blockSignals(True)
+        for provider_id, name in provider_names.items():
+            self.provider_filter.addItem(name, provider_id)
+        self.provider_filter.blockSignals(False)
+
+    def refresh(self, select: int | None = None) -> None:
+        """Read the history again. With `select` (the attempt just made), show that row selected; a search that
+        hides it is cleared, so the newest attempt is always in view after an upload."""
+
+        def loaded() -> None:
+            if select is None:
+                self._select(keep)
+            elif self.model.row_of(select) >= 0:
+                self._select(select)
+            elif self.query() != HistoryQuery():
+                self.clear_search(select=select)
+
+        current = self.selected()
+        keep = current.id if current is not None else None
+        self.model.refresh(self.query(), loaded)
+
+    def _select(self, attempt_id: int | None) -> None:
+        row = self.model.row_of(attempt_id) if attempt_id is not None else -1
+        if row < 0:
+            self.table.clearSelection()
+            return
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+
+    # -- searching -------------------------------------------------------------------------------------------
+
+    def query(self) -> HistoryQuery:
+        since: date | None = None
+        until: date | None = None
+        period = self.period.currentData()
+        today = date.today()
+        if period == "today":
+            since = today
+        elif period in ("7", "30"):
+            since = date.fromordinal(today.toordinal() - int(period) + 1)
+        elif period == "between":
+            first, last = self.since.date(), self.until.date()
+            since, until = date(first.year(), first.month(), first.day()), date(last.year(), last.month(), last.day())
+        return HistoryQuery(
+            text=self.search.text().strip(),
+            provider=self.provider_filter.currentData() or None,
+            state=self.state_filter.currentData() or None,
+            since=since,
+            until=until,
+        )
+
+    def _period_changed(self) -> None:
+        between = self.period.currentData() == "between"
+        self.since.setVisible(between)
+        self.until.setVisible(between)
+        self._apply_search()
+
+    def _apply_search(self) -> None:
+        self._search_timer.stop()
+        if self.model.query != self.query():
+            self.refresh()
+
+    def clear_search(self, *, select: int | None = None) -> None:
+        widgets = (self.search, self.provider_filter, self.state_filter, self.period)
+        for w in widgets:
+            w.blockSignals(True)
+        self.search.clear()
+        for combo in (self.provider_filter, self.state_filter, self.period):
+            combo.setCurrentIndex(0)
+        for w in widgets:
+            w.blockSignals(False)
+        self._search_timer.stop()
+        self.since.hide()
+        self.until.hide()
+        self.refresh(select=select)
+
+    # -- showing ---------------------------------------------------------------------------------------------
+
+    def _loaded(self, total: int) -> None:
+        searching = self.model.query != HistoryQuery()
+        if total == 0:
+            self.empty.setText(
+                "No attempt matches this search. Change it, or press Clear to see every attempt."
+                if searching
+                else "No uploads yet. Every upload you send is listed here, with its outcome."
+            )
+        self._show_empty(total == 0)
+        self._show_count()
         self._update_buttons()
+        self.updated.emit()
+
+    def _show_empty(self, empty: bool) -> None:
+        self.empty.setVisible(empty)
+        self.table.setVisible(not empty)
+
+    def _show_count(self) -> None:
+        total = self.model.total
+        searching = self.model.query != HistoryQuery()
+        noun = "attempt" if total == 1 else "attempts"
+        self.status.setText(f"{total:,} {noun} {'match' if searching else 'in the history'}" if total else "")
 
     def set_busy(self, busy: bool) -> None:
         """While an upload runs, Retry is off: one send at a time."""
         self._busy = busy
         self._update_buttons()
 
-    def set_attempts(self, attempts: list[Attempt]) -> None:
-        selected = self.selected()
-        self._attempts = attempts
-        self.table.setRowCount(len(attempts))
-        for row, a in enumerate(attempts):
-            what = a.options.get("description") or ""
-            if a.file_name:
-                what = f"{what} — {a.file_name}" if what else a.file_name
-            cells = (
-                str(a.id),
-                a.created_at[:19].replace("T", " "),
-                a.provider,
-                a.environment,
-                what,
-                STATE_WORDS.get(a.state, a.state),
-                a.summary,
-            )
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, a.id)
-                if col == 6:
-                    item.setToolTip(a.summary)
-                self.table.setItem(row, col, item)
-            if selected is not None and a.id == selected.id:
-                self.table.selectRow(row)
-        self.empty.setVisible(not attempts)
-        self.table.setVisible(bool(attempts))
-        self._update_buttons()
-        self.updated.emit()
-
-    def selected(self) -> Attempt | None:
-        rows = {i.row() for i in self.table.selectedItems()}
-        if len(rows) != 1:
-            return None
-        row = rows.pop()
-        return self._attempts[row] if row < len(self._attempts) else None
+    def selected(self) -> HistoryRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if len(rows) == 1 else None
 
     def _update_buttons(self) -> None:
-        attempt = self.selected()
-        self.show_button.setEnabled(attempt is not None)
-        self.retry_button.setEnabled(not self._busy and attempt is not None and attempt.state in RETRYABLE)
+        row = self.selected()
+        self.show_button.setEnabled(row is not None)
+        self.retry_button.setEnabled(not self._busy and row is not None and row.state in RETRYABLE)
+        self.export_button.setEnabled(self.model.total > 0)
 
     def _emit_retry(self) -> None:
-        attempt = self.selected()
-        if attempt is not None:
-            self.retry_requested.emit(attempt.id)
+        row = self.selected()
+        if row is not None:
+            self.retry_requested.emit(row.id)
 
     def _emit_show(self) -> None:
-        attempt = self.selected()
-        if attempt is not None:
-            self.show_requested.emit(attempt.id)
+        row = self.selected()
+        if row is not None:
+            self.show_requested.emit(row.id)
+
+    # -- export ----------------------------------------------------------------------------------------------
+
+    def export_csv(self) -> None:
+        name = f"invoice-history-{date.today().isoformat()}.csv"
+        path, _ = QFileDialog.getSaveFileName(self, "Export the shown attempts as CSV", name, "CSV files (*.csv)")
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> None:
+        """Write every attempt the current search matches to `path`, off the UI thread."""
+        if self._history is None or self._runner is None:
+            return
+        from ..core.history_csv import export_csv
+
+        history, query, names = self._history, self.model.query, dict(self.model.provider_names)
+        self.status.setText("Exporting…")
+        self.export_button.setEnabled(False)
+
+        def done(count: int) -> None:
+            self.export_button.setEnabled(True)
+            self.status.setText(f"Exported {count:,} attempt{'s' if count != 1 else ''} to {path}.")
+            self.exported.emit(count)
+
+        def failed(exc: BaseException) -> None:
+            self.export_button.setEnabled(True)
+            self.status.setText(f"The CSV file could not be written: {exc}. Choose another folder.")
+
+        self._runner.submit("history-csv", lambda _t: export_csv(history, query, path, names), done, failed)

@@ -174,6 +174,7 @@ class MainWindow(QMainWindow):
         # -- bottom: log and history, folded away until asked for ----------------------------------------------
         self.log_pane = LogPane()
         self.history_view = HistoryView()
+        self.history_view.bind(services.history, runner, {p.id: p.name for p in self.providers})
         self.tabs = BottomPanel()
         self.tabs.addTab(self.log_pane, "Lo&g")
         self.tabs.addTab(self.history_view, "H&istory")
@@ -287,7 +288,6 @@ class MainWindow(QMainWindow):
         self.how_sent.linkActivated.connect(lambda _link: self.show_how_sent())
         self.upload_button.clicked.connect(self.flow.upload)
         self.cancel_button.clicked.connect(self.flow.cancel)
-        self.history_view.refresh_requested.connect(self.flow.refresh_history)
         self.history_view.retry_requested.connect(self.flow.retry)
         self.history_view.show_requested.connect(self.flow.show_attempt)
 

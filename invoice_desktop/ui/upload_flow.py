@@ -182,7 +182,7 @@ class UploadFlow(QObject):
         self.upload_task = None
         self._busy(False)
         self.w.outcome.show_result(result)
-        self.refresh_history()
+        self.refresh_history(select=result.attempt_id)
 
     def _crashed(self, exc: BaseException) -> None:
         self.upload_task = None
@@ -229,8 +229,9 @@ class UploadFlow(QObject):
 
     # -- history, keyring, credentials -------------------------------------------------------------------
 
-    def refresh_history(self) -> None:
-        self.w.runner.submit("history", lambda _t: self.services.history.recent(), self.w.history_view.set_attempts)
+    def refresh_history(self, select: int | None = None) -> None:
+        """Show the history again; `select`: the attempt just made, shown selected."""
+        self.w.history_view.refresh(select=select)
 
     def show_attempt(self, attempt_id: int) -> None:
         def work(_t: Task) -> tuple[str, list[Any]]:

@@ -90,16 +90,16 @@ def test_a_failed_upload_can_be_retried_from_the_history(qtbot, window, services
         window.open_file(str(make_file("invoice.pdf")))
     assert upload(qtbot, window).outcome is Outcome.FAILED
     history = window.history_view
-    qtbot.waitUntil(lambda: history.table.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: history.model.rowCount() == 1, timeout=5000)
     history.table.selectRow(0)
     assert history.retry_button.isEnabled()
     with qtbot.waitSignal(window.outcome.shown, timeout=10000) as signal:
         qtbot.mouseClick(history.retry_button, Qt.MouseButton.LeftButton)
     assert signal.args[0].outcome is Outcome.SUCCEEDED
     assert signal.args[0].attempt_id == services.history.recent()[0].id
-    qtbot.waitUntil(lambda: history.table.rowCount() == 2, timeout=5000)
+    qtbot.waitUntil(lambda: history.model.rowCount() == 2, timeout=5000)
     # The history reads as what happened: the failure stays, the retry is a new attempt on top.
-    assert "accepted" in history.table.item(0, 5).text() and "failed" in history.table.item(1, 5).text()
+    assert "accepted" in history.model.index(0, 5).data() and "failed" in history.model.index(1, 5).data()
 
 
 def test_only_the_fields_of_the_chosen_sign_in_method_are_shown(qtbot, window, services, runner):

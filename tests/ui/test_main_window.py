@@ -71,8 +71,8 @@ def test_upload_round_trip_shows_the_answer_the_exchange_and_the_history(qtbot, 
     assert "← HTTP 200" in log_text
     assert "File: file “Rechnung_Müller_№5.pdf”, application/pdf, 4,096 bytes" in log_text
     assert DEMO_API_CODE not in log_text
-    assert window.history_view.table.rowCount() == 1
-    assert "accepted" in window.history_view.table.item(0, 5).text()
+    assert window.history_view.model.rowCount() == 1
+    assert "accepted" in window.history_view.model.index(0, 5).data()
     assert sandbox(services).received[-1]["filename"] == "Rechnung_Müller_№5.pdf"
 
 

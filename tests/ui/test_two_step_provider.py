@@ -41,7 +41,8 @@ def test_after_a_step_2_failure_retry_sends_only_the_file(qtbot, window, service
     assert first.outcome is not Outcome.SUCCEEDED
     assert box.step1_requests == 1
     history = window.history_view
-    qtbot.waitUntil(lambda: history.table.rowCount() == 1 and history.selected() is None, timeout=5000)
+    # After the attempt, its row is the newest, selected and in view.
+    qtbot.waitUntil(lambda: history.selected() is not None and history.selected().id == first.attempt_id, timeout=5000)
     history.table.selectRow(0)
     with qtbot.waitSignal(window.outcome.shown, timeout=10000) as signal:
         qtbot.mouseClick(history.retry_button, Qt.MouseButton.LeftButton)
