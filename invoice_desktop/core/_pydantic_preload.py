@@ -12,5 +12,4 @@ import pydantic._internal._validators
 import pydantic.fields
 import pydantic.functional_validators
 import pydantic.main
-import pydantic.networks
 import pydantic.types  # noqa: F401

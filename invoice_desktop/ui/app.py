@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import Any
 
 
@@ -18,7 +19,8 @@ def parse_args(args: list[str]) -> argparse.Namespace:
     return parser.parse_args(args)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, on_window: Callable[[Any], None] | None = None) -> int:
+    """`on_window` is called with the main window before it is shown (benchmarks/startup.py watches it)."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
     import os
 
@@ -32,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 1
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    _import_core_first()
     from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer
     from PySide6.QtGui import QFileOpenEvent, QIcon
     from PySide6.QtWidgets import QApplication
@@ -65,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow(services, registry(), runner, settings)
     # Reading the version from the installed metadata costs 20-40 ms: not before the window is on screen.
     window.first_painted.connect(lambda: QCoreApplication.setApplicationVersion(_version()))
+    if on_window is not None:
+        on_window(window)
 
     class OpenFileFilter(QObject):
         """macOS delivers "Open With" as a QFileOpenEvent to the application."""
@@ -135,3 +140,12 @@ def _version() -> str:
     from .. import __version__
 
     return str(__version__)
+
+
+def _import_core_first() -> None:
+    """Import the Qt-free parts before PySide6: once PySide6 is imported, its import hook (shibokensupport.feature)
+    reads the source of every module imported after it, which made importing pydantic and the core slower."""
+    from ..core import logs, provider, services  # noqa: F401
+    from ..providers import registry
+
+    registry()

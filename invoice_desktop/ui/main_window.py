@@ -65,7 +65,7 @@ class MainWindow(QMainWindow):
     module is imported and only its page is built; the others on first switch. Work the clerk does not see yet
     (history, keyring check, practice server) starts after the first paint."""
 
-    first_painted = Signal()  # the window is on screen; deferred start-up work has been started
+    first_painted = Signal()  # the window has been painted once; deferred start-up work starts now
 
     def __init__(
         self,
@@ -232,12 +232,12 @@ class MainWindow(QMainWindow):
 
     def _after_first_paint(self) -> None:
         """What the clerk does not see at first: started once the window is on screen, so it does not delay it."""
+        self.first_painted.emit()
         self.flow.refresh_history()
         self.flow.read_keyring_status()
         if self.environment == PRACTICE and self.app_settings.get("practice.show_hints"):
             self.flow.show_practice_hint(self.provider)
         self.flow.prepare_for_upload()
-        self.first_painted.emit()
 
     # -- wiring ------------------------------------------------------------------------------------------------
 
