@@ -1,34 +1,149 @@
-"""Prints how long the window takes to appear (offscreen), from a cold interpreter, over a few runs.
+"""Start → main window shown, and idle memory, for the app beside a bare QMainWindow (offscreen, same run).
 
-.venv/bin/python benchmarks/startup.py
+    .venv/bin/python benchmarks/startup.py [--runs 7] [--idle 2.0]
+
+Each run starts a fresh interpreter (the app and the reference, interleaved) and times from the start of the
+process until the window has been painted once and the event loop runs again (both windows notice their first
+Paint event the same way; the app's is MainWindow.first_painted).
+After the paint each child stays idle for --idle seconds (the app's deferred work — keyring check, history, log —
+runs then), reads its resident memory (VmRSS) and quits. The app starts with an empty data folder and the practice
+environment, as on a clerk's first day.
+
+Prints per-run figures, the median and min–max of each, and a last line
+`startup: app X s, reference Y s, ratio Z` (the `memory:` line before it compares idle memory).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
+
+CHILD = r"""
+import sys
+
+idle_ms = int(float(sys.argv[2]) * 1000)
 
 
-def main(runs: int = 5) -> None:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "INVOICE_DESKTOP_HOME": tempfile.mkdtemp()}
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "invoice_desktop", "--smoke-test"], env=env, check=True, capture_output=True
-        )
-        times.append(time.perf_counter() - started)
-    print(
-        f"window shown and closed: median {statistics.median(times):.2f} s, best {min(times):.2f} s "
-        f"({runs} runs; includes a 0.3 s wait before the smoke test reports)"
-    )
+def rss_mib() -> float:
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:")) / 1024
+
+
+def shown(app) -> None:
+    # Called once the window has been painted (and the event loop is free again).
+    from PySide6.QtCore import QTimer
+
+    print("SHOWN", flush=True)
+
+    def report() -> None:
+        print(f"RSS {rss_mib():.1f}", flush=True)
+        app.quit()
+
+    QTimer.singleShot(idle_ms, report)
+
+
+if sys.argv[1] == "bare":
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    app = QApplication([sys.argv[0]])
+
+    class Window(QMainWindow):
+        painted = False
+
+        def event(self, event):
+            if not self.painted and event.type() == QEvent.Type.Paint:
+                self.painted = True
+                QTimer.singleShot(0, lambda: shown(app))
+            return super().event(event)
+
+    window = Window()
+    window.resize(1180, 860)
+    window.show()
+    app.exec()
+else:
+    # The app as `invoice-desktop` starts it; its window says when it was first painted in the same way.
+    from invoice_desktop.ui.app import main
+
+    def watch(window) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        window.first_painted.connect(lambda: shown(QApplication.instance()))
+
+    main([], on_window=watch)
+"""
+
+
+def run_child(kind: str, idle: float, env: dict[str, str]) -> tuple[float, float]:
+    """(seconds from process start to first paint, idle RSS in MiB) of one fresh interpreter."""
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "invoice_desktop", "providers"], env=env, check=True, capture_output=True)
-    print(f"CLI `providers`: {time.perf_counter() - started:.2f} s")
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, kind, str(idle)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    assert child.stdout is not None
+    shown = rss = None
+    for line in child.stdout:
+        if line.startswith("SHOWN") and shown is None:
+            shown = time.perf_counter() - started
+        elif line.startswith("RSS "):
+            rss = float(line.split()[1])
+    child.wait(timeout=60)
+    if shown is None or rss is None:
+        raise SystemExit(f"the {kind} child did not report (exit code {child.returncode})")
+    return shown, rss
+
+
+def summary(values: list[float], unit: str, digits: int) -> str:
+    return (
+        f"median {statistics.median(values):.{digits}f} {unit} "
+        f"(min {min(values):.{digits}f}, max {max(values):.{digits}f}, {len(values)} runs)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--idle", type=float, default=2.0, help="seconds idle after the first paint before RSS")
+    options = parser.parse_args()
+    home = Path(tempfile.mkdtemp(prefix="invoice-desktop-bench-"))
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "INVOICE_DESKTOP_HOME": str(home / "home"),
+        "XDG_CONFIG_HOME": str(home / "config"),  # fresh window settings: the first provider, practice
+        "PYTHONDONTWRITEBYTECODE": "",
+    }
+    run_child("app", options.idle, env)  # warm the file cache and write the .pyc files once, unmeasured
+    run_child("bare", options.idle, env)
+    times: dict[str, list[float]] = {"app": [], "bare": []}
+    memory: dict[str, list[float]] = {"app": [], "bare": []}
+    for number in range(1, options.runs + 1):
+        for kind in ("app", "bare") if number % 2 else ("bare", "app"):
+            shown, rss = run_child(kind, options.idle, env)
+            times[kind].append(shown)
+            memory[kind].append(rss)
+        print(
+            f"run {number}: app {times['app'][-1]:.3f} s {memory['app'][-1]:.0f} MiB · "
+            f"bare QMainWindow {times['bare'][-1]:.3f} s {memory['bare'][-1]:.0f} MiB"
+        )
+    print(f"app, start → window shown: {summary(times['app'], 's', 3)}")
+    print(f"bare QMainWindow:          {summary(times['bare'], 's', 3)}")
+    print(f"app, idle memory:          {summary(memory['app'], 'MiB', 0)}")
+    print(f"bare QMainWindow memory:   {summary(memory['bare'], 'MiB', 0)}")
+    app_mem, bare_mem = statistics.median(memory["app"]), statistics.median(memory["bare"])
+    print(f"memory: app {app_mem:.0f} MiB, reference {bare_mem:.0f} MiB, ratio {app_mem / bare_mem:.2f}")
+    app_s, bare_s = statistics.median(times["app"]), statistics.median(times["bare"])
+    print(f"startup: app {app_s:.3f} s, reference {bare_s:.3f} s, ratio {app_s / bare_s:.2f}")
 
 
 if __name__ == "__main__":
