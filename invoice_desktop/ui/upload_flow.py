@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from ..core.attachments import AttachmentRefused, check_attachment
 from ..core.errors import CredentialsMissing, FormInvalid, InvoiceDesktopError
 from ..core.results import UploadResult
+from .page_results import PageResults
 from .tasks import Task
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ class UploadFlow(QObject):
         # Each file check has a number; only the latest one's outcome is shown (a slow check of an earlier file,
         # on a network share say, must not overwrite it).
         self._check_serial = 0
+        self.page_results = PageResults(window.outcome, window.provider_list, [p.id for p in window.providers])
 
     @property
     def services(self) -> Any:
