@@ -45,6 +45,24 @@ def make_private(path: Path) -> None:
         pass
 
 
+def private_settings_file(path: Path) -> None:
+    """The window's settings file (Qt's, on Linux and the BSDs: ~/.config/invoice-desktop/invoice-desktop.conf, with
+    addresses and the clerk's choices): 0600, and its folder 0700 when the folder is the app's own. Created empty
+    when missing, because Qt keeps an existing file's mode when it rewrites it but makes a new one 0644.
+
+    macOS keeps preferences through cfprefsd in the shared ~/Library/Preferences: left to the system there.
+    """
+    import sys
+
+    if not _POSIX or sys.platform == "darwin":
+        return
+    if path.parent.name == APP_ID:
+        private_dir(path.parent)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    private_file(path)
+
+
 def data_dir() -> Path:
     override = os.environ.get("INVOICE_DESKTOP_HOME")
     if override:

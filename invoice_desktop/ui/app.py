@@ -60,6 +60,12 @@ def main(argv: list[str] | None = None, on_window: Callable[[Any], None] | None 
     services = Services.create()
     runner = TaskRunner()
     settings = QSettings()
+    if settings.format() == QSettings.Format.NativeFormat:
+        from pathlib import Path
+
+        from ..core.paths import private_settings_file
+
+        private_settings_file(Path(settings.fileName()))  # it holds addresses and choices: 0600, like the history
     if args.provider:
         settings.setValue("provider", args.provider)
         if args.environment:
