@@ -40,6 +40,7 @@ def main(argv: list[str] | None = None, on_window: Callable[[Any], None] | None 
     from PySide6.QtWidgets import QApplication
 
     from .. import APP_ID, APP_NAME
+    from ..core.errors import InvoiceDesktopError
     from ..core.logs import setup_file_logging
     from ..core.services import Services
     from ..providers import infos, registry
@@ -57,7 +58,13 @@ def main(argv: list[str] | None = None, on_window: Callable[[Any], None] | None 
 
     setup_file_logging()
 
-    services = Services.create()
+    try:
+        services = Services.create()
+    except InvoiceDesktopError as exc:  # the history is locked by another program, or from a newer release
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, APP_NAME, exc.message)
+        return 1
     runner = TaskRunner()
     settings = QSettings()
     if settings.format() == QSettings.Format.NativeFormat:

@@ -64,3 +64,47 @@ def test_the_windows_settings_history_and_logs_are_private(tmp_path: Path) -> No
     folders = [settings.parent, home, home / "logs"]
     assert {str(f): oct(mode(f)) for f in files} == {str(f): "0o600" for f in files}
     assert {str(d): oct(mode(d)) for d in folders} == {str(d): "0o700" for d in folders}
+
+
+LOCKED_START = """
+import sqlite3, sys
+from PySide6.QtWidgets import QApplication, QMessageBox
+from invoice_desktop.core.history import History
+
+app = QApplication([sys.argv[0]])
+History.BUSY_TIMEOUT_S = 0.2  # the app waits 30 s for the lock before it says so
+said = []
+QMessageBox.critical = staticmethod(lambda parent, title, text, *a, **k: said.append(text))
+holder = sqlite3.connect(sys.argv[1], isolation_level=None)
+holder.execute("BEGIN EXCLUSIVE")  # another program holds the history
+from invoice_desktop.ui.app import main
+
+code = main([])
+print("EXIT", code)
+print("SAID", said[0] if said else "")
+"""
+
+
+def test_a_history_locked_at_start_is_said_plainly_by_the_window(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "INVOICE_DESKTOP_HOME": str(home),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+    }
+    from invoice_desktop.core.history import History
+
+    History(home / "history.sqlite3").close()
+    done = subprocess.run(
+        [sys.executable, "-c", LOCKED_START, str(home / "history.sqlite3")],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=120,
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "EXIT 1" in done.stdout
+    assert "in use by another program" in done.stdout and "try again" in done.stdout
