@@ -1,29 +1,36 @@
 """The request/response log: every exchange (already redacted by the core) and the app's messages.
 
 Fed by a `logging.Handler` that emits a Qt signal (as Dangerzone does), so workers only ever call `logging` and
-the pane is updated on the UI thread.
+the pane is updated on the UI thread. A busy log stays smooth: entries arriving together are added in one step,
+the pane keeps the newest `MAX_ENTRIES` (everything stays in the log file), and the full text of an entry is
+rendered only when the clerk selects it.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import deque
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from ..core.exchange import Exchange
+
+AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 class QtLogHandler(logging.Handler):
@@ -43,33 +50,137 @@ class QtLogHandler(logging.Handler):
             pass
 
 
-class LogPane(QWidget):
-    """A list of entries (exchanges and messages) and the full text of the selected one."""
+@dataclass(frozen=True)
+class LogEntry:
+    when: str
+    what: str
+    status: str
+    ms: str
+    content: Exchange | str  # the whole entry; rendered as text only when selected
+    bad: bool = False  # a failed exchange or a warning: shown in red
+    bold: bool = False
 
-    MAX_ENTRIES = 2000
+    def as_text(self) -> str:
+        return self.content.as_text() if isinstance(self.content, Exchange) else self.content
+
+
+def entry_for_exchange(exchange: Exchange) -> LogEntry:
+    when = exchange.started_at[11:19] if len(exchange.started_at) >= 19 else exchange.started_at
+    what = f"{exchange.label + ': ' if exchange.label else ''}{exchange.method} {exchange.url}"
+    status = str(exchange.status) if exchange.status is not None else "failed"
+    bad = exchange.status is None or exchange.status >= 400
+    return LogEntry(when, what, status, str(exchange.duration_ms), exchange, bad=bad, bold=True)
+
+
+class LogModel(QAbstractTableModel):
+    """The newest `limit` entries, oldest first."""
+
+    COLUMNS = ("Time", "What", "Status", "ms")
+
+    def __init__(self, limit: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.limit = limit
+        self._entries: deque[LogEntry] = deque()
+        self.dropped = 0  # entries that left the pane (they are still in the log file)
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._red = QBrush(QColor("darkred"))
+        self._green = QBrush(QColor("darkgreen"))
+
+    def entry(self, row: int) -> LogEntry | None:
+        return self._entries[row] if 0 <= row < len(self._entries) else None
+
+    def entries(self) -> list[LogEntry]:
+        return list(self._entries)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's own default)
+        return 0 if parent.isValid() else len(self._entries)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        e = self.entry(index.row())
+        if e is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (e.when, e.what, e.status, e.ms)[column]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column == 2 and isinstance(e.content, Exchange):
+                return self._red if e.bad else self._green
+            if column == 1 and e.bad and not isinstance(e.content, Exchange):
+                return self._red
+        if role == Qt.ItemDataRole.FontRole and column == 1 and e.bold:
+            return self._bold
+        if role == Qt.ItemDataRole.ToolTipRole and column == 1:
+            return e.what
+        return None
+
+    def append(self, new: list[LogEntry]) -> None:
+        """Add entries at the end in one step, then drop the oldest beyond the limit."""
+        if not new:
+            return
+        if len(new) > self.limit:
+            self.dropped += len(new) - self.limit
+            new = new[-self.limit :]
+        first = len(self._entries)
+        self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
+        self._entries.extend(new)
+        self.endInsertRows()
+        excess = len(self._entries) - self.limit
+        if excess > 0:
+            self.beginRemoveRows(QModelIndex(), 0, excess - 1)
+            for _ in range(excess):
+                self._entries.popleft()
+            self.endRemoveRows()
+            self.dropped += excess
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self._entries.clear()
+        self.dropped = 0
+        self.endResetModel()
+
+
+class LogPane(QWidget):
+    """A list of entries (exchanges and messages) and the full text of the one the clerk selects."""
+
+    MAX_ENTRIES = 500
+    FLUSH_MS = 30  # entries arriving within this are added together: one layout, not one per entry
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
-        self.tree = QTreeWidget(self)
-        self.tree.setHeaderLabels(["Time", "What", "Status", "ms"])
+        self.model = LogModel(self.MAX_ENTRIES, self)
+        self.tree = QTreeView(self)
+        self.tree.setModel(self.model)
         self.tree.setRootIsDecorated(False)
-        self.tree.setUniformRowHeights(True)
+        self.tree.setUniformRowHeights(True)  # no row is measured
+        self.tree.setItemsExpandable(False)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setColumnWidth(0, 70)
         self.tree.setColumnWidth(1, 420)
         self.tree.setColumnWidth(2, 60)
         self.tree.setAccessibleName("Log entries")
-        self.tree.currentItemChanged.connect(self._show_current)
+        self.tree.selectionModel().currentRowChanged.connect(self._show_current)
 
         self.detail = QPlainTextEdit(self)
         self.detail.setReadOnly(True)
         self.detail.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.detail.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.detail.setPlaceholderText(
-            "Nothing sent yet. Every request the app sends and every answer it gets appears here, "
-            "with passwords and keys hidden."
+            "Every request the app sends and every answer it gets is listed above, with passwords and keys "
+            "hidden. Select one to see it in full here."
         )
         self.detail.setAccessibleName("Log entry details")
 
@@ -93,6 +204,13 @@ class LogPane(QWidget):
         self.copy_curl_button.clicked.connect(self.copy_curl)
         self.copy_text_button.clicked.connect(self.copy_text)
         self.clear_button.clicked.connect(self.clear)
+
+        self._pending: list[LogEntry] = []
+        self._select_first_pending = False
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(self.FLUSH_MS)
+        self._flush_timer.timeout.connect(self.flush)
         self._update_buttons()
 
     # -- feeding -------------------------------------------------------------------------------------------
@@ -105,63 +223,67 @@ class LogPane(QWidget):
         if record.name == "invoice_desktop.exchange":
             return  # the "→ sending" line: the exchange row follows when it ends
         when = datetime.fromtimestamp(record.created).strftime("%H:%M:%S")
-        item = QTreeWidgetItem([when, record.getMessage(), record.levelname.lower(), ""])
-        item.setData(0, Qt.ItemDataRole.UserRole, record.getMessage())
-        if record.levelno >= logging.WARNING:
-            item.setForeground(1, Qt.GlobalColor.darkRed)
-        self._append(item)
+        message = record.getMessage()
+        self._queue(
+            LogEntry(when, message, record.levelname.lower(), "", message, bad=record.levelno >= logging.WARNING)
+        )
 
     def add_exchange(self, exchange: Exchange) -> None:
-        when = exchange.started_at[11:19] if len(exchange.started_at) >= 19 else exchange.started_at
-        what = f"{exchange.label + ': ' if exchange.label else ''}{exchange.method} {exchange.url}"
-        status = str(exchange.status) if exchange.status is not None else "failed"
-        item = QTreeWidgetItem([when, what, status, str(exchange.duration_ms)])
-        item.setData(0, Qt.ItemDataRole.UserRole, exchange)
-        if exchange.status is None or exchange.status >= 400:
-            item.setForeground(2, Qt.GlobalColor.darkRed)
-        else:
-            item.setForeground(2, Qt.GlobalColor.darkGreen)
-        bold = QFont(item.font(1))
-        bold.setBold(True)
-        item.setFont(1, bold)
-        self._append(item)
-
-    def _append(self, item: QTreeWidgetItem) -> None:
-        self.tree.addTopLevelItem(item)
-        while self.tree.topLevelItemCount() > self.MAX_ENTRIES:
-            self.tree.takeTopLevelItem(0)
-        # Show the newest exchange in full; plain messages only scroll into view.
-        if isinstance(item.data(0, Qt.ItemDataRole.UserRole), Exchange) or self.tree.currentItem() is None:
-            self.tree.setCurrentItem(item)
-        self.tree.scrollToItem(item)
+        self._queue(entry_for_exchange(exchange))
 
     def show_exchanges(self, exchanges: list[Exchange], title: str) -> None:
-        """Show an earlier attempt's exchanges (from the history)."""
-        item = QTreeWidgetItem(["", title, "", ""])
-        item.setData(0, Qt.ItemDataRole.UserRole, title)
-        self._append(item)
+        """Show an earlier attempt's exchanges (from the history), its first one selected: the clerk asked."""
+        self.flush()
+        self._queue(LogEntry("", title, "", "", title))
+        self._select_first_pending = True
         for exchange in exchanges:
             self.add_exchange(exchange)
+        self.flush()
+
+    def _queue(self, entry: LogEntry) -> None:
+        self._pending.append(entry)
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    def flush(self) -> None:
+        """Add what arrived since the last flush, in one step; follow the newest only if the clerk was there."""
+        self._flush_timer.stop()
+        if not self._pending:
+            return
+        new, self._pending = self._pending, []
+        bar = self.tree.verticalScrollBar()
+        following = bar.value() >= bar.maximum()
+        select_title = self._select_first_pending
+        self._select_first_pending = False
+        self.model.append(new)
+        if select_title:
+            row = self.model.rowCount() - len(new)
+            self.tree.setCurrentIndex(self.model.index(max(row, 0) + (1 if len(new) > 1 else 0), 0))
+        elif following:
+            self.tree.scrollToBottom()
+        if self.model.dropped:
+            self.status.setText(
+                f"Showing the newest {self.model.rowCount():,} entries; older ones are in the log file "
+                "(Help → where the app keeps its files)."
+            )
+        self._update_buttons()
 
     # -- reading ---------------------------------------------------------------------------------------------
 
     def current_entry(self) -> Exchange | str | None:
-        item = self.tree.currentItem()
-        return item.data(0, Qt.ItemDataRole.UserRole) if item else None
+        entry = self.model.entry(self.tree.currentIndex().row())
+        return entry.content if entry is not None else None
 
     def _show_current(self, *_: object) -> None:
-        entry = self.current_entry()
-        if isinstance(entry, Exchange):
-            self.detail.setPlainText(entry.as_text())
-        else:
-            self.detail.setPlainText(entry or "")
+        entry = self.model.entry(self.tree.currentIndex().row())
+        self.detail.setPlainText(entry.as_text() if entry is not None else "")
         self._update_buttons()
 
     def _update_buttons(self) -> None:
         entry = self.current_entry()
         self.copy_curl_button.setEnabled(isinstance(entry, Exchange))
         self.copy_text_button.setEnabled(entry is not None)
-        self.clear_button.setEnabled(self.tree.topLevelItemCount() > 0)
+        self.clear_button.setEnabled(self.model.rowCount() > 0 or bool(self._pending))
 
     def copy_curl(self) -> None:
         entry = self.current_entry()
@@ -174,16 +296,13 @@ class LogPane(QWidget):
         self.status.setText("Copied.")
 
     def clear(self) -> None:
-        self.tree.clear()
+        self._pending.clear()
+        self._flush_timer.stop()
+        self.model.clear()
         self.detail.clear()
         self.status.setText("")
         self._update_buttons()
 
     def all_text(self) -> str:
-        """Everything the pane holds, as text (used by tests and 'copy all')."""
-        parts = []
-        for i in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(i)
-            entry = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
-            parts.append(entry.as_text() if isinstance(entry, Exchange) else str(entry))
-        return "\n\n".join(parts)
+        """Everything the pane holds (and is about to show), as text (used by tests and 'copy all')."""
+        return "\n\n".join(e.as_text() for e in [*self.model.entries(), *self._pending])

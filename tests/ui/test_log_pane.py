@@ -1,0 +1,107 @@
+"""The log pane under a busy log: it keeps the newest entries (the log file keeps all), renders an entry's full
+text only when the clerk selects it, and does not yank the list away from a clerk reading an older entry."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import pytest
+
+from invoice_desktop.core.exchange import Exchange
+from invoice_desktop.ui.log_pane import LogPane, QtLogHandler
+
+
+def exchange(n: int, status: int | None = 200) -> Exchange:
+    return Exchange(
+        label=f"Upload {n}",
+        method="POST",
+        url=f"http://127.0.0.1:1/orders/ORD-{n}/invoice",
+        started_at="2026-12-02T07:00:00+00:00",
+        request_headers={"ApiCode": "•••redacted•••"},
+        status=status,
+        response_body='{"ok": true}' if status else "",
+        duration_ms=n % 50,
+        error=None if status else "connection refused",
+    )
+
+
+@pytest.fixture
+def pane(qtbot):
+    p = LogPane()
+    qtbot.addWidget(p)
+    p.resize(900, 500)
+    p.show()
+    return p
+
+
+def test_the_pane_keeps_the_newest_entries_and_says_where_the_rest_are(qtbot, pane):
+    for n in range(1, 1_201):
+        pane.add_exchange(exchange(n))
+    pane.flush()
+    assert pane.model.rowCount() == LogPane.MAX_ENTRIES == 500
+    assert pane.model.entry(0).what.endswith("ORD-701/invoice")  # the oldest kept
+    assert pane.model.entry(499).what.endswith("ORD-1200/invoice")  # the newest, last
+    assert "older ones are in the log file" in pane.status.text()
+
+
+def test_an_entry_is_rendered_only_when_the_clerk_selects_it(qtbot, pane, monkeypatch):
+    rendered: list[str] = []
+    original = Exchange.as_text
+    monkeypatch.setattr(Exchange, "as_text", lambda self: rendered.append(self.url) or original(self))
+    for n in range(1, 1_001):
+        pane.add_exchange(exchange(n, status=None if n == 507 else 200))
+    pane.flush()
+    assert rendered == [] and pane.detail.toPlainText() == ""  # nothing rendered as it arrives
+
+    pane.tree.setCurrentIndex(pane.model.index(6, 0))  # the clerk clicks the failed one (500 kept: 501 first)
+    assert rendered == ["http://127.0.0.1:1/orders/ORD-507/invoice"]
+    assert "no answer after 7 ms: connection refused" in pane.detail.toPlainText()
+    assert pane.copy_curl_button.isEnabled()
+
+
+def test_records_from_worker_threads_arrive_together_in_order(qtbot, pane):
+    handler = QtLogHandler()
+    handler.emitter.record.connect(pane.add_record)
+    log = logging.getLogger("invoice_desktop.test_log_pane")
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    try:
+
+        def work() -> None:
+            for n in range(1, 301):
+                log.info("exchange %s", n, extra={"exchange": exchange(n)})
+            log.warning("the provider is slow")
+
+        worker = threading.Thread(target=work)
+        worker.start()
+        worker.join()
+        qtbot.waitUntil(lambda: pane.model.rowCount() == 301, timeout=5000)
+    finally:
+        log.removeHandler(handler)
+    assert [pane.model.entry(r).what.rsplit("-", 1)[1] for r in (0, 299)] == ["1/invoice", "300/invoice"]
+    assert pane.model.entry(300).what == "the provider is slow" and pane.model.entry(300).bad
+
+
+def test_the_list_follows_new_entries_unless_the_clerk_scrolled_up_to_read(qtbot, pane):
+    for n in range(1, 201):
+        pane.add_exchange(exchange(n))
+    pane.flush()
+    bar = pane.tree.verticalScrollBar()
+    assert bar.value() == bar.maximum() > 0  # following the newest
+
+    bar.setValue(0)  # the clerk reads the first entries
+    for n in range(201, 221):
+        pane.add_exchange(exchange(n))
+    pane.flush()
+    assert bar.value() == 0
+
+
+def test_an_attempt_shown_from_the_history_is_selected_and_shown_in_full(qtbot, pane):
+    pane.add_exchange(exchange(1))
+    pane.show_exchanges([exchange(41, status=500), exchange(42)], "— attempt #41: refused")
+    assert pane.model.rowCount() == 4
+    assert pane.current_entry().url.endswith("ORD-41/invoice")
+    assert "← HTTP 500" in pane.detail.toPlainText()
+    pane.clear()
+    assert pane.model.rowCount() == 0 and pane.detail.toPlainText() == "" and not pane.clear_button.isEnabled()
