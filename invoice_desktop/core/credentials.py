@@ -69,6 +69,8 @@ OS_STORES: dict[str, str] = {
 }
 # keyring's default on a desktop may be a chain of the stores it found: safe when every link is.
 _CHAINER = "keyring.backends.chainer.ChainerBackend"
+# keyring's stand-ins when it found no store at all.
+_NO_STORE = ("keyring.backends.fail.Keyring", "keyring.backends.null.Keyring")
 _STORE_NAMES = "Windows Credential Manager, macOS Keychain, Secret Service or KWallet"
 
 # Backend classes the test suite registers (an in-memory keyring): never used by the app itself. Kept by class
@@ -127,7 +129,7 @@ def _refusal(backend: object | None) -> str:
         "so credentials are kept for this session only and must be entered again after the app closes. (They are "
         "never written to a file.)"
     )
-    if backend is None or backend_name(backend) in ("keyring.backends.fail.Keyring", "keyring.backends.null.Keyring"):
+    if backend is None or backend_name(backend) in _NO_STORE:
         found = f" (keyring offers only “{backend_name(backend)}”)" if backend is not None else ""
         return (
             f"No usable system keyring was found{found}, {kept} To keep them, set up the {_STORE_NAMES} and "
@@ -167,7 +169,7 @@ class CredentialStore:
                 backend = None
         name = backend_name(backend) if backend is not None else "none"
         if backend is None or not _backend_is_safe(backend):
-            if backend is not None:
+            if backend is not None and name not in _NO_STORE:  # "no keyring at all" is said in the status bar
                 log.warning("keyring backend %s refused: not an operating system's credential store", name)
             self._status = KeyringStatus(persistent=False, backend_name=name, message=_refusal(backend))
             self._backend = None
