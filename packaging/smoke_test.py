@@ -126,6 +126,16 @@ def source_provider_ids() -> list[str]:
     return [p.id for p in all_providers()]
 
 
+def write_real_pdf(path: Path) -> None:
+    """A one-page PDF made by PDFium (the app checks PDFs for real: hand-written bytes would be refused)."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument.new()
+    document.new_page(595, 842)  # A4, in points
+    document.save(str(path))
+    document.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--dist", default=str(ROOT / "dist"))
@@ -145,7 +155,7 @@ def main() -> int:
         if sys.platform.startswith("linux"):
             env["XDG_CONFIG_HOME"] = str(Path(tmp) / "config")  # the window's QSettings stay in the temp dir
         pdf = Path(tmp) / "Rechnung_Müller_№5.pdf"  # a non-ASCII name must survive argv and the multipart header
-        pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+        write_real_pdf(pdf)
 
         # The window. Windows' windowed executable has no stdout, so the console executable (same code, same
         # bundle) reports there and the windowed one must still exit 0.

@@ -8,6 +8,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import json
+import struct
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -21,25 +22,13 @@ from invoice_desktop.core.transport import Timeouts
 from invoice_desktop.core.upload import UploadService
 from invoice_desktop.practice import PracticeEnvironment
 
+from . import documents
 from .memory_keyring import LockedKeyring, MemoryKeyring
 
 # The one explicit way past the keyring allow-list: the tests' in-memory keyrings, registered by class here and
 # nowhere in the app.
 accept_backend_for_tests(MemoryKeyring)
 accept_backend_for_tests(LockedKeyring)
-
-PDF_HEAD = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
-HEADS = {
-    ".pdf": PDF_HEAD,
-    ".docx": b"PK\x03\x04",
-    ".xlsx": b"PK\x03\x04",
-    ".doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
-    ".xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
-    ".png": b"\x89PNG\r\n\x1a\n",
-    ".jpeg": b"\xff\xd8\xff\xe0",
-    ".jpg": b"\xff\xd8\xff\xe0",
-    ".txt": b"Invoice 42\n",
-}
 
 
 @pytest.fixture(autouse=True)
@@ -77,21 +66,33 @@ def services(practice: PracticeEnvironment, memory_keyring: MemoryKeyring, app_h
 
 @pytest.fixture
 def make_file(tmp_path: Path) -> Callable[..., Path]:
-    """make_file("inv.pdf", size=1000) → a file whose leading bytes match its extension, padded to `size`."""
+    """make_file("inv.pdf") → a real document of that kind (tests/documents.py); make_file("inv.pdf", size=N) → the
+    same, padded to exactly N bytes in a way its kind allows (after a PDF's end, in a ZIP's comment…);
+    make_file("x.pdf", content=b"...") → exactly those bytes."""
 
     def make(name: str, size: int | None = None, content: bytes | None = None) -> Path:
         path = tmp_path / "files" / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        if content is None:
-            head = HEADS.get(Path(name).suffix.lower(), b"data")
-            size = len(head) + 100 if size is None else size
-            with path.open("wb") as fh:
-                fh.write(head[:size])
-                if size > len(head):
-                    fh.seek(size - 1)
-                    fh.write(b"\n")
-        else:
+        if content is not None:
             path.write_bytes(content)
+            return path
+        ext = Path(name).suffix.lower()
+        real = documents.sample(ext)
+        size = len(real) if size is None else size
+        if size < len(real):
+            raise ValueError(f"make_file: the smallest real {ext or 'file'} here is {len(real):,} bytes, not {size:,}")
+        extra = size - len(real)
+        if extra and ext in (".docx", ".xlsx"):
+            if extra > 0xFFFF:
+                raise ValueError(f"make_file: a {ext} can be padded by at most 65,535 bytes (its ZIP comment)")
+            path.write_bytes(real[:-2] + struct.pack("<H", extra) + b"c" * extra)  # the ZIP's comment
+            return path
+        with path.open("wb") as fh:
+            fh.write(real)
+            if extra and ext == ".txt":
+                fh.write(b" " * extra)
+            elif extra:  # after the document's end, sparse: nothing is written for a big file
+                fh.truncate(size)
         return path
 
     return make

@@ -12,6 +12,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .content_checks import ContentRefused, check_content
+
 MB = 1024 * 1024
 
 # Content-Type for each multipart part or raw body, from a fixed table: `mimetypes` reads the Windows registry,
@@ -26,21 +28,6 @@ CONTENT_TYPES: dict[str, str] = {
     ".jpeg": "image/jpeg",
     ".jpg": "image/jpeg",
     ".txt": "text/plain",
-}
-
-# Leading bytes ("magic numbers") that a file of each type starts with. Office Open XML files are ZIP archives;
-# legacy Office files are OLE2 compound documents.
-_ZIP = (b"PK\x03\x04",)
-_OLE2 = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)
-SIGNATURES: dict[str, tuple[bytes, ...]] = {
-    ".pdf": (b"%PDF-",),
-    ".docx": _ZIP,
-    ".xlsx": _ZIP,
-    ".doc": _OLE2,
-    ".xls": _OLE2,
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".jpg": (b"\xff\xd8\xff",),
 }
 
 KIND_NAMES: dict[str, str] = {
@@ -117,6 +104,8 @@ class CheckedAttachment:
     size: int
     extension: str
     upload_name: str
+    # Things the clerk should know before sending (e.g. an encrypted PDF the provider may not open).
+    warnings: tuple[str, ...] = ()
 
     @property
     def content_type(self) -> str:
@@ -126,7 +115,7 @@ class CheckedAttachment:
 def check_attachment(path: str | os.PathLike[str], rules: AttachmentRules) -> CheckedAttachment:
     """Check a file against a provider's rules, in the order a clerk can act on.
 
-    Only the first few bytes are read (for the content check): the file is never loaded whole.
+    The content is checked for real (core/content_checks.py): a file named .pdf must be a PDF that opens, and so on.
     """
     p = Path(path)
     name = p.name
@@ -164,21 +153,14 @@ def check_attachment(path: str | os.PathLike[str], rules: AttachmentRules) -> Ch
             f"{human_size(rules.max_bytes)} ({rules.max_bytes:,} bytes), {whose}.",
         )
     try:
-        with p.open("rb") as fh:
-            head = fh.read(16)
+        warnings = check_content(p, ext, KIND_NAMES.get(ext, ext))
+    except ContentRefused as exc:
+        raise AttachmentRefused("content", exc.message) from None
     except OSError as exc:
         raise AttachmentRefused("unreadable", f"“{name}” cannot be read: {exc.strerror or exc}.") from None
 
-    signatures = SIGNATURES.get(ext)
-    if signatures and not any(head.startswith(sig) for sig in signatures):
-        kind = KIND_NAMES.get(ext, ext)
-        raise AttachmentRefused(
-            "content",
-            f"“{name}” is named {ext} but its content is not a {kind}. Export it again as a real {kind}.",
-        )
-    if ext == ".txt" and b"\x00" in head:
-        raise AttachmentRefused("content", f"“{name}” is named .txt but holds binary data, not text.")
-
     send_ext = rules.aliases.get(ext, ext)
     upload_name = name if send_ext == ext else p.stem + send_ext
-    return CheckedAttachment(path=p, size=st.st_size, extension=send_ext, upload_name=upload_name)
+    return CheckedAttachment(
+        path=p, size=st.st_size, extension=send_ext, upload_name=upload_name, warnings=tuple(warnings)
+    )
