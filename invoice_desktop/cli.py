@@ -197,14 +197,14 @@ def cmd_send(args: argparse.Namespace, services: Services) -> int:
         base_url=args.base_url,
     )
     # What the window asks the clerk to confirm (e.g. "this replaces the whole invoice"): said, not asked, here.
-    for warning in provider.warnings(prepared.form, services.history, args.environment):
+    for warning in prepared.warnings(services.history):
         print(f"invoice-desktop: warning: {warning}", file=sys.stderr)
     return _run(services, prepared)
 
 
 def cmd_retry(args: argparse.Namespace, services: Services) -> int:
     prepared = services.uploads.prepare_retry(args.attempt_id, base_url=args.base_url)
-    for warning in prepared.provider.warnings(prepared.form, services.history, prepared.environment):
+    for warning in prepared.warnings(services.history):
         print(f"invoice-desktop: warning: {warning}", file=sys.stderr)
     return _run(services, prepared)
 

@@ -68,6 +68,11 @@ class PreparedUpload:
     # The private copy of the file that `attachment` points at (see core/snapshots.py).
     snapshot: snapshots.Snapshot | None = None
 
+    def warnings(self, history: History) -> list[str]:
+        """What the clerk should know before it is sent: the file's (e.g. an encrypted PDF), then the provider's."""
+        about_file = list(self.attachment.warnings) if self.attachment else []
+        return about_file + self.provider.warnings(self.form, history, self.environment)
+
 
 class UploadService:
     def __init__(

@@ -7,6 +7,7 @@ shown in the zone with the rule that was broken.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, Qt, Signal
@@ -135,12 +136,13 @@ class DropZone(QFrame):
         self.headline.setText(f"Checking “{Path(path).name}”…")
         self.detail.setText("")
 
-    def show_accepted(self, path: str, size: int, upload_name: str) -> None:
+    def show_accepted(self, path: str, size: int, upload_name: str, warnings: Sequence[str] = ()) -> None:
         self._path = path
         self._set_state("ready")
         self.headline.setText(f"Attached: {Path(path).name}")
         sent_as = f" — sent as “{upload_name}”" if upload_name != Path(path).name else ""
-        self.detail.setText(f"{human_size(size)}, ready to upload{sent_as}. {path}")
+        notes = "".join(f"\n⚠ {warning}" for warning in warnings)  # e.g. an encrypted PDF: sent, but said
+        self.detail.setText(f"{human_size(size)}, ready to upload{sent_as}. {path}{notes}")
         self.remove_button.show()
         self.checked.emit(True, self.detail.text())
 

@@ -70,7 +70,7 @@ class UploadFlow(QObject):
 
         def accepted(checked: Any) -> None:
             if serial == self._check_serial:
-                zone.show_accepted(str(checked.path), checked.size, checked.upload_name)
+                zone.show_accepted(str(checked.path), checked.size, checked.upload_name, checked.warnings)
 
         def refused(exc: BaseException) -> None:
             if serial == self._check_serial:
@@ -111,7 +111,7 @@ class UploadFlow(QObject):
 
         def prepare(_task: Task) -> tuple[PreparedUpload, list[str]]:
             prepared = self.services.uploads.prepare(provider, environment, model, **args)
-            warnings = provider.warnings(prepared.form, self.services.history, environment)
+            warnings = prepared.warnings(self.services.history)
             return prepared, warnings
 
         self.w.runner.submit("prepare", prepare, self._confirm_and_send, self._refused)
@@ -219,7 +219,7 @@ class UploadFlow(QObject):
 
         def prepare(_task: Task) -> tuple[PreparedUpload, list[str]]:
             prepared = self.services.uploads.prepare_retry(attempt_id)
-            warnings = prepared.provider.warnings(prepared.form, self.services.history, prepared.environment)
+            warnings = prepared.warnings(self.services.history)
             return prepared, warnings
 
         self.w.runner.submit(
