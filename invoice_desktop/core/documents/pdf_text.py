@@ -22,22 +22,25 @@ def pdf_text(path: Path, max_pages: int = MAX_PAGES) -> str:
     """The text of the first pages, or "" when the PDF has none (a scan) or cannot be opened."""
     import pypdfium2 as pdfium
 
-    try:
-        document = pdfium.PdfDocument(str(path))
-    except Exception as exc:  # damaged or password-protected: the row says so elsewhere
-        log.info("no text from %s: %s", path.name, exc)
-        return ""
-    try:
-        texts = []
-        for index in range(min(len(document), max_pages)):
-            page = document[index]
-            textpage = page.get_textpage()
-            texts.append(textpage.get_text_bounded())
-            textpage.close()
-            page.close()
-        return "\n".join(texts).replace("\r\n", "\n")
-    finally:
-        document.close()
+    from ..content_checks import PDFIUM_LOCK
+
+    with PDFIUM_LOCK:  # PDFium takes one thread at a time; a dropped file's check may be running
+        try:
+            document = pdfium.PdfDocument(str(path))
+        except Exception as exc:  # damaged or password-protected: the row says so elsewhere
+            log.info("no text from %s: %s", path.name, exc)
+            return ""
+        try:
+            texts = []
+            for index in range(min(len(document), max_pages)):
+                page = document[index]
+                textpage = page.get_textpage()
+                texts.append(textpage.get_text_bounded())
+                textpage.close()
+                page.close()
+            return "\n".join(texts).replace("\r\n", "\n")
+        finally:
+            document.close()
 
 
 # Labels as invoices print them (English, German, Spanish, French, Swedish) → the fact they introduce.
