@@ -178,6 +178,8 @@ class History:
         # Who holds this app's leases: random per running app, so it means the same on any computer.
         self.owner = uuid.uuid4().hex
         self._keeper: LeaseKeeper | None = None
+        self._deferred: dict[int, dict[str, Any]] = {}  # outcomes waiting for another program's lock to go
+        self._deferred_lock = threading.Lock()
         self.busy_timeout_s = self.BUSY_TIMEOUT_S if busy_timeout_s is None else busy_timeout_s
         self.outcome_patience_s = self.OUTCOME_PATIENCE_S if outcome_patience_s is None else outcome_patience_s
         private_dir(path.parent)
@@ -227,6 +229,10 @@ class History:
         """Stop the heartbeat; attempts this app still had `sending` were interrupted by its closing."""
         if self._keeper is not None:
             self._keeper.stop()
+        try:
+            self.write_deferred()
+        except sqlite3.Error as exc:
+            log.warning("Could not write the outcomes kept while the history was locked: %s", exc)
         try:
             self._write(
                 lambda db: db.execute(
@@ -383,6 +389,7 @@ class History:
         provider_message: str | None = None,
         result: dict[str, Any] | None = None,
         exchanges: list[Exchange] | tuple[Exchange, ...] = (),
+        patience_s: float | None = None,
     ) -> None:
         """Record the outcome, with any `exchanges` that could not be written while they happened, in one
         transaction. Waits up to `outcome_patience_s` for another program's lock; raises HistoryBusy if the
@@ -412,7 +419,32 @@ class History:
                 raise
             db.execute("COMMIT")
 
-        self._write(write, patience_s=self.outcome_patience_s)
+        self._write(write, patience_s=self.outcome_patience_s if patience_s is None else patience_s)
+
+    def finish_later(self, attempt_id: int, **outcome: Any) -> None:
+        """An outcome `finish` could not write (the history stayed locked): the heartbeat writes it as soon as the
+        lock is gone. Meanwhile the attempt stays `sending` under this app's lease, so no one marks it interrupted
+        while its answer is known here; if the app stops first, the lease lapses and it is marked "may have
+        arrived"."""
+        with self._deferred_lock:
+            self._deferred[attempt_id] = outcome
+        self.keep_leases()
+
+    def write_deferred(self) -> int:
+        """Write the outcomes kept by `finish_later`; those still locked out stay for the next beat."""
+        with self._deferred_lock:
+            pending = list(self._deferred.items())
+        written = 0
+        for attempt_id, outcome in pending:
+            try:
+                self.finish(attempt_id, **outcome, patience_s=0.0)
+            except HistoryBusy:
+                continue
+            with self._deferred_lock:
+                self._deferred.pop(attempt_id, None)
+            written += 1
+            log.info("Attempt %s: its outcome, kept while the history was locked, is now recorded", attempt_id)
+        return written
 
     def _row_to_attempt(self, row: tuple[Any, ...]) -> Attempt:
         (

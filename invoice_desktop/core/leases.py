@@ -38,6 +38,7 @@ class LeaseKeeper:
     def _run(self) -> None:
         while not self._stop.wait(self._interval_s):
             try:
+                self._history.write_deferred()
                 self._history.renew_leases()
                 self._history.mark_interrupted()
             except InvoiceDesktopError as exc:  # the history is locked for now: the next beat tries again

@@ -304,18 +304,19 @@ class UploadService:
             Outcome.FAILED: hist.FAILED,
             Outcome.CANCELLED: hist.CANCELLED,
         }[result.outcome]
+        outcome: dict[str, Any] = {
+            "state": state,
+            "summary": result.title,
+            "provider_code": result.provider_code,
+            "provider_message": result.provider_message,
+            "result": result.to_dict(),
+            "exchanges": unwritten,
+        }
         try:
-            self.history.finish(
-                attempt_id,
-                state=state,
-                summary=result.title,
-                provider_code=result.provider_code,
-                provider_message=result.provider_message,
-                result=result.to_dict(),
-                exchanges=unwritten,
-            )
+            self.history.finish(attempt_id, **outcome)
         except HistoryBusy as exc:
-            result = _kept_in_log(result, exc)  # the snapshot stays: the attempt may be sent again
+            result = _kept_in_log(result, exc)  # the snapshot stays until the outcome is written
+            self.history.finish_later(attempt_id, **outcome)
         else:
             if state == hist.SUCCEEDED and prepared.snapshot is not None:
                 snapshots.discard(prepared.snapshot.path)  # settled: nothing will send it again
@@ -534,8 +535,8 @@ def _kept_in_log(result: UploadResult, exc: HistoryBusy) -> UploadResult:
     where = log_file()
     kept = f"the log file ({where})" if where else "the app's log"
     note = (
-        f"This outcome could not be written to the upload history: it was locked by another program for too long. "
-        f"The provider's answer is kept in {kept}; the history will show this attempt as interrupted."
+        "This outcome could not be written to the upload history yet: another program has kept it locked. The app "
+        f"writes it as soon as the lock is gone, while it runs; the provider's answer is also kept in {kept}."
     )
     result.detail = f"{result.detail} {note}".strip()
     return result

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def quick_services(practice, memory_keyring, app_home) -> Iterator[Services]:
     from invoice_desktop.core.credentials import CredentialStore
 
     credentials = CredentialStore(memory_keyring)
-    history = History(app_home / "history.sqlite3", busy_timeout_s=0.2, outcome_patience_s=10)
+    history = History(app_home / "history.sqlite3", busy_timeout_s=0.2, outcome_patience_s=10, lease_s=0.6)
     uploads = UploadService(credentials, history, practice=practice, timeouts=Timeouts(connect=5, read=20, deadline=60))
     yield Services(credentials, history, uploads)
     history.close()
@@ -106,6 +107,16 @@ def test_an_outcome_that_cannot_be_written_is_said_plainly_and_kept_in_the_log(q
         assert kept and '"outcome": "succeeded"' in kept[0] and f'"attempt_id": {result.attempt_id}' in kept[0]
         # The provider's answer itself is in the log, as every exchange is.
         assert any(getattr(r, "exchange", None) is not None and r.exchange.status == 200 for r in caplog.records)
+        # Meanwhile no one may take the attempt for interrupted: its answer is known here.
+        assert quick_services.history.get(result.attempt_id).state == hist.SENDING
+        # Once the other program lets go, the outcome is written, exchange and all, without the clerk doing anything.
+        holder.release()
+        deadline = time.monotonic() + 10
+        while quick_services.history.get(result.attempt_id).state == hist.SENDING and time.monotonic() < deadline:
+            time.sleep(0.05)
+        attempt = quick_services.history.get(result.attempt_id)
+        assert attempt.state == hist.SUCCEEDED
+        assert [e.status for e in quick_services.history.exchanges(result.attempt_id)] == [200]
     finally:
         holder.close()
 
