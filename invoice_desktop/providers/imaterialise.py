@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..core.attachments import MB, AttachmentRules, CheckedAttachment
 from ..core.errors import FormInvalid
+from ..core.history import History
 from ..core.http import MultipartBody, OutgoingRequest, Part, Response
 from ..core.provider import (
     PRACTICE,
@@ -193,6 +194,17 @@ class IMaterialise(Provider):
                     "The document URL must be a full web address starting with https://.",
                     {"file_url": "Not a web address."},
                 )
+
+    def warnings(self, form: BaseModel, history: History, environment: str) -> list[str]:
+        assert isinstance(form, IMaterialiseForm)
+        earlier = history.succeeded_with(self.id, environment, "order_id", form.order_id)
+        if not earlier:
+            return []
+        return [
+            f"An invoice was already attached to order “{form.order_id}” with this app "
+            f"({earlier[0].created_at[:16].replace('T', ' ')}, attempt {earlier[0].id}). Sending again replaces "
+            "the order's invoice document with this one."
+        ]
 
     def describe(self, form: BaseModel) -> str:
         assert isinstance(form, IMaterialiseForm)

@@ -145,6 +145,13 @@ class ProviderPage(QWidget):
     def document_url(self) -> str | None:
         return (self.file_url.text().strip() or None) if self.file_url else None
 
+    def clear_document(self) -> None:
+        """Forget the attached file and document URL (after they were sent); per-account choices stay."""
+        if self.drop_zone is not None and self.drop_zone.path is not None:
+            self.drop_zone.clear()
+        if self.file_url is not None:
+            self.file_url.clear()
+
     def options(self) -> dict[str, Any]:
         opts: dict[str, Any] = {}
         if self.format_combo is not None:

@@ -166,11 +166,19 @@ class UploadFlow(QObject):
 
     def _send(self, prepared: PreparedUpload) -> None:
         self._busy(True, f"Sending to {prepared.provider.name}…")
+        # The page whose file goes out (a retry sends the history's file, not the page's).
+        page = self.w.page if prepared.retry_of is None else None
 
         def work(task: Task) -> UploadResult:
             return self.services.uploads.run(prepared, progress=task.report_progress, cancel=task.cancel_token)
 
-        self.upload_task = self.w.runner.submit("upload", work, self._done, self._crashed, self._progress)
+        def done(result: UploadResult) -> None:
+            self._done(result)
+            if result.ok and page is not None:
+                # Sent: the next invoice must not go out with this one's document. The form stays as it is.
+                page.clear_document()
+
+        self.upload_task = self.w.runner.submit("upload", work, done, self._crashed, self._progress)
 
     def _progress(self, sent: int, total: int) -> None:
         bar = self.w.progress
