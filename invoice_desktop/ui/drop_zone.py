@@ -40,7 +40,7 @@ def judge_drag(mime: QMimeData, rules: AttachmentRules, provider_name: str) -> t
         return False, "Only files can be dropped here.", None
     urls = mime.urls()
     if len(urls) != 1:
-        return False, "Drop one file at a time.", None
+        return False, f"{len(urls)} files at once: drop one file at a time.", None
     url = urls[0]
     if not url.isLocalFile():
         return False, "That is a web link, not a file: download it first, then drop the downloaded file.", None
@@ -72,6 +72,13 @@ class DropZone(QFrame):
         self.provider_name = ""
         self.optional = False
         self._path: str | None = None
+        # The attached file as checked: (path, size, name it is sent under). A refused new file leaves it attached.
+        self._attached: tuple[str, int, str, tuple[str, ...]] | None = None
+        self._previous: tuple[str, int, str, tuple[str, ...]] | None = (
+            None  # what was attached while a new file is checked
+        )
+        self._drag_refusal = ""
+        self._note = ""  # why the last new file was not attached, shown above the file that stayed
         self._state = "idle"
 
         layout = QVBoxLayout(self)
@@ -130,24 +137,50 @@ class DropZone(QFrame):
         self.remove_button.hide()
 
     def show_checking(self, path: str) -> None:
-        # The earlier file no longer counts: Upload waits for this one's check.
+        # The earlier file does not count while this one is checked (Upload waits), but comes back if it is refused.
+        self._previous = self._attached or self._previous
+        self._attached = None
         self._path = None
         self._set_state("checking")
         self.headline.setText(f"Checking “{Path(path).name}”…")
         self.detail.setText("")
 
     def show_accepted(self, path: str, size: int, upload_name: str, warnings: Sequence[str] = ()) -> None:
+        self._attached = (path, size, upload_name, tuple(warnings))
+        self._previous = None
+        self._show_attached()
+        self.checked.emit(True, self.detail.text())
+
+    def _show_attached(self, note: str = "") -> None:
+        assert self._attached is not None
+        self._note = note
+        path, size, upload_name, warnings = self._attached
         self._path = path
         self._set_state("ready")
         self.headline.setText(f"Attached: {Path(path).name}")
         sent_as = f" — sent as “{upload_name}”" if upload_name != Path(path).name else ""
         notes = "".join(f"\n⚠ {warning}" for warning in warnings)  # e.g. an encrypted PDF: sent, but said
-        self.detail.setText(f"{human_size(size)}, ready to upload{sent_as}. {path}{notes}")
+        self.detail.setText(
+            (f"{note}\n" if note else "") + f"{human_size(size)}, ready to upload{sent_as}. {path}{notes}"
+        )
         self.remove_button.show()
-        self.checked.emit(True, self.detail.text())
+
+    def refuse_new(self, message: str, name: str = "") -> None:
+        """A new file (dropped or chosen) is refused: say why, and change nothing else. A file attached before
+        stays attached; without one, the zone shows the refusal."""
+        kept = self._attached or self._previous
+        if kept is None:
+            self.show_refused(message)
+            return
+        self._attached, self._previous = kept, None
+        what = f"“{name}” was not attached" if name else "Not attached"
+        self._show_attached(f"{what}: {message} The file below is still attached.")
+        self.checked.emit(False, message)
 
     def show_refused(self, message: str) -> None:
+        """The file itself can't be used (also the attached one, e.g. changed since it was checked)."""
         self._path = None
+        self._attached = self._previous = None
         self._set_state("reject")
         self.headline.setText("This file can't be used")
         self.detail.setText(f"{message}\nAccepted: {self.rules.describe() if self.rules else ''}")
@@ -156,6 +189,7 @@ class DropZone(QFrame):
 
     def clear(self) -> None:
         self._path = None
+        self._attached = self._previous = None
         self._show_idle()
         self.cleared.emit()
 
@@ -185,6 +219,7 @@ class DropZone(QFrame):
             event.ignore()
             return
         ok, message, _path = judge_drag(event.mimeData(), self.rules, self.provider_name)
+        self._drag_refusal = "" if ok else message
         if ok:
             event.acceptProposedAction()
             if not quiet:
@@ -202,18 +237,17 @@ class DropZone(QFrame):
 
     def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
         # A refused file dropped anyway ends in a drag-leave too: keep saying why it was refused.
-        if self._state == "reject":
+        if self._state == "reject" and self._attached is not None:
+            self._show_attached(f"Not attached: {self._drag_refusal} The file below is still attached.")
+        elif self._state == "reject":
             self.headline.setText("That can't be used here")
         else:
             self._restore()
         event.accept()
 
     def _restore(self) -> None:
-        if self._path:
-            self._set_state("ready")
-            self.headline.setText(f"Attached: {Path(self._path).name}")
-            self.detail.setText("Ready to upload.")
-            self.remove_button.show()
+        if self._attached is not None:
+            self._show_attached(self._note)
         else:
             self._show_idle()
 
@@ -222,12 +256,14 @@ class DropZone(QFrame):
             event.ignore()
             return
         ok, message, path = judge_drag(event.mimeData(), self.rules, self.provider_name)
+        if path is not None and Path(path).is_dir():  # only now, on the drop, is the disk asked
+            ok, message = False, f"“{Path(path).name}” is a folder: drop one file at a time."
         if not ok or path is None:
             # Take the event with no action (nothing is copied), so the refusal stays on show: an ignored drop
             # is followed by a drag-leave that would reset the zone.
             event.setDropAction(Qt.DropAction.IgnoreAction)
             event.accept()
-            self.show_refused(message)
+            self.refuse_new(message, Path(path).name if path else "")
             return
         event.acceptProposedAction()
         self.file_dropped.emit(path)

@@ -464,8 +464,8 @@ class MainWindow(QMainWindow):
         zone = self.page.drop_zone
         if zone is not None:
             getattr(zone, handler)(event)
-        elif not isinstance(event, QDragLeaveEvent):
-            event.ignore()  # this provider takes no file
+        else:
+            self.flow.drop_without_file(event)  # this provider takes no file: say so
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         self._to_drop_zone(event, "dragEnterEvent")

@@ -10,7 +10,8 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from ..core.attachments import AttachmentRefused, check_attachment
@@ -74,9 +75,20 @@ class UploadFlow(QObject):
 
         def refused(exc: BaseException) -> None:
             if serial == self._check_serial:
-                zone.show_refused(plain_error(exc))
+                zone.refuse_new(plain_error(exc), Path(path).name)
 
         self.w.runner.submit("check-file", lambda _t: check_attachment(path, rules), accepted, refused)
+
+    def drop_without_file(self, event: QEvent) -> None:
+        """A file dragged onto a provider that takes none (Shopwave): said once, as it arrives; nothing changes."""
+        if isinstance(event, QDragEnterEvent):
+            self.w.outcome.show_message(
+                f"{self.w.page.provider.name} takes no file: the form is the whole request.",
+                detail="Nothing was attached. Fill in the form instead.",
+            )
+        if isinstance(event, QDropEvent):  # QDragMoveEvent is one too: the drop itself is refused
+            event.setDropAction(Qt.DropAction.IgnoreAction)
+            event.accept()  # taken with no action, so nothing is copied and the message stays
 
     # -- uploading -------------------------------------------------------------------------------------------
 
