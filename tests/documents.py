@@ -79,26 +79,36 @@ def xls() -> bytes:
     return out.getvalue()
 
 
-def doc() -> bytes:
-    """An Office 97-2003 compound file whose stream is named WordDocument, written by xlwt's compound-file writer.
-
-    No Python library writes Word 97 documents; this is a real OLE2 container (header, sector tables, directory)
-    made by a real writer, holding Word's main stream by name, which is what the .doc check looks at."""
+def ole_container(stream: str, content: bytes) -> bytes:
+    """An Office 97-2003 compound file holding one stream called `stream`, written by xlwt's compound-file writer
+    (which names its one stream Workbook; the name is set in its directory entry as it is built)."""
     from xlwt import CompoundDoc
 
-    class WordContainer(CompoundDoc.XlsDoc):
+    class Container(CompoundDoc.XlsDoc):
         def _build_directory(self) -> None:
             super()._build_directory()
             workbook = "Workbook\x00".encode("utf-16-le")
-            word = "WordDocument\x00".encode("utf-16-le")
+            wanted = f"{stream}\x00".encode("utf-16-le")
             entry = 128  # the second directory entry: name (64 bytes), then the name's length in bytes
             assert self.dir_stream[entry : entry + len(workbook)] == workbook
-            name = word.ljust(64, b"\x00") + struct.pack("<H", len(word))
+            name = wanted.ljust(64, b"\x00") + struct.pack("<H", len(wanted))
             self.dir_stream = self.dir_stream[:entry] + name + self.dir_stream[entry + 66 :]
 
     out = io.BytesIO()
-    WordContainer().save(out, ("Invoice 42 " * 100).encode("utf-16-le"))
+    Container().save(out, content)
     return out.getvalue()
+
+
+def doc() -> bytes:
+    """A Word 97-2003 container: a real compound file (header, sector tables, directory) whose stream is Word's
+    main stream by name, which is what the .doc check looks at. No Python library writes Word 97 documents."""
+    return ole_container("WordDocument", ("Invoice 42 " * 100).encode("utf-16-le"))
+
+
+def password_protected_office_file() -> bytes:
+    """What Office saves for a .docx/.xlsx with a password to open: a compound file with an EncryptedPackage
+    stream (its content here is random, as encrypted content looks)."""
+    return ole_container("EncryptedPackage", os.urandom(4096))
 
 
 def image(fmt: str, width: int = 64, height: int = 48, *, noise: bool = False, **save: object) -> bytes:

@@ -133,6 +133,13 @@ def test_a_docx_cut_short_is_refused(put):
     assert "its ZIP structure is broken" in refused(put("cut.docx", real[: len(real) - 100])).message
 
 
+@pytest.mark.parametrize("name", ["locked.docx", "locked.xlsx"])
+def test_a_password_protected_office_file_is_refused_with_how_to_remove_it(put, name):
+    problem = refused(put(name, documents.password_protected_office_file()))
+    assert "is protected with a password to open it, so the provider cannot open it" in problem.message
+    assert "Remove the password in Office" in problem.message
+
+
 # -- Office 97-2003 -------------------------------------------------------------------------------------------------
 
 
@@ -149,6 +156,11 @@ def test_an_xls_renamed_doc_is_refused_and_named(put):
 def test_a_docx_renamed_doc_says_what_it_is(put):
     problem = refused(put("new.doc", documents.sample(".docx")))
     assert "it is a newer Office file (ZIP): name it .docx" in problem.message
+
+
+def test_a_password_protected_office_file_named_doc_is_refused(put):
+    problem = refused(put("locked.doc", documents.password_protected_office_file()))
+    assert "is a password-protected Office 2007+ file, not a Word 97-2003 document" in problem.message
 
 
 def test_an_xls_cut_short_is_refused(put):
