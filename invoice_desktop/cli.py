@@ -1,7 +1,8 @@
 """The command-line interface: the same core as the window, for automation.
 
-Exit codes: 0 accepted · 1 the provider refused it or it failed · 2 bad input (form, file, usage), nothing sent ·
-3 credentials missing · 130 cancelled.
+Exit codes: 0 accepted · 1 the provider refused it, or it failed and nothing was stored (try again) · 2 bad input
+(form, file, usage), nothing sent · 3 credentials missing · 4 uncertain: it may or may not have arrived (check at
+the provider; `retry N --resend` sends it again) · 130 cancelled.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from .core.services import Services
 
 EXIT_OK, EXIT_REJECTED, EXIT_BAD_INPUT, EXIT_CREDENTIALS, EXIT_CANCELLED = 0, 1, 2, 3, 130
+EXIT_UNCERTAIN = 4  # it may or may not have arrived
 ENVIRONMENTS = (PRACTICE, SANDBOX, PRODUCTION)
 COMMANDS = ("send", "get", "retry", "credentials", "history", "providers")
 
@@ -95,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     retry = sub.add_parser("retry", help="send a failed attempt again, continuing where it stopped")
     retry.add_argument("attempt_id", type=int)
     retry.add_argument("--base-url")
+    retry.add_argument(
+        "--resend",
+        action="store_true",
+        help="send again an attempt that may already have arrived (uncertain, interrupted): only after checking "
+        "at the provider that it did not",
+    )
     retry.add_argument("--timeout", type=seconds, metavar="SECONDS", help=TIMEOUT_HELP)
 
     creds = sub.add_parser("credentials", help="store or delete credentials in the system keyring")
@@ -122,7 +130,14 @@ def _print_result(result: UploadResult) -> int:
     if result.provider_code or result.provider_message:
         message += f" [provider: {result.provider_code or '-'} {result.provider_message or ''}]".rstrip()
     message += f" (attempt {result.attempt_id})"
-    code = _fail(message, EXIT_CANCELLED if result.outcome is Outcome.CANCELLED else EXIT_REJECTED)
+    code = _fail(
+        message,
+        EXIT_CANCELLED
+        if result.outcome is Outcome.CANCELLED
+        else EXIT_UNCERTAIN
+        if result.outcome is Outcome.UNCERTAIN
+        else EXIT_REJECTED,
+    )
     for item in result.items:  # a batch (Shopwave): what happened to each object
         print(f"  {item.label}: {item.outcome.value}: {item.message}", file=sys.stderr)
     return code
@@ -203,7 +218,15 @@ def cmd_send(args: argparse.Namespace, services: Services) -> int:
 
 
 def cmd_retry(args: argparse.Namespace, services: Services) -> int:
+    question = services.uploads.resend_question(args.attempt_id)
+    if question and not args.resend:
+        return _fail(
+            f"{question} Nothing was sent. If it did not arrive, send it again with: "
+            f"invoice-desktop retry {args.attempt_id} --resend",
+            EXIT_UNCERTAIN,
+        )
     prepared = services.uploads.prepare_retry(args.attempt_id, base_url=args.base_url)
+    prepared.resend_confirmed = bool(question)
     for warning in prepared.warnings(services.history):
         print(f"invoice-desktop: warning: {warning}", file=sys.stderr)
     return _run(services, prepared)

@@ -297,9 +297,18 @@ def test_retry_continues_a_failed_attempt(run_cli, services, sandbox, make_file)
         code, _, err = send(run_cli, "ORD-1002", "--file", str(make_file("a.pdf")))
     finally:
         release.set()
-    assert code == 1 and "may or may not have received" in err
+    assert code == 4 and "may or may not have received" in err  # 4: uncertain, it may have arrived
     [attempt] = services.history.recent()
-    code, out, _ = run_cli(["retry", str(attempt.id)])
+    # It may have arrived: the CLI sends it again only when told so, after the clerk checked.
+    code, out, err = run_cli(["retry", str(attempt.id)])
+    assert (code, out) == (4, "")
+    assert "may already have reached i.materialise" in err and "Check order “ORD-1002” in i.materialise" in err
+    assert (
+        f"Nothing was sent. If it did not arrive, send it again with: invoice-desktop retry {attempt.id} --resend"
+        in err
+    )
+    assert len(services.history.recent()) == 1
+    code, out, _ = run_cli(["retry", str(attempt.id), "--resend"])
     retried = json.loads(out)["attempt_id"]
     assert code == 0 and retried != attempt.id  # a new attempt …
     assert services.history.get(retried).retry_of == attempt.id  # … linked to the one it sent again

@@ -34,7 +34,8 @@ log = logging.getLogger("invoice_desktop.history")
 SENDING = "sending"
 SUCCEEDED = "succeeded"
 REJECTED = "rejected"  # the provider answered with an error
-FAILED = "failed"  # no usable answer (network, timeout)
+FAILED = "failed"  # it did not arrive, or was turned away unprocessed (busy)
+UNCERTAIN = "uncertain"  # it left, but no usable answer came back: it may have arrived
 CANCELLED = "cancelled"
 INTERRUPTED = "interrupted"  # the app stopped while sending
 

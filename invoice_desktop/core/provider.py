@@ -101,6 +101,8 @@ class UploadContext(RequestContext):
     history: History = None  # type: ignore[assignment]
     # What an earlier, unfinished try of this attempt left (e.g. SkyPostal's step-1 GUID).
     resume: dict[str, Any] = field(default_factory=dict)
+    # The clerk confirmed sending again an attempt that may have arrived (Retry asked first).
+    resend_confirmed: bool = False
 
     def save_resume(self, data: dict[str, Any]) -> None:
         """Record progress before the next request leaves, so a retry continues instead of repeating."""
@@ -206,6 +208,18 @@ class Provider:
     def describe(self, form: BaseModel) -> str:
         """A few words for the History view, e.g. 'order 1234'."""
         return ""
+
+    # -- when an attempt may have arrived ------------------------------------------------------------------
+
+    def where_to_check(self, form: BaseModel, resume: Mapping[str, Any]) -> str:
+        """What to do next when an attempt may or may not have arrived: where to look, and whether sending it
+        again is safe."""
+        return f"Check in {self.name} whether it arrived before sending it again."
+
+    def resend_is_safe(self, resume: Mapping[str, Any]) -> bool:
+        """True when sending again an attempt that may have arrived can do no harm (create-or-update by id), or
+        the provider settles it itself (reads the outcome back): Retry then sends without asking."""
+        return False
 
     def targets_of(self, form: BaseModel) -> tuple[str, ...]:
         """What this upload is sent to, as the provider identifies it (an order id, a tracking number, an invoice

@@ -8,9 +8,15 @@ from typing import Any
 
 
 class Outcome(StrEnum):
-    SUCCEEDED = "succeeded"
-    REJECTED = "rejected"  # the provider answered and said no
-    FAILED = "failed"  # no usable answer: network, timeout, an unexpected reply
+    """The outcome classes the clerk is told (README, "Safety rules")."""
+
+    SUCCEEDED = "succeeded"  # the provider's answer says it took it
+    REJECTED = "rejected"  # the provider answered and said no: nothing was stored
+    FAILED = "failed"  # it did not arrive, or was turned away unprocessed: nothing was stored, try again
+    # The request left but no usable answer came back (connection cut, no answer in time, a page the app cannot
+    # read): it may or may not have arrived. Never success; sending it again asks first, unless the provider
+    # makes that safe (create-or-update by id) or the app can read the outcome back.
+    UNCERTAIN = "uncertain"
     CANCELLED = "cancelled"
 
 
@@ -72,12 +78,32 @@ class UploadResult:
 
 
 def unexpected_answer(status: int, what: str = "") -> UploadResult:
-    """The server answered something this app cannot read (an HTML error page, an empty body...)."""
+    """The server answered something this app cannot read (an HTML page from a proxy or captive portal, broken
+    JSON or XML, an empty body where one was due). After a 2xx or a 5xx it may have stored the upload: uncertain,
+    never success. A 3xx or 4xx is a refusal of the request by whatever answered: nothing was stored."""
+    uncertain = 200 <= status < 300 or status >= 500
     return UploadResult(
-        outcome=Outcome.FAILED,
-        title="The server answered something unexpected.",
+        outcome=Outcome.UNCERTAIN if uncertain else Outcome.FAILED,
+        title="The answer could not be read: the upload may or may not have arrived."
+        if uncertain
+        else "The server answered something unexpected.",
         detail=(what or f"HTTP {status}. The full answer is in the log; if it persists, contact the provider.")
-        + " It may or may not have stored the upload: check before sending it again.",
+        + (
+            " It may or may not have stored the upload: check before sending it again."
+            if uncertain
+            else " Nothing was stored: check the address (base URL) and try again."
+        ),
+        http_status=status,
+    )
+
+
+def uncertain_answer(status: int, what: str, where_to_check: str) -> UploadResult:
+    """A 2xx (or 5xx) whose body cannot be read: the request may have done its work. `what`: what may have
+    happened ("the invoice may or may not be attached to order 1001"); `where_to_check`: what to do next."""
+    return UploadResult(
+        Outcome.UNCERTAIN,
+        f"The answer could not be read: {what}.",
+        f"HTTP {status}; the answer (perhaps a page from a proxy or a Wi-Fi login) is in the log. {where_to_check}",
         http_status=status,
     )
 

@@ -67,6 +67,8 @@ class PreparedUpload:
     retry_of: int | None = None
     # The private copy of the file that `attachment` points at (see core/snapshots.py).
     snapshot: snapshots.Snapshot | None = None
+    # The clerk confirmed sending again an attempt that may have arrived (see `resend_question`).
+    resend_confirmed: bool = False
 
     def warnings(self, history: History) -> list[str]:
         """What the clerk should know before it is sent: the file's (e.g. an encrypted PDF), then the provider's."""
@@ -255,6 +257,7 @@ class UploadService:
             resume=resume,
             save_credential=save_credential,
             open_browser=self.open_browser,
+            resend_confirmed=prepared.resend_confirmed,
         )
         log.info(
             "Attempt %s: %s to %s (%s)%s",
@@ -272,11 +275,11 @@ class UploadService:
             result = busy_result(provider.name, exc)
         except TransportError as exc:
             result = UploadResult(
-                Outcome.FAILED,
+                Outcome.UNCERTAIN if exc.maybe_sent else Outcome.FAILED,
                 redactor.redact(exc.message),
-                "Nothing reached the provider; try again."
-                if not exc.maybe_sent
-                else "Check with the provider before sending again.",
+                provider.where_to_check(prepared.form, ctx.resume)
+                if exc.maybe_sent
+                else "Nothing reached the provider; try again.",
             )
         except InvoiceDesktopError as exc:
             result = UploadResult(Outcome.FAILED, redactor.redact(exc.message))
@@ -302,6 +305,7 @@ class UploadService:
             Outcome.SUCCEEDED: hist.SUCCEEDED,
             Outcome.REJECTED: hist.REJECTED,
             Outcome.FAILED: hist.FAILED,
+            Outcome.UNCERTAIN: hist.UNCERTAIN,
             Outcome.CANCELLED: hist.CANCELLED,
         }[result.outcome]
         outcome: dict[str, Any] = {
@@ -355,6 +359,30 @@ class UploadService:
             resume=resume,
         )
         return new_id, resume
+
+    def resend_question(self, attempt_id: int) -> str | None:
+        """What to ask before a Retry sends again an attempt that may have arrived (None: nothing to ask, because
+        it did not arrive, or the provider makes sending again safe). The window asks it; the CLI wants --resend."""
+        from ..providers import get_provider
+
+        if self.history.get(attempt_id) is None:
+            return None
+        attempt = self.history.get(self.history.latest_retry(attempt_id))
+        if attempt is None or not may_have_arrived(attempt):
+            return None
+        provider = get_provider(attempt.provider)
+        if provider.resend_is_safe(attempt.resume):
+            return None
+        try:
+            form = validate_form(provider, attempt.form)
+        except FormInvalid:
+            hint = f"Check in {provider.name} whether it arrived."
+        else:
+            hint = provider.where_to_check(form, attempt.resume)
+        return (
+            f"Attempt {attempt.id} may already have reached {provider.name}: {attempt.summary.rstrip('.')}. "
+            f"{hint} Send it again only if it did not arrive."
+        )
 
     def prepare_retry(self, attempt_id: int, *, base_url: str | None = None) -> PreparedUpload:
         """Rebuild an earlier attempt from the history, checking the file again (it may have changed). Running it
@@ -514,7 +542,15 @@ def _cancelled(*, maybe_sent: bool) -> UploadResult:
         Outcome.CANCELLED,
         "Cancelled: the upload may have arrived.",
         "Part or all of it had left when it was cancelled. Check with the provider before sending it again.",
+        data={"may_have_arrived": True},
     )
+
+
+def may_have_arrived(attempt: hist.Attempt) -> bool:
+    """An attempt whose request left without a usable answer: uncertain, interrupted, or cancelled mid-way."""
+    if attempt.state in (hist.UNCERTAIN, hist.INTERRUPTED):
+        return True
+    return attempt.state == hist.CANCELLED and bool(attempt.result.get("data", {}).get("may_have_arrived"))
 
 
 def _kept_in_log(result: UploadResult, exc: HistoryBusy) -> UploadResult:

@@ -200,7 +200,7 @@ class Run:
     def _unsure(self, index: int, why: str) -> None:
         self.items[index] = ItemResult(
             _label(index, self.invoices[index]),
-            Outcome.FAILED,
+            Outcome.UNCERTAIN,
             f"{why} Check in Shopwave whether it was saved before sending it again.",
             None,
             {**self._data(index), "uncertain": True},
@@ -292,12 +292,13 @@ class Run:
                     {**self._data(index), **entry},
                 )
         for index in range(len(self.invoices)):
-            if str(index) in self.in_flight and not self.invoices[index].is_update and index not in self.items:
+            unconfirmed = str(index) in self.in_flight and not self.invoices[index].is_update
+            if unconfirmed and index not in self.items and not self.ctx.resend_confirmed:
                 self.items[index] = ItemResult(
                     _label(index, self.invoices[index]),
-                    Outcome.FAILED,
+                    Outcome.UNCERTAIN,
                     "Not sent again: an earlier try sent it but Shopwave's answer was lost, so it may exist "
-                    "already. Check in Shopwave; if it is not there, send it again as a new upload.",
+                    "already. Check in Shopwave; if it is not there, press Retry and confirm that it did not arrive.",
                     None,
                     {**self._data(index), "uncertain": True},
                 )
@@ -329,7 +330,7 @@ class Run:
                 self._not_sent(batch + rest, "cancelled.", Outcome.CANCELLED)
                 break
             except TransportError as exc:
-                self.stopped = (Outcome.FAILED, exc.message, "")
+                self.stopped = (Outcome.UNCERTAIN if exc.maybe_sent else Outcome.FAILED, exc.message, "")
                 if exc.maybe_sent:
                     for index in batch:
                         self._unsure(index, "The connection failed while it was being sent.")
@@ -342,9 +343,9 @@ class Run:
                 queue = deque(pack(batch + rest, self.sizes, limit))
                 continue
             if not answer.readable:
-                title = f"Shopwave answered something unexpected (HTTP {answer.status})."
+                title = f"Shopwave's answer could not be read (HTTP {answer.status}): the invoices may have been saved."
                 self.stopped = (
-                    Outcome.FAILED,
+                    Outcome.UNCERTAIN if 200 <= answer.status < 300 or answer.status >= 500 else Outcome.FAILED,
                     title,
                     "The answer is in the log. Check in Shopwave which invoices were saved before sending again.",
                 )
@@ -431,7 +432,13 @@ class Run:
         )
         if any(r.data.get("uncertain") for r in items):
             detail += " Check in Shopwave whether the ones whose answer was lost were saved before sending them again."
-        outcome = Outcome.REJECTED if any(r.outcome is Outcome.REJECTED for r in items) else Outcome.FAILED
+        outcome = (
+            Outcome.UNCERTAIN
+            if any(r.outcome is Outcome.UNCERTAIN for r in items)
+            else Outcome.REJECTED
+            if any(r.outcome is Outcome.REJECTED for r in items)
+            else Outcome.FAILED
+        )
         return UploadResult(outcome, title, detail, **common)
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..core.errors import FormInvalid, InvoiceDesktopError
+from ..core.errors import FormInvalid, InvoiceDesktopError, TransportError
 from ..core.history import History
 from ..core.http import OutgoingRequest, Response, TextBody
 from ..core.provider import (
@@ -38,7 +38,7 @@ from ..core.provider import (
     UploadContext,
     join_url,
 )
-from ..core.results import Outcome, UploadResult, unexpected_answer
+from ..core.results import Outcome, UploadResult, uncertain_answer, unexpected_answer
 from ._ddapi_form import EMAIL_FIELD, FIELD_ORDER, SETTING_FIELDS, DDAPIForm
 from ._ddapi_wire import (
     ACCEPT,
@@ -62,6 +62,8 @@ __all__ = ["DDAPI", "FIELD_ORDER", "PROVIDER", "XML_ORDER", "DDAPIForm", "json_r
 EXAMPLE_HOST = "https://ddapipilot.compilator.net"
 
 AUTH_NONE, AUTH_BASIC, AUTH_HEADER = "none", "basic", "header"
+# Resume key: "sending" from just before the POST leaves until its answer is read ("answered").
+POST_STATE = "post"
 _HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # an HTTP header name (RFC 9110 token)
 
 
@@ -335,6 +337,18 @@ class DDAPI(Provider):
         unknown = form.unknown_fields()
         kept: dict[str, Any] = {}
         current: dict[str, Any] | None = None
+        # An earlier try's POST got no usable answer: the settings may be saved already. Read them back first
+        # (below, with the fields not loaded, or here) and send nothing when they are what this form says.
+        earlier_post_lost = ctx.resume.get(POST_STATE) == "sending"
+        if earlier_post_lost and not unknown:
+            try:
+                saved = self._read(
+                    ctx, form.CustomerNumber, f"Read back the settings of customer {form.CustomerNumber}"
+                )
+            except _ReadRefused:
+                saved = None  # could not tell: send them (safe: it replaces the settings with the same values)
+            if _same_settings(saved, values):
+                return self._found_saved(ctx, form, values, "An earlier try's answer was lost")
         if unknown:
             try:
                 current = self._read(
@@ -369,8 +383,21 @@ class DDAPI(Provider):
                 )
             for name in unknown:
                 values[name] = kept[name] = current[name] if current is not None else None
-        response = ctx.send(self.build_request(ctx, values))
+            if earlier_post_lost and _same_settings(current, values):
+                return self._found_saved(ctx, form, values, "An earlier try's answer was lost")
+        ctx.save_resume({POST_STATE: "sending"})  # before it leaves: a retry reads back rather than guess
+        try:
+            response = ctx.send(self.build_request(ctx, values))
+        except TransportError as exc:
+            if not exc.maybe_sent:
+                ctx.save_resume({POST_STATE: "not sent"})
+                raise
+            lost = UploadResult(Outcome.UNCERTAIN, exc.message, self.where_to_check(form, ctx.resume))
+            return self._settle(ctx, form, values, lost)
         result = self.read_response(ctx, response, kept=kept, sent=values)
+        if result.outcome is Outcome.UNCERTAIN:
+            return self._settle(ctx, form, values, result)
+        ctx.save_resume({POST_STATE: "answered"})
         if result.ok and current is not None:
             changed = {n: (current[n], values[n]) for n in SETTING_FIELDS if current[n] != values[n]}
             result.data["changed"] = {n: {"from": a, "to": b} for n, (a, b) in changed.items()}
@@ -380,6 +407,52 @@ class DDAPI(Provider):
                 else "Nothing changed: these were already the customer's settings."
             ) + f" {len(kept)} field(s) not loaded kept their current values."
         return result
+
+    # -- settling an answer that was lost ------------------------------------------------------------------------
+
+    def where_to_check(self, form: BaseModel, resume: Mapping[str, Any]) -> str:
+        return (
+            "Retry is safe: it reads the customer's settings back first and saves them only if they are not "
+            "already these."
+        )
+
+    def resend_is_safe(self, resume: Mapping[str, Any]) -> bool:
+        return True  # a retry reads the settings back first; saving the same settings again changes nothing
+
+    def _settle(self, ctx: UploadContext, form: DDAPIForm, values: dict[str, Any], lost: UploadResult) -> UploadResult:
+        """The POST's answer was lost or unreadable: read the settings back and compare, instead of asking the
+        clerk. `lost` is the uncertain outcome, kept when the read-back cannot tell either."""
+        try:
+            saved = self._read(
+                ctx,
+                form.CustomerNumber,
+                f"Read back the settings of customer {form.CustomerNumber} (the answer to saving them was lost)",
+            )
+        except (_ReadRefused, TransportError):
+            lost.detail = (
+                f"{lost.detail} Reading the settings back did not work either, so it is not known yet.".strip()
+            )
+            return lost
+        ctx.save_resume({POST_STATE: "answered"})
+        if _same_settings(saved, values):
+            return self._found_saved(ctx, form, values, "DäckData's answer was lost")
+        return UploadResult(
+            Outcome.FAILED,
+            f"DäckData did not save the settings of customer {form.CustomerNumber}.",
+            "Its answer was lost, and reading the settings back shows they are not the ones sent, so they were not "
+            "saved. Send them again (safe: it replaces the settings).",
+            data={"read_back": True},
+        )
+
+    @staticmethod
+    def _found_saved(ctx: UploadContext, form: DDAPIForm, values: dict[str, Any], why: str) -> UploadResult:
+        return UploadResult(
+            Outcome.SUCCEEDED,
+            f"DäckData saved the invoicing settings of customer {form.CustomerNumber}.",
+            f"{why}, so the app read the settings back: they are the ones sent. The customer's invoices follow "
+            "them from now on.",
+            data={"sent": dict(values), "read_back": True},
+        )
 
     def read_response(
         self,
@@ -407,6 +480,12 @@ class DDAPI(Provider):
                     "Nothing was saved. Correct the form and send again; the answer is in the log.",
                     provider_message=message,
                     http_status=response.status,
+                )
+            if response.ok or response.status >= 500:
+                return uncertain_answer(
+                    response.status,
+                    f"the settings of customer {number} may or may not be saved",
+                    self.where_to_check(form, ctx.resume),
                 )
             return unexpected_answer(response.status)
         if verdict.success:
@@ -475,6 +554,17 @@ def _redacted(result: UploadResult, ctx: RequestContext) -> UploadResult:
     result.provider_message = redact(result.provider_message) if result.provider_message else result.provider_message
     result.data = json.loads(redact(json.dumps(result.data)))
     return result
+
+
+def _same_settings(saved: Mapping[str, Any] | None, sent: Mapping[str, Any]) -> bool:
+    """True when the settings read back are the ones sent (an empty address and none are the same)."""
+    if saved is None:
+        return False
+
+    def plain(value: Any) -> Any:
+        return None if value == "" else value
+
+    return all(plain(saved.get(n)) == plain(sent.get(n)) for n in SETTING_FIELDS)
 
 
 def _shown(value: Any) -> str:

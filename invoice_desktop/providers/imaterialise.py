@@ -30,7 +30,7 @@ from ..core.provider import (
     UploadContext,
     join_url,
 )
-from ..core.results import Outcome, UploadResult
+from ..core.results import Outcome, UploadResult, uncertain_answer, unexpected_answer
 
 GUID_PATTERN = r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
 
@@ -141,6 +141,29 @@ def read_error(response: Response) -> tuple[int | None, str | None]:
     return number, message if isinstance(message, str) else None
 
 
+def readable(response: Response) -> bool:
+    """True for an answer the app can read: an empty body, or well-formed JSON or XML. An HTML page (a proxy's
+    error page, a Wi-Fi login) or a body cut short is not: after a 200 it says nothing about the invoice."""
+    body = response.content.strip().removeprefix(b"\xef\xbb\xbf").lstrip()
+    if not body:
+        return True
+    if "html" in response.content_type:
+        return False
+    if body.startswith((b"{", b"[")):
+        try:
+            json.loads(body.decode("utf-8"))
+        except ValueError:
+            return False
+        return True
+    if body.startswith(b"<"):
+        try:
+            root = ET.fromstring(body)
+        except ET.ParseError:
+            return False
+        return root.tag.rsplit("}", 1)[-1].lower() != "html"  # XHTML parses as XML, and is still a web page
+    return False
+
+
 class IMaterialise(Provider):
     id = "imaterialise"
     name = "i.materialise"
@@ -239,6 +262,14 @@ class IMaterialise(Provider):
     def read_response(self, ctx: UploadContext, response: Response) -> UploadResult:
         form = ctx.form
         assert isinstance(form, IMaterialiseForm)
+        if response.ok and not readable(response):
+            # The docs: "in case of success, status code 200". A 200 with a page the app cannot read may come
+            # from a proxy or a Wi-Fi login page, or be an answer cut short: never success.
+            return uncertain_answer(
+                response.status,
+                f"the invoice may or may not be attached to order “{form.order_id}”",
+                self.where_to_check(form, ctx.resume),
+            )
         code, message = read_error(response)
         if response.ok and code is None:
             what = ctx.attachment.upload_name if ctx.attachment else "The document URL"
@@ -277,15 +308,22 @@ class IMaterialise(Provider):
                 provider_code=str(code) if code is not None else None,
             )
         if response.status >= 500:
+            # A server error says nothing about whether the invoice was stored before it happened.
             return UploadResult(
-                Outcome.FAILED,
-                "i.materialise had a problem of its own and did not take the invoice.",
-                "Try again in a few minutes; the answer is in the log.",
+                Outcome.UNCERTAIN,
+                f"i.materialise had a problem of its own (HTTP {response.status}): the invoice may or may not be "
+                f"attached to order “{form.order_id}”.",
+                self.where_to_check(form, ctx.resume) + " The answer is in the log.",
                 http_status=response.status,
             )
-        from ..core.results import unexpected_answer
-
         return unexpected_answer(response.status)
+
+    def where_to_check(self, form: BaseModel, resume: Mapping[str, Any]) -> str:
+        assert isinstance(form, IMaterialiseForm)
+        return (
+            f"Check order “{form.order_id}” in i.materialise: if its invoice is not there, press Retry (it asks "
+            "before sending again)."
+        )
 
 
 PROVIDER = IMaterialise()

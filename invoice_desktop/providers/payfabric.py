@@ -40,7 +40,7 @@ from ..core.provider import (
     UploadContext,
     join_url,
 )
-from ..core.results import Outcome, UploadResult, unexpected_answer
+from ..core.results import Outcome, UploadResult, uncertain_answer, unexpected_answer
 from .payfabric_form import InvoicePost, totals_warnings, wire_invoice
 
 log = logging.getLogger(__name__)
@@ -186,6 +186,15 @@ class PayFabric(Provider):
             )
         return out + totals_warnings(form)
 
+    def where_to_check(self, form: BaseModel, resume: Mapping[str, Any]) -> str:
+        return (
+            "Sending it again is safe: PayFabric creates the invoice or replaces the one with the same Invoice ID, "
+            "so Retry sends it again without asking."
+        )
+
+    def resend_is_safe(self, resume: Mapping[str, Any]) -> bool:
+        return True  # create-or-update by InvoiceId: a second send replaces the same invoice
+
     # -- token -----------------------------------------------------------------------------------------
 
     # The token is PayFabric's answer to these: a new key, password or portal needs a new token.
@@ -292,9 +301,12 @@ class PayFabric(Provider):
                 provider_message=message,
                 http_status=response.status,
             )
-        return unexpected_answer(
-            response.status,
-            "PayFabric did not hand out an access token: the answer is in the log. Nothing was uploaded.",
+        # No token, so no invoice went out: whatever the answer was, nothing was uploaded.
+        return UploadResult(
+            Outcome.FAILED,
+            "PayFabric did not hand out an access token.",
+            f"HTTP {response.status}; the answer is in the log. Nothing was uploaded: check the address and try again.",
+            http_status=response.status,
         )
 
     # -- the upload --------------------------------------------------------------------------------------
@@ -371,7 +383,11 @@ class PayFabric(Provider):
                     provider_message="false",
                     http_status=status,
                 )
-            return unexpected_answer(status)
+            return uncertain_answer(
+                status,
+                f"{what} may or may not be in PayFabric",
+                self.where_to_check(form, ctx.resume),
+            )
         problems = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in fields.items())
         common: dict[str, Any] = {
             "provider_code": str(status),
@@ -412,10 +428,9 @@ class PayFabric(Provider):
             )
         if status >= 500:
             return UploadResult(
-                Outcome.FAILED,
-                f"PayFabric had a problem of its own with {what}.",
-                "It may or may not have stored it. Sending it again is safe: PayFabric replaces the "
-                "invoice with the same Invoice ID. The answer is in the log.",
+                Outcome.UNCERTAIN,
+                f"PayFabric had a problem of its own with {what}: it may or may not have stored it.",
+                self.where_to_check(form, ctx.resume) + " The answer is in the log.",
                 **common,
             )
         if message:

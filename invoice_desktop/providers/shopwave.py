@@ -228,6 +228,17 @@ class Shopwave(Provider):
         assert isinstance(form, ShopwaveInvoices)
         return tuple(str(inv.reference or inv.id) for inv in form.invoices if inv.reference or inv.id)
 
+    def where_to_check(self, form: BaseModel, resume: Mapping[str, Any]) -> str:
+        return (
+            "Check in Shopwave which of these invoices were saved. Retry sends only the ones not saved; it asks "
+            "before sending again a new invoice whose answer was lost (it would be created twice)."
+        )
+
+    def resend_is_safe(self, resume: Mapping[str, Any]) -> bool:
+        # Saved invoices are never sent again and updates by id overwrite the same invoice: only a new invoice
+        # whose answer was lost could be created twice.
+        return not resume.get("in_flight")
+
     def describe(self, form: BaseModel) -> str:
         assert isinstance(form, ShopwaveInvoices)
         names = [inv.reference or (f"invoice {inv.id}" if inv.id else "?") for inv in form.invoices]

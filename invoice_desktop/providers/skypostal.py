@@ -249,13 +249,13 @@ class SkyPostal(Provider):
         assert isinstance(form, SkyPostalForm)
         guid = ctx.resume.get("invoice_file_guid")
         if not guid:
-            if ctx.resume.get(STEP1_STATE) == "sending":
+            if ctx.resume.get(STEP1_STATE) == "sending" and not ctx.resend_confirmed:
                 return UploadResult(
-                    Outcome.FAILED,
+                    Outcome.UNCERTAIN,
                     "This upload cannot be continued: it is unknown whether SkyPostal stored its invoice data.",
                     f"An earlier try sent the invoice data for parcel {form.trck_nmr_fol} but got no usable answer. "
-                    "The app does not send it twice. Check in SkyPostal whether the parcel has an invoice; if "
-                    "not, start a new upload.",
+                    "The app does not send it twice unasked. Check in SkyPostal whether the parcel has an invoice; "
+                    "if not, press Retry and confirm that it did not arrive.",
                 )
             outcome = self._step1(ctx, form)
             if isinstance(outcome, UploadResult):
@@ -289,7 +289,7 @@ class SkyPostal(Provider):
             return unexpected_answer(
                 response.status,
                 f"Step 1 (invoice data) got HTTP {response.status} and an answer the app cannot read; it is in "
-                "the log.",
+                f"the log. {self.where_to_check(form, ctx.resume)}",
             )
         if not answer.ok:
             ctx.save_resume({STEP1_STATE: "refused"})
@@ -327,7 +327,8 @@ class SkyPostal(Provider):
                 if exc.maybe_sent
                 else "The invoice file did not reach SkyPostal: "
             ) + exc.message
-            return UploadResult(Outcome.FAILED, title, resume_hint, data=self._data(ctx, {}))
+            outcome = Outcome.UNCERTAIN if exc.maybe_sent else Outcome.FAILED
+            return UploadResult(outcome, title, resume_hint, data=self._data(ctx, {}))
         except Cancelled:
             return UploadResult(
                 Outcome.CANCELLED,
@@ -364,6 +365,22 @@ class SkyPostal(Provider):
             data=data,
             links=[("Invoice file at SkyPostal", url)] if url else [],
         )
+
+    def where_to_check(self, form: BaseModel, resume: Mapping[str, Any]) -> str:
+        assert isinstance(form, SkyPostalForm)
+        if resume.get("invoice_file_guid"):
+            return (
+                "The invoice data is stored at SkyPostal; Retry sends only the file again, for the same invoice "
+                "record (safe)."
+            )
+        return (
+            f"Check in SkyPostal whether parcel {form.trck_nmr_fol} has an invoice: if not, press Retry (it asks "
+            "first: a second send of the invoice data would create a second invoice record)."
+        )
+
+    def resend_is_safe(self, resume: Mapping[str, Any]) -> bool:
+        # Once step 1 is done, a retry sends only step 2 with the same GUID, which replaces that record's file.
+        return bool(resume.get("invoice_file_guid"))
 
     def _data(self, ctx: UploadContext, answer: Mapping[str, Any]) -> dict[str, Any]:
         resume = ctx.resume

@@ -21,10 +21,11 @@ STATE_WORDS = {
     hist.SUCCEEDED: "✔ accepted",
     hist.REJECTED: "✖ refused",
     hist.FAILED: "⚠ failed",
+    hist.UNCERTAIN: "? may have arrived",
     hist.CANCELLED: "■ cancelled",
     hist.INTERRUPTED: "⚠ interrupted",
 }
-RETRYABLE = {hist.REJECTED, hist.FAILED, hist.CANCELLED, hist.INTERRUPTED}
+RETRYABLE = {hist.REJECTED, hist.FAILED, hist.UNCERTAIN, hist.CANCELLED, hist.INTERRUPTED}
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 

@@ -14,6 +14,7 @@ LOOKS = {
     Outcome.SUCCEEDED: ("✔", "#1e8e3e", "#e6f4ea"),
     Outcome.REJECTED: ("✖", "#c5221f", "#fce8e6"),
     Outcome.FAILED: ("⚠", "#b06000", "#fef7e0"),
+    Outcome.UNCERTAIN: ("?", "#b06000", "#fef7e0"),
     Outcome.CANCELLED: ("■", "#5f6368", "#f1f3f4"),
 }
 

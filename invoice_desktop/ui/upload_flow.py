@@ -240,6 +240,11 @@ class UploadFlow(QObject):
         def prepare(_task: Task) -> tuple[PreparedUpload, list[str]]:
             prepared = self.services.uploads.prepare_retry(attempt_id)
             warnings = prepared.warnings(self.services.history)
+            # It may have arrived: ask first (the confirmation below sends only after Yes).
+            question = self.services.uploads.resend_question(attempt_id)
+            if question:
+                warnings.insert(0, question)
+                prepared.resend_confirmed = True
             return prepared, warnings
 
         self.w.runner.submit(

@@ -159,7 +159,7 @@ def test_the_api_code_never_appears_in_history_log_file_curl_or_results(services
         Outcome.REJECTED,
         Outcome.REJECTED,
         Outcome.REJECTED,
-        Outcome.FAILED,
+        Outcome.UNCERTAIN,  # no answer in time: it may have arrived
     ]
     echoed = results[3]
     assert echoed.provider_message == f"Wrong API code {MASK}" and MASK in echoed.title

@@ -137,7 +137,7 @@ def test_the_checks_read_the_snapshot_not_the_original(services, make_file, monk
 def test_retry_sends_the_snapshot_even_after_the_original_changed_or_went(services, sandbox, make_file, app_home):
     pdf = make_file("invoice.pdf", size=200_000)
     checked = pdf.read_bytes()
-    sandbox.answer_next(500, "Internal server error")
+    sandbox.answer_next(429, "Too many requests")  # busy: turned away, nothing stored
     failed = services.uploads.run(prepare(services, pdf))
     assert failed.outcome is Outcome.FAILED
     attempt = services.history.get(failed.attempt_id)

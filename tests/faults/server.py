@@ -28,7 +28,7 @@ from invoice_desktop.practice.server import Sandbox, SandboxRequest, SandboxResp
 # client: the provider has it, the client cannot know).
 FAULTS: dict[str, str] = {
     "refused": "nothing listens on the port: connection refused",
-    "reset_mid_body": "processed; the answer's headers and half its body, then a TCP reset",
+    "reset_mid_body": "processed; the answer's headers and half its body (or half its headers), then a TCP reset",
     "never_answers": "processed; the connection stays open and silent",
     "trickle": "processed; the answer one byte at a time, a byte every 50 ms",
     "busy_429": "not processed; 429 with Retry-After: 0, every time",
@@ -38,6 +38,8 @@ FAULTS: dict[str, str] = {
     "html_502": "not processed; a proxy's 502 HTML page",
     "malformed_200": "processed; 200 with a broken body in the format asked for (JSON or XML)",
     "tls_untrusted": "TLS with a certificate from a CA this computer does not trust",
+    # Not in the matrix; for the transport's own tests.
+    "cut_in_headers": "processed; the status line and half the headers, then the connection closes",
 }
 
 CAPTIVE_PORTAL = (
@@ -62,6 +64,7 @@ class FaultServer:
         self.sandbox = sandbox
         self.tls = tls
         self.fault: str | None = None
+        self._fault_left: int | None = None
         self.received: list[Received] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -77,13 +80,14 @@ class FaultServer:
     def url(self) -> str:
         return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
-    def set_fault(self, fault: str | None) -> None:
-        """Misbehave from the next connection on (None: healthy). "refused" closes the port; clearing it opens the
-        same port again."""
+    def set_fault(self, fault: str | None, times: int | None = None) -> None:
+        """Misbehave from the next request on (None: healthy), for `times` requests or until told otherwise.
+        "refused" closes the port; clearing it opens the same port again."""
         assert fault is None or fault in FAULTS, fault
         if fault == "refused" and self._listener is not None:
             self._close_listener()
         self.fault = fault
+        self._fault_left = times
         if fault != "refused" and self._listener is None:
             self._listen()
 
@@ -198,7 +202,12 @@ class FaultServer:
 
     def _answer(self, conn: socket.socket, request: SandboxRequest) -> bool:
         """Answer one request; False when the connection is done with."""
-        fault = self.fault
+        with self._lock:
+            fault = self.fault
+            if fault is not None and self._fault_left is not None:
+                self._fault_left -= 1
+                if self._fault_left <= 0:
+                    self.fault = None
         if fault in (None, "tls_untrusted", "refused"):
             conn.sendall(_wire(self._process(request)))
             return True
@@ -228,9 +237,15 @@ class FaultServer:
             conn.sendall(_wire(broken))
             return True
         wire = _wire(response)
+        if fault == "cut_in_headers":
+            head = wire.partition(b"\r\n\r\n")[0]
+            conn.sendall(head[: len(head) // 2])
+            return False
         if fault == "reset_mid_body":
             head, _, body = wire.partition(b"\r\n\r\n")
-            conn.sendall(head + b"\r\n\r\n" + body[: max(1, len(body) // 2)])
+            # Half the body; an answer without a body (i.materialise's 200) is cut half-way through its headers.
+            cut = head + b"\r\n\r\n" + body[: len(body) // 2] if body else head[: len(head) // 2]
+            conn.sendall(cut)
             _reset(conn)
             return False
         if fault == "trickle":

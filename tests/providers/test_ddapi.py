@@ -343,15 +343,22 @@ def test_an_aspnet_error_message_is_shown(services, provider, sandbox):
         ),
     ],
 )
-def test_anything_else_is_an_unexpected_answer_with_the_body_in_the_log(services, provider, sandbox, response, logged):
+def test_an_answer_that_cannot_be_read_is_settled_by_reading_the_settings_back(
+    services, provider, sandbox, response, logged
+):
+    # The sandbox answers this instead of saving: reading back shows the settings were not saved, so the app
+    # says so (no "may have arrived" question to the clerk), and sending again is safe.
+    changed = {**CUSTOMER_1, "TermsOfPaymentId": 2}
     response(sandbox)
-    result = send(services, provider, CUSTOMER_1)
+    result = send(services, provider, changed)
     assert result.outcome is Outcome.FAILED
-    assert result.title == "The server answered something unexpected."
-    exchange = services.history.exchanges(result.attempt_id)[-1]
-    assert exchange.response_body == logged
+    assert result.title == "DäckData did not save the settings of customer 1."
+    assert "reading the settings back shows they are not the ones sent" in result.detail
+    post, read_back = services.history.exchanges(result.attempt_id)
+    assert post.response_body == logged and post.method == "POST"
+    assert read_back.method == "GET" and read_back.status == 200
     # The sandbox is back to normal after one answer.
-    assert send(services, provider, CUSTOMER_1).ok
+    assert send(services, provider, changed).ok
 
 
 def test_load_after_an_html_error_page_says_the_answer_was_unexpected(services, provider, sandbox):
@@ -521,3 +528,50 @@ def test_provider_declares_no_attachment_and_both_formats(provider):
         "header_name": False,
         "token": True,
     }
+
+
+# -- an answer lost after DDAPI saved: settled by reading back, never a question ----------------------------------
+
+
+@pytest.fixture
+def fault_server(services, provider):
+    from invoice_desktop.practice.ddapi import DDAPISandbox
+
+    from ..faults.server import FaultServer
+
+    with FaultServer(DDAPISandbox()) as server:
+        yield server
+
+
+def send_to(services, provider, server, values):
+    prepared = services.uploads.prepare(provider, "sandbox", values, base_url=server.url)
+    return services.uploads.run(prepared)
+
+
+@pytest.mark.parametrize("fault", ["html_200", "malformed_200", "reset_mid_body"])
+def test_a_lost_answer_to_a_save_that_happened_is_read_back_as_saved(services, provider, fault_server, fault):
+    changed = {**CUSTOMER_1, "TermsOfPaymentId": 2}
+    fault_server.set_fault(fault, times=1)  # the POST is processed, its answer lost; the read-back works
+    result = send_to(services, provider, fault_server, changed)
+    assert result.outcome is Outcome.SUCCEEDED, result
+    assert result.title == "DäckData saved the invoicing settings of customer 1."
+    assert "the app read the settings back: they are the ones sent" in result.detail
+    assert fault_server.sandbox.settings[1]["TermsOfPaymentId"] == 2
+    assert [(r.method, r.processed) for r in fault_server.received] == [("POST", True), ("GET", True)]
+
+
+def test_when_the_read_back_fails_too_retry_reads_back_and_sends_nothing_twice(services, provider, fault_server):
+    changed = {**CUSTOMER_1, "TermsOfPaymentId": 2}
+    fault_server.set_fault("html_200")  # every answer is a Wi-Fi login page
+    result = send_to(services, provider, fault_server, changed)
+    assert result.outcome is Outcome.UNCERTAIN
+    assert "Reading the settings back did not work either" in result.detail
+    assert "Retry is safe: it reads the customer's settings back first" in result.detail
+    assert services.uploads.resend_question(result.attempt_id) is None  # nothing to ask: DDAPI can tell
+
+    fault_server.set_fault(None)
+    again = services.uploads.run(services.uploads.prepare_retry(result.attempt_id))
+    assert again.ok, again
+    assert "read the settings back" in again.detail
+    posts = [r for r in fault_server.received if r.method == "POST"]
+    assert len(posts) == 1  # saved once; the retry only read back

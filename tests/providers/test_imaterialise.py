@@ -326,7 +326,7 @@ def test_an_unknown_answer_format_is_refused(services, make_file):
 
 def _read(status: int, body: bytes | str, content_type: str = "application/json", url: str | None = None):
     raw = body.encode() if isinstance(body, str) else body
-    ctx: Any = SimpleNamespace(form=IMaterialiseForm(order_id="ORD-7"), attachment=None, file_url=url)
+    ctx: Any = SimpleNamespace(form=IMaterialiseForm(order_id="ORD-7"), attachment=None, file_url=url, resume={})
     return PROVIDER.read_response(ctx, Response(status, {"Content-Type": content_type}, raw))
 
 
@@ -380,8 +380,8 @@ def test_an_undocumented_message_is_shown_as_the_provider_wrote_it():
     [
         (401, "", "text/plain", Outcome.REJECTED, "refused the API code"),
         (403, "<html>Forbidden</html>", "text/html", Outcome.REJECTED, "refused the API code"),
-        (500, '{"detail": "boom"}', "application/json", Outcome.FAILED, "problem of its own"),
-        (502, "<html><body>Bad gateway</body></html>", "text/html", Outcome.FAILED, "problem of its own"),
+        (500, '{"detail": "boom"}', "application/json", Outcome.UNCERTAIN, "problem of its own"),
+        (502, "<html><body>Bad gateway</body></html>", "text/html", Outcome.UNCERTAIN, "problem of its own"),
         (404, "<html><body>Not found</body></html>", "text/html", Outcome.FAILED, "answered something unexpected"),
         (400, "", "", Outcome.FAILED, "answered something unexpected"),
         (400, "{not json", "application/json", Outcome.FAILED, "answered something unexpected"),
@@ -392,6 +392,33 @@ def test_answers_without_a_documented_error(status, body, content_type, outcome,
     assert result.outcome is outcome
     assert words in result.title
     assert result.http_status == status
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ("<!DOCTYPE html><html><body><h1>Guest Wi-Fi</h1>Accept the terms</body></html>", "text/html"),
+        ("<html><body>Welcome</body></html>", "application/xml"),  # a page, whatever its label says
+        ('<html xmlns="http://www.w3.org/1999/xhtml"><body>Hi</body></html>', ""),  # XHTML parses as XML
+        ('{"Success": tru', "application/json"),  # cut short
+        ("<InvoiceResponse><Message>OK", "application/xml"),  # cut short
+        ("OK", "text/plain"),  # neither JSON nor XML
+    ],
+)
+def test_a_200_that_cannot_be_read_is_uncertain_never_success(body, content_type):
+    result = _read(200, body, content_type)
+    assert result.outcome is Outcome.UNCERTAIN
+    assert result.title == "The answer could not be read: the invoice may or may not be attached to order “ORD-7”."
+    assert "Check order “ORD-7” in i.materialise" in result.detail
+    assert "Retry (it asks before sending again)" in result.detail
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [("", ""), ("{}", "application/json"), ("<InvoiceResponse/>", "application/xml"), ("\ufeff{}", "text/json")],
+)
+def test_a_200_with_nothing_or_well_formed_json_or_xml_is_success(body, content_type):
+    assert _read(200, body, content_type).ok
 
 
 def test_success_with_a_body_is_still_success():

@@ -390,17 +390,22 @@ def test_bad_data_400_says_what_payfabric_objected_to(services):
         (
             500,
             {"Message": "An error has occurred."},
-            Outcome.FAILED,
-            "PayFabric had a problem of its own with invoice “STDINV999999”.",
+            Outcome.UNCERTAIN,
+            "PayFabric had a problem of its own with invoice “STDINV999999”: it may or may not have stored it.",
         ),
         (
             500,
             "<html><body>Server Error</body></html>",
-            Outcome.FAILED,
-            "PayFabric had a problem of its own with invoice “STDINV999999”.",
+            Outcome.UNCERTAIN,
+            "PayFabric had a problem of its own with invoice “STDINV999999”: it may or may not have stored it.",
         ),
         (200, "false", Outcome.REJECTED, "PayFabric answered “false”: it did not take invoice “STDINV999999”."),
-        (200, "<html>maintenance</html>", Outcome.FAILED, "The server answered something unexpected."),
+        (
+            200,
+            "<html>maintenance</html>",
+            Outcome.UNCERTAIN,
+            "The answer could not be read: invoice “STDINV999999” may or may not be in PayFabric.",
+        ),
         (418, "", Outcome.FAILED, "The server answered something unexpected."),
     ],
 )

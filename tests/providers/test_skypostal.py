@@ -277,7 +277,7 @@ def test_sandbox_refuses_a_bad_extension_and_a_file_over_5_mb(services, provider
 # -- step 2 fails: retry continues with the stored GUID ---------------------------------------------------------
 
 
-@pytest.mark.parametrize(("failure", "outcome"), [("http500", Outcome.FAILED), ("refuse", Outcome.FAILED)])
+@pytest.mark.parametrize(("failure", "outcome"), [("http500", Outcome.UNCERTAIN), ("refuse", Outcome.FAILED)])
 def test_retry_after_a_step2_failure_sends_only_step2(services, provider, sandbox, make_file, failure, outcome):
     pdf = make_file("invoice.pdf", size=3000)
     sandbox.fail_next_step2 = failure
@@ -286,7 +286,9 @@ def test_retry_after_a_step2_failure_sends_only_step2(services, provider, sandbo
     assert failed.outcome is outcome
     assert "Retry sends only the file" in failed.detail
     attempt = services.history.get(failed.attempt_id)
-    assert attempt.state == "failed"
+    assert attempt.state == outcome.value
+    # Step 2 again with the same GUID only replaces that record's file: nothing to ask.
+    assert services.uploads.resend_question(failed.attempt_id) is None
     guid = attempt.resume["invoice_file_guid"]
     assert attempt.resume["invoice_id"] == "442825"
     assert sandbox.step1_requests == 1 and sandbox.step2_requests == 1
@@ -301,7 +303,7 @@ def test_retry_after_a_step2_failure_sends_only_step2(services, provider, sandbo
     labels = [e.label for e in services.history.exchanges(failed.attempt_id)]
     assert labels == ["Step 1: invoice data", "Step 2: invoice file"]
     assert [e.label for e in services.history.exchanges(done.attempt_id)] == ["Step 2: invoice file"]
-    assert services.history.get(failed.attempt_id).state == "failed"
+    assert services.history.get(failed.attempt_id).state == outcome.value
     assert services.history.get(done.attempt_id).state == "succeeded"
     assert_no_secrets(services, failed.attempt_id, APP_KEY, DEMO_KEY)
     assert_no_secrets(services, done.attempt_id, APP_KEY, DEMO_KEY)
@@ -311,7 +313,7 @@ def test_retry_from_the_cli_after_a_step2_failure(services, provider, sandbox, m
     pdf = make_file("invoice.pdf")
     sandbox.fail_next_step2 = "http500"
     code, out, err = run_cli(["send", "skypostal", "--data", '{"trck_nmr_fol": 13869085}', "--file", str(pdf)])
-    assert code == 1
+    assert code == 4  # step 2 got a 500: the file may or may not be attached
     attempt_id = services.history.recent()[0].id
     assert f"(attempt {attempt_id})" in err and "Retry sends only the file" in err
 
@@ -375,16 +377,27 @@ def test_step1_is_never_sent_twice_when_its_answer_was_unreadable(services, prov
 
     monkeypatch.setattr(SkyPostalSandbox, "_step1", stored_but_broken)
     failed = send(services, provider, make_file("invoice.pdf"))
-    assert failed.outcome is Outcome.FAILED
+    assert failed.outcome is Outcome.UNCERTAIN
     assert "may or may not have stored" in failed.detail
+    assert "Check in SkyPostal whether parcel 13869085 has an invoice" in failed.detail
     assert sandbox.step1_requests == 1
 
+    # Unconfirmed, a retry does not send the invoice data again (the window and the CLI ask first) ...
+    assert "may already have reached SkyPostal" in services.uploads.resend_question(failed.attempt_id)
     again = retry(services, failed.attempt_id)
-    assert again.outcome is Outcome.FAILED
+    assert again.outcome is Outcome.UNCERTAIN
     assert again.title.startswith("This upload cannot be continued")
-    assert "start a new upload" in again.detail
+    assert "press Retry and confirm that it did not arrive" in again.detail
     assert sandbox.step1_requests == 1 and sandbox.step2_requests == 0
     assert len(services.history.exchanges(failed.attempt_id)) == 1
+
+    # ... and when the clerk checked and confirmed it did not arrive, it does.
+    monkeypatch.setattr(SkyPostalSandbox, "_step1", real)
+    prepared = services.uploads.prepare_retry(again.attempt_id)
+    prepared.resend_confirmed = True
+    done = services.uploads.run(prepared)
+    assert done.ok, done
+    assert sandbox.step1_requests == 2 and sandbox.step2_requests == 1
 
 
 def test_a_client_error_page_at_step1_means_nothing_was_stored_and_may_be_retried(

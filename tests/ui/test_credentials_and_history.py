@@ -84,7 +84,7 @@ def test_a_file_opened_with_the_app_arrives_in_the_drop_zone(qtbot, window, make
 def test_a_failed_upload_can_be_retried_from_the_history(qtbot, window, services, make_file):
     select_provider(window, "imaterialise")
     sandbox = services.uploads.practice.sandbox_for(get_provider("imaterialise"))
-    sandbox.answer_next(500, "<html>Server Error</html>", {"Content-Type": "text/html"})
+    sandbox.answer_next(429, "<html>Too many requests</html>", {"Content-Type": "text/html"})  # busy: not stored
     order_input(window).setText("ORD-1002")
     with qtbot.waitSignal(window.page.drop_zone.checked, timeout=5000):
         window.open_file(str(make_file("invoice.pdf")))
@@ -100,6 +100,46 @@ def test_a_failed_upload_can_be_retried_from_the_history(qtbot, window, services
     qtbot.waitUntil(lambda: history.model.rowCount() == 2, timeout=5000)
     # The history reads as what happened: the failure stays, the retry is a new attempt on top.
     assert "accepted" in history.model.index(0, 5).data() and "failed" in history.model.index(1, 5).data()
+
+
+def test_retry_of_an_upload_that_may_have_arrived_asks_first(qtbot, window, services, make_file, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    select_provider(window, "imaterialise")
+    sandbox = services.uploads.practice.sandbox_for(get_provider("imaterialise"))
+    sandbox.answer_next(200, "<html><body>Guest Wi-Fi: accept the terms</body></html>", {"Content-Type": "text/html"})
+    order_input(window).setText("ORD-1002")
+    with qtbot.waitSignal(window.page.drop_zone.checked, timeout=5000):
+        window.open_file(str(make_file("invoice.pdf")))
+    result = upload(qtbot, window)
+    assert result.outcome is Outcome.UNCERTAIN  # a 200 with a page the app cannot read is never success
+    assert "may or may not be attached" in window.outcome.headline.text()
+    history = window.history_view
+    qtbot.waitUntil(lambda: history.model.rowCount() == 1, timeout=5000)
+    assert "may have arrived" in history.model.index(0, 5).data()
+    history.table.selectRow(0)
+    assert history.retry_button.isEnabled()
+
+    asked: list[str] = []
+    answer = QMessageBox.StandardButton.No
+
+    def question(_parent, _title, text, *_a, **_k):
+        asked.append(text)
+        return answer
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    qtbot.mouseClick(history.retry_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(asked) and not window.flow.active, timeout=10000)
+    assert "may already have reached i.materialise" in asked[0] and "Check order “ORD-1002”" in asked[0]
+    assert len(sandbox.requests_seen) == 1  # No: nothing sent
+    assert len(services.history.recent()) == 1  # and no attempt recorded
+
+    answer = QMessageBox.StandardButton.Yes
+    qtbot.waitUntil(lambda: history.retry_button.isEnabled(), timeout=5000)
+    with qtbot.waitSignal(window.outcome.shown, timeout=10000) as signal:
+        qtbot.mouseClick(history.retry_button, Qt.MouseButton.LeftButton)
+    assert len(asked) == 2
+    assert signal.args[0].outcome is Outcome.SUCCEEDED and len(sandbox.requests_seen) == 2
 
 
 def test_only_the_fields_of_the_chosen_sign_in_method_are_shown(qtbot, window, services, runner):
