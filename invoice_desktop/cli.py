@@ -11,6 +11,7 @@ import argparse
 import getpass
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -114,9 +115,15 @@ def build_parser() -> argparse.ArgumentParser:
         if action == "login":
             p.add_argument("--base-url")
 
-    history = sub.add_parser("history", help="list recent upload attempts")
-    history.add_argument("--limit", type=int, default=20)
+    history = sub.add_parser("history", help="list upload attempts, newest first; search the whole history")
+    history.add_argument("--search", "-s", default="", help="an invoice or order id, a file name, #attempt")
+    history.add_argument("--provider", help="only this provider (its id, see `providers`)")
+    history.add_argument("--state", choices=HISTORY_STATES, help="only attempts with this outcome")
+    history.add_argument("--since", type=_day, help="from this day (YYYY-MM-DD)")
+    history.add_argument("--until", type=_day, help="up to and including this day (YYYY-MM-DD)")
+    history.add_argument("--limit", type=int, default=20, help="at most this many (default 20)")
     history.add_argument("--json", action="store_true")
+    history.add_argument("--csv", metavar="FILE", help="write every matching attempt to FILE as CSV")
 
     sub.add_parser("providers", help="list the providers")
     return parser
@@ -333,18 +340,44 @@ def cmd_credentials(args: argparse.Namespace, services: Services) -> int:
 
 
 def cmd_history(args: argparse.Namespace, services: Services) -> int:
-    attempts = services.history.recent(limit=args.limit)
-    if args.json:
-        print(json.dumps([a.__dict__ for a in attempts], ensure_ascii=False, indent=2, default=str))
+    from .core.history import HistoryQuery
+    from .providers import infos  # names only: no provider module is imported
+
+    names = {i.id: i.name for i in infos()}
+    query = HistoryQuery(args.search, args.provider, args.state, args.since, args.until)
+    if args.csv:
+        from .core.history_csv import export_csv
+
+        count = export_csv(services.history, query, Path(args.csv), names)
+        print(f"Wrote {count} attempt{'s' if count != 1 else ''} to {args.csv}.")
         return EXIT_OK
-    if not attempts:
-        print("No uploads yet.")
-    for a in attempts:
+    rows = services.history.rows(query, limit=max(args.limit, 1))
+    if args.json:
+        attempts = [services.history.get(r.id) for r in rows]
+        shown = [{**a.__dict__, "provider_name": names.get(a.provider, a.provider)} for a in attempts if a]
+        print(json.dumps(shown, ensure_ascii=False, indent=2, default=str))
+        return EXIT_OK
+    if not rows:
+        print("No uploads yet." if query == HistoryQuery() else "No attempt matches.")
+    for r in rows:
+        what = " — ".join(x for x in (r.description, r.file_name) if x) or "-"
+        if r.retry_of:
+            what = f"retry of #{r.retry_of}: {what}"
         print(
-            f"{a.id:>5}  {a.created_at}  {a.provider:<13} {a.environment:<10} {a.state:<11} "
-            f"{a.file_name or '-'}  {a.summary}"
+            f"{r.id:>5}  {r.created_at[:19].replace('T', ' ')}  {names.get(r.provider, r.provider):<22} "
+            f"{r.environment:<10} {r.state:<11} {what}  {r.summary}"
         )
     return EXIT_OK
+
+
+HISTORY_STATES = ("sending", "succeeded", "rejected", "failed", "cancelled", "interrupted")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a day: write it as YYYY-MM-DD.") from None
 
 
 def cmd_providers(args: argparse.Namespace, services: Services | None) -> int:

@@ -282,12 +282,34 @@ def test_history_lists_attempts_newest_first(run_cli, make_file):
     lines = out.splitlines()
     assert code == 0 and len(lines) == 2
     assert "second.pdf" in lines[0] and "rejected" in lines[0] and "practice" in lines[0]
-    assert "first.pdf" in lines[1] and "succeeded" in lines[1] and "imaterialise" in lines[1]
+    assert "first.pdf" in lines[1] and "succeeded" in lines[1] and "i.materialise" in lines[1]  # its name
 
     code, out, _ = run_cli(["history", "--json", "--limit", "1"])
     [latest] = json.loads(out)
     assert (latest["state"], latest["provider_code"], latest["file_name"]) == ("rejected", "103", "second.pdf")
     no_secret(out)
+
+
+def test_history_searches_the_whole_history_and_writes_csv(run_cli, make_file, tmp_path):
+    for order in ("ORD-1001", "ORD-2001", "ORD-1001"):
+        send(run_cli, order, "--file", str(make_file(f"{order}.pdf")))
+    code, out, _ = run_cli(["history", "--search", "ORD-2001"])
+    [line] = out.splitlines()
+    assert code == 0 and line.split()[0] == "2" and "order ORD-2001 — ORD-2001.pdf" in line
+    code, out, _ = run_cli(["history", "--state", "succeeded", "--provider", "imaterialise", "--since", "2000-01-01"])
+    assert [line.split()[0] for line in out.splitlines()] == ["3", "1"]
+    code, out, _ = run_cli(["history", "--until", "2000-01-01"])
+    assert (code, out) == (0, "No attempt matches.\n")
+    with pytest.raises(SystemExit) as refused:  # argparse: usage and the reason on stderr, exit 2
+        run_cli(["history", "--since", "yesterday"])
+    assert refused.value.code == 2
+
+    target = tmp_path / "month.csv"
+    code, out, _ = run_cli(["history", "--search", "ORD-1001", "--csv", str(target)])
+    assert (code, out) == (0, f"Wrote 2 attempts to {target}.\n")
+    lines = target.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("Attempt,Retry of,Time,Provider") and len(lines) == 3
+    assert ",i.materialise,practice,order ORD-1001," in lines[1]
 
 
 def test_retry_continues_a_failed_attempt(run_cli, services, sandbox, make_file):
@@ -314,6 +336,8 @@ def test_retry_continues_a_failed_attempt(run_cli, services, sandbox, make_file)
     assert services.history.get(retried).retry_of == attempt.id  # … linked to the one it sent again
     code, _, err = run_cli(["retry", str(attempt.id)])
     assert code == 1 and f"already succeeded (it was sent again as attempt {retried})" in err
+    code, out, _ = run_cli(["history"])
+    assert out.splitlines()[0].split()[0] == str(retried) and f"retry of #{attempt.id}: " in out.splitlines()[0]
 
 
 # -- the entry point ------------------------------------------------------------------------------------------
