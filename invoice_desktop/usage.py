@@ -11,8 +11,11 @@ USAGE = """\
    under the form says what to enter and what happens; *How this is sent* (beside the provider's name) explains
    how the app reads the vendor's documentation.
 3. Drop the invoice file on the drop zone (or **Browse…**, Ctrl+O). While you drag, the zone turns green or red
-   by the file's extension; on drop the file is checked fully (size, content matching the extension, readable,
-   a real file) before anything can be sent, and a refusal names the rule and the limit.
+   by the file's extension; on drop the file is checked fully (size, readable, a real file, and its content: a PDF
+   must open with PDFium and have pages, a .docx/.xlsx must be that Office package, a .doc/.xls that Office 97-2003
+   file, a PNG/JPEG whole to its end, a .txt without NUL bytes) before anything can be sent; a refusal names the
+   rule and what to do. An encrypted PDF that opens is accepted with a warning (the provider may not open it),
+   shown in the drop zone and asked about before sending.
 4. **Upload** (Ctrl+Enter). A progress bar and **Cancel** (Esc) show while it runs. The outcome is one line with
    what to do next; **Details** shows the provider's own code and text.
 5. **Credentials…** stores the provider's keys for the chosen environment in the system keyring (technical options
