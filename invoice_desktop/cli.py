@@ -104,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="send again an attempt that may already have arrived (uncertain, interrupted): only after checking "
         "at the provider that it did not",
     )
+    retry.add_argument(
+        "--yes", "-y", action="store_true", help="send a refused attempt again without asking (the reason is printed)"
+    )
     retry.add_argument("--timeout", type=seconds, metavar="SECONDS", help=TIMEOUT_HELP)
 
     creds = sub.add_parser("credentials", help="store or delete credentials in the system keyring")
@@ -225,6 +228,13 @@ def cmd_send(args: argparse.Namespace, services: Services) -> int:
 
 
 def cmd_retry(args: argparse.Namespace, services: Services) -> int:
+    from .core.retry_refusal import refusal_to_confirm
+
+    refusal = refusal_to_confirm(services.history, args.attempt_id)
+    if refusal and not args.yes:
+        return _fail(f"{refusal} Nothing was sent. To send it again anyway, add --yes.", EXIT_BAD_INPUT)
+    if refusal:
+        print(f"invoice-desktop: warning: {refusal}", file=sys.stderr)
     question = services.uploads.resend_question(args.attempt_id)
     if question and not args.resend:
         return _fail(

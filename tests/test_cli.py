@@ -364,3 +364,24 @@ def test_python_m_invoice_desktop_runs_the_cli(tmp_path):
     assert any(line.startswith("imaterialise ") for line in done.stdout.splitlines())
     assert "i.materialise" in done.stdout and "practice, sandbox, production" in done.stdout
     assert (tmp_path / "home" / "logs" / "invoice-desktop.log").exists()  # the CLI logs to the app's log file
+
+
+# -- Retry of a refusal asks first (issue 11 item 8) ----------------------------------------------------------------
+
+
+def test_retry_of_a_refusal_needs_yes_and_quotes_the_reason(run_cli, services, make_file):
+    sandbox = services.uploads.practice.sandbox_for(get_provider("imaterialise"))
+    code, _, err = send(run_cli, "ORD-2001", "--file", str(make_file("a.pdf")))  # refused: already shipped
+    assert code == 1, err
+    refused = services.history.recent()[0]
+    seen = len(sandbox.requests_seen)
+
+    code, out, err = run_cli(["retry", str(refused.id)])
+    assert code == 2 and out == ""
+    assert "i.materialise refused attempt" in err and "already shipped or cancelled" in err
+    assert "--yes" in err and "Nothing was sent" in err
+    assert len(sandbox.requests_seen) == seen and len(services.history.recent()) == 1
+
+    code, _, err = run_cli(["retry", str(refused.id), "--yes"])
+    assert code == 1 and "already shipped" in err  # sent again, and refused again: as the clerk was told
+    assert len(sandbox.requests_seen) == seen + 1 and len(services.history.recent()) == 2

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from ..core.attachments import AttachmentRefused, check_attachment
 from ..core.errors import CredentialsMissing, FormInvalid, InvoiceDesktopError
 from ..core.results import UploadResult
+from ..core.retry_refusal import refusal_to_confirm
 from .page_results import PageResults
 from .tasks import Task
 
@@ -245,7 +246,9 @@ class UploadFlow(QObject):
             if question:
                 warnings.insert(0, question)
                 prepared.resend_confirmed = True
-            return prepared, warnings
+            # A refusal is asked about first, in the provider's words (any warning makes the window ask).
+            refusal = refusal_to_confirm(self.services.history, attempt_id)
+            return prepared, ([refusal] if refusal else []) + warnings
 
         self.w.runner.submit(
             "prepare-retry",
