@@ -211,7 +211,7 @@ def _check_package(zf: zipfile.ZipFile, n: _Names) -> list[str]:
     for member in members:
         try:
             with zf.open(member) as stream:  # reading to the end checks the member's CRC
-                while stream.read(CHUNK):
+                while stream.read(64 * 1024):
                     pass
         except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError) as exc:
             raise n.damaged(f"its part {member.filename} is corrupt ({exc})") from None
@@ -290,30 +290,37 @@ _PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def _check_png(fh: BinaryIO, n: _Names) -> list[str]:
-    data = fh.read()
-    if not data.startswith(_PNG):
+    """Walk the chunks from the file, a piece at a time: the image is never held whole."""
+    if fh.read(len(_PNG)) != _PNG:
         raise n.not_a()
     pos, first, seen_idat = len(_PNG), True, False
     while True:
-        if pos + 8 > len(data):
-            raise n.damaged(f"it ends at byte {len(data):,} before its IEND chunk (it was cut short)")
-        length, ctype = struct.unpack(">I4s", data[pos : pos + 8])
+        header = fh.read(8)
+        if len(header) < 8:
+            raise n.damaged(f"it ends at byte {pos + len(header):,} before its IEND chunk (it was cut short)")
+        length, ctype = struct.unpack(">I4s", header)
         if length > 0x7FFFFFFF or not ctype.isalpha():
             raise n.damaged(f"the chunk at byte {pos:,} is malformed")
-        end = pos + 8 + length + 4
-        if end > len(data):
-            raise n.damaged(f"its {ctype.decode('latin-1')} chunk is cut short at byte {len(data):,}")
         name = ctype.decode("ascii")
         if first and (name != "IHDR" or length != 13):
             raise n.damaged("it does not start with its IHDR header chunk")
-        (crc,) = struct.unpack(">I", data[end - 4 : end])
-        if zlib.crc32(data[pos + 4 : end - 4]) != crc:
+        crc, remaining = zlib.crc32(ctype), length
+        while remaining:
+            piece = fh.read(min(remaining, CHUNK))
+            if not piece:
+                raise n.damaged(f"its {name} chunk is cut short at byte {pos + 8 + length - remaining:,}")
+            crc = zlib.crc32(piece, crc)
+            remaining -= len(piece)
+        stored = fh.read(4)
+        if len(stored) < 4:
+            raise n.damaged(f"its {name} chunk is cut short at byte {pos + 8 + length + len(stored):,}")
+        if struct.unpack(">I", stored)[0] != crc:
             raise n.damaged(f"its {name} chunk at byte {pos:,} fails its checksum")
         first = False
         seen_idat = seen_idat or name == "IDAT"
         if name == "IEND":
             break
-        pos = end
+        pos += 12 + length
     if not seen_idat:
         raise n.damaged("it holds no image data (no IDAT chunk)")
     return []
@@ -326,6 +333,7 @@ _SOF = set(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 
 
 def _check_jpeg(fh: BinaryIO, n: _Names) -> list[str]:
+    # Held whole (within the provider's size limit): the scan data is searched for markers with bytes.find.
     data = fh.read()
     if not data.startswith(b"\xff\xd8\xff"):
         raise n.not_a()

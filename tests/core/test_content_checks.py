@@ -278,3 +278,18 @@ def test_a_ten_mb_file_is_checked_well_under_a_second(put, ext):
     took = time.perf_counter() - start
     # Typically 1-60 ms here (benchmarks/content_checks.py); the bound leaves room for a busy shared CI machine.
     assert took < 0.5, f"checking a {len(data):,}-byte {ext} took {took:.2f} s"
+
+
+@pytest.mark.parametrize("ext", [".pdf", ".png", ".txt", ".docx"])
+def test_a_big_file_is_checked_without_being_held_in_memory(put, ext):
+    import tracemalloc
+
+    path = put(f"big{ext}", _ten_mb(ext))
+    check_attachment(path, RULES)  # imports and PDFium's start-up out of the measurement
+    tracemalloc.start()
+    try:
+        check_attachment(path, RULES)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 3 * MB, f"checking a {path.stat().st_size:,}-byte {ext} held {peak:,} bytes"
