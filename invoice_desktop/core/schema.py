@@ -102,7 +102,30 @@ def _v3_leases_and_snapshots(db: sqlite3.Connection) -> None:
 
 
 # Index i moves the schema from version i to version i + 1.
-MIGRATIONS: list[Migration] = [_v1_initial, _v2_targets_and_retries, _v3_leases_and_snapshots]
+def _v4_scrub_passwords_in_addresses(db: sqlite3.Connection) -> None:
+    # Addresses such as https://user:pw@host/… used to be accepted, so their passwords sit in the history (the
+    # attempt's address, its exchanges' URLs and curl lines, the outcome). They are refused now; take them out.
+    from .session import strip_userinfo
+
+    for table, columns in (
+        ("attempts", ("base_url", "summary", "result_json", "options_json")),
+        ("exchanges", ("exchange_json",)),
+    ):
+        listed = ", ".join(columns)
+        rows = db.execute(f"SELECT id, {listed} FROM {table} WHERE " + " OR ".join(f"{c} LIKE '%@%'" for c in columns))
+        for row_id, *values in rows.fetchall():
+            clean = [strip_userinfo(v) if isinstance(v, str) else v for v in values]
+            if clean != values:
+                assignments = ", ".join(f"{c}=?" for c in columns)
+                db.execute(f"UPDATE {table} SET {assignments} WHERE id=?", (*clean, row_id))
+
+
+MIGRATIONS: list[Migration] = [
+    _v1_initial,
+    _v2_targets_and_retries,
+    _v3_leases_and_snapshots,
+    _v4_scrub_passwords_in_addresses,
+]
 
 LATEST = len(MIGRATIONS)
 

@@ -4,6 +4,7 @@ this computer, and the connected sockets known so that Cancel can break off a wa
 from __future__ import annotations
 
 import ipaddress
+import re
 import threading
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,9 +24,25 @@ def is_loopback(url: str) -> bool:
         return False
 
 
+# A user name or password written into an address ("https://user:pw@host/…"): scheme, then the user-info to drop.
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s@\"'<>]*@")
+USERINFO_REFUSED = (
+    "The address must not contain a user name or password (the part before “@”): enter the address without it. "
+    "Credentials go in Credentials…, where the system keyring keeps them secret."
+)
+
+
+def strip_userinfo(text: str) -> str:
+    """`text` with the user name and password taken out of every address in it (for scrubbing stored text)."""
+    return _USERINFO.sub(r"\1", text)
+
+
 def check_url_allowed(url: str) -> None:
-    """Plain http only to this computer (the practice sandboxes, local tests); everything else must be https."""
+    """Plain http only to this computer (the practice sandboxes, local tests); everything else must be https.
+    No user-info: a password in an address would land in the log, the history and the saved settings."""
     parts = urlsplit(url)
+    if "@" in parts.netloc:
+        raise TransportError(USERINFO_REFUSED, maybe_sent=False)
     if parts.scheme == "https":
         return
     if parts.scheme == "http" and is_loopback(url):

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.registry import PRACTICE, PRODUCTION, ProviderInfo, ProviderRegistry
+from ..core.session import strip_userinfo
 from ..core.settings import SettingsStore
 from . import window_geometry
 from .bottom_panel import BottomPanel
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self._painted = False
         self.runner = runner
         self.settings = settings or QSettings()
+        scrub_saved_addresses(self.settings)
         self.app_settings = app_settings or SettingsStore.default()
         # Providers whose Production the clerk has confirmed sending to in this session.
         self.production_confirmed: set[str] = set()
@@ -399,7 +401,9 @@ class MainWindow(QMainWindow):
     def _address_changed(self) -> None:
         if not self.address.isEnabled():
             return
-        self.settings.setValue(f"{self.provider.id}/{self.environment}/address", self.address.text().strip())
+        # Never a password into the saved settings: an address with one is refused when sent, and kept without it.
+        address = strip_userinfo(self.address.text().strip())
+        self.settings.setValue(f"{self.provider.id}/{self.environment}/address", address)
         self._show_environment()
 
     def confirm_production(self, provider: Provider, environment: str) -> bool:
@@ -492,3 +496,14 @@ class MainWindow(QMainWindow):
 
     def show_later(self, callback: Any) -> None:
         QTimer.singleShot(0, callback)
+
+
+def scrub_saved_addresses(settings: QSettings) -> None:
+    """Take any user name and password out of the addresses saved by an earlier release (it accepted
+    https://user:pw@host; the password would otherwise stay in the settings file or registry)."""
+    for key in settings.allKeys():
+        if key.endswith("/address"):
+            value = str(settings.value(key, ""))
+            clean = strip_userinfo(value)
+            if clean != value:
+                settings.setValue(key, clean)

@@ -191,3 +191,27 @@ def test_a_file_dropped_anywhere_on_the_window_is_attached(qtbot, window, make_f
     with qtbot.waitSignal(window.page.drop_zone.checked, timeout=5000) as signal:
         QApplication.sendEvent(window, drop)
     assert signal.args[0] is True and window.page.drop_zone.path == str(pdf)
+
+
+def test_a_password_saved_in_an_address_is_scrubbed_and_never_saved_again(qtbot, services, runner, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from invoice_desktop.providers import all_providers
+    from invoice_desktop.ui.main_window import MainWindow
+
+    path = str(tmp_path / "settings.ini")
+    earlier = QSettings(path, QSettings.Format.IniFormat)
+    earlier.setValue("ddapi/production/address", "https://bob:hunter2-Zq9@ddapi.example.com")  # an earlier release
+    earlier.sync()
+    settings = QSettings(path, QSettings.Format.IniFormat)
+    w = MainWindow(services, all_providers(), runner, settings)
+    qtbot.addWidget(w)
+    assert settings.value("ddapi/production/address") == "https://ddapi.example.com"
+    settings.sync()
+    assert "hunter2" not in Path(path).read_text(encoding="utf-8")
+
+    w.address.setEnabled(True)
+    w.address.setText("https://carol:s3cret-77@ddapi.example.com")
+    w._address_changed()
+    settings.sync()
+    assert "s3cret-77" not in Path(path).read_text(encoding="utf-8")
