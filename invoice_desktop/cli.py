@@ -380,7 +380,7 @@ def cmd_history(args: argparse.Namespace, services: Services) -> int:
     return EXIT_OK
 
 
-HISTORY_STATES = ("sending", "succeeded", "rejected", "failed", "cancelled", "interrupted")
+HISTORY_STATES = ("sending", "succeeded", "rejected", "failed", "uncertain", "cancelled", "interrupted")
 
 
 def _day(text: str) -> date:
