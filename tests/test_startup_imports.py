@@ -139,3 +139,35 @@ def test_showing_the_window_imports_only_the_visible_provider(provider: str, tmp
     # ... and do come after it, off the UI thread, so the first upload does not pay for them.
     assert {"keyring", "requests"} <= {m.split(".")[0] for m in seen["later"]}
     assert provider_modules(seen["later"]) == {provider}
+
+
+def test_the_cli_starts_no_practice_server_and_reads_no_keyring_it_does_not_need(tmp_path: Path) -> None:
+    code = textwrap.dedent(
+        """
+        import json, sys
+        from invoice_desktop.__main__ import main
+        try:
+            code = main(sys.argv[1:])
+        except SystemExit as exc:
+            code = exc.code
+        loaded = sorted(m for m in sys.modules if m.startswith(("invoice_desktop.practice", "keyring")))
+        print("IMPORTED " + json.dumps({"code": code, "loaded": loaded}))
+        """
+    )
+    env = {**os.environ, "INVOICE_DESKTOP_HOME": str(tmp_path / "home")}
+
+    def run(*args: str) -> dict:
+        done = subprocess.run(
+            [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=REPO, env=env, timeout=60
+        )
+        return json.loads(done.stdout.strip().splitlines()[-1].removeprefix("IMPORTED "))
+
+    assert run("history") == {"code": 0, "loaded": []}
+    # Another address than this computer's practice sandbox: no practice server (the keyring is read: the
+    # sandbox's credentials live there).
+    elsewhere = run(
+        "send", "imaterialise", "-e", "sandbox", "--base-url", "http://127.0.0.1:9",
+        "-d", '{"order_id": "ORD-1001"}', "--file-url", "https://example.com/invoice.pdf",
+    )  # fmt: skip
+    assert elsewhere["code"] == 3  # credentials missing: nothing was sent
+    assert [m for m in elsewhere["loaded"] if m.startswith("invoice_desktop.practice")] == []
