@@ -39,7 +39,10 @@ def shown(app) -> None:
     # Called once the window has been painted (and the event loop is free again).
     from PySide6.QtCore import QTimer
 
-    print("SHOWN", flush=True)
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(f"SHOWN {usage.ru_utime + usage.ru_stime:.4f}", flush=True)
 
     def report() -> None:
         print(f"RSS {rss_mib():.1f}", flush=True)
@@ -80,8 +83,9 @@ else:
 """
 
 
-def run_child(kind: str, idle: float, env: dict[str, str]) -> tuple[float, float]:
-    """(seconds from process start to first paint, idle RSS in MiB) of one fresh interpreter."""
+def run_child(kind: str, idle: float, env: dict[str, str]) -> tuple[float, float, float]:
+    """(seconds from process start to first paint, CPU seconds until then, idle RSS in MiB) of a fresh
+    interpreter. The CPU time is the steadier figure on a machine shared with other work."""
     started = time.perf_counter()
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, kind, str(idle)],
@@ -91,16 +95,17 @@ def run_child(kind: str, idle: float, env: dict[str, str]) -> tuple[float, float
         env=env,
     )
     assert child.stdout is not None
-    shown = rss = None
+    shown = rss = cpu = None
     for line in child.stdout:
         if line.startswith("SHOWN") and shown is None:
             shown = time.perf_counter() - started
+            cpu = float(line.split()[1])
         elif line.startswith("RSS "):
             rss = float(line.split()[1])
     child.wait(timeout=60)
-    if shown is None or rss is None:
+    if shown is None or rss is None or cpu is None:
         raise SystemExit(f"the {kind} child did not report (exit code {child.returncode})")
-    return shown, rss
+    return shown, cpu, rss
 
 
 def summary(values: list[float], unit: str, digits: int) -> str:
@@ -126,22 +131,28 @@ def main() -> None:
     run_child("app", options.idle, env)  # warm the file cache and write the .pyc files once, unmeasured
     run_child("bare", options.idle, env)
     times: dict[str, list[float]] = {"app": [], "bare": []}
+    cpu: dict[str, list[float]] = {"app": [], "bare": []}
     memory: dict[str, list[float]] = {"app": [], "bare": []}
     for number in range(1, options.runs + 1):
         for kind in ("app", "bare") if number % 2 else ("bare", "app"):
-            shown, rss = run_child(kind, options.idle, env)
+            shown, cpu_s, rss = run_child(kind, options.idle, env)
             times[kind].append(shown)
+            cpu[kind].append(cpu_s)
             memory[kind].append(rss)
         print(
-            f"run {number}: app {times['app'][-1]:.3f} s {memory['app'][-1]:.0f} MiB · "
-            f"bare QMainWindow {times['bare'][-1]:.3f} s {memory['bare'][-1]:.0f} MiB"
+            f"run {number}: app {times['app'][-1]:.3f} s (CPU {cpu['app'][-1]:.3f} s) {memory['app'][-1]:.0f} MiB · "
+            f"bare QMainWindow {times['bare'][-1]:.3f} s (CPU {cpu['bare'][-1]:.3f} s) {memory['bare'][-1]:.0f} MiB"
         )
     print(f"app, start → window shown: {summary(times['app'], 's', 3)}")
     print(f"bare QMainWindow:          {summary(times['bare'], 's', 3)}")
+    print(f"app, CPU until shown:      {summary(cpu['app'], 's', 3)}")
+    print(f"bare QMainWindow CPU:      {summary(cpu['bare'], 's', 3)}")
     print(f"app, idle memory:          {summary(memory['app'], 'MiB', 0)}")
     print(f"bare QMainWindow memory:   {summary(memory['bare'], 'MiB', 0)}")
     app_mem, bare_mem = statistics.median(memory["app"]), statistics.median(memory["bare"])
     print(f"memory: app {app_mem:.0f} MiB, reference {bare_mem:.0f} MiB, ratio {app_mem / bare_mem:.2f}")
+    app_cpu, bare_cpu = statistics.median(cpu["app"]), statistics.median(cpu["bare"])
+    print(f"CPU until shown: app {app_cpu:.3f} s, reference {bare_cpu:.3f} s, ratio {app_cpu / bare_cpu:.2f}")
     app_s, bare_s = statistics.median(times["app"]), statistics.median(times["bare"])
     print(f"startup: app {app_s:.3f} s, reference {bare_s:.3f} s, ratio {app_s / bare_s:.2f}")
 
