@@ -79,7 +79,12 @@ _test_only_backends: set[type] = set()
 
 
 def accept_backend_for_tests(cls: type) -> None:
-    """Tests only: let the in-memory keyring `cls` (exactly that class, not a subclass) count as a system store."""
+    """Tests only: let the in-memory keyring `cls` (exactly that class, not a subclass) count as a system store.
+
+    Refused outside a pytest run, so that no code loaded into the app (a keyring plugin, say) can use it to get a
+    store of its own accepted: the app and its bundle never import pytest."""
+    if "pytest" not in sys.modules:
+        raise RuntimeError("accept_backend_for_tests is for the test suite only")
     _test_only_backends.add(cls)
 
 

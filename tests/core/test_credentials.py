@@ -287,3 +287,28 @@ def test_the_vendor_sandbox_needs_the_clerks_own_code(services, make_file):
     assert prepared.base_url == "https://imatsandbox.materialise.net"
     # Sandbox and production codes are kept apart.
     assert services.uploads.stored_credentials(PROVIDER, "production") == {}
+
+
+def test_the_test_only_keyring_door_is_shut_outside_the_tests(tmp_path):
+    import subprocess
+    import sys
+
+    # A plaintext backend loaded into the app (not under pytest) cannot register itself as the tests' keyring does.
+    code = (
+        "from invoice_desktop.core.credentials import CredentialStore, accept_backend_for_tests\n"
+        "from keyring.backend import KeyringBackend\n"
+        "class Plain(KeyringBackend):\n"
+        "    priority = 1\n"
+        "    def get_password(self, s, u): return None\n"
+        "    def set_password(self, s, u, p): pass\n"
+        "    def delete_password(self, s, u): pass\n"
+        "try:\n"
+        "    accept_backend_for_tests(Plain)\n"
+        "except RuntimeError as exc:\n"
+        "    print('refused:', exc)\n"
+        "print('persistent:', CredentialStore(Plain()).status().persistent)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "refused: accept_backend_for_tests is for the test suite only" in done.stdout
+    assert "persistent: False" in done.stdout
