@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,6 +29,9 @@ from PySide6.QtWidgets import (
 from .form_fields import FieldSpec, _as_text, field_specs
 
 ERROR_STYLE = "color: #b00020;"
+_EDITING = QAbstractItemView.State.EditingState
+# A value as wide as a typical one of each kind, so a fresh table's columns fit what will be typed.
+TYPICAL = {"date": "2026-12-31", "datetime": "2026-12-31 23:59:59", "int": "1234567", "choice": "Choice ▾"}
 
 
 class RecordDialog(QDialog):
@@ -83,7 +87,7 @@ class ListEditor(QWidget):
 
         self.table = QTableWidget(0, len(self.columns), self)
         self.table.setHorizontalHeaderLabels([c.label + (" *" if c.required else "") for c in self.columns])
-        self.table.resizeColumnsToContents()
+        self._fit_columns()
         for i, column in enumerate(self.columns):
             header = self.table.horizontalHeaderItem(i)
             if header is not None:
@@ -95,6 +99,7 @@ class ListEditor(QWidget):
         self.table.setMinimumHeight(120)
         self.table.setAccessibleName(spec.label)
         self.table.itemChanged.connect(self._on_item_changed)
+        self.table.installEventFilter(self)  # Enter/Space open a cell's Edit… button or drop-down
         layout.addWidget(self.table)
 
         self.empty_hint = QLabel(f"No {spec.label.lower()} yet. Press “Add” to add one.", self)
@@ -110,7 +115,7 @@ class ListEditor(QWidget):
             buttons.addWidget(b)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        self.add_button.clicked.connect(lambda: self.add_row({}))
+        self.add_button.clicked.connect(self.add_and_edit)
         self.remove_button.clicked.connect(self.remove_selected)
         self.up_button.clicked.connect(lambda: self.move_selected(-1))
         self.down_button.clicked.connect(lambda: self.move_selected(1))
@@ -139,6 +144,42 @@ class ListEditor(QWidget):
         self._update_buttons()
         if notify:
             self.changed.emit()
+
+    def add_and_edit(self) -> None:
+        """Add a line and put the cursor in its first cell, so typing fills it in at once (no mouse needed)."""
+        self.add_row({})
+        row = self.table.rowCount() - 1
+        self.table.setFocus()
+        for col, column in enumerate(self.columns):
+            item = self.table.item(row, col)
+            if item is not None and column.kind != "bool":
+                self.table.setCurrentCell(row, col)
+                self.table.editItem(item)
+                return
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.KeyPress and self.table.state() != _EDITING:
+            assert isinstance(event, QKeyEvent)
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+                widget = self.table.cellWidget(self.table.currentRow(), self.table.currentColumn())
+                if isinstance(widget, QPushButton):
+                    widget.click()
+                    return True
+                if isinstance(widget, QComboBox):
+                    widget.setFocus()
+                    widget.showPopup()
+                    return True
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """Every column at least as wide as its heading and a typical value (never "Wid…"), at most a third of a
+        laptop screen; what does not fit scrolls sideways. The last column takes what is left."""
+        metrics = self.table.fontMetrics()
+        header = self.table.horizontalHeader()
+        for col, column in enumerate(self.columns):
+            typical = metrics.horizontalAdvance(TYPICAL.get(column.kind, "Typical value")) + 16
+            wanted = max(header.sectionSizeFromContents(col).width(), typical, self.table.sizeHintForColumn(col))
+            self.table.setColumnWidth(col, min(wanted, 420))
 
     def _set_cell(self, row: int, col: int, column: FieldSpec, value: Any) -> None:
         if column.kind in ("model", "list"):
@@ -257,18 +298,33 @@ class ListEditor(QWidget):
         self._filling = False
         for values in rows:
             self.add_row(values, notify=False)
+        self._fit_columns()
         self._update_buttons()
+
+    def _where(self, key: str) -> str:
+        """ "0.invoiceItems.1.price" → "Line 1, Lines: line 2, Price" (in the form's words)."""
+        index, _, rest = key.partition(".")
+        where = f"Line {int(index) + 1}"
+        if not rest:
+            return where
+        name, _, deeper = rest.partition(".")
+        column = next((c for c in self.columns if c.name == name), None)
+        where += f", {column.label if column else name}"
+        sub_index, _, sub_field = deeper.partition(".")
+        if column is not None and column.model is not None and sub_index.isdigit():
+            where += f": line {int(sub_index) + 1}"
+            if sub_field:
+                sub_name = sub_field.split(".")[0]
+                labels = {c.name: c.label for c in field_specs(column.model)}
+                where += f", {labels.get(sub_name, sub_name)}"
+        return where
 
     def show_errors(self, errors: dict[str, str]) -> None:
         """errors: {"0.Quantity": "msg", "": "msg"} for this list."""
-        lines = []
+        lines: list[str] = []
         for key, message in errors.items():
-            index, _, field = key.partition(".")
-            if index.isdigit():
-                label = next((c.label for c in self.columns if c.name == field.split(".")[0]), field)
-                where = f"Line {int(index) + 1}" + (f", {label}" if field else "")
-                lines.append(f"{where}: {message}")
-            else:
-                lines.append(message)
+            line = f"{self._where(key)}: {message}" if key[:1].isdigit() else message
+            if line not in lines:  # each error said once
+                lines.append(line)
         self.error_label.setText("\n".join(lines))
         self.error_label.setVisible(bool(lines))
