@@ -84,3 +84,31 @@ def test_an_interrupted_upload_is_settled_as_may_have_arrived_before_exit_130(se
         assert "may have arrived" in attempt.summary
     finally:
         history.close()
+
+
+def test_the_window_starting_while_the_cli_sends_leaves_its_upload_alone(server, app_home, make_file, memory_keyring):
+    # The window starts (and looks for interrupted uploads) while a CLI upload is waiting for the provider's answer.
+    from invoice_desktop.core.credentials import CredentialStore
+    from invoice_desktop.core.services import Services
+
+    srv, sandbox = server
+    arrived = threading.Event()
+    release = sandbox.hold_answers()
+    sandbox.before_handle = lambda _request: arrived.set()
+    child = start_send(app_home, srv.url, make_file("a.pdf"))
+    try:
+        assert arrived.wait(30), "no request"
+        window = Services.create(CredentialStore(memory_keyring), History(app_home / "history.sqlite3"))
+        try:
+            [attempt] = window.history.recent()
+            assert attempt.state == hist.SENDING  # not "interrupted": its sender is alive
+            release.set()
+            _out, err = child.communicate(timeout=30)
+            assert child.returncode == 0, err
+            assert window.history.get(attempt.id).state == hist.SUCCEEDED
+        finally:
+            window.close()
+    finally:
+        release.set()
+        if child.poll() is None:
+            child.kill()
