@@ -19,6 +19,7 @@ import ssl
 import struct
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,9 +61,17 @@ class Received:
 
 
 class FaultServer:
-    def __init__(self, sandbox: Sandbox, *, tls: ssl.SSLContext | None = None) -> None:
+    def __init__(
+        self,
+        sandbox: Sandbox,
+        *,
+        tls: ssl.SSLContext | None = None,
+        faulty: Callable[[SandboxRequest], bool] | None = None,
+    ) -> None:
         self.sandbox = sandbox
         self.tls = tls
+        # Which requests an answer fault strikes (None: all); the others are answered as the sandbox says.
+        self.faulty = faulty
         self.fault: str | None = None
         self._fault_left: int | None = None
         self.received: list[Received] = []
@@ -99,12 +108,17 @@ class FaultServer:
         listener.settimeout(0.05)
         self.port = listener.getsockname()[1]
         self._listener = listener
-        self._spawn(self._accept_loop, listener)
+        self._acceptor = self._spawn(self._accept_loop, listener)
 
     def _close_listener(self) -> None:
+        """Stop listening at once: a socket closed while another thread waits in accept() keeps listening until
+        that accept() returns, so shut it down first and wait for the accepting thread to end."""
         listener, self._listener = self._listener, None
         if listener is not None:
+            with contextlib.suppress(OSError):
+                listener.shutdown(socket.SHUT_RDWR)
             listener.close()
+            self._acceptor.join(timeout=5)
 
     def close(self) -> None:
         self._stop.set()
@@ -123,10 +137,11 @@ class FaultServer:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _spawn(self, target: Any, *args: Any) -> None:
+    def _spawn(self, target: Any, *args: Any) -> threading.Thread:
         thread = threading.Thread(target=target, args=args, daemon=True, name="fault-server")
         self._threads.append(thread)
         thread.start()
+        return thread
 
     def _accept_loop(self, listener: socket.socket) -> None:
         while not self._stop.is_set() and self._listener is listener:
@@ -135,6 +150,9 @@ class FaultServer:
             except TimeoutError:
                 continue
             except OSError:
+                return
+            if self._listener is not listener:  # accepted as the port was being closed: refuse it after all
+                _reset(conn)
                 return
             with self._lock:
                 self._connections.add(conn)
@@ -204,11 +222,13 @@ class FaultServer:
         """Answer one request; False when the connection is done with."""
         with self._lock:
             fault = self.fault
-            if fault is not None and self._fault_left is not None:
+            if fault in ("tls_untrusted", "refused") or (self.faulty is not None and not self.faulty(request)):
+                fault = None  # a connection fault (already played) or a request this fault spares
+            elif fault is not None and self._fault_left is not None:
                 self._fault_left -= 1
                 if self._fault_left <= 0:
                     self.fault = None
-        if fault in (None, "tls_untrusted", "refused"):
+        if fault is None:
             conn.sendall(_wire(self._process(request)))
             return True
         if fault in ("busy_429", "error_500", "unavailable_503", "html_502"):
