@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from ..contract import Contract
-from . import ddapi, imaterialise, payfabric, shopwave, skypostal
+from . import acme, ddapi, imaterialise, payfabric, shopwave, skypostal
 
 CONTRACTS: dict[str, Contract] = {
-    module.CONTRACT.provider_id: module.CONTRACT for module in (imaterialise, skypostal, payfabric, shopwave, ddapi)
+    module.CONTRACT.provider_id: module.CONTRACT
+    for module in (imaterialise, skypostal, payfabric, shopwave, ddapi, acme)
 }
