@@ -141,3 +141,27 @@ def test_a_load_answered_after_the_number_changed_is_not_applied(qtbot, window, 
     qtbot.waitUntil(page.load_button.isEnabled, timeout=5000)
     assert "changed while loading" in page.load_status.text()
     assert page.loaded is None and set(page.form.values()) == {"CustomerNumber"}
+
+
+def test_an_address_that_is_no_e_mail_is_asked_about_in_the_window_and_saved_when_confirmed(
+    qtbot, window, services, monkeypatch
+):
+    # The docs' own sample value: DDAPI only limits it to 50 characters.
+    select_provider(window, "ddapi")
+    page = window.page
+    _load(qtbot, page, 1)
+    page.form.editors["InvoiceOrderPaymentEmailAddress"].set_value("sample string 8")
+    assert not page.form.refresh_errors()  # no refusal in the form
+    asked: list[str] = []
+
+    def confirm(_parent, _title, text, *args, **kwargs):
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", confirm)
+    with qtbot.waitSignal(window.outcome.shown, timeout=10000) as signal:
+        qtbot.mouseClick(window.upload_button, Qt.MouseButton.LeftButton)
+    assert signal.args[0].outcome is Outcome.SUCCEEDED, window.outcome.text()
+    assert "“sample string 8”, does not look like an e-mail address" in asked[0]
+    stored = services.uploads.load(get_provider("ddapi"), "practice", {"CustomerNumber": 1})
+    assert stored is not None and stored["InvoiceOrderPaymentEmailAddress"] == "sample string 8"
