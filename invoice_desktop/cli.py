@@ -197,8 +197,13 @@ def _run(services: Services, prepared: Any) -> int:
                 finished.wait(SETTLE_S)
             except KeyboardInterrupt:
                 pass
-            if not finished.is_set() or "result" not in done:
+            if not finished.is_set():  # still stuck (e.g. waiting for a locked history): say what is known
+                if services.history.sending_by_this_app() is False:  # never recorded, so never sent
+                    return _fail("cancelled; nothing was sent", EXIT_CANCELLED)
                 return _fail("cancelled; the upload may have arrived: check before sending it again", EXIT_CANCELLED)
+            if "error" in done:
+                error = done["error"]
+                return _fail(f"cancelled: {getattr(error, 'message', None) or error}", EXIT_CANCELLED)
     finally:
         signal.signal(signal.SIGTERM, previous)
     if "error" in done:
@@ -456,6 +461,8 @@ def main(argv: list[str] | None = None, services: Services | None = None) -> int
         return _fail(str(text), EXIT_BAD_INPUT)
     except InvoiceDesktopError as exc:
         return _fail(exc.message, EXIT_REJECTED)
+    except KeyboardInterrupt:  # before an upload started (e.g. while its file was being copied): no traceback
+        return _fail("cancelled", EXIT_CANCELLED)
     finally:
         if own:
             services.close()

@@ -1,7 +1,9 @@
 """The real CLI (`invoice_desktop.cli.main`, signals, history, leases and all) in a child process that tests can
 interrupt or kill. Only what a test cannot give a real child is swapped: credentials come from an in-memory keyring
 (JSON in INVOICE_DESKTOP_TEST_CREDENTIALS: {"provider/environment": {field: value}}), and leases last
-INVOICE_DESKTOP_TEST_LEASE_S seconds when set, so a test need not wait 30 s for a killed child's lease to lapse.
+INVOICE_DESKTOP_TEST_LEASE_S seconds when set, so a test need not wait 30 s for a killed child's lease to lapse;
+INVOICE_DESKTOP_TEST_SETTLE_S shortens how long Ctrl-C waits for the upload to settle, and
+INVOICE_DESKTOP_TEST_HISTORY_STUCK makes recording an attempt hang, as a history locked by another program would.
 
 Run as `python -m tests.cli_child send …` from the project folder, with INVOICE_DESKTOP_HOME set.
 """
@@ -27,6 +29,14 @@ def main(argv: list[str]) -> int:
     lease = os.environ.get("INVOICE_DESKTOP_TEST_LEASE_S")
     if lease:
         History.LEASE_S = float(lease)
+    settle = os.environ.get("INVOICE_DESKTOP_TEST_SETTLE_S")
+    if settle:
+        cli.SETTLE_S = float(settle)
+    if os.environ.get("INVOICE_DESKTOP_TEST_HISTORY_STUCK"):
+        # As if another program held the history when the attempt is recorded, for longer than anyone waits.
+        import threading
+
+        History.create = lambda self, **kwargs: threading.Event().wait() and 0  # type: ignore[method-assign]
     real_create = Services.create.__func__  # type: ignore[attr-defined]
     Services.create = classmethod(lambda cls, *a, **k: real_create(cls, store, *a[1:], **k))  # type: ignore[method-assign]
     return cli.main(argv)

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,13 +47,13 @@ def child_env(app_home: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def start_send(app_home: Path, url: str, pdf: Path, order: str = "ORD-1001") -> subprocess.Popen[str]:
+def start_send(app_home: Path, url: str, pdf: Path, order: str = "ORD-1001", **env: str) -> subprocess.Popen[str]:
     args = ["send", "imaterialise", "-e", "sandbox", "--base-url", f"{url}/imaterialise"]
     args += ["--data", json.dumps({"order_id": order}), "--file", str(pdf)]
     return subprocess.Popen(
         [sys.executable, "-m", "tests.cli_child", *args],
         cwd=ROOT,
-        env=child_env(app_home),
+        env=child_env(app_home, **env),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -112,3 +113,29 @@ def test_the_window_starting_while_the_cli_sends_leaves_its_upload_alone(server,
         release.set()
         if child.poll() is None:
             child.kill()
+
+
+def test_ctrl_c_before_anything_left_says_nothing_was_sent(server, app_home, make_file):
+    # The attempt cannot be recorded (the history is held by another program), so nothing can have been sent.
+    srv, sandbox = server
+    child = start_send(
+        app_home,
+        srv.url,
+        make_file("a.pdf"),
+        INVOICE_DESKTOP_TEST_HISTORY_STUCK="1",
+        INVOICE_DESKTOP_TEST_SETTLE_S="0.5",
+    )
+    try:
+        # Wait until the upload is under way: its checked copy exists, and recording it is what hangs.
+        deadline = time.monotonic() + 30
+        while not list((app_home / "snapshots").glob("*/a.pdf")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)
+        child.send_signal(signal.SIGINT)
+        _out, err = child.communicate(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 130, err
+    assert "nothing was sent" in err and "may have arrived" not in err
+    assert sandbox.requests_seen == []

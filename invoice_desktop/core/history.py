@@ -271,6 +271,20 @@ class History:
         )
         return int(cur.rowcount)
 
+    def sending_by_this_app(self) -> bool | None:
+        """Whether this app has an attempt `sending` now; None when the history cannot be read at once. Read on a
+        connection of its own: the app's may be busy waiting for another program's lock."""
+        from contextlib import closing
+
+        try:
+            with closing(sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, timeout=1.0)) as db:
+                row = db.execute(
+                    "SELECT 1 FROM attempts WHERE state=? AND lease_owner=? LIMIT 1", (SENDING, self.owner)
+                ).fetchone()
+        except sqlite3.Error:
+            return None
+        return row is not None
+
     def mark_interrupted(self) -> int:
         """Attempts still `sending` whose lease lapsed were interrupted (crash, kill, power cut): mark them so.
 
