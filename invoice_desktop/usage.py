@@ -23,8 +23,11 @@ USAGE = """\
    customer login, Shopwave OAuth), it runs from that dialog.
 6. The **Log** and **History** tabs sit folded at the bottom of the window (Ctrl+L opens and closes them). The Log
    lists every HTTP exchange (time, method, URL, status, duration, headers, bodies — file bytes never, multipart
-   parts as name / file name / type / size) with **Copy as curl**. The History lists every attempt; **Retry**
-   sends a failed one again, continuing where it stopped.
+   parts as name / file name / type / size) with **Copy as curl**; it keeps the newest 500 entries (the log file
+   keeps all) and shows an entry in full when you select it. The History lists every attempt, newest first, the
+   one just made selected; search it by invoice or order id, file name or #number, filter by provider, outcome and
+   dates, and **Export CSV…** what it shows. **Retry** sends a failed one again as a new attempt ("retry of #N"),
+   continuing where it stopped.
 7. **File → Settings…** holds the app-wide choices (e.g. whether the Log and History start open). **Help → Where
    files are kept** opens the log folder.
 """

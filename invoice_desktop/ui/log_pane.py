@@ -9,6 +9,7 @@ rendered only when the clerk selects it.
 from __future__ import annotations
 
 import logging
+import threading
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,23 +32,44 @@ from PySide6.QtWidgets import (
 from ..core.exchange import Exchange
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+SIGNAL_RECORD = "2record(PyObject)"
 
 
 class QtLogHandler(logging.Handler):
-    """Turns log records into a Qt signal; safe to call from any thread."""
+    """Hands log records to the UI thread; safe to call from any thread.
+
+    Records wait in a buffer and one `ready` signal announces a batch: a worker logging a thousand exchanges posts
+    one event, not a thousand (Qt delivers posted events back to back, so a thousand would freeze the window while
+    they are delivered). `record` is still emitted for each, for listeners that want them one by one.
+    """
 
     class _Emitter(QObject):
         record = Signal(object)
+        ready = Signal()
 
     def __init__(self) -> None:
         super().__init__(logging.INFO)
         self.emitter = QtLogHandler._Emitter()
+        self._buffer: list[logging.LogRecord] = []
+        self._buffer_lock = threading.Lock()
 
     def emit(self, record: logging.LogRecord) -> None:
+        with self._buffer_lock:
+            self._buffer.append(record)
+            first = len(self._buffer) == 1
         try:
-            self.emitter.record.emit(record)
+            if first:
+                self.emitter.ready.emit()
+            if self.emitter.receivers(SIGNAL_RECORD) > 0:
+                self.emitter.record.emit(record)
         except RuntimeError:  # the emitter is gone (app closing): nothing to show it in
             pass
+
+    def take(self) -> list[logging.LogRecord]:
+        """The records that arrived since the last call (UI thread)."""
+        with self._buffer_lock:
+            taken, self._buffer = self._buffer, []
+        return taken
 
 
 @dataclass(frozen=True)
@@ -215,6 +237,16 @@ class LogPane(QWidget):
 
     # -- feeding -------------------------------------------------------------------------------------------
 
+    def listen(self, handler: QtLogHandler) -> None:
+        """Show what `handler` hears, a batch at a time."""
+        handler.emitter.ready.connect(lambda: self.add_records(handler.take()))
+
+    def add_records(self, records: list[logging.LogRecord]) -> None:
+        # Only the newest MAX_ENTRIES can stay in the pane: the older ones of a burst are in the log file already.
+        for record in records[-self.MAX_ENTRIES :]:
+            self.add_record(record)
+        self.model.dropped += max(0, len(records) - self.MAX_ENTRIES)
+
     def add_record(self, record: logging.LogRecord) -> None:
         exchange = getattr(record, "exchange", None)
         if isinstance(exchange, Exchange):
@@ -264,7 +296,7 @@ class LogPane(QWidget):
         if self.model.dropped:
             self.status.setText(
                 f"Showing the newest {self.model.rowCount():,} entries; older ones are in the log file "
-                "(Help → where the app keeps its files)."
+                "(Help → Where files are kept)."
             )
         self._update_buttons()
 

@@ -210,7 +210,7 @@ class MainWindow(QMainWindow):
 
         # The log pane hears everything the core logs (exchanges included), from any thread.
         self.log_handler = QtLogHandler()
-        self.log_handler.emitter.record.connect(self.log_pane.add_record)
+        self.log_pane.listen(self.log_handler)
         app_log = logging.getLogger("invoice_desktop")
         app_log.addHandler(self.log_handler)
         if app_log.level == logging.NOTSET or app_log.level > logging.INFO:
