@@ -28,6 +28,9 @@ runner.submit("many-reports", work, on_progress=lambda sent, total: seen.append(
 runner.all_done.connect(app.quit)
 QTimer.singleShot(60000, app.quit)
 app.exec()
+# As the app does on close: the worker has reported "done" but may still be unwinding; wait for it before the
+# interpreter (and Qt's adopted-thread bookkeeping) is torn down.
+assert runner.shutdown(timeout=30)
 print(len(seen))
 """
 
