@@ -152,7 +152,10 @@ def test_help_shows_the_readmes_usage_text():
     from invoice_desktop.usage import USAGE
 
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
-    assert "## Using it\n\n" + USAGE in readme
+    assert "## Using it\n\n" + USAGE in readme, (
+        "The README's 'Using it' section and invoice_desktop/usage.py (the Help menu's text) must say the same: "
+        "change both."
+    )
 
 
 def test_help_menu_has_usage_files_and_about(window):
