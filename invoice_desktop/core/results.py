@@ -103,7 +103,7 @@ def uncertain_answer(status: int, what: str, where_to_check: str) -> UploadResul
     return UploadResult(
         Outcome.UNCERTAIN,
         f"The answer could not be read: {what}.",
-        f"HTTP {status}; the answer (perhaps a page from a proxy or a Wi-Fi login) is in the log. {where_to_check}",
+        f"{where_to_check} (HTTP {status}: the answer, perhaps a page from a proxy or a Wi-Fi login, is in the log.)",
         http_status=status,
     )
 
