@@ -1,7 +1,9 @@
 """Runs core calls off the UI thread and delivers their outcome back on it.
 
-Workers are plain Python daemon threads; each reports through a parentless `_Bridge` QObject that lives on the
-UI thread, so a late report after the window closed reaches a live object (and is dropped), never a deleted one.
+Workers are plain Python daemon threads (one per task, or a few per lane for many short tasks of a kind, such as
+file checks: a hundred files dropped in a row start at most LANE_THREADS threads, not a hundred); each reports
+through a parentless `_Bridge` QObject that lives on the UI thread, so a late report after the window closed
+reaches a live object (and is dropped), never a deleted one.
 The runner is owned by the long-lived application controller, not by a widget.
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +20,17 @@ from PySide6.QtCore import QObject, Signal
 from ..core.cancel import CancelToken
 
 log = logging.getLogger(__name__)
+
+# Threads a lane may run at once: enough that one slow task (a file on a network share that hangs) does not hold
+# up the next ones, few enough that a burst of tasks does not start a thread each.
+LANE_THREADS = 3
+
+
+class _Lane:
+    def __init__(self) -> None:
+        self.waiting: deque[Callable[[], None]] = deque()
+        self.workers: set[threading.Thread] = set()
+        self.busy = 0
 
 
 class _Bridge(QObject):
@@ -34,13 +48,15 @@ class Task:
         self.cancel_token = CancelToken()
         self.thread: threading.Thread | None = None
         self.bridge = _Bridge()
+        self.finished = threading.Event()
 
     def cancel(self) -> None:
         self.cancel_token.cancel()
 
     @property
     def running(self) -> bool:
-        return self.thread is not None and self.thread.is_alive()
+        """Started and not finished (a task waiting its turn in a lane counts as running)."""
+        return self.thread is not None and not self.finished.is_set()
 
     def report_progress(self, sent: int, total: int) -> None:
         """Called on the worker thread."""
@@ -56,6 +72,8 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self._tasks: set[Task] = set()
         self._closing = False
+        self._lanes: dict[str, _Lane] = {}
+        self._lanes_lock = threading.Lock()
 
     def submit(
         self,
@@ -64,7 +82,10 @@ class TaskRunner(QObject):
         on_result: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
         on_progress: Callable[[int, int], None] | None = None,
+        lane: str | None = None,
     ) -> Task:
+        """Run `work(task)` off the UI thread. With a `lane`, tasks of that lane share at most LANE_THREADS
+        threads (started when the lane has work and no free thread, ended when it has none) instead of one each."""
         task = Task(name)
         if on_result:
             task.bridge.succeeded.connect(lambda value: None if self._closing else on_result(value))
@@ -84,12 +105,43 @@ class TaskRunner(QObject):
             else:
                 task.bridge.succeeded.emit(value)
             finally:
+                task.finished.set()
                 task.bridge.done.emit()
 
         self._tasks.add(task)
-        task.thread = threading.Thread(target=run, name=f"task-{name}", daemon=True)
-        task.thread.start()
+        if lane is None:
+            task.thread = threading.Thread(target=run, name=f"task-{name}", daemon=True)
+            task.thread.start()
+        else:
+            task.thread = self._queue(lane, run)
         return task
+
+    def _queue(self, name: str, run: Callable[[], None]) -> threading.Thread:
+        with self._lanes_lock:
+            lane = self._lanes.setdefault(name, _Lane())
+            lane.waiting.append(run)
+            free = len(lane.workers) - lane.busy
+            if (free < len(lane.waiting) and len(lane.workers) < LANE_THREADS) or not lane.workers:
+                thread = threading.Thread(target=self._drain, args=(lane,), name=f"lane-{name}", daemon=True)
+                lane.workers.add(thread)
+                thread.start()
+                return thread
+            return next(iter(lane.workers))  # one of the lane's threads will run it (shutdown joins them all)
+
+    def _drain(self, lane: _Lane) -> None:
+        me = threading.current_thread()
+        while True:
+            with self._lanes_lock:
+                if not lane.waiting:
+                    lane.workers.discard(me)  # the next task of this lane starts a thread again
+                    return
+                run = lane.waiting.popleft()
+                lane.busy += 1
+            try:
+                run()
+            finally:
+                with self._lanes_lock:
+                    lane.busy -= 1
 
     def _finished(self, task: Task) -> None:
         self._tasks.discard(task)
@@ -112,7 +164,9 @@ class TaskRunner(QObject):
         for task in tasks:
             task.cancel()
         deadline = time.monotonic() + timeout
-        for task in tasks:
-            if task.thread is not None:
-                task.thread.join(max(0.0, deadline - time.monotonic()))
+        with self._lanes_lock:
+            threads = {w for lane in self._lanes.values() for w in lane.workers}
+        threads |= {t.thread for t in tasks if t.thread is not None}
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
         return not any(t.running for t in tasks)

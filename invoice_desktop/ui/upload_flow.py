@@ -78,7 +78,9 @@ class UploadFlow(QObject):
             if serial == self._check_serial:
                 zone.refuse_new(plain_error(exc), Path(path).name)
 
-        self.w.runner.submit("check-file", lambda _t: check_attachment(path, rules), accepted, refused)
+        self.w.runner.submit(
+            "check-file", lambda _t: check_attachment(path, rules), accepted, refused, lane="file-check"
+        )
 
     def drop_without_file(self, event: QEvent) -> None:
         """A file dragged onto a provider that takes none (Shopwave): said once, as it arrives; nothing changes."""

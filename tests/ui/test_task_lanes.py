@@ -1,0 +1,55 @@
+"""File checks share a few worker threads: a hundred files dropped in a row start three threads, not a hundred."""
+
+from __future__ import annotations
+
+import threading
+
+from invoice_desktop.ui.tasks import LANE_THREADS, TaskRunner
+
+
+def test_a_hundred_tasks_in_a_lane_share_a_few_threads(qtbot):
+    runner = TaskRunner()
+    release = threading.Event()
+    ran_on: list[str] = []
+    results: list[int] = []
+
+    def work(number: int):
+        def run(_task):
+            release.wait(10)  # the lane's threads are all busy while the others queue up behind them
+            ran_on.append(threading.current_thread().name)
+            return number
+
+        return run
+
+    before = threading.active_count()
+    tasks = [runner.submit("check-file", work(n), results.append, lane="file-check") for n in range(100)]
+    assert LANE_THREADS == 3
+    assert threading.active_count() <= before + LANE_THREADS
+    assert all(t.running for t in tasks)  # waiting their turn counts as running
+    with qtbot.waitSignal(runner.all_done, timeout=10000):
+        release.set()
+    assert sorted(results) == list(range(100))
+    assert set(ran_on) == {"lane-file-check"} and len(ran_on) == 100
+    assert not any(t.running for t in tasks)
+    # An idle lane keeps no thread: the next task starts one again, and it still finishes.
+    with qtbot.waitSignal(runner.all_done, timeout=10000):
+        runner.submit("check-file", work(100), results.append, lane="file-check")
+    assert results[-1] == 100
+    assert runner.shutdown(timeout=5)
+
+
+def test_shutdown_waits_for_a_lane_and_cancels_its_tasks(qtbot):
+    runner = TaskRunner()
+    started = threading.Event()
+    cancelled: list[bool] = []
+
+    def slow(task):
+        started.set()
+        while not task.cancel_token.cancelled:
+            threading.Event().wait(0.01)
+        cancelled.append(True)
+
+    runner.submit("check-file", slow, lane="file-check")
+    assert started.wait(5)
+    assert runner.shutdown(timeout=5)
+    assert cancelled == [True]
