@@ -9,8 +9,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import json
 import struct
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import keyring
 import pytest
@@ -24,6 +26,7 @@ from invoice_desktop.practice import PracticeEnvironment
 
 from . import documents
 from .memory_keyring import LockedKeyring, MemoryKeyring
+from .pg_server import PgServer, start_server
 
 # The one explicit way past the keyring allow-list: the tests' in-memory keyrings, registered by class here and
 # nowhere in the app.
@@ -54,10 +57,47 @@ def practice() -> Iterator[PracticeEnvironment]:
     env.stop()
 
 
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """One real PostgreSQL server for the whole run (tests/pg_server.py); each test gets databases of its own."""
+    server = start_server()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def services(practice: PracticeEnvironment, memory_keyring: MemoryKeyring, app_home: Path) -> Iterator[Services]:
+def history_engine() -> str:
+    """Where `open_history` keeps the history: "sqlite" here; modules that run on both engines override this with
+    a fixture parametrised over "sqlite" and "postgresql"."""
+    return "sqlite"
+
+
+@pytest.fixture
+def open_history(history_engine: str, app_home: Path, request: pytest.FixtureRequest) -> Callable[..., History]:
+    """open_history(name="history", **options) → the history called `name` on the test's engine: a file in the
+    test's data folder, or a database of the test's own on the PostgreSQL server. The same name opens the same
+    history again (a restart, a second app)."""
+    if history_engine == "sqlite":
+        return lambda name="history", **options: History(app_home / f"{name}.sqlite3", **options)
+    from invoice_desktop.core.history_pg import PgHistory
+
+    server: PgServer = request.getfixturevalue("pg_server")
+    urls: dict[str, str] = {}
+
+    def open_pg(name: str = "history", **options: Any) -> History:
+        if name not in urls:
+            urls[name] = server.create_database(f"t_{uuid.uuid4().hex[:16]}")
+        return PgHistory(urls[name], **options)
+
+    return open_pg
+
+
+@pytest.fixture
+def services(
+    practice: PracticeEnvironment, memory_keyring: MemoryKeyring, open_history: Callable[..., History]
+) -> Iterator[Services]:
     credentials = CredentialStore(memory_keyring)
-    history = History(app_home / "history.sqlite3")
+    history = open_history("history")
     uploads = UploadService(credentials, history, practice=practice, timeouts=Timeouts(connect=5, read=20, deadline=60))
     svc = Services(credentials, history, uploads)
     yield svc

@@ -100,8 +100,9 @@ class HistoryQuery:
     since: date | None = None  # first day included
     until: date | None = None  # last day included
 
-    def where(self) -> tuple[str, list[Any]]:
-        """The SQL condition and its parameters (all values bound, never formatted in)."""
+    def where(self, description_sql: str = "json_extract(options_json, '$.description')") -> tuple[str, list[Any]]:
+        """The SQL condition and its parameters (all values bound, never formatted in); `description_sql` reads the
+        attempt's description in the engine's SQL."""
         terms: list[str] = []
         args: list[Any] = []
         if self.provider:
@@ -122,7 +123,7 @@ class HistoryQuery:
             alternatives = [
                 "id IN (SELECT attempt_id FROM attempt_targets WHERE target LIKE ? ESCAPE '\\')",
                 "file_name LIKE ? ESCAPE '\\'",
-                "json_extract(options_json, '$.description') LIKE ? ESCAPE '\\'",
+                f"{description_sql} LIKE ? ESCAPE '\\'",
                 "provider LIKE ? ESCAPE '\\'",
             ]
             args.extend([pattern] * len(alternatives))
@@ -131,7 +132,7 @@ class HistoryQuery:
                 alternatives.append("id = ?")
                 args.append(int(number.group(1)))
             terms.append("(" + " OR ".join(alternatives) + ")")
-        return (" AND ".join(terms) or "1"), args
+        return (" AND ".join(terms) or "TRUE"), args
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,8 @@ class History:
     `outcome_patience_s`, because losing what the provider answered is worse than waiting for it.
     """
 
+    # What the engine raises for a database error (closing tolerates them: the leases lapse on their own).
+    _ENGINE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error,)
     BUSY_TIMEOUT_S = 30.0
     OUTCOME_PATIENCE_S = 120.0
     # How long a `sending` attempt's lease lasts without a heartbeat (renewed every third of it).
@@ -232,8 +235,9 @@ class History:
             self._keeper.stop()
         try:
             self.write_deferred()
-        except sqlite3.Error as exc:
+        except self._ENGINE_ERRORS as exc:
             log.warning("Could not write the outcomes kept while the history was locked: %s", exc)
+        tolerated: tuple[type[Exception], ...] = (HistoryBusy, *self._ENGINE_ERRORS)
         try:
             self._write(
                 lambda db: db.execute(
@@ -242,7 +246,7 @@ class History:
                     (INTERRUPTED, _now(), INTERRUPTED_SUMMARY, SENDING, self.owner),
                 )
             )
-        except (HistoryBusy, sqlite3.Error) as exc:  # their lease lapses on its own: the next app marks them
+        except tolerated as exc:  # their lease lapses on its own: the next app marks them
             log.warning("Could not mark this app's unfinished uploads as interrupted: %s", exc)
         with self._lock:
             self._db.close()
@@ -360,10 +364,11 @@ class History:
                 cur = db.execute(
                     "INSERT INTO attempts (created_at, updated_at, provider, environment, base_url, file_name, "
                     "file_path, file_size, form_json, options_json, state, resume_json, retry_of, lease_owner, "
-                    "lease_until, snapshot_path, snapshot_sha256) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "lease_until, snapshot_path, snapshot_sha256) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                    "RETURNING id",
                     rows,
                 )
-                attempt_id = int(cur.lastrowid or 0)
+                attempt_id = int(cur.fetchone()[0])
                 db.executemany(
                     "INSERT INTO attempt_targets (attempt_id, target) VALUES (?, ?)",
                     [(attempt_id, t) for t in unique_targets],
@@ -550,7 +555,7 @@ class History:
     def targets(self, attempt_id: int) -> list[str]:
         with self._lock:
             rows = self._db.execute(
-                "SELECT target FROM attempt_targets WHERE attempt_id=? ORDER BY rowid", (attempt_id,)
+                f"SELECT target FROM attempt_targets WHERE attempt_id=? ORDER BY {self._TARGETS_ORDER}", (attempt_id,)
             ).fetchall()
         return [r[0] for r in rows]
 
@@ -580,14 +585,20 @@ class History:
 
     # -- the History list: pages of light rows, newest first --------------------------------------------------
 
-    _ROW_COLUMNS = (
-        "id, created_at, provider, environment, COALESCE(json_extract(options_json, '$.description'), ''), "
-        "file_name, state, summary, retry_of, provider_code, provider_message"
-    )
+    # The engine's SQL for the attempt's description (in options_json) and for the order targets were added in.
+    _DESCRIPTION_SQL = "json_extract(options_json, '$.description')"
+    _TARGETS_ORDER = "rowid"
+
+    @property
+    def _ROW_COLUMNS(self) -> str:
+        return (
+            f"id, created_at, provider, environment, COALESCE({self._DESCRIPTION_SQL}, ''), "
+            "file_name, state, summary, retry_of, provider_code, provider_message"
+        )
 
     def rows(self, query: HistoryQuery, *, before_id: int | None = None, limit: int = 200) -> list[HistoryRow]:
         """Up to `limit` rows matching `query`, newest first, older than `before_id` (the next page)."""
-        where, args = query.where()
+        where, args = query.where(self._DESCRIPTION_SQL)
         if before_id is not None:
             where += " AND id < ?"
             args.append(before_id)
@@ -597,6 +608,6 @@ class History:
         return [HistoryRow(*r) for r in found]
 
     def count(self, query: HistoryQuery) -> int:
-        where, args = query.where()
+        where, args = query.where(self._DESCRIPTION_SQL)
         with self._lock:
             return int(self._db.execute(f"SELECT COUNT(*) FROM attempts WHERE {where}", args).fetchone()[0])

@@ -20,6 +20,11 @@ from invoice_desktop.providers import get_provider
 PROVIDER = get_provider("imaterialise")
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def history_engine(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
 @pytest.fixture
 def sandbox(services):
     return services.uploads.practice.sandbox_for(PROVIDER)
@@ -135,9 +140,8 @@ def test_retrying_an_attempt_again_continues_from_its_newest_retry(services, san
     assert services.history.get(third.attempt_id).retry_of == second.attempt_id
 
 
-def test_attempts_left_sending_are_marked_interrupted_at_start_up(app_home, memory_keyring):
-    path = app_home / "history.sqlite3"
-    before = History(path)
+def test_attempts_left_sending_are_marked_interrupted_at_start_up(open_history, memory_keyring):
+    before = open_history("history")
     crashed = before.create(
         provider="imaterialise", environment="practice", base_url="http://127.0.0.1:1/x", form={"order_id": "ORD-1001"}
     )
@@ -147,7 +151,7 @@ def test_attempts_left_sending_are_marked_interrupted_at_start_up(app_home, memo
     before.finish(done, state=hist.SUCCEEDED, summary="accepted")
     before.close()  # the app stopped mid-upload
 
-    services = Services.create(CredentialStore(memory_keyring), History(path))
+    services = Services.create(CredentialStore(memory_keyring), open_history("history"))
     try:
         attempt = services.history.get(crashed)
         assert attempt.state == hist.INTERRUPTED
@@ -158,8 +162,8 @@ def test_attempts_left_sending_are_marked_interrupted_at_start_up(app_home, memo
         services.close()
 
 
-def test_recent_lists_the_newest_first(app_home):
-    history = History(app_home / "h.sqlite3")
+def test_recent_lists_the_newest_first(open_history):
+    history = open_history("h")
     ids = [
         history.create(provider=p, environment="practice", base_url="u", form={"n": i}, targets=[str(i)])
         for i, p in enumerate(["imaterialise", "skypostal", "imaterialise", "payfabric"])
@@ -173,10 +177,10 @@ def test_recent_lists_the_newest_first(app_home):
     history.close()
 
 
-def test_history_survives_a_restart(app_home, services, make_file):
+def test_history_survives_a_restart(open_history, services, make_file):
     result = services.uploads.run(prepare(services, make_file("a.pdf")))
     services.history.close()
-    again = History(app_home / "history.sqlite3")
+    again = open_history("history")
     try:
         assert again.get(result.attempt_id).state == hist.SUCCEEDED
         assert len(again.exchanges(result.attempt_id)) == 1
@@ -199,11 +203,10 @@ def _wait_for(predicate, timeout_s: float = 5.0) -> bool:
     return predicate()
 
 
-def test_an_attempt_another_running_app_is_sending_keeps_its_lease(app_home):
+def test_an_attempt_another_running_app_is_sending_keeps_its_lease(open_history):
     # The CLI sends while the window is open (or the reverse): its heartbeat keeps the attempt `sending`.
-    path = app_home / "history.sqlite3"
-    sender = History(path, lease_s=0.4)
-    window = History(path, lease_s=0.4)
+    sender = open_history("history", lease_s=0.4)
+    window = open_history("history", lease_s=0.4)
     try:
         attempt = _sending(sender)
         window.keep_leases()
@@ -217,10 +220,9 @@ def test_an_attempt_another_running_app_is_sending_keeps_its_lease(app_home):
         window.close()
 
 
-def test_an_attempt_whose_sender_was_killed_is_marked_interrupted_promptly_by_a_running_app(app_home):
-    path = app_home / "history.sqlite3"
-    killed = History(path, lease_s=0.4)
-    window = History(path, lease_s=0.4)
+def test_an_attempt_whose_sender_was_killed_is_marked_interrupted_promptly_by_a_running_app(open_history):
+    killed = open_history("history", lease_s=0.4)
+    window = open_history("history", lease_s=0.4)
     try:
         attempt = _sending(killed)
         killed._keeper.stop()  # as SIGKILL would: no heartbeat and no goodbye
@@ -233,12 +235,11 @@ def test_an_attempt_whose_sender_was_killed_is_marked_interrupted_promptly_by_a_
         window.close()
 
 
-def test_an_app_that_closes_mid_upload_marks_its_own_attempt_interrupted(app_home):
-    path = app_home / "history.sqlite3"
-    history = History(path)
+def test_an_app_that_closes_mid_upload_marks_its_own_attempt_interrupted(open_history):
+    history = open_history("history")
     attempt = _sending(history)
     history.close()
-    again = History(path)
+    again = open_history("history")
     try:
         assert again.get(attempt).state == hist.INTERRUPTED
     finally:

@@ -31,7 +31,7 @@ FAULTS: dict[str, str] = {
     "refused": "nothing listens on the port: connection refused",
     "reset_mid_body": "processed; the answer's headers and half its body (or half its headers), then a TCP reset",
     "never_answers": "processed; the connection stays open and silent",
-    "trickle": "processed; the answer one byte at a time, a byte every 100 ms (a 100-byte answer takes 10 s)",
+    "trickle": "processed; the answer one byte at a time, a byte every 50 ms",
     "busy_429": "not processed; 429 with Retry-After: 0, every time",
     "error_500": "not processed; 500 with a plain-text body",
     "unavailable_503": "not processed; 503 with a plain-text body, no Retry-After",
@@ -270,7 +270,7 @@ class FaultServer:
             return False
         if fault == "trickle":
             for byte in wire:
-                if self._stop.wait(0.1):
+                if self._stop.wait(0.05):
                     return False
                 conn.sendall(bytes([byte]))
             return True

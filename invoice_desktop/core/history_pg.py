@@ -1,0 +1,120 @@
+"""The history on an office's PostgreSQL server: the same attempts, leases, targets and search as the SQLite history,
+shared by every clerk of the office.
+
+`PgHistory` is `History` with another engine under it: the SQL is written once (SQLite's `?` placeholders), and a
+thin connection adapter speaks it to psycopg 3. What differs per engine is declared here: how a transaction starts,
+how the description is read from the options' JSON, the schema's migrations (core/schema_pg.py), and errors.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import psycopg
+
+from . import schema_pg
+from .history import History
+
+
+def _to_psycopg(sql: str) -> str:
+    # psycopg's placeholders are %s, and a literal % (the LIKE patterns are bound, so only in literals) is %%.
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class _PgCursor:
+    def __init__(self, cursor: psycopg.Cursor[Any]) -> None:
+        self._cursor = cursor
+
+    @property
+    def rowcount(self) -> int:
+        return self._cursor.rowcount
+
+    def fetchone(self) -> Any:
+        return self._cursor.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        return self._cursor.fetchall()
+
+
+class _PgConnection:
+    """What `History` asks of a sqlite3 connection, on a psycopg one in autocommit mode."""
+
+    def __init__(self, connection: psycopg.Connection[Any]) -> None:
+        self.connection = connection
+
+    def execute(self, sql: str, args: Sequence[Any] = ()) -> _PgCursor:
+        if sql.startswith("BEGIN"):
+            sql = "BEGIN"  # SQLite's BEGIN IMMEDIATE: PostgreSQL's row locks do that job
+        return _PgCursor(self.connection.execute(_to_psycopg(sql), tuple(args) or None))
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        rows = list(rows)
+        if rows:
+            with self.connection.cursor() as cursor:
+                cursor.executemany(_to_psycopg(sql), rows)
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def connect(url: str, *, connect_timeout_s: int = 10) -> psycopg.Connection[Any]:
+    # No server-side prepared statements: a plan prepared while the history was small (a sequential scan) would be
+    # kept as it grows, and connection poolers in transaction mode cannot keep them anyway.
+    return psycopg.connect(
+        url,
+        autocommit=True,
+        connect_timeout=connect_timeout_s,
+        application_name="Invoice Desktop",
+        prepare_threshold=None,
+    )
+
+
+class PgHistory(History):
+    """The shared history at `url` (a libpq connection string or postgresql:// address)."""
+
+    _ENGINE_ERRORS = (psycopg.Error,)
+    _DESCRIPTION_SQL = "(options_json::jsonb ->> 'description')"
+    _TARGETS_ORDER = "id"
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        busy_timeout_s: float | None = None,
+        outcome_patience_s: float | None = None,
+        lease_s: float | None = None,
+    ) -> None:
+        self.url = url
+        self.path = None  # type: ignore[assignment]  # no file: the server keeps it
+        self.lease_s = self.LEASE_S if lease_s is None else lease_s
+        self.owner = uuid.uuid4().hex
+        self._keeper = None
+        self._deferred = {}
+        self._deferred_lock = threading.Lock()
+        self.busy_timeout_s = self.BUSY_TIMEOUT_S if busy_timeout_s is None else busy_timeout_s
+        self.outcome_patience_s = self.OUTCOME_PATIENCE_S if outcome_patience_s is None else outcome_patience_s
+        self._lock = threading.Lock()
+        connection = connect(url)
+        try:
+            # A statement waiting for another clerk's row lock gives up as SQLite's busy timeout does.
+            connection.execute(f"SET lock_timeout = {int(self.busy_timeout_s * 1000)}")
+            schema_pg.migrate(connection)
+        except BaseException:
+            connection.close()
+            raise
+        self._db = _PgConnection(connection)  # type: ignore[assignment]
+
+    def sending_by_this_app(self) -> bool | None:
+        """As `History.sending_by_this_app`: on a connection of its own, answered at once or not at all."""
+        try:
+            with connect(self.url, connect_timeout_s=2) as db:
+                db.execute("SET statement_timeout = 1000")
+                row = db.execute(
+                    "SELECT 1 FROM attempts WHERE state=%s AND lease_owner=%s LIMIT 1", ("sending", self.owner)
+                ).fetchone()
+        except psycopg.Error:
+            return None
+        return row is not None
