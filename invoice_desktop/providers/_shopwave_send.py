@@ -3,6 +3,7 @@ and matching each POST's answer back to each invoice."""
 
 from __future__ import annotations
 
+import enum
 import json
 from collections import deque
 from typing import TYPE_CHECKING, Any
@@ -117,6 +118,9 @@ class Run:
         self.first_error: ApiError | None = None
         # Why the run stopped early: (outcome, title, what to do next).
         self.stopped: tuple[Outcome, str, str] | None = None
+        # The batches still to send, and the most objects one request may carry (halved on error 919).
+        self.limit = MAX_OBJECTS_PER_REQUEST
+        self.queue: deque[list[int]] = deque()
 
     # -- requests --
 
@@ -281,6 +285,21 @@ class Run:
     # -- the run --
 
     def run(self) -> UploadResult:
+        self._carry_over_earlier_tries()
+        pending = [i for i in range(len(self.invoices)) if i not in self.items]
+        self.queue = deque(pack(pending, self.sizes, self.limit))
+        while self.queue:
+            step = self._send_batch(self.queue.popleft())
+            if step is _Step.STOP:
+                break
+            if step is _Step.NEXT:
+                self._save_progress()
+        self._save_progress()
+        return self._result()
+
+    def _carry_over_earlier_tries(self) -> None:
+        """Invoices an earlier try saved are not sent again; new ones whose answer it lost are held back unless the
+        clerk confirmed they did not arrive."""
         for idx, entry in self.done.items():
             index = int(idx)
             if index < len(self.invoices):
@@ -302,86 +321,91 @@ class Run:
                     None,
                     {**self._data(index), "uncertain": True},
                 )
-        pending = [i for i in range(len(self.invoices)) if i not in self.items]
-        limit = MAX_OBJECTS_PER_REQUEST
-        queue = deque(pack(pending, self.sizes, limit))
-        while queue:
-            batch = queue.popleft()
-            rest = [i for b in queue for i in b]
-            # Recorded before the request leaves: if its answer is lost, a retry will not create these twice.
-            new_ones = {str(i) for i in batch if not self.invoices[i].is_update}
-            self.ctx.save_resume({"done": self.done, "in_flight": sorted(self.in_flight | new_ones)})
-            try:
-                answer = self._send(batch)
-            except oauth.SignInNeeded as exc:
-                self.stopped = (Outcome.REJECTED, exc.message, "")
-                self._not_sent(batch + rest, "Shopwave needs a new sign-in first.")
-                break
-            except ProviderBusy as exc:
-                busy = busy_result(self.provider.name, exc)
-                self.stopped = (Outcome.FAILED, busy.title, busy.detail)
-                self._not_sent(batch + rest, "Shopwave was busy (too many requests); try again later.")
-                break
-            except Cancelled as exc:
-                self.stopped = (Outcome.CANCELLED, "Sending cancelled.", "")
-                if exc.maybe_sent:
-                    for index in batch:
-                        self._unsure(index, "Cancelled while Shopwave was answering.")
-                self._not_sent(batch + rest, "cancelled.", Outcome.CANCELLED)
-                break
-            except TransportError as exc:
-                self.stopped = (Outcome.UNCERTAIN if exc.maybe_sent else Outcome.FAILED, exc.message, "")
-                if exc.maybe_sent:
-                    for index in batch:
-                        self._unsure(index, "The connection failed while it was being sent.")
-                self._not_sent(batch + rest, "the connection to Shopwave failed.")
-                break
-            keys = {self.keys[i] for i in batch}
-            code = answer.request_code(keys)
-            if code == 919 and len(batch) > 1:
-                limit = max(1, min(limit, sum(self.sizes[i] for i in batch) // 2))
-                queue = deque(pack(batch + rest, self.sizes, limit))
-                continue
-            if not answer.readable:
-                title = f"Shopwave's answer could not be read (HTTP {answer.status}): the invoices may have been saved."
-                self.stopped = (
-                    Outcome.UNCERTAIN if 200 <= answer.status < 300 or answer.status >= 500 else Outcome.FAILED,
-                    title,
-                    "The answer is in the log. Check in Shopwave which invoices were saved before sending again.",
-                )
+
+    def _send_batch(self, batch: list[int]) -> _Step:
+        """Send one batch and read its answer into the invoices' results."""
+        rest = [i for b in self.queue for i in b]
+        # Recorded before the request leaves: if its answer is lost, a retry will not create these twice.
+        new_ones = {str(i) for i in batch if not self.invoices[i].is_update}
+        self.ctx.save_resume({"done": self.done, "in_flight": sorted(self.in_flight | new_ones)})
+        try:
+            answer = self._send(batch)
+        except (oauth.SignInNeeded, TransportError, Cancelled) as exc:
+            self._stop_on_failure(exc, batch, rest)
+            return _Step.STOP
+        code = answer.request_code({self.keys[i] for i in batch})
+        if code == 919 and len(batch) > 1:
+            # Too many objects in one call: halve the limit and pack what is left again.
+            self.limit = max(1, min(self.limit, sum(self.sizes[i] for i in batch) // 2))
+            self.queue = deque(pack(batch + rest, self.sizes, self.limit))
+            return _Step.AGAIN
+        if not answer.readable:
+            self._stop_on_unreadable(answer, batch, rest)
+            return _Step.STOP
+        if 200 <= answer.status < 300:
+            self._match(batch, answer)
+            return _Step.NEXT
+        return self._take_refusal(batch, rest, answer, code)
+
+    def _stop_on_failure(
+        self, exc: oauth.SignInNeeded | TransportError | Cancelled, batch: list[int], rest: list[int]
+    ) -> None:
+        """The batch got no answer to read: say why the run stops, and what became of each invoice left."""
+        if isinstance(exc, oauth.SignInNeeded):
+            self.stopped = (Outcome.REJECTED, exc.message, "")
+            self._not_sent(batch + rest, "Shopwave needs a new sign-in first.")
+        elif isinstance(exc, ProviderBusy):
+            busy = busy_result(self.provider.name, exc)
+            self.stopped = (Outcome.FAILED, busy.title, busy.detail)
+            self._not_sent(batch + rest, "Shopwave was busy (too many requests); try again later.")
+        elif isinstance(exc, Cancelled):
+            self.stopped = (Outcome.CANCELLED, "Sending cancelled.", "")
+            if exc.maybe_sent:
                 for index in batch:
-                    self._unsure(index, title)
-                self._not_sent(rest, "Shopwave's previous answer could not be read.")
-                break
-            if 200 <= answer.status < 300:
-                self._match(batch, answer)
-            else:
-                named = [i for i in batch if answer.errors_for(self.keys[i])]
-                if named and len(named) < len(batch) and code not in STOPPING_ERRORS:
-                    # Refused for some of its invoices: those fail, the others go again without them.
-                    for index in named:
-                        self._refused(index, answer.errors_for(self.keys[index])[0], answer.status)
-                    queue.appendleft([i for i in batch if i not in named])
-                    continue
-                request_errors = answer.request_errors(keys)
+                    self._unsure(index, "Cancelled while Shopwave was answering.")
+            self._not_sent(batch + rest, "cancelled.", Outcome.CANCELLED)
+        else:
+            self.stopped = (Outcome.UNCERTAIN if exc.maybe_sent else Outcome.FAILED, exc.message, "")
+            if exc.maybe_sent:
                 for index in batch:
-                    own = answer.errors_for(self.keys[index])
-                    self._refused(
-                        index, own[0] if own else request_errors[0] if request_errors else None, answer.status
-                    )
-                if code in STOPPING_ERRORS or (code is None and not named):
-                    error = request_errors[0] if request_errors else None
-                    text, step = (
-                        error.sentence()
-                        if error
-                        else (f"Shopwave refused the request (HTTP {answer.status}).", "The answer is in the log.")
-                    )
-                    self.stopped = (Outcome.REJECTED, text, step)
-                    self._not_sent(rest, "Shopwave refused the previous request.")
-                    break
-            self._save_progress()
-        self._save_progress()
-        return self._result()
+                    self._unsure(index, "The connection failed while it was being sent.")
+            self._not_sent(batch + rest, "the connection to Shopwave failed.")
+
+    def _stop_on_unreadable(self, answer: Answer, batch: list[int], rest: list[int]) -> None:
+        title = f"Shopwave's answer could not be read (HTTP {answer.status}): the invoices may have been saved."
+        self.stopped = (
+            Outcome.UNCERTAIN if 200 <= answer.status < 300 or answer.status >= 500 else Outcome.FAILED,
+            title,
+            "The answer is in the log. Check in Shopwave which invoices were saved before sending again.",
+        )
+        for index in batch:
+            self._unsure(index, title)
+        self._not_sent(rest, "Shopwave's previous answer could not be read.")
+
+    def _take_refusal(self, batch: list[int], rest: list[int], answer: Answer, code: int | None) -> _Step:
+        """A non-2xx answer: refused for some invoices (the others go again), for all of them, or for the run."""
+        named = [i for i in batch if answer.errors_for(self.keys[i])]
+        if named and len(named) < len(batch) and code not in STOPPING_ERRORS:
+            # Refused for some of its invoices: those fail, the others go again without them.
+            for index in named:
+                self._refused(index, answer.errors_for(self.keys[index])[0], answer.status)
+            self.queue.appendleft([i for i in batch if i not in named])
+            return _Step.AGAIN
+        request_errors = answer.request_errors({self.keys[i] for i in batch})
+        for index in batch:
+            own = answer.errors_for(self.keys[index])
+            self._refused(index, own[0] if own else request_errors[0] if request_errors else None, answer.status)
+        if code in STOPPING_ERRORS or (code is None and not named):
+            error = request_errors[0] if request_errors else None
+            text, step = (
+                error.sentence()
+                if error
+                else (f"Shopwave refused the request (HTTP {answer.status}).", "The answer is in the log.")
+            )
+            self.stopped = (Outcome.REJECTED, text, step)
+            self._not_sent(rest, "Shopwave refused the previous request.")
+            return _Step.STOP
+        return _Step.NEXT
 
     def _save_progress(self) -> None:
         """What the next try must know: saved invoices, and new ones whose outcome is unknown."""
@@ -389,11 +413,11 @@ class Run:
         self.in_flight = unsure
         self.ctx.save_resume({"done": self.done, "in_flight": sorted(unsure)})
 
+    # -- the result --
+
     def _result(self) -> UploadResult:
         n = len(self.invoices)
         saved = [r for r in self.items.values() if r.outcome is Outcome.SUCCEEDED]
-        created = [r.data.get("id") for r in saved if r.data.get("action") == "created"]
-        updated = [r.data.get("id") for r in saved if r.data.get("action") == "updated"]
         items = [self.items[i] for i in range(n)]
         error = self.first_error
         common: dict[str, Any] = {
@@ -401,21 +425,18 @@ class Run:
             "items": items,
             "provider_code": str(error.code) if error and error.code is not None else None,
             "provider_message": (error.text or None) if error else None,
-            "data": {"created": created, "updated": updated},
+            "data": {
+                "created": [r.data.get("id") for r in saved if r.data.get("action") == "created"],
+                "updated": [r.data.get("id") for r in saved if r.data.get("action") == "updated"],
+            },
         }
         if len(saved) == n:
-            # A token renewed on the way is not the clerk's concern: the log shows it.
-            common.update(provider_code=None, provider_message=None)
-            counts = ", ".join(
-                p
-                for p in (f"{len(created)} created" if created else "", f"{len(updated)} updated" if updated else "")
-                if p
-            )
-            title = "Shopwave saved the invoice." if n == 1 else f"Shopwave saved all {n} invoices."
-            return UploadResult(Outcome.SUCCEEDED, title, f"{counts.capitalize()}." if counts else "", **common)
-        before = f" {len(saved)} of {n} invoices were saved before that; Retry sends only the others." if saved else ""
+            return _all_saved(n, common)
         if self.stopped is not None:
             outcome, title, step = self.stopped
+            before = (
+                f" {len(saved)} of {n} invoices were saved before that; Retry sends only the others." if saved else ""
+            )
             return UploadResult(outcome, title, (step + before).strip(), **common)
         if n == 1:
             only = items[0]
@@ -423,23 +444,42 @@ class Run:
                 text, step = error.sentence()
                 return UploadResult(only.outcome, text, step, **common)
             return UploadResult(only.outcome, only.message, "", **common)
-        title = _count_title(n, items)
-        detail = "See each invoice below for why." + (
-            " The saved ones must not be sent again: Retry sends only the others, or remove the saved ones before "
-            "sending a corrected list."
-            if saved
-            else ""
-        )
-        if any(r.data.get("uncertain") for r in items):
-            detail += " Check in Shopwave whether the ones whose answer was lost were saved before sending them again."
-        outcome = (
-            Outcome.UNCERTAIN
-            if any(r.outcome is Outcome.UNCERTAIN for r in items)
-            else Outcome.REJECTED
-            if any(r.outcome is Outcome.REJECTED for r in items)
-            else Outcome.FAILED
-        )
-        return UploadResult(outcome, title, detail, **common)
+        return _mixed(n, items, bool(saved), common)
+
+
+class _Step(enum.Enum):
+    """What the run does after a batch: go on to the next (progress saved), send again what the batch left
+    (re-packed or without the refused ones), or stop."""
+
+    NEXT = enum.auto()
+    AGAIN = enum.auto()
+    STOP = enum.auto()
+
+
+def _all_saved(n: int, common: dict[str, Any]) -> UploadResult:
+    # A token renewed on the way is not the clerk's concern: the log shows it.
+    common.update(provider_code=None, provider_message=None)
+    created, updated = common["data"]["created"], common["data"]["updated"]
+    counts = ", ".join(
+        p for p in (f"{len(created)} created" if created else "", f"{len(updated)} updated" if updated else "") if p
+    )
+    title = "Shopwave saved the invoice." if n == 1 else f"Shopwave saved all {n} invoices."
+    return UploadResult(Outcome.SUCCEEDED, title, f"{counts.capitalize()}." if counts else "", **common)
+
+
+def _mixed(n: int, items: list[ItemResult], any_saved: bool, common: dict[str, Any]) -> UploadResult:
+    """Several invoices, not all saved, and no reason that stopped the run: counted, each with its own result."""
+    detail = "See each invoice below for why." + (
+        " The saved ones must not be sent again: Retry sends only the others, or remove the saved ones before "
+        "sending a corrected list."
+        if any_saved
+        else ""
+    )
+    if any(r.data.get("uncertain") for r in items):
+        detail += " Check in Shopwave whether the ones whose answer was lost were saved before sending them again."
+    outcomes = {r.outcome for r in items}
+    outcome = next((o for o in (Outcome.UNCERTAIN, Outcome.REJECTED) if o in outcomes), Outcome.FAILED)
+    return UploadResult(outcome, _count_title(n, items), detail, **common)
 
 
 def _count_title(n: int, items: list[ItemResult]) -> str:
