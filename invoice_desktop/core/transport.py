@@ -4,11 +4,14 @@ as it leaves, the whole exchange when it ends)."""
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
+import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -64,6 +67,58 @@ class _StreamReader:
         chunk = self._raw.read(max(size, self.READ_SIZE))
         self._on_read(len(chunk))
         return chunk
+
+
+class _Flight:
+    """One request on its way: the body as requests reads it (counting bytes for progress, stopping on Cancel or
+    the deadline), and what a cut connection means given how much of the body had left by then."""
+
+    def __init__(self, transport: Transport, data: Any, total: int, deadline: float) -> None:
+        self.transport = transport
+        self.total = total
+        self.deadline = deadline
+        self.limit = transport.timeouts.deadline
+        self.started = time.monotonic()
+        self.sent = 0
+        self.expired = threading.Event()  # set by the watchdog when it cut the connection at the deadline
+        self.streamed = data is not None and hasattr(data, "read")
+        self.body: Any = _StreamReader(data, total, self._on_read) if self.streamed else data
+
+    def _on_read(self, n: int) -> None:
+        self.sent += n
+        if self.transport.cancel.cancelled:
+            raise Cancelled("Upload cancelled before it finished.")
+        if time.monotonic() > self.deadline:
+            # Not all of the body left: the server cannot have taken a request it did not get whole.
+            raise self._stopped_mid_body()
+        if self.transport.progress and self.total:
+            self.transport.progress(min(self.sent, self.total), self.total)
+
+    @property
+    def _body_left_whole(self) -> bool:
+        return not (self.streamed and self.sent < self.total)
+
+    def _stopped_mid_body(self) -> TransportError:
+        return TransportError(
+            f"The upload took longer than the {self.limit:g}-second limit and was stopped before all of it was sent.",
+            maybe_sent=False,
+        )
+
+    def cancelled(self) -> Cancelled:
+        """Cancel broke the connection: was the whole request out by then?"""
+        if not self._body_left_whole:
+            return Cancelled("Upload cancelled before it finished.")
+        return Cancelled("Cancelled while the provider was answering.", maybe_sent=True)
+
+    def overdue(self) -> TransportError:
+        """The watchdog cut the connection at the deadline: was the whole request out by then?"""
+        if not self._body_left_whole:
+            return self._stopped_mid_body()
+        return TransportError(
+            f"The provider did not finish answering within the {self.limit:g}-second limit, so the app stopped "
+            "waiting. It may or may not have received the request.",
+            maybe_sent=True,
+        )
 
 
 class Transport:
@@ -160,182 +215,28 @@ class Transport:
         return max(0.0, min(seconds, MAX_RETRY_AFTER_S))
 
     def _send_once(self, request: OutgoingRequest, deadline: float) -> Response:
-        import requests
-
         if self.cancel.cancelled:
             raise Cancelled()
         headers = dict(request.headers)
         data, total, closers = self._open_body(request, headers)
-        started = time.monotonic()
-        sent = 0
-        limit = self.timeouts.deadline
-
-        def on_read(n: int) -> None:
-            nonlocal sent
-            sent += n
-            if self.cancel.cancelled:
-                raise Cancelled("Upload cancelled before it finished.")
-            if time.monotonic() > deadline:
-                # Not all of the body left: the server cannot have taken a request it did not get whole.
-                raise TransportError(
-                    f"The upload took longer than the {limit:g}-second limit and was stopped before all of it was "
-                    "sent.",
-                    maybe_sent=False,
-                )
-            if self.progress and total:
-                self.progress(min(sent, total), total)
-
-        body: Any = data
-        if data is not None and hasattr(data, "read"):
-            body = _StreamReader(data, total, on_read)
-
-        def cancelled() -> Cancelled:
-            """Cancel broke the connection: was the whole request out by then?"""
-            if isinstance(body, _StreamReader) and sent < total:
-                return Cancelled("Upload cancelled before it finished.")
-            return Cancelled("Cancelled while the provider was answering.", maybe_sent=True)
-
-        def overdue() -> TransportError:
-            """The watchdog cut the connection at the deadline: was the whole request out by then?"""
-            if isinstance(body, _StreamReader) and sent < total:
-                return TransportError(
-                    f"The upload took longer than the {limit:g}-second limit and was stopped before all of it was "
-                    "sent.",
-                    maybe_sent=False,
-                )
-            return TransportError(
-                f"The provider did not finish answering within the {limit:g}-second limit, so the app stopped "
-                "waiting. It may or may not have received the request.",
-                maybe_sent=True,
-            )
-
-        record = self._start_record(request, headers)
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            failure = TransportError(
-                f"The request could not be sent within the {limit:g}-second limit.", maybe_sent=False
-            )
-            failure.transient = False
-            self._finish_record(record, started, error=failure.message)
-            for closer in closers:
-                closer()
-            raise failure
-        session = self.session
-        # Cancel shuts the connection down, so a wait for the answer ends at once rather than at the read timeout;
-        # so does the deadline's watchdog, wherever the exchange is (sending, waiting, reading a trickle).
-        unwatch = self.cancel.on_cancel(self._sockets.shut_down)
-        expired = threading.Event()
-
-        def expire() -> None:
-            expired.set()
-            self._sockets.shut_down()
-
-        watchdog = threading.Timer(remaining, expire)
-        watchdog.daemon = True
-        watchdog.start()
+        flight = _Flight(self, data, total, deadline)
         try:
-            try:
-                try:
-                    raw = session.request(
-                        request.method,
-                        request.url,
-                        params=request.params,
-                        headers=headers,
-                        data=body,
-                        timeout=(min(self.timeouts.connect, remaining), self.timeouts.read),
-                        stream=True,
-                        allow_redirects=False,
-                    )
-                except (requests.exceptions.RequestException, OSError):
-                    if self.cancel.cancelled:
-                        raise cancelled() from None
-                    if expired.is_set():
-                        raise overdue() from None
-                    raise
-            except Cancelled as exc:
-                self._finish_record(
-                    record,
-                    started,
-                    error="cancelled while waiting for the answer" if exc.maybe_sent else "cancelled by the user",
-                )
-                raise
-            except TransportError as exc:  # the deadline passed while the body was streamed
-                self._finish_record(record, started, error=exc.message)
-                raise
-            except requests.exceptions.ConnectTimeout:
-                self._finish_record(record, started, error="connection timed out")
-                raise TransportError(
-                    "The provider could not be reached (connection timed out). Check the network and try again.",
-                    maybe_sent=False,
-                ) from None
-            except requests.exceptions.SSLError as exc:
-                self._finish_record(record, started, error=self.redactor.redact(f"TLS error: {exc}"))
+            record = self._start_record(request, headers)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
                 failure = TransportError(
-                    "The secure connection failed: the server's certificate is not trusted by this computer. "
-                    "Check the address; if your company inspects traffic, its certificate must be installed in "
-                    "the system's trust store.",
-                    maybe_sent=False,
+                    f"The request could not be sent within the {flight.limit:g}-second limit.", maybe_sent=False
                 )
-                failure.transient = False  # a certificate does not fix itself in a few seconds: no retry
-                raise failure from None
-            except requests.exceptions.ReadTimeout:
-                self._finish_record(record, started, error="no answer within the read timeout")
-                raise TransportError(
-                    f"The provider did not answer within {self.timeouts.read:g} seconds. It may or may not "
-                    "have received the request: check in the provider's portal before sending again.",
-                    maybe_sent=True,
-                ) from None
-            except requests.exceptions.ConnectionError as exc:
-                before_send = sent == 0 and _is_connect_failure(exc)
-                self._finish_record(record, started, error=f"connection failed: {self.redactor.redact(str(exc))}")
-                raise TransportError(
-                    "The provider could not be reached. Check the network connection and the address "
-                    "(base URL) and try again."
-                    if before_send
-                    else "The connection broke during the request; the provider may or may not have received it.",
-                    maybe_sent=not before_send,
-                ) from None
-            except requests.exceptions.RequestException as exc:
-                self._finish_record(record, started, error=self.redactor.redact(str(exc)))
-                raise TransportError(f"The request failed: {self.redactor.redact(str(exc))}", maybe_sent=True) from None
-            try:
+                failure.transient = False
+                self._finish_record(record, flight.started, error=failure.message)
+                raise failure
+            with self._watchdog(remaining, flight):
+                raw = self._request(request, headers, flight, remaining, record)
                 try:
-                    content = self._read_body(raw, deadline)
-                    if _cut_short(raw, content):
-                        # The connection ended inside the headers, or before a body whose end cannot be told:
-                        # Cancel or the deadline cut it, or the network did. Never an answer to read as such.
-                        if self.cancel.cancelled:
-                            raise Cancelled("Cancelled while the provider was answering.", maybe_sent=True)
-                        if expired.is_set():
-                            raise overdue()
-                        raise TransportError(
-                            "The provider's answer was broken off; it may or may not have received the request.",
-                            maybe_sent=True,
-                        )
-                except (requests.exceptions.RequestException, OSError):
-                    if expired.is_set() and not self.cancel.cancelled:
-                        raise overdue() from None
-                    raise
-            except Cancelled:
-                self._finish_record(record, started, error="cancelled while reading the answer")
-                raise Cancelled("Cancelled while the provider was answering.", maybe_sent=True) from None
-            except TransportError as exc:  # the deadline passed while the answer was read
-                self._finish_record(record, started, error=exc.message)
-                raise
-            except (requests.exceptions.RequestException, OSError) as exc:
-                if self.cancel.cancelled:
-                    self._finish_record(record, started, error="cancelled while reading the answer")
-                    raise Cancelled("Cancelled while the provider was answering.", maybe_sent=True) from None
-                self._finish_record(record, started, error=self.redactor.redact(f"answer broken off: {exc}"))
-                raise TransportError(
-                    "The provider's answer was broken off; it may or may not have received the request.",
-                    maybe_sent=True,
-                ) from None
-            finally:
-                raw.close()
+                    content = self._read_answer(raw, flight, record)
+                finally:
+                    raw.close()
         finally:
-            watchdog.cancel()
-            unwatch()
             for closer in closers:
                 closer()
         response = Response(
@@ -343,12 +244,146 @@ class Transport:
             headers=dict(raw.headers),
             content=content,
             url=raw.url,
-            elapsed_ms=int((time.monotonic() - started) * 1000),
+            elapsed_ms=int((time.monotonic() - flight.started) * 1000),
         )
         if request.secret_answer_fields:
             self._learn_answer_secrets(content, request.secret_answer_fields)
-        self._finish_record(record, started, response=response)
+        self._finish_record(record, flight.started, response=response)
         return response
+
+    @contextmanager
+    def _watchdog(self, remaining: float, flight: _Flight) -> Iterator[None]:
+        """Cancel shuts the connection down, so a wait for the answer ends at once rather than at the read timeout;
+        so does the deadline's watchdog, wherever the exchange is (sending, waiting, reading a trickle)."""
+        self.session  # noqa: B018 - opens the session first, so its sockets are watched
+        unwatch = self.cancel.on_cancel(self._sockets.shut_down)
+
+        def expire() -> None:
+            flight.expired.set()
+            self._sockets.shut_down()
+
+        timer = threading.Timer(remaining, expire)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        finally:
+            timer.cancel()
+            unwatch()
+
+    def _request(
+        self, request: OutgoingRequest, headers: dict[str, str], flight: _Flight, remaining: float, record: Exchange
+    ) -> Any:
+        """Send the request and wait for the answer's headers; every failure recorded and said in the clerk's
+        words."""
+        import requests
+
+        try:
+            try:
+                return self.session.request(
+                    request.method,
+                    request.url,
+                    params=request.params,
+                    headers=headers,
+                    data=flight.body,
+                    timeout=(min(self.timeouts.connect, remaining), self.timeouts.read),
+                    stream=True,
+                    allow_redirects=False,
+                )
+            except (requests.exceptions.RequestException, OSError):
+                if self.cancel.cancelled:
+                    raise flight.cancelled() from None
+                if flight.expired.is_set():
+                    raise flight.overdue() from None
+                raise
+        except Cancelled as exc:
+            why = "cancelled while waiting for the answer" if exc.maybe_sent else "cancelled by the user"
+            self._finish_record(record, flight.started, error=why)
+            raise
+        except TransportError as exc:  # the deadline passed while the body was streamed
+            self._finish_record(record, flight.started, error=exc.message)
+            raise
+        except requests.exceptions.RequestException as exc:
+            failure, why = self._request_failure(exc, flight.sent)
+            self._finish_record(record, flight.started, error=why)
+            raise failure from None
+
+    def _request_failure(self, exc: Exception, sent: int) -> tuple[TransportError, str]:
+        """What the clerk is told, and what the record says, when requests raised `exc` (by its type)."""
+        import requests
+
+        if isinstance(exc, requests.exceptions.ConnectTimeout):
+            return TransportError(
+                "The provider could not be reached (connection timed out). Check the network and try again.",
+                maybe_sent=False,
+            ), "connection timed out"
+        if isinstance(exc, requests.exceptions.SSLError):
+            failure = TransportError(
+                "The secure connection failed: the server's certificate is not trusted by this computer. "
+                "Check the address; if your company inspects traffic, its certificate must be installed in "
+                "the system's trust store.",
+                maybe_sent=False,
+            )
+            failure.transient = False  # a certificate does not fix itself in a few seconds: no retry
+            return failure, self.redactor.redact(f"TLS error: {exc}")
+        if isinstance(exc, requests.exceptions.ReadTimeout):
+            return TransportError(
+                f"The provider did not answer within {self.timeouts.read:g} seconds. It may or may not "
+                "have received the request: check in the provider's portal before sending again.",
+                maybe_sent=True,
+            ), "no answer within the read timeout"
+        if isinstance(exc, requests.exceptions.ConnectionError):
+            before_send = sent == 0 and _never_connected(exc)
+            return TransportError(
+                "The provider could not be reached. Check the network connection and the address "
+                "(base URL) and try again."
+                if before_send
+                else "The connection broke during the request; the provider may or may not have received it.",
+                maybe_sent=not before_send,
+            ), f"connection failed: {self.redactor.redact(str(exc))}"
+        return TransportError(
+            f"The request failed: {self.redactor.redact(str(exc))}", maybe_sent=True
+        ), self.redactor.redact(str(exc))
+
+    def _read_answer(self, raw: Any, flight: _Flight, record: Exchange) -> bytes:
+        """The answer's body, whole; a cut, Cancel or the deadline is recorded and raised, never read as an
+        answer."""
+        import requests
+
+        try:
+            try:
+                content = self._read_body(raw, flight.deadline)
+                if _cut_short(raw, content):
+                    # The connection ended inside the headers, or before a body whose end cannot be told:
+                    # Cancel or the deadline cut it, or the network did. Never an answer to read as such.
+                    if self.cancel.cancelled:
+                        raise Cancelled("Cancelled while the provider was answering.", maybe_sent=True)
+                    if flight.expired.is_set():
+                        raise flight.overdue()
+                    raise TransportError(
+                        "The provider's answer was broken off; it may or may not have received the request.",
+                        maybe_sent=True,
+                    )
+                return content
+            except (requests.exceptions.RequestException, OSError):
+                if flight.expired.is_set() and not self.cancel.cancelled:
+                    raise flight.overdue() from None
+                raise
+        except Cancelled:
+            self._finish_record(record, flight.started, error="cancelled while reading the answer")
+            raise Cancelled("Cancelled while the provider was answering.", maybe_sent=True) from None
+        except TransportError as exc:  # the deadline passed while the answer was read
+            self._finish_record(record, flight.started, error=exc.message)
+            raise
+        except (requests.exceptions.RequestException, OSError) as exc:
+            if self.cancel.cancelled:
+                self._finish_record(record, flight.started, error="cancelled while reading the answer")
+                raise Cancelled("Cancelled while the provider was answering.", maybe_sent=True) from None
+            self._finish_record(record, flight.started, error=self.redactor.redact(f"answer broken off: {exc}"))
+            raise TransportError(
+                "The provider's answer was broken off; it may or may not have received the request.",
+                maybe_sent=True,
+            ) from None
 
     def _learn_answer_secrets(self, content: bytes, names: tuple[str, ...]) -> None:
         """Add the values of `names`, wherever they sit in a JSON answer, to the secrets hidden from now on."""
@@ -474,17 +509,30 @@ def _cut_short(raw: Any, content: bytes) -> bool:
     return 200 <= raw.status_code < 300 and raw.status_code != 204 and not framed and not content
 
 
-def _is_connect_failure(exc: Exception) -> bool:
-    """True when the connection was never established, so nothing can have reached the server."""
-    text = repr(exc)
-    return any(
-        marker in text
-        for marker in (
-            "NewConnectionError",
-            "NameResolutionError",
-            "Connection refused",
-            "Failed to resolve",
-            "No route to host",
-            "Network is unreachable",
-        )
-    )
+def _never_connected(exc: BaseException) -> bool:
+    """True when the connection was never established, so nothing can have reached the server: somewhere in the
+    chain requests and urllib3 wrap around it is urllib3's NewConnectionError (refused, unreachable, no route; its
+    NameResolutionError subclass for a name that did not resolve), or the socket error itself."""
+    from urllib3.exceptions import NewConnectionError
+
+    seen: set[int] = set()
+    stack: list[BaseException] = [exc]
+    while stack:
+        error = stack.pop()
+        if id(error) in seen:
+            continue
+        seen.add(id(error))
+        if isinstance(error, NewConnectionError | socket.gaierror | ConnectionRefusedError):
+            return True
+        if isinstance(error, OSError) and error.errno in _UNREACHABLE:
+            return True
+        # requests wraps urllib3's MaxRetryError (its `reason`), which wraps the error (a ProxyError holds it in
+        # its arguments as well as `original_error`). Not `__context__`: urllib3 retries inside its `except`
+        # blocks, so a failed first connect is the context of whatever a later, connected try raised.
+        linked = [getattr(error, "reason", None), getattr(error, "original_error", None)]
+        linked += [error.__cause__, *error.args]
+        stack.extend(e for e in linked if isinstance(e, BaseException))
+    return False
+
+
+_UNREACHABLE = {errno.EHOSTUNREACH, errno.ENETUNREACH, errno.ECONNREFUSED}

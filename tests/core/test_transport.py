@@ -508,3 +508,51 @@ def _self_signed(folder):
         key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
     return str(cert_path), str(key_path)
+
+
+# -- telling "never connected" from "broken during the request", by the exceptions' types --------------------------
+
+
+def _requests_error(url: str) -> Exception:
+    import requests
+
+    try:
+        requests.post(url, data=b"invoice", timeout=5)
+    except requests.exceptions.ConnectionError as exc:
+        return exc
+    raise AssertionError("expected a connection error")
+
+
+def test_a_refused_connection_is_known_never_to_have_reached_the_server():
+    import socket
+
+    from invoice_desktop.core.transport import _never_connected
+
+    with socket.socket() as s:  # a port that was just free on loopback: nothing listens there
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    assert _never_connected(_requests_error(f"http://127.0.0.1:{port}/invoice"))
+
+
+def test_a_connection_dropped_after_it_was_made_may_have_reached_the_server():
+    import socket
+    import threading
+
+    from invoice_desktop.core.transport import _never_connected
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def take_and_drop() -> None:
+        conn, _ = listener.accept()
+        conn.recv(65536)
+        conn.close()
+
+    thread = threading.Thread(target=take_and_drop)
+    thread.start()
+    try:
+        error = _requests_error(f"http://127.0.0.1:{port}/invoice")
+    finally:
+        thread.join(10)
+        listener.close()
+    assert not _never_connected(error)
