@@ -41,6 +41,7 @@ from ..core.registry import PRACTICE, PRODUCTION, ProviderInfo, ProviderRegistry
 from ..core.session import strip_userinfo
 from ..core.settings import SettingsStore
 from . import window_geometry
+from .accessibility import name_inputs_by_their_labels
 from .bottom_panel import BottomPanel
 from .environment_banner import ENVIRONMENT_TITLES, EnvironmentBanner
 from .help_menu import build_help_menu, how_sent_text, show_text
@@ -310,6 +311,8 @@ class MainWindow(QMainWindow):
             page.load_requested.connect(self.flow.load_current)
             page.form.changed.connect(page.form.refresh_errors)
             self._fix_mnemonics(page)
+            name_inputs_by_their_labels(page)
+            name_inputs_by_their_labels(page.attachment_panel)
         return page
 
     def _fix_mnemonics(self, page: ProviderPage) -> None:
@@ -321,6 +324,8 @@ class MainWindow(QMainWindow):
                 taken.add(mnemonic(label.text()) or "")
         taken |= {m for w in fixed if isinstance(w, QPushButton) and (m := mnemonic(w.text()))}
         taken |= {m for i in range(self.tabs.tab_bar.count()) if (m := mnemonic(self.tabs.tab_bar.tabText(i)))}
+        # The Log and History's own buttons keep a letter no menu or top-bar control has; the page avoids theirs.
+        make_unique([self.tabs], taken)
         taken.add(page.provider.action_label[:1].lower())  # the send button's words change with the provider
         make_unique([page, page.attachment_panel], taken)
 
