@@ -223,6 +223,16 @@ class History:
                 time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
                 pause = min(pause * 2, 1.0)
 
+    def write(self, statement: Callable[[sqlite3.Connection], Any], *, patience_s: float = 0.0) -> Any:
+        """Run a writing statement on the history's connection (other tables of the same file, e.g. the batch
+        outbox), waiting for another program's lock as the history's own writes do."""
+        return self._write(statement, patience_s=patience_s)
+
+    def read(self, sql: str, args: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
+        """The rows of a reading statement on the history's connection."""
+        with self._lock:
+            return self._db.execute(sql, tuple(args)).fetchall()
+
     @classmethod
     def default(cls) -> History:
         from .paths import data_dir
@@ -313,8 +323,10 @@ class History:
             rows = self._db.execute(
                 "SELECT DISTINCT snapshot_path FROM attempts WHERE snapshot_path IS NOT NULL AND state<>? "
                 "AND snapshot_path NOT IN "
-                "(SELECT snapshot_path FROM attempts WHERE state=? AND snapshot_path IS NOT NULL)",
-                (SUCCEEDED, SUCCEEDED),
+                "(SELECT snapshot_path FROM attempts WHERE state=? AND snapshot_path IS NOT NULL) "
+                # A batch's rows keep their snapshots from the moment the batch is saved until they succeed.
+                "UNION SELECT snapshot_path FROM batch_rows WHERE snapshot_path IS NOT NULL AND status<>?",
+                (SUCCEEDED, SUCCEEDED, SUCCEEDED),
             ).fetchall()
         return [r[0] for r in rows]
 

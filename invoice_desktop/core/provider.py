@@ -134,6 +134,10 @@ class Provider:
     # For integrators, behind the form's "How this is sent" link (and in the README): where the docs were silent
     # and which reading the app chose.
     notes: ClassVar[str] = ""
+    # Batches (core/batch.py): how a document fills the form. Form field (dotted for nested, e.g.
+    # "BillingAddress.City") → a fact name of core/documents/facts.py, or a function of the facts. Empty: the
+    # provider takes no batch of documents.
+    document_fields: ClassVar[Mapping[str, Any]] = {}
 
     # -- declared data, read through helpers -------------------------------------------------------------
 

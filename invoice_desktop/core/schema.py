@@ -120,11 +120,61 @@ def _v4_scrub_passwords_in_addresses(db: sqlite3.Connection) -> None:
                 db.execute(f"UPDATE {table} SET {assignments} WHERE id=?", (*clean, row_id))
 
 
+def _v5_batch_outbox(db: sqlite3.Connection) -> None:
+    # `IF NOT EXISTS` throughout: running it twice (a test rewinding the version) changes nothing.
+    # Batches (core/batch.py): a batch and its rows are written here before anything is sent, so a closed or
+    # crashed app reopens them as they were. A row becomes an attempt when it is sent (attempt_id); until then it
+    # holds its file's private snapshot, its form values with where each came from, and its status.
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS batches (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            environment TEXT NOT NULL,
+            settings_json TEXT NOT NULL DEFAULT '{}',
+            problems_json TEXT NOT NULL DEFAULT '[]',
+            closed INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS batch_rows (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            batch_id INTEGER NOT NULL REFERENCES batches(id),
+            position INTEGER NOT NULL,
+            file_name TEXT NOT NULL,
+            file_path TEXT NOT NULL,
+            file_size INTEGER,
+            snapshot_path TEXT,
+            snapshot_sha256 TEXT,
+            values_json TEXT NOT NULL DEFAULT '{}',
+            problems_json TEXT NOT NULL DEFAULT '[]',
+            target TEXT,
+            status TEXT NOT NULL,
+            message TEXT NOT NULL DEFAULT '',
+            duplicate_json TEXT,
+            send_anyway INTEGER NOT NULL DEFAULT 0,
+            attempt_id INTEGER REFERENCES attempts(id),
+            -- Who is sending the row and until when (Unix time), until its attempt is recorded: the attempt's own
+            -- lease takes over from there. A claim that lapsed without an attempt sent nothing.
+            claim_owner TEXT,
+            claim_until REAL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS batch_rows_batch ON batch_rows(batch_id, position)")
+    db.execute("CREATE INDEX IF NOT EXISTS batch_rows_snapshot ON batch_rows(snapshot_path)")
+    # "This exact file was already sent": attempts by their file's SHA-256, without scanning the history.
+    db.execute("CREATE INDEX IF NOT EXISTS attempts_snapshot_sha256 ON attempts(snapshot_sha256)")
+    db.execute("CREATE INDEX IF NOT EXISTS attempts_snapshot_path ON attempts(snapshot_path)")
+
+
 MIGRATIONS: list[Migration] = [
     _v1_initial,
     _v2_targets_and_retries,
     _v3_leases_and_snapshots,
     _v4_scrub_passwords_in_addresses,
+    _v5_batch_outbox,
 ]
 
 LATEST = len(MIGRATIONS)

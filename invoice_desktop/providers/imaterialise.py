@@ -11,7 +11,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -190,6 +190,8 @@ class IMaterialise(Provider):
     accepts_file_url = True
     formats = ("json", "xml")
     practice_sandbox = "invoice_desktop.practice.imaterialise:IMaterialiseSandbox"
+    # A batch row's order id is the buyer's order reference the invoice states (EN 16931 BT-13).
+    document_fields: ClassVar[Mapping[str, str]] = {"order_id": "order_reference"}
     # Under the form, in a clerk's words: what to enter and what happens.
     guide = (
         "Enter the order's ID as it appears in the order confirmation, attach the invoice (or give a public link to "

@@ -19,7 +19,7 @@ import logging
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel
 
@@ -156,6 +156,8 @@ class SkyPostal(Provider):
     attachment = AttachmentRules(EXTENSIONS, MAX_BYTES, aliases={".jpg": ".jpeg"})
     attachment_mode = "required"
     practice_sandbox = "invoice_desktop.practice.skypostal:SkyPostalSandbox"
+    # A batch row's parcel is the tracking number the commercial invoice prints.
+    document_fields: ClassVar[Mapping[str, str]] = {"trck_nmr_fol": "tracking_number"}
     # Under the form, in a clerk's words: what to enter and what happens.
     guide = (
         "Enter the parcel's tracking number, attach the commercial invoice and press Upload. The invoice details go "

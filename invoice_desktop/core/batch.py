@@ -1,0 +1,538 @@
+"""Batches: many documents at once, each row filled from its document, kept in an outbox before anything is sent.
+
+How a front end drives it (the window on a worker thread, the CLI on its own; every method blocks and none may run
+on the UI thread except the quick ones marked so):
+
+    batches = BatchService(services.uploads)
+    batch = batches.create("payfabric", "practice", paths, sheet=..., name_pattern=..., progress=...)
+        # folders expanded, files checked and copied privately, rows filled and validated, duplicates flagged;
+        # written to the outbox before it returns. `plan` does the same without writing (the CLI's --dry-run;
+        # then `discard_plan`). Raises BatchInputError for bad input (unknown provider, no files, bad sheet or
+        # pattern): nothing is kept.
+    row.status / row.message / row.values[field].source / row.guessed / row.field_problems  → the table's cells
+    batches.set_value(batch, row, "InvoiceId", "INV-9")   # the clerk edits a cell (source "typed"); quick
+    batches.confirm(batch, row, "InvoiceId")              # a guess confirmed; quick
+    batches.send_anyway(batch, row, True)                 # tick a row that was already sent; quick
+    report = batches.send(batch, on_row=..., on_progress=..., cancel=token)   # Upload all: ready rows, one at a time
+    report = batches.retry_failed(batch, resend={row.id, ...})  # failed/rejected rows; uncertain ones only when
+        # the clerk answered `batches.resend_question(row)` with "it did not arrive" (their ids in `resend`)
+    batches.export_csv(batch, path); batches.close(batch)
+    batches.summaries() / batches.open(batch_id)          # resume later; after a crash, rows are reconciled with
+        # the attempts they became: sent rows done, the rest pending, "may have arrived" ones asked about.
+
+`on_row(row)` is called on the sending thread whenever a row's status changes, `on_progress(row, sent, total)` as
+its bytes go; a window forwards both with queued signals.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+from . import history as hist
+from . import snapshots
+from .attachments import AttachmentRefused
+from .batch_build import Sources, build_rows, expand, pair
+from .cancel import CancelToken
+from .documents.facts import Source
+from .errors import CredentialsMissing, FormInvalid, InvoiceDesktopError
+from .outbox import (
+    DUPLICATE,
+    FAILED,
+    INVALID,
+    NOTHING_TO_SEND,
+    READY,
+    REFUSED,
+    REJECTED,
+    RETRYABLE,
+    SENDING,
+    SUCCEEDED,
+    UNCERTAIN,
+    Batch,
+    BatchRow,
+    BatchSummary,
+    Cell,
+    Outbox,
+    jsonable,
+)
+from .provider import Provider
+from .results import Outcome, UploadResult
+from .upload import UploadService, validate_form
+
+log = logging.getLogger("invoice_desktop.batch")
+
+# Attempts that count as "already there": done, or it may have arrived (never sent again without asking).
+_ARRIVED = (hist.SUCCEEDED, hist.UNCERTAIN, hist.INTERRUPTED)
+# Rows whose values may still change and are checked again after each change.
+_OPEN = (READY, INVALID, DUPLICATE, FAILED, REJECTED)
+
+
+class BatchInputError(InvoiceDesktopError):
+    """The batch as asked for cannot be made (nothing is kept, nothing sent)."""
+
+
+@dataclass
+class SendReport:
+    sent: int = 0  # rows that became an attempt in this run
+    cancelled: bool = False
+    stopped: str = ""  # why sending stopped early (credentials missing…), if it did
+
+    def __bool__(self) -> bool:
+        return not self.cancelled and not self.stopped
+
+
+class BatchService:
+    def __init__(self, uploads: UploadService) -> None:
+        self.uploads = uploads
+        self.history = uploads.history
+        self.outbox = Outbox(uploads.history)
+
+    # -- making a batch -----------------------------------------------------------------------------------
+
+    def plan(
+        self,
+        provider_id: str,
+        environment: str,
+        paths: Iterable[str | Path],
+        *,
+        sheet: str | Path | None = None,
+        name_pattern: str | None = None,
+        templates_dir: str | Path | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Batch:
+        """The batch's rows, filled, checked and flagged, not yet written (see `save`)."""
+        provider = _batch_provider(provider_id)
+        files, missing = expand(paths)
+        if missing:
+            raise BatchInputError(f"Not found: {', '.join(missing)}. Check the path(s); nothing was sent.")
+        if not files:
+            raise BatchInputError("No files to send: the folder(s) given are empty.")
+        sources, problems = self._sources(provider, sheet, name_pattern, templates_dir)
+        found = pair(files)
+        if sources.sheet is not None:
+            for name in sources.sheet.files_not_found({f.document.name for f in found if f.document}):
+                number = sources.sheet.row_numbers[name]
+                problems.append(
+                    f"{sources.sheet.path.name}, row {number}: “{name}” is not among the files of this batch."
+                )
+        rows = build_rows(
+            provider, found, sources, progress=progress, cancelled=lambda: bool(cancel and cancel.cancelled)
+        )
+        if cancel is not None and cancel.cancelled:
+            raise BatchInputError("Cancelled: no batch was made.")
+        if (
+            name_pattern
+            and not any(c.source == Source.FILE_NAME for r in rows for c in r.values.values())
+            and any(r.snapshot_path for r in rows)
+        ):
+            problems.append(f"The file-name pattern “{name_pattern}” matches none of the files.")
+        settings = {"sheet": str(sheet) if sheet else None, "name_pattern": name_pattern}
+        batch = Batch(provider.id, environment, rows, problems, settings)
+        self.check(batch)
+        return batch
+
+    def save(self, batch: Batch) -> Batch:
+        """Write the batch and its rows to the outbox (in one transaction)."""
+        return self.outbox.insert(batch)
+
+    def create(self, provider_id: str, environment: str, paths: Iterable[str | Path], **options: Any) -> Batch:
+        batch = self.plan(provider_id, environment, paths, **options)
+        try:
+            return self.save(batch)
+        except BaseException:
+            self.discard_plan(batch)
+            raise
+
+    def discard_plan(self, batch: Batch) -> None:
+        """A planned batch that will not be kept (a dry run): its snapshots go."""
+        if batch.id is None:
+            for row in batch.rows:
+                snapshots.discard(row.snapshot_path)
+
+    def _sources(
+        self, provider: Provider, sheet: str | Path | None, pattern: str | None, templates_dir: str | Path | None
+    ) -> tuple[Sources, list[str]]:
+        from .documents.names import compile_pattern
+        from .documents.pdf_text import load_templates
+        from .documents.sheet import read_sheet
+
+        problems: list[str] = []
+        sources = Sources()
+        if sheet:
+            fields = {name: info.title or name for name, info in provider.form_model.model_fields.items()}
+            try:
+                sources.sheet = read_sheet(Path(sheet), fields)
+            except OSError as exc:
+                raise BatchInputError(f"The sheet {sheet} cannot be read: {exc.strerror or exc}.") from None
+            except InvoiceDesktopError as exc:
+                raise BatchInputError(exc.message) from None
+            if sources.sheet.unknown_columns:
+                problems.append(
+                    f"{Path(sheet).name}: the column(s) {', '.join(sources.sheet.unknown_columns)} are not fields of "
+                    f"{provider.name}'s form, so they fill nothing. Name columns by the form's fields or labels "
+                    f"({', '.join(fields.values())})."
+                )
+        if pattern:
+            try:
+                sources.name_pattern = compile_pattern(pattern)
+            except InvoiceDesktopError as exc:
+                raise BatchInputError(exc.message) from None
+        folder = Path(templates_dir) if templates_dir else _templates_dir()
+        if folder is not None and folder.is_dir():
+            sources.templates, template_problems = load_templates([*folder.glob("*.yml"), *folder.glob("*.yaml")])
+            problems.extend(template_problems)
+        return sources, problems
+
+    # -- checks: the form, two rows with one target, uploads done before ---------------------------------------
+
+    def check(self, batch: Batch) -> None:
+        """Validate every open row with the provider's own form model, catch two rows with the same target, and
+        flag rows whose file or target was already sent. Writes nothing (the caller saves what changed)."""
+        provider = _batch_provider(batch.provider)
+        for row in batch.rows:
+            if row.status in _OPEN:
+                self._validate(provider, row)
+        by_target: dict[str, list[BatchRow]] = {}
+        by_file: dict[str, list[BatchRow]] = {}
+        for row in batch.rows:
+            if row.status in (REFUSED, NOTHING_TO_SEND):
+                continue
+            if row.target is not None:
+                by_target.setdefault(row.target, []).append(row)
+            if row.snapshot_sha256:
+                by_file.setdefault(row.snapshot_sha256, []).append(row)
+        for groups, what in ((by_target, "the same {target}"), (by_file, "the same file")):
+            for key, rows in groups.items():
+                if len(rows) < 2:
+                    continue
+                for row in rows:
+                    if row.status in _OPEN:
+                        others = ", ".join(str(r.position) for r in rows if r is not row)
+                        said = what.format(target=f"target ({key})")
+                        row.status = INVALID
+                        row.message = f"Row(s) {others} have {said}: only one can be sent. Fix or remove one."
+        for row in batch.rows:
+            if row.status in (READY, DUPLICATE):
+                self._flag_sent_before(batch, row)
+
+    def _validate(self, provider: Provider, row: BatchRow) -> None:
+        row.field_problems = {}
+        try:
+            form = validate_form(provider, row.form_data())
+        except FormInvalid as exc:
+            row.status, row.message, row.field_problems, row.target = INVALID, exc.message, dict(exc.fields), None
+            return
+        row.target = ", ".join(provider.targets_of(form)) or None
+        if row.status in (INVALID, DUPLICATE):
+            row.status, row.message = READY, ""
+        elif row.status == READY:
+            row.message = ""
+
+    def _flag_sent_before(self, batch: Batch, row: BatchRow) -> None:
+        earlier = self._sent_before(batch, row)
+        if earlier is None:
+            row.duplicate = None
+            if row.status == DUPLICATE:
+                row.status, row.message = READY, ""
+            return
+        attempt, why = earlier
+        when = attempt.created_at[:16].replace("T", " ")
+        targets = ", ".join(self.history.targets(attempt.id)) or "?"
+        row.duplicate = {"attempt": attempt.id, "when": when, "target": targets, "why": why, "state": attempt.state}
+        done = "was uploaded" if attempt.state == hist.SUCCEEDED else "may already have arrived"
+        row.message = (
+            f"{'This exact file' if why == 'file' else 'This target'} {done} on {when} to {targets} "
+            f"(attempt {attempt.id})."
+            + (" Ticked: it is sent again." if row.send_anyway else " Skipped unless you tick it.")
+        )
+        row.status = READY if row.send_anyway else DUPLICATE
+
+    def _sent_before(self, batch: Batch, row: BatchRow) -> tuple[hist.Attempt, str] | None:
+        own = row.snapshot_path or ""
+        marks = ",".join("?" * len(_ARRIVED))
+        if row.snapshot_sha256:
+            found = self.history.read(
+                f"SELECT id FROM attempts WHERE snapshot_sha256=? AND provider=? AND environment=? "
+                f"AND state IN ({marks}) AND COALESCE(snapshot_path, '')<>? ORDER BY id DESC LIMIT 1",
+                (row.snapshot_sha256, batch.provider, batch.environment, *_ARRIVED, own),
+            )
+            attempt = self.history.get(found[0][0]) if found else None
+            if attempt is not None:
+                return attempt, "file"
+        if row.target:
+            for target in row.target.split(", "):
+                for attempt in self.history.with_target(batch.provider, batch.environment, target):
+                    if attempt.state in _ARRIVED and (attempt.snapshot_path or "") != own:
+                        return attempt, "target"
+        return None
+
+    # -- the clerk's changes (quick: fine on the UI thread) ---------------------------------------------------
+
+    def set_value(self, batch: Batch, row: BatchRow, field: str, value: Any) -> None:
+        """The clerk typed a value (empty: none): their word beats any document. Re-checks the batch."""
+        if row.status not in _OPEN:
+            raise InvoiceDesktopError(f"Row {row.position} is {row.status}: its values can no longer change.")
+        if value in (None, ""):
+            row.values.pop(field, None)
+        else:
+            row.values[field] = Cell(jsonable(value), str(Source.TYPED), "")
+        self._recheck_and_save(batch)
+
+    def confirm(self, batch: Batch, row: BatchRow, field: str) -> None:
+        """A guessed value (from the PDF's text) confirmed as it is."""
+        cell = row.values[field]
+        row.values[field] = Cell(cell.value, str(Source.TYPED), f"confirmed ({cell.source} {cell.detail})".strip())
+        self._recheck_and_save(batch)
+
+    def send_anyway(self, batch: Batch, row: BatchRow, ticked: bool) -> None:
+        """Tick (or untick) a row that was already sent, so Upload all sends it again."""
+        row.send_anyway = ticked
+        self._recheck_and_save(batch)
+
+    def _recheck_and_save(self, batch: Batch) -> None:
+        self.check(batch)
+        if batch.id is not None:
+            for row in batch.rows:
+                if row.status in (*_OPEN, DUPLICATE):
+                    self.outbox.save_row(row)
+
+    # -- sending ----------------------------------------------------------------------------------------------
+
+    def send(
+        self,
+        batch: Batch,
+        *,
+        statuses: tuple[str, ...] = (READY,),
+        resend: Iterable[int] = (),
+        on_row: Callable[[BatchRow], None] | None = None,
+        on_progress: Callable[[BatchRow, int, int], None] | None = None,
+        cancel: CancelToken | None = None,
+    ) -> SendReport:
+        """Send the rows with one of `statuses`, one at a time, each through the app's one upload path (recorded
+        before it leaves). `resend`: ids of uncertain rows the clerk said did not arrive. Cancel stops after the
+        row being sent settles; the rows not reached stay pending."""
+        if batch.id is None:
+            self.save(batch)
+        provider = _batch_provider(batch.provider)
+        self.check(batch)
+        report = SendReport()
+        confirmed = set(resend)
+        for row in batch.rows:
+            wanted = row.status in statuses or (row.status == UNCERTAIN and row.id in confirmed)
+            if not wanted:
+                continue
+            if cancel is not None and cancel.cancelled:
+                report.cancelled = True
+                break
+            if row.status in (READY, *RETRYABLE):
+                self._flag_sent_before(batch, row)  # another window may have sent it meanwhile
+                if row.status == DUPLICATE:
+                    self.outbox.save_row(row)
+                    _tell(on_row, row)
+                    continue
+            previous = row.status
+            if not self.outbox.claim(row, (previous,), self.history.lease_s * 2):
+                continue  # another window is sending it
+            _tell(on_row, row)
+            try:
+                result = self._send_row(provider, batch, row, previous, on_progress, cancel)
+            except (CredentialsMissing, FormInvalid) as exc:  # about the whole batch: stop, nothing of it sent
+                row.status, row.message = previous, ""
+                self.outbox.save_row(row)
+                _tell(on_row, row)
+                report.stopped = exc.message
+                break
+            if result is not None:
+                report.sent += 1
+                if result.outcome is Outcome.CANCELLED:
+                    report.cancelled = True
+            self.outbox.save_row(row)
+            _tell(on_row, row)
+            if report.cancelled:
+                break
+        return report
+
+    def _send_row(
+        self,
+        provider: Provider,
+        batch: Batch,
+        row: BatchRow,
+        previous: str,
+        on_progress: Callable[[BatchRow, int, int], None] | None,
+        cancel: CancelToken | None,
+    ) -> UploadResult | None:
+        try:
+            prepared = self.uploads.prepare(
+                provider,
+                batch.environment,
+                row.form_data(),
+                file_path=row.file_path,
+                snapshot_of=cast(hist.Attempt, _KeptFile(row)),  # the outbox's copy: what was checked is sent
+            )
+        except AttachmentRefused as exc:
+            row.status, row.message = REFUSED, exc.message
+            return None
+        except FormInvalid as exc:
+            if "base_url" in exc.fields or not exc.fields:
+                raise
+            row.status, row.message, row.field_problems = INVALID, exc.message, dict(exc.fields)
+            return None
+        if row.attempt_id is not None:  # sent before (failed, or may have arrived): a retry, continuing it
+            prepared.retry_of = self.history.latest_retry(row.attempt_id)
+            prepared.resend_confirmed = previous == UNCERTAIN
+        progress = (lambda sent, total: on_progress(row, sent, total)) if on_progress else None
+        result = self.uploads.run(prepared, progress=progress, cancel=cancel)
+        row.attempt_id = result.attempt_id
+        row.status = _status_of(result)
+        row.message = " ".join(p for p in (result.title, result.detail) if p)
+        return result
+
+    def retry_failed(self, batch: Batch, *, resend: Iterable[int] = (), **options: Any) -> SendReport:
+        """Send again the rows that failed or were refused by the provider (and the uncertain ones in `resend`)."""
+        return self.send(batch, statuses=RETRYABLE, resend=resend, **options)
+
+    def resend_question(self, row: BatchRow) -> str | None:
+        """What to ask before an uncertain row is sent again (None: nothing to ask)."""
+        if row.status != UNCERTAIN or row.attempt_id is None:
+            return None
+        return self.uploads.resend_question(row.attempt_id)
+
+    # -- resuming, closing, the report -------------------------------------------------------------------------
+
+    def summaries(self, *, include_closed: bool = False) -> list[BatchSummary]:
+        return self.outbox.summaries(include_closed=include_closed)
+
+    def open(self, batch_id: int) -> Batch:
+        """A kept batch, its rows reconciled with the attempts they became (a crash may have left them behind)."""
+        batch = self.outbox.load(batch_id)
+        if batch is None:
+            raise BatchInputError(f"There is no batch number {batch_id}.")
+        for row in batch.rows:
+            if self._reconcile(row):
+                self.outbox.save_row(row)
+        return batch
+
+    def _reconcile(self, row: BatchRow) -> bool:
+        if row.status not in (SENDING, UNCERTAIN, FAILED, REJECTED) or not row.snapshot_path:
+            return False
+        found = self.history.read(
+            "SELECT MAX(id) FROM attempts WHERE snapshot_path=? AND id>?", (row.snapshot_path, row.attempt_id or 0)
+        )
+        newest = found[0][0] if found and found[0][0] is not None else row.attempt_id
+        attempt = self.history.get(newest) if newest is not None else None
+        if attempt is None:
+            if row.status == SENDING and self.outbox.claim_lapsed(row):
+                # An attempt is always recorded before anything leaves: none, so nothing was sent.
+                row.status, row.message = READY, "Not sent yet: the app stopped before sending it."
+                return True
+            return False
+        before = (row.status, row.attempt_id)
+        row.attempt_id = attempt.id
+        row.status = _status_of_attempt(attempt)
+        if row.status != SENDING:
+            row.message = attempt.summary
+        return (row.status, row.attempt_id) != before
+
+    def close(self, batch: Batch) -> None:
+        """Put the batch away (it stays in the outbox and can be opened again)."""
+        if batch.id is not None:
+            self.outbox.set_closed(batch.id, True)
+            batch.closed = True
+
+    def export_csv(self, batch: Batch, path: str | Path) -> Path:
+        """The batch report for the month-end file: one line per row, each value with its source."""
+        provider = _batch_provider(batch.provider)
+        fields = list(provider.document_fields)
+        for row in batch.rows:
+            fields.extend(name for name in row.values if name not in fields)
+        out = Path(path)
+        with out.open("w", encoding="utf-8-sig", newline="") as fh:  # with a BOM: Excel reads it as UTF-8
+            writer = csv.writer(fh)
+            head = ["Row", "File", "Status", "Message", "Target", "Attempt", "SHA-256"]
+            writer.writerow(head + [h for f in fields for h in (f, f"{f} source")])
+            for row in batch.rows:
+                cells: list[Any] = [
+                    row.position,
+                    row.file_name,
+                    row.status,
+                    row.message,
+                    row.target or "",
+                    row.attempt_id or "",
+                    row.snapshot_sha256 or "",
+                ]
+                for name in fields:
+                    cell = row.values.get(name)
+                    value = "" if cell is None else cell.value
+                    if isinstance(value, list | dict):
+                        value = json.dumps(value, ensure_ascii=False)
+                    cells += [value, "" if cell is None else cell.source]
+                writer.writerow(cells)
+        return out
+
+
+@dataclass(frozen=True)
+class _KeptFile:
+    """The parts of an attempt `UploadService.prepare` reads to send a kept snapshot (as for a Retry)."""
+
+    snapshot_path: str | None
+    snapshot_sha256: str | None
+    file_path: str | None
+
+    def __init__(self, row: BatchRow) -> None:
+        object.__setattr__(self, "snapshot_path", row.snapshot_path)
+        object.__setattr__(self, "snapshot_sha256", row.snapshot_sha256)
+        object.__setattr__(self, "file_path", row.file_path)
+
+
+def _batch_provider(provider_id: str) -> Provider:
+    from ..providers import get_provider
+
+    try:
+        provider = get_provider(provider_id)
+    except KeyError as exc:
+        raise BatchInputError(str(exc.args[0] if exc.args else exc)) from None
+    if not provider.document_fields or provider.attachment is None or provider.attachment_mode == "none":
+        raise BatchInputError(
+            f"{provider.name} takes no batch of documents"
+            + (" (it takes invoices without files: use its own form)." if provider.id == "shopwave" else ".")
+        )
+    return provider
+
+
+def _templates_dir() -> Path | None:
+    from .paths import data_dir
+
+    return data_dir() / "templates"
+
+
+def _tell(callback: Callable[[BatchRow], None] | None, row: BatchRow) -> None:
+    if callback is not None:
+        callback(row)
+
+
+def _status_of(result: UploadResult) -> str:
+    if result.outcome is Outcome.SUCCEEDED:
+        return SUCCEEDED
+    if result.outcome is Outcome.REJECTED:
+        return REJECTED
+    if result.outcome is Outcome.UNCERTAIN:
+        return UNCERTAIN
+    if result.outcome is Outcome.CANCELLED:
+        return UNCERTAIN if result.data.get("may_have_arrived") else READY
+    return FAILED
+
+
+def _status_of_attempt(attempt: hist.Attempt) -> str:
+    from .upload import may_have_arrived
+
+    if attempt.state == hist.SENDING:
+        return SENDING
+    if may_have_arrived(attempt):
+        return UNCERTAIN
+    return {hist.SUCCEEDED: SUCCEEDED, hist.REJECTED: REJECTED, hist.CANCELLED: READY}.get(attempt.state, FAILED)
