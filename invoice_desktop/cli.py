@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_REJECTED, EXIT_BAD_INPUT, EXIT_CREDENTIALS, EXIT_CANCELLED = 0, 1, 2, 3, 130
 EXIT_UNCERTAIN = 4  # it may or may not have arrived
 ENVIRONMENTS = (PRACTICE, SANDBOX, PRODUCTION)
-COMMANDS = ("send", "get", "retry", "credentials", "history", "providers")
+COMMANDS = ("send", "batch", "get", "retry", "credentials", "history", "providers")
 
 
 def _fail(message: str, code: int) -> int:
@@ -129,6 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("--csv", metavar="FILE", help="write every matching attempt to FILE as CSV")
 
     sub.add_parser("providers", help="list the providers")
+    from .cli_batch import add_parser as add_batch_parser  # light: argparse only
+
+    add_batch_parser(sub, ENVIRONMENTS, PRACTICE)
     return parser
 
 
@@ -404,7 +407,14 @@ def cmd_providers(args: argparse.Namespace, services: Services | None) -> int:
     return EXIT_OK
 
 
+def cmd_batch(args: argparse.Namespace, services: Services) -> int:
+    from .cli_batch import cmd_batch as run_batch
+
+    return run_batch(args, services)
+
+
 HANDLERS = {
+    "batch": cmd_batch,
     "send": cmd_send,
     "get": cmd_get,
     "retry": cmd_retry,

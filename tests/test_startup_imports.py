@@ -46,7 +46,7 @@ def imported_by(args: list[str], tmp_path: Path) -> tuple[str, list[str]]:
     return "\n".join(output), json.loads(last.removeprefix("IMPORTED "))
 
 
-@pytest.mark.parametrize("args", [["--help"], ["providers"], ["send", "--help"]], ids=" ".join)
+@pytest.mark.parametrize("args", [["--help"], ["providers"], ["send", "--help"], ["batch", "--help"]], ids=" ".join)
 def test_help_and_providers_import_nothing_heavy(args: list[str], tmp_path: Path) -> None:
     output, heavy = imported_by(args, tmp_path)
     assert "usage: invoice-desktop" in output or "i.materialise" in output

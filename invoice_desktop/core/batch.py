@@ -313,6 +313,7 @@ class BatchService:
         on_row: Callable[[BatchRow], None] | None = None,
         on_progress: Callable[[BatchRow, int, int], None] | None = None,
         cancel: CancelToken | None = None,
+        base_url: str | None = None,
     ) -> SendReport:
         """Send the rows with one of `statuses`, one at a time, each through the app's one upload path (recorded
         before it leaves). `resend`: ids of uncertain rows the clerk said did not arrive. Cancel stops after the
@@ -341,7 +342,7 @@ class BatchService:
                 continue  # another window is sending it
             _tell(on_row, row)
             try:
-                result = self._send_row(provider, batch, row, previous, on_progress, cancel)
+                result = self._send_row(provider, batch, row, previous, on_progress, cancel, base_url)
             except (CredentialsMissing, FormInvalid) as exc:  # about the whole batch: stop, nothing of it sent
                 row.status, row.message = previous, ""
                 self.outbox.save_row(row)
@@ -366,6 +367,7 @@ class BatchService:
         previous: str,
         on_progress: Callable[[BatchRow, int, int], None] | None,
         cancel: CancelToken | None,
+        base_url: str | None,
     ) -> UploadResult | None:
         try:
             prepared = self.uploads.prepare(
@@ -374,6 +376,7 @@ class BatchService:
                 row.form_data(),
                 file_path=row.file_path,
                 snapshot_of=cast(hist.Attempt, _KeptFile(row)),  # the outbox's copy: what was checked is sent
+                base_url=base_url,
             )
         except AttachmentRefused as exc:
             row.status, row.message = REFUSED, exc.message
