@@ -274,3 +274,18 @@ def test_the_batch_report_is_a_csv_with_each_value_and_its_source(batches, folde
     assert [(line["File"], line["Status"]) for line in lines] == [("INV-1.pdf", "succeeded"), ("photo.png", "refused")]
     assert lines[0]["InvoiceId"] == "INV-1" and lines[0]["InvoiceId source"] == "e-invoice"
     assert lines[0]["Attempt"] and len(lines[0]["SHA-256"]) == 64
+
+
+def test_the_snapshots_of_pending_rows_outlive_the_start_up_sweep(batches, folder, services):
+    from invoice_desktop.core import snapshots
+
+    invoice(folder, "INV-1")
+    invoice(folder, "INV-2")
+    batch = batches.create("payfabric", "practice", [folder])
+    cancel = CancelToken()
+    batches.send(batch, cancel=cancel, on_row=lambda row: row.status == outbox.SUCCEEDED and cancel.cancel())
+    assert [row.status for row in batch.rows] == [outbox.SUCCEEDED, outbox.READY]
+    snapshots.sweep(services.history.snapshots_in_use, orphan_age_s=-1)  # as if everything were old enough to go
+    reopened = batches.open(batch.id)
+    batches.send(reopened)  # days later: the pending row's kept copy is still there to send
+    assert reopened.rows[1].status == outbox.SUCCEEDED, reopened.rows[1].message
