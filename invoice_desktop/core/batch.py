@@ -21,7 +21,9 @@ on the UI thread except the quick ones marked so):
         # the attempts they became: sent rows done, the rest pending, "may have arrived" ones asked about.
 
 `on_row(row)` is called on the sending thread whenever a row's status changes, `on_progress(row, sent, total)` as
-its bytes go; a window forwards both with queued signals.
+its bytes go; a window forwards both with queued signals. The `Batch` object is shared with the sending thread:
+edit cells (set_value, confirm, send_anyway) only while no `send` runs on it, and read rows for display from the
+`on_row` notifications (or after the send returns).
 """
 
 from __future__ import annotations
@@ -91,6 +93,13 @@ class BatchService:
         self.uploads = uploads
         self.history = uploads.history
         self.outbox = Outbox(uploads.history)
+        try:
+            self.history.read("SELECT id FROM batch_rows LIMIT 0")
+        except Exception:  # the shared PostgreSQL history's schema has no outbox yet
+            raise BatchInputError(
+                "Batches are kept in this computer's upload history; the shared history this app uses does not hold "
+                "them yet. Send one invoice at a time, or use the local history for batches."
+            ) from None
 
     # -- making a batch -----------------------------------------------------------------------------------
 
@@ -108,6 +117,8 @@ class BatchService:
     ) -> Batch:
         """The batch's rows, filled, checked and flagged, not yet written (see `save`)."""
         provider = _batch_provider(provider_id)
+        if name_pattern is None:  # set once per provider, remembered: "" forgets it
+            name_pattern = remembered_pattern(provider.id)
         files, missing = expand(paths)
         if missing:
             raise BatchInputError(f"Not found: {', '.join(missing)}. Check the path(s); nothing was sent.")
@@ -138,8 +149,11 @@ class BatchService:
         return batch
 
     def save(self, batch: Batch) -> Batch:
-        """Write the batch and its rows to the outbox (in one transaction)."""
-        return self.outbox.insert(batch)
+        """Write the batch and its rows to the outbox (in one transaction); its file-name pattern is remembered
+        for the provider's next batch."""
+        self.outbox.insert(batch)
+        remember_pattern(batch.provider, batch.settings.get("name_pattern") or "")
+        return batch
 
     def create(self, provider_id: str, environment: str, paths: Iterable[str | Path], **options: Any) -> Batch:
         batch = self.plan(provider_id, environment, paths, **options)
@@ -185,8 +199,9 @@ class BatchService:
                 raise BatchInputError(exc.message) from None
         folder = Path(templates_dir) if templates_dir else _templates_dir()
         if folder is not None and folder.is_dir():
-            sources.templates, template_problems = load_templates([*folder.glob("*.yml"), *folder.glob("*.yaml")])
-            problems.extend(template_problems)
+            sources.templates, broken = load_templates([*folder.glob("*.yml"), *folder.glob("*.yaml")])
+            for problem in broken:  # a broken template only loses its own sure values: said, not a stop
+                log.warning("%s", problem)
         return sources, problems
 
     # -- checks: the form, two rows with one target, uploads done before ---------------------------------------
@@ -506,6 +521,42 @@ def _batch_provider(provider_id: str) -> Provider:
             + (" (it takes invoices without files: use its own form)." if provider.id == "shopwave" else ".")
         )
     return provider
+
+
+def _patterns_file() -> Path:
+    from .paths import data_dir
+
+    return data_dir() / "batch_patterns.json"
+
+
+def remembered_pattern(provider_id: str) -> str | None:
+    """The file-name pattern the clerk last used for this provider's batches (None: none)."""
+    try:
+        kept = json.loads(_patterns_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    found = kept.get(provider_id) if isinstance(kept, dict) else None
+    return found if isinstance(found, str) and found else None
+
+
+def remember_pattern(provider_id: str, pattern: str) -> None:
+    """Keep `pattern` for the provider's next batches ("" forgets it). Never fails a batch over it."""
+    if (remembered_pattern(provider_id) or "") == pattern:
+        return
+    path = _patterns_file()
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        kept = kept if isinstance(kept, dict) else {}
+        if pattern:
+            kept[provider_id] = pattern
+        else:
+            kept.pop(provider_id, None)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(kept, indent=2, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+    except (OSError, ValueError) as exc:
+        log.warning("Could not remember the file-name pattern: %s", exc)
 
 
 def _templates_dir() -> Path | None:
