@@ -31,7 +31,11 @@ def add_parser(sub: Any, environments: tuple[str, ...], default_environment: str
     batch.add_argument("provider")
     batch.add_argument("paths", nargs="+", metavar="PATH", help="documents or folders (a .xml beside a PDF fills it)")
     batch.add_argument("--sheet", metavar="FILE", help="a CSV or XLSX with a 'file' column and form fields")
-    batch.add_argument("--name-pattern", metavar="PATTERN", help="values from file names, e.g. '{order_id}_*.pdf'")
+    batch.add_argument(
+        "--name-pattern",
+        metavar="PATTERN",
+        help="values from file names, e.g. '{order_id}_*.pdf' (remembered per provider; '' forgets it)",
+    )
     batch.add_argument("--environment", "-e", choices=environments, default=default_environment)
     batch.add_argument("--base-url", help="override the environment's address")
     batch.add_argument("--dry-run", action="store_true", help="print the rows as they would be sent; send nothing")
@@ -139,6 +143,11 @@ def _print(batch: Batch, as_json: bool, *, dry_run: bool) -> None:
         }
         print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
         return
+    if batch.settings.get("name_pattern"):
+        print(
+            f"file-name pattern: {batch.settings['name_pattern']} "
+            f"(remembered for {batch.provider}; --name-pattern '' forgets it)"
+        )
     for problem in batch.problems:
         print(f"problem: {problem}")
     for row in batch.rows:

@@ -289,3 +289,15 @@ def test_the_snapshots_of_pending_rows_outlive_the_start_up_sweep(batches, folde
     reopened = batches.open(batch.id)
     batches.send(reopened)  # days later: the pending row's kept copy is still there to send
     assert reopened.rows[1].status == outbox.SUCCEEDED, reopened.rows[1].message
+
+
+def test_the_file_name_pattern_is_remembered_per_provider(batches, folder):
+    text_pdf(folder / "ORD-1001_march.pdf", ["Invoice"])
+    batches.create("imaterialise", "practice", [folder], name_pattern="{order_id}_*.pdf")
+    again = batches.plan("imaterialise", "practice", [folder])  # not given this time: the remembered one
+    assert again.rows[0].values["order_id"].source == "file name"
+    assert again.settings["name_pattern"] == "{order_id}_*.pdf"
+    other = batches.plan("skypostal", "practice", [folder])  # per provider
+    assert other.settings["name_pattern"] is None
+    batches.create("imaterialise", "practice", [folder], name_pattern="")  # "" forgets it
+    assert "order_id" not in batches.plan("imaterialise", "practice", [folder]).rows[0].values
