@@ -28,18 +28,17 @@ edit cells (set_value, confirm, send_anyway) only while no `send` runs on it, an
 
 from __future__ import annotations
 
-import csv
-import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from . import batch_checks, snapshots
 from . import history as hist
-from . import snapshots
 from .attachments import AttachmentRefused
 from .batch_build import Sources, build_rows, expand, pair
+from .batch_patterns import remember_pattern, remembered_pattern
 from .cancel import CancelToken
 from .documents.facts import Source
 from .errors import CredentialsMissing, FormInvalid, InvoiceDesktopError
@@ -47,7 +46,6 @@ from .outbox import (
     DUPLICATE,
     FAILED,
     INVALID,
-    NOTHING_TO_SEND,
     READY,
     REFUSED,
     REJECTED,
@@ -64,14 +62,9 @@ from .outbox import (
 )
 from .provider import Provider
 from .results import Outcome, UploadResult
-from .upload import UploadService, validate_form
+from .upload import UploadService
 
 log = logging.getLogger("invoice_desktop.batch")
-
-# Attempts that count as "already there": done, or it may have arrived (never sent again without asking).
-_ARRIVED = (hist.SUCCEEDED, hist.UNCERTAIN, hist.INTERRUPTED)
-# Rows whose values may still change and are checked again after each change.
-_OPEN = (READY, INVALID, DUPLICATE, FAILED, REJECTED)
 
 
 class BatchInputError(InvoiceDesktopError):
@@ -204,94 +197,18 @@ class BatchService:
                 log.warning("%s", problem)
         return sources, problems
 
-    # -- checks: the form, two rows with one target, uploads done before ---------------------------------------
+    # -- checks: the form, two rows with one target, uploads done before (core/batch_checks.py) ------------------
 
     def check(self, batch: Batch) -> None:
         """Validate every open row with the provider's own form model, catch two rows with the same target, and
         flag rows whose file or target was already sent. Writes nothing (the caller saves what changed)."""
-        provider = _batch_provider(batch.provider)
-        for row in batch.rows:
-            if row.status in _OPEN:
-                self._validate(provider, row)
-        by_target: dict[str, list[BatchRow]] = {}
-        by_file: dict[str, list[BatchRow]] = {}
-        for row in batch.rows:
-            if row.status in (REFUSED, NOTHING_TO_SEND):
-                continue
-            if row.target is not None:
-                by_target.setdefault(row.target, []).append(row)
-            if row.snapshot_sha256:
-                by_file.setdefault(row.snapshot_sha256, []).append(row)
-        for groups, what in ((by_target, "the same {target}"), (by_file, "the same file")):
-            for key, rows in groups.items():
-                if len(rows) < 2:
-                    continue
-                for row in rows:
-                    if row.status in _OPEN:
-                        others = ", ".join(str(r.position) for r in rows if r is not row)
-                        said = what.format(target=f"target ({key})")
-                        row.status = INVALID
-                        row.message = f"Row(s) {others} have {said}: only one can be sent. Fix or remove one."
-        for row in batch.rows:
-            if row.status in (READY, DUPLICATE):
-                self._flag_sent_before(batch, row)
-
-    def _validate(self, provider: Provider, row: BatchRow) -> None:
-        row.field_problems = {}
-        try:
-            form = validate_form(provider, row.form_data())
-        except FormInvalid as exc:
-            row.status, row.message, row.field_problems, row.target = INVALID, exc.message, dict(exc.fields), None
-            return
-        row.target = ", ".join(provider.targets_of(form)) or None
-        if row.status in (INVALID, DUPLICATE):
-            row.status, row.message = READY, ""
-        elif row.status == READY:
-            row.message = ""
-
-    def _flag_sent_before(self, batch: Batch, row: BatchRow) -> None:
-        earlier = self._sent_before(batch, row)
-        if earlier is None:
-            row.duplicate = None
-            if row.status == DUPLICATE:
-                row.status, row.message = READY, ""
-            return
-        attempt, why = earlier
-        when = attempt.created_at[:16].replace("T", " ")
-        targets = ", ".join(self.history.targets(attempt.id)) or "?"
-        row.duplicate = {"attempt": attempt.id, "when": when, "target": targets, "why": why, "state": attempt.state}
-        done = "was uploaded" if attempt.state == hist.SUCCEEDED else "may already have arrived"
-        row.message = (
-            f"{'This exact file' if why == 'file' else 'This target'} {done} on {when} to {targets} "
-            f"(attempt {attempt.id})."
-            + (" Ticked: it is sent again." if row.send_anyway else " Skipped unless you tick it.")
-        )
-        row.status = READY if row.send_anyway else DUPLICATE
-
-    def _sent_before(self, batch: Batch, row: BatchRow) -> tuple[hist.Attempt, str] | None:
-        own = row.snapshot_path or ""
-        marks = ",".join("?" * len(_ARRIVED))
-        if row.snapshot_sha256:
-            found = self.history.read(
-                f"SELECT id FROM attempts WHERE snapshot_sha256=? AND provider=? AND environment=? "
-                f"AND state IN ({marks}) AND COALESCE(snapshot_path, '')<>? ORDER BY id DESC LIMIT 1",
-                (row.snapshot_sha256, batch.provider, batch.environment, *_ARRIVED, own),
-            )
-            attempt = self.history.get(found[0][0]) if found else None
-            if attempt is not None:
-                return attempt, "file"
-        if row.target:
-            for target in row.target.split(", "):
-                for attempt in self.history.with_target(batch.provider, batch.environment, target):
-                    if attempt.state in _ARRIVED and (attempt.snapshot_path or "") != own:
-                        return attempt, "target"
-        return None
+        batch_checks.check(self.history, _batch_provider(batch.provider), batch)
 
     # -- the clerk's changes (quick: fine on the UI thread) ---------------------------------------------------
 
     def set_value(self, batch: Batch, row: BatchRow, field: str, value: Any) -> None:
         """The clerk typed a value (empty: none): their word beats any document. Re-checks the batch."""
-        if row.status not in _OPEN:
+        if row.status not in batch_checks.OPEN:
             raise InvoiceDesktopError(f"Row {row.position} is {row.status}: its values can no longer change.")
         if value in (None, ""):
             row.values.pop(field, None)
@@ -314,7 +231,7 @@ class BatchService:
         self.check(batch)
         if batch.id is not None:
             for row in batch.rows:
-                if row.status in (*_OPEN, DUPLICATE):
+                if row.status in (*batch_checks.OPEN, DUPLICATE):
                     self.outbox.save_row(row)
 
     # -- sending ----------------------------------------------------------------------------------------------
@@ -347,7 +264,7 @@ class BatchService:
                 report.cancelled = True
                 break
             if row.status in (READY, *RETRYABLE):
-                self._flag_sent_before(batch, row)  # another window may have sent it meanwhile
+                batch_checks.flag_sent_before(self.history, batch, row)  # another window may have sent it meanwhile
                 if row.status == DUPLICATE:
                     self.outbox.save_row(row)
                     _tell(on_row, row)
@@ -465,33 +382,9 @@ class BatchService:
 
     def export_csv(self, batch: Batch, path: str | Path) -> Path:
         """The batch report for the month-end file: one line per row, each value with its source."""
-        provider = _batch_provider(batch.provider)
-        fields = list(provider.document_fields)
-        for row in batch.rows:
-            fields.extend(name for name in row.values if name not in fields)
-        out = Path(path)
-        with out.open("w", encoding="utf-8-sig", newline="") as fh:  # with a BOM: Excel reads it as UTF-8
-            writer = csv.writer(fh)
-            head = ["Row", "File", "Status", "Message", "Target", "Attempt", "SHA-256"]
-            writer.writerow(head + [h for f in fields for h in (f, f"{f} source")])
-            for row in batch.rows:
-                cells: list[Any] = [
-                    row.position,
-                    row.file_name,
-                    row.status,
-                    row.message,
-                    row.target or "",
-                    row.attempt_id or "",
-                    row.snapshot_sha256 or "",
-                ]
-                for name in fields:
-                    cell = row.values.get(name)
-                    value = "" if cell is None else cell.value
-                    if isinstance(value, list | dict):
-                        value = json.dumps(value, ensure_ascii=False)
-                    cells += [value, "" if cell is None else cell.source]
-                writer.writerow(cells)
-        return out
+        from .batch_report import export_csv
+
+        return export_csv(batch, _batch_provider(batch.provider), Path(path))
 
 
 @dataclass(frozen=True)
@@ -521,42 +414,6 @@ def _batch_provider(provider_id: str) -> Provider:
             + (" (it takes invoices without files: use its own form)." if provider.id == "shopwave" else ".")
         )
     return provider
-
-
-def _patterns_file() -> Path:
-    from .paths import data_dir
-
-    return data_dir() / "batch_patterns.json"
-
-
-def remembered_pattern(provider_id: str) -> str | None:
-    """The file-name pattern the clerk last used for this provider's batches (None: none)."""
-    try:
-        kept = json.loads(_patterns_file().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    found = kept.get(provider_id) if isinstance(kept, dict) else None
-    return found if isinstance(found, str) and found else None
-
-
-def remember_pattern(provider_id: str, pattern: str) -> None:
-    """Keep `pattern` for the provider's next batches ("" forgets it). Never fails a batch over it."""
-    if (remembered_pattern(provider_id) or "") == pattern:
-        return
-    path = _patterns_file()
-    try:
-        kept = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-        kept = kept if isinstance(kept, dict) else {}
-        if pattern:
-            kept[provider_id] = pattern
-        else:
-            kept.pop(provider_id, None)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(kept, indent=2, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path)
-    except (OSError, ValueError) as exc:
-        log.warning("Could not remember the file-name pattern: %s", exc)
 
 
 def _templates_dir() -> Path | None:
