@@ -235,9 +235,11 @@ class History:
 
     @classmethod
     def default(cls) -> History:
-        from .paths import data_dir
+        """This computer's history file, or the office's shared server when INVOICE_DESKTOP_DATABASE_URL names one
+        (core/history_location.py)."""
+        from .history_location import open_default
 
-        return cls(data_dir() / "history.sqlite3")
+        return open_default()
 
     def close(self) -> None:
         """Stop the heartbeat; attempts this app still had `sending` were interrupted by its closing."""
