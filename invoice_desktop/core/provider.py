@@ -84,7 +84,7 @@ class RequestContext:
     # Stores a credential the provider obtained (a token) in the keyring, and hides it in the log from now on.
     save_credential: Callable[[str, str], None] = lambda _name, _value: None
     # Opens a URL in the system browser (OAuth sign-in); given by the GUI or the CLI.
-    open_browser: Callable[[str], None] = lambda _url: None
+    open_browser: Callable[[str], object] = lambda _url: None  # False: no browser could be opened
 
     def send(self, request: OutgoingRequest) -> Response:
         return self.transport.send(request)

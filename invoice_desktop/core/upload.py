@@ -83,7 +83,7 @@ class UploadService:
         history: History,
         practice: Any | None = None,
         timeouts: Timeouts | None = None,
-        open_browser: Callable[[str], None] | None = None,
+        open_browser: Callable[[str], object] | None = None,
     ) -> None:
         self.credentials = credentials
         self.history = history
@@ -490,8 +490,10 @@ class UploadService:
         credentials: Mapping[str, str] | None = None,
         cancel: CancelToken | None = None,
         on_exchange: Callable[[Exchange], None] | None = None,
+        open_browser: Callable[[str], object] | None = None,
     ) -> dict[str, str]:
-        """Run the provider's sign-in and store what it returns (never what the clerk typed to sign in)."""
+        """Run the provider's sign-in and store what it returns (never what the clerk typed to sign in).
+        `open_browser`: how this sign-in opens its address (the window's also shows it when no browser opens)."""
         if not provider.supports_sign_in:
             raise InvoiceDesktopError(f"{provider.name} has no sign-in.")
         ctx = self._request_context(
@@ -503,6 +505,8 @@ class UploadService:
             cancel=cancel,
             on_exchange=on_exchange,
         )
+        if open_browser is not None:
+            ctx.open_browser = open_browser
         ctx.transport.redactor.add(*(values[f.name] for f in provider.sign_in_fields if f.secret and f.name in values))
         try:
             obtained = provider.sign_in(ctx, values)
@@ -594,7 +598,8 @@ def _redacted_error(exc: InvoiceDesktopError, redactor: Redactor) -> InvoiceDesk
     return exc
 
 
-def _open_system_browser(url: str) -> None:
+def _open_system_browser(url: str) -> bool:
+    """False when no browser could be opened (none installed, no desktop session)."""
     import webbrowser
 
-    webbrowser.open(url)
+    return webbrowser.open(url)

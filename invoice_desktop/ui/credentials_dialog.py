@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -90,8 +91,43 @@ def _set_value(widget: QWidget, value: str) -> None:
         widget.setText(value)
 
 
+class SignInAddress(QWidget):
+    """The sign-in address with a Copy button, for when no browser could be opened on this computer."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        note = QLabel("No web browser could be opened. Open this address in a browser to sign in:", self)
+        note.setWordWrap(True)
+        row = QHBoxLayout()
+        self.address = QLineEdit(self)
+        self.address.setReadOnly(True)
+        self.address.setAccessibleName("Sign-in address")
+        self.copy_button = QPushButton("Cop&y", self)
+        self.copy_button.setToolTip("Copy the address, then paste it into a browser")
+        self.copy_button.clicked.connect(self.copy)
+        row.addWidget(self.address, 1)
+        row.addWidget(self.copy_button)
+        box.addWidget(note)
+        box.addLayout(row)
+        self.hide()
+
+    def show_address(self, url: str) -> None:
+        self.address.setText(url)
+        self.address.setCursorPosition(0)
+        self.copy_button.setText("Cop&y")
+        self.show()
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.address.text())
+        self.copy_button.setText("Copied")
+
+
 class CredentialsDialog(QDialog):
     saved = Signal(str)  # the keyring status message
+    # From the sign-in's worker thread: no browser could be opened for this address (queued to the UI thread).
+    browser_unavailable = Signal(str)
 
     def __init__(
         self,
@@ -208,6 +244,9 @@ class CredentialsDialog(QDialog):
             self.sign_in_status.setWordWrap(True)
             sign_form.addRow(self.sign_in_button, self.sign_in_status)
             self.sign_in_button.clicked.connect(self._sign_in_or_cancel)
+            self.sign_in_address = SignInAddress(group)
+            sign_form.addRow(self.sign_in_address)
+            self.browser_unavailable.connect(self.sign_in_address.show_address)
             layout.addWidget(group)
 
         self.status = QLabel("Reading stored credentials…", self)
@@ -334,6 +373,17 @@ class CredentialsDialog(QDialog):
         self.sign_in_status.setText("Signing in… (a browser window may open)")
         self.sign_in_button.setText("Cancel sign-in")
 
+        opener = self.services.uploads.open_browser
+        self.sign_in_address.hide()
+
+        def open_or_show(url: str) -> None:
+            try:
+                opened = opener(url)
+            except Exception:  # any failure to start a browser: the address is shown instead
+                opened = False
+            if opened is False:
+                self.browser_unavailable.emit(url)
+
         def work(task: Task) -> dict[str, str]:
             stored = self.services.uploads.stored_credentials(self.provider, self.environment)
             return self.services.uploads.sign_in(
@@ -343,11 +393,13 @@ class CredentialsDialog(QDialog):
                 base_url=self.base_url,
                 credentials={**stored, **typed},
                 cancel=task.cancel_token,
+                open_browser=open_or_show,
             )
 
         self._sign_in_task = self.runner.submit("sign-in", work, self._on_signed_in, self._on_sign_in_failed)
 
     def _on_signed_in(self, obtained: dict[str, Any]) -> None:
+        self.sign_in_address.hide()
         self.sign_in_button.setText(self.provider.sign_in_label)
         for name, value in obtained.items():
             if name in self.inputs:
