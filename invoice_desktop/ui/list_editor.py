@@ -67,6 +67,18 @@ class RecordDialog(QDialog):
         return self.editor.values()  # type: ignore[attr-defined]
 
 
+class GridTable(QTableWidget):
+    """Tab goes cell to cell, and after the last cell (Shift+Tab: before the first) on to the next input, where
+    Qt's own table would wrap round and keep a keyboard user inside the grid for ever."""
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        index = self.currentIndex()
+        edge = (self.rowCount() - 1, self.columnCount() - 1) if next else (0, 0)
+        if self.rowCount() == 0 or not index.isValid() or (index.row(), index.column()) == edge:
+            return QWidget.focusNextPrevChild(self, next)  # past the table's own cell-to-cell walk
+        return super().focusNextPrevChild(next)
+
+
 class ListEditor(QWidget):
     changed = Signal()
 
@@ -85,7 +97,7 @@ class ListEditor(QWidget):
         title.setWordWrap(True)
         layout.addWidget(title)
 
-        self.table = QTableWidget(0, len(self.columns), self)
+        self.table = GridTable(0, len(self.columns), self)
         self.table.setHorizontalHeaderLabels([c.label + (" *" if c.required else "") for c in self.columns])
         self._fit_columns()
         for i, column in enumerate(self.columns):

@@ -51,6 +51,7 @@ from .mnemonics import make_unique, mnemonic
 from .outcome_panel import OutcomePanel
 from .provider_page import ProviderPage
 from .settings_dialog import SettingsDialog
+from .tab_order import natural_chain, next_stop, stop_of, tab_order
 from .tasks import TaskRunner
 from .upload_flow import UploadFlow
 from .wheel_guard import install_wheel_guard
@@ -92,7 +93,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)  # a file dropped anywhere on the window is taken as dropped on the zone
 
         # -- the top bar: where uploads go (environment, address) and with which credentials ----------------
-        # Above everything, so Tab goes: environment, address, credentials, providers, then the form.
+        # Tab goes: providers, environment, address, credentials, then the form (see focusNextPrevChild).
         self.environment_combo = QComboBox()
         env_label = QLabel("&Environment:")
         env_label.setBuddy(self.environment_combo)
@@ -328,6 +329,29 @@ class MainWindow(QMainWindow):
         make_unique([self.tabs], taken)
         taken.add(page.provider.action_label[:1].lower())  # the send button's words change with the provider
         make_unique([page, page.attachment_panel], taken)
+
+    def tab_order(self) -> list[QWidget]:
+        """Where Tab goes, in order: providers, the top bar, the page on show as read on screen, its file, Upload,
+        then the rest (the result, Log and History) in Qt's own order."""
+        current = self.scroll_for.get(self.providers[max(self.provider_list.currentRow(), 0)].id)
+        areas = [a for a in (current, self.attachments.currentWidget()) if a is not None]
+        hidden = [s for s in self.scroll_for.values() if s is not current]
+        head = [self.provider_list, self.environment_combo, self.address, self.credentials_button]
+        tail = [self.upload_button, self.cancel_button]
+        return tab_order(head, areas, tail, natural_chain(self), skip=hidden)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        # Answered here rather than by re-linking Qt's focus chain for each lazily built page (that crashed Qt).
+        order = self.tab_order()
+        current = stop_of(QApplication.focusWidget() or self.focusWidget(), order)
+        if current is None or len(order) < 2:
+            return super().focusNextPrevChild(next)
+        target = next_stop(order, current, next)
+        target.setFocus(Qt.FocusReason.TabFocusReason if next else Qt.FocusReason.BacktabFocusReason)
+        for scroll in self.scroll_for.values():
+            if scroll.isAncestorOf(target):
+                scroll.ensureWidgetVisible(target)  # a field below the fold scrolls into view
+        return True
 
     # -- the current provider and environment --------------------------------------------------------------
 
