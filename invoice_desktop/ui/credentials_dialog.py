@@ -17,11 +17,14 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -34,6 +37,7 @@ from ..core.services import Services
 from .tasks import Task, TaskRunner
 
 ERROR_STYLE = "color: #b00020;"
+TITLE_BAR = 32  # room the window manager's title bar takes above a dialog
 
 
 def _input_for(field: CredentialField, parent: QWidget) -> QWidget:
@@ -148,7 +152,17 @@ class CredentialsDialog(QDialog):
         self.setWindowTitle(f"{provider.name} credentials — {environment}")
         self.setMinimumWidth(520)
 
-        layout = QVBoxLayout(self)
+        # Everything above the status and the buttons scrolls when the screen is too short for it (Shopwave with
+        # Advanced open on a 768-pixel screen), and the scroll area sizes its rows by their wrapped text, so the
+        # help under each field shows in full instead of being cut by the next row.
+        outer = self._outer = QVBoxLayout(self)
+        self.fields_scroll = QScrollArea(self)
+        self.fields_scroll.setWidgetResizable(True)
+        self.fields_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.fields_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.content = QWidget(self.fields_scroll)
+        layout = QVBoxLayout(self.content)
+        layout.setContentsMargins(0, 0, 0, 0)
         intro = QLabel(self)
         intro.setWordWrap(True)
         if environment == "practice":
@@ -249,10 +263,14 @@ class CredentialsDialog(QDialog):
             self.browser_unavailable.connect(self.sign_in_address.show_address)
             layout.addWidget(group)
 
+        layout.addStretch(1)
+        self.fields_scroll.setWidget(self.content)
+        outer.addWidget(self.fields_scroll, 1)
+
         self.status = QLabel("Reading stored credentials…", self)
         self.status.setWordWrap(True)
         self.status.setStyleSheet("color: #555;")
-        layout.addWidget(self.status)
+        outer.addWidget(self.status)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
@@ -261,14 +279,40 @@ class CredentialsDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         self.delete_button.clicked.connect(self.forget)
-        layout.addWidget(self.buttons)
+        outer.addWidget(self.buttons)
+        self.fit_to_screen()
         self._set_busy(True)
         self.runner.submit("read-credentials", self._read, self._on_read, self._on_error)
 
     def _show_advanced(self, shown: bool) -> None:
         self.advanced_toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
         self.advanced_box.setVisible(shown)
-        self.adjustSize()
+        self.fit_to_screen()
+
+    def fit_to_screen(self) -> None:
+        """As tall as the wrapped text needs, never taller than the screen (room left for the title bar); moved
+        up when growing would push the buttons below the screen's edge."""
+        free = self.screen().availableGeometry()
+        width = min(max(self.width(), self.minimumWidth(), 560), free.width() - 16)
+        outer = self._outer
+        margins = outer.contentsMargins()
+        inner = width - margins.left() - margins.right()
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        needed = (
+            margins.top()
+            + margins.bottom()
+            + 2 * outer.spacing()
+            # Measured as if the scroll bar took its width: the scroll area may decide on one before it knows it
+            # needs none, and the text wrapped narrower would then need one.
+            + max(self.content.heightForWidth(inner - bar), self.content.minimumSizeHint().height())
+            + self.status.heightForWidth(inner)
+            + self.buttons.sizeHint().height()
+        )
+        height = min(needed, free.height() - TITLE_BAR)
+        self.resize(width, height)
+        if self.isVisible():
+            top = min(self.y(), free.bottom() - height - 1)
+            self.move(max(free.left(), min(self.x(), free.right() - width)), max(free.top() + TITLE_BAR, top))
 
     def _update_rows(self) -> None:
         """Show only the fields that matter for the current choices (e.g. the chosen sign-in method)."""
@@ -281,6 +325,8 @@ class CredentialsDialog(QDialog):
                 self.rows[field.name].setVisible(visible)
             else:
                 self.form_layout.setRowVisible(self.rows[field.name], visible)
+        if hasattr(self, "buttons"):
+            self.fit_to_screen()
 
     # -- loading -------------------------------------------------------------------------------------------
 
@@ -296,8 +342,9 @@ class CredentialsDialog(QDialog):
         if obtained:
             self.obtained_label.setText("Also stored from signing in: " + ", ".join(obtained) + ".")
             self.obtained_label.show()
-        self.status.setText(status)
+        self.status.setText(status)  # the keyring's sentence can run to several lines
         self._set_busy(False)
+        self.fit_to_screen()
 
     def _on_error(self, exc: BaseException) -> None:
         self._set_busy(False)

@@ -124,10 +124,54 @@ def measure() -> dict[str, Any]:
             "form_area": _rect(shown_area),
             "scroll_max": window.scroll_for[info.id].verticalScrollBar().maximum(),
         }
+    found["credentials"] = {info.id: measure_credentials(app, window, info.id, free) for info in window.providers}
     window.close()
     runner.shutdown(timeout=5)
     services.close()
     return found
+
+
+def measure_credentials(app: Any, window: Any, provider_id: str, free: Any) -> dict[str, Any]:
+    """The provider's Credentials… dialog, with Advanced open where it has one: off-screen parts, help text cut
+    short (a wrapped label given less height than its text needs), and how far its fields scroll."""
+    import time
+
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtWidgets import QDialogButtonBox, QLabel
+
+    from invoice_desktop.ui.credentials_dialog import CredentialsDialog
+
+    window.provider_list.setCurrentRow(next(i for i, p in enumerate(window.providers) if p.id == provider_id))
+    window.flow.open_credentials()
+    dialog = window.findChildren(CredentialsDialog)[-1]
+    save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+    deadline = time.monotonic() + 10
+    while not save.isEnabled() and time.monotonic() < deadline:  # the stored values are read off the UI thread
+        app.processEvents()
+    if dialog.advanced_toggle.isVisible():
+        dialog.advanced_toggle.setChecked(True)
+    for _ in range(5):
+        app.processEvents()
+    frame = dialog.geometry().adjusted(0, -32, 0, 0)  # with the title bar
+
+    def box(widget: Any) -> QRect:
+        return QRect(widget.mapToGlobal(QPoint(0, 0)), widget.size())
+
+    measured = {
+        "advanced": dialog.advanced_box.isVisible(),
+        "outside": [] if free.contains(frame) else [f"the dialog {_rect(frame)}"],
+        "cut": [
+            f"{label.text()[:50]!r}: {label.height()} px for {label.heightForWidth(label.width())}"
+            for label in dialog.findChildren(QLabel)
+            if label.isVisible() and label.wordWrap() and label.height() < label.heightForWidth(label.width())
+        ],
+        "scroll_max": dialog.fields_scroll.verticalScrollBar().maximum(),
+        "buttons_shown": dialog.buttons.isVisible() and box(dialog).contains(box(dialog.buttons)),
+    }
+    dialog.reject()
+    dialog.deleteLater()
+    app.processEvents()
+    return measured
 
 
 def _inside_table(widget: Any, stop: Any) -> bool:
