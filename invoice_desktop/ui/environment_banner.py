@@ -26,24 +26,27 @@ LOOKS = {
 }
 
 
+def possessive(name: str) -> str:
+    """ "Shopwave's", but "PayFabric Receivables'" (a name ending in s takes the apostrophe alone)."""
+    return f"{name}'" if name.endswith(("s", "S")) else f"{name}'s"
+
+
 def banner_words(provider_name: str, env: Environment, address: str | None) -> str:
     """The banner's text (rich text) for an environment; `address` is where uploads go, when known."""
+    owner = escape(possessive(provider_name))
     host = urlsplit(address).netloc if address else ""
     where = f" ({escape(host)})" if host else ""
     if env.is_practice:
         return (
             "<b>Practice</b> — nothing leaves this computer. Uploads go to a local sandbox that behaves like "
-            f"{escape(provider_name)}'s API; practice credentials are filled in for you."
+            f"{owner} API; practice credentials are filled in for you."
         )
     if env.id == PRODUCTION:
         return (
-            f"<b>⚠ PRODUCTION — real invoices.</b> What you send goes to {escape(provider_name)}'s live "
+            f"<b>⚠ PRODUCTION — real invoices.</b> What you send goes to {owner} live "
             f"system{where} and counts for real."
         )
-    return (
-        f"<b>Sandbox — test system.</b> Uploads go to {escape(provider_name)}'s test system{where}; "
-        "nothing there is a real invoice."
-    )
+    return f"<b>Sandbox — test system.</b> Uploads go to {owner} test system{where}; nothing there is a real invoice."
 
 
 class EnvironmentBanner(QLabel):

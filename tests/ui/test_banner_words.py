@@ -1,0 +1,42 @@
+"""The banner and the title in plain, correct words for every provider in Practice, Sandbox and Production."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import select_provider
+
+# How each provider's name reads in the banner ("goes to … live system"): a name ending in s takes the
+# apostrophe alone.
+OWNERS = {
+    "imaterialise": "i.materialise's",
+    "skypostal": "SkyPostal API-BOX's",
+    "payfabric": "PayFabric Receivables'",
+    "shopwave": "Shopwave's",
+    "ddapi": "DäckData DDAPI's",
+}
+SAYS = {
+    "practice": ("Practice — nothing leaves this computer", "{owner} API"),
+    "sandbox": ("Sandbox — test system.", "{owner} test system"),
+    "production": ("⚠ PRODUCTION — real invoices.", "{owner} live system"),
+}
+TITLES = {"practice": "Practice", "sandbox": "Sandbox", "production": "PRODUCTION"}
+
+
+@pytest.mark.parametrize("provider_id", list(OWNERS))
+def test_banner_and_title_in_every_environment(window, provider_id):
+    select_provider(window, provider_id)
+    name = window.provider.name
+    seen = []
+    for index in range(window.environment_combo.count()):
+        window.environment_combo.setCurrentIndex(index)
+        env = window.environment
+        seen.append(env)
+        words = window.banner.plain_text()
+        opening, owner_words = SAYS[env]
+        assert words.startswith(opening), words
+        assert owner_words.format(owner=OWNERS[provider_id]) in words, words
+        assert "s's" not in words and "''" not in words, words
+        # The title names the provider and the environment once; Qt adds the app's name.
+        assert window.windowTitle() == f"{name} — {TITLES[env]}"
+    assert set(seen) == set(SAYS), f"{provider_id} offers {seen}"
