@@ -31,7 +31,11 @@ app.exec()
 # As the app does on close: the worker has reported "done" but may still be unwinding; wait for it before the
 # interpreter (and Qt's adopted-thread bookkeeping) is torn down.
 assert runner.shutdown(timeout=30)
-print(len(seen))
+print(len(seen), flush=True)
+# What this test guards is the run above (6.12.0 aborted during it). Interpreter teardown with Qt objects alive
+# has aborted a handful of times under heavy load ("terminate called without an active exception") on 6.11.3
+# too; that is not the fault guarded here, so leave without it.
+os._exit(0)
 """
 
 
