@@ -1,0 +1,87 @@
+"""A document's first page and page count, rendered off the UI thread (core/documents/preview.py).
+
+Used beside the batch table (the selected row's document) and in the single-upload drop zone (the attached PDF),
+so a clerk sees it is the right invoice. Only the newest request is shown: a slow render for a row the clerk has
+already left is dropped when it arrives.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from .tasks import TaskRunner
+
+
+class PdfPreview(QWidget):
+    """Shows "Page 1 of N" and the first page; `shown(pages)` when a render arrives, `unavailable(message)`."""
+
+    shown = Signal(int)
+    unavailable = Signal(str)
+
+    def __init__(self, runner: TaskRunner, longest_side: int = 320, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.longest_side = longest_side
+        self._wanted: str | None = None
+        self.pages: int | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.caption = QLabel(self)
+        self.caption.setWordWrap(True)
+        self.picture = QLabel(self)
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.picture.setMinimumSize(longest_side * 3 // 4, longest_side)
+        self.picture.setStyleSheet("QLabel { background: #eef1f5; border: 1px solid #c9d0da; }")
+        self.picture.setAccessibleName("Preview of the document's first page")
+        layout.addWidget(self.caption)
+        layout.addWidget(self.picture, 1)
+        self.clear()
+
+    def clear(self, message: str = "Select a row to see its document.") -> None:
+        self._wanted = None
+        self.pages = None
+        self.caption.setText(message)
+        self.picture.clear()
+
+    def show_document(self, path: str | None) -> None:
+        if not path:
+            self.clear("No document for this row.")
+            return
+        if path == self._wanted:
+            return
+        self._wanted = path
+        self.pages = None
+        self.caption.setText(f"Loading the preview of “{Path(path).name}”…")
+        self.picture.clear()
+        longest = self.longest_side
+
+        def render(_task: object) -> tuple[str, QImage, int]:
+            from ..core.documents.preview import first_page
+
+            page = first_page(Path(path), longest)
+            # QImage (not QPixmap) may be made off the UI thread; copy() owns its pixels once `page` is gone.
+            image = QImage(page.pixels, page.width, page.height, page.stride, QImage.Format.Format_RGB888).copy()
+            return path, image, page.pages
+
+        self.runner.submit("preview", render, on_result=self._rendered, on_error=lambda exc: self._failed(path, exc))
+
+    def _rendered(self, result: tuple[str, QImage, int]) -> None:
+        path, image, pages = result
+        if path != self._wanted:
+            return  # the clerk moved on
+        self.pages = pages
+        self.caption.setText(f"{Path(path).name} — page 1 of {pages}")
+        self.picture.setPixmap(QPixmap.fromImage(image))
+        self.shown.emit(pages)
+
+    def _failed(self, path: str, exc: BaseException) -> None:
+        if path != self._wanted:
+            return
+        message = str(exc) or "No preview: the document cannot be read."
+        self.caption.setText(message)
+        self.picture.clear()
+        self.unavailable.emit(message)
