@@ -73,7 +73,39 @@ SETTINGS: tuple[Setting, ...] = (
         True,
         section="Practice",
     ),
+    Setting(
+        "batch.templates_folder",
+        "Issuer templates folder (invoice2data YAML)",
+        "",
+        help="Templates here turn a guess from a PDF's text into a sure value for issuers you see every month. "
+        "Empty: the templates folder in the app's data folder.",
+        section="Batches",
+    ),
+    *(
+        Setting(
+            f"batch.name_pattern.{provider_id}",
+            f"{name}: file-name pattern",
+            "",
+            help=(
+                "Fills a batch's rows from each file's name, e.g. {order_id}_*.pdf for i.materialise, or re: and a "
+                "regular expression with named groups. Empty: file names fill nothing."
+            )
+            if first
+            else "",
+            section="Batches",
+        )
+        for first, (provider_id, name) in zip(
+            (True, False, False),
+            (("imaterialise", "i.materialise"), ("skypostal", "SkyPostal"), ("payfabric", "PayFabric")),
+            strict=True,
+        )
+    ),
 )
+
+
+def name_pattern_key(provider_id: str) -> str:
+    """The setting holding a provider's file-name pattern for batches."""
+    return f"batch.name_pattern.{provider_id}"
 
 
 def declared(key: str) -> Setting:

@@ -15,6 +15,8 @@ from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDro
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..core.attachments import AttachmentRules, human_size
+from .pdf_preview import PdfPreview
+from .tasks import TaskRunner
 
 STYLES = {
     "idle": "QFrame#dropZone { border: 2px dashed #8a94a6; border-radius: 8px; background: #f7f9fc; }",
@@ -27,8 +29,23 @@ STYLES = {
 OUTLOOK_FORMATS = ('application/x-qt-windows-mime;value="FileGroupDescriptorW"', "FileGroupDescriptorW")
 
 
-def judge_drag(mime: QMimeData, rules: AttachmentRules, provider_name: str) -> tuple[bool, str, str | None]:
-    """(acceptable, message, local path) for what is being dragged, by name only."""
+def batch_paths(mime: QMimeData) -> list[str]:
+    """The local paths of a drag of several files (a batch), else []."""
+    if not mime.hasUrls():
+        return []
+    urls = mime.urls()
+    if len(urls) < 2 or not all(url.isLocalFile() for url in urls):
+        return []
+    return [url.toLocalFile() for url in urls]
+
+
+def judge_drag(
+    mime: QMimeData, rules: AttachmentRules, provider_name: str, batches: bool = False
+) -> tuple[bool, str, str | None]:
+    """(acceptable, message, local path) for what is being dragged, by name only. With `batches`, several files
+    (or, on the drop, a folder) open a batch instead of being refused."""
+    if batches and (several := batch_paths(mime)):
+        return True, f"Drop to open a batch of {len(several)} files.", None
     if any(any(f in fmt for f in OUTLOOK_FORMATS) for fmt in mime.formats()):
         return (
             False,
@@ -49,6 +66,9 @@ def judge_drag(mime: QMimeData, rules: AttachmentRules, provider_name: str) -> t
     if rules.extension_allowed(name):
         return True, f"Drop to attach “{name}”.", path
     accepted = " ".join(rules.extensions)
+    if not Path(name).suffix and batches:
+        # Most likely a folder: whether it is one is asked only on the drop.
+        return True, f"Drop a folder to open a batch of its files (“{name}”).", path
     if not Path(name).suffix:
         # No disk access while dragging: a folder and a file without extension look alike here.
         return False, f"“{name}” is a folder or has no file extension; {provider_name} accepts {accepted}.", path
@@ -59,6 +79,8 @@ class DropZone(QFrame):
     """Emits `file_dropped(path)` when a file is dropped or chosen; `cleared` when removed."""
 
     file_dropped = Signal(str)
+    # Several files or a folder, on a provider that takes batches of documents.
+    batch_dropped = Signal(list)
     cleared = Signal()
     # After the full check of a dropped or chosen file: (accepted, message).
     checked = Signal(bool, str)
@@ -71,6 +93,7 @@ class DropZone(QFrame):
         self.rules: AttachmentRules | None = None
         self.provider_name = ""
         self.optional = False
+        self.batches = False  # several files or a folder open a batch (set by the page for document providers)
         self._path: str | None = None
         # The attached file as checked: (path, size, name it is sent under). A refused new file leaves it attached.
         self._attached: tuple[str, int, str, tuple[str, ...]] | None = None
@@ -81,7 +104,11 @@ class DropZone(QFrame):
         self._note = ""  # why the last new file was not attached, shown above the file that stayed
         self._state = "idle"
 
-        layout = QVBoxLayout(self)
+        outer = QHBoxLayout(self)
+        # The attached PDF's first page and page count (attach_preview): the clerk sees it is the right invoice.
+        self.preview: PdfPreview | None = None
+        layout = QVBoxLayout()
+        outer.addLayout(layout, 1)
         self.headline = QLabel(self)
         self.headline.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.headline.setWordWrap(True)
@@ -108,6 +135,26 @@ class DropZone(QFrame):
         self.setAccessibleName("Invoice file drop zone")
         self._show_idle()
 
+    def attach_preview(self, runner: TaskRunner) -> None:
+        """Show a thumbnail of an attached PDF (rendered on `runner`, off the UI thread)."""
+        self.preview = PdfPreview(runner, 84, self)
+        self.preview.setFixedWidth(110)
+        self.preview.caption.setStyleSheet("font-size: 8pt;")
+        self.preview.hide()
+        outer = self.layout()
+        assert isinstance(outer, QHBoxLayout)
+        outer.insertWidget(0, self.preview)
+
+    def _show_preview(self, path: str | None) -> None:
+        if self.preview is None:
+            return
+        if path is not None and path.lower().endswith(".pdf"):
+            self.preview.show_document(path)
+            self.preview.show()
+        else:
+            self.preview.clear("")
+            self.preview.hide()
+
     # -- configuration and state -----------------------------------------------------------------------------
 
     def configure(self, rules: AttachmentRules, provider_name: str, optional: bool) -> None:
@@ -132,6 +179,7 @@ class DropZone(QFrame):
     def _show_idle(self) -> None:
         self._set_state("idle")
         rules = self.rules
+        self._show_preview(None)
         self.headline.setText("Drop the invoice file here" + (" (optional)" if self.optional else ""))
         self.detail.setText(f"Accepted: {rules.describe()}" if rules else "")
         self.remove_button.hide()
@@ -142,6 +190,7 @@ class DropZone(QFrame):
         self._attached = None
         self._path = None
         self._set_state("checking")
+        self._show_preview(None)
         self.headline.setText(f"Checking “{Path(path).name}”…")
         self.detail.setText("")
 
@@ -158,6 +207,7 @@ class DropZone(QFrame):
         self._path = path
         self._set_state("ready")
         self.headline.setText(f"Attached: {Path(path).name}")
+        self._show_preview(path)
         sent_as = f" — sent as “{upload_name}”" if upload_name != Path(path).name else ""
         notes = "".join(f"\n⚠ {warning}" for warning in warnings)  # e.g. an encrypted PDF: sent, but said
         self.detail.setText(
@@ -182,6 +232,7 @@ class DropZone(QFrame):
         self._path = None
         self._attached = self._previous = None
         self._set_state("reject")
+        self._show_preview(None)
         self.headline.setText("This file can't be used")
         self.detail.setText(f"{message}\nAccepted: {self.rules.describe() if self.rules else ''}")
         self.remove_button.hide()
@@ -218,7 +269,7 @@ class DropZone(QFrame):
         if self.rules is None:
             event.ignore()
             return
-        ok, message, _path = judge_drag(event.mimeData(), self.rules, self.provider_name)
+        ok, message, _path = judge_drag(event.mimeData(), self.rules, self.provider_name, self.batches)
         self._drag_refusal = "" if ok else message
         if ok:
             event.acceptProposedAction()
@@ -255,7 +306,14 @@ class DropZone(QFrame):
         if self.rules is None:
             event.ignore()
             return
-        ok, message, path = judge_drag(event.mimeData(), self.rules, self.provider_name)
+        mime = event.mimeData()
+        ok, message, path = judge_drag(mime, self.rules, self.provider_name, self.batches)
+        several = batch_paths(mime) if self.batches else []
+        if self.batches and (several or (path is not None and Path(path).is_dir())):
+            event.acceptProposedAction()
+            self._restore()
+            self.batch_dropped.emit(several or [path])
+            return
         if path is not None and Path(path).is_dir():  # only now, on the drop, is the disk asked
             ok, message = False, f"“{Path(path).name}” is a folder: drop one file at a time."
         if not ok or path is None:

@@ -20,6 +20,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -42,6 +43,7 @@ from ..core.session import strip_userinfo
 from ..core.settings import SettingsStore
 from . import window_geometry
 from .accessibility import name_inputs_by_their_labels
+from .batch_launcher import BatchLauncher
 from .bottom_panel import BottomPanel
 from .environment_banner import ENVIRONMENT_TITLES, EnvironmentBanner
 from .help_menu import build_help_menu, how_sent_text, show_text
@@ -88,6 +90,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings()
         scrub_saved_addresses(self.settings)
         self.app_settings = app_settings or SettingsStore.default()
+        self.batch_launcher = BatchLauncher(services, runner, self.app_settings, self)
         # Providers whose Production the clerk has confirmed sending to in this session.
         self.production_confirmed: set[str] = set()
         self.setAcceptDrops(True)  # a file dropped anywhere on the window is taken as dropped on the zone
@@ -251,6 +254,14 @@ class MainWindow(QMainWindow):
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
         self.open_action.triggered.connect(self._browse)
         file_menu.addAction(self.open_action)
+        self.open_batch_action = QAction("Open &batch…", self)
+        self.open_batch_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        self.open_batch_action.setToolTip("A folder of invoices for this provider, filled in from the documents")
+        self.open_batch_action.triggered.connect(self.choose_batch_folder)
+        file_menu.addAction(self.open_batch_action)
+        self.batches_action = QAction("Batc&hes…", self)
+        self.batches_action.triggered.connect(self.show_batches)
+        file_menu.addAction(self.batches_action)
         load_json = QAction("Load form from &JSON…", self)
         load_json.triggered.connect(self.flow.load_form_json)
         file_menu.addAction(load_json)
@@ -309,6 +320,9 @@ class MainWindow(QMainWindow):
             self.pages.addWidget(scroll)
             self.attachments.addWidget(page.attachment_panel)
             page.file_chosen.connect(self.flow.check_file)
+            page.batch_requested.connect(self.open_batch)
+            if page.drop_zone is not None:
+                page.drop_zone.attach_preview(self.runner)
             page.load_requested.connect(self.flow.load_current)
             page.form.changed.connect(page.form.refresh_errors)
             self._fix_mnemonics(page)
@@ -488,6 +502,26 @@ class MainWindow(QMainWindow):
                     self.provider_list.setCurrentRow(row)
                     break
         self.flow.check_file(path)
+
+    # -- batches (ui/batch_launcher.py) ------------------------------------------------------------------------
+
+    def open_batch(self, paths: list[str]) -> Any:
+        """Several files or a folder for the current provider: a batch window."""
+        provider, environment = self.provider, self.environment
+        return self.batch_launcher.open_paths(
+            provider, environment, paths, confirm_send=lambda: self.confirm_production(provider, environment)
+        )
+
+    def choose_batch_folder(self) -> None:
+        provider = self.provider
+        folder = QFileDialog.getExistingDirectory(self, f"Open a folder of invoices for {provider.name}")
+        if folder:
+            self.open_batch([folder])
+
+    def show_batches(self) -> None:
+        self.batch_launcher.show_list(
+            {info.id: self.registry.load(info.id) for info in self.providers}, self.confirm_production
+        )
 
     # -- a file dropped anywhere on the window goes to the drop zone ------------------------------------------
 

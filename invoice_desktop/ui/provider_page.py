@@ -28,6 +28,8 @@ from .form_view import FormView
 
 class ProviderPage(QWidget):
     file_chosen = Signal(str)
+    # Several files or a folder dropped on a provider that takes batches of documents.
+    batch_requested = Signal(list)
     load_requested = Signal()
 
     def __init__(self, provider: Provider, parent: QWidget | None = None) -> None:
@@ -106,6 +108,8 @@ class ProviderPage(QWidget):
                 rules, provider.name, optional=provider.attachment_mode == "optional" and not provider.accepts_file_url
             )
             self.drop_zone.file_dropped.connect(self.file_chosen)
+            self.drop_zone.batches = bool(provider.document_fields)
+            self.drop_zone.batch_dropped.connect(self.batch_requested)
             attach_layout.addWidget(self.drop_zone)
         if provider.accepts_file_url:
             row = QHBoxLayout()

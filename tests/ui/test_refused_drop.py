@@ -36,22 +36,35 @@ def attached(qtbot, window, make_file) -> Path:
     return pdf
 
 
-def test_dropping_a_folder_keeps_the_attached_file_and_says_one_file_at_a_time(qtbot, window, make_file, tmp_path):
+def dropped_batch(qtbot, window, target, *paths: Path) -> list[str]:
+    """Drop `paths` (several, or a folder) on a provider that takes batches: the batch window's paths."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(target, QDragEnterEvent(QPoint(5, 5), *args))
+    zone = window.page.drop_zone
+    with qtbot.waitSignal(zone.batch_dropped, timeout=5000) as signal:
+        QApplication.sendEvent(target, QDropEvent(QPointF(5, 5), *args))
+    for opened in window.batch_launcher.windows:  # the batch itself is tested in test_batch_window.py
+        qtbot.waitUntil(lambda w=opened: w.task is None, timeout=20000)
+    return signal.args[0]
+
+
+def test_dropping_a_folder_opens_a_batch_and_keeps_the_attached_file(qtbot, window, make_file, tmp_path):
     pdf = attached(qtbot, window, make_file)
     folder = tmp_path / "invoices"
     folder.mkdir()
-    ok, message = drop_urls(qtbot, window.page.drop_zone, folder, leave=True)
+    assert dropped_batch(qtbot, window, window.page.drop_zone, folder) == [str(folder)]
     zone = window.page.drop_zone
-    assert not ok and "one file at a time" in message
     assert zone.path == str(pdf) and zone.state == "ready", "the attached file was thrown away"
-    assert "one file at a time" in zone.detail.text() and "still attached" in zone.detail.text()
+    assert len(window.batch_launcher.windows) == 1
 
 
 def test_dropping_several_files_or_a_wrong_type_keeps_the_attached_file(qtbot, window, make_file):
     pdf = attached(qtbot, window, make_file)
     zone = window.page.drop_zone
-    ok, message = drop_urls(qtbot, window, make_file("a.pdf"), make_file("b.pdf"))
-    assert not ok and "one file at a time" in message and zone.path == str(pdf)
+    assert len(dropped_batch(qtbot, window, window, make_file("a.pdf"), make_file("b.pdf"))) == 2
+    assert zone.path == str(pdf)
     ok, message = drop_urls(qtbot, window, make_file("scan.zip", content=b"PK\x03\x04"), leave=True)
     assert not ok and ".zip" in message and zone.path == str(pdf)
     assert ".zip" in zone.detail.text()
@@ -69,12 +82,10 @@ def test_a_new_file_refused_by_its_content_leaves_the_earlier_one_to_send(qtbot,
     assert sandbox(services).received[-1]["filename"] == "invoice.pdf"
 
 
-def test_a_refused_drop_on_an_empty_zone_still_blocks_the_upload(qtbot, window, make_file, tmp_path):
+def test_a_refused_drop_on_an_empty_zone_still_blocks_the_upload(qtbot, window, make_file):
     select_provider(window, "imaterialise")
-    folder = tmp_path / "invoices.pdf"  # a folder whose name looks like a file
-    folder.mkdir()
-    ok, message = drop_urls(qtbot, window.page.drop_zone, folder)
-    assert not ok and "one file at a time" in message
+    ok, message = drop_urls(qtbot, window.page.drop_zone, make_file("scan.zip", content=b"PK\x03\x04"))
+    assert not ok and ".zip" in message
     assert window.page.drop_zone.path is None and window.page.drop_zone.state == "reject"
 
 

@@ -1,0 +1,277 @@
+"""The batch table as model/view: one row per document, the provider's form fields, its file, a status, and where
+every value came from (tooltip; guesses highlighted until confirmed; the form's own message on a refused cell).
+
+The model only shows the service's rows (core/batch.py); an edit goes to the service through `edit`, which
+re-checks the whole batch (a changed target can clear or make a duplicate elsewhere), then the view is refreshed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from ..core import outbox
+from ..core.outbox import Batch, BatchRow
+
+Index = QModelIndex | QPersistentModelIndex
+
+GUESSED = QColor("#fff2b8")  # a guess from the PDF's text: check it, then confirm or edit
+WRONG = QColor("#fbd3cf")  # the provider's form refuses this value
+STATUS_COLOURS = {
+    outbox.SUCCEEDED: "#1e7e34",
+    outbox.READY: "#1a5fb4",
+    outbox.INVALID: "#b3261e",
+    outbox.REFUSED: "#b3261e",
+    outbox.NOTHING_TO_SEND: "#5f6368",
+    outbox.DUPLICATE: "#8a5a00",
+    outbox.REJECTED: "#b3261e",
+    outbox.FAILED: "#b3261e",
+    outbox.UNCERTAIN: "#8a5a00",
+    outbox.SENDING: "#1a5fb4",
+}
+# The status in a clerk's words (the service's status words are kept for the CSV and the CLI).
+STATUS_WORDS = {
+    outbox.READY: "Ready",
+    outbox.INVALID: "Needs a fix",
+    outbox.REFUSED: "Refused file",
+    outbox.NOTHING_TO_SEND: "Nothing to send",
+    outbox.DUPLICATE: "Already sent",
+    outbox.SENDING: "Sending…",
+    outbox.SUCCEEDED: "Sent",
+    outbox.REJECTED: "Refused by provider",
+    outbox.FAILED: "Failed",
+    outbox.UNCERTAIN: "May have arrived",
+}
+_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.EditRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.CheckStateRole,
+        Qt.ItemDataRole.UserRole,
+    }
+)
+FIXED = ("#", "File", "Status", "What happened")  # the form's fields follow
+
+
+def field_label(form_model: Any, name: str) -> str:
+    """The form's own label for a field (its title), dotted names as "City (BillingAddress)"."""
+    *parents, last = name.split(".")
+    info = getattr(form_model, "model_fields", {}).get(name)
+    title = getattr(info, "title", None) if info is not None else None
+    label = title or last
+    return f"{label} ({'.'.join(parents)})" if parents else label
+
+
+def shown_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return f"{len(value)} line{'s' if len(value) != 1 else ''}"
+    if isinstance(value, dict):  # an address: its words, as on an envelope (ids left out)
+        words = [str(v) for k, v in value.items() if v not in (None, "") and not str(k).upper().endswith("ID")]
+        return ", ".join(words) if words else json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def source_words(cell: outbox.Cell) -> str:
+    said = f"From: {cell.source}" + (f" — {cell.detail}" if cell.detail else "")
+    if cell.guessed:
+        said += "\nGuessed from the PDF's text: check it, then confirm it (Confirm guesses) or type the right value."
+    return said
+
+
+class BatchTableModel(QAbstractTableModel):
+    def __init__(
+        self,
+        batch: Batch,
+        fields: list[str],
+        labels: dict[str, str],
+        edit: Callable[[BatchRow, str, str], None] | None = None,
+        tick: Callable[[BatchRow, bool], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.batch = batch
+        self.fields = fields
+        self.labels = labels
+        self._edit = edit
+        self._tick = tick
+        self.editable = True  # False while sending: nothing changes under the sender
+        self._messages: dict[tuple[int, str, str], str] = {}  # "What happened", worked out once per change
+
+    # -- shape ---------------------------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.batch.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(FIXED) + len(self.fields)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if section < len(FIXED):
+            return FIXED[section]
+        return self.labels[self.fields[section - len(FIXED)]]
+
+    def field_at(self, column: int) -> str | None:
+        offset = column - len(FIXED)
+        return self.fields[offset] if 0 <= offset < len(self.fields) else None
+
+    def column_of(self, field: str) -> int:
+        return len(FIXED) + self.fields.index(field)
+
+    def row_at(self, index: Index) -> BatchRow:
+        return self.batch.rows[index.row()]
+
+    # -- cells ---------------------------------------------------------------------------------------------
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # A paint asks a dozen roles per cell: the ones never answered go first (200 rows × 20 columns).
+        if role not in _ROLES or not index.isValid():
+            return None
+        row = self.batch.rows[index.row()]
+        column = index.column()
+        field = self.field_at(column)
+        if field is not None:
+            return self._field_data(row, field, role)
+        if column == 0:
+            return row.position if role == Qt.ItemDataRole.DisplayRole else None
+        if column == 1:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return row.file_name
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return row.file_path
+            return None
+        if column == 2:
+            return self._status_data(row, role)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            key = (id(row), row.status, row.message)
+            said = self._messages.get(key)
+            if said is None:
+                said = self._messages[key] = self._message(row)
+            return said
+        return None
+
+    def _message(self, row: BatchRow) -> str:
+        parts = [row.message] if row.message else []
+        parts += [f"{self.labels.get(f, f)}: {m}" for f, m in row.field_problems.items() if m not in row.message]
+        if row.guessed and row.status not in (outbox.SUCCEEDED, outbox.SENDING):
+            parts.append(f"Guessed from the PDF's text: {', '.join(self.labels.get(f, f) for f in row.guessed)}.")
+        parts += [p for p in row.problems if p not in row.message]
+        return " ".join(parts)
+
+    def _status_data(self, row: BatchRow, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return STATUS_WORDS.get(row.status, row.status)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor(STATUS_COLOURS.get(row.status, "#202124")))
+        if role == Qt.ItemDataRole.CheckStateRole and (row.duplicate or row.send_anyway):
+            return Qt.CheckState.Checked if row.send_anyway else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if row.duplicate:
+                return "Tick to send it again anyway."
+            return row.message or STATUS_WORDS.get(row.status, row.status)
+        if role == Qt.ItemDataRole.UserRole:
+            return row.status
+        return None
+
+    def _field_data(self, row: BatchRow, field: str, role: int) -> Any:
+        cell = row.values.get(field)
+        problem = row.field_problems.get(field)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return "" if cell is None else shown_value(cell.value)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if problem:
+                return QBrush(WRONG)
+            if cell is not None and cell.guessed:
+                return QBrush(GUESSED)
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            said = [problem] if problem else []
+            said.append(source_words(cell) if cell is not None else "Not found in the document: type it.")
+            return "\n".join(said)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if not index.isValid():
+            return base
+        row = self.batch.rows[index.row()]
+        field = self.field_at(index.column())
+        if field is not None and self.editable and self._can_edit(row, field):
+            return base | Qt.ItemFlag.ItemIsEditable
+        if index.column() == 2 and self.editable and (row.duplicate or row.send_anyway):
+            return base | Qt.ItemFlag.ItemIsUserCheckable
+        return base
+
+    def _can_edit(self, row: BatchRow, field: str) -> bool:
+        if row.status not in (outbox.READY, outbox.INVALID, outbox.DUPLICATE, outbox.FAILED, outbox.REJECTED):
+            return False
+        cell = row.values.get(field)
+        return cell is None or not isinstance(cell.value, list | dict)  # lines come from the e-invoice whole
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or not self.editable:
+            return False
+        row = self.batch.rows[index.row()]
+        field = self.field_at(index.column())
+        if field is not None and role == Qt.ItemDataRole.EditRole and self._edit is not None:
+            self._edit(row, field, str(value).strip())
+            self.refresh()
+            return True
+        if index.column() == 2 and role == Qt.ItemDataRole.CheckStateRole and self._tick is not None:
+            self._tick(row, Qt.CheckState(value) == Qt.CheckState.Checked)
+            self.refresh()
+            return True
+        return False
+
+    # -- updates -------------------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Every row may have changed (a re-check of the batch)."""
+        self._messages.clear()
+        if self.batch.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.batch.rows) - 1, self.columnCount() - 1))
+
+    def row_changed(self, row: BatchRow) -> None:
+        self._messages.clear()
+        for number, mine in enumerate(self.batch.rows):
+            if mine is row or (row.id is not None and mine.id == row.id):
+                self.dataChanged.emit(self.index(number, 0), self.index(number, self.columnCount() - 1))
+                return
+
+
+# Filter choices: (words, statuses shown).
+FILTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("All rows", ()),
+    ("Ready to send", (outbox.READY,)),
+    ("Needs a fix or refused", (outbox.INVALID, outbox.REFUSED, outbox.NOTHING_TO_SEND)),
+    ("Already sent before", (outbox.DUPLICATE,)),
+    ("Failed or may have arrived", (outbox.FAILED, outbox.REJECTED, outbox.UNCERTAIN)),
+    ("Sent", (outbox.SUCCEEDED,)),
+)
+
+
+class StatusFilter(QSortFilterProxyModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.statuses: tuple[str, ...] = ()
+
+    def show_only(self, statuses: tuple[str, ...]) -> None:
+        self.beginFilterChange()
+        self.statuses = statuses
+        self.endFilterChange()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if not self.statuses:
+            return True
+        model = self.sourceModel()
+        assert isinstance(model, BatchTableModel)
+        return model.batch.rows[source_row].status in self.statuses

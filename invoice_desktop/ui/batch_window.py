@@ -1,0 +1,441 @@
+"""The batch window: many documents for one provider, filled from the documents, checked, sent one at a time.
+
+Everything slow runs on the task runner (reading 200 documents, sending, the preview); the window only shows the
+service's rows (core/batch.py) and forwards the clerk's edits, ticks and choices to it. The batch is in the
+outbox before anything is sent, so the window can be closed at any time and the batch opened again later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QItemSelection, Qt, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core import outbox
+from ..core.outbox import Batch, BatchRow
+from .batch_model import FILTERS, BatchTableModel, StatusFilter, field_label, shown_value
+from .pdf_preview import PdfPreview
+from .tasks import Task, TaskRunner
+
+if TYPE_CHECKING:
+    from ..core.batch import BatchService, SendReport
+    from ..core.provider import Provider
+
+
+class BatchWindow(QWidget):
+    """`ready` when the batch is made or opened; `finished(report)` after Upload all / Retry; `row_updated`
+    (queued from the sending thread) whenever a row's status changes."""
+
+    ready = Signal()
+    finished = Signal(object)
+    failed = Signal(str)
+    row_updated = Signal(object)
+    row_progress = Signal(object, int, int)
+
+    def __init__(
+        self,
+        batches: BatchService,
+        provider: Provider,
+        environment: str,
+        runner: TaskRunner,
+        parent: QWidget | None = None,
+        confirm_send: Callable[[], bool] | None = None,
+    ) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.confirm_send = confirm_send
+        self.batches = batches
+        self.provider = provider
+        self.environment = environment
+        self.runner = runner
+        self.batch: Batch | None = None
+        self.model: BatchTableModel | None = None
+        self.task: Task | None = None
+        self.setWindowTitle(f"Batch — {provider.name}")
+        self.resize(1280, 720)
+
+        self.title = QLabel(self)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.notes = QLabel(self)
+        self.notes.setWordWrap(True)
+        self.notes.setStyleSheet("QLabel { background: #fff8e1; border: 1px solid #e0c36a; padding: 4px; }")
+        self.notes.hide()
+
+        self.filter = QComboBox(self)
+        for words, _statuses in FILTERS:
+            self.filter.addItem(words)
+        self.filter.setAccessibleName("Show rows")
+        show_label = QLabel("&Show:", self)
+        show_label.setBuddy(self.filter)
+        self.upload_button = QPushButton("&Upload all", self)
+        self.retry_button = QPushButton("&Retry failed", self)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.confirm_button = QPushButton("Con&firm guesses", self)
+        self.confirm_button.setToolTip("Take the highlighted values of the selected rows as they are")
+        self.open_button = QPushButton("&Open document", self)
+        self.export_button = QPushButton("&Export report…", self)
+        self.close_batch_button = QPushButton("C&lose batch", self)
+        self.close_batch_button.setToolTip("Put the batch away; File → Batches… opens it again")
+        bar = QHBoxLayout()
+        bar.addWidget(show_label)
+        bar.addWidget(self.filter)
+        bar.addSpacing(12)
+        for button in (self.upload_button, self.retry_button, self.cancel_button, self.confirm_button):
+            bar.addWidget(button)
+        bar.addStretch(1)
+        for button in (self.open_button, self.export_button, self.close_batch_button):
+            bar.addWidget(button)
+
+        self.proxy = StatusFilter()
+        self.table = QTableView(self)
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)  # one line a row; the whole message is the cell's tooltip
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.table.setAccessibleName("Batch rows")
+        self.preview = PdfPreview(runner, 300, self)
+        self.sources = QLabel(self)
+        self.sources.setWordWrap(True)
+        self.sources.setTextFormat(Qt.TextFormat.PlainText)
+        self.sources.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.sources.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        side = QWidget(self)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.preview, 3)
+        sources_scroll = QScrollArea(self)
+        sources_scroll.setWidgetResizable(True)
+        sources_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        sources_scroll.setWidget(self.sources)
+        side_layout.addWidget(sources_scroll, 2)
+        splitter = QSplitter(self)
+        splitter.addWidget(self.table)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+
+        self.progress = QProgressBar(self)
+        self.progress.setTextVisible(True)
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 3)
+        bottom.addWidget(self.progress, 1)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.notes)
+        layout.addLayout(bar)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(bottom)
+
+        self.filter.currentIndexChanged.connect(lambda i: self.proxy.show_only(FILTERS[i][1]))
+        self.upload_button.clicked.connect(self.upload_all)
+        self.retry_button.clicked.connect(self.retry_failed)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.confirm_button.clicked.connect(self.confirm_guesses)
+        self.open_button.clicked.connect(self.open_document)
+        self.export_button.clicked.connect(self.export_report)
+        self.close_batch_button.clicked.connect(self.close_batch)
+        self.table.doubleClicked.connect(self._double_clicked)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancel)
+        # The sender's callbacks arrive on its thread: queued onto this one.
+        self.row_updated.connect(self._row_updated, Qt.ConnectionType.QueuedConnection)
+        self.row_progress.connect(self._row_progress, Qt.ConnectionType.QueuedConnection)
+        self._set_busy(False)
+
+    # -- making or opening the batch ----------------------------------------------------------------------
+
+    def build(self, paths: Sequence[str], *, name_pattern: str | None = None, templates_dir: str | None = None) -> None:
+        """Read, check and keep the documents as a batch (off the UI thread)."""
+        self.title.setText(f"{self.provider.name}: reading {len(paths)} dropped item(s)…")
+        self.status.setText("Reading the documents: each value is filled in with where it came from.")
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        provider_id, environment = self.provider.id, self.environment
+
+        def work(task: Task) -> Batch:
+            return self.batches.create(
+                provider_id,
+                environment,
+                list(paths),
+                name_pattern=name_pattern or None,
+                templates_dir=templates_dir or None,
+                progress=task.report_progress,
+                cancel=task.cancel_token,
+            )
+
+        self._start("batch-build", work, self._show_batch, progress=self._build_progress)
+
+    def open_batch(self, batch_id: int) -> None:
+        self.title.setText(f"Opening batch {batch_id}…")
+        self._start("batch-open", lambda _task: self.batches.open(batch_id), self._show_batch)
+
+    def _build_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{done} of {total} read")
+
+    def _show_batch(self, batch: Batch) -> None:
+        self.task = None
+        self.batch = batch
+        fields = list(self.provider.document_fields)
+        for row in batch.rows:
+            fields.extend(name for name in row.values if name not in fields)
+        labels = {name: field_label(self.provider.form_model, name) for name in fields}
+        self.model = BatchTableModel(batch, fields, labels, edit=self._edit, tick=self._tick)
+        self.proxy.setSourceModel(self.model)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setResizeContentsPrecision(8)  # sized from the first rows: 200 rows measured would stall
+        self.table.resizeColumnsToContents()
+        for column in range(self.model.columnCount()):
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), 300 if column == 3 else 200))
+        self.model.dataChanged.connect(lambda *_: self._update_counts())
+        self.notes.setText("\n".join(batch.problems))
+        self.notes.setVisible(bool(batch.problems))
+        self._update_counts()
+        self._set_busy(False)
+        self._idle_progress()
+        if batch.rows:
+            self.table.selectRow(0)
+        self.ready.emit()
+
+    def _update_counts(self) -> None:
+        if self.batch is None:
+            return
+        counts = self.batch.counts()
+        said = ", ".join(f"{n} {s}" for s, n in counts.items())
+        self.title.setText(
+            f"{self.provider.name} ({self.environment}) — batch {self.batch.id}: {len(self.batch.rows)} document(s)"
+        )
+        self.status.setText(said + ". The batch is kept: close this window at any time and open it again later.")
+        self._set_busy(self.task is not None)
+
+    # -- the clerk's changes (quick, on this thread) -------------------------------------------------------
+
+    def _edit(self, row: BatchRow, field: str, text: str) -> None:
+        assert self.batch is not None
+        self.batches.set_value(self.batch, row, field, text)
+
+    def _tick(self, row: BatchRow, ticked: bool) -> None:
+        assert self.batch is not None
+        self.batches.send_anyway(self.batch, row, ticked)
+
+    def selected_rows(self) -> list[BatchRow]:
+        if self.model is None:
+            return []
+        rows = {self.proxy.mapToSource(i).row() for i in self.table.selectionModel().selectedRows()}
+        return [self.model.batch.rows[r] for r in sorted(rows)]
+
+    def confirm_guesses(self) -> None:
+        if self.batch is None or self.model is None:
+            return
+        rows = self.selected_rows() or self.batch.rows
+        for row in rows:
+            for field in row.guessed:
+                if row.status not in (outbox.SUCCEEDED, outbox.SENDING):
+                    self.batches.confirm(self.batch, row, field)
+        self.model.refresh()
+        self._selection_changed()
+
+    # -- sending --------------------------------------------------------------------------------------------
+
+    def upload_all(self) -> None:
+        if self.batch is None or self.task is not None:
+            return
+        ready = [r for r in self.batch.rows if r.status == outbox.READY]
+        if not ready:
+            self.status.setText("No row is ready to send: fix the rows that need it, or tick rows already sent.")
+            return
+        if self.confirm_send is not None and not self.confirm_send():
+            return
+        self._send("Sending", lambda task: self.batches.send(self.batch, **self._callbacks(task)), len(ready))
+
+    def retry_failed(self) -> None:
+        if self.batch is None or self.task is not None:
+            return
+        resend: set[int] = set()
+        for row in self.batch.rows:
+            question = self.batches.resend_question(row)
+            if question and row.id is not None:
+                answer = QMessageBox.question(self, f"Row {row.position}: send again?", question)
+                if answer == QMessageBox.StandardButton.Yes:
+                    resend.add(row.id)
+        count = sum(1 for r in self.batch.rows if r.status in outbox.RETRYABLE) + len(resend)
+        if not count:
+            self.status.setText("No failed rows to retry.")
+            return
+        if self.confirm_send is not None and not self.confirm_send():
+            return
+        batch = self.batch
+        self._send(
+            "Retrying", lambda task: self.batches.retry_failed(batch, resend=resend, **self._callbacks(task)), count
+        )
+
+    def _callbacks(self, task: Task) -> dict[str, Any]:
+        return {
+            "on_row": self.row_updated.emit,
+            "on_progress": lambda row, sent, total: self.row_progress.emit(row, sent, total),
+            "cancel": task.cancel_token,
+        }
+
+    def _send(self, verb: str, work: Any, count: int) -> None:
+        self._sent_rows = 0
+        self._to_send = count
+        self.progress.setRange(0, count)
+        self.progress.setValue(0)
+        self.progress.setFormat(f"0 of {count} sent")
+        self.progress.show()
+        self.status.setText(f"{verb} {count} row(s), one at a time…")
+        self._start("batch-send", work, self._sent)
+
+    def _row_updated(self, row: BatchRow) -> None:
+        if self.model is not None:
+            self.model.row_changed(row)
+        if row.status != outbox.SENDING and self.task is not None:
+            self._sent_rows += 1
+            self.progress.setValue(min(self._sent_rows, self.progress.maximum()))
+            self.progress.setFormat(f"{self._sent_rows} of {self._to_send} done")
+        elif row.status == outbox.SENDING:
+            self.status.setText(f"Sending row {row.position}: {row.file_name}…")
+
+    def _row_progress(self, row: BatchRow, sent: int, total: int) -> None:
+        if total:
+            self.status.setText(f"Sending row {row.position}: {row.file_name} — {sent * 100 // total} %")
+
+    def _sent(self, report: SendReport) -> None:
+        self.task = None
+        if self.model is not None:
+            self.model.refresh()
+        self._update_counts()
+        if report.stopped:
+            self.status.setText(f"Stopped: {report.stopped}")
+        elif report.cancelled:
+            self.status.setText(
+                "Cancelled: the row being sent finished; the rows not reached are still ready. " + self.status.text()
+            )
+        self.finished.emit(report)
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            self.status.setText("Cancelling: the row being sent finishes first…")
+
+    # -- the rest --------------------------------------------------------------------------------------------
+
+    def _start(self, name: str, work: Any, done: Any, progress: Any = None) -> None:
+        self.task = self.runner.submit(name, work, on_result=done, on_error=self._task_failed, on_progress=progress)
+        self._set_busy(True)
+
+    def _task_failed(self, exc: BaseException) -> None:
+        self.task = None
+        message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        self._idle_progress()
+        if self.batch is None:
+            self.title.setText(f"{self.provider.name}: no batch was made")
+        self.status.setText(message)
+        if self.model is not None:
+            self.model.refresh()
+        self._set_busy(False)
+        self.failed.emit(message)
+
+    def _idle_progress(self) -> None:
+        # Hidden, not reset: QProgressBar repaints the whole window at once on setRange/setValue.
+        self.progress.hide()
+
+    def _set_busy(self, busy: bool) -> None:
+        have = self.batch is not None
+        for button in (self.upload_button, self.retry_button, self.confirm_button, self.close_batch_button):
+            button.setEnabled(have and not busy)
+        self.export_button.setEnabled(have)
+        self.open_button.setEnabled(have)
+        self.cancel_button.setEnabled(busy)
+        if self.model is not None:
+            self.model.editable = not busy
+
+    def _selection_changed(self, *_: QItemSelection) -> None:
+        rows = self.selected_rows()
+        if not rows:
+            self.preview.clear()
+            self.sources.setText("")
+            return
+        row = rows[0]
+        self.preview.show_document(row.snapshot_path or row.file_path)
+        assert self.model is not None
+        lines = [f"Row {row.position}: {row.file_name}"]
+        for field in self.model.fields:
+            cell = row.values.get(field)
+            label = self.model.labels[field]
+            if cell is None:
+                lines.append(f"{label}: — (not found)")
+            else:
+                guess = " (guessed: check it)" if cell.guessed else ""
+                lines.append(f"{label}: {shown_value(cell.value)} — from {cell.source}{guess}")
+        self.sources.setText("\n".join(lines))
+
+    def _double_clicked(self, index: Any) -> None:
+        if self.model is not None and self.model.field_at(self.proxy.mapToSource(index).column()) is None:
+            self.open_document()
+
+    def open_document(self) -> None:
+        rows = self.selected_rows()
+        if rows:
+            row = rows[0]
+            QDesktopServices.openUrl(QUrl.fromLocalFile(row.snapshot_path or row.file_path))
+
+    def export_report(self) -> None:
+        if self.batch is None:
+            return
+        suggested = str(Path.home() / f"batch-{self.batch.id}-{self.provider.id}.csv")
+        path, _ = QFileDialog.getSaveFileName(self, "Export the batch report", suggested, "CSV files (*.csv)")
+        if path:
+            self.export_to(path)
+
+    def export_to(self, path: str) -> None:
+        assert self.batch is not None
+        try:
+            self.batches.export_csv(self.batch, path)
+        except OSError as exc:
+            self.status.setText(f"The report could not be written to {path}: {exc.strerror or exc}.")
+            return
+        self.status.setText(f"Report written to {path}.")
+
+    def close_batch(self) -> None:
+        if self.batch is not None and self.task is None:
+            self.batches.close(self.batch)
+            self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.task is not None:
+            self.task.cancel()  # the row being sent settles; the outbox keeps the rest pending
+        super().closeEvent(event)
