@@ -15,6 +15,7 @@ from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDro
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..core.attachments import AttachmentRules, human_size
+from .dropped_content import is_virtual, virtual_files
 from .pdf_preview import PdfPreview
 from .tasks import TaskRunner
 
@@ -26,7 +27,15 @@ STYLES = {
     "checking": "QFrame#dropZone { border: 2px dashed #1a73e8; border-radius: 8px; background: #f7f9fc; }",
 }
 
-OUTLOOK_FORMATS = ('application/x-qt-windows-mime;value="FileGroupDescriptorW"', "FileGroupDescriptorW")
+
+def virtual_names(mime: QMimeData) -> list[str]:
+    """The names of the documents a drop without paths carries (read without asking for their content)."""
+    from .dropped_content import BROWSER_TYPES, DESCRIPTOR_FORMATS, _first, descriptor_names
+
+    raw = _first(mime, DESCRIPTOR_FORMATS)
+    if raw is not None:
+        return descriptor_names(raw)
+    return [default for kind, default in BROWSER_TYPES.items() if mime.hasFormat(kind)]
 
 
 def batch_paths(mime: QMimeData) -> list[str]:
@@ -40,19 +49,29 @@ def batch_paths(mime: QMimeData) -> list[str]:
 
 
 def judge_drag(
-    mime: QMimeData, rules: AttachmentRules, provider_name: str, batches: bool = False
+    mime: QMimeData, rules: AttachmentRules, provider_name: str, batches: bool = False, links: bool = False
 ) -> tuple[bool, str, str | None]:
     """(acceptable, message, local path) for what is being dragged, by name only. With `batches`, several files
     (or, on the drop, a folder) open a batch instead of being refused."""
     if batches and (several := batch_paths(mime)):
         return True, f"Drop to open a batch of {len(several)} files.", None
-    if any(any(f in fmt for f in OUTLOOK_FORMATS) for fmt in mime.formats()):
-        return (
-            False,
-            "Outlook attachments can't be dropped directly: save the attachment to a folder first, "
-            "then drop the saved file.",
-            None,
-        )
+    if is_virtual(mime):  # an Outlook attachment or a document out of a browser: bytes, no path
+        names = virtual_names(mime)
+        if not names:
+            return (
+                False,
+                "This Outlook drop names no attachment: save the attachment to a folder first, then drop the saved "
+                "file.",
+                None,
+            )
+        name = names[0]
+        if len(names) > 1:
+            return True, f"Drop to attach “{name}” (Outlook hands over the first of {len(names)} only).", None
+        if rules.extension_allowed(name):
+            return True, f"Drop to attach “{name}”.", None
+        return False, f"{provider_name} does not accept “{name}”; it accepts {' '.join(rules.extensions)}.", None
+    if links and mime.hasUrls() and len(mime.urls()) == 1 and mime.urls()[0].scheme() in ("http", "https"):
+        return True, "Drop to use this link as the document URL (the app downloads nothing).", None
     if not mime.hasUrls():
         return False, "Only files can be dropped here.", None
     urls = mime.urls()
@@ -60,7 +79,12 @@ def judge_drag(
         return False, f"{len(urls)} files at once: drop one file at a time.", None
     url = urls[0]
     if not url.isLocalFile():
-        return False, "That is a web link, not a file: download it first, then drop the downloaded file.", None
+        return (
+            False,
+            "That is a web link, not a file, and the app downloads nothing: download it first, then drop the "
+            "downloaded file.",
+            None,
+        )
     path = url.toLocalFile()
     name = Path(path).name or path
     if rules.extension_allowed(name):
@@ -81,6 +105,10 @@ class DropZone(QFrame):
     file_dropped = Signal(str)
     # Several files or a folder, on a provider that takes batches of documents.
     batch_dropped = Signal(list)
+    # A drop with no file path: [(name, content)] and the names whose content did not come (core/dropped.py saves).
+    content_dropped = Signal(list, list)
+    # An http(s) link, on a provider that takes a document URL.
+    link_dropped = Signal(str)
     cleared = Signal()
     # After the full check of a dropped or chosen file: (accepted, message).
     checked = Signal(bool, str)
@@ -93,6 +121,7 @@ class DropZone(QFrame):
         self.rules: AttachmentRules | None = None
         self.provider_name = ""
         self.optional = False
+        self.links = False  # an http(s) link is taken as the document URL (i.materialise's file_url)
         self.batches = False  # several files or a folder open a batch (set by the page for document providers)
         self._path: str | None = None
         # The attached file as checked: (path, size, name it is sent under). A refused new file leaves it attached.
@@ -269,7 +298,7 @@ class DropZone(QFrame):
         if self.rules is None:
             event.ignore()
             return
-        ok, message, _path = judge_drag(event.mimeData(), self.rules, self.provider_name, self.batches)
+        ok, message, _path = judge_drag(event.mimeData(), self.rules, self.provider_name, self.batches, self.links)
         self._drag_refusal = "" if ok else message
         if ok:
             event.acceptProposedAction()
@@ -307,7 +336,17 @@ class DropZone(QFrame):
             event.ignore()
             return
         mime = event.mimeData()
-        ok, message, path = judge_drag(mime, self.rules, self.provider_name, self.batches)
+        ok, message, path = judge_drag(mime, self.rules, self.provider_name, self.batches, self.links)
+        if ok and is_virtual(mime):
+            event.acceptProposedAction()
+            self._restore()
+            self.content_dropped.emit(*virtual_files(mime))
+            return
+        if ok and self.links and path is None and mime.hasUrls() and not mime.urls()[0].isLocalFile():
+            event.acceptProposedAction()
+            self._restore()
+            self.link_dropped.emit(mime.urls()[0].toString())
+            return
         several = batch_paths(mime) if self.batches else []
         if self.batches and (several or (path is not None and Path(path).is_dir())):
             event.acceptProposedAction()

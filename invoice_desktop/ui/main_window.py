@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
@@ -321,6 +322,7 @@ class MainWindow(QMainWindow):
             self.attachments.addWidget(page.attachment_panel)
             page.file_chosen.connect(self.flow.check_file)
             page.batch_requested.connect(self.open_batch)
+            page.content_dropped.connect(self.take_dropped_content)
             if page.drop_zone is not None:
                 page.drop_zone.attach_preview(self.runner)
             page.load_requested.connect(self.flow.load_current)
@@ -510,6 +512,32 @@ class MainWindow(QMainWindow):
         provider, environment = self.provider, self.environment
         return self.batch_launcher.open_paths(
             provider, environment, paths, confirm_send=lambda: self.confirm_production(provider, environment)
+        )
+
+    def take_dropped_content(self, files: list[tuple[str, bytes]], missing: list[str]) -> None:
+        """An Outlook attachment or a document from a browser: saved into the app's data folder (off the UI
+        thread), then checked like a dropped file; several open a batch."""
+        from ..core.dropped import save_dropped
+
+        if missing:
+            self.outcome.show_message(
+                f"{len(missing)} more attachment(s) did not come with the drop ({', '.join(missing)}).",
+                detail="Drop them one at a time, or save them to a folder and drop the folder.",
+            )
+        if not files:
+            return
+
+        def saved(paths: list[Path]) -> None:
+            if len(paths) == 1:
+                self.flow.check_file(str(paths[0]))
+            else:
+                self.open_batch([str(p) for p in paths])
+
+        self.runner.submit(
+            "save-dropped",
+            lambda _t: [save_dropped(name, content) for name, content in files],
+            saved,
+            lambda exc: self.outcome.show_message(f"The dropped document could not be saved: {exc}"),
         )
 
     def choose_batch_folder(self) -> None:

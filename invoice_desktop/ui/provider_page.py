@@ -30,6 +30,8 @@ class ProviderPage(QWidget):
     file_chosen = Signal(str)
     # Several files or a folder dropped on a provider that takes batches of documents.
     batch_requested = Signal(list)
+    # A drop with no file path (Outlook, a browser): [(name, content)], names whose content did not come.
+    content_dropped = Signal(list, list)
     load_requested = Signal()
 
     def __init__(self, provider: Provider, parent: QWidget | None = None) -> None:
@@ -110,6 +112,7 @@ class ProviderPage(QWidget):
             self.drop_zone.file_dropped.connect(self.file_chosen)
             self.drop_zone.batches = bool(provider.document_fields)
             self.drop_zone.batch_dropped.connect(self.batch_requested)
+            self.drop_zone.content_dropped.connect(self.content_dropped)
             attach_layout.addWidget(self.drop_zone)
         if provider.accepts_file_url:
             row = QHBoxLayout()
@@ -121,6 +124,9 @@ class ProviderPage(QWidget):
             row.addWidget(label)
             row.addWidget(self.file_url, 1)
             attach_layout.addLayout(row)
+            if self.drop_zone is not None:
+                self.drop_zone.links = True
+                self.drop_zone.link_dropped.connect(self.use_link)
         self.has_attachment = self.drop_zone is not None or self.file_url is not None
 
         # What to enter and what happens, in a clerk's words; the integrator's readings (provider.notes) are
@@ -140,6 +146,12 @@ class ProviderPage(QWidget):
             )
 
     # -- what the upload needs -----------------------------------------------------------------------------
+
+    def use_link(self, url: str) -> None:
+        """An http(s) link dropped on the zone: offered as the document URL (nothing is downloaded)."""
+        if self.file_url is not None:
+            self.file_url.setText(url)
+            self.file_url.setFocus()
 
     @property
     def file_path(self) -> str | None:

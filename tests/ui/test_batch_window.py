@@ -273,3 +273,74 @@ def test_the_single_upload_drop_zone_shows_the_attached_pdfs_first_page(qtbot, w
     assert "page 1 of 2" in zone.preview.caption.text()
     zone.clear()
     assert not zone.preview.isVisible()
+
+
+# -- drops with no file path: Outlook attachments, a browser's document, a web link ---------------------------------
+
+
+def outlook_mime(names: list[str], first_content: bytes) -> QMimeData:
+    from invoice_desktop.ui.dropped_content import build_descriptor
+
+    mime = QMimeData()
+    mime.setData('application/x-qt-windows-mime;value="FileGroupDescriptorW"', build_descriptor(names))
+    mime.setData('application/x-qt-windows-mime;value="FileContents"', first_content)
+    return mime
+
+
+def test_an_outlook_attachment_is_saved_in_the_data_folder_and_attached(qtbot, window, folder, app_home):
+    select_provider(window, "imaterialise")
+    zone = window.page.drop_zone
+    qtbot.waitExposed(window)
+    content = text_pdf(folder / "src.pdf", ["Order: ORD-1001"]).read_bytes()
+    with qtbot.waitSignal(zone.checked, timeout=10000) as blocker:
+        drop(zone, outlook_mime(["Rechnung 5.pdf"], content))
+    assert blocker.args[0] is True, blocker.args
+    saved = Path(zone.path)
+    assert saved.name == "Rechnung 5.pdf" and saved.read_bytes() == content
+    assert app_home in saved.parents  # kept with the app's data, so a Retry after a restart finds it
+
+
+def test_several_outlook_attachments_attach_the_first_and_say_what_did_not_come(qtbot, window, folder):
+    select_provider(window, "imaterialise")
+    zone = window.page.drop_zone
+    qtbot.waitExposed(window)
+    content = text_pdf(folder / "src.pdf", ["Order: ORD-1001"]).read_bytes()
+    with qtbot.waitSignal(zone.checked, timeout=10000):
+        drop(zone, outlook_mime(["a.pdf", "b.pdf"], content))
+    assert Path(zone.path).name == "a.pdf"
+    assert "b.pdf" in window.outcome.text() and "one at a time" in window.outcome.text()
+
+
+def test_a_wrong_type_from_outlook_is_refused_with_the_rule(qtbot, window):
+    select_provider(window, "imaterialise")
+    zone = window.page.drop_zone
+    qtbot.waitExposed(window)
+    drop(zone, outlook_mime(["notes.exe"], b"MZ"))
+    assert zone.path is None and zone.state == "reject" and "notes.exe" in zone.detail.text()
+
+
+def test_a_pdf_dragged_from_a_browser_is_saved_and_attached(qtbot, window, folder):
+    select_provider(window, "payfabric")
+    zone = window.page.drop_zone
+    qtbot.waitExposed(window)
+    mime = QMimeData()
+    content = invoice(folder, "INV-9").read_bytes()
+    mime.setData("application/pdf", content)
+    mime.setData("application/x-moz-file-promise-dest-filename", b"INV-9.pdf")
+    with qtbot.waitSignal(zone.checked, timeout=10000) as blocker:
+        drop(zone, mime)
+    assert blocker.args[0] is True and Path(zone.path).read_bytes() == content
+
+
+def test_a_web_link_is_the_document_url_on_imaterialise_and_refused_elsewhere(qtbot, window):
+    link = QMimeData()
+    link.setUrls([QUrl("https://files.example.com/invoice-5.pdf")])
+    select_provider(window, "imaterialise")
+    qtbot.waitExposed(window)
+    drop(window.page.drop_zone, link)
+    assert window.page.file_url.text() == "https://files.example.com/invoice-5.pdf"
+    assert window.page.drop_zone.path is None
+    select_provider(window, "payfabric")
+    zone = window.page.drop_zone
+    drop(zone, link)
+    assert zone.state == "reject" and "downloads nothing" in zone.detail.text()
