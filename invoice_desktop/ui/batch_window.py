@@ -277,6 +277,9 @@ class BatchWindow(QWidget):
         if not ready:
             self.status.setText("No row is ready to send: fix the rows that need it, or tick rows already sent.")
             return
+        guessed = [r for r in ready if r.guessed]
+        if guessed and not self.confirm_guesses_first(guessed):
+            return
         if self.confirm_send is not None and not self.confirm_send():
             return
         self._send("Sending", lambda task: self.batches.send(self.batch, **self._callbacks(task)), len(ready))
@@ -301,6 +304,31 @@ class BatchWindow(QWidget):
         self._send(
             "Retrying", lambda task: self.batches.retry_failed(batch, resend=resend, **self._callbacks(task)), count
         )
+
+    def confirm_guesses_first(self, rows: list[BatchRow]) -> bool:
+        """Guesses from a PDF's text are not sent unseen: the clerk confirms them (all at once) or goes back."""
+        numbers = ", ".join(str(r.position) for r in rows[:12]) + ("…" if len(rows) > 12 else "")
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Send guessed values?")
+        box.setText(f"{len(rows)} row(s) ready to send hold values guessed from the PDF's text (rows {numbers}).")
+        box.setInformativeText(
+            "They are highlighted in the table. Check them against the preview, then confirm them, or go back "
+            "and correct them first."
+        )
+        confirm = box.addButton("Confirm them and send", QMessageBox.ButtonRole.AcceptRole)
+        back = box.addButton("Go back", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(back)
+        box.exec()
+        if box.clickedButton() is not confirm:
+            return False
+        assert self.batch is not None
+        for row in rows:
+            for field in row.guessed:
+                self.batches.confirm(self.batch, row, field)
+        if self.model is not None:
+            self.model.refresh()
+        return True
 
     def _callbacks(self, task: Task) -> dict[str, Any]:
         return {

@@ -344,3 +344,22 @@ def test_a_web_link_is_the_document_url_on_imaterialise_and_refused_elsewhere(qt
     zone = window.page.drop_zone
     drop(zone, link)
     assert zone.state == "reject" and "downloads nothing" in zone.detail.text()
+
+
+def test_upload_all_does_not_send_unconfirmed_guesses_without_asking(qtbot, window, folder, monkeypatch, services):
+    bw = dropped_batch(
+        qtbot,
+        window,
+        "imaterialise",
+        text_pdf(folder / "a.pdf", ["Order: ORD-1001"]),
+        text_pdf(folder / "b.pdf", ["Order: ORD-1002"]),
+    )
+    asked: list[int] = []
+    monkeypatch.setattr(bw, "confirm_guesses_first", lambda rows: asked.append(len(rows)) or False)
+    bw.upload_button.click()
+    assert asked == [2] and bw.task is None  # went back: nothing sent
+    assert [status(bw, r) for r in range(2)] == ["Ready", "Ready"]
+    bw.table.selectAll()
+    bw.confirm_button.click()
+    report = wait_sent(qtbot, bw, bw.upload_button.click)
+    assert asked == [2] and report.sent == 2
