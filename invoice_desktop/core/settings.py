@@ -75,10 +75,9 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "batch.templates_folder",
-        "Issuer templates folder (invoice2data YAML)",
+        "Issuer templates folder",
         "",
-        help="Templates here turn a guess from a PDF's text into a sure value for issuers you see every month. "
-        "Empty: the templates folder in the app's data folder.",
+        help="invoice2data YAML templates. Empty: “templates” in the app's data folder.",
         section="Batches",
     ),
     *(
@@ -86,12 +85,7 @@ SETTINGS: tuple[Setting, ...] = (
             f"batch.name_pattern.{provider_id}",
             f"{name}: file-name pattern",
             "",
-            help=(
-                "Fills a batch's rows from each file's name, e.g. {order_id}_*.pdf for i.materialise, or re: and a "
-                "regular expression with named groups. Empty: file names fill nothing."
-            )
-            if first
-            else "",
+            help="e.g. {order_id}_*.pdf, or re: and a regular expression." if first else "",
             section="Batches",
         )
         for first, (provider_id, name) in zip(

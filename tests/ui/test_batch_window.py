@@ -363,3 +363,15 @@ def test_upload_all_does_not_send_unconfirmed_guesses_without_asking(qtbot, wind
     bw.confirm_button.click()
     report = wait_sent(qtbot, bw, bw.upload_button.click)
     assert asked == [2] and report.sent == 2
+
+
+def test_the_file_name_pattern_set_in_settings_fills_the_rows(qtbot, window, folder):
+    from invoice_desktop.core.settings import name_pattern_key
+
+    window.app_settings.set(name_pattern_key("imaterialise"), "{order_id}_*.pdf")
+    a = text_pdf(folder / "ORD-7001_makers.pdf", ["Makers Ltd"])
+    b = text_pdf(folder / "ORD-7002_makers.pdf", ["Makers Ltd"])
+    bw = dropped_batch(qtbot, window, "imaterialise", a, b)
+    assert [cell(bw, r, "order_id") for r in range(2)] == ["ORD-7001", "ORD-7002"]
+    assert bw.batch.rows[0].values["order_id"].source == "file name"
+    assert cell(bw, 0, "order_id", Qt.ItemDataRole.BackgroundRole) is None  # sure, not a guess
