@@ -252,6 +252,7 @@ def test_filling_many_documents_does_not_stall_the_window(qtbot, window, folder)
     qtbot.waitExposed(window)
     window.open_batch([str(folder)])  # the window opens (once, like any dialog); the filling starts
     bw = window.batch_launcher.windows[-1]
+    qtbot.waitExposed(bw)  # its first paint, as any window's, is not the filling
     probe.start()
     last[0] = time.thread_time()
     with qtbot.waitSignal(bw.ready, timeout=60000):
