@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QStatusBar,
     QVBoxLayout,
     QWidget,
 )
@@ -90,6 +92,20 @@ class BatchLauncher:
         window = self._window(provider, environment, confirm_send)
         window.open_batch(batch_id)
         return window
+
+    def announce_unfinished(self, bar: QStatusBar, batches_action: QAction) -> None:
+        """After the first paint: batches left with rows to send (closed early, or the app stopped) are said in
+        the status bar, and File → Batches… shows how many."""
+
+        def count(_task: object) -> int:
+            return sum(1 for s in self.service.summaries() if s.pending and not s.closed)
+
+        def said(unfinished: int) -> None:
+            if unfinished:
+                bar.showMessage(f"{unfinished} batch(es) still have rows to send: File → Batches… to resume.", 30000)
+                batches_action.setText(f"Batc&hes… ({unfinished} unfinished)")
+
+        self.runner.submit("batch-summaries", count, said)
 
     def show_list(
         self, providers: dict[str, Provider], confirm: Callable[[Provider, str], bool] | None = None

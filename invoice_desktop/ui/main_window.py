@@ -246,6 +246,7 @@ class MainWindow(QMainWindow):
         if self.environment == PRACTICE and self.app_settings.get("practice.show_hints"):
             self.flow.show_practice_hint(self.provider)
         self.flow.prepare_for_upload()
+        self.batch_launcher.announce_unfinished(self.statusBar(), self.batches_action)
 
     # -- wiring ------------------------------------------------------------------------------------------------
 

@@ -376,3 +376,16 @@ def test_the_file_name_pattern_set_in_settings_fills_the_rows(qtbot, window, fol
     assert [cell(bw, r, "order_id") for r in range(2)] == ["ORD-7001", "ORD-7002"]
     assert bw.batch.rows[0].values["order_id"].source == "file name"
     assert cell(bw, 0, "order_id", Qt.ItemDataRole.BackgroundRole) is None  # sure, not a guess
+
+
+def test_an_unfinished_batch_is_announced_at_start(qtbot, window, folder, services, runner):
+    bw = dropped_batch(qtbot, window, "payfabric", invoice(folder, "INV-1"), invoice(folder, "INV-2"))
+    bw.close()  # closed the window (not the batch): its rows are still to send
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QStatusBar
+
+    bar, action = QStatusBar(), QAction("Batc&hes…")
+    qtbot.addWidget(bar)
+    window.batch_launcher.announce_unfinished(bar, action)
+    qtbot.waitUntil(lambda: "1 batch(es) still have rows to send" in bar.currentMessage(), timeout=10000)
+    assert action.text() == "Batc&hes… (1 unfinished)"
