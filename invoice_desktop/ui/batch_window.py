@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from ..core import outbox
 from ..core.outbox import Batch, BatchRow
@@ -382,7 +383,14 @@ class BatchWindow(QWidget):
     # -- the rest --------------------------------------------------------------------------------------------
 
     def _start(self, name: str, work: Any, done: Any, progress: Any = None) -> None:
-        self.task = self.runner.submit(name, work, on_result=done, on_error=self._task_failed, on_progress=progress)
+        # A report that arrives after the window was closed (and deleted) is dropped: the outbox has the batch.
+        self.task = self.runner.submit(
+            name,
+            work,
+            on_result=lambda value: done(value) if isValid(self) else None,
+            on_error=lambda exc: self._task_failed(exc) if isValid(self) else None,
+            on_progress=(lambda a, b: progress(a, b) if isValid(self) else None) if progress else None,
+        )
         self._set_busy(True)
 
     def _task_failed(self, exc: BaseException) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from .tasks import TaskRunner
 
@@ -71,7 +72,7 @@ class PdfPreview(QWidget):
 
     def _rendered(self, result: tuple[str, QImage, int]) -> None:
         path, image, pages = result
-        if path != self._wanted:
+        if not isValid(self) or path != self._wanted:  # the window closed meanwhile, or the clerk moved on
             return  # the clerk moved on
         self.pages = pages
         self.caption.setText(f"{Path(path).name} — page 1 of {pages}")
@@ -79,7 +80,7 @@ class PdfPreview(QWidget):
         self.shown.emit(pages)
 
     def _failed(self, path: str, exc: BaseException) -> None:
-        if path != self._wanted:
+        if not isValid(self) or path != self._wanted:
             return
         message = str(exc) or "No preview: the document cannot be read."
         self.caption.setText(message)
