@@ -24,8 +24,9 @@ def is_loopback(url: str) -> bool:
         return False
 
 
-# A user name or password written into an address ("https://user:pw@host/…"): scheme, then the user-info to drop.
-_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s@\"'<>]*@")
+# A user name or password written into an address ("https://user:pw@host/…"): scheme, then the user-info to drop,
+# up to the authority's LAST "@" (a password typed with an "@" in it, unescaped, is user-info to its end).
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s\"'<>]*@")
 USERINFO_REFUSED = (
     "The address must not contain a user name or password (the part before “@”): enter the address without it. "
     "Credentials go in Credentials…, where the system keyring keeps them secret."

@@ -57,6 +57,13 @@ def test_strip_userinfo_keeps_everything_else():
     assert strip_userinfo(text) == "curl -X POST 'https://host.example/x?a=1' see https://host/a@b and x@y.example"
 
 
+@pytest.mark.parametrize("password", ["p@ss", "@lpha@2024", "a:b@c"])
+def test_strip_userinfo_takes_out_a_password_that_contains_at_signs(password):
+    # Passwords often hold an "@"; typed into an address unescaped, all of it is the user-info, up to the last "@".
+    text = f"curl -X POST 'https://bob:{password}@host.example/a@b?x=1' and https://bob:{password}@other.example"
+    assert strip_userinfo(text) == "curl -X POST 'https://host.example/a@b?x=1' and https://other.example"
+
+
 def test_passwords_stored_by_an_earlier_release_are_scrubbed_from_the_history(tmp_path):
     path = tmp_path / "history.sqlite3"
     History(path).close()
