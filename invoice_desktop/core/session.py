@@ -64,21 +64,37 @@ class OpenSockets:
 
         self._lock = threading.Lock()
         self._sockets: weakref.WeakSet[Any] = weakref.WeakSet()
+        # Set by shut_down until the next exchange opens: a connection made after Cancel or the deadline (the
+        # name lookup or a busy machine used the time up before the socket existed) is shut as soon as it is made.
+        self._shut = False
+
+    def open(self) -> None:
+        """A new exchange begins: sockets connected from now on are kept, not shut."""
+        with self._lock:
+            self._shut = False
 
     def add(self, sock: Any) -> None:
         with self._lock:
             self._sockets.add(sock)
+            late = self._shut
+        if late:
+            self._shut_one(sock)
 
     def shut_down(self) -> None:
-        import socket
-
         with self._lock:
+            self._shut = True
             sockets = list(self._sockets)
         for sock in sockets:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+            self._shut_one(sock)
+
+    @staticmethod
+    def _shut_one(sock: Any) -> None:
+        import socket
+
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
     def watch(self, adapter: Any) -> None:
         """Make `adapter`'s connection pools report each socket they connect."""

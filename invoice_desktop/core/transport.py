@@ -256,6 +256,7 @@ class Transport:
         """Cancel shuts the connection down, so a wait for the answer ends at once rather than at the read timeout;
         so does the deadline's watchdog, wherever the exchange is (sending, waiting, reading a trickle)."""
         self.session  # noqa: B018 - opens the session first, so its sockets are watched
+        self._sockets.open()
         unwatch = self.cancel.on_cancel(self._sockets.shut_down)
 
         def expire() -> None:

@@ -48,6 +48,44 @@ def test_a_trickling_answer_is_stopped_at_the_deadline(services, server, make_fi
     assert [r.processed for r in server.received] == [True]  # sent once; never again after the deadline
 
 
+def test_a_deadline_that_passes_before_the_connection_is_made_still_stops_a_trickle(services, make_file, monkeypatch):
+    # Name resolution (not bound by the connect timeout) or a busy machine can use up the deadline before the
+    # connection exists: the watchdog then finds nothing to cut, and the connection made just after must not run
+    # for as long as the trickle lasts. (SkyPostal's step 1: a JSON body, so no streamed file notices the time.)
+    import urllib3.util.connection
+
+    from invoice_desktop.practice.skypostal import SkyPostalSandbox
+
+    skypostal = get_provider("skypostal")
+    sandbox = SkyPostalSandbox()
+    services.credentials.set_many(skypostal.id, "sandbox", dict(sandbox.DEMO_CREDENTIALS))
+    real_connect = urllib3.util.connection.create_connection
+
+    def slow_connect(*args, **kwargs):
+        time.sleep(0.8)  # past the 0.5 s deadline
+        return real_connect(*args, **kwargs)
+
+    monkeypatch.setattr(urllib3.util.connection, "create_connection", slow_connect)
+    services.uploads.timeouts = Timeouts(connect=2, read=1, deadline=0.5)
+    with FaultServer(sandbox) as fault_server:
+        fault_server.set_fault("trickle")
+        prepared = services.uploads.prepare(
+            skypostal,
+            "sandbox",
+            {"trck_nmr_fol": 13869085},
+            file_path=make_file("invoice.pdf"),
+            base_url=fault_server.url,
+        )
+        started = time.monotonic()
+        result = services.uploads.run(prepared)
+        took = time.monotonic() - started
+
+    assert took < 5.0, f"the 0.5 s deadline let the exchange run {took:.1f} s"  # the trickle lasts 10+ s
+    assert result.outcome is not Outcome.SUCCEEDED
+    assert "0.5-second limit" in f"{result.title} {result.detail}"
+    assert services.history.get(result.attempt_id).state != hist.SUCCEEDED
+
+
 def test_the_cli_takes_a_timeout_and_keeps_to_it(run_cli, services, server, make_file):
     services.uploads.timeouts = Timeouts(connect=5, read=30, deadline=600)  # the defaults' order of magnitude
     args = [
