@@ -164,6 +164,39 @@ def readable(response: Response) -> bool:
     return False
 
 
+_ERROR_KEYS = ("error", "errors", "exception", "exceptionmessage")
+_SUCCESS_KEYS = ("success", "succeeded", "ok")
+
+
+def carries_error(response: Response) -> bool:
+    """True for a readable body that says something went wrong (an `error`/`errors` member or element, an
+    `<Error>` document, `"Success": false`), whatever the status: after a 200 it is no success either."""
+    body = response.content.strip().removeprefix(b"\xef\xbb\xbf").lstrip()
+    if body.startswith(b"{"):
+        try:
+            data = json.loads(body.decode("utf-8"))
+        except ValueError:
+            return False
+        if not isinstance(data, dict):
+            return False
+        lowered = {str(k).lower(): v for k, v in data.items()}
+        if any(lowered.get(key) not in (None, "", [], {}, False) for key in _ERROR_KEYS):
+            return True
+        return any(str(lowered.get(key, "")).lower() == "false" for key in _SUCCESS_KEYS)
+    if body.startswith(b"<"):
+        try:
+            root = ET.fromstring(body)
+        except ET.ParseError:
+            return False
+        for element in root.iter():
+            tag = element.tag.rsplit("}", 1)[-1].lower()
+            if tag in _ERROR_KEYS and (element is root or (element.text or "").strip() or len(element)):
+                return True
+            if tag in _SUCCESS_KEYS and (element.text or "").strip().lower() == "false":
+                return True
+    return False
+
+
 class IMaterialise(Provider):
     id = "imaterialise"
     name = "i.materialise"
@@ -273,6 +306,18 @@ class IMaterialise(Provider):
                 self.where_to_check(form, ctx.resume),
             )
         code, message = read_error(response)
+        if response.ok and code is None and carries_error(response):
+            # A 200 whose body reports an error the docs do not list: neither the success the status says nor a
+            # refusal the app can name. The clerk checks the order.
+            said = f": “{message}”" if message else ""
+            return UploadResult(
+                Outcome.UNCERTAIN,
+                f"i.materialise answered HTTP {response.status} (success) with an error{said}: the invoice may or "
+                f"may not be attached to order “{form.order_id}”.",
+                self.where_to_check(form, ctx.resume) + " The answer is in the log.",
+                provider_message=message,
+                http_status=response.status,
+            )
         if response.ok and code is None:
             what = ctx.attachment.upload_name if ctx.attachment else "The document URL"
             return UploadResult(

@@ -415,6 +415,25 @@ def test_a_200_that_cannot_be_read_is_uncertain_never_success(body, content_type
 
 
 @pytest.mark.parametrize(
+    ("body", "content_type", "said"),
+    [
+        ('{"error": "Order not found"}', "application/json", ""),
+        ('{"Message": "An error has occurred.", "ExceptionMessage": "Timeout"}', "application/json", "An error"),
+        ('{"Success": false, "Message": "Not attached"}', "application/json", "Not attached"),
+        ('{"errors": ["File could not be stored"]}', "application/json", ""),
+        ("<Error><Message>Something failed</Message></Error>", "application/xml", "Something failed"),
+        ("<InvoiceResponse><Success>false</Success></InvoiceResponse>", "application/xml", ""),
+    ],
+)
+def test_a_200_whose_body_reports_an_error_is_never_success(body, content_type, said):
+    # The docs: success is a 200 with an empty body or one that carries no error.
+    result = _read(200, body, content_type)
+    assert result.outcome is Outcome.UNCERTAIN, result.title
+    assert "may or may not be attached to order “ORD-7”" in result.title and said in result.title
+    assert result.detail.startswith("Check order “ORD-7” in i.materialise")
+
+
+@pytest.mark.parametrize(
     ("body", "content_type"),
     [("", ""), ("{}", "application/json"), ("<InvoiceResponse/>", "application/xml"), ("\ufeff{}", "text/json")],
 )
