@@ -171,3 +171,43 @@ def test_the_cli_starts_no_practice_server_and_reads_no_keyring_it_does_not_need
     )  # fmt: skip
     assert elsewhere["code"] == 3  # credentials missing: nothing was sent
     assert [m for m in elsewhere["loaded"] if m.startswith("invoice_desktop.practice")] == []
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="names Linux's keyring stores")
+def test_a_cli_send_looks_only_at_this_platforms_keyring_stores(tmp_path: Path) -> None:
+    """keyring's own detection imports every backend it knows (the macOS one runs find_library subprocesses even on
+    Linux; Secret Service loads cryptography) and every plug-in: a third of a send. Only the platform's own stores
+    are tried, and without a session bus not even Secret Service."""
+    code = textwrap.dedent(
+        """
+        import json, sys
+        from invoice_desktop.__main__ import main
+        try:
+            code = main(sys.argv[1:])
+        except SystemExit as exc:
+            code = exc.code
+        loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("keyring", "keyrings", "cryptography"))
+        print("IMPORTED " + json.dumps({"code": code, "loaded": loaded}))
+        """
+    )
+    pdf = tmp_path / "invoice.pdf"
+    from fpdf import FPDF
+
+    document = FPDF()
+    document.add_page()
+    document.set_font("helvetica", size=12)
+    document.cell(text="Invoice INV-1 for order ORD-1001")
+    document.output(str(pdf))
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHON_KEYRING_BACKEND", "DBUS_SESSION_BUS_ADDRESS")}
+    env |= {"INVOICE_DESKTOP_HOME": str(tmp_path / "home"), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    done = subprocess.run(
+        [sys.executable, "-c", code, "send", "imaterialise", "-d", '{"order_id": "ORD-1001"}', "-f", str(pdf)],
+        capture_output=True, text=True, cwd=REPO, env=env, timeout=120,
+    )  # fmt: skip
+    seen = json.loads(done.stdout.strip().splitlines()[-1].removeprefix("IMPORTED "))
+    assert seen["code"] == 0, done.stdout + done.stderr
+    assert '"outcome": "succeeded"' in done.stdout
+    backends = {m for m in seen["loaded"] if m.startswith("keyring.backends.")}
+    # Linux's stores (kwallet and libsecret answer "not here" from a cheap import) and keyring's stand-in.
+    assert backends <= {"keyring.backends.kwallet", "keyring.backends.libsecret", "keyring.backends.fail"}
+    assert [m for m in seen["loaded"] if m.split(".")[0] in ("keyrings", "cryptography")] == []

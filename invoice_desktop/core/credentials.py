@@ -11,6 +11,7 @@ together again when read.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 import threading
@@ -120,6 +121,74 @@ def _backend_is_safe(backend: object) -> bool:
     return name in OS_STORES and _is_keyring_class(backend, name)
 
 
+# The stores each platform has, in keyring's names. Only these are tried: keyring's own detection imports every
+# backend it knows and every plug-in (Secret Service's cryptography, the macOS backend's find_library
+# subprocesses even on Linux), about a third of a CLI send.
+_PLATFORM_STORES: dict[str, tuple[str, ...]] = {
+    "win32": ("keyring.backends.Windows.WinVaultKeyring",),
+    "darwin": ("keyring.backends.macOS.Keyring",),
+}
+# Linux and the other Unixes: the desktop's stores, all reached over the D-Bus session bus.
+_DESKTOP_STORES = (
+    "keyring.backends.SecretService.Keyring",
+    "keyring.backends.libsecret.Keyring",
+    "keyring.backends.kwallet.DBusKeyring",
+    "keyring.backends.kwallet.DBusKeyringKWallet4",
+)
+_SECRET_SERVICE = "keyring.backends.SecretService.Keyring"
+
+
+def platform_store_names(platform: str = sys.platform) -> tuple[str, ...]:
+    return _PLATFORM_STORES.get(platform, _DESKTOP_STORES)
+
+
+def _session_bus_reachable() -> bool:
+    """What SecretStorage itself asks first (jeepney's own lookup, a cheap pure-Python module): without a session
+    bus address there is no Secret Service, so its backend (and the cryptography it loads) is not imported."""
+    try:
+        from jeepney.bus import find_session_bus
+
+        find_session_bus()
+    except Exception:
+        return False
+    return True
+
+
+def _viable_priority(name: str) -> float | None:
+    """The priority keyring gives the store `name` here, or None when it cannot be used (or even imported)."""
+    if name == _SECRET_SERVICE and not _session_bus_reachable():
+        return None
+    module, _, cls_name = name.rpartition(".")
+    try:
+        cls = getattr(importlib.import_module(module), cls_name)
+        return float(cls.priority)  # keyring's viability check: raises when the store cannot be used here
+    except Exception:
+        return None
+
+
+def system_backend() -> object:
+    """The keyring backend to use: the one chosen explicitly (set in keyring by the code that runs us, in
+    PYTHON_KEYRING_BACKEND or in keyring's config file), else the most preferred usable store of this platform,
+    else keyring's `fail` stand-in. Either way the allow-list decides afterwards whether it is used."""
+    import keyring.core
+
+    # Set with keyring.set_keyring (the tests' in-memory keyring) or by an earlier detection in this process.
+    chosen = getattr(keyring.core, "_keyring_backend", None)
+    if chosen is not None:
+        return chosen
+    chosen = keyring.core.load_env() or keyring.core.load_config()
+    if chosen is not None:
+        return chosen
+    viable = [(p, name) for name in platform_store_names() if (p := _viable_priority(name)) is not None and p > 0]
+    if not viable:
+        from keyring.backends import fail
+
+        return fail.Keyring()
+    _, name = max(viable)
+    module, _, cls_name = name.rpartition(".")
+    return getattr(sys.modules[module], cls_name)()
+
+
 def _store_label(backend: object) -> str:
     if type(backend) in _test_only_backends:
         return type(backend).__name__
@@ -166,9 +235,7 @@ class CredentialStore:
         backend = self._backend
         if backend is None:
             try:
-                import keyring
-
-                backend = keyring.get_keyring()
+                backend = system_backend()
             except Exception as exc:  # keyring's backend discovery can fail in many ways
                 log.warning("keyring could not be loaded: %s", exc)
                 backend = None

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import keyring
 import keyring.backends.fail
+import keyring.backends.kwallet
 import keyring.backends.null
+import keyring.backends.SecretService
 import pytest
 
 from invoice_desktop.core import credentials as credmod
@@ -218,11 +220,51 @@ def test_a_keyring_that_cannot_even_be_loaded_means_session_only(monkeypatch):
     def broken():
         raise RuntimeError("No recommended backend was available")
 
-    monkeypatch.setattr(keyring, "get_keyring", broken)
+    monkeypatch.setattr(keyring.core, "_keyring_backend", None)  # nothing chosen yet: the store looks for one
+    monkeypatch.setattr(keyring.core, "load_env", broken)
     store = CredentialStore()
     store.set("imaterialise", "sandbox", "api_code", SANDBOX_CODE)
     assert store.get("imaterialise", "sandbox", "api_code") == SANDBOX_CODE
     assert SESSION_ONLY in store.status().message
+
+
+# -- finding the system's store: only this platform's, never every backend keyring knows -------------------------
+
+
+def test_each_platform_tries_only_its_own_stores():
+    assert credmod.platform_store_names("win32") == ("keyring.backends.Windows.WinVaultKeyring",)
+    assert credmod.platform_store_names("darwin") == ("keyring.backends.macOS.Keyring",)
+    linux = credmod.platform_store_names("linux")
+    assert {credmod.OS_STORES[name] for name in linux} == {"Secret Service", "KWallet"}
+    for platform in ("win32", "darwin", "linux"):
+        assert set(credmod.platform_store_names(platform)) <= set(credmod.OS_STORES)
+
+
+def test_the_most_preferred_usable_store_is_chosen(monkeypatch):
+    monkeypatch.setattr(keyring.core, "_keyring_backend", None)
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
+    monkeypatch.setattr(keyring.core, "load_config", lambda: None)
+    priorities = {"keyring.backends.kwallet.DBusKeyring": 4.9, "keyring.backends.SecretService.Keyring": 5.0}
+    monkeypatch.setattr(credmod, "_viable_priority", priorities.get)
+    monkeypatch.setattr(credmod, "platform_store_names", lambda: credmod._DESKTOP_STORES)
+    assert type(credmod.system_backend()) is keyring.backends.SecretService.Keyring
+    del priorities["keyring.backends.SecretService.Keyring"]
+    assert type(credmod.system_backend()) is keyring.backends.kwallet.DBusKeyring
+    priorities.clear()  # no store usable here: keyring's stand-in, which the allow-list then names
+    status = CredentialStore(credmod.system_backend()).status()
+    assert not status.persistent and "keyring offers only “keyring.backends.fail.Keyring”" in status.message
+
+
+def test_a_backend_chosen_in_the_environment_is_honoured_and_still_checked(monkeypatch):
+    monkeypatch.setattr(keyring.core, "_keyring_backend", None)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+    status = CredentialStore().status()
+    assert not status.persistent and status.backend_name == "keyring.backends.null.Keyring"
+
+
+def test_without_a_session_bus_secret_service_is_not_even_imported(monkeypatch):
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    assert credmod._viable_priority("keyring.backends.SecretService.Keyring") is None
 
 
 def test_a_locked_keyring_falls_back_to_this_session_with_a_message(app_home):
