@@ -146,7 +146,7 @@ def _session_bus_reachable() -> bool:
     """What SecretStorage itself asks first (jeepney's own lookup, a cheap pure-Python module): without a session
     bus address there is no Secret Service, so its backend (and the cryptography it loads) is not imported."""
     try:
-        from jeepney.bus import find_session_bus
+        from jeepney.bus import find_session_bus  # type: ignore[import-untyped]
 
         find_session_bus()
     except Exception:
