@@ -245,7 +245,7 @@ class MainWindow(QMainWindow):
         self.flow.read_keyring_status()
         if self.environment == PRACTICE and self.app_settings.get("practice.show_hints"):
             self.flow.show_practice_hint(self.provider)
-        self.flow.prepare_for_upload()
+        # The HTTP stack (~9 MiB) is imported at the first sign of an upload (see page_of), not at every start.
         self.batch_launcher.announce_unfinished(self.statusBar(), self.batches_action)
 
     # -- wiring ------------------------------------------------------------------------------------------------
@@ -328,6 +328,10 @@ class MainWindow(QMainWindow):
                 page.drop_zone.attach_preview(self.runner)
             page.load_requested.connect(self.flow.load_current)
             page.form.changed.connect(page.form.refresh_errors)
+            # The first sign of an upload (a file chosen, the form edited): the HTTP stack is imported now, on a
+            # worker while the clerk carries on, so that the upload itself does not wait for it.
+            page.file_chosen.connect(self.flow.prepare_for_upload)
+            page.form.changed.connect(self.flow.prepare_for_upload)
             self._fix_mnemonics(page)
             name_inputs_by_their_labels(page)
             name_inputs_by_their_labels(page.attachment_panel)

@@ -47,6 +47,7 @@ class UploadFlow(QObject):
         # Each file check has a number; only the latest one's outcome is shown (a slow check of an earlier file,
         # on a network share say, must not overwrite it).
         self._check_serial = 0
+        self._warmed_up = False  # the HTTP stack: imported at the first sign of an upload (prepare_for_upload)
         self.page_results = PageResults(window.outcome, window.provider_list, [p.id for p in window.providers])
 
     @property
@@ -290,9 +291,12 @@ class UploadFlow(QObject):
         if not status.persistent:
             label.setStyleSheet("color: #b06000;")
 
-    def prepare_for_upload(self) -> None:
+    def prepare_for_upload(self, *_args: object) -> None:
         """Import the HTTP stack on a worker now, while the clerk fills in the form: imported by the first upload
-        instead, it held Python's import lock for 40-60 ms while the window needed it (a visible stall)."""
+        instead, it held Python's import lock for 40-60 ms while the window needed it (a visible stall). Once."""
+        if self._warmed_up:
+            return
+        self._warmed_up = True
 
         def warm_up(_t: Task) -> None:
             import requests.adapters  # noqa: F401
