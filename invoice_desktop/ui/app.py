@@ -39,6 +39,10 @@ def main(argv: list[str] | None = None, on_window: Callable[[Any], None] | None 
     from PySide6.QtGui import QFileOpenEvent, QIcon
     from PySide6.QtWidgets import QApplication
 
+    from .qt_import_hook import answer_feature_checks_cheaply
+
+    answer_feature_checks_cheaply()  # before the modules below, and every module a worker imports later
+
     from .. import APP_ID, APP_NAME
     from ..core.errors import InvoiceDesktopError
     from ..core.logs import setup_file_logging
