@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -40,12 +41,22 @@ def real_pdf(path: Path, megabytes: int) -> Path:
     return path
 
 
-def timed(command: list[str], env: dict[str, str]) -> float:
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(command: list[str], env: dict[str, str], cpu: list[float] | None = None) -> float:
+    """Wall seconds of the whole process; its CPU seconds (user + system, steadier on a shared machine) are
+    appended to `cpu`."""
+    cpu_before = children_cpu()
     started = time.perf_counter()
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({done.returncode}): {done.stderr[-500:]}")
+    if cpu is not None:
+        cpu.append(children_cpu() - cpu_before)
     return elapsed
 
 
@@ -71,14 +82,24 @@ def main() -> None:
     for command in commands.values():  # warm the file cache and the .pyc files once, unmeasured
         timed(command, env)
     times: dict[str, list[float]] = {name: [] for name in commands}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
     names = list(commands)
     for number in range(options.runs):
         order = names[number % len(names) :] + names[: number % len(names)]
         for name in order:
-            times[name].append(timed(commands[name], env))
-        print(f"run {number + 1}: " + " · ".join(f"{name} {times[name][-1]:.3f} s" for name in names))
+            times[name].append(timed(commands[name], env, cpu[name]))
+        print(
+            f"run {number + 1}: "
+            + " · ".join(f"{name} {times[name][-1]:.3f} s (CPU {cpu[name][-1]:.3f} s)" for name in names)
+        )
     for name in names:
         print(f"{name + ':':<12} {summary(times[name])}")
+        print(f"{name + ' CPU:':<12} {summary(cpu[name])}")
+    reference_cpu = statistics.median(cpu["reference"])
+    for name in names[:-1]:
+        figure = statistics.median(cpu[name])
+        ratio = figure / reference_cpu
+        print(f"cli {name}, CPU: app {figure:.3f} s, reference {reference_cpu:.3f} s, ratio {ratio:.2f}")
     reference = statistics.median(times["reference"])
     for name in names[:-1]:
         figure = statistics.median(times[name])
