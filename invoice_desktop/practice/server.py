@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import socketserver
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -136,6 +137,13 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     sandboxes: dict[str, Sandbox]
+
+    def server_bind(self) -> None:
+        # HTTPServer's own looks up the host's fully qualified name, a reverse DNS query (60 ms here, seconds where
+        # DNS is slow) at every start, for a name only CGI reads. The address is name enough.
+        socketserver.TCPServer.server_bind(self)
+        host, port = self.server_address[:2]
+        self.server_name, self.server_port = str(host), int(port)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         import sys
