@@ -86,8 +86,11 @@ def test_the_duplicate_lookup_is_flat_as_the_history_grows(history):
     small = lookup_ms()
     seed(history, 10_000)
     large = lookup_ms()
-    # An index lookup: a scan of 100× the rows would take far more than 5 ms (and than a few times `small`).
-    assert large < 5, (small, large)
+    # An index lookup: a scan of 100× the rows would take far more than the goal (and than a few times `small`).
+    # Goals: 5 ms on this computer's SQLite (issue 12), 20 ms over a server round trip (issue 15); PostgreSQL
+    # here shares 2 cores with the suite and once took 7.4 ms under load.
+    goal_ms = 20 if type(history).__name__ == "PgHistory" else 5
+    assert large < goal_ms, (small, large)
     assert large < small * 5 + 1, (small, large)
 
 
