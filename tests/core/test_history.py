@@ -15,6 +15,7 @@ from invoice_desktop.core.history import History
 from invoice_desktop.core.results import Outcome
 from invoice_desktop.core.services import Services
 from invoice_desktop.core.transport import Timeouts
+from invoice_desktop.core.upload import UploadService
 from invoice_desktop.providers import get_provider
 
 PROVIDER = get_provider("imaterialise")
@@ -244,3 +245,50 @@ def test_an_app_that_closes_mid_upload_marks_its_own_attempt_interrupted(open_hi
         assert again.get(attempt).state == hist.INTERRUPTED
     finally:
         again.close()
+
+
+class _Crash(BaseException):
+    """What a crash looks like from inside: not an Exception, so nothing on the way may catch it and call it a
+    failure (as SystemExit or KeyboardInterrupt would pass)."""
+
+
+def test_a_crash_in_the_middle_of_a_retry_leaves_the_retry_reading_interrupted(
+    practice, memory_keyring, open_history, make_file
+):
+    history = open_history("history", lease_s=0.4)
+    uploads = UploadService(
+        CredentialStore(memory_keyring), history, practice=practice, timeouts=Timeouts(connect=5, read=0.3)
+    )
+    services = Services(CredentialStore(memory_keyring), history, uploads)
+    release = practice.sandbox_for(PROVIDER).hold_answers()
+    try:
+        first = uploads.run(prepare(services, make_file("a.pdf", size=300_000), "ORD-1002"))
+    finally:
+        release.set()
+    assert history.get(first.attempt_id).state == hist.UNCERTAIN
+
+    def crash_half_way(sent: int, total: int) -> None:
+        if sent < total:
+            raise _Crash()
+
+    retry = uploads.prepare_retry(first.attempt_id)
+    with pytest.raises(_Crash):
+        uploads.run(retry, progress=crash_half_way)
+    history._keeper.stop()  # the process is gone: no heartbeat and no goodbye (never closed)
+
+    restarted = open_history("history", lease_s=0.4)
+    try:
+        (retried,) = [a for a in restarted.recent() if a.id != first.attempt_id]
+        assert retried.retry_of == first.attempt_id
+        assert retried.state == hist.SENDING  # its sender's lease still runs: not marked yet
+        time.sleep(0.5)  # the crashed app's lease lapses
+        assert restarted.mark_interrupted() == 1
+        retried = restarted.get(retried.id)
+        # Part of the file had left when it crashed: it may have arrived, so it reads interrupted, never failed.
+        assert retried.state == hist.INTERRUPTED and "may have arrived" in retried.summary
+        assert restarted.get(first.attempt_id).state == hist.UNCERTAIN  # the original reads as it happened
+        after = UploadService(CredentialStore(memory_keyring), restarted, practice=practice)
+        assert after.resend_question(first.attempt_id) is not None  # a Retry now asks before sending again
+    finally:
+        restarted.close()
+        history.close()
