@@ -153,9 +153,6 @@ class ProviderRegistry:
     def __contains__(self, provider_id: object) -> bool:
         return provider_id in self._infos
 
-    def is_loaded(self, provider_id: str) -> bool:
-        return provider_id in self._loaded
-
     # -- the providers themselves (imports their modules) ---------------------------------------------------
 
     def load(self, provider_id: str) -> Provider:

@@ -36,10 +36,6 @@ class FieldSpec:
     model: type[BaseModel] | None = None  # for "model" and "list"
     multiline: bool = False
 
-    @property
-    def is_scalar(self) -> bool:
-        return self.kind in SCALAR_KINDS
-
 
 def _unwrap_optional(annotation: Any) -> tuple[Any, bool]:
     origin = typing.get_origin(annotation)
