@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.i18n import _, ngettext
 from ..core.settings import SettingsStore, name_pattern_key
 from .batch_window import BatchWindow
 from .tasks import TaskRunner
@@ -70,9 +71,11 @@ class BatchLauncher:
         if not self.takes_batches(provider):
             QMessageBox.information(
                 self.parent,
-                "No batches for this provider",
-                f"{provider.name} takes no batch of documents: pick i.materialise, SkyPostal or PayFabric, "
-                "or send one invoice at a time here.",
+                _("No batches for this provider"),
+                _(
+                    "{provider} takes no batch of documents: pick i.materialise, SkyPostal or PayFabric, "
+                    "or send one invoice at a time here."
+                ).format(provider=provider.name),
             )
             return None
         window = self._window(provider, environment, confirm_send)
@@ -102,8 +105,15 @@ class BatchLauncher:
 
         def said(unfinished: int) -> None:
             if unfinished:
-                bar.showMessage(f"{unfinished} batch(es) still have rows to send: File → Batches… to resume.", 30000)
-                batches_action.setText(f"Batc&hes… ({unfinished} unfinished)")
+                said = ngettext(
+                    "{n} batch still has rows to send: File → Batches… to resume.",
+                    "{n} batches still have rows to send: File → Batches… to resume.",
+                    unfinished,
+                ).format(n=unfinished)
+                bar.showMessage(said, 30000)
+                # Translators: the File menu entry, with its mnemonic; keep the same letter as in "Batc&hes…".
+                entry = ngettext("Batc&hes… ({n} unfinished)", "Batc&hes… ({n} unfinished)", unfinished)
+                batches_action.setText(entry.format(n=unfinished))
 
         self.runner.submit("batch-summaries", count, said)
 
@@ -122,31 +132,30 @@ class BatchLauncher:
 
 class BatchList(QDialog):
     def __init__(self, batches: BatchService, providers: dict[str, Provider], parent: QWidget | None = None) -> None:
+        from ..core.provider import ENVIRONMENT_LABELS  # the dialog opens on demand: not on the start-up path
+
         super().__init__(parent)
-        self.setWindowTitle("Batches")
+        self.setWindowTitle(_("Batches"))
         self.chosen: tuple[int, str, str] | None = None
         layout = QVBoxLayout(self)
         summaries = [s for s in batches.summaries(include_closed=True) if s.provider in providers]
         summaries.sort(key=lambda s: (s.pending == 0, -s.id))  # unfinished first, newest first
         intro = QLabel(
-            "Kept batches, unfinished ones first. Open one to send what is left, retry, or export its report."
+            _("Kept batches, unfinished ones first. Open one to send what is left, retry, or export its report.")
             if summaries
-            else "No batches yet. Drop several files or a folder on i.materialise, SkyPostal or PayFabric.",
+            else _("No batches yet. Drop several files or a folder on i.materialise, SkyPostal or PayFabric."),
             self,
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.list = QListWidget(self)
-        self.list.setAccessibleName("Kept batches")
+        self.list.setAccessibleName(_("Kept batches"))
         for summary in summaries:
             name = providers[summary.provider].name
-            left = f"{summary.pending} left to send" if summary.pending else "all settled"
-            closed = " (closed)" if summary.closed else ""
             when = summary.created_at[:16].replace("T", " ")
-            item = QListWidgetItem(
-                f"Batch {summary.id} — {name}, {summary.environment}: {summary.rows} document(s), {left}{closed}; "
-                f"made {when}"
-            )
+            environment = _(ENVIRONMENT_LABELS.get(summary.environment, summary.environment))
+            text = self.describe(summary.id, name, environment, summary.rows, summary.pending, summary.closed, when)
+            item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, (summary.id, summary.provider, summary.environment))
             self.list.addItem(item)
         layout.addWidget(self.list, 1)
@@ -158,6 +167,26 @@ class BatchList(QDialog):
         if summaries:
             self.list.setCurrentRow(0)
         self.resize(640, 360)
+
+    @staticmethod
+    def describe(batch_id: int, name: str, environment: str, rows: int, pending: int, closed: bool, when: str) -> str:
+        """One kept batch, in a sentence of the clerk's language (each count with its own plural)."""
+        documents = ngettext("{n} document", "{n} documents", rows).format(n=rows)
+        if pending:
+            left = ngettext("{n} left to send", "{n} left to send", pending).format(n=pending)
+        else:
+            left = _("all settled")
+        if closed:
+            # Translators: a kept batch in File → Batches…, e.g. "Batch 3 — SkyPostal API-BOX, sandbox: 4 documents,
+            # 1 left to send (closed); made 2026-12-02 09:10".
+            text = _("Batch {id} — {provider}, {environment}: {documents}, {left} (closed); made {when}")
+        else:
+            # Translators: a kept batch in File → Batches…, e.g. "Batch 3 — SkyPostal API-BOX, sandbox: 4 documents,
+            # 1 left to send; made 2026-12-02 09:10".
+            text = _("Batch {id} — {provider}, {environment}: {documents}, {left}; made {when}")
+        return text.format(
+            id=batch_id, provider=name, environment=environment, documents=documents, left=left, when=when
+        )
 
     def accept(self) -> None:
         item = self.list.currentItem()

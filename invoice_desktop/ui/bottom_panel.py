@@ -10,6 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QTabBar, QToolButton, QVBoxLayout, QWidget
 
+from ..core.i18n import _
+
 
 class BottomPanel(QWidget):
     """Tabs over a stack, collapsible to the tab bar. `expanded_changed(bool)` when it opens or closes."""
@@ -27,7 +29,7 @@ class BottomPanel(QWidget):
         self.tab_bar = QTabBar(self)
         self.tab_bar.setDrawBase(False)
         self.tab_bar.setExpanding(False)
-        self.tab_bar.setAccessibleName("Log and History")
+        self.tab_bar.setAccessibleName(_("Log and History"))
         self.toggle_button = QToolButton(self)
         self.toggle_button.setAutoRaise(True)
         head.addWidget(self.tab_bar)
@@ -67,9 +69,16 @@ class BottomPanel(QWidget):
             return
         self._expanded = expanded
         self.stack.setVisible(expanded)
-        self.toggle_button.setText("Hide ▾" if expanded else "Show ▴")
-        self.toggle_button.setToolTip(("Hide" if expanded else "Show") + " the Log and History (Ctrl+L)")
-        self.toggle_button.setAccessibleName(("Hide" if expanded else "Show") + " the Log and History")
+        if expanded:
+            # Translators: the button that folds the Log and History panel away.
+            self.toggle_button.setText(_("Hide ▾"))
+            self.toggle_button.setToolTip(_("Hide the Log and History (Ctrl+L)"))
+            self.toggle_button.setAccessibleName(_("Hide the Log and History"))
+        else:
+            # Translators: the button that opens the folded Log and History panel.
+            self.toggle_button.setText(_("Show ▴"))
+            self.toggle_button.setToolTip(_("Show the Log and History (Ctrl+L)"))
+            self.toggle_button.setAccessibleName(_("Show the Log and History"))
         # Collapsed, the panel is exactly its tab bar, so a splitter cannot give it blank space.
         self.setMaximumHeight(16777215 if expanded else self.collapsed_height())
         self.expanded_changed.emit(expanded)

@@ -13,10 +13,18 @@ from urllib.parse import urlsplit
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
+from ..core.i18n import N_, _, pgettext
 from ..core.provider import PRACTICE, PRODUCTION, SANDBOX, Environment
 
-# The window title's words for each environment (Production in capitals, as on the banner).
-ENVIRONMENT_TITLES = {PRACTICE: "Practice", SANDBOX: "Sandbox", PRODUCTION: "PRODUCTION"}
+# The window title's words for each environment (Production in capitals, as on the banner); translated where shown.
+ENVIRONMENT_TITLES = {
+    # Translators: an environment's name in the window title ("Shopwave — Practice").
+    PRACTICE: N_("Practice"),
+    # Translators: an environment's name in the window title ("Shopwave — Sandbox"): the vendor's test system.
+    SANDBOX: N_("Sandbox"),
+    # Translators: an environment's name in the window title ("Shopwave — PRODUCTION"): the vendor's live system.
+    PRODUCTION: N_("PRODUCTION"),
+}
 
 LOOKS = {
     # background, border, text colour
@@ -26,27 +34,55 @@ LOOKS = {
 }
 
 
+def environment_title(env: Environment) -> str:
+    """The environment's word for the window title, in the clerk's language."""
+    title = ENVIRONMENT_TITLES.get(env.id)
+    return _(title) if title else _(env.label)
+
+
 def possessive(name: str) -> str:
-    """ "Shopwave's", but "PayFabric Receivables'" (a name ending in s takes the apostrophe alone)."""
-    return f"{name}'" if name.endswith(("s", "S")) else f"{name}'s"
+    """ "Shopwave's", but "PayFabric Receivables'" (a name ending in s takes the apostrophe alone).
+
+    The pattern is the catalog's, so each language says "of Shopwave" its own way; the banner's sentences put the
+    result where their grammar wants it.
+    """
+    if name.endswith(("s", "S")):
+        # Translators: the owner of a system, for a provider name ending in "s" ("PayFabric Receivables' test
+        # system"); used as {owner} in the banner's sentences. German e.g. "von {provider}", Swedish "{provider}".
+        return pgettext("possessive, name ending in s", "{provider}'").format(provider=name)
+    # Translators: the owner of a system ("Shopwave's test system"); used as {owner} in the banner's sentences.
+    # German e.g. "von {provider}", Swedish "{provider}s".
+    return pgettext("possessive", "{provider}'s").format(provider=name)
 
 
 def banner_words(provider_name: str, env: Environment, address: str | None) -> str:
     """The banner's text (rich text) for an environment; `address` is where uploads go, when known."""
     owner = escape(possessive(provider_name))
     host = urlsplit(address).netloc if address else ""
-    where = f" ({escape(host)})" if host else ""
     if env.is_practice:
-        return (
+        # Translators: {owner} is the provider's name as an owner (see "{provider}'s"). Keep <b>…</b> around the title.
+        return _(
             "<b>Practice</b> — nothing leaves this computer. Uploads go to a local sandbox that behaves like "
-            f"{owner} API; practice credentials are filled in for you."
-        )
+            "{owner} API; practice credentials are filled in for you."
+        ).format(owner=owner)
     if env.id == PRODUCTION:
-        return (
-            f"<b>⚠ PRODUCTION — real invoices.</b> What you send goes to {owner} live "
-            f"system{where} and counts for real."
-        )
-    return f"<b>Sandbox — test system.</b> Uploads go to {owner} test system{where}; nothing there is a real invoice."
+        if host:
+            # Translators: {owner} is the provider's name as an owner; {host} the address uploads go to.
+            return _(
+                "<b>⚠ PRODUCTION — real invoices.</b> What you send goes to {owner} live system ({host}) and counts "
+                "for real."
+            ).format(owner=owner, host=escape(host))
+        return _(
+            "<b>⚠ PRODUCTION — real invoices.</b> What you send goes to {owner} live system and counts for real."
+        ).format(owner=owner)
+    if host:
+        # Translators: {owner} is the provider's name as an owner; {host} the address uploads go to.
+        return _(
+            "<b>Sandbox — test system.</b> Uploads go to {owner} test system ({host}); nothing there is a real invoice."
+        ).format(owner=owner, host=escape(host))
+    return _(
+        "<b>Sandbox — test system.</b> Uploads go to {owner} test system; nothing there is a real invoice."
+    ).format(owner=owner)
 
 
 class EnvironmentBanner(QLabel):
@@ -72,7 +108,7 @@ class EnvironmentBanner(QLabel):
         self._words = banner_words(provider_name, env, address)
         self._hint = ""
         self._hint_open = False
-        self.setAccessibleName("Where uploads go")
+        self.setAccessibleName(_("Where uploads go"))
         self._render()
 
     def set_hint(self, hint: str) -> None:
@@ -87,7 +123,8 @@ class EnvironmentBanner(QLabel):
     def _render(self) -> None:
         text = self._words
         if self._hint:
-            link = "Hide" if self._hint_open else "What to try…"
+            # Translators: a link on the banner that folds the practice hint away / opens it.
+            link = _("Hide") if self._hint_open else _("What to try…")
             text += f" <a href='#hint'>{link}</a>"
             if self._hint_open:
                 text += "<br>" + escape(self._hint)

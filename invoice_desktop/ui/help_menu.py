@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QTextBrowser, QVBoxLayout, QWidget
 
 from .. import APP_NAME, __version__
+from ..core.i18n import _
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -37,28 +38,30 @@ class TextDialog(QDialog):
 
 def how_sent_text(provider_name: str, notes: str) -> str:
     """For integrators: the provider's readings of its documentation (the README has them in full)."""
-    return (
-        f"## How {provider_name} is sent\n\n"
-        + (notes or "Nothing special: the form is sent as the documentation describes.")
-        + "\n\nThe README's section *How this is sent* has the details, with every reading the app chose where the "
+    heading = _("How {provider} is sent").format(provider=provider_name)
+    body = _(notes) if notes else _("Nothing special: the form is sent as the documentation describes.")
+    # Translators: Markdown; keep the *asterisks* around the README section's name.
+    details = _(
+        "The README's section *How this is sent* has the details, with every reading the app chose where the "
         "documentation is silent. Every request and answer is in the Log (secrets hidden)."
     )
+    return f"## {heading}\n\n{body}\n\n{details}"
 
 
 def build_help_menu(window: MainWindow) -> None:
-    menu = window.menuBar().addMenu("&Help")
-    usage = QAction("&How to use " + APP_NAME, window)
+    menu = window.menuBar().addMenu(_("&Help"))
+    usage = QAction(_("&How to use {app}").format(app=APP_NAME), window)
     usage.setShortcut(QKeySequence.StandardKey.HelpContents)
     usage.triggered.connect(lambda: show_usage(window))
     menu.addAction(usage)
-    how = QAction("How this provider is &sent", window)
+    how = QAction(_("How this provider is &sent"), window)
     how.triggered.connect(window.show_how_sent)
     menu.addAction(how)
-    folders = QAction("&Where files are kept (open the log folder)", window)
+    folders = QAction(_("&Where files are kept (open the log folder)"), window)
     folders.triggered.connect(lambda: show_folders(window))
     menu.addAction(folders)
     menu.addSeparator()
-    about = QAction("&About " + APP_NAME, window)
+    about = QAction(_("&About {app}").format(app=APP_NAME), window)
     about.setMenuRole(QAction.MenuRole.AboutRole)
     about.triggered.connect(lambda: show_about(window))
     menu.addAction(about)
@@ -75,7 +78,7 @@ def show_text(window: QWidget, title: str, markdown: str) -> TextDialog:
 def show_usage(window: QWidget) -> TextDialog:
     from ..usage import USAGE
 
-    return show_text(window, f"How to use {APP_NAME}", "## Using it\n\n" + USAGE)
+    return show_text(window, _("How to use {app}").format(app=APP_NAME), "## " + _("Using it") + "\n\n" + _(USAGE))
 
 
 def show_folders(window: MainWindow) -> None:
@@ -86,10 +89,13 @@ def show_folders(window: MainWindow) -> None:
     opened = QDesktopServices.openUrl(QUrl.fromLocalFile(str(logs)))
     QMessageBox.information(
         window,
-        "Where files are kept",
-        ("The log folder is open in your file manager.\n\n" if opened else "")
-        + f"Logs: {logs}\nHistory: {window.services.history.path}\nData folder: {data_dir()}\n\n"
-        "Credentials are kept in the system keyring, never in these folders.",
+        _("Where files are kept"),
+        (_("The log folder is open in your file manager.") + "\n\n" if opened else "")
+        + _("Logs: {logs}\nHistory: {history}\nData folder: {data}").format(
+            logs=logs, history=window.services.history.path, data=data_dir()
+        )
+        + "\n\n"
+        + _("Credentials are kept in the system keyring, never in these folders."),
     )
 
 
@@ -97,6 +103,7 @@ def show_about(window: MainWindow) -> None:
     names = ", ".join(p.name for p in window.providers)
     QMessageBox.about(
         window,
-        f"About {APP_NAME}",
-        f"<b>{APP_NAME}</b> {__version__}<br><br>Upload invoices to your providers' web APIs by hand, safely: {names}.",
+        _("About {app}").format(app=APP_NAME),
+        f"<b>{APP_NAME}</b> {__version__}<br><br>"
+        + _("Upload invoices to your providers' web APIs by hand, safely: {providers}.").format(providers=names),
     )

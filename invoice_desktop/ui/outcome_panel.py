@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
+from ..core.i18n import _
 from ..core.results import Outcome, UploadResult
 
 LOOKS = {
@@ -36,12 +37,13 @@ class OutcomePanel(QFrame):
         self.headline = QLabel(self)
         self.headline.setTextFormat(Qt.TextFormat.PlainText)
         self.headline.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.headline.setAccessibleName("Upload outcome")
+        self.headline.setAccessibleName(_("Upload outcome"))
         self.details_button = QToolButton(self)
         self.details_button.setCheckable(True)
         self.details_button.setAutoRaise(True)
-        self.details_button.setText("Details")
-        self.details_button.setToolTip("Show or hide the provider's answer and the details")
+        # Translators: the button that opens the rest of an upload's outcome (the provider's answer, links…).
+        self.details_button.setText(_("Details"))
+        self.details_button.setToolTip(_("Show or hide the provider's answer and the details"))
         self.details_button.toggled.connect(self._show_details)
         line.addWidget(self.icon)
         line.addWidget(self.headline, 1)
@@ -55,7 +57,7 @@ class OutcomePanel(QFrame):
         self.label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextBrowserInteraction | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
-        self.label.setAccessibleName("Upload outcome details")
+        self.label.setAccessibleName(_("Upload outcome details"))
         self.label.hide()
         layout.addWidget(self.label)
         self.result: UploadResult | None = None
@@ -73,28 +75,36 @@ class OutcomePanel(QFrame):
         )
         self.icon.setText(f"<b style='color:{colour}; font-size: 115%'>{icon}</b>")
         # The one line: what happened and, when short enough to fit, what to do next.
-        self._line = " ".join(part for part in (result.title, result.detail) if part)
+        # Title and detail may be kept sentences (Msg): str() renders them in the current language.
+        title, detail = str(result.title or ""), str(result.detail or "")
+        self._line = " ".join(part for part in (title, detail) if part)
         self._elide()
         details = []
-        if result.detail:
-            details.append(f"<p>{escape(result.detail)}</p>")
+        if detail:
+            details.append(f"<p>{escape(detail)}</p>")
         for label, url in result.links:
-            details.append(f"<p>{escape(label)}: <a href='{escape(url, quote=True)}'>{escape(url)}</a></p>")
+            details.append(f"<p>{escape(str(label))}: <a href='{escape(url, quote=True)}'>{escape(url)}</a></p>")
         if result.items:
             rows = "".join(
-                f"<li><b style='color:{LOOKS[i.outcome][1]}'>{LOOKS[i.outcome][0]}</b> {escape(i.label)}: "
-                f"{escape(i.message)}</li>"
+                f"<li><b style='color:{LOOKS[i.outcome][1]}'>{LOOKS[i.outcome][0]}</b> {escape(str(i.label))}: "
+                f"{escape(str(i.message))}</li>"
                 for i in result.items
             )
             details.append(f"<ul style='margin-left: -20px'>{rows}</ul>")
         if result.provider_code or result.provider_message:
-            code = f"code {escape(result.provider_code)}: " if result.provider_code else ""
-            details.append(
-                f"<p style='color:#555'>Provider's answer: {code}“{escape(result.provider_message or '')}”</p>"
-            )
+            # The provider's own code and words stay verbatim (quoted); only our framing is translated.
+            said = escape(result.provider_message or "")
+            if result.provider_code:
+                answer = _("Provider's answer: code {code}: “{message}”").format(
+                    code=escape(result.provider_code), message=said
+                )
+            else:
+                answer = _("Provider's answer: “{message}”").format(message=said)
+            details.append(f"<p style='color:#555'>{answer}</p>")
         if result.attempt_id is not None:
-            details.append(f"<p style='color:#555'>Attempt #{result.attempt_id} — details in the log and History.</p>")
-        self.label.setText(f"<p><b>{escape(result.title)}</b></p>" + "".join(details))
+            seen = _("Attempt #{id} — details in the log and History.").format(id=result.attempt_id)
+            details.append(f"<p style='color:#555'>{seen}</p>")
+        self.label.setText(f"<p><b>{escape(title)}</b></p>" + "".join(details))
         # Links and per-item outcomes are part of what happened: show them at once; the rest on demand.
         self.details_button.setVisible(bool(details))
         self.details_button.setChecked(bool(result.links or result.items))
@@ -105,7 +115,8 @@ class OutcomePanel(QFrame):
     def _show_details(self, on: bool) -> None:
         self.label.setVisible(on)
         self.headline.setVisible(not on)
-        self.details_button.setText("Less" if on else "Details")
+        # Translators: "Less" folds the outcome's details away again; "Details" opens them.
+        self.details_button.setText(_("Less") if on else _("Details"))
 
     def _elide(self) -> None:
         metrics = QFontMetrics(self.headline.font())

@@ -14,6 +14,7 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
+from ..core.i18n import _, ngettext
 from .tasks import TaskRunner
 
 
@@ -37,26 +38,26 @@ class PdfPreview(QWidget):
         self.picture.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.picture.setMinimumSize(longest_side * 3 // 4, longest_side)
         self.picture.setStyleSheet("QLabel { background: #eef1f5; border: 1px solid #c9d0da; }")
-        self.picture.setAccessibleName("Preview of the document's first page")
+        self.picture.setAccessibleName(_("Preview of the document's first page"))
         layout.addWidget(self.caption)
         layout.addWidget(self.picture, 1)
         self.clear()
 
-    def clear(self, message: str = "Select a row to see its document.") -> None:
+    def clear(self, message: str | None = None) -> None:
         self._wanted = None
         self.pages = None
-        self.caption.setText(message)
+        self.caption.setText(_("Select a row to see its document.") if message is None else message)
         self.picture.clear()
 
     def show_document(self, path: str | None) -> None:
         if not path:
-            self.clear("No document for this row.")
+            self.clear(_("No document for this row."))
             return
         if path == self._wanted:
             return
         self._wanted = path
         self.pages = None
-        self.caption.setText(f"Loading the preview of “{Path(path).name}”…")
+        self.caption.setText(_("Loading the preview of “{name}”…").format(name=Path(path).name))
         self.picture.clear()
         longest = self.longest_side
 
@@ -75,14 +76,16 @@ class PdfPreview(QWidget):
         if not isValid(self) or path != self._wanted:  # the window closed meanwhile, or the clerk moved on
             return  # the clerk moved on
         self.pages = pages
-        self.caption.setText(f"{Path(path).name} — page 1 of {pages}")
+        self.caption.setText(
+            ngettext("{name} — page 1 of {n}", "{name} — page 1 of {n}", pages).format(name=Path(path).name, n=pages)
+        )
         self.picture.setPixmap(QPixmap.fromImage(image))
         self.shown.emit(pages)
 
     def _failed(self, path: str, exc: BaseException) -> None:
         if not isValid(self) or path != self._wanted:
             return
-        message = str(exc) or "No preview: the document cannot be read."
+        message = str(exc) or _("No preview: the document cannot be read.")
         self.caption.setText(message)
         self.picture.clear()
         self.unavailable.emit(message)

@@ -395,5 +395,5 @@ def test_an_unfinished_batch_is_announced_at_start(qtbot, window, folder, servic
     bar, action = QStatusBar(), QAction("Batc&hes…")
     qtbot.addWidget(bar)
     window.batch_launcher.announce_unfinished(bar, action)
-    qtbot.waitUntil(lambda: "1 batch(es) still have rows to send" in bar.currentMessage(), timeout=10000)
+    qtbot.waitUntil(lambda: "1 batch still has rows to send" in bar.currentMessage(), timeout=10000)
     assert action.text() == "Batc&hes… (1 unfinished)"
