@@ -1,0 +1,154 @@
+"""CI's checks of the translation catalogs (README, "Translations"): the template holds exactly the strings the code
+marks, each .mo is compiled from its .po, placeholders survive translation, and a language its translator declared
+complete stays complete."""
+
+from __future__ import annotations
+
+import gettext
+import re
+
+import pytest
+from babel.messages.catalog import Catalog, Message
+
+from invoice_desktop.core import i18n
+from tools import catalogs
+
+FIX = "run `.venv/bin/python -m tools.catalogs --template-only` (README, Translations)"
+
+
+def _key(message: Message) -> tuple[str | None, str | tuple[str, ...]]:
+    msgid = message.id if isinstance(message.id, str) else tuple(message.id)
+    return message.context, msgid
+
+
+def _keys(catalog: Catalog) -> set[tuple[str | None, str | tuple[str, ...]]]:
+    return {_key(m) for m in catalog if m.id}
+
+
+@pytest.fixture(scope="module")
+def template() -> Catalog:
+    return catalogs.read_catalog(catalogs.TEMPLATE)
+
+
+@pytest.fixture(scope="module")
+def extracted() -> Catalog:
+    return catalogs.extract()
+
+
+def test_the_languages_the_tool_handles_are_the_ones_the_app_ships():
+    assert set(catalogs.LANGUAGES) == set(i18n.SHIPPED_LANGUAGES) - {i18n.SOURCE_LANGUAGE}
+    assert set(catalogs.COMPLETE_LANGUAGES) <= set(catalogs.LANGUAGES)
+    assert catalogs.LOCALE_DIR == i18n.LOCALE_DIR
+
+
+def test_the_template_holds_exactly_the_strings_the_code_marks(template, extracted):
+    missing = _keys(extracted) - _keys(template)
+    stale = _keys(template) - _keys(extracted)
+    assert not missing, f"marked in the code but not in the .pot ({FIX}): {sorted(map(str, missing))[:20]}"
+    assert not stale, f"in the .pot but no longer in the code ({FIX}): {sorted(map(str, stale))[:20]}"
+
+
+@pytest.mark.parametrize("language", catalogs.LANGUAGES)
+def test_each_compiled_catalog_is_compiled_from_its_po(language):
+    po = catalogs.po_path(language)
+    mo = catalogs.mo_path(language)
+    assert po.exists() and mo.exists(), f"{language}: run `.venv/bin/python -m tools.catalogs {language}`"
+    expected = catalogs.render_mo(catalogs.read_catalog(po, language))
+    assert mo.read_bytes() == expected, (
+        f"{mo} is older than its .po: run `.venv/bin/python -m tools.catalogs {language}`"
+    )
+
+
+@pytest.mark.parametrize("language", catalogs.LANGUAGES)
+def test_the_app_reads_each_compiled_catalog_with_the_standard_library(language):
+    with catalogs.mo_path(language).open("rb") as handle:
+        translations = gettext.GNUTranslations(handle)
+    po = catalogs.read_catalog(catalogs.po_path(language), language)
+    for message in po:
+        if message.id and isinstance(message.id, str) and message.string and not message.fuzzy:
+            if message.context:
+                assert translations.pgettext(message.context, message.id) == message.string
+            else:
+                assert translations.gettext(message.id) == message.string
+
+
+_BRACE = re.compile(r"\{[^{}]*\}")
+_PERCENT = re.compile(r"%(?:\(\w+\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc]")
+
+
+def placeholders(text: str) -> set[str]:
+    """`{order}`, `{n}`, `{0:.2f}`, `%(host)s`, `%s` in a message (escaped `{{`/`}}` and `%%` are literal text)."""
+    plain = text.replace("{{", "").replace("}}", "").replace("%%", "")
+    return set(_BRACE.findall(plain)) | set(_PERCENT.findall(plain))
+
+
+def _placeholder_problems(catalog: Catalog) -> list[str]:
+    problems = []
+    for message in catalog:
+        if not message.id or not message.string:
+            continue
+        if isinstance(message.id, str):
+            forms = [(message.id, message.string)]
+        else:
+            source = placeholders(message.id[0]) | placeholders(message.id[1])
+            forms = [(message.id[-1], form) for form in message.string if form]
+        for msgid, translated in forms:
+            wanted = placeholders(msgid) if isinstance(message.id, str) else source
+            found = placeholders(translated)
+            # A plural form may spell the count out ("eine Datei" for n == 1): only {n} may be left out.
+            if isinstance(message.id, tuple):
+                found |= {"{n}"} & wanted
+            if found != wanted:
+                problems.append(f"{msgid!r} -> {translated!r}: expected {sorted(wanted)}, found {sorted(found)}")
+    return problems
+
+
+def test_the_placeholder_check_sees_a_renamed_or_dropped_placeholder():
+    catalog = Catalog(locale="de")
+    catalog.add("Attached to order {order}.", "An Auftrag {auftrag} angehängt.")
+    catalog.add("Sent to %(host)s.", "Gesendet.")
+    catalog.add(("{n} file", "{n} files"), ("eine Datei", "{n} Dateien"))
+    catalog.add("Use {{braces}} and {x}", "{{Klammern}} und {x}")
+    problems = _placeholder_problems(catalog)
+    assert len(problems) == 2, problems
+    assert "{order}" in problems[0] and "%(host)s" in problems[1]
+
+
+@pytest.mark.parametrize("language", catalogs.LANGUAGES)
+def test_every_translation_keeps_the_placeholders_of_its_source(language):
+    problems = _placeholder_problems(catalogs.read_catalog(catalogs.po_path(language), language))
+    assert not problems, f"{language}: placeholders changed in translation:\n" + "\n".join(problems)
+
+
+def _completeness_problems(catalog: Catalog, template: Catalog) -> list[str]:
+    missing = sorted(map(str, _keys(template) - _keys(catalog)))
+    problems = [f"not in the .po (run the command for this language): {key}" for key in missing]
+    for message in catalog:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.fuzzy:
+            problems.append(f"fuzzy: {message.id!r}")
+        elif not all(strings):
+            problems.append(f"untranslated: {message.id!r}")
+    return problems
+
+
+def test_the_completeness_check_sees_untranslated_fuzzy_and_missing_entries():
+    template = Catalog()
+    for msgid in ("Upload", "Cancel", "Retry", "Close"):
+        template.add(msgid)
+    catalog = Catalog(locale="de")
+    catalog.add("Upload", "Hochladen")
+    catalog.add("Cancel", "")
+    catalog.add("Retry", "Wiederholen", flags=["fuzzy"])
+    assert len(_completeness_problems(catalog, template)) == 3
+
+
+@pytest.mark.parametrize(
+    "language", sorted(catalogs.COMPLETE_LANGUAGES) or [pytest.param("none", marks=pytest.mark.skip)]
+)
+def test_a_language_declared_complete_has_no_untranslated_or_fuzzy_entry(language, template):
+    catalog = catalogs.read_catalog(catalogs.po_path(language), language)
+    problems = _completeness_problems(catalog, template)
+    assert not problems, f"{language} is in COMPLETE_LANGUAGES but:\n" + "\n".join(problems[:40])
