@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .clerk import current_clerk
 from .errors import InvoiceDesktopError
 from .exchange import Exchange
 from .schema import migrate
@@ -88,6 +89,7 @@ class Attempt:
     retry_of: int | None = None  # the attempt this one sent again
     snapshot_path: str | None = None  # the private copy of the file that was checked and sent
     snapshot_sha256: str | None = None
+    clerk: str | None = None  # who made it, "OS user@computer" (None: made before clerks were recorded)
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ class HistoryQuery:
     state: str | None = None
     since: date | None = None  # first day included
     until: date | None = None  # last day included
+    clerk: str | None = None  # one clerk's attempts ("mine": History.clerk)
 
     def where(self, description_sql: str = "json_extract(options_json, '$.description')") -> tuple[str, list[Any]]:
         """The SQL condition and its parameters (all values bound, never formatted in); `description_sql` reads the
@@ -111,6 +114,9 @@ class HistoryQuery:
         if self.state:
             terms.append("state = ?")
             args.append(self.state)
+        if self.clerk:
+            terms.append("clerk = ?")
+            args.append(self.clerk)
         if self.since:
             terms.append("created_at >= ?")
             args.append(self.since.isoformat())
@@ -150,6 +156,7 @@ class HistoryRow:
     retry_of: int | None
     provider_code: str | None = None
     provider_message: str | None = None
+    clerk: str | None = None
 
 
 class History:
@@ -174,10 +181,13 @@ class History:
         busy_timeout_s: float | None = None,
         outcome_patience_s: float | None = None,
         lease_s: float | None = None,
+        clerk: str | None = None,
     ) -> None:
         from .paths import make_private, private_dir, private_file
 
         self.path = path
+        # Who this app records as making its attempts ("OS user@computer"): the History's "mine".
+        self.clerk = clerk or current_clerk()
         self.lease_s = self.LEASE_S if lease_s is None else lease_s
         # Who holds this app's leases: random per running app, so it means the same on any computer.
         self.owner = uuid.uuid4().hex
@@ -379,6 +389,7 @@ class History:
             time.time() + self.lease_s,
             str(snapshot_path) if snapshot_path else None,
             snapshot_sha256,
+            self.clerk,
         ]
         unique_targets = list(dict.fromkeys(str(t) for t in targets if str(t)))
 
@@ -388,7 +399,7 @@ class History:
                 cur = db.execute(
                     "INSERT INTO attempts (created_at, updated_at, provider, environment, base_url, file_name, "
                     "file_path, file_size, form_json, options_json, state, resume_json, retry_of, lease_owner, "
-                    "lease_until, snapshot_path, snapshot_sha256) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                    "lease_until, snapshot_path, snapshot_sha256, clerk) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
                     "RETURNING id",
                     rows,
                 )
@@ -512,6 +523,7 @@ class History:
             retry_of,
             snapshot_path,
             snapshot_sha256,
+            clerk,
         ) = row
         return Attempt(
             id=id_,
@@ -534,12 +546,13 @@ class History:
             retry_of=retry_of,
             snapshot_path=snapshot_path,
             snapshot_sha256=snapshot_sha256,
+            clerk=clerk,
         )
 
     _COLUMNS = (
         "id, created_at, updated_at, provider, environment, base_url, file_name, file_path, file_size, "
         "form_json, options_json, state, summary, provider_code, provider_message, result_json, resume_json, "
-        "retry_of, snapshot_path, snapshot_sha256"
+        "retry_of, snapshot_path, snapshot_sha256, clerk"
     )
 
     def get(self, attempt_id: int) -> Attempt | None:
@@ -617,7 +630,7 @@ class History:
     def _ROW_COLUMNS(self) -> str:
         return (
             f"id, created_at, provider, environment, COALESCE({self._DESCRIPTION_SQL}, ''), "
-            "file_name, state, summary, retry_of, provider_code, provider_message"
+            "file_name, state, summary, retry_of, provider_code, provider_message, clerk"
         )
 
     def rows(self, query: HistoryQuery, *, before_id: int | None = None, limit: int = 200) -> list[HistoryRow]:
@@ -635,3 +648,9 @@ class History:
         where, args = query.where(self._DESCRIPTION_SQL)
         with self._lock:
             return int(self._db.execute(f"SELECT COUNT(*) FROM attempts WHERE {where}", args).fetchone()[0])
+
+    def clerks(self) -> list[str]:
+        """Every clerk who made an attempt in this history, in alphabetical order (the History's clerk filter)."""
+        with self._lock:
+            found = self._db.execute("SELECT DISTINCT clerk FROM attempts WHERE clerk IS NOT NULL ORDER BY clerk")
+            return [r[0] for r in found.fetchall()]

@@ -16,6 +16,7 @@ from typing import Any
 import psycopg
 
 from . import schema_pg
+from .clerk import current_clerk
 from .history import History
 
 
@@ -86,8 +87,10 @@ class PgHistory(History):
         busy_timeout_s: float | None = None,
         outcome_patience_s: float | None = None,
         lease_s: float | None = None,
+        clerk: str | None = None,
     ) -> None:
         self.url = url
+        self.clerk = clerk or current_clerk()
         self.path = None  # type: ignore[assignment]  # no file: the server keeps it
         self.lease_s = self.LEASE_S if lease_s is None else lease_s
         self.owner = uuid.uuid4().hex

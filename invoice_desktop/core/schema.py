@@ -169,12 +169,22 @@ def _v5_batch_outbox(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS attempts_snapshot_path ON attempts(snapshot_path)")
 
 
+def _v6_clerk(db: sqlite3.Connection) -> None:
+    # Who made each attempt ("OS user@computer", core/clerk.py): a shared history tells colleagues' uploads apart,
+    # and the History filters by it. Older attempts were made before it was recorded: NULL, "unknown".
+    # Safe to run twice (a test rewinding the version): SQLite has no ADD COLUMN IF NOT EXISTS.
+    if "clerk" not in {row[1] for row in db.execute("PRAGMA table_info(attempts)")}:
+        db.execute("ALTER TABLE attempts ADD COLUMN clerk TEXT")
+    db.execute("CREATE INDEX IF NOT EXISTS attempts_clerk ON attempts(clerk, id)")
+
+
 MIGRATIONS: list[Migration] = [
     _v1_initial,
     _v2_targets_and_retries,
     _v3_leases_and_snapshots,
     _v4_scrub_passwords_in_addresses,
     _v5_batch_outbox,
+    _v6_clerk,
 ]
 
 LATEST = len(MIGRATIONS)

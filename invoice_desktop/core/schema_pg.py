@@ -71,9 +71,16 @@ CREATE INDEX attempts_created ON attempts(created_at);
 CREATE INDEX attempts_sending ON attempts(state) WHERE state = 'sending';
 """
 
+# Who made each attempt ("OS user@computer", core/clerk.py), beside the database role (several clerks may share
+# one login): "mine / everyone's" in the History and "already uploaded by …" read it.
+_V2_CLERK = """
+ALTER TABLE attempts ADD COLUMN clerk TEXT;
+CREATE INDEX attempts_clerk ON attempts(clerk, id);
+"""
+
 # Index i moves the schema from version i to version i + 1; each is plain SQL so the administrator's script can
 # carry it verbatim.
-MIGRATIONS: list[str] = [_V1]
+MIGRATIONS: list[str] = [_V1, _V2_CLERK]
 LATEST = len(MIGRATIONS)
 
 # The administrator's least-privilege roles: clerks read everyone's history, add their own attempts and settle

@@ -64,6 +64,10 @@ CREATE INDEX attempts_provider ON attempts(provider, id);
 CREATE INDEX attempts_created ON attempts(created_at);
 CREATE INDEX attempts_sending ON attempts(state) WHERE state = 'sending';
 UPDATE invoice_desktop_schema SET version = 1;
+-- schema version 2
+ALTER TABLE attempts ADD COLUMN clerk TEXT;
+CREATE INDEX attempts_clerk ON attempts(clerk, id);
+UPDATE invoice_desktop_schema SET version = 2;
 GRANT SELECT ON invoice_desktop_schema TO invoice_desktop_clerk;
 GRANT SELECT, INSERT ON attempts, exchanges, attempt_targets TO invoice_desktop_clerk;
 GRANT UPDATE (state, summary, provider_code, provider_message, result_json, resume_json, updated_at, lease_owner,

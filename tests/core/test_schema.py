@@ -35,6 +35,10 @@ def test_a_history_from_release_0_1_0_migrates_to_the_latest_schema_without_loss
         assert attempts[1].file_name == "Rechnung_1001.pdf"
         assert attempts[2].state == "rejected" and attempts[2].provider_code == "103"
         assert len(history.exchanges(1)) == 1 and history.exchanges(1)[0].status == 200
+        # Made before clerks were recorded: nobody is named, and new attempts name theirs.
+        assert attempts[1].clerk is None and history.clerks() == []
+        new = history.create(provider="imaterialise", environment="practice", base_url="u", form={})
+        assert history.get(new).clerk == history.clerk
     finally:
         history.close()
 
