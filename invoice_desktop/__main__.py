@@ -8,8 +8,10 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     from .cli import COMMANDS
+    from .cli_language import take_language_option
 
-    if args and (args[0] in COMMANDS or args[0] in ("-h", "--help")):
+    rest, _language = take_language_option(args)  # `--language de send …` is the CLI too
+    if rest and (rest[0] in COMMANDS or rest[0] in ("-h", "--help")):
         from .cli import main as cli_main
 
         return cli_main(args)

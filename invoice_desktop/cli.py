@@ -74,6 +74,9 @@ TIMEOUT_HELP = (
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="invoice-desktop", description="Upload invoices to provider APIs.")
+    from .cli_language import add_language_option
+
+    add_language_option(parser)
     sub = parser.add_subparsers(dest="command", required=True)
 
     send = sub.add_parser("send", help="upload to a provider")
@@ -215,10 +218,12 @@ def _run(services: Services, prepared: Any) -> int:
 
 
 def cmd_send(args: argparse.Namespace, services: Services) -> int:
+    from .core.local_format import localize_form_data
     from .providers import get_provider
 
     provider = get_provider(args.provider)
-    data = load_data(args.data)
+    # Amounts and dates typed as this computer's region writes them (LC_NUMERIC/LC_TIME), sent as the API's.
+    data = localize_form_data(provider.form_model, load_data(args.data))
     options = {"format": args.format} if args.format else {}
     prepared = services.uploads.prepare(
         provider,
@@ -435,7 +440,12 @@ def practice_elsewhere(args: argparse.Namespace) -> str | None:
 
 
 def main(argv: list[str] | None = None, services: Services | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    from .cli_language import use_language
+
+    line = use_language(sys.argv[1:] if argv is None else argv)  # before the parser: its help texts are translated
+    if line is None:
+        return EXIT_BAD_INPUT
+    args = build_parser().parse_args(line)
     refusal = practice_elsewhere(args)
     if refusal:  # before anything starts: never switch the environment silently
         return _fail(refusal, EXIT_BAD_INPUT)

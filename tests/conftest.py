@@ -6,6 +6,11 @@ import os
 
 # Before anything imports Qt: without a display a whole run would abort.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# English words and the C locale's numbers and dates for every test (they compare English text and "1234.50"),
+# whatever the machine's locale, in this process and in every CLI or app a test starts; a test that wants another
+# language or region chooses it (monkeypatch.setenv, `--language`, i18n.set_language, local_format.set_region).
+os.environ["LANGUAGE"] = "en"
+os.environ["LC_ALL"] = "C.UTF-8"
 
 import json
 import struct
@@ -17,6 +22,7 @@ from typing import Any
 import keyring
 import pytest
 
+from invoice_desktop.core import i18n, local_format
 from invoice_desktop.core.credentials import CredentialStore, accept_backend_for_tests
 from invoice_desktop.core.history import History
 from invoice_desktop.core.services import Services
@@ -32,6 +38,16 @@ from .pg_server import PgServer, start_server
 # nowhere in the app.
 accept_backend_for_tests(MemoryKeyring)
 accept_backend_for_tests(LockedKeyring)
+
+
+@pytest.fixture(autouse=True)
+def english_and_c_region() -> Iterator[None]:
+    """Each test starts, and leaves, in English with the C region, even after one switched them."""
+    i18n.set_language(i18n.SOURCE_LANGUAGE)
+    local_format.set_region(local_format.C_REGION)
+    yield
+    i18n.set_language(i18n.SOURCE_LANGUAGE)
+    local_format.set_region(local_format.C_REGION)
 
 
 @pytest.fixture(autouse=True)

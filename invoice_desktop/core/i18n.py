@@ -31,6 +31,9 @@ LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 SOURCE_LANGUAGE = "en"
 # The languages we ship complete catalogs for (English is the source). Order is the Settings list's order.
 SHIPPED_LANGUAGES = ("en", "de", "es", "fr", "sv")
+# Each language's name as its speakers write it (never translated: a clerk must find their own language in a list
+# shown in a language they may not read).
+LANGUAGE_NAMES = {"en": "English", "de": "Deutsch", "es": "Español", "fr": "Français", "sv": "Svenska"}
 # A test-only language: every string bracketed, accented and 40 % longer, so text that escapes translation and labels
 # that clip are visible at a glance.
 PSEUDO_LANGUAGE = "x-pseudo"
@@ -91,6 +94,16 @@ def language_from_environment(environ: Mapping[str, str] | None = None) -> str:
             if name != "LANGUAGE":
                 break  # the first of LC_ALL/LC_MESSAGES/LANG that is set decides, as in libc
     return first_shipped(preferred)
+
+
+def choose_language(override: str | None, setting: str | None, system: Iterable[str]) -> str:
+    """The language to start in: an explicit `--language`, else the clerk's choice in Settings → Language, else the
+    first of the system's preferred languages we ship (the window passes QLocale.uiLanguages(), the CLI
+    `language_from_environment()`), else English."""
+    for chosen in (override, setting):
+        if chosen and normalize_language(chosen):
+            return str(normalize_language(chosen))
+    return first_shipped(system)
 
 
 def _(message: str) -> str:
@@ -212,7 +225,7 @@ def from_stored(value: Any) -> Any:
     return value
 
 
-_PLACEHOLDER = re.compile(r"(\{[^{}]*\}|%\(\w+\)[sd]|&&)")
+_PLACEHOLDER = re.compile(r"(\{[^{}]*\}|%(?:\(\w+\))?[sdr]|&&)")
 _ACCENTED = str.maketrans("aeiouyAEIOUYcnsz", "áéíóúýÁÉÍÓÚÝçñšž")
 
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .i18n import N_
+
 log = logging.getLogger("invoice_desktop.settings")
 
 Value = bool | int | str
@@ -52,7 +54,26 @@ class Setting:
         return isinstance(value, str)
 
 
+LANGUAGE_SETTING = "window.language"
+SYSTEM_LANGUAGE = ""  # the stored value for "System default"
+# Each language in its own words (i18n.LANGUAGE_NAMES, never translated): a clerk must find their own in the list.
+_LANGUAGE_CHOICES = (
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("sv", "Svenska"),
+)
+
 SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        LANGUAGE_SETTING,
+        N_("Language"),
+        SYSTEM_LANGUAGE,
+        help=N_("Takes effect the next time the app starts. Numbers and dates keep this computer's region format."),
+        section=N_("Language"),
+        choices=((SYSTEM_LANGUAGE, N_("System default")), *_LANGUAGE_CHOICES),
+    ),
     Setting(
         "window.show_log_at_start",
         "Open the Log and History panel when the app starts",

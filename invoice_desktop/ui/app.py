@@ -13,6 +13,7 @@ def parse_args(args: list[str]) -> argparse.Namespace:
     parser.add_argument("file", nargs="?", help="an invoice file to open, as if dropped on the window")
     parser.add_argument("--provider", help="start on this provider (e.g. imaterialise)")
     parser.add_argument("--environment", choices=("practice", "sandbox", "production"))
+    parser.add_argument("--language", help="en, de, es, fr or sv (default: Settings → Language, else the system's)")
     parser.add_argument(
         "--smoke-test", action="store_true", help="start, show the window, report, and exit (for packaging checks)"
     )
@@ -43,6 +44,13 @@ def main(argv: list[str] | None = None, on_window: Callable[[Any], None] | None 
 
     answer_feature_checks_cheaply()  # before the modules below, and every module a worker imports later
 
+    from ..core.settings import LANGUAGE_SETTING, SettingsStore
+    from . import language
+
+    # Before any widget is built: every text is translated when it is made.
+    chosen = language.choose_window_language(args.language, SettingsStore.default().get(LANGUAGE_SETTING))
+    language.use_system_region()
+
     from .. import APP_ID, APP_NAME
     from ..core.errors import InvoiceDesktopError
     from ..core.logs import setup_file_logging
@@ -57,6 +65,7 @@ def main(argv: list[str] | None = None, on_window: Callable[[Any], None] | None 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     app.setApplicationDisplayName(APP_NAME)
+    language.install_qt_translations(app, chosen)
     if (icon := icon_path()) is not None:
         app.setWindowIcon(QIcon(str(icon)))
 

@@ -19,6 +19,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QPlainTextEdit, QWidget
 
+from ..core import local_format
+
 SCALAR_KINDS = ("str", "int", "float", "decimal", "bool", "date", "datetime", "choice")
 
 
@@ -148,13 +150,13 @@ class ScalarEditor(QWidget):
         elif spec.multiline:
             text = QPlainTextEdit(self)
             text.setTabChangesFocus(True)
-            text.setPlaceholderText(spec.placeholder)
+            text.setPlaceholderText(_region_placeholder(spec))
             text.setFixedHeight(60)
             text.textChanged.connect(self._on_change)
             self.input = text
         else:
             line = QLineEdit(self)
-            line.setPlaceholderText(spec.placeholder)
+            line.setPlaceholderText(_region_placeholder(spec))
             line.setClearButtonEnabled(True)
             if spec.kind == "int":
                 line.setValidator(QIntValidator(line))
@@ -182,10 +184,7 @@ class ScalarEditor(QWidget):
         if isinstance(w, QComboBox):
             return w.currentData()
         text = w.toPlainText() if isinstance(w, QPlainTextEdit) else w.text()  # type: ignore[attr-defined]
-        text = text.strip()
-        if text and self.spec.kind in ("float", "decimal") and "," in text and "." not in text:
-            text = text.replace(",", ".")
-        return text or None
+        return typed_value(text, self.spec.kind)
 
     def set_value(self, value: Any) -> None:
         w = self.input
@@ -203,7 +202,7 @@ class ScalarEditor(QWidget):
         elif isinstance(w, QPlainTextEdit):
             w.setPlainText("" if value is None else str(value))
         else:
-            w.setText("" if value is None else _as_text(value))  # type: ignore[attr-defined]
+            w.setText("" if value is None else _as_text(value, self.spec.kind))  # type: ignore[attr-defined]
 
     def reset(self) -> None:
         if isinstance(self.input, QCheckBox) and self.spec.optional:
@@ -211,11 +210,44 @@ class ScalarEditor(QWidget):
         self.set_value(None)
 
 
-def _as_text(value: Any) -> str:
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
+def typed_value(text: str, kind: str) -> str | None:
+    """What a clerk typed, for the model: amounts and dates typed the region's way ("1.234,50", "31.03.2026") in
+    one neutral spelling ("1234.50", "2026-03-31") that the provider formats for its API; text that is no number
+    or date goes on as typed, for the model to say what is wrong. None when empty."""
+    text = text.strip()
+    if not text:
+        return None
+    if kind in ("float", "decimal"):
+        return local_format.parse_amount(text) or text
+    if kind == "date":
+        day = local_format.parse_date(text)
+        return day.isoformat() if day else text
+    if kind == "datetime":
+        return local_format.neutral_datetime(text) or text
+    return text
+
+
+def _as_text(value: Any, kind: str = "str") -> str:
+    """A value as the clerk's region writes it (dates, amounts); anything else as it is."""
     if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, str) and len(value) >= 19 and value[10] == "T":
-        return value.replace("T", " ")[:19]
+        return local_format.format_date(value)
+    if isinstance(value, str) and kind in ("date", "datetime"):
+        moment = local_format.parse_datetime(value, local_format.C_REGION)  # ISO as loaded or filled in
+        if moment is not None:
+            timed = len(value.strip()) > 10
+            return local_format.format_date(moment if timed else moment.date())
+        if len(value) >= 19 and value[10] == "T":
+            return value.replace("T", " ")[:19]
+    if isinstance(value, (Decimal, float)) or (kind in ("decimal", "float") and isinstance(value, (str, int))):
+        neutral = local_format.parse_amount(str(value), local_format.C_REGION) if isinstance(value, str) else value
+        return local_format.format_amount(neutral) if neutral is not None else str(value)
     return str(value)
+
+
+def _region_placeholder(spec: FieldSpec) -> str:
+    """A date field's placeholder as the region writes dates ("31.12.2026"), not the API's YYYY-MM-DD."""
+    if spec.kind == "date" and spec.placeholder in ("", "YYYY-MM-DD"):
+        return local_format.date_example()
+    if spec.kind == "datetime" and spec.placeholder in ("", "YYYY-MM-DD HH:MM:SS"):
+        return local_format.date_example() + " 14:30"
+    return spec.placeholder

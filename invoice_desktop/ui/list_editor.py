@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .form_fields import FieldSpec, _as_text, field_specs
+from .form_fields import FieldSpec, _as_text, field_specs, typed_value
 
 ERROR_STYLE = "color: #b00020;"
 _EDITING = QAbstractItemView.State.EditingState
@@ -214,7 +214,7 @@ class ListEditor(QWidget):
             item.setCheckState(Qt.CheckState.Checked if value else Qt.CheckState.Unchecked)
             self.table.setItem(row, col, item)
         else:
-            self.table.setItem(row, col, QTableWidgetItem("" if value is None else _as_text(value)))
+            self.table.setItem(row, col, QTableWidgetItem("" if value is None else _as_text(value, column.kind)))
 
     @staticmethod
     def _complex_label(column: FieldSpec, value: Any) -> str:
@@ -298,10 +298,7 @@ class ListEditor(QWidget):
             return None
         if column.kind == "bool":
             return item.checkState() == Qt.CheckState.Checked
-        text = item.text().strip()
-        if text and column.kind in ("float", "decimal") and "," in text and "." not in text:
-            text = text.replace(",", ".")
-        return text or None
+        return typed_value(item.text(), column.kind)
 
     def set_rows(self, rows: list[dict[str, Any]]) -> None:
         self._filling = True
