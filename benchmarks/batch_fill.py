@@ -62,9 +62,13 @@ def main() -> None:
     from invoice_desktop.core.credentials import CredentialStore
     from invoice_desktop.core.history import History
     from invoice_desktop.core.upload import UploadService
+    from invoice_desktop.providers import registry
+    from invoice_desktop.wiring import practice_environment
 
     history = History(home / "app" / "history.sqlite3")
-    batches = BatchService(UploadService(CredentialStore(), history))
+    batches = BatchService(
+        UploadService(CredentialStore(), history, providers=registry(), practice=practice_environment)
+    )
     stamps: list[float] = []
     result: dict[str, object] = {}
 

@@ -243,7 +243,7 @@ def cmd_send(args: argparse.Namespace, services: Services) -> int:
 def cmd_retry(args: argparse.Namespace, services: Services) -> int:
     from .core.retry_refusal import refusal_to_confirm
 
-    refusal = refusal_to_confirm(services.history, args.attempt_id)
+    refusal = refusal_to_confirm(services.history, services.uploads.providers, args.attempt_id)
     if refusal and not args.yes:
         return _fail(f"{refusal} Nothing was sent. To send it again anyway, add --yes.", EXIT_BAD_INPUT)
     if refusal:
@@ -457,10 +457,10 @@ def main(argv: list[str] | None = None, services: Services | None = None) -> int
     if args.command == "providers":  # needs neither the history, the keyring nor the network
         return cmd_providers(args, services)
     if services is None:
-        from .core.services import Services
+        from .wiring import create_services
 
         try:
-            services = Services.create()
+            services = create_services()
         except InvoiceDesktopError as exc:  # e.g. the history is locked by another program: say so, no traceback
             return _fail(exc.message, EXIT_REJECTED)
     if getattr(args, "timeout", None):

@@ -29,6 +29,7 @@ from invoice_desktop.core.services import Services
 from invoice_desktop.core.transport import Timeouts
 from invoice_desktop.core.upload import UploadService
 from invoice_desktop.practice import PracticeEnvironment
+from invoice_desktop.providers import registry
 
 from . import documents
 from .memory_keyring import LockedKeyring, MemoryKeyring
@@ -114,7 +115,13 @@ def services(
 ) -> Iterator[Services]:
     credentials = CredentialStore(memory_keyring)
     history = open_history("history")
-    uploads = UploadService(credentials, history, practice=practice, timeouts=Timeouts(connect=5, read=20, deadline=60))
+    uploads = UploadService(
+        credentials,
+        history,
+        providers=registry(),
+        practice=lambda: practice,
+        timeouts=Timeouts(connect=5, read=20, deadline=60),
+    )
     svc = Services(credentials, history, uploads)
     yield svc
     history.close()

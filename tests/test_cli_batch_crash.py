@@ -26,6 +26,8 @@ from invoice_desktop.core.history import History
 from invoice_desktop.core.upload import UploadService
 from invoice_desktop.practice.payfabric import PayFabricSandbox
 from invoice_desktop.practice.server import PracticeServer
+from invoice_desktop.providers import registry
+from invoice_desktop.wiring import practice_environment
 from tests.documents_factory import einvoice_data, facturx_pdf
 from tests.memory_keyring import MemoryKeyring
 
@@ -91,7 +93,11 @@ def test_a_batch_killed_mid_way_reopens_with_sent_rows_done_and_the_rest_pending
         history = History(app_home / "history.sqlite3", lease_s=LEASE_S)
         try:
             history.mark_interrupted()  # as the app does at start
-            batches = BatchService(UploadService(CredentialStore(MemoryKeyring()), history))
+            batches = BatchService(
+                UploadService(
+                    CredentialStore(MemoryKeyring()), history, providers=registry(), practice=practice_environment
+                )
+            )
             [summary] = batches.summaries()
             reopened = batches.open(summary.id)
             statuses = [row.status for row in reopened.rows]

@@ -20,6 +20,7 @@ from invoice_desktop.core import history as hist
 from invoice_desktop.core.history import History
 from invoice_desktop.practice.imaterialise import DEMO_API_CODE, IMaterialiseSandbox
 from invoice_desktop.practice.server import PracticeServer
+from invoice_desktop.wiring import create_services
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -90,7 +91,6 @@ def test_an_interrupted_upload_is_settled_as_may_have_arrived_before_exit_130(se
 def test_the_window_starting_while_the_cli_sends_leaves_its_upload_alone(server, app_home, make_file, memory_keyring):
     # The window starts (and looks for interrupted uploads) while a CLI upload is waiting for the provider's answer.
     from invoice_desktop.core.credentials import CredentialStore
-    from invoice_desktop.core.services import Services
 
     srv, sandbox = server
     arrived = threading.Event()
@@ -99,7 +99,7 @@ def test_the_window_starting_while_the_cli_sends_leaves_its_upload_alone(server,
     child = start_send(app_home, srv.url, make_file("a.pdf"))
     try:
         assert arrived.wait(30), "no request"
-        window = Services.create(CredentialStore(memory_keyring), History(app_home / "history.sqlite3"))
+        window = create_services(CredentialStore(memory_keyring), History(app_home / "history.sqlite3"))
         try:
             [attempt] = window.history.recent()
             assert attempt.state == hist.SENDING  # not "interrupted": its sender is alive

@@ -61,6 +61,7 @@ from .outbox import (
     jsonable,
 )
 from .provider import Provider
+from .registry import ProviderRegistry
 from .results import Outcome, UploadResult
 from .upload import UploadService
 
@@ -109,7 +110,7 @@ class BatchService:
         cancel: CancelToken | None = None,
     ) -> Batch:
         """The batch's rows, filled, checked and flagged, not yet written (see `save`)."""
-        provider = _batch_provider(provider_id)
+        provider = _batch_provider(self.uploads.providers, provider_id)
         if name_pattern is None:  # set once per provider, remembered: "" forgets it
             name_pattern = remembered_pattern(provider.id)
         files, missing = expand(paths)
@@ -202,7 +203,7 @@ class BatchService:
     def check(self, batch: Batch) -> None:
         """Validate every open row with the provider's own form model, catch two rows with the same target, and
         flag rows whose file or target was already sent. Writes nothing (the caller saves what changed)."""
-        batch_checks.check(self.history, _batch_provider(batch.provider), batch)
+        batch_checks.check(self.history, _batch_provider(self.uploads.providers, batch.provider), batch)
 
     # -- the clerk's changes (quick: fine on the UI thread) ---------------------------------------------------
 
@@ -252,7 +253,7 @@ class BatchService:
         row being sent settles; the rows not reached stay pending."""
         if batch.id is None:
             self.save(batch)
-        provider = _batch_provider(batch.provider)
+        provider = _batch_provider(self.uploads.providers, batch.provider)
         self.check(batch)
         report = SendReport()
         confirmed = set(resend)
@@ -384,7 +385,7 @@ class BatchService:
         """The batch report for the month-end file: one line per row, each value with its source."""
         from .batch_report import export_csv
 
-        return export_csv(batch, _batch_provider(batch.provider), Path(path))
+        return export_csv(batch, _batch_provider(self.uploads.providers, batch.provider), Path(path))
 
 
 @dataclass(frozen=True)
@@ -401,11 +402,9 @@ class _KeptFile:
         object.__setattr__(self, "file_path", row.file_path)
 
 
-def _batch_provider(provider_id: str) -> Provider:
-    from ..providers import get_provider
-
+def _batch_provider(providers: ProviderRegistry, provider_id: str) -> Provider:
     try:
-        provider = get_provider(provider_id)
+        provider = providers.load(provider_id)
     except KeyError as exc:
         raise BatchInputError(str(exc.args[0] if exc.args else exc)) from None
     if not provider.document_fields or provider.attachment is None or provider.attachment_mode == "none":

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from .credentials import CredentialStore
 from .history import History
+from .practice_port import PracticeFactory
+from .registry import ProviderRegistry
 from .upload import UploadService
 
 
@@ -16,8 +18,18 @@ class Services:
     uploads: UploadService
 
     @classmethod
-    def create(cls, credentials: CredentialStore | None = None, history: History | None = None) -> Services:
-        """Attempts whose sender stopped (its lease lapsed) are marked interrupted now and, while the app runs,
+    def create(
+        cls,
+        credentials: CredentialStore | None = None,
+        history: History | None = None,
+        *,
+        providers: ProviderRegistry,
+        practice: PracticeFactory,
+    ) -> Services:
+        """The front end (window or CLI) hands in what the core must not import: the provider registry and the
+        practice environment's factory (invoice_desktop/wiring.py gives the app's own).
+
+        Attempts whose sender stopped (its lease lapsed) are marked interrupted now and, while the app runs,
         as soon as their lease lapses; attempts another running app is sending keep their live lease."""
         credentials = credentials or CredentialStore()
         history = history or History.default()
@@ -28,11 +40,10 @@ class Services:
         except BaseException:
             history.close()
             raise
-        return cls(credentials, history, UploadService(credentials, history))
+        return cls(credentials, history, UploadService(credentials, history, providers=providers, practice=practice))
 
     def close(self) -> None:
-        if self.uploads._practice is not None:
-            self.uploads.practice.stop()
+        self.uploads.stop_practice()
         self.history.close()
 
 

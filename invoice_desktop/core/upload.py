@@ -22,8 +22,10 @@ from .credentials import CredentialStore
 from .errors import Cancelled, CredentialsMissing, FormInvalid, InvoiceDesktopError, ProviderBusy, TransportError
 from .exchange import Exchange
 from .history import History, HistoryBusy
+from .practice_port import PracticeFactory, PracticeSandboxes
 from .provider import PRACTICE, Provider, RequestContext, UploadContext
 from .redaction import Redactor
+from .registry import ProviderRegistry
 from .results import Outcome, UploadResult, busy_result
 from .transport import CancelToken, Progress, Timeouts, Transport, check_url_allowed
 
@@ -77,27 +79,38 @@ class PreparedUpload:
 
 
 class UploadService:
+    """Prepares, sends and records uploads. The front end that builds it hands in the outer parts the core never
+    imports: the provider registry (to rebuild a Retry from the history) and the practice environment's factory."""
+
     def __init__(
         self,
         credentials: CredentialStore,
         history: History,
-        practice: Any | None = None,
+        *,
+        providers: ProviderRegistry,
+        practice: PracticeFactory,
         timeouts: Timeouts | None = None,
         open_browser: Callable[[str], object] | None = None,
     ) -> None:
         self.credentials = credentials
         self.history = history
-        self._practice = practice
+        self.providers = providers
+        self._practice_factory = practice
+        self._practice: PracticeSandboxes | None = None
         self.timeouts = timeouts or Timeouts()
         self.open_browser = open_browser or _open_system_browser
 
     @property
-    def practice(self) -> Any:
+    def practice(self) -> PracticeSandboxes:
+        """The practice environment, built the first time it is needed (no server runs until then)."""
         if self._practice is None:
-            from ..practice import PracticeEnvironment
-
-            self._practice = PracticeEnvironment()
+            self._practice = self._practice_factory()
         return self._practice
+
+    def stop_practice(self) -> None:
+        """Stop the practice environment's server, if one was started."""
+        if self._practice is not None:
+            self._practice.stop()
 
     # -- addresses and credentials -----------------------------------------------------------------------
 
@@ -363,14 +376,12 @@ class UploadService:
     def resend_question(self, attempt_id: int) -> str | None:
         """What to ask before a Retry sends again an attempt that may have arrived (None: nothing to ask, because
         it did not arrive, or the provider makes sending again safe). The window asks it; the CLI wants --resend."""
-        from ..providers import get_provider
-
         if self.history.get(attempt_id) is None:
             return None
         attempt = self.history.get(self.history.latest_retry(attempt_id))
         if attempt is None or not may_have_arrived(attempt):
             return None
-        provider = get_provider(attempt.provider)
+        provider = self.providers.load(attempt.provider)
         if provider.resend_is_safe(attempt.resume):
             return None
         try:
@@ -387,8 +398,6 @@ class UploadService:
     def prepare_retry(self, attempt_id: int, *, base_url: str | None = None) -> PreparedUpload:
         """Rebuild an earlier attempt from the history, checking the file again (it may have changed). Running it
         records a new attempt linked to this one: the history keeps both, as they happened."""
-        from ..providers import get_provider
-
         if self.history.get(attempt_id) is None:
             raise InvoiceDesktopError(f"There is no upload attempt number {attempt_id} in the history.")
         # Retried before: continue from the newest retry (it holds what got done since), never from a stale one.
@@ -401,7 +410,7 @@ class UploadService:
         if attempt.state == hist.SENDING:
             raise InvoiceDesktopError(f"Attempt {attempt_id} is being sent right now{again}; wait for its outcome.")
         attempt_id = latest
-        provider = get_provider(attempt.provider)
+        provider = self.providers.load(attempt.provider)
         options = {k: v for k, v in attempt.options.items() if k not in ("file_url", "description")}
         prepared = self.prepare(
             provider,

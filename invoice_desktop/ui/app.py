@@ -54,8 +54,8 @@ def main(argv: list[str] | None = None, on_window: Callable[[Any], None] | None 
     from .. import APP_ID, APP_NAME
     from ..core.errors import InvoiceDesktopError
     from ..core.logs import setup_file_logging
-    from ..core.services import Services
     from ..providers import infos, registry
+    from ..wiring import create_services
     from .main_window import MainWindow
     from .resources import icon_path
     from .tasks import TaskRunner
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None, on_window: Callable[[Any], None] | None 
     setup_file_logging()
 
     try:
-        services = Services.create()
+        services = create_services()
     except InvoiceDesktopError as exc:  # the history is locked by another program, or from a newer release
         from PySide6.QtWidgets import QMessageBox
 

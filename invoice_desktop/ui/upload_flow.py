@@ -250,7 +250,7 @@ class UploadFlow(QObject):
                 warnings.insert(0, question)
                 prepared.resend_confirmed = True
             # A refusal is asked about first, in the provider's words (any warning makes the window ask).
-            refusal = refusal_to_confirm(self.services.history, attempt_id)
+            refusal = refusal_to_confirm(self.services.history, self.services.uploads.providers, attempt_id)
             return prepared, ([refusal] if refusal else []) + warnings
 
         self.w.runner.submit(

@@ -16,7 +16,8 @@ from invoice_desktop.core.results import Outcome
 from invoice_desktop.core.services import Services
 from invoice_desktop.core.transport import Timeouts
 from invoice_desktop.core.upload import UploadService
-from invoice_desktop.providers import get_provider
+from invoice_desktop.providers import get_provider, registry
+from invoice_desktop.wiring import create_services
 
 PROVIDER = get_provider("imaterialise")
 
@@ -152,7 +153,7 @@ def test_attempts_left_sending_are_marked_interrupted_at_start_up(open_history, 
     before.finish(done, state=hist.SUCCEEDED, summary="accepted")
     before.close()  # the app stopped mid-upload
 
-    services = Services.create(CredentialStore(memory_keyring), open_history("history"))
+    services = create_services(CredentialStore(memory_keyring), open_history("history"))
     try:
         attempt = services.history.get(crashed)
         assert attempt.state == hist.INTERRUPTED
@@ -257,7 +258,11 @@ def test_a_crash_in_the_middle_of_a_retry_leaves_the_retry_reading_interrupted(
 ):
     history = open_history("history", lease_s=0.4)
     uploads = UploadService(
-        CredentialStore(memory_keyring), history, practice=practice, timeouts=Timeouts(connect=5, read=0.3)
+        CredentialStore(memory_keyring),
+        history,
+        providers=registry(),
+        practice=lambda: practice,
+        timeouts=Timeouts(connect=5, read=0.3),
     )
     services = Services(CredentialStore(memory_keyring), history, uploads)
     release = practice.sandbox_for(PROVIDER).hold_answers()
@@ -287,7 +292,9 @@ def test_a_crash_in_the_middle_of_a_retry_leaves_the_retry_reading_interrupted(
         # Part of the file had left when it crashed: it may have arrived, so it reads interrupted, never failed.
         assert retried.state == hist.INTERRUPTED and "may have arrived" in retried.summary
         assert restarted.get(first.attempt_id).state == hist.UNCERTAIN  # the original reads as it happened
-        after = UploadService(CredentialStore(memory_keyring), restarted, practice=practice)
+        after = UploadService(
+            CredentialStore(memory_keyring), restarted, providers=registry(), practice=lambda: practice
+        )
         assert after.resend_question(first.attempt_id) is not None  # a Retry now asks before sending again
     finally:
         restarted.close()

@@ -16,7 +16,7 @@ from invoice_desktop.cli import main
 from invoice_desktop.core import history as hist
 from invoice_desktop.core.history_location import ENV, HistoryLocationError, connection_string, open_shared
 from invoice_desktop.core.history_pg import PgHistory
-from invoice_desktop.core.services import Services
+from invoice_desktop.wiring import create_services
 
 from ..pg_server import PgServer, start_server
 
@@ -37,7 +37,7 @@ def _no_lasting_log_file() -> Iterator[None]:
 def test_a_password_in_the_address_is_refused_before_connecting(monkeypatch, capsys):
     monkeypatch.setenv(ENV, "postgresql://anna:secret@127.0.0.1:1/invoices")
     with pytest.raises(HistoryLocationError, match="contains a password, which is refused") as refused:
-        Services.create()
+        create_services()
     assert "secret" not in refused.value.message and ".pgpass" in refused.value.message
     # The CLI says the same, plainly, and does nothing else.
     assert main(["history"]) != 0
@@ -63,7 +63,7 @@ def test_an_unreachable_server_stops_the_app_before_anything_is_sent_saying_what
         port = s.getsockname()[1]
     monkeypatch.setenv(ENV, f"postgresql://anna@127.0.0.1:{port}/invoices?connect_timeout=2")
     with pytest.raises(HistoryLocationError) as refused:
-        Services.create()
+        create_services()
     message = refused.value.message
     assert f"127.0.0.1:{port} cannot be reached" in message and "nothing was sent" in message
     assert "office network" in message and f"remove {ENV}" in message
@@ -74,7 +74,7 @@ def test_an_unreachable_server_stops_the_app_before_anything_is_sent_saying_what
 def test_the_address_in_the_environment_chooses_the_shared_history(monkeypatch, pg_server):
     url = pg_server.create_database("chosen_by_env")
     monkeypatch.setenv(ENV, url)
-    services = Services.create()
+    services = create_services()
     try:
         assert isinstance(services.history, PgHistory)
         attempt = services.history.create(provider="payfabric", environment="practice", base_url="u", form={})

@@ -18,7 +18,7 @@ from invoice_desktop.core.history import History
 from invoice_desktop.core.services import Services
 from invoice_desktop.core.transport import Timeouts
 from invoice_desktop.core.upload import UploadService
-from invoice_desktop.providers import get_provider
+from invoice_desktop.providers import get_provider, registry
 
 PROVIDER = get_provider("imaterialise")
 
@@ -51,7 +51,13 @@ def quick_services(practice, memory_keyring, app_home) -> Iterator[Services]:
 
     credentials = CredentialStore(memory_keyring)
     history = History(app_home / "history.sqlite3", busy_timeout_s=0.2, outcome_patience_s=10, lease_s=0.6)
-    uploads = UploadService(credentials, history, practice=practice, timeouts=Timeouts(connect=5, read=20, deadline=60))
+    uploads = UploadService(
+        credentials,
+        history,
+        providers=registry(),
+        practice=lambda: practice,
+        timeouts=Timeouts(connect=5, read=20, deadline=60),
+    )
     yield Services(credentials, history, uploads)
     history.close()
 

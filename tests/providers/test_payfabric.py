@@ -18,7 +18,7 @@ from invoice_desktop.core.credentials import CredentialStore
 from invoice_desktop.core.results import Outcome
 from invoice_desktop.core.upload import UploadService
 from invoice_desktop.practice.payfabric import DEMO_KEY, DEMO_PASSWORD, DENIED
-from invoice_desktop.providers import get_provider
+from invoice_desktop.providers import get_provider, registry
 
 PROVIDER = get_provider("payfabric")
 SERVICE = "invoice-desktop/payfabric/practice"
@@ -165,7 +165,9 @@ def test_the_token_is_reused_across_uploads_and_after_a_restart(services, sandbo
     second = upload(services, invoice(InvoiceId="INV-2"))
     # "Restart": a new credential store and upload service over the same keyring (the practice server stays, as
     # PayFabric does).
-    restarted = UploadService(CredentialStore(memory_keyring), services.history, practice=practice)
+    restarted = UploadService(
+        CredentialStore(memory_keyring), services.history, providers=registry(), practice=lambda: practice
+    )
     third = upload(services, invoice(InvoiceId="INV-3"), uploads=restarted)
 
     assert [r.outcome for r in (first, second, third)] == [Outcome.SUCCEEDED] * 3

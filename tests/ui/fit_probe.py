@@ -33,9 +33,10 @@ def measure() -> dict[str, Any]:
     from invoice_desktop.core.services import Services
     from invoice_desktop.core.settings import SettingsStore
     from invoice_desktop.core.upload import UploadService
-    from invoice_desktop.providers import all_providers
+    from invoice_desktop.providers import all_providers, registry
     from invoice_desktop.ui.main_window import MainWindow
     from invoice_desktop.ui.tasks import TaskRunner
+    from invoice_desktop.wiring import practice_environment
     from tests.memory_keyring import MemoryKeyring
 
     home = Path(tempfile.mkdtemp(prefix="fit-probe-"))
@@ -46,7 +47,9 @@ def measure() -> dict[str, Any]:
     app.setApplicationDisplayName("Invoice Desktop")
     credentials = CredentialStore(backend)
     history = History(home / "history.sqlite3")
-    services = Services(credentials, history, UploadService(credentials, history))
+    services = Services(
+        credentials, history, UploadService(credentials, history, providers=registry(), practice=practice_environment)
+    )
     runner = TaskRunner()
     settings = QSettings(str(home / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(services, all_providers(), runner, settings, SettingsStore(home / "app.json"))

@@ -48,4 +48,4 @@ def test_retry_of_a_failure_on_the_way_does_not_ask_about_a_refusal(qtbot, windo
     drop_file(qtbot, window, make_file("invoice.pdf"))
     done = upload(qtbot, window)
     assert done.outcome is Outcome.SUCCEEDED
-    assert refusal_to_confirm(services.history, done.attempt_id) is None
+    assert refusal_to_confirm(services.history, services.uploads.providers, done.attempt_id) is None
