@@ -86,7 +86,7 @@ class FormView(QWidget):
             editor = group
         elif spec.kind == "list":
             assert spec.model is not None
-            editor = ListEditor(spec, self)
+            editor = ListEditor(spec, self, record_form=FormView)
             editor.changed.connect(lambda n=spec.name: self._on_change(n))
         else:
             editor = ScalarEditor(spec, self)

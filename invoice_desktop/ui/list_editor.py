@@ -6,8 +6,10 @@ a dialog opened from its cell. Lines can be added, removed and reordered with bu
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol, cast
 
+from pydantic import BaseModel
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -34,24 +36,37 @@ _EDITING = QAbstractItemView.State.EditingState
 TYPICAL = {"date": "2026-12-31", "datetime": "2026-12-31 23:59:59", "int": "1234567", "choice": "Choice ▾"}
 
 
+class RecordForm(Protocol):
+    """What the dialog needs of the form that edits one record (ui/form_view.FormView is one)."""
+
+    def set_values(self, data: dict[str, Any]) -> None: ...
+
+    def values(self) -> dict[str, Any]: ...
+
+
+# Builds the form (a QWidget that is a `RecordForm`) for a record's model inside a parent. A form holds lists and a
+# list's cell may hold a form: the form view hands its own class in, so this module never imports it (no circle).
+RecordFormMaker = Callable[[type[BaseModel], QWidget], QWidget]
+
+
 class RecordDialog(QDialog):
     """Edits one non-scalar field of a record (or a whole record) with a full form."""
 
-    def __init__(self, title: str, spec: FieldSpec, value: Any, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, title: str, spec: FieldSpec, value: Any, parent: QWidget | None = None, *, record_form: RecordFormMaker
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.resize(760, 480)
         self.spec = spec
         layout = QVBoxLayout(self)
         if spec.kind == "list":
-            self.editor: QWidget = ListEditor(spec, self)
+            self.editor: QWidget = ListEditor(spec, self, record_form=record_form)
             self.editor.set_rows(value or [])
         else:
-            from .form_view import FormView
-
             assert spec.model is not None
-            self.editor = FormView(spec.model, self)
-            self.editor.set_values(value or {})
+            self.editor = record_form(spec.model, self)
+            cast(RecordForm, self.editor).set_values(value or {})
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.editor)
@@ -64,7 +79,7 @@ class RecordDialog(QDialog):
     def value(self) -> Any:
         if isinstance(self.editor, ListEditor):
             return self.editor.rows()
-        return self.editor.values()  # type: ignore[attr-defined]
+        return cast(RecordForm, self.editor).values()
 
 
 class GridTable(QTableWidget):
@@ -82,10 +97,12 @@ class GridTable(QTableWidget):
 class ListEditor(QWidget):
     changed = Signal()
 
-    def __init__(self, spec: FieldSpec, parent: QWidget | None = None) -> None:
+    def __init__(self, spec: FieldSpec, parent: QWidget | None = None, *, record_form: RecordFormMaker) -> None:
+        """`record_form` builds the form for a cell that holds a record (see `RecordFormMaker`)."""
         super().__init__(parent)
         assert spec.model is not None
         self.spec = spec
+        self._record_form = record_form
         self.columns = field_specs(spec.model)
         # Values of non-scalar columns, per row (kept beside the table's cells).
         self._complex: list[dict[str, Any]] = []
@@ -233,7 +250,13 @@ class ListEditor(QWidget):
         row = self._row_of_widget(button)
         if row < 0:
             return
-        dialog = RecordDialog(f"{column.label} — line {row + 1}", column, self._complex[row].get(column.name), self)
+        dialog = RecordDialog(
+            f"{column.label} — line {row + 1}",
+            column,
+            self._complex[row].get(column.name),
+            self,
+            record_form=self._record_form,
+        )
         if dialog.exec() == QDialog.DialogCode.Accepted:
             value = dialog.value()
             self._complex[row][column.name] = value
