@@ -6,19 +6,15 @@ from __future__ import annotations
 import enum
 import json
 from collections import deque
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..core.errors import Cancelled, ProviderBusy, TransportError
 from ..core.http import FormBody, JsonBody, OutgoingRequest, Response
-from ..core.provider import UploadContext, join_url
+from ..core.provider import Provider, UploadContext, join_url
 from ..core.results import ItemResult, Outcome, UploadResult, busy_result
 from . import _shopwave_oauth as oauth
 from ._shopwave_answers import PLAIN, STOPPING_ERRORS, TOKEN_ERRORS, Answer, ApiError, read_answer
 from ._shopwave_form import MAX_OBJECTS_PER_REQUEST, Invoice, InvoiceItem, ShopwaveInvoices
-
-if TYPE_CHECKING:
-    from .shopwave import Shopwave
-
 
 # -- what is sent ------------------------------------------------------------------------------------------------
 
@@ -96,11 +92,19 @@ def _label(index: int, invoice: Invoice) -> str:
     return f"#{index + 1} invoice {invoice.id}" if invoice.id is not None else f"#{index + 1}"
 
 
+def declared_base(provider: Provider, environment: str) -> str | None:
+    """The environment's documented address (where sign-in and its refresh go), None for one it does not have."""
+    try:
+        return provider.environment(environment).base_url
+    except KeyError:
+        return None
+
+
 # -- one run: requests, refresh, matching --------------------------------------------------------------------------
 
 
 class Run:
-    def __init__(self, provider: Shopwave, ctx: UploadContext) -> None:
+    def __init__(self, provider: Provider, ctx: UploadContext) -> None:
         form = ctx.form
         assert isinstance(form, ShopwaveInvoices)
         self.provider = provider
@@ -169,7 +173,7 @@ class Run:
             if self.refreshed:
                 raise oauth.SignInNeeded(PLAIN[code][0] + " Renewing it did not help. " + oauth.CREDENTIALS_HINT)
             self.refreshed = True
-            oauth.refresh(self.ctx, self.provider.declared_base(self.ctx.environment))
+            oauth.refresh(self.ctx, declared_base(self.provider, self.ctx.environment))
             response = self._post(batch)
             answer = read_answer(response)
             if self._token_refused(answer, batch):

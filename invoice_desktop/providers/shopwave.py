@@ -39,7 +39,7 @@ from ..core.provider import (
 from ..core.results import Outcome, UploadResult
 from . import _shopwave_oauth as oauth
 from ._shopwave_form import MAX_OBJECTS_PER_REQUEST, Invoice, InvoiceItem, ShopwaveInvoices
-from ._shopwave_send import BODY_POST_BODY, BODY_RAW_JSON, Run, invoice_key, invoice_payload, pack
+from ._shopwave_send import BODY_POST_BODY, BODY_RAW_JSON, Run, declared_base, invoice_key, invoice_payload, pack
 
 __all__ = [
     "BODY_POST_BODY",
@@ -142,10 +142,7 @@ class Shopwave(Provider):
     sign_in_timeout_s: float = 180.0
 
     def declared_base(self, environment: str) -> str | None:
-        try:
-            return self.environment(environment).base_url
-        except KeyError:
-            return None
+        return declared_base(self, environment)
 
     # -- checks --
 
