@@ -243,14 +243,6 @@ class History:
         with self._lock:
             return self._db.execute(sql, tuple(args)).fetchall()
 
-    @classmethod
-    def default(cls) -> History:
-        """This computer's history file, or the office's shared server when INVOICE_DESKTOP_DATABASE_URL names one
-        (core/history_location.py)."""
-        from .history_location import open_default
-
-        return open_default()
-
     def close(self) -> None:
         """Stop the heartbeat; attempts this app still had `sending` were interrupted by its closing."""
         if self._keeper is not None:

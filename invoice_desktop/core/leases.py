@@ -10,18 +10,26 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from .errors import InvoiceDesktopError
-
-if TYPE_CHECKING:
-    from .history import History
 
 log = logging.getLogger("invoice_desktop.history")
 
 
+class LeasedHistory(Protocol):
+    """What the heartbeat does to the history (core/history.py's History and PgHistory); typed here so that this
+    module, which the history imports, does not import it back."""
+
+    def write_deferred(self) -> object: ...
+
+    def renew_leases(self) -> int: ...
+
+    def mark_interrupted(self) -> object: ...
+
+
 class LeaseKeeper:
-    def __init__(self, history: History, interval_s: float) -> None:
+    def __init__(self, history: LeasedHistory, interval_s: float) -> None:
         self._history = history
         self._interval_s = interval_s
         self._stop = threading.Event()

@@ -15,10 +15,10 @@ from pydantic import BaseModel
 
 from . import _pydantic_preload  # noqa: F401  (the rest of pydantic, eagerly; see there)
 from .attachments import AttachmentRules, CheckedAttachment
+from .environments import PRACTICE, PRODUCTION, SANDBOX
 from .errors import FormInvalid
 from .history import History
 from .http import OutgoingRequest, Response
-from .registry import PRACTICE, PRODUCTION, SANDBOX
 from .results import UploadResult
 from .transport import Transport
 

@@ -28,14 +28,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Literal
 
+from .environments import ALL_ENVIRONMENTS, PRACTICE, PRODUCTION, SANDBOX
+
 if TYPE_CHECKING:
     from .provider import Provider
 
+__all__ = ["ALL_ENVIRONMENTS", "PRACTICE", "PRODUCTION", "SANDBOX", "ProviderInfo", "ProviderRegistry"]
+
 AttachmentMode = Literal["required", "optional", "none"]
-PRACTICE = "practice"
-SANDBOX = "sandbox"
-PRODUCTION = "production"
-ALL_ENVIRONMENTS = (PRACTICE, SANDBOX, PRODUCTION)
 
 
 @dataclass(frozen=True)

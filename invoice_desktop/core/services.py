@@ -32,7 +32,10 @@ class Services:
         Attempts whose sender stopped (its lease lapsed) are marked interrupted now and, while the app runs,
         as soon as their lease lapses; attempts another running app is sending keep their live lease."""
         credentials = credentials or CredentialStore()
-        history = history or History.default()
+        if history is None:
+            from .history_location import open_default  # this computer's file, or the office's shared server
+
+            history = open_default()
         try:
             history.mark_interrupted()
             history.keep_leases()
