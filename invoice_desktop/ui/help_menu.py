@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .. import APP_NAME, __version__
 from ..core.i18n import _
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from ..core.history import History
 
 
 class TextDialog(QDialog):
@@ -48,24 +58,27 @@ def how_sent_text(provider_name: str, notes: str) -> str:
     return f"## {heading}\n\n{body}\n\n{details}"
 
 
-def build_help_menu(window: MainWindow) -> None:
+def build_help_menu(
+    window: QMainWindow, history: History, provider_names: Sequence[str], show_how_sent: Callable[[], None]
+) -> QMenu:
+    """The window's Help menu; `show_how_sent` shows how the provider on screen is sent."""
     menu = window.menuBar().addMenu(_("&Help"))
     usage = QAction(_("&How to use {app}").format(app=APP_NAME), window)
     usage.setShortcut(QKeySequence.StandardKey.HelpContents)
     usage.triggered.connect(lambda: show_usage(window))
     menu.addAction(usage)
     how = QAction(_("How this provider is &sent"), window)
-    how.triggered.connect(window.show_how_sent)
+    how.triggered.connect(show_how_sent)
     menu.addAction(how)
     folders = QAction(_("&Where files are kept (open the log folder)"), window)
-    folders.triggered.connect(lambda: show_folders(window))
+    folders.triggered.connect(lambda: show_folders(window, history))
     menu.addAction(folders)
     menu.addSeparator()
     about = QAction(_("&About {app}").format(app=APP_NAME), window)
     about.setMenuRole(QAction.MenuRole.AboutRole)
-    about.triggered.connect(lambda: show_about(window))
+    about.triggered.connect(lambda: show_about(window, provider_names))
     menu.addAction(about)
-    window.help_menu = menu  # type: ignore[attr-defined]
+    return menu
 
 
 def show_text(window: QWidget, title: str, markdown: str) -> TextDialog:
@@ -81,7 +94,7 @@ def show_usage(window: QWidget) -> TextDialog:
     return show_text(window, _("How to use {app}").format(app=APP_NAME), "## " + _("Using it") + "\n\n" + _(USAGE))
 
 
-def show_folders(window: MainWindow) -> None:
+def show_folders(window: QWidget, history: History) -> None:
     """Open the log folder in the file manager, and say where everything else is."""
     from ..core.paths import data_dir, log_dir
 
@@ -92,15 +105,15 @@ def show_folders(window: MainWindow) -> None:
         _("Where files are kept"),
         (_("The log folder is open in your file manager.") + "\n\n" if opened else "")
         + _("Logs: {logs}\nHistory: {history}\nData folder: {data}").format(
-            logs=logs, history=window.services.history.path, data=data_dir()
+            logs=logs, history=history.path, data=data_dir()
         )
         + "\n\n"
         + _("Credentials are kept in the system keyring, never in these folders."),
     )
 
 
-def show_about(window: MainWindow) -> None:
-    names = ", ".join(p.name for p in window.providers)
+def show_about(window: QWidget, provider_names: Sequence[str]) -> None:
+    names = ", ".join(provider_names)
     QMessageBox.about(
         window,
         _("About {app}").format(app=APP_NAME),

@@ -52,6 +52,7 @@ from .history_view import HistoryView
 from .log_pane import LogPane, QtLogHandler
 from .mnemonics import make_unique, mnemonic
 from .outcome_panel import OutcomePanel
+from .page_results import PageResults
 from .provider_page import ProviderPage
 from .settings_dialog import SettingsDialog
 from .tab_order import natural_chain, next_stop, stop_of, tab_order
@@ -60,6 +61,8 @@ from .upload_flow import UploadFlow
 from .wheel_guard import install_wheel_guard
 
 if TYPE_CHECKING:
+    from ..core.credentials import KeyringStatus
+    from ..core.exchange import Exchange
     from ..core.provider import Provider
     from ..core.services import Services
 
@@ -222,7 +225,9 @@ class MainWindow(QMainWindow):
         if app_log.level == logging.NOTSET or app_log.level > logging.INFO:
             app_log.setLevel(logging.INFO)
 
-        self.flow = UploadFlow(self)
+        # Each provider keeps its own last result (switching providers never shows another one's answer).
+        self.page_results = PageResults(self.outcome, self.provider_list, [p.id for p in self.providers])
+        self.flow = UploadFlow(self, parent=self)
         self._build_menus()
         self._connect()
         last = self.settings.value("provider", self.providers[0].id if self.providers else "")
@@ -295,7 +300,9 @@ class MainWindow(QMainWindow):
         cancel.setShortcut(QKeySequence(Qt.Key.Key_Escape))
         cancel.triggered.connect(self.flow.cancel)
         self.addAction(cancel)
-        build_help_menu(self)
+        self.help_menu = build_help_menu(
+            self, self.services.history, [p.name for p in self.providers], self.show_how_sent
+        )
 
     def _connect(self) -> None:
         self.provider_list.currentRowChanged.connect(self._provider_changed)
@@ -478,6 +485,65 @@ class MainWindow(QMainWindow):
             return False
         self.production_confirmed.add(provider.id)
         return True
+
+    # -- what the upload flow shows (ui/upload_flow.UploadWindow) ---------------------------------------------
+
+    def ask(self, title: str, question: str) -> bool:
+        answer = QMessageBox.question(
+            self,
+            title,
+            question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def dialog_parent(self) -> QWidget:
+        return self
+
+    def set_busy(self, busy: bool, activity: str = "") -> None:
+        # While one upload is under way nothing may start a second one, nor change where it goes.
+        self.history_view.set_busy(busy)
+        self.upload_button.setEnabled(not busy)
+        self.cancel_button.setEnabled(busy)
+        self.provider_list.setEnabled(not busy)
+        self.environment_combo.setEnabled(not busy)
+        self.activity.setText(activity)
+        if busy:
+            self.progress.setValue(0)
+        else:
+            self.progress.hide()
+
+    def set_activity(self, text: str) -> None:
+        self.activity.setText(text)
+
+    def show_progress(self, percent: int) -> None:
+        self.progress.show()
+        self.progress.setMaximum(100)
+        self.progress.setValue(percent)
+
+    def say(self, text: str, timeout_ms: int) -> None:
+        self.statusBar().showMessage(text, timeout_ms)
+
+    def refresh_history(self, select: int | None = None) -> None:
+        self.history_view.refresh(select=select)
+
+    def show_exchanges(self, exchanges: list[Exchange], title: str) -> None:
+        self.log_pane.show_exchanges(exchanges, title)
+        self.tabs.setCurrentWidget(self.log_pane)
+
+    def show_keyring_status(self, status: KeyringStatus) -> None:
+        # A few words in the status bar's corner, the whole sentence in the tooltip: a long permanent message
+        # would squeeze (and run into) the status bar's other messages.
+        label = self.keyring_status
+        label.setText("Keyring: in use" if status.persistent else "⚠ Credentials: this session only")
+        label.setToolTip(status.message)
+        label.setAccessibleDescription(status.message)
+        if not status.persistent:
+            label.setStyleSheet("color: #b06000;")
+
+    def show_practice_hint(self, hint: str) -> None:
+        self.banner.set_hint(hint)
 
     def show_how_sent(self) -> None:
         provider = self.provider

@@ -1,6 +1,8 @@
 """What happens when the clerk acts: check a file, upload, cancel, retry, load, sign in.
 
-Every core call runs on the task runner (off the UI thread); the window only shows outcomes.
+Every core call runs on the task runner (off the UI thread); the window only shows outcomes. The flow talks to the
+window through `UploadWindow`, the few things it needs of it (the page on screen, the services, places to show
+what happened), so the upload logic runs, and is tested, without a MainWindow.
 """
 
 from __future__ import annotations
@@ -8,22 +10,26 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ..core.attachments import AttachmentRefused, check_attachment
 from ..core.errors import CredentialsMissing, FormInvalid, InvoiceDesktopError
 from ..core.results import UploadResult
 from ..core.retry_refusal import refusal_to_confirm
-from .page_results import PageResults
-from .tasks import Task
+from .tasks import Task, TaskRunner
 
 if TYPE_CHECKING:
+    from ..core.credentials import KeyringStatus
+    from ..core.exchange import Exchange
+    from ..core.provider import Provider
+    from ..core.services import Services
     from ..core.upload import PreparedUpload
-    from .main_window import MainWindow
+    from .outcome_panel import OutcomePanel
+    from .provider_page import ProviderPage
 
 log = logging.getLogger("invoice_desktop.ui")
 
@@ -36,9 +42,78 @@ def plain_error(exc: BaseException) -> str:
     return f"Unexpected problem: {type(exc).__name__}: {exc}"
 
 
+class UploadWindow(Protocol):
+    """What the upload flow needs of the window it serves (MainWindow is one; a test brings a small stand-in)."""
+
+    @property
+    def services(self) -> Services: ...
+
+    @property
+    def runner(self) -> TaskRunner: ...
+
+    @property
+    def outcome(self) -> OutcomePanel:
+        """Where the result of an upload, or why nothing was sent, is shown."""
+        ...
+
+    @property
+    def page(self) -> ProviderPage:
+        """The provider's page on screen: its form, its file."""
+        ...
+
+    @property
+    def provider(self) -> Provider: ...
+
+    @property
+    def environment(self) -> str: ...
+
+    def base_url_override(self) -> str | None:
+        """The address the clerk typed for this provider and environment; None: the declared one (or practice)."""
+        ...
+
+    def confirm_production(self, provider: Provider, environment: str) -> bool:
+        """True to go ahead (the first send to a provider's Production in a session asks first)."""
+        ...
+
+    def ask(self, title: str, question: str) -> bool:
+        """A Yes/No question whose default is No; True when the clerk answered Yes."""
+        ...
+
+    def dialog_parent(self) -> QWidget | None:
+        """The widget a dialog the flow opens (a file chooser, the credentials) belongs to."""
+        ...
+
+    def set_busy(self, busy: bool, activity: str = "") -> None:
+        """An upload (its checks, its confirmation, its sending) started or ended: what can be pressed meanwhile,
+        and the words that say what is happening."""
+        ...
+
+    def set_activity(self, text: str) -> None: ...
+
+    def show_progress(self, percent: int) -> None: ...
+
+    def say(self, text: str, timeout_ms: int) -> None:
+        """A passing message (the status bar)."""
+        ...
+
+    def refresh_history(self, select: int | None = None) -> None:
+        """Show the history again; `select`: the attempt just made."""
+        ...
+
+    def show_exchanges(self, exchanges: list[Exchange], title: str) -> None:
+        """Show an attempt's requests and answers (the log)."""
+        ...
+
+    def show_keyring_status(self, status: KeyringStatus) -> None: ...
+
+    def show_practice_hint(self, hint: str) -> None:
+        """What to try in the practice sandbox, beside the form."""
+        ...
+
+
 class UploadFlow(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: UploadWindow, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.w = window
         self.upload_task: Task | None = None
         # True from the moment an upload or retry starts (checks, confirmation) until its outcome is shown: a
@@ -48,10 +123,9 @@ class UploadFlow(QObject):
         # on a network share say, must not overwrite it).
         self._check_serial = 0
         self._warmed_up = False  # the HTTP stack: imported at the first sign of an upload (prepare_for_upload)
-        self.page_results = PageResults(window.outcome, window.provider_list, [p.id for p in window.providers])
 
     @property
-    def services(self) -> Any:
+    def services(self) -> Services:
         return self.w.services
 
     @property
@@ -119,14 +193,15 @@ class UploadFlow(QObject):
                 "The file is still being checked.", detail="Press Upload again in a moment. Nothing was sent."
             )
             return
-        args = dict(
-            file_path=page.file_path, file_url=page.document_url, options=page.options(), base_url=w.base_url_override()
-        )
+        file_path, file_url, options = page.file_path, page.document_url, page.options()
+        base_url = w.base_url_override()
         w.outcome.clear()
         self._busy(True, "Checking…")
 
         def prepare(_task: Task) -> tuple[PreparedUpload, list[str]]:
-            prepared = self.services.uploads.prepare(provider, environment, model, **args)
+            prepared = self.services.uploads.prepare(
+                provider, environment, model, file_path=file_path, file_url=file_url, options=options, base_url=base_url
+            )
             warnings = prepared.warnings(self.services.history)
             return prepared, warnings
 
@@ -153,7 +228,7 @@ class UploadFlow(QObject):
         prepared, warnings = prepared_and_warnings
         if not self.w.confirm_production(prepared.provider, prepared.environment):
             self._busy(False)  # the clerk chose not to send: nothing happened, nothing to report
-            self.w.statusBar().showMessage("Not sent.", 5000)
+            self.w.say("Not sent.", 5000)
             return
         lines = list(warnings)
         changes = self.w.page.changes() if attempt_id is None else []  # a retry sends what was stored, not the page
@@ -165,19 +240,11 @@ class UploadFlow(QObject):
             lines.append(f"You are changing:\n{listed}")
         elif self.w.page.loaded is not None and attempt_id is None:
             lines.append("Nothing was changed from the loaded values; they will be sent as they are.")
-        if lines:
-            answer = QMessageBox.question(
-                self.w,
-                "Please confirm",
-                "\n\n".join(lines) + "\n\nSend it?",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                self.services.uploads.discard(prepared)  # its private copy of the file will not be sent
-                self._busy(False)  # the clerk chose not to send: nothing happened, nothing to report
-                self.w.statusBar().showMessage("Not sent.", 5000)
-                return
+        if lines and not self.w.ask("Please confirm", "\n\n".join(lines) + "\n\nSend it?"):
+            self.services.uploads.discard(prepared)  # its private copy of the file will not be sent
+            self._busy(False)  # the clerk chose not to send: nothing happened, nothing to report
+            self.w.say("Not sent.", 5000)
+            return
         self._send(prepared)
 
     def _send(self, prepared: PreparedUpload) -> None:
@@ -197,12 +264,9 @@ class UploadFlow(QObject):
         self.upload_task = self.w.runner.submit("upload", work, done, self._crashed, self._progress)
 
     def _progress(self, sent: int, total: int) -> None:
-        bar = self.w.progress
-        bar.show()
-        bar.setMaximum(100)
-        bar.setValue(int(sent * 100 / total) if total else 0)
+        self.w.show_progress(int(sent * 100 / total) if total else 0)
         if sent >= total:
-            self.w.activity.setText("Sent; waiting for the provider's answer…")
+            self.w.set_activity("Sent; waiting for the provider's answer…")
 
     def _done(self, result: UploadResult) -> None:
         self.upload_task = None
@@ -219,21 +283,11 @@ class UploadFlow(QObject):
     def cancel(self) -> None:
         if self.uploading and self.upload_task is not None:
             self.upload_task.cancel()
-            self.w.activity.setText("Cancelling…")
+            self.w.set_activity("Cancelling…")
 
     def _busy(self, busy: bool, text: str = "") -> None:
-        w = self.w
         self.active = busy
-        w.history_view.set_busy(busy)
-        w.upload_button.setEnabled(not busy)
-        w.cancel_button.setEnabled(busy)
-        w.provider_list.setEnabled(not busy)
-        w.environment_combo.setEnabled(not busy)
-        w.activity.setText(text)
-        if busy:
-            w.progress.setValue(0)
-        else:
-            w.progress.hide()
+        self.w.set_busy(busy, text)
 
     def retry(self, attempt_id: int) -> None:
         if self.active:
@@ -264,32 +318,20 @@ class UploadFlow(QObject):
 
     def refresh_history(self, select: int | None = None) -> None:
         """Show the history again; `select`: the attempt just made, shown selected."""
-        self.w.history_view.refresh(select=select)
+        self.w.refresh_history(select=select)
 
     def show_attempt(self, attempt_id: int) -> None:
-        def work(_t: Task) -> tuple[str, list[Any]]:
+        def work(_t: Task) -> tuple[str, list[Exchange]]:
             attempt = self.services.history.get(attempt_id)
             title = f"— attempt #{attempt_id}: {attempt.summary if attempt else ''}"
             return title, self.services.history.exchanges(attempt_id)
 
-        def show(result: tuple[str, list[Any]]) -> None:
-            self.w.log_pane.show_exchanges(result[1], result[0])
-            self.w.tabs.setCurrentWidget(self.w.log_pane)
-
-        self.w.runner.submit("attempt", work, show)
+        self.w.runner.submit("attempt", work, lambda shown: self.w.show_exchanges(shown[1], shown[0]))
 
     def read_keyring_status(self) -> None:
-        self.w.runner.submit("keyring-status", lambda _t: self.services.credentials.status(), self._show_keyring)
-
-    def _show_keyring(self, status: Any) -> None:
-        # A few words in the status bar's corner, the whole sentence in the tooltip: a long permanent message
-        # would squeeze (and run into) the status bar's other messages.
-        label = self.w.keyring_status
-        label.setText("Keyring: in use" if status.persistent else "⚠ Credentials: this session only")
-        label.setToolTip(status.message)
-        label.setAccessibleDescription(status.message)
-        if not status.persistent:
-            label.setStyleSheet("color: #b06000;")
+        self.w.runner.submit(
+            "keyring-status", lambda _t: self.services.credentials.status(), self.w.show_keyring_status
+        )
 
     def prepare_for_upload(self, *_args: object) -> None:
         """Import the HTTP stack on a worker now, while the clerk fills in the form: imported by the first upload
@@ -312,7 +354,7 @@ class UploadFlow(QObject):
 
         def shown(hint: str) -> None:
             if self.w.provider is provider and self.w.environment == "practice" and hint:
-                self.w.banner.set_hint(hint)
+                self.w.show_practice_hint(hint)
 
         self.w.runner.submit("practice", lambda _t: self.services.uploads.practice.hint(provider), shown)
 
@@ -325,10 +367,10 @@ class UploadFlow(QObject):
             self.services,
             self.w.runner,
             base_url=self.w.base_url_override(),
-            parent=self.w,
+            parent=self.w.dialog_parent(),
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one per click: don't let them pile up
-        dialog.saved.connect(lambda status: self.w.statusBar().showMessage("Credentials saved. " + status, 8000))
+        dialog.saved.connect(lambda status: self.w.say("Credentials saved. " + status, 8000))
         dialog.open()
 
     def load_current(self) -> None:
@@ -363,7 +405,7 @@ class UploadFlow(QObject):
     # -- forms as JSON files ----------------------------------------------------------------------------------
 
     def load_form_json(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.w, "Load form from JSON", "", "JSON files (*.json)")
+        path, _ = QFileDialog.getOpenFileName(self.w.dialog_parent(), "Load form from JSON", "", "JSON files (*.json)")
         if path:
             self.fill_form_from_json(path)
 
@@ -382,13 +424,15 @@ class UploadFlow(QObject):
             self.w.outcome.show_message("That JSON file does not fit this form.", detail=str(exc)[:600])
 
     def save_form_json(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self.w, "Save form as JSON", "invoice.json", "JSON files (*.json)")
+        path, _ = QFileDialog.getSaveFileName(
+            self.w.dialog_parent(), "Save form as JSON", "invoice.json", "JSON files (*.json)"
+        )
         if not path:
             return
         text = json.dumps(self.w.page.form.values(), indent=2, ensure_ascii=False)
 
         def saved(_: object) -> None:
-            self.w.statusBar().showMessage(f"Saved the form to {path}.", 8000)
+            self.w.say(f"Saved the form to {path}.", 8000)
 
         def failed(exc: BaseException) -> None:
             self.w.outcome.show_message("The form could not be saved.", detail=f"{exc} Choose another folder.")
@@ -398,15 +442,11 @@ class UploadFlow(QObject):
     # -- closing ---------------------------------------------------------------------------------------------
 
     def confirm_quit_during_upload(self) -> bool:
-        answer = QMessageBox.question(
-            self.w,
+        return self.w.ask(
             "An upload is in progress",
             "An upload is still in progress. Cancel it and quit?\n\nIf the file was already sent, the provider "
             "may have received it: the History will say so next time.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
         )
-        return answer == QMessageBox.StandardButton.Yes
 
     def shutdown(self) -> None:
         if not self.w.runner.shutdown(timeout=3.0):
