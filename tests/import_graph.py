@@ -79,18 +79,15 @@ def all_imports(root: Path = ROOT, package: str = PACKAGE) -> list[Import]:
     return [imp for name, path in found.items() for imp in imports_of(name, path, known)]
 
 
-def cycles(edges: list[Import]) -> list[list[str]]:
-    """Each strongly connected group of modules that import one another (Tarjan), as one cycle through it."""
-    graph: dict[str, set[str]] = {}
-    for imp in edges:
-        if imp.importer != imp.imported:
-            graph.setdefault(imp.importer, set()).add(imp.imported)
-            graph.setdefault(imp.imported, set())
+def circles(edges: list[Import]) -> list[list[str]]:
+    """Every group of modules that import one another, directly or round a longer circle (a strongly connected
+    group of the import graph, Tarjan's algorithm), each as its sorted module names."""
+    graph = _graph(edges)
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
     on_stack: set[str] = set()
-    groups: list[set[str]] = []
+    groups: list[list[str]] = []
 
     def connect(node: str) -> None:
         index[node] = low[node] = len(index)
@@ -103,38 +100,61 @@ def cycles(edges: list[Import]) -> list[list[str]]:
             elif nxt in on_stack:
                 low[node] = min(low[node], index[nxt])
         if low[node] == index[node]:
-            group: set[str] = set()
+            group: list[str] = []
             while True:
                 member = stack.pop()
                 on_stack.discard(member)
-                group.add(member)
+                group.append(member)
                 if member == node:
                     break
             if len(group) > 1:
-                groups.append(group)
+                groups.append(sorted(group))
 
     for node in sorted(graph):
         if node not in index:
             connect(node)
-    return [_one_cycle(graph, group) for group in groups]
+    return sorted(groups)
 
 
-def _one_cycle(graph: dict[str, set[str]], group: set[str]) -> list[str]:
-    """A shortest path from the group's first module back to itself, inside the group: a readable circle."""
-    start = min(group)
+def describe(group: list[str], edges: list[Import]) -> str:
+    """One circle through the group (a → b → a), then every import inside the group, with its line."""
+    graph = _graph(edges)
+    members = set(group)
+    start = group[0]
     paths = {start: [start]}
     frontier = [start]
-    while frontier:
+    circle = group
+    while frontier and circle is group:
         following: list[str] = []
         for node in frontier:
-            for nxt in sorted(graph[node] & group):
+            for nxt in sorted(graph[node] & members):
                 if nxt == start:
-                    return paths[node] + [start]
+                    circle = paths[node] + [start]
+                    break
                 if nxt not in paths:
                     paths[nxt] = paths[node] + [nxt]
                     following.append(nxt)
+            if circle is not group:
+                break
         frontier = following
-    return sorted(group)
+    inside = sorted(
+        {
+            imp.where() + (" (TYPE_CHECKING)" if imp.type_only else "")
+            for imp in edges
+            if imp.importer in members and imp.imported in members
+        }
+    )
+    return " → ".join(circle) + "\n" + "\n".join("    " + line for line in inside)
+
+
+def _graph(edges: list[Import]) -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = {}
+    for imp in edges:
+        graph.setdefault(imp.importer, set())
+        graph.setdefault(imp.imported, set())
+        if imp.importer != imp.imported:
+            graph[imp.importer].add(imp.imported)
+    return graph
 
 
 def _resolve(importer: str, is_package: bool, module: str | None, level: int) -> str:
