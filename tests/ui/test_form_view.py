@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 
 from invoice_desktop.ui.form_fields import ScalarEditor
 from invoice_desktop.ui.form_view import FormView
@@ -109,3 +110,50 @@ def test_lines_can_be_added_removed_and_reordered(qtbot):
     lines.table.setCurrentCell(0, 0)
     qtbot.mouseClick(lines.remove_button, Qt.MouseButton.LeftButton)
     assert [r.get("Description") for r in lines.rows()] == ["A", None]
+
+
+class Parcel(BaseModel):
+    Reference: str
+    Sender: Address | None = None
+    Lines: list[Line] = Field(default_factory=list)
+
+
+class Shipment(BaseModel):
+    Parcels: list[Parcel] = Field(default_factory=list)
+
+
+def test_a_record_inside_a_list_is_edited_with_a_form_and_lists_inside_it_keep_theirs(qtbot, monkeypatch):
+    """The list editor gets the form it opens for a record from the form view (it does not import it): a cell
+    holding a record opens a full form, a cell holding a list opens a table whose records open forms again."""
+    from PySide6.QtWidgets import QDialog, QPushButton
+
+    from invoice_desktop.ui.list_editor import RecordDialog
+
+    form = FormView(Shipment)
+    qtbot.addWidget(form)
+    form.show()
+    form.set_values({"Parcels": [{"Reference": "P1"}]})
+    parcels = form.editors["Parcels"]
+    assert isinstance(parcels, ListEditor)
+    opened: list[QWidget] = []
+
+    def fill_and_accept(dialog: RecordDialog) -> QDialog.DialogCode:
+        opened.append(dialog.editor)
+        if isinstance(dialog.editor, FormView):
+            dialog.editor.set_values({"City": "Malmö"})
+        else:
+            dialog.editor.set_rows([{"Description": "Tyre", "Quantity": "4"}])
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(RecordDialog, "exec", fill_and_accept)
+    for name in ("Sender", "Lines"):
+        column = next(i for i, c in enumerate(parcels.columns) if c.name == name)
+        button = parcels.table.cellWidget(0, column)
+        assert isinstance(button, QPushButton)
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    assert isinstance(opened[0], FormView) and isinstance(opened[1], ListEditor)
+    assert opened[1]._record_form is FormView  # a record inside the inner table opens the same kind of form
+    [parcel] = form.values()["Parcels"]
+    assert parcel["Sender"] == {"City": "Malmö"}
+    assert parcel["Lines"] == [{"Description": "Tyre", "Quantity": "4", "Taxable": False}]
