@@ -7,6 +7,7 @@ Qt-free introspection (`FieldSpec`) plus small Qt editors with one interface: `v
 from __future__ import annotations
 
 import datetime as dt
+import re
 import types
 import typing
 from dataclasses import dataclass
@@ -245,9 +246,14 @@ def _as_text(value: Any, kind: str = "str") -> str:
 
 
 def _region_placeholder(spec: FieldSpec) -> str:
-    """A date field's placeholder as the region writes dates ("31.12.2026"), not the API's YYYY-MM-DD."""
-    if spec.kind == "date" and spec.placeholder in ("", "YYYY-MM-DD"):
-        return local_format.date_example()
-    if spec.kind == "datetime" and spec.placeholder in ("", "YYYY-MM-DD HH:MM:SS"):
-        return local_format.date_example() + " 14:30"
+    """A field's example as the region writes it: "31.12.2026" for a date (not the API's YYYY-MM-DD), "e.g. 30,00"
+    for an amount in a region with a decimal comma."""
+    region = local_format.current_region()
+    if spec.kind in ("date", "datetime") and spec.placeholder in ("", "YYYY-MM-DD", "YYYY-MM-DD HH:MM:SS"):
+        example = local_format.date_example()
+        return example if spec.kind == "date" else example + " 14:30"
+    if spec.kind in ("date", "datetime") and region.date_format != "%Y-%m-%d":
+        return spec.placeholder.replace("YYYY-MM-DD", local_format.date_example())
+    if spec.kind in ("decimal", "float") and region.decimal != ".":
+        return re.sub(r"\d+\.\d+", lambda number: local_format.format_amount(number.group()), spec.placeholder)
     return spec.placeholder

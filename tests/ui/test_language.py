@@ -73,8 +73,9 @@ def test_the_windows_region_comes_from_qlocale_with_its_separators_and_date_orde
     assert region.date_format == "%Y-%m-%d"
 
 
-def _editor(qtbot, kind: str) -> ScalarEditor:
-    editor = ScalarEditor(FieldSpec(name="Amount", label="Amount", kind=kind, required=True, optional=False))
+def _editor(qtbot, kind: str, placeholder: str = "") -> ScalarEditor:
+    spec = FieldSpec(name="Amount", label="Amount", kind=kind, required=True, optional=False, placeholder=placeholder)
+    editor = ScalarEditor(spec)
     qtbot.addWidget(editor)
     return editor
 
@@ -82,7 +83,8 @@ def _editor(qtbot, kind: str) -> ScalarEditor:
 def test_an_english_ui_on_a_german_computer_types_and_shows_german_numbers_and_dates(qtbot):
     i18n.set_language("en")
     local_format.set_region(language.region_from_qlocale(QLocale("de_DE")))
-    amount = _editor(qtbot, "decimal")
+    amount = _editor(qtbot, "decimal", placeholder="e.g. 30.00")
+    assert amount.input.placeholderText() == "e.g. 30,00"
     qtbot.keyClicks(amount.input, "1.234,50")
     assert amount.value() == "1234.50"
     amount.set_value(Decimal("98765.4"))
@@ -93,6 +95,10 @@ def test_an_english_ui_on_a_german_computer_types_and_shows_german_numbers_and_d
     assert day.value() == "2026-03-31"
     day.set_value(dt.date(2026, 4, 1))
     assert day.input.text() == "01.04.2026"
+    moment = _editor(qtbot, "datetime", placeholder="YYYY-MM-DD or YYYY-MM-DD HH:mm:ss")
+    assert moment.input.placeholderText() == "31.12.2026 or 31.12.2026 HH:mm:ss"
+    qtbot.keyClicks(moment.input, "31.03.2026 14:30")
+    assert moment.value() == "2026-03-31 14:30:00"
 
 
 def test_a_swedish_amount_typed_with_a_plain_space_reads_as_one_number(qtbot):
