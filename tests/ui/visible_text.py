@@ -69,9 +69,7 @@ def read(root: QWidget) -> list[Seen]:
         where = _name(widget)
         add(widget, where, "tooltip", widget.toolTip())
         add(widget, where, "accessible name", widget.accessibleName())
-        if isinstance(widget, QLabel):
-            add(widget, where, "text", widget.text())
-        elif isinstance(widget, QAbstractButton):
+        if isinstance(widget, (QLabel, QAbstractButton)):
             add(widget, where, "text", widget.text())
         elif isinstance(widget, QGroupBox):
             add(widget, where, "title", widget.title())
@@ -79,9 +77,7 @@ def read(root: QWidget) -> list[Seen]:
             for i in range(widget.count()):
                 add(widget, where, "tab", widget.tabText(i))
                 add(widget, where, "tab tooltip", widget.tabToolTip(i))
-        elif isinstance(widget, QLineEdit):
-            add(widget, where, "placeholder", widget.placeholderText())
-        elif isinstance(widget, QPlainTextEdit):
+        elif isinstance(widget, (QLineEdit, QPlainTextEdit)):
             add(widget, where, "placeholder", widget.placeholderText())
         elif isinstance(widget, QTextEdit) and widget.isReadOnly():
             add(widget, where, "text", widget.toPlainText())
@@ -128,10 +124,8 @@ def clipped(root: QWidget) -> list[str]:
     for widget in [root, *root.findChildren(QWidget)]:
         if not widget.isVisible() or widget.width() <= 0:
             continue
-        if isinstance(widget, QLabel) and widget.text() and not widget.wordWrap() and widget.pixmap().isNull():
-            if widget.sizeHint().width() > widget.width() + 1:
-                found.append(f"{_name(widget)} {widget.text()!r}: {widget.width()} px of {widget.sizeHint().width()}")
-        elif isinstance(widget, QAbstractButton) and widget.text():
+        one_line_label = isinstance(widget, QLabel) and not widget.wordWrap() and widget.pixmap().isNull()
+        if (one_line_label or isinstance(widget, QAbstractButton)) and widget.text():  # type: ignore[attr-defined]
             if widget.sizeHint().width() > widget.width() + 1:
                 found.append(f"{_name(widget)} {widget.text()!r}: {widget.width()} px of {widget.sizeHint().width()}")
         elif isinstance(widget, QGroupBox) and widget.title():
