@@ -21,6 +21,7 @@ from .core.attachments import AttachmentRefused
 from .core.errors import CredentialsMissing, FormInvalid, InvoiceDesktopError
 from .core.registry import PRACTICE, PRODUCTION, SANDBOX
 from .core.results import Outcome, UploadResult
+from .core.stored_text import Text
 
 if TYPE_CHECKING:
     from .core.services import Services
@@ -31,7 +32,7 @@ ENVIRONMENTS = (PRACTICE, SANDBOX, PRODUCTION)
 COMMANDS = ("send", "batch", "get", "retry", "credentials", "history", "providers")
 
 
-def _fail(message: str, code: int) -> int:
+def _fail(message: Text, code: int) -> int:
     print(f"invoice-desktop: {message}", file=sys.stderr)
     return code
 

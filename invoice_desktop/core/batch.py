@@ -42,6 +42,7 @@ from .batch_patterns import remember_pattern, remembered_pattern
 from .cancel import CancelToken
 from .documents.facts import Source
 from .errors import CredentialsMissing, FormInvalid, InvoiceDesktopError
+from .i18n import Msg
 from .outbox import (
     DUPLICATE,
     FAILED,
@@ -63,6 +64,7 @@ from .outbox import (
 from .provider import Provider
 from .registry import ProviderRegistry
 from .results import Outcome, UploadResult
+from .stored_text import Text
 from .upload import UploadService
 
 log = logging.getLogger("invoice_desktop.batch")
@@ -76,7 +78,7 @@ class BatchInputError(InvoiceDesktopError):
 class SendReport:
     sent: int = 0  # rows that became an attempt in this run
     cancelled: bool = False
-    stopped: str = ""  # why sending stopped early (credentials missing…), if it did
+    stopped: Text = ""  # why sending stopped early (credentials missing…), if it did
 
     def __bool__(self) -> bool:
         return not self.cancelled and not self.stopped
@@ -118,7 +120,8 @@ class BatchService:
             raise BatchInputError(f"Not found: {', '.join(missing)}. Check the path(s); nothing was sent.")
         if not files:
             raise BatchInputError("No files to send: the folder(s) given are empty.")
-        sources, problems = self._sources(provider, sheet, name_pattern, templates_dir)
+        sources, found_problems = self._sources(provider, sheet, name_pattern, templates_dir)
+        problems: list[Text] = list(found_problems)
         found = pair(files)
         if sources.sheet is not None:
             for name in sources.sheet.files_not_found({f.document.name for f in found if f.document}):
@@ -326,7 +329,10 @@ class BatchService:
         result = self.uploads.run(prepared, progress=progress, cancel=cancel)
         row.attempt_id = result.attempt_id
         row.status = _status_of(result)
-        row.message = " ".join(p for p in (result.title, result.detail) if p)
+        # Translators: an outcome's sentence and, after it, what to do next.
+        row.message = (
+            Msg("{title} {detail}", title=result.title, detail=result.detail) if result.detail else result.title
+        )
         return result
 
     def retry_failed(self, batch: Batch, *, resend: Iterable[int] = (), **options: Any) -> SendReport:

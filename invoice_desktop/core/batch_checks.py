@@ -7,6 +7,7 @@ from __future__ import annotations
 from . import history as hist
 from .errors import FormInvalid
 from .history import History
+from .i18n import N_, Msg
 from .outbox import DUPLICATE, FAILED, INVALID, NOTHING_TO_SEND, READY, REFUSED, REJECTED, Batch, BatchRow
 from .provider import Provider
 from .upload import validate_form
@@ -15,6 +16,35 @@ from .upload import validate_form
 ARRIVED = (hist.SUCCEEDED, hist.UNCERTAIN, hist.INTERRUPTED)
 # Rows whose values may still change and are checked again after each change.
 OPEN = (READY, INVALID, DUPLICATE, FAILED, REJECTED)
+
+# (same file?, uploaded?, ticked?) → the row's message: whole sentences, as word order differs between languages.
+_SENT_BEFORE = {
+    (True, True, True): N_(
+        "This exact file was uploaded on {when} to {targets} (attempt {attempt}). Ticked: it is sent again."
+    ),
+    (True, True, False): N_(
+        "This exact file was uploaded on {when} to {targets} (attempt {attempt}). Skipped unless you tick it."
+    ),
+    (True, False, True): N_(
+        "This exact file may already have arrived on {when} to {targets} (attempt {attempt}). Ticked: it is sent again."
+    ),
+    (True, False, False): N_(
+        "This exact file may already have arrived on {when} to {targets} (attempt {attempt}). Skipped unless you "
+        "tick it."
+    ),
+    (False, True, True): N_(
+        "This target was uploaded on {when} to {targets} (attempt {attempt}). Ticked: it is sent again."
+    ),
+    (False, True, False): N_(
+        "This target was uploaded on {when} to {targets} (attempt {attempt}). Skipped unless you tick it."
+    ),
+    (False, False, True): N_(
+        "This target may already have arrived on {when} to {targets} (attempt {attempt}). Ticked: it is sent again."
+    ),
+    (False, False, False): N_(
+        "This target may already have arrived on {when} to {targets} (attempt {attempt}). Skipped unless you tick it."
+    ),
+}
 
 
 def check(history: History, provider: Provider, batch: Batch) -> None:
@@ -32,16 +62,23 @@ def check(history: History, provider: Provider, batch: Batch) -> None:
             by_target.setdefault(row.target, []).append(row)
         if row.snapshot_sha256:
             by_file.setdefault(row.snapshot_sha256, []).append(row)
-    for groups, what in ((by_target, "the same {target}"), (by_file, "the same file")):
+    for groups, by_file_too in ((by_target, False), (by_file, True)):
         for key, rows in groups.items():
             if len(rows) < 2:
                 continue
             for row in rows:
                 if row.status in OPEN:
                     others = ", ".join(str(r.position) for r in rows if r is not row)
-                    said = what.format(target=f"target ({key})")
                     row.status = INVALID
-                    row.message = f"Row(s) {others} have {said}: only one can be sent. Fix or remove one."
+                    row.message = (
+                        Msg("Row(s) {rows} have the same file: only one can be sent. Fix or remove one.", rows=others)
+                        if by_file_too
+                        else Msg(
+                            "Row(s) {rows} have the same target ({target}): only one can be sent. Fix or remove one.",
+                            rows=others,
+                            target=key,
+                        )
+                    )
     for row in batch.rows:
         if row.status in (READY, DUPLICATE):
             flag_sent_before(history, batch, row)
@@ -73,12 +110,8 @@ def flag_sent_before(history: History, batch: Batch, row: BatchRow) -> None:
     when = attempt.created_at[:16].replace("T", " ")
     targets = ", ".join(history.targets(attempt.id)) or "?"
     row.duplicate = {"attempt": attempt.id, "when": when, "target": targets, "why": why, "state": attempt.state}
-    done = "was uploaded" if attempt.state == hist.SUCCEEDED else "may already have arrived"
-    row.message = (
-        f"{'This exact file' if why == 'file' else 'This target'} {done} on {when} to {targets} "
-        f"(attempt {attempt.id})."
-        + (" Ticked: it is sent again." if row.send_anyway else " Skipped unless you tick it.")
-    )
+    sentence = _SENT_BEFORE[(why == "file", attempt.state == hist.SUCCEEDED, row.send_anyway)]
+    row.message = Msg(sentence, when=when, targets=targets, attempt=attempt.id)
     row.status = READY if row.send_anyway else DUPLICATE
 
 

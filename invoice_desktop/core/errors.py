@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from .i18n import Msg
+from .stored_text import Text
+
 
 class InvoiceDesktopError(Exception):
     """Base for errors with a plain message."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: Text) -> None:
         super().__init__(message)
+        # A `Msg` (translated when shown) or plain text (a provider's or the system's own words).
         self.message = message
 
 
 class FormInvalid(InvoiceDesktopError):
     """The form's data is incomplete or wrong; `fields` maps field names to what is wrong with each."""
 
-    def __init__(self, message: str, fields: dict[str, str] | None = None) -> None:
+    def __init__(self, message: Text, fields: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.fields = fields or {}
 
@@ -31,7 +35,7 @@ class TransportError(InvoiceDesktopError):
     `maybe_sent` tells whether the server may have received the request: if so, it must not be retried blindly.
     """
 
-    def __init__(self, message: str, *, maybe_sent: bool) -> None:
+    def __init__(self, message: Text, *, maybe_sent: bool) -> None:
         super().__init__(message)
         self.maybe_sent = maybe_sent
         # False when trying again at once cannot help (an untrusted certificate): no automatic retry.
@@ -47,7 +51,7 @@ class ProviderBusy(TransportError):
 
     def __init__(self, response: Any, retry_after_s: float | None) -> None:
         super().__init__(
-            "The provider is busy (HTTP 429, too many requests) and turned the request away.", maybe_sent=False
+            Msg("The provider is busy (HTTP 429, too many requests) and turned the request away."), maybe_sent=False
         )
         self.response = response
         self.retry_after_s = retry_after_s
@@ -56,6 +60,6 @@ class ProviderBusy(TransportError):
 class Cancelled(InvoiceDesktopError):
     """The clerk cancelled."""
 
-    def __init__(self, message: str = "Cancelled.", *, maybe_sent: bool = False) -> None:
-        super().__init__(message)
+    def __init__(self, message: Text = "", *, maybe_sent: bool = False) -> None:
+        super().__init__(message or Msg("Cancelled."))
         self.maybe_sent = maybe_sent

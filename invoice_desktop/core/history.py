@@ -24,7 +24,9 @@ from typing import TYPE_CHECKING, Any
 from .clerk import current_clerk
 from .errors import InvoiceDesktopError
 from .exchange import Exchange
+from .i18n import Msg
 from .schema import migrate
+from .stored_text import Text, decode, encode
 
 if TYPE_CHECKING:
     from .leases import LeaseKeeper
@@ -40,7 +42,8 @@ UNCERTAIN = "uncertain"  # it left, but no usable answer came back: it may have 
 CANCELLED = "cancelled"
 INTERRUPTED = "interrupted"  # the app stopped while sending
 
-INTERRUPTED_SUMMARY = (
+# Stored as code + parameters (like every summary) and translated when shown.
+INTERRUPTED_SUMMARY = Msg(
     "The app stopped while this upload was being sent: it may have arrived. Check with the provider whether it "
     "arrived before sending it again."
 )
@@ -55,11 +58,12 @@ def _is_busy(exc: sqlite3.OperationalError) -> bool:
     return "locked" in text or "busy" in text
 
 
-def _busy_message(path: Path) -> str:
-    return (
-        f"The upload history ({path}) is in use by another program — another Invoice Desktop window or command, "
+def _busy_message(path: Path) -> Msg:
+    return Msg(
+        "The upload history ({path}) is in use by another program — another Invoice Desktop window or command, "
         "a backup or a database viewer — and stayed locked. Close that program (or wait for it to finish) and try "
-        "again."
+        "again.",
+        path=path,
     )
 
 
@@ -81,7 +85,7 @@ class Attempt:
     form: dict[str, Any]
     options: dict[str, Any]
     state: str
-    summary: str
+    summary: Text  # a `Msg` when written by this release (translated when shown); older records: as written
     provider_code: str | None
     provider_message: str | None
     result: dict[str, Any] = field(default_factory=dict)
@@ -152,7 +156,7 @@ class HistoryRow:
     description: str
     file_name: str | None
     state: str
-    summary: str
+    summary: str  # in the current language
     retry_of: int | None
     provider_code: str | None = None
     provider_message: str | None = None
@@ -257,7 +261,7 @@ class History:
                 lambda db: db.execute(
                     "UPDATE attempts SET state=?, updated_at=?, summary=?, lease_owner=NULL, lease_until=NULL "
                     "WHERE state=? AND lease_owner=?",
-                    (INTERRUPTED, _now(), INTERRUPTED_SUMMARY, SENDING, self.owner),
+                    (INTERRUPTED, _now(), encode(INTERRUPTED_SUMMARY), SENDING, self.owner),
                 )
             )
         except tolerated as exc:  # their lease lapses on its own: the next app marks them
@@ -313,7 +317,7 @@ class History:
             lambda db: db.execute(
                 "UPDATE attempts SET state=?, updated_at=?, summary=?, lease_owner=NULL, lease_until=NULL "
                 "WHERE state=? AND (lease_until IS NULL OR lease_until<?)",
-                (INTERRUPTED, _now(), INTERRUPTED_SUMMARY, SENDING, time.time()),
+                (INTERRUPTED, _now(), encode(INTERRUPTED_SUMMARY), SENDING, time.time()),
             )
         )
         if cur.rowcount:
@@ -431,7 +435,7 @@ class History:
         attempt_id: int,
         *,
         state: str,
-        summary: str,
+        summary: Text,
         provider_code: str | None = None,
         provider_message: str | None = None,
         result: dict[str, Any] | None = None,
@@ -444,7 +448,7 @@ class History:
         late = [(attempt_id, json.dumps(e.to_dict(), ensure_ascii=False)) for e in exchanges]
         values = (
             state,
-            summary,
+            encode(summary),
             provider_code,
             provider_message,
             json.dumps(result or {}, default=str),
@@ -530,7 +534,7 @@ class History:
             form=json.loads(form),
             options=json.loads(options),
             state=state,
-            summary=summary,
+            summary=decode(summary) or "",
             provider_code=code,
             provider_message=message,
             result=json.loads(result),
@@ -634,7 +638,7 @@ class History:
         sql = f"SELECT {self._ROW_COLUMNS} FROM attempts WHERE {where} ORDER BY id DESC LIMIT ?"
         with self._lock:
             found = self._db.execute(sql, (*args, limit)).fetchall()
-        return [HistoryRow(*r) for r in found]
+        return [_history_row(r) for r in found]
 
     def count(self, query: HistoryQuery) -> int:
         where, args = query.where(self._DESCRIPTION_SQL)
@@ -646,3 +650,22 @@ class History:
         with self._lock:
             found = self._db.execute("SELECT DISTINCT clerk FROM attempts WHERE clerk IS NOT NULL ORDER BY clerk")
             return [r[0] for r in found.fetchall()]
+
+
+def _history_row(r: tuple[Any, ...]) -> HistoryRow:
+    # The summary (stored as code + parameters) in the language the clerk reads now.
+    id_, created, provider, environment, description, file_name, state, summary, retry_of, code, message, clerk = r
+    return HistoryRow(
+        id_,
+        created,
+        provider,
+        environment,
+        description,
+        file_name,
+        state,
+        str(decode(summary) or ""),
+        retry_of,
+        code,
+        message,
+        clerk,
+    )

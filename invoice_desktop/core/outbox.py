@@ -16,6 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 from .history import History, _now
+from .i18n import Msg, from_stored, to_stored
+from .stored_text import Text, decode, encode
 
 # A row's status. The window shows these words; the CLI prints them.
 READY = "ready"  # valid: Upload all sends it
@@ -28,6 +30,8 @@ SUCCEEDED = "succeeded"
 REJECTED = "rejected"  # the provider answered with a refusal
 FAILED = "failed"  # it did not arrive; Retry sends it again
 UNCERTAIN = "uncertain"  # it left without a usable answer: it may have arrived; Retry asks first
+
+_SENDING_MESSAGE = Msg("Sending…")
 
 STATUSES = (READY, INVALID, REFUSED, NOTHING_TO_SEND, DUPLICATE, SENDING, SUCCEEDED, REJECTED, FAILED, UNCERTAIN)
 # Rows Retry sends again without asking; UNCERTAIN ones only once the clerk said it did not arrive.
@@ -56,9 +60,10 @@ class BatchRow:
     file_path: str
     status: str
     values: dict[str, Cell] = field(default_factory=dict)  # form field (dotted for nested) → value
-    problems: list[str] = field(default_factory=list)  # plain sentences about the row (what could not be read…)
+    problems: list[Text] = field(default_factory=list)  # plain sentences about the row (what could not be read…)
     field_problems: dict[str, str] = field(default_factory=dict)  # form field → the form's own message
-    message: str = ""  # the status in words: the rule broken, the provider's answer, the earlier upload
+    # The status in words: the rule broken, the provider's answer, the earlier upload (kept as code + parameters).
+    message: Text = ""
     file_size: int | None = None
     snapshot_path: str | None = None  # the private copy that is checked and sent (core/snapshots.py)
     snapshot_sha256: str | None = None
@@ -90,11 +95,11 @@ class BatchRow:
             "file": self.file_name,
             "path": self.file_path,
             "status": self.status,
-            "message": self.message,
+            "message": str(self.message),
             "target": self.target,
             "values": {k: {"value": c.value, "source": c.source, "detail": c.detail} for k, c in self.values.items()},
             "guessed": self.guessed,
-            "problems": self.problems,
+            "problems": [str(p) for p in self.problems],
             "field_problems": self.field_problems,
             "sha256": self.snapshot_sha256,
             "size": self.file_size,
@@ -109,7 +114,7 @@ class Batch:
     provider: str
     environment: str
     rows: list[BatchRow] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)  # about the batch as a whole (the sheet, the pattern)
+    problems: list[Text] = field(default_factory=list)  # about the batch as a whole (the sheet, the pattern)
     settings: dict[str, Any] = field(default_factory=dict)  # the sheet and pattern it was filled with
     id: int | None = None
     created_at: str = ""
@@ -177,7 +182,7 @@ class Outbox:
                         batch.provider,
                         batch.environment,
                         json.dumps(batch.settings),
-                        json.dumps(batch.problems),
+                        json.dumps([to_stored(p) for p in batch.problems]),
                     ),
                 )
                 batch.id = int(cur.lastrowid or 0)
@@ -211,12 +216,20 @@ class Outbox:
             lambda db: db.execute(
                 f"UPDATE batch_rows SET status=?, updated_at=?, message=?, claim_owner=?, claim_until=? "
                 f"WHERE id=? AND status IN ({marks})",
-                (SENDING, _now(), "Sending…", self.history.owner, time.time() + lease_s, row.id, *from_statuses),
+                (
+                    SENDING,
+                    _now(),
+                    encode(_SENDING_MESSAGE),
+                    self.history.owner,
+                    time.time() + lease_s,
+                    row.id,
+                    *from_statuses,
+                ),
             ),
             patience_s=self.history.outcome_patience_s,
         )
         if cur.rowcount == 1:
-            row.status, row.message = SENDING, "Sending…"
+            row.status, row.message = SENDING, _SENDING_MESSAGE
             return True
         return False
 
@@ -236,7 +249,8 @@ class Outbox:
         if not found:
             return None
         id_, created, provider, environment, settings, problems, closed = found[0]
-        batch = Batch(provider, environment, [], json.loads(problems), json.loads(settings), id_, created, bool(closed))
+        kept = [from_stored(p) for p in json.loads(problems)]
+        batch = Batch(provider, environment, [], kept, json.loads(settings), id_, created, bool(closed))
         for r in self.history.read(f"SELECT {_ROW_COLUMNS} FROM batch_rows WHERE batch_id=? ORDER BY position", (id_,)):
             batch.rows.append(_row(r))
         return batch
@@ -280,14 +294,14 @@ def _row(r: tuple[Any, ...]) -> BatchRow:
         file_path=path,
         status=status,
         values={k: Cell(v["value"], v["source"], v.get("detail", "")) for k, v in json.loads(values).items()},
-        problems=list(kept.get("row", [])),
+        problems=[from_stored(p) for p in kept.get("row", [])],
         field_problems=dict(kept.get("fields", {})),
-        message=message,
+        message=decode(message) or "",
         file_size=size,
         snapshot_path=snap,
         snapshot_sha256=sha,
         target=target,
-        duplicate=json.loads(dup) if dup else None,
+        duplicate=json.loads(dup, object_hook=from_stored) if dup else None,
         send_anyway=bool(anyway),
         attempt_id=attempt,
         id=id_,
@@ -305,11 +319,11 @@ def _update_row(db: sqlite3.Connection, row: BatchRow, now: str) -> None:
             row.snapshot_path,
             row.snapshot_sha256,
             json.dumps(values, default=str),
-            json.dumps({"row": row.problems, "fields": row.field_problems}),
+            json.dumps({"row": [to_stored(p) for p in row.problems], "fields": row.field_problems}),
             row.target,
             row.status,
-            row.message,
-            json.dumps(row.duplicate) if row.duplicate else None,
+            encode(row.message),
+            json.dumps(row.duplicate, default=to_stored) if row.duplicate else None,
             1 if row.send_anyway else 0,
             row.attempt_id,
             now,

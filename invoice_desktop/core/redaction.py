@@ -10,7 +10,10 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterable, Mapping
+from typing import Any, overload
 from urllib.parse import quote, quote_plus
+
+from .i18n import Msg
 
 MASK = "•••redacted•••"
 
@@ -52,7 +55,30 @@ class Redactor:
             # Longest first so that a secret containing another is replaced whole.
             self._needles.sort(key=len, reverse=True)
 
-    def redact(self, text: str) -> str:
+    @overload
+    def redact(self, text: str) -> str: ...
+    @overload
+    def redact(self, text: Msg) -> Msg: ...
+    @overload
+    def redact(self, text: str | Msg) -> str | Msg: ...
+    def redact(self, text: str | Msg) -> str | Msg:
+        if isinstance(text, Msg):
+            # A kept sentence: its source text is ours; the values put in it may echo a secret.
+            data = text.to_json()
+            data["params"] = self._redact_tree(data["params"])
+            return Msg.from_json(data)
+        return self._redact_str(text)
+
+    def _redact_tree(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self._redact_str(value)
+        if isinstance(value, dict):
+            return {k: self._redact_tree(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._redact_tree(v) for v in value]
+        return value
+
+    def _redact_str(self, text: str) -> str:
         if not text:
             return text
         with self._lock:

@@ -228,7 +228,7 @@ class Transport:
                     f"The request could not be sent within the {flight.limit:g}-second limit.", maybe_sent=False
                 )
                 failure.transient = False
-                self._finish_record(record, flight.started, error=failure.message)
+                self._finish_record(record, flight.started, error=str(failure.message))
                 raise failure
             with self._watchdog(remaining, flight):
                 raw = self._request(request, headers, flight, remaining, record)
@@ -302,7 +302,7 @@ class Transport:
             self._finish_record(record, flight.started, error=why)
             raise
         except TransportError as exc:  # the deadline passed while the body was streamed
-            self._finish_record(record, flight.started, error=exc.message)
+            self._finish_record(record, flight.started, error=str(exc.message))
             raise
         except requests.exceptions.RequestException as exc:
             failure, why = self._request_failure(exc, flight.sent)
@@ -374,7 +374,7 @@ class Transport:
             self._finish_record(record, flight.started, error="cancelled while reading the answer")
             raise Cancelled("Cancelled while the provider was answering.", maybe_sent=True) from None
         except TransportError as exc:  # the deadline passed while the answer was read
-            self._finish_record(record, flight.started, error=exc.message)
+            self._finish_record(record, flight.started, error=str(exc.message))
             raise
         except (requests.exceptions.RequestException, OSError) as exc:
             if self.cancel.cancelled:

@@ -132,7 +132,7 @@ class UploadService:
         try:
             check_url_allowed(url)
         except TransportError as exc:
-            raise FormInvalid(exc.message, {"base_url": exc.message}) from None
+            raise FormInvalid(exc.message, {"base_url": str(exc.message)}) from None
         return url
 
     def stored_credentials(self, provider: Provider, environment: str) -> dict[str, str]:

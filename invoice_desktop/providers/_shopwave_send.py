@@ -12,6 +12,7 @@ from ..core.errors import Cancelled, ProviderBusy, TransportError
 from ..core.http import FormBody, JsonBody, OutgoingRequest, Response
 from ..core.provider import Provider, UploadContext, join_url
 from ..core.results import ItemResult, Outcome, UploadResult, busy_result
+from ..core.stored_text import Text
 from . import _shopwave_oauth as oauth
 from ._shopwave_answers import PLAIN, STOPPING_ERRORS, TOKEN_ERRORS, Answer, ApiError, read_answer
 from ._shopwave_form import MAX_OBJECTS_PER_REQUEST, Invoice, InvoiceItem, ShopwaveInvoices
@@ -121,7 +122,7 @@ class Run:
         self.last_status: int | None = None
         self.first_error: ApiError | None = None
         # Why the run stopped early: (outcome, title, what to do next).
-        self.stopped: tuple[Outcome, str, str] | None = None
+        self.stopped: tuple[Outcome, Text, Text] | None = None
         # The batches still to send, and the most objects one request may carry (halved on error 919).
         self.limit = MAX_OBJECTS_PER_REQUEST
         self.queue: deque[list[int]] = deque()

@@ -27,6 +27,7 @@ from pydantic import BaseModel
 from ..core.errors import FormInvalid, InvoiceDesktopError, TransportError
 from ..core.history import History
 from ..core.http import OutgoingRequest, Response, TextBody
+from ..core.i18n import Msg
 from ..core.provider import (
     PRACTICE,
     PRODUCTION,
@@ -322,7 +323,9 @@ class DDAPI(Provider):
             return self._read(ctx, number, f"Read invoicing settings of customer {number}")
         except _ReadRefused as refused:
             result = _redacted(refused.result, ctx)
-            raise InvoiceDesktopError(" ".join(p for p in (result.title, result.detail) if p)) from None
+            raise InvoiceDesktopError(
+                Msg("{title} {detail}", title=result.title, detail=result.detail) if result.detail else result.title
+            ) from None
 
     # -- sending ------------------------------------------------------------------------------------------------
 

@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None, on_window: Callable[[Any], None] | None 
     except InvoiceDesktopError as exc:  # the history is locked by another program, or from a newer release
         from PySide6.QtWidgets import QMessageBox
 
-        QMessageBox.critical(None, APP_NAME, exc.message)
+        QMessageBox.critical(None, APP_NAME, str(exc.message))
         return 1
     runner = TaskRunner()
     settings = QSettings()

@@ -152,7 +152,7 @@ class BatchTableModel(QAbstractTableModel):
         if column == 2:
             return self._status_data(row, role)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            key = (id(row), row.status, row.message)
+            key = (id(row), row.status, str(row.message))
             said = self._messages.get(key)
             if said is None:
                 said = self._messages[key] = self._message(row)
@@ -160,11 +160,12 @@ class BatchTableModel(QAbstractTableModel):
         return None
 
     def _message(self, row: BatchRow) -> str:
-        parts = [row.message] if row.message else []
-        parts += [f"{self.labels.get(f, f)}: {m}" for f, m in row.field_problems.items() if m not in row.message]
+        message = str(row.message)  # kept sentences, in the language shown now
+        parts = [message] if message else []
+        parts += [f"{self.labels.get(f, f)}: {m}" for f, m in row.field_problems.items() if m not in message]
         if row.guessed and row.status not in (outbox.SUCCEEDED, outbox.SENDING):
             parts.append(f"Guessed from the PDF's text: {', '.join(self.labels.get(f, f) for f in row.guessed)}.")
-        parts += [p for p in row.problems if p not in row.message]
+        parts += [str(p) for p in row.problems if str(p) not in message]
         return " ".join(parts)
 
     def _status_data(self, row: BatchRow, role: int) -> Any:
@@ -177,7 +178,7 @@ class BatchTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if row.duplicate:
                 return "Tick to send it again anyway."
-            return row.message or STATUS_WORDS.get(row.status, row.status)
+            return str(row.message) or STATUS_WORDS.get(row.status, row.status)
         if role == Qt.ItemDataRole.UserRole:
             return row.status
         return None

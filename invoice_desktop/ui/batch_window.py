@@ -222,7 +222,7 @@ class BatchWindow(QWidget):
         for column in range(self.model.columnCount()):
             self.table.setColumnWidth(column, min(self.table.columnWidth(column), 300 if column == 3 else 200))
         self.model.dataChanged.connect(lambda *_: self._update_counts())
-        self.notes.setText("\n".join(batch.problems))
+        self.notes.setText("\n".join(str(p) for p in batch.problems))
         self.notes.setVisible(bool(batch.problems))
         self._update_counts()
         self._set_busy(False)
@@ -395,7 +395,7 @@ class BatchWindow(QWidget):
 
     def _task_failed(self, exc: BaseException) -> None:
         self.task = None
-        message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        message = str(getattr(exc, "message", None) or exc) or type(exc).__name__
         self._idle_progress()
         if self.batch is None:
             self.title.setText(f"{self.provider.name}: no batch was made")

@@ -348,7 +348,7 @@ class CredentialsDialog(QDialog):
 
     def _on_error(self, exc: BaseException) -> None:
         self._set_busy(False)
-        self.status.setText(getattr(exc, "message", None) or f"Could not use the keyring: {exc}")
+        self.status.setText(str(getattr(exc, "message", None) or f"Could not use the keyring: {exc}"))
 
     def _set_busy(self, busy: bool) -> None:
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -458,7 +458,7 @@ class CredentialsDialog(QDialog):
 
     def _on_sign_in_failed(self, exc: BaseException) -> None:
         self.sign_in_button.setText(self.provider.sign_in_label)
-        message = exc.message if isinstance(exc, InvoiceDesktopError) else f"Sign-in failed: {exc}"
+        message = str(exc.message) if isinstance(exc, InvoiceDesktopError) else f"Sign-in failed: {exc}"
         self.sign_in_status.setText(message)
 
     def reject(self) -> None:

@@ -176,6 +176,6 @@ class HistoryModel(QAbstractTableModel):
         def failed(exc: BaseException) -> None:
             if generation == self._generation:
                 self._fetching = False
-                self.failed.emit(getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}")
+                self.failed.emit(str(getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"))
 
         return failed

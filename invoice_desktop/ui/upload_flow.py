@@ -36,9 +36,9 @@ log = logging.getLogger("invoice_desktop.ui")
 
 def plain_error(exc: BaseException) -> str:
     if isinstance(exc, AttachmentRefused):
-        return exc.message
+        return str(exc.message)
     if isinstance(exc, InvoiceDesktopError):
-        return exc.message
+        return str(exc.message)
     return f"Unexpected problem: {type(exc).__name__}: {exc}"
 
 
@@ -211,13 +211,13 @@ class UploadFlow(QObject):
         self._busy(False)
         page = self.w.page
         if isinstance(exc, AttachmentRefused) and page.drop_zone is not None:
-            page.drop_zone.show_refused(exc.message)
-            self.w.outcome.show_message("The file can't be used.", detail=exc.message + " Nothing was sent.")
+            page.drop_zone.show_refused(str(exc.message))
+            self.w.outcome.show_message("The file can't be used.", detail=f"{exc.message} Nothing was sent.")
         elif isinstance(exc, CredentialsMissing):
-            self.w.outcome.show_message("Credentials are needed.", detail=exc.message)
+            self.w.outcome.show_message("Credentials are needed.", detail=str(exc.message))
         elif isinstance(exc, FormInvalid):
             page.form.show_errors(exc.fields)
-            self.w.outcome.show_message(exc.message, detail="Nothing was sent.")
+            self.w.outcome.show_message(str(exc.message), detail="Nothing was sent.")
         else:
             log.error("Upload could not start: %s", plain_error(exc))
             self.w.outcome.show_message(plain_error(exc), detail="Nothing was sent.")
