@@ -49,7 +49,7 @@ def retry(services, attempt_id):
 def assert_no_secrets(services, attempt_id, *secrets):
     dumped = json.dumps([e.to_dict() for e in services.history.exchanges(attempt_id)], ensure_ascii=False)
     attempt = services.history.get(attempt_id)
-    dumped += json.dumps([attempt.result, attempt.resume, attempt.provider_message, attempt.summary])
+    dumped += json.dumps([attempt.result, attempt.resume, attempt.provider_message, attempt.summary], default=str)
     for secret in secrets:
         assert secret not in dumped
         assert secret.replace("/", "\\/") not in dumped
