@@ -143,10 +143,11 @@ def busy_result(provider_name: str, busy: Any) -> UploadResult:
     the form (nothing in it is wrong) and nothing was stored: try again later. `busy` is a `ProviderBusy`."""
     wait = busy.retry_after_s
     if wait:
+        seconds = f"{wait:g}"
         detail = Msg(
             "It turned the request away unprocessed (HTTP 429, too many requests) (it asked to wait {seconds} "
             "seconds), so nothing was stored. Nothing in the form needs changing: press Retry in a few minutes.",
-            seconds=f"{wait:g}",
+            seconds=seconds,
         )
     else:
         detail = Msg(
