@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING, Any
 # (tests/test_startup_imports.py keeps it so). Each command imports what it uses.
 from .core.attachments import AttachmentRefused
 from .core.errors import CredentialsMissing, FormInvalid, InvoiceDesktopError
+from .core.i18n import N_, Msg, _, ngettext
 from .core.registry import PRACTICE, PRODUCTION, SANDBOX
 from .core.results import Outcome, UploadResult
-from .core.stored_text import Text
+from .core.stored_text import Text, shown_tree
 
 if TYPE_CHECKING:
     from .core.services import Services
@@ -37,6 +38,11 @@ def _fail(message: Text, code: int) -> int:
     return code
 
 
+def _warn(message: Text) -> None:
+    # Translators: a line the CLI prints before going on; {message} is a whole sentence.
+    print("invoice-desktop: " + _("warning: {message}").format(message=message), file=sys.stderr)
+
+
 def load_data(value: str | None) -> Any:
     """--data: inline JSON (starts with { or [) or a path to a JSON file."""
     if not value:
@@ -45,16 +51,35 @@ def load_data(value: str | None) -> Any:
     try:
         text = value if inline else Path(value).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "it is not a UTF-8 text file"
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else _("it is not a UTF-8 text file")
         raise FormInvalid(
-            f"--data “{value}” cannot be read ({reason}): give the form as inline JSON "
-            "(starting with {) or the path of a JSON file."
+            Msg(
+                "--data “{value}” cannot be read ({reason}): give the form as inline JSON (starting with {{) or the "
+                "path of a JSON file.",
+                value=value,
+                reason=reason,
+            )
         ) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        where = "--data" if inline else f"The --data file “{value}”"
-        raise FormInvalid(f"{where} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}).") from None
+        # The parser's own words ({error}) stay as Python's json module says them.
+        raise FormInvalid(
+            Msg(
+                "--data is not valid JSON: {error} (line {line}, column {column}).",
+                error=exc.msg,
+                line=exc.lineno,
+                column=exc.colno,
+            )
+            if inline
+            else Msg(
+                "The --data file “{path}” is not valid JSON: {error} (line {line}, column {column}).",
+                path=value,
+                error=exc.msg,
+                line=exc.lineno,
+                column=exc.colno,
+            )
+        ) from None
 
 
 def seconds(value: str) -> float:
@@ -63,76 +88,104 @@ def seconds(value: str) -> float:
     except ValueError:
         number = -1.0
     if not 0 < number <= 24 * 3600:
-        raise argparse.ArgumentTypeError(f"“{value}” is not a number of seconds between 0 and 86400")
+        raise argparse.ArgumentTypeError(
+            _("“{value}” is not a number of seconds between 0 and 86400").format(value=value)
+        )
     return number
 
 
-TIMEOUT_HELP = (
+TIMEOUT_HELP = N_(
     "give up on each request after this many seconds in all (connecting, sending, the answer); "
     "default 600. The outcome then says whether the provider may have received it."
 )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="invoice-desktop", description="Upload invoices to provider APIs.")
+    """The CLI's parser, in the current language: build it after the language is chosen (argparse formats the help
+    texts when it prints them, from the strings given here)."""
+    parser = argparse.ArgumentParser(
+        prog="invoice-desktop",
+        description=_("Upload invoices to provider APIs."),
+        epilog=_(
+            "Exit codes: 0 accepted · 1 the provider refused it, or it failed and nothing was stored (try again) · "
+            "2 bad input (form, file, usage), nothing sent · 3 credentials missing · 4 uncertain: it may or may not "
+            "have arrived (check at the provider; `retry N --resend` sends it again) · 130 cancelled."
+        ),
+    )
+    timeout_help = _(TIMEOUT_HELP)
     from .cli_language import add_language_option
 
     add_language_option(parser)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    send = sub.add_parser("send", help="upload to a provider")
-    send.add_argument("provider")
-    send.add_argument("--environment", "-e", choices=ENVIRONMENTS, default=PRACTICE)
-    send.add_argument("--base-url", help="override the environment's address")
-    send.add_argument("--data", "-d", help="the form as JSON: inline or a file path (the API's field names)")
+    send = sub.add_parser("send", help=_("upload to a provider"))
+    send.add_argument("provider", help=_("the provider's id (see `providers`)"))
+    send.add_argument(
+        "--environment", "-e", choices=ENVIRONMENTS, default=PRACTICE, help=_("where to send (default: practice)")
+    )
+    send.add_argument("--base-url", help=_("override the environment's address"))
+    send.add_argument("--data", "-d", help=_("the form as JSON: inline or a file path (the API's field names)"))
     what = send.add_mutually_exclusive_group()
-    what.add_argument("--file", "-f", help="the invoice file")
-    what.add_argument("--file-url", help="a public URL of the document instead of a file (where the API allows)")
-    send.add_argument("--format", help="json or xml, where the provider offers both")
-    send.add_argument("--timeout", type=seconds, metavar="SECONDS", help=TIMEOUT_HELP)
+    what.add_argument("--file", "-f", help=_("the invoice file"))
+    what.add_argument("--file-url", help=_("a public URL of the document instead of a file (where the API allows)"))
+    send.add_argument("--format", help=_("json or xml, where the provider offers both"))
+    send.add_argument("--timeout", type=seconds, metavar="SECONDS", help=timeout_help)
 
-    get = sub.add_parser("get", help="read the provider's current values (where the API has a read)")
-    get.add_argument("provider")
-    get.add_argument("--environment", "-e", choices=ENVIRONMENTS, default=PRACTICE)
-    get.add_argument("--base-url")
-    get.add_argument("--data", "-d", help="what to read, as JSON: inline or a file path")
-    get.add_argument("--format", help="json or xml, where the provider offers both")
-    get.add_argument("--timeout", type=seconds, metavar="SECONDS", help=TIMEOUT_HELP)
+    get = sub.add_parser("get", help=_("read the provider's current values (where the API has a read)"))
+    get.add_argument("provider", help=_("the provider's id (see `providers`)"))
+    get.add_argument(
+        "--environment", "-e", choices=ENVIRONMENTS, default=PRACTICE, help=_("where to send (default: practice)")
+    )
+    get.add_argument("--base-url", help=_("override the environment's address"))
+    get.add_argument("--data", "-d", help=_("what to read, as JSON: inline or a file path"))
+    get.add_argument("--format", help=_("json or xml, where the provider offers both"))
+    get.add_argument("--timeout", type=seconds, metavar="SECONDS", help=timeout_help)
 
-    retry = sub.add_parser("retry", help="send a failed attempt again, continuing where it stopped")
-    retry.add_argument("attempt_id", type=int)
-    retry.add_argument("--base-url")
+    retry = sub.add_parser("retry", help=_("send a failed attempt again, continuing where it stopped"))
+    retry.add_argument("attempt_id", type=int, help=_("the attempt's number (see `history`)"))
+    retry.add_argument("--base-url", help=_("override the environment's address"))
     retry.add_argument(
         "--resend",
         action="store_true",
-        help="send again an attempt that may already have arrived (uncertain, interrupted): only after checking "
-        "at the provider that it did not",
+        help=_(
+            "send again an attempt that may already have arrived (uncertain, interrupted): only after checking at "
+            "the provider that it did not"
+        ),
     )
     retry.add_argument(
-        "--yes", "-y", action="store_true", help="send a refused attempt again without asking (the reason is printed)"
+        "--yes",
+        "-y",
+        action="store_true",
+        help=_("send a refused attempt again without asking (the reason is printed)"),
     )
-    retry.add_argument("--timeout", type=seconds, metavar="SECONDS", help=TIMEOUT_HELP)
+    retry.add_argument("--timeout", type=seconds, metavar="SECONDS", help=timeout_help)
 
-    creds = sub.add_parser("credentials", help="store or delete credentials in the system keyring")
+    creds = sub.add_parser("credentials", help=_("store or delete credentials in the system keyring"))
     creds_sub = creds.add_subparsers(dest="action", required=True)
-    for action in ("set", "delete", "show", "login"):
-        p = creds_sub.add_parser(action)
-        p.add_argument("provider")
-        p.add_argument("--environment", "-e", choices=ENVIRONMENTS, default=PRODUCTION)
+    credential_actions = {
+        "set": _("store the credentials typed (or a JSON object on standard input)"),
+        "delete": _("delete the stored credentials"),
+        "show": _("show which credentials are stored (secrets are not shown)"),
+        "login": _("sign in where the provider offers it, and store what it hands out"),
+    }
+    for action, action_help in credential_actions.items():
+        p = creds_sub.add_parser(action, help=action_help)
+        p.add_argument("provider", help=_("the provider's id (see `providers`)"))
+        p.add_argument("--environment", "-e", choices=ENVIRONMENTS, default=PRODUCTION, help=_("default: production"))
         if action == "login":
-            p.add_argument("--base-url")
+            p.add_argument("--base-url", help=_("override the environment's address"))
 
-    history = sub.add_parser("history", help="list upload attempts, newest first; search the whole history")
-    history.add_argument("--search", "-s", default="", help="an invoice or order id, a file name, #attempt")
-    history.add_argument("--provider", help="only this provider (its id, see `providers`)")
-    history.add_argument("--state", choices=HISTORY_STATES, help="only attempts with this outcome")
-    history.add_argument("--since", type=_day, help="from this day (YYYY-MM-DD)")
-    history.add_argument("--until", type=_day, help="up to and including this day (YYYY-MM-DD)")
-    history.add_argument("--limit", type=int, default=20, help="at most this many (default 20)")
-    history.add_argument("--json", action="store_true")
-    history.add_argument("--csv", metavar="FILE", help="write every matching attempt to FILE as CSV")
+    history = sub.add_parser("history", help=_("list upload attempts, newest first; search the whole history"))
+    history.add_argument("--search", "-s", default="", help=_("an invoice or order id, a file name, #attempt"))
+    history.add_argument("--provider", help=_("only this provider (its id, see `providers`)"))
+    history.add_argument("--state", choices=HISTORY_STATES, help=_("only attempts with this outcome"))
+    history.add_argument("--since", type=_day, help=_("from this day (YYYY-MM-DD)"))
+    history.add_argument("--until", type=_day, help=_("up to and including this day (YYYY-MM-DD)"))
+    history.add_argument("--limit", type=int, default=20, help=_("at most this many (default 20)"))
+    history.add_argument("--json", action="store_true", help=_("print the attempts as JSON"))
+    history.add_argument("--csv", metavar="FILE", help=_("write every matching attempt to FILE as CSV"))
 
-    sub.add_parser("providers", help="list the providers")
+    sub.add_parser("providers", help=_("list the providers"))
     from .cli_batch import add_parser as add_batch_parser  # light: argparse only
 
     add_batch_parser(sub, ENVIRONMENTS, PRACTICE)
@@ -141,12 +194,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _print_result(result: UploadResult) -> int:
     if result.ok:
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps(shown_tree(result.to_dict()), ensure_ascii=False, indent=2))
         return EXIT_OK
-    message = result.title + (f" {result.detail}" if result.detail else "")
+    message = f"{result.title} {result.detail}" if result.detail else str(result.title)
     if result.provider_code or result.provider_message:
-        message += f" [provider: {result.provider_code or '-'} {result.provider_message or ''}]".rstrip()
-    message += f" (attempt {result.attempt_id})"
+        # The provider's own code and words, as they came.
+        said = f"{result.provider_code or '-'} {result.provider_message or ''}".rstrip()
+        message += " " + _("[provider: {said}]").format(said=said)
+    message += " " + _("(attempt {attempt})").format(attempt=result.attempt_id)
     code = _fail(
         message,
         EXIT_CANCELLED
@@ -199,18 +254,20 @@ def _run(services: Services, prepared: Any) -> int:
                 pass
         except KeyboardInterrupt:
             cancel.cancel()
-            print("invoice-desktop: cancelling…", file=sys.stderr)
+            print("invoice-desktop: " + _("cancelling…"), file=sys.stderr)
             try:
                 finished.wait(SETTLE_S)
             except KeyboardInterrupt:
                 pass
             if not finished.is_set():  # still stuck (e.g. waiting for a locked history): say what is known
                 if services.history.sending_by_this_app() is False:  # never recorded, so never sent
-                    return _fail("cancelled; nothing was sent", EXIT_CANCELLED)
-                return _fail("cancelled; the upload may have arrived: check before sending it again", EXIT_CANCELLED)
+                    return _fail(_("cancelled; nothing was sent"), EXIT_CANCELLED)
+                return _fail(_("cancelled; the upload may have arrived: check before sending it again"), EXIT_CANCELLED)
             if "error" in done:
                 error = done["error"]
-                return _fail(f"cancelled: {getattr(error, 'message', None) or error}", EXIT_CANCELLED)
+                return _fail(
+                    _("cancelled: {reason}").format(reason=getattr(error, "message", None) or error), EXIT_CANCELLED
+                )
     finally:
         signal.signal(signal.SIGTERM, previous)
     if "error" in done:
@@ -237,7 +294,7 @@ def cmd_send(args: argparse.Namespace, services: Services) -> int:
     )
     # What the window asks the clerk to confirm (e.g. "this replaces the whole invoice"): said, not asked, here.
     for warning in prepared.warnings(services.history):
-        print(f"invoice-desktop: warning: {warning}", file=sys.stderr)
+        _warn(warning)
     return _run(services, prepared)
 
 
@@ -246,20 +303,24 @@ def cmd_retry(args: argparse.Namespace, services: Services) -> int:
 
     refusal = refusal_to_confirm(services.history, services.uploads.providers, args.attempt_id)
     if refusal and not args.yes:
-        return _fail(f"{refusal} Nothing was sent. To send it again anyway, add --yes.", EXIT_BAD_INPUT)
+        return _fail(
+            _("{refusal} Nothing was sent. To send it again anyway, add --yes.").format(refusal=refusal), EXIT_BAD_INPUT
+        )
     if refusal:
-        print(f"invoice-desktop: warning: {refusal}", file=sys.stderr)
+        _warn(refusal)
     question = services.uploads.resend_question(args.attempt_id)
     if question and not args.resend:
         return _fail(
-            f"{question} Nothing was sent. If it did not arrive, send it again with: "
-            f"invoice-desktop retry {args.attempt_id} --resend",
+            _(
+                "{question} Nothing was sent. If it did not arrive, send it again with: invoice-desktop retry "
+                "{attempt} --resend"
+            ).format(question=question, attempt=args.attempt_id),
             EXIT_UNCERTAIN,
         )
     prepared = services.uploads.prepare_retry(args.attempt_id, base_url=args.base_url)
     prepared.resend_confirmed = bool(question)
     for warning in prepared.warnings(services.history):
-        print(f"invoice-desktop: warning: {warning}", file=sys.stderr)
+        _warn(warning)
     return _run(services, prepared)
 
 
@@ -281,7 +342,8 @@ def _read_fields(fields: list[Any], what: str) -> dict[str, str] | None:
         typed: dict[str, str] = {}
         for f in fields:
             ask = getpass.getpass if f.secret else input
-            typed[f.name] = ask(f"{f.label} ({f.name}): ").strip()
+            # Translators: a prompt for a credential: its label, then its name as typed in JSON.
+            typed[f.name] = ask(_("{label} ({name}): ").format(label=_(f.label), name=f.name)).strip()
         return typed
     raw = sys.stdin.read()
     values: Any
@@ -291,33 +353,44 @@ def _read_fields(fields: list[Any], what: str) -> dict[str, str] | None:
         values = None
     if not isinstance(values, dict):
         example = json.dumps({f.name: "..." for f in fields[:2]})
-        _fail(f"{what} reads a JSON object of fields from standard input, e.g. {example}.", EXIT_BAD_INPUT)
+        _fail(
+            _("{command} reads a JSON object of fields from standard input, e.g. {example}.").format(
+                command=what, example=example
+            ),
+            EXIT_BAD_INPUT,
+        )
         return None
     return {k: str(v) for k, v in values.items()}
 
 
 def cmd_login(args: argparse.Namespace, services: Services, provider: Any) -> int:
     if not provider.supports_sign_in:
-        return _fail(f"{provider.name} has no sign-in; use `credentials set`.", EXIT_BAD_INPUT)
+        return _fail(
+            _("{provider} has no sign-in; use `credentials set`.").format(provider=provider.name), EXIT_BAD_INPUT
+        )
     values = _read_fields(list(provider.sign_in_fields), "credentials login") if provider.sign_in_fields else {}
     if values is None:
         return EXIT_BAD_INPUT
     opener = services.uploads.open_browser
 
     def open_and_say(url: str) -> None:  # a terminal may have no browser at hand: say the address too
-        print(f"Opening the browser to sign in. If it does not open, visit:\n{url}", file=sys.stderr)
+        print(_("Opening the browser to sign in. If it does not open, visit:\n{url}").format(url=url), file=sys.stderr)
         opener(url)
 
     services.uploads.open_browser = open_and_say
     try:
         obtained = services.uploads.sign_in(provider, args.environment, values, base_url=args.base_url)
     except KeyboardInterrupt:
-        return _fail("sign-in cancelled; nothing was stored", EXIT_CANCELLED)
+        return _fail(_("sign-in cancelled; nothing was stored"), EXIT_CANCELLED)
     finally:
         services.uploads.open_browser = opener
-    stored = ", ".join(sorted(obtained)) or "nothing"
+    stored = ", ".join(sorted(obtained)) or _("nothing")
     status = services.credentials.status().message
-    print(f"Signed in to {provider.name} ({args.environment}); stored {stored}. {status}")
+    print(
+        _("Signed in to {provider} ({environment}); stored {stored}. {status}").format(
+            provider=provider.name, environment=args.environment, stored=stored, status=status
+        )
+    )
     return EXIT_OK
 
 
@@ -331,12 +404,17 @@ def cmd_credentials(args: argparse.Namespace, services: Services) -> int:
         return cmd_login(args, services, provider)
     if args.action == "delete":
         store.delete_all(provider.id, args.environment, fields)
-        print(f"Deleted the {provider.name} credentials for {args.environment}.")
+        print(
+            _("Deleted the {provider} credentials for {environment}.").format(
+                provider=provider.name, environment=args.environment
+            )
+        )
         return EXIT_OK
     if args.action == "show":
         values = store.get_all(provider.id, args.environment, fields)
         for f in provider.credential_fields:
-            state = "set" if values.get(f.name) else "not set"
+            # Translators: whether a credential is stored ("api_code: set").
+            state = _("set") if values.get(f.name) else _("not set")
             shown = values[f.name] if (values.get(f.name) and not f.secret) else state
             print(f"{f.name}: {shown}")
         print(store.status().message, file=sys.stderr)
@@ -348,8 +426,11 @@ def cmd_credentials(args: argparse.Namespace, services: Services) -> int:
     unknown = set(values) - set(fields)
     if unknown:
         return _fail(
-            f"{provider.name} has no credential field {', '.join(sorted(unknown))}; "
-            f"its fields are {', '.join(fields)}.",
+            ngettext(
+                "{provider} has no credential field {unknown}; its fields are {fields}.",
+                "{provider} has no credential fields {unknown}; its fields are {fields}.",
+                len(unknown),
+            ).format(provider=provider.name, unknown=", ".join(sorted(unknown)), fields=", ".join(fields)),
             EXIT_BAD_INPUT,
         )
     problems = provider.check_credentials(values)
@@ -359,7 +440,11 @@ def cmd_credentials(args: argparse.Namespace, services: Services) -> int:
 
     store_typed_credentials(store, provider, args.environment, values)
     status = store.status()
-    print(f"Saved the {provider.name} credentials for {args.environment}. {status.message}")
+    print(
+        _("Saved the {provider} credentials for {environment}. {status}").format(
+            provider=provider.name, environment=args.environment, status=status.message
+        )
+    )
     return EXIT_OK
 
 
@@ -373,20 +458,24 @@ def cmd_history(args: argparse.Namespace, services: Services) -> int:
         from .core.history_csv import export_csv
 
         count = export_csv(services.history, query, Path(args.csv), names)
-        print(f"Wrote {count} attempt{'s' if count != 1 else ''} to {args.csv}.")
+        print(
+            ngettext("Wrote {n} attempt to {path}.", "Wrote {n} attempts to {path}.", count).format(
+                n=count, path=args.csv
+            )
+        )
         return EXIT_OK
     rows = services.history.rows(query, limit=max(args.limit, 1))
     if args.json:
         attempts = [services.history.get(r.id) for r in rows]
-        shown = [{**a.__dict__, "provider_name": names.get(a.provider, a.provider)} for a in attempts if a]
+        shown = [shown_tree({**a.__dict__, "provider_name": names.get(a.provider, a.provider)}) for a in attempts if a]
         print(json.dumps(shown, ensure_ascii=False, indent=2, default=str))
         return EXIT_OK
     if not rows:
-        print("No uploads yet." if query == HistoryQuery() else "No attempt matches.")
+        print(_("No uploads yet.") if query == HistoryQuery() else _("No attempt matches."))
     for r in rows:
         what = " — ".join(x for x in (r.description, r.file_name) if x) or "-"
         if r.retry_of:
-            what = f"retry of #{r.retry_of}: {what}"
+            what = _("retry of #{attempt}: {what}").format(attempt=r.retry_of, what=what)
         print(
             f"{r.id:>5}  {r.created_at[:19].replace('T', ' ')}  {names.get(r.provider, r.provider):<22} "
             f"{r.environment:<10} {r.state:<11} {what}  {r.summary}"
@@ -401,7 +490,9 @@ def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"“{text}” is not a day: write it as YYYY-MM-DD.") from None
+        raise argparse.ArgumentTypeError(
+            _("“{text}” is not a day: write it as YYYY-MM-DD.").format(text=text)
+        ) from None
 
 
 def cmd_providers(args: argparse.Namespace, services: Services | None) -> int:
@@ -409,7 +500,7 @@ def cmd_providers(args: argparse.Namespace, services: Services | None) -> int:
 
     for p in infos():
         envs = ", ".join(p.environments)
-        print(f"{p.id:<14} {p.name:<26} {envs}  — {p.summary}")
+        print(f"{p.id:<14} {p.name:<26} {envs}  — {_(p.summary) if p.summary else ''}")
     return EXIT_OK
 
 
@@ -433,7 +524,7 @@ HANDLERS = {
 def practice_elsewhere(args: argparse.Namespace) -> str | None:
     """Why the command is refused when it asks for Practice somewhere else: Practice is this computer, always."""
     if getattr(args, "environment", None) == PRACTICE and getattr(args, "base_url", None):
-        return (
+        return _(
             "Practice always sends to the local practice sandbox on this computer, so --base-url cannot be used "
             "with it: choose -e sandbox or -e production to send elsewhere. Nothing was sent."
         )
@@ -471,10 +562,11 @@ def main(argv: list[str] | None = None, services: Services | None = None) -> int
     try:
         return HANDLERS[args.command](args, services)
     except AttachmentRefused as exc:
-        return _fail(f"file refused, nothing was sent: {exc.message}", EXIT_BAD_INPUT)
+        return _fail(_("file refused, nothing was sent: {reason}").format(reason=exc.message), EXIT_BAD_INPUT)
     except FormInvalid as exc:
-        ended = exc.message if exc.message.rstrip().endswith((".", "!", "?")) else exc.message.rstrip() + "."
-        return _fail(f"{ended} Nothing was sent.", EXIT_BAD_INPUT)
+        said = str(exc.message).rstrip()
+        ended = said if said.endswith((".", "!", "?", "。")) else said + "."
+        return _fail(_("{reason} Nothing was sent.").format(reason=ended), EXIT_BAD_INPUT)
     except CredentialsMissing as exc:
         return _fail(exc.message, EXIT_CREDENTIALS)
     except (KeyError, ValueError, OSError) as exc:
@@ -483,7 +575,7 @@ def main(argv: list[str] | None = None, services: Services | None = None) -> int
     except InvoiceDesktopError as exc:
         return _fail(exc.message, EXIT_REJECTED)
     except KeyboardInterrupt:  # before an upload started (e.g. while its file was being copied): no traceback
-        return _fail("cancelled", EXIT_CANCELLED)
+        return _fail(_("cancelled"), EXIT_CANCELLED)
     finally:
         if own:
             services.close()

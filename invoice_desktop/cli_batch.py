@@ -17,6 +17,8 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
+from .core.i18n import _, ngettext
+
 if TYPE_CHECKING:
     from .core.outbox import Batch, BatchRow
     from .core.services import Services
@@ -27,19 +29,36 @@ SETTLE_S = 15.0
 
 
 def add_parser(sub: Any, environments: tuple[str, ...], default_environment: str) -> None:
-    batch = sub.add_parser("batch", help="upload many documents at once, each filled from the document itself")
-    batch.add_argument("provider")
-    batch.add_argument("paths", nargs="+", metavar="PATH", help="documents or folders (a .xml beside a PDF fills it)")
-    batch.add_argument("--sheet", metavar="FILE", help="a CSV or XLSX with a 'file' column and form fields")
+    """The `batch` command's parser, in the current language (built after the language is chosen)."""
+    batch = sub.add_parser(
+        "batch",
+        help=_("upload many documents at once, each filled from the document itself"),
+        epilog=_(
+            "Exit codes: 0 every row succeeded · 1 some failed, were refused or need a look · 2 bad input, nothing "
+            "sent · 3 credentials missing · 130 cancelled (the rows not reached stay pending in the batch)."
+        ),
+    )
+    batch.add_argument("provider", help=_("the provider's id (see `providers`)"))
+    batch.add_argument(
+        "paths", nargs="+", metavar="PATH", help=_("documents or folders (a .xml beside a PDF fills it)")
+    )
+    batch.add_argument("--sheet", metavar="FILE", help=_("a CSV or XLSX with a 'file' column and form fields"))
     batch.add_argument(
         "--name-pattern",
         metavar="PATTERN",
-        help="values from file names, e.g. '{order_id}_*.pdf' (remembered per provider; '' forgets it)",
+        # Translators: {order_id} is a field name typed as is; keep it.
+        help=_("values from file names, e.g. '{order_id}_*.pdf' (remembered per provider; '' forgets it)"),
     )
-    batch.add_argument("--environment", "-e", choices=environments, default=default_environment)
-    batch.add_argument("--base-url", help="override the environment's address")
-    batch.add_argument("--dry-run", action="store_true", help="print the rows as they would be sent; send nothing")
-    batch.add_argument("--json", action="store_true", help="print the batch as JSON")
+    batch.add_argument(
+        "--environment",
+        "-e",
+        choices=environments,
+        default=default_environment,
+        help=_("where to send (default: practice)"),
+    )
+    batch.add_argument("--base-url", help=_("override the environment's address"))
+    batch.add_argument("--dry-run", action="store_true", help=_("print the rows as they would be sent; send nothing"))
+    batch.add_argument("--json", action="store_true", help=_("print the batch as JSON"))
 
 
 def cmd_batch(args: argparse.Namespace, services: Services) -> int:
@@ -50,7 +69,7 @@ def cmd_batch(args: argparse.Namespace, services: Services) -> int:
     try:
         batch = batches.plan(args.provider, args.environment, args.paths, **options)
     except BatchInputError as exc:
-        return _fail(f"{exc.message} Nothing was sent.", EXIT_BAD_INPUT)
+        return _fail(_("{reason} Nothing was sent.").format(reason=exc.message), EXIT_BAD_INPUT)
     if args.dry_run:
         batches.discard_plan(batch)
         _print(batch, args.json, dry_run=True)
@@ -58,16 +77,30 @@ def cmd_batch(args: argparse.Namespace, services: Services) -> int:
     if batch.problems:  # a sheet or pattern that does not fit: the clerk fixes it first
         batches.discard_plan(batch)
         _print(batch, args.json, dry_run=True)
-        return _fail("the batch has problems (listed above); fix them, or check with --dry-run. Nothing was sent.", 2)
+        return _fail(
+            _("the batch has problems (listed above); fix them, or check with --dry-run. Nothing was sent."), 2
+        )
     batches.save(batch)
     if not args.json:
-        print(f"Batch {batch.id}: {len(batch.rows)} row(s), kept in the history before sending.", file=sys.stderr)
+        print(
+            ngettext(
+                "Batch {batch}: {n} row, kept in the history before sending.",
+                "Batch {batch}: {n} rows, kept in the history before sending.",
+                len(batch.rows),
+            ).format(batch=batch.id, n=len(batch.rows)),
+            file=sys.stderr,
+        )
     report, cancelled = _send(batches, batch, args)
     _print(batch, args.json, dry_run=False)
     if report is not None and report.stopped:
-        return _fail(f"{report.stopped} The rest of batch {batch.id} was not sent.", EXIT_CREDENTIALS)
+        return _fail(
+            _("{reason} The rest of batch {batch} was not sent.").format(reason=report.stopped, batch=batch.id),
+            EXIT_CREDENTIALS,
+        )
     if cancelled or (report is not None and report.cancelled):
-        return _fail(f"cancelled; the rows not sent stay pending in batch {batch.id}.", EXIT_CANCELLED)
+        return _fail(
+            _("cancelled; the rows not sent stay pending in batch {batch}.").format(batch=batch.id), EXIT_CANCELLED
+        )
     return _exit_code(batch)
 
 
@@ -106,7 +139,7 @@ def _send(batches: Any, batch: Batch, args: argparse.Namespace) -> tuple[Any, bo
                 pass
         except KeyboardInterrupt:
             cancel.cancel()
-            print("invoice-desktop: cancelling after the row being sent…", file=sys.stderr)
+            print("invoice-desktop: " + _("cancelling after the row being sent…"), file=sys.stderr)
             try:
                 finished.wait(SETTLE_S)
             except KeyboardInterrupt:
@@ -137,7 +170,7 @@ def _print(batch: Batch, as_json: bool, *, dry_run: bool) -> None:
             "provider": batch.provider,
             "environment": batch.environment,
             "dry_run": dry_run,
-            "problems": batch.problems,
+            "problems": [str(p) for p in batch.problems],
             "counts": batch.counts(),
             "rows": [row.to_dict() for row in batch.rows],
         }
@@ -145,16 +178,17 @@ def _print(batch: Batch, as_json: bool, *, dry_run: bool) -> None:
         return
     if batch.settings.get("name_pattern"):
         print(
-            f"file-name pattern: {batch.settings['name_pattern']} "
-            f"(remembered for {batch.provider}; --name-pattern '' forgets it)"
+            _("file-name pattern: {pattern} (remembered for {provider}; --name-pattern '' forgets it)").format(
+                pattern=batch.settings["name_pattern"], provider=batch.provider
+            )
         )
     for problem in batch.problems:
-        print(f"problem: {problem}")
+        print(_("problem: {problem}").format(problem=problem))
     for row in batch.rows:
         print(f"{row.position:>4}  {row.file_name}  [{row.status}]" + (f"  {row.message}" if row.message else ""))
         for name, cell in row.values.items():
             value = json.dumps(cell.value, ensure_ascii=False) if isinstance(cell.value, list | dict) else cell.value
-            guessed = " — guessed, check it" if cell.guessed else ""
+            guessed = " — " + _("guessed, check it") if cell.guessed else ""
             detail = f", {cell.detail}" if cell.detail else ""
             print(f"        {name} = {value}  ({cell.source}{detail}){guessed}")
         for field, message in row.field_problems.items():
@@ -162,9 +196,10 @@ def _print(batch: Batch, as_json: bool, *, dry_run: bool) -> None:
         for problem in row.problems:
             print(f"        ! {problem}")
     counts = ", ".join(f"{n} {status}" for status, n in batch.counts().items())
-    print(f"{len(batch.rows)} row(s): {counts}" + (" (dry run: nothing sent)" if dry_run else ""))
+    rows = ngettext("{n} row: {counts}", "{n} rows: {counts}", len(batch.rows)).format(n=len(batch.rows), counts=counts)
+    print(rows + (" " + _("(dry run: nothing sent)") if dry_run else ""))
 
 
-def _fail(message: str, code: int) -> int:
+def _fail(message: object, code: int) -> int:
     print(f"invoice-desktop: {message}", file=sys.stderr)
     return code

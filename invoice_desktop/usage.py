@@ -1,9 +1,12 @@
 """How to use the window, in a clerk's words: the README's "Using it" section and the Help menu show this text.
 
 Kept here (not read from README.md) because the installed app has no README; a test keeps the two the same.
+Marked with N_: the Help menu shows it with `_()`, in the clerk's language.
 """
 
-USAGE = """\
+from .core.i18n import N_
+
+USAGE = N_("""\
 1. Choose a provider on the left. The bar at the top says where uploads go: **Practice** (yellow banner, “nothing
    leaves this computer”, with *What to try…* for demo numbers and error triggers), **Sandbox** (blue banner, the
    vendor's test system) or **Production** (red banner, “real invoices”; the first send in a session asks first).
@@ -30,4 +33,4 @@ USAGE = """\
    continuing where it stopped.
 7. **File → Settings…** holds the app-wide choices (e.g. whether the Log and History start open). **Help → Where
    files are kept** opens the log folder.
-"""
+""")

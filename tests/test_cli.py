@@ -385,3 +385,37 @@ def test_retry_of_a_refusal_needs_yes_and_quotes_the_reason(run_cli, services, m
     code, _, err = run_cli(["retry", str(refused.id), "--yes"])
     assert code == 1 and "already shipped" in err  # sent again, and refused again: as the clerk was told
     assert len(sandbox.requests_seen) == seen + 1 and len(services.history.recent()) == 2
+
+
+def test_the_cli_speaks_the_chosen_language_and_its_json_keeps_its_keys(run_cli, sandbox, make_file, capsys):
+    from invoice_desktop.core import i18n
+
+    try:
+        code, out, _err = run_cli(["--language", "x-pseudo", "providers"])
+        assert code == 0
+        assert i18n.pseudo_translate("Attach the invoice document to an i.materialise order.") in out
+        with pytest.raises(SystemExit):
+            run_cli(["--language", "x-pseudo", "send", "--help"])
+        shown = capsys.readouterr().out
+        assert i18n.pseudo_translate("the invoice file") in shown  # our help text
+        # A result's JSON keeps its keys and codes; only the sentences in it follow the language.
+        code, out, _err = run_cli(
+            [
+                "--language",
+                "x-pseudo",
+                "send",
+                "imaterialise",
+                "-d",
+                '{"order_id": "ORD-1001"}',
+                "-f",
+                str(make_file("a.pdf")),
+            ]
+        )
+        assert code == 0
+        result = json.loads(out)
+        assert result["outcome"] == "succeeded"
+        assert result["title"] == i18n.pseudo_translate(
+            "i.materialise accepted the invoice for order “{order}”."
+        ).format(order="ORD-1001")
+    finally:
+        i18n.set_language("en")

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .content_checks import ContentRefused, check_content
+from .i18n import N_, Msg, _, ngettext
+from .stored_text import Text
 
 MB = 1024 * 1024
 
@@ -30,16 +32,17 @@ CONTENT_TYPES: dict[str, str] = {
     ".txt": "text/plain",
 }
 
+# Marked with N_: translated with `_()` where they are shown.
 KIND_NAMES: dict[str, str] = {
-    ".pdf": "PDF document",
-    ".docx": "Word document",
-    ".doc": "Word 97-2003 document",
-    ".xlsx": "Excel workbook",
-    ".xls": "Excel 97-2003 workbook",
-    ".png": "PNG image",
-    ".jpeg": "JPEG image",
-    ".jpg": "JPEG image",
-    ".txt": "text file",
+    ".pdf": N_("PDF document"),
+    ".docx": N_("Word document"),
+    ".doc": N_("Word 97-2003 document"),
+    ".xlsx": N_("Excel workbook"),
+    ".xls": N_("Excel 97-2003 workbook"),
+    ".png": N_("PNG image"),
+    ".jpeg": N_("JPEG image"),
+    ".jpg": N_("JPEG image"),
+    ".txt": N_("text file"),
 }
 
 
@@ -50,7 +53,7 @@ def human_size(size: int) -> str:
         return f"{value:.0f} MB" if value == int(value) else f"{value:.1f} MB"
     if size >= 1024:
         return f"{size / 1024:.0f} KB"
-    return f"{size} byte" if size == 1 else f"{size} bytes"
+    return ngettext("{n} byte", "{n} bytes", size).format(n=size)
 
 
 @dataclass(frozen=True)
@@ -76,12 +79,21 @@ class AttachmentRules:
         return Path(name).suffix.lower() in self.accepted_extensions
 
     def describe(self) -> str:
+        """What a provider accepts, in the current language: ".pdf .docx, up to 10 MB"."""
         exts = " ".join(self.extensions)
-        aliases = [f"{a} sent as {t}" for a, t in self.aliases.items() if a not in self.extensions]
+        aliases = [
+            # Translators: an extension accepted and sent under another one: ".jpg sent as .jpeg".
+            _("{extension} sent as {sent_as}").format(extension=a, sent_as=t)
+            for a, t in self.aliases.items()
+            if a not in self.extensions
+        ]
         if aliases:
             exts += f" ({', '.join(aliases)})"
-        whose = "" if self.limit_source == "provider" else " (this app's limit; the API documents none)"
-        return f"{exts}, up to {human_size(self.max_bytes)}{whose}"
+        if self.limit_source == "provider":
+            return _("{extensions}, up to {size}").format(extensions=exts, size=human_size(self.max_bytes))
+        return _("{extensions}, up to {size} (this app's limit; the API documents none)").format(
+            extensions=exts, size=human_size(self.max_bytes)
+        )
 
     def with_max_bytes(self, max_bytes: int) -> AttachmentRules:
         return AttachmentRules(self.extensions, max_bytes, self.limit_source, dict(self.aliases))
@@ -90,7 +102,7 @@ class AttachmentRules:
 class AttachmentRefused(Exception):
     """The file breaks one of the rules; nothing was sent."""
 
-    def __init__(self, rule: str, message: str) -> None:
+    def __init__(self, rule: str, message: Text) -> None:
         super().__init__(message)
         self.rule = rule
         self.message = message
@@ -105,7 +117,7 @@ class CheckedAttachment:
     extension: str
     upload_name: str
     # Things the clerk should know before sending (e.g. an encrypted PDF the provider may not open).
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # in the language of the moment: shown at once, never kept
 
     @property
     def content_type(self) -> str:
@@ -124,40 +136,71 @@ def check_attachment(path: str | os.PathLike[str], rules: AttachmentRules) -> Ch
     except FileNotFoundError:
         if p.is_symlink():
             raise AttachmentRefused(
-                "broken-link", f"“{name}” is a shortcut to a file that no longer exists. Pick the file itself."
+                "broken-link",
+                Msg("“{name}” is a shortcut to a file that no longer exists. Pick the file itself.", name=name),
             ) from None
-        raise AttachmentRefused("missing", f"“{name}” does not exist (was it moved or renamed?).") from None
+        raise AttachmentRefused(
+            "missing", Msg("“{name}” does not exist (was it moved or renamed?).", name=name)
+        ) from None
     except OSError as exc:
-        raise AttachmentRefused("unreadable", f"“{name}” cannot be read: {exc.strerror or exc}.") from None
+        raise AttachmentRefused(
+            "unreadable", Msg("“{name}” cannot be read: {reason}.", name=name, reason=exc.strerror or str(exc))
+        ) from None
     if stat.S_ISDIR(st.st_mode):
-        raise AttachmentRefused("not-a-file", f"“{name}” is a folder. Drop the invoice file itself, not a folder.")
+        raise AttachmentRefused(
+            "not-a-file", Msg("“{name}” is a folder. Drop the invoice file itself, not a folder.", name=name)
+        )
     if not stat.S_ISREG(st.st_mode):
-        raise AttachmentRefused("not-a-file", f"“{name}” is not a regular file.")
+        raise AttachmentRefused("not-a-file", Msg("“{name}” is not a regular file.", name=name))
 
     ext = p.suffix.lower()
     if ext not in rules.accepted_extensions:
-        shown = ext or "no extension"
+        accepted = " ".join(rules.extensions)
         raise AttachmentRefused(
             "extension",
-            f"“{name}” has {shown}; this provider accepts only {' '.join(rules.extensions)} files.",
+            Msg(
+                "“{name}” has {extension}; this provider accepts only {accepted} files.",
+                name=name,
+                extension=ext,
+                accepted=accepted,
+            )
+            if ext
+            else Msg(
+                "“{name}” has no extension; this provider accepts only {accepted} files.", name=name, accepted=accepted
+            ),
         )
     if st.st_size == 0:
-        raise AttachmentRefused("empty", f"“{name}” is empty (0 bytes). Pick the real invoice file.")
+        raise AttachmentRefused("empty", Msg("“{name}” is empty (0 bytes). Pick the real invoice file.", name=name))
     if st.st_size > rules.max_bytes:
-        whose = (
-            "this provider's limit" if rules.limit_source == "provider" else "this app's limit (the API documents none)"
-        )
+        sizes = {
+            "name": name,
+            "size": human_size(st.st_size),
+            "bytes": f"{st.st_size:,}",
+            "limit": human_size(rules.max_bytes),
+            "limit_bytes": f"{rules.max_bytes:,}",
+        }
         raise AttachmentRefused(
             "size",
-            f"“{name}” is {human_size(st.st_size)} ({st.st_size:,} bytes); the limit is "
-            f"{human_size(rules.max_bytes)} ({rules.max_bytes:,} bytes), {whose}.",
+            Msg(
+                "“{name}” is {size} ({bytes} bytes); the limit is {limit} ({limit_bytes} bytes), this provider's "
+                "limit.",
+                **sizes,
+            )
+            if rules.limit_source == "provider"
+            else Msg(
+                "“{name}” is {size} ({bytes} bytes); the limit is {limit} ({limit_bytes} bytes), this app's limit (the "
+                "API documents none).",
+                **sizes,
+            ),
         )
     try:
-        warnings = check_content(p, ext, KIND_NAMES.get(ext, ext))
+        warnings = check_content(p, ext, KIND_NAMES.get(ext, ext))  # the source name: translated where shown
     except ContentRefused as exc:
         raise AttachmentRefused("content", exc.message) from None
     except OSError as exc:
-        raise AttachmentRefused("unreadable", f"“{name}” cannot be read: {exc.strerror or exc}.") from None
+        raise AttachmentRefused(
+            "unreadable", Msg("“{name}” cannot be read: {reason}.", name=name, reason=exc.strerror or str(exc))
+        ) from None
 
     send_ext = rules.aliases.get(ext, ext)
     upload_name = name if send_ext == ext else p.stem + send_ext

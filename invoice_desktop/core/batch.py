@@ -42,7 +42,7 @@ from .batch_patterns import remember_pattern, remembered_pattern
 from .cancel import CancelToken
 from .documents.facts import Source
 from .errors import CredentialsMissing, FormInvalid, InvoiceDesktopError
-from .i18n import Msg
+from .i18n import Msg, _
 from .outbox import (
     DUPLICATE,
     FAILED,
@@ -93,8 +93,10 @@ class BatchService:
             self.history.read("SELECT id FROM batch_rows LIMIT 0")
         except Exception:  # the shared PostgreSQL history's schema has no outbox yet
             raise BatchInputError(
-                "Batches are kept in this computer's upload history; the shared history this app uses does not hold "
-                "them yet. Send one invoice at a time, or use the local history for batches."
+                Msg(
+                    "Batches are kept in this computer's upload history; the shared history this app uses does "
+                    "not hold them yet. Send one invoice at a time, or use the local history for batches."
+                )
             ) from None
 
     # -- making a batch -----------------------------------------------------------------------------------
@@ -117,9 +119,11 @@ class BatchService:
             name_pattern = remembered_pattern(provider.id)
         files, missing = expand(paths)
         if missing:
-            raise BatchInputError(f"Not found: {', '.join(missing)}. Check the path(s); nothing was sent.")
+            raise BatchInputError(
+                Msg("Not found: {paths}. Check the path(s); nothing was sent.", paths=", ".join(missing))
+            )
         if not files:
-            raise BatchInputError("No files to send: the folder(s) given are empty.")
+            raise BatchInputError(Msg("No files to send: the folder(s) given are empty."))
         sources, found_problems = self._sources(provider, sheet, name_pattern, templates_dir)
         problems: list[Text] = list(found_problems)
         found = pair(files)
@@ -127,19 +131,24 @@ class BatchService:
             for name in sources.sheet.files_not_found({f.document.name for f in found if f.document}):
                 number = sources.sheet.row_numbers[name]
                 problems.append(
-                    f"{sources.sheet.path.name}, row {number}: “{name}” is not among the files of this batch."
+                    Msg(
+                        "{sheet}, row {row}: “{file}” is not among the files of this batch.",
+                        sheet=sources.sheet.path.name,
+                        row=number,
+                        file=name,
+                    )
                 )
         rows = build_rows(
             provider, found, sources, progress=progress, cancelled=lambda: bool(cancel and cancel.cancelled)
         )
         if cancel is not None and cancel.cancelled:
-            raise BatchInputError("Cancelled: no batch was made.")
+            raise BatchInputError(Msg("Cancelled: no batch was made."))
         if (
             name_pattern
             and not any(c.source == Source.FILE_NAME for r in rows for c in r.values.values())
             and any(r.snapshot_path for r in rows)
         ):
-            problems.append(f"The file-name pattern “{name_pattern}” matches none of the files.")
+            problems.append(Msg("The file-name pattern “{pattern}” matches none of the files.", pattern=name_pattern))
         settings = {"sheet": str(sheet) if sheet else None, "name_pattern": name_pattern}
         batch = Batch(provider.id, environment, rows, problems, settings)
         self.check(batch)
@@ -168,26 +177,35 @@ class BatchService:
 
     def _sources(
         self, provider: Provider, sheet: str | Path | None, pattern: str | None, templates_dir: str | Path | None
-    ) -> tuple[Sources, list[str]]:
+    ) -> tuple[Sources, list[Text]]:
         from .documents.names import compile_pattern
         from .documents.pdf_text import load_templates
         from .documents.sheet import read_sheet
 
-        problems: list[str] = []
+        problems: list[Text] = []
         sources = Sources()
         if sheet:
             fields = {name: info.title or name for name, info in provider.form_model.model_fields.items()}
             try:
                 sources.sheet = read_sheet(Path(sheet), fields)
             except OSError as exc:
-                raise BatchInputError(f"The sheet {sheet} cannot be read: {exc.strerror or exc}.") from None
+                raise BatchInputError(
+                    Msg(
+                        "The sheet {sheet} cannot be read: {reason}.", sheet=str(sheet), reason=exc.strerror or str(exc)
+                    )
+                ) from None
             except InvoiceDesktopError as exc:
                 raise BatchInputError(exc.message) from None
             if sources.sheet.unknown_columns:
                 problems.append(
-                    f"{Path(sheet).name}: the column(s) {', '.join(sources.sheet.unknown_columns)} are not fields of "
-                    f"{provider.name}'s form, so they fill nothing. Name columns by the form's fields or labels "
-                    f"({', '.join(fields.values())})."
+                    Msg(
+                        "{sheet}: the column(s) {columns} are not fields of {provider}'s form, so they fill nothing. "
+                        "Name columns by the form's fields or labels ({fields}).",
+                        sheet=Path(sheet).name,
+                        columns=", ".join(sources.sheet.unknown_columns),
+                        provider=provider.name,
+                        fields=", ".join(_(str(f)) for f in fields.values()),
+                    )
                 )
         if pattern:
             try:
@@ -213,7 +231,13 @@ class BatchService:
     def set_value(self, batch: Batch, row: BatchRow, field: str, value: Any) -> None:
         """The clerk typed a value (empty: none): their word beats any document. Re-checks the batch."""
         if row.status not in batch_checks.OPEN:
-            raise InvoiceDesktopError(f"Row {row.position} is {row.status}: its values can no longer change.")
+            raise InvoiceDesktopError(
+                Msg(
+                    "Row {position} is {status}: its values can no longer change.",
+                    position=row.position,
+                    status=row.status,
+                )
+            )
         if value in (None, ""):
             row.values.pop(field, None)
         else:
@@ -339,7 +363,7 @@ class BatchService:
         """Send again the rows that failed or were refused by the provider (and the uncertain ones in `resend`)."""
         return self.send(batch, statuses=RETRYABLE, resend=resend, **options)
 
-    def resend_question(self, row: BatchRow) -> str | None:
+    def resend_question(self, row: BatchRow) -> Text | None:
         """What to ask before an uncertain row is sent again (None: nothing to ask)."""
         if row.status != UNCERTAIN or row.attempt_id is None:
             return None
@@ -354,7 +378,7 @@ class BatchService:
         """A kept batch, its rows reconciled with the attempts they became (a crash may have left them behind)."""
         batch = self.outbox.load(batch_id)
         if batch is None:
-            raise BatchInputError(f"There is no batch number {batch_id}.")
+            raise BatchInputError(Msg("There is no batch number {batch_id}.", batch_id=batch_id))
         for row in batch.rows:
             if self._reconcile(row):
                 self.outbox.save_row(row)
@@ -371,7 +395,7 @@ class BatchService:
         if attempt is None:
             if row.status == SENDING and self.outbox.claim_lapsed(row):
                 # An attempt is always recorded before anything leaves: none, so nothing was sent.
-                row.status, row.message = READY, "Not sent yet: the app stopped before sending it."
+                row.status, row.message = READY, Msg("Not sent yet: the app stopped before sending it.")
                 return True
             return False
         before = (row.status, row.attempt_id)

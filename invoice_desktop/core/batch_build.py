@@ -18,6 +18,7 @@ from .attachments import AttachmentRefused
 from .documents.fill import fill_row
 from .documents.pdf_text import Template
 from .documents.sheet import Sheet
+from .i18n import Msg
 from .outbox import NOTHING_TO_SEND, READY, REFUSED, BatchRow, Cell, jsonable
 from .provider import Provider
 
@@ -98,9 +99,22 @@ def build_row(provider: Provider, position: int, found: Found, sources: Sources)
     row = BatchRow(position, document.name, str(document), READY)
     rules = provider.attachment
     if rules is None or not rules.extension_allowed(document.name):
-        takes = rules.describe() if rules else "no files"
         row.status = REFUSED
-        row.message = f"{provider.name} does not take {document.suffix or 'this kind of'} files: it takes {takes}."
+        if rules is None:
+            row.message = Msg("{provider} takes no files.", provider=provider.name)
+        elif document.suffix:
+            row.message = Msg(
+                "{provider} does not take {extension} files: it takes {accepted}.",
+                provider=provider.name,
+                extension=document.suffix,
+                accepted=rules.describe(),
+            )
+        else:
+            row.message = Msg(
+                "{provider} does not take this kind of files: it takes {accepted}.",
+                provider=provider.name,
+                accepted=rules.describe(),
+            )
         return row
     try:
         checked, snap = snapshots.take_and_check(document, rules)

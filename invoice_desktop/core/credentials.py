@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .errors import InvoiceDesktopError
+from .i18n import Msg, _
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +107,7 @@ class KeyringStatus:
 
 def _is_keyring_class(backend: object, name: str) -> bool:
     """`backend` is an instance of keyring's own class called `name`, not another class that took its name."""
-    module, _, cls_name = name.rpartition(".")
+    module, _dot, cls_name = name.rpartition(".")
     real = getattr(sys.modules.get(module), cls_name, None)
     return real is not None and type(backend) is real
 
@@ -158,7 +159,7 @@ def _viable_priority(name: str) -> float | None:
     """The priority keyring gives the store `name` here, or None when it cannot be used (or even imported)."""
     if name == _SECRET_SERVICE and not _session_bus_reachable():
         return None
-    module, _, cls_name = name.rpartition(".")
+    module, _dot, cls_name = name.rpartition(".")
     try:
         cls = getattr(importlib.import_module(module), cls_name)
         return float(cls.priority)  # keyring's viability check: raises when the store cannot be used here
@@ -184,8 +185,8 @@ def system_backend() -> object:
         from keyring.backends import fail
 
         return fail.Keyring()
-    _, name = max(viable)
-    module, _, cls_name = name.rpartition(".")
+    _priority, name = max(viable)
+    module, _dot, cls_name = name.rpartition(".")
     return getattr(sys.modules[module], cls_name)()
 
 
@@ -199,20 +200,25 @@ def _store_label(backend: object) -> str:
 
 
 def _refusal(backend: object | None) -> str:
-    kept = (
-        "so credentials are kept for this session only and must be entered again after the app closes. (They are "
-        "never written to a file.)"
-    )
-    if backend is None or backend_name(backend) in _NO_STORE:
-        found = f" (keyring offers only “{backend_name(backend)}”)" if backend is not None else ""
-        return (
-            f"No usable system keyring was found{found}, {kept} To keep them, set up the {_STORE_NAMES} and "
+    """Why credentials are kept for this session only, in the current language (the status is read at start-up,
+    after the language is chosen)."""
+    if backend is None:
+        return _(
+            "No usable system keyring was found, so credentials are kept for this session only and must be entered "
+            "again after the app closes. (They are never written to a file.) To keep them, set up the {stores} and "
             "restart the app."
-        )
-    return (
-        f"The keyring backend “{backend_name(backend)}” is not one of the operating system's credential stores "
-        f"({_STORE_NAMES}), {kept} To keep them, remove that backend or choose the system's store and restart."
-    )
+        ).format(stores=_STORE_NAMES)
+    if backend_name(backend) in _NO_STORE:
+        return _(
+            "No usable system keyring was found (keyring offers only “{backend}”), so credentials are kept for this "
+            "session only and must be entered again after the app closes. (They are never written to a file.) To "
+            "keep them, set up the {stores} and restart the app."
+        ).format(backend=backend_name(backend), stores=_STORE_NAMES)
+    return _(
+        "The keyring backend “{backend}” is not one of the operating system's credential stores ({stores}), so "
+        "credentials are kept for this session only and must be entered again after the app closes. (They are never "
+        "written to a file.) To keep them, remove that backend or choose the system's store and restart."
+    ).format(backend=backend_name(backend), stores=_STORE_NAMES)
 
 
 class CredentialStore:
@@ -250,7 +256,7 @@ class CredentialStore:
         self._status = KeyringStatus(
             persistent=True,
             backend_name=name,
-            message=f"Credentials are stored in the system keyring ({_store_label(backend)}).",
+            message=_("Credentials are stored in the system keyring ({store}).").format(store=_store_label(backend)),
         )
         return backend
 
@@ -315,8 +321,12 @@ class CredentialStore:
         pieces = split_secret(value)
         if len(pieces) > MAX_SECRET_PIECES:
             raise InvoiceDesktopError(
-                f"The value of “{field}” is {len(value):,} characters; the system keyring takes at most "
-                f"{MAX_SECRET_CHARS * MAX_SECRET_PIECES:,}."
+                Msg(
+                    "The value of “{field}” is {length} characters; the system keyring takes at most {limit}.",
+                    field=field,
+                    length=format(len(value), ","),
+                    limit=format(MAX_SECRET_CHARS * MAX_SECRET_PIECES, ","),
+                )
             )
         for index, piece in enumerate(pieces):
             self._set_one(provider_id, environment, piece_name(field, index), piece)

@@ -578,7 +578,7 @@ class History:
         """The newest attempt in the chain of retries that starts at `attempt_id` (itself if never retried)."""
         current = attempt_id
         with self._lock:
-            for _ in range(10_000):  # a chain is short; the bound only guards against a loop in a damaged file
+            for _step in range(10_000):  # a chain is short; the bound only guards against a loop in a damaged file
                 row = self._db.execute("SELECT MAX(id) FROM attempts WHERE retry_of=?", (current,)).fetchone()
                 if row is None or row[0] is None:
                     break

@@ -14,6 +14,7 @@ import os
 from typing import TYPE_CHECKING
 
 from .errors import InvoiceDesktopError
+from .i18n import N_, Msg, _
 
 if TYPE_CHECKING:
     from .history import History
@@ -21,7 +22,8 @@ if TYPE_CHECKING:
 ENV = "INVOICE_DESKTOP_DATABASE_URL"
 _LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 _WEAK_SSLMODES = {"disable", "allow", "prefer", "require", "verify-ca"}
-_SWITCH_BACK = f"To use this computer's own history instead, remove {ENV}."
+# Translators: {env} is the name of an environment variable, as is.
+_SWITCH_BACK = N_("To use this computer's own history instead, remove {env}.")
 
 
 class HistoryLocationError(InvoiceDesktopError):
@@ -42,22 +44,31 @@ def connection_string(url: str) -> str:
     try:
         params = conninfo_to_dict(url)
     except Exception as exc:  # psycopg.ProgrammingError: the address is malformed
-        raise HistoryLocationError(f"The shared history's address ({ENV}) cannot be read: {exc}") from None
+        raise HistoryLocationError(
+            Msg("The shared history's address ({env}) cannot be read: {error}", env=ENV, error=str(exc))
+        ) from None
     if params.get("password"):
         raise HistoryLocationError(
-            f"The shared history's address ({ENV}) contains a password, which is refused: it would be readable in "
-            "the environment, in shell histories and in the list of running programs. Remove it from the address "
-            "and put it in libpq's password file (~/.pgpass, or the file PGPASSFILE names), or use a client "
-            "certificate (sslcert=…&sslkey=…). Nothing was sent."
+            Msg(
+                "The shared history's address ({env}) contains a password, which is refused: it would be readable "
+                "in the environment, in shell histories and in the list of running programs. Remove it from the "
+                "address and put it in libpq's password file (~/.pgpass, or the file PGPASSFILE names), or use a "
+                "client certificate (sslcert=…&sslkey=…). Nothing was sent.",
+                env=ENV,
+            )
         )
     host = str(params.get("host") or os.environ.get("PGHOST") or "")
     if not _is_local(host):
         mode = str(params.get("sslmode") or "verify-full")
         if mode in _WEAK_SSLMODES:
             raise HistoryLocationError(
-                f"The shared history's server {host} is not this computer, so it must be reached over TLS that "
-                f"checks the server's certificate and name: sslmode={mode} is refused. Remove sslmode from the "
-                "address (verify-full is used) or set sslmode=verify-full. Nothing was sent."
+                Msg(
+                    "The shared history's server {host} is not this computer, so it must be reached over TLS that "
+                    "checks the server's certificate and name: sslmode={mode} is refused. Remove sslmode from the "
+                    "address (verify-full is used) or set sslmode=verify-full. Nothing was sent.",
+                    host=host,
+                    mode=mode,
+                )
             )
         params["sslmode"] = "verify-full"
         params.setdefault("sslrootcert", "system")  # the system's CA store (the bundled libpq supports it)
@@ -68,33 +79,39 @@ def explain_connection_error(exc: Exception, params: dict[str, object]) -> str:
     """A clerk's words for why the server could not be used, and what to check."""
     text = str(exc)
     lowered = text.lower()
-    where = f"{params.get('host') or 'this computer'}:{params.get('port') or 5432}"
-    who = f"database “{params.get('dbname') or params.get('user') or ''}” as user “{params.get('user') or ''}”"
+    where = f"{params.get('host') or _('this computer')}:{params.get('port') or 5432}"
+    # Translators: which database and user a connection used, e.g. database “invoices” as user “anna”.
+    who = _("database “{database}” as user “{user}”").format(
+        database=params.get("dbname") or params.get("user") or "", user=params.get("user") or ""
+    )
+    words = {"where": where, "who": who, "switch_back": _(_SWITCH_BACK).format(env=ENV), "details": text.strip()}
     if "certificate" in lowered and ("verify" in lowered or "trust" in lowered or "self-signed" in lowered):
-        return (
-            f"The shared history server {where} presented a certificate this computer does not trust, so nothing "
+        return _(
+            "The shared history server {where} presented a certificate this computer does not trust, so nothing "
             "was sent to it. Ask your administrator for the office's CA certificate file and give it in the "
             "address (sslrootcert=/path/to/ca.pem), or have it installed in the system's certificate store. "
-            + _SWITCH_BACK
-        )
+            "{switch_back}"
+        ).format(**words)
     if "does not match host name" in lowered or "server certificate for" in lowered:
-        return (
-            f"The shared history server {where} presented a certificate for another name, so nothing was sent to "
-            "it. Check the server name in the address: it must be the name on the server's certificate. " + _SWITCH_BACK
-        )
+        return _(
+            "The shared history server {where} presented a certificate for another name, so nothing was sent to "
+            "it. Check the server name in the address: it must be the name on the server's certificate. {switch_back}"
+        ).format(**words)
     if "password" in lowered or "authentication" in lowered:
-        return (
-            f"The shared history server {where} did not accept the sign-in ({who}), so nothing was sent. Check the "
+        return _(
+            "The shared history server {where} did not accept the sign-in ({who}), so nothing was sent. Check the "
             "user name, and the password in libpq's password file (~/.pgpass or PGPASSFILE) or the client "
-            "certificate. " + _SWITCH_BACK
-        )
+            "certificate. {switch_back}"
+        ).format(**words)
     if "does not exist" in lowered:
-        return f"The shared history server {where} has no such database or user ({who}): {text.strip()} " + _SWITCH_BACK
-    return (
-        f"The shared history server {where} cannot be reached ({who}), so nothing was sent. Check that this "
+        return _(
+            "The shared history server {where} has no such database or user ({who}): {details} {switch_back}"
+        ).format(**words)
+    return _(
+        "The shared history server {where} cannot be reached ({who}), so nothing was sent. Check that this "
         "computer is on the office network (or VPN), that the server name and port are right, and that the server "
-        f"is running. {_SWITCH_BACK} (Details: {text.strip()})"
-    )
+        "is running. {switch_back} (Details: {details})"
+    ).format(**words)
 
 
 def open_shared(url: str) -> History:

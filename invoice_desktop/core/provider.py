@@ -19,13 +19,17 @@ from .environments import PRACTICE, PRODUCTION, SANDBOX
 from .errors import FormInvalid
 from .history import History
 from .http import OutgoingRequest, Response
+from .i18n import N_, Msg, _
 from .results import UploadResult
+from .stored_text import Text
 from .transport import Transport
 
+# Declared texts below (labels, help, guides, notes, summaries, choice labels, pydantic titles and descriptions) are
+# marked with N_ only: whoever shows them translates them with `_()` there.
 ENVIRONMENT_LABELS = {
-    PRACTICE: "Practice (this computer)",
-    SANDBOX: "Sandbox (vendor's test system)",
-    PRODUCTION: "Production",
+    PRACTICE: N_("Practice (this computer)"),
+    SANDBOX: N_("Sandbox (vendor's test system)"),
+    PRODUCTION: N_("Production"),
 }
 
 
@@ -124,9 +128,9 @@ class Provider:
     attachment_mode: ClassVar[AttachmentMode] = "required"
     accepts_file_url: ClassVar[bool] = False
     formats: ClassVar[tuple[str, ...]] = ("json",)
-    format_label: ClassVar[str] = "Answer format"
+    format_label: ClassVar[str] = N_("Answer format")
     # The words on the send button: "Upload" for a document, "Save settings" where nothing is attached.
-    action_label: ClassVar[str] = "Upload"
+    action_label: ClassVar[str] = N_("Upload")
     # "module:Class" of the practice sandbox; imported only when the practice environment is used.
     practice_sandbox: ClassVar[str]
     # Shown under the form, for the clerk: what to enter and what happens when it is sent.
@@ -158,7 +162,7 @@ class Provider:
 
     # Fields the clerk types once to sign in (never stored), e.g. an e-mail and password; see `sign_in`.
     sign_in_fields: ClassVar[tuple[CredentialField, ...]] = ()
-    sign_in_label: ClassVar[str] = "Sign in…"
+    sign_in_label: ClassVar[str] = N_("Sign in…")
     # Form fields that identify what `load` reads (e.g. ("CustomerNumber",)); empty when the API has no read.
     load_key_fields: ClassVar[tuple[str, ...]] = ()
 
@@ -179,13 +183,20 @@ class Provider:
         problems: dict[str, str] = {}
         for cred in self.typed_credential_fields():
             value = values.get(cred.name, "") or cred.default
+            label = _(cred.label)
             if not value:
                 if cred.required:
-                    problems[cred.name] = f"{cred.label} is missing."
+                    problems[cred.name] = _("{label} is missing.").format(label=label)
             elif cred.pattern and not re.fullmatch(cred.pattern, value):
-                problems[cred.name] = cred.pattern_message or f"{cred.label} is not in the expected form."
+                problems[cred.name] = (
+                    _(cred.pattern_message)
+                    if cred.pattern_message
+                    else _("{label} is not in the expected form.").format(label=label)
+                )
             elif cred.choices and value not in cred.choices:
-                problems[cred.name] = f"{cred.label} must be one of: {', '.join(cred.choices)}."
+                problems[cred.name] = _("{label} must be one of: {choices}.").format(
+                    label=label, choices=", ".join(cred.choices)
+                )
         return problems
 
     def check_upload_credentials(self, values: Mapping[str, str]) -> dict[str, str]:
@@ -207,7 +218,7 @@ class Provider:
     ) -> None:
         """Cross-field checks that the form model alone cannot make. Raise `FormInvalid`."""
         if self.attachment_mode == "required" and attachment is None and not file_url:
-            raise FormInvalid("Add the invoice file: drop it on the window or choose it with Browse…")
+            raise FormInvalid(Msg("Add the invoice file: drop it on the window or choose it with Browse…"))
 
     def describe(self, form: BaseModel) -> str:
         """A few words for the History view, e.g. 'order 1234'."""
@@ -215,10 +226,10 @@ class Provider:
 
     # -- when an attempt may have arrived ------------------------------------------------------------------
 
-    def where_to_check(self, form: BaseModel, resume: Mapping[str, Any]) -> str:
+    def where_to_check(self, form: BaseModel, resume: Mapping[str, Any]) -> Text:
         """What to do next when an attempt may or may not have arrived: where to look, and whether sending it
-        again is safe."""
-        return f"Check in {self.name} whether it arrived before sending it again."
+        again is safe (a `Msg`: it is kept with the outcome)."""
+        return Msg("Check in {provider} whether it arrived before sending it again.", provider=self.name)
 
     def resend_is_safe(self, resume: Mapping[str, Any]) -> bool:
         """True when sending again an attempt that may have arrived can do no harm (create-or-update by id), or

@@ -29,6 +29,7 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Literal
 
 from .environments import ALL_ENVIRONMENTS, PRACTICE, PRODUCTION, SANDBOX
+from .i18n import N_
 
 if TYPE_CHECKING:
     from .provider import Provider
@@ -47,7 +48,7 @@ class ProviderInfo:
     # "package.module" whose `PROVIDER` is the provider, or "package.module:ATTRIBUTE".
     module: str
     order: int = 100
-    summary: str = ""
+    summary: str = ""  # marked with N_: translated with `_()` where it is shown
     # Whether a document file goes with a send: "required", "optional" (e.g. a URL may replace it) or "none".
     attachment_mode: AttachmentMode = "required"
     # File name extensions accepted from the clerk, lower case with the dot (aliases such as ".jpg" included).
@@ -55,7 +56,7 @@ class ProviderInfo:
     accepts_file_url: bool = False
     environments: tuple[str, ...] = ALL_ENVIRONMENTS
     # The words on the send button ("Upload", "Save settings").
-    action_label: str = "Upload"
+    action_label: str = N_("Upload")
 
     @property
     def takes_files(self) -> bool:

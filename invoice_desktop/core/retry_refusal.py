@@ -8,6 +8,7 @@ own. So the window asks first and the CLI wants `--yes`, both quoting what the p
 from __future__ import annotations
 
 from . import history as hist
+from .i18n import _, from_stored
 from .registry import ProviderRegistry
 
 
@@ -17,10 +18,14 @@ def refusal_to_confirm(history: hist.History, providers: ProviderRegistry, attem
     if attempt is None or attempt.state != hist.REJECTED:
         return None
     name = providers.load(attempt.provider).name
-    title = str(attempt.result.get("title") or attempt.summary or "").strip().rstrip(".")
+    title = str(from_stored(attempt.result.get("title")) or attempt.summary or "").strip().rstrip(".")
     said = " ".join(p for p in (attempt.provider_code, attempt.provider_message) if p)
-    reason = f"{title} ({name} said: “{said}”)" if said else title or "no reason given"
-    return (
-        f"{name} refused attempt {attempt.id}: {reason}. Sent again unchanged, it will most likely be refused "
-        "again for the same reason."
-    )
+    if said:
+        # Translators: {reason} is our sentence about the refusal; {said} is the provider's own code and words.
+        reason = _("{reason} ({provider} said: “{said}”)").format(reason=title, provider=name, said=said)
+    else:
+        reason = title or _("no reason given")
+    return _(
+        "{provider} refused attempt {attempt}: {reason}. Sent again unchanged, it will most likely be refused again "
+        "for the same reason."
+    ).format(provider=name, attempt=attempt.id, reason=reason)

@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Callable
 
 from .errors import InvoiceDesktopError
+from .i18n import Msg
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -203,8 +204,13 @@ def migrate(db: sqlite3.Connection) -> int:
     before = version_of(db)
     if before > LATEST:
         raise NewerSchemaError(
-            f"This history was written by a newer release of Invoice Desktop (schema {before}; this one knows up to "
-            f"{LATEST}). Install the newer release, or move the history file aside to start a new one."
+            Msg(
+                "This history was written by a newer release of Invoice Desktop (schema {before}; this one "
+                "knows up to {latest}). Install the newer release, or move the history file aside to start "
+                "a new one.",
+                before=before,
+                latest=LATEST,
+            )
         )
     for version in range(before, LATEST):
         db.execute("BEGIN IMMEDIATE")

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .errors import InvoiceDesktopError
+from .i18n import Msg
 from .schema import NewerSchemaError
 
 if TYPE_CHECKING:
@@ -160,8 +161,12 @@ def migrate(db: psycopg.Connection) -> int:
         before = version_of(db)
         if before > LATEST:
             raise NewerSchemaError(
-                f"The shared history was set up by a newer release of Invoice Desktop (schema {before}; this one "
-                f"knows up to {LATEST}). Install the newer release."
+                Msg(
+                    "The shared history was set up by a newer release of Invoice Desktop (schema {before}; "
+                    "this one knows up to {latest}). Install the newer release.",
+                    before=before,
+                    latest=LATEST,
+                )
             )
         if before == LATEST:
             return before
@@ -172,10 +177,16 @@ def migrate(db: psycopg.Connection) -> int:
         except psycopg.errors.InsufficientPrivilege:
             user = db.info.user
             raise SchemaNotAllowed(
-                f"The shared history's database needs its tables set up or updated (schema {before} → {LATEST}), "
-                f"and the database user “{user}” may not change them. Ask your administrator to run "
-                f"{ADMIN_SCRIPT} from this release on the server, or switch History back to “this computer” in "
-                "Settings."
+                Msg(
+                    "The shared history's database needs its tables set up or updated (schema {before} → "
+                    "{latest}), and the database user “{user}” may not change them. Ask your administrator to "
+                    "run {script} from this release on the server, or switch History back to “this "
+                    "computer” in Settings.",
+                    before=before,
+                    latest=LATEST,
+                    user=user,
+                    script=str(ADMIN_SCRIPT),
+                )
             ) from None
     return before
 

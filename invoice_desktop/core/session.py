@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import TransportError
+from .i18n import N_, Msg
 
 USER_AGENT = "InvoiceDesktop/0.1 (+https://invoice-desktop.example)"
 
@@ -27,7 +28,7 @@ def is_loopback(url: str) -> bool:
 # A user name or password written into an address ("https://user:pw@host/…"): scheme, then the user-info to drop,
 # up to the authority's LAST "@" (a password typed with an "@" in it, unescaped, is user-info to its end).
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s\"'<>]*@")
-USERINFO_REFUSED = (
+USERINFO_REFUSED = N_(
     "The address must not contain a user name or password (the part before “@”): enter the address without it. "
     "Credentials go in Credentials…, where the system keyring keeps them secret."
 )
@@ -43,14 +44,17 @@ def check_url_allowed(url: str) -> None:
     No user-info: a password in an address would land in the log, the history and the saved settings."""
     parts = urlsplit(url)
     if "@" in parts.netloc:
-        raise TransportError(USERINFO_REFUSED, maybe_sent=False)
+        raise TransportError(Msg(USERINFO_REFUSED), maybe_sent=False)
     if parts.scheme == "https":
         return
     if parts.scheme == "http" and is_loopback(url):
         return
     raise TransportError(
-        f"Refusing to send to {parts.scheme}://{parts.hostname or ''}: only https is allowed "
-        "(plain http only to this computer).",
+        Msg(
+            "Refusing to send to {scheme}://{host}: only https is allowed (plain http only to this computer).",
+            scheme=parts.scheme,
+            host=parts.hostname or "",
+        ),
         maybe_sent=False,
     )
 

@@ -76,42 +76,47 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "window.show_log_at_start",
-        "Open the Log and History panel when the app starts",
+        N_("Open the Log and History panel when the app starts"),
         False,
-        help="Otherwise it starts folded away at the bottom, so the form gets the room; one click opens it.",
-        section="Window",
+        help=N_("Otherwise it starts folded away at the bottom, so the form gets the room; one click opens it."),
+        section=N_("Window"),
     ),
     Setting(
         "window.remember_geometry",
-        "Reopen the window where it was when the app closed",
+        N_("Reopen the window where it was when the app closed"),
         True,
-        help="Only when that place still fits the screen; otherwise the window opens at a size that fits.",
-        section="Window",
+        help=N_("Only when that place still fits the screen; otherwise the window opens at a size that fits."),
+        section=N_("Window"),
     ),
     Setting(
         "practice.show_hints",
-        "In Practice, show what to try (demo numbers, error triggers)",
+        N_("In Practice, show what to try (demo numbers, error triggers)"),
         True,
-        section="Practice",
+        section=N_("Practice"),
     ),
     Setting(
         "batch.templates_folder",
-        "Issuer templates folder",
+        N_("Issuer templates folder"),
         "",
-        help="invoice2data YAML templates. Empty: “templates” in the app's data folder.",
-        section="Batches",
+        help=N_("invoice2data YAML templates. Empty: “templates” in the app's data folder."),
+        section=N_("Batches"),
     ),
     *(
         Setting(
             f"batch.name_pattern.{provider_id}",
-            f"{name}: file-name pattern",
+            label,
             "",
-            help="e.g. {order_id}_*.pdf, or re: and a regular expression." if first else "",
-            section="Batches",
+            # Translators: {order_id} is a field name typed as is in a pattern: keep it as written.
+            help=N_("e.g. {order_id}_*.pdf, or re: and a regular expression.") if first else "",
+            section=N_("Batches"),
         )
-        for first, (provider_id, name) in zip(
+        for first, (provider_id, label) in zip(
             (True, False, False),
-            (("imaterialise", "i.materialise"), ("skypostal", "SkyPostal"), ("payfabric", "PayFabric")),
+            (
+                ("imaterialise", N_("i.materialise: file-name pattern")),
+                ("skypostal", N_("SkyPostal: file-name pattern")),
+                ("payfabric", N_("PayFabric: file-name pattern")),
+            ),
             strict=True,
         )
     ),

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .attachments import AttachmentRefused, AttachmentRules, CheckedAttachment, check_attachment
+from .i18n import Msg
 from .paths import PRIVATE_FILE_MODE, private_dir
 
 log = logging.getLogger("invoice_desktop.snapshots")
@@ -52,8 +53,11 @@ def snapshots_dir() -> Path:
 def _changed(name: str) -> AttachmentRefused:
     return AttachmentRefused(
         "changed",
-        f"“{name}” changed while it was being read (is it still being saved, downloaded or synced?). Wait until "
-        "it is complete, then pick it again.",
+        Msg(
+            "“{name}” changed while it was being read (is it still being saved, downloaded or "
+            "synced?). Wait until it is complete, then pick it again.",
+            name=name,
+        ),
     )
 
 
@@ -96,7 +100,9 @@ def _copy(path: Path, copy: Path, before: os.stat_result, max_bytes: int) -> tup
     try:
         src = path.open("rb")
     except OSError as exc:
-        raise AttachmentRefused("unreadable", f"“{path.name}” cannot be read: {exc.strerror or exc}.") from None
+        raise AttachmentRefused(
+            "unreadable", Msg("“{name}” cannot be read: {reason}.", name=path.name, reason=exc.strerror or str(exc))
+        ) from None
     with src:
         opened = os.fstat(src.fileno())
         if not _same_file(opened, before):
@@ -155,12 +161,15 @@ def reuse(
     except OSError:
         raise AttachmentRefused(
             "snapshot-missing",
-            f"The copy of “{name}” kept for sending it again is gone. Start a new upload with the file.",
+            Msg("The copy of “{name}” kept for sending it again is gone. Start a new upload with the file.", name=name),
         ) from None
     if digest.hexdigest() != sha256:
         raise AttachmentRefused(
             "snapshot-changed",
-            f"The copy of “{name}” kept for sending it again was changed on disk. Start a new upload with the file.",
+            Msg(
+                "The copy of “{name}” kept for sending it again was changed on disk. Start a new upload with the file.",
+                name=name,
+            ),
         )
     checked = check_attachment(path, rules)
     return checked, Snapshot(path, Path(original) if original else path, checked.size, sha256)

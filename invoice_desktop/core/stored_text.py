@@ -8,7 +8,8 @@ shown; a plain string (an older record's English, a provider's own words) is sto
 from __future__ import annotations
 
 import json
-from typing import TypeAlias
+from collections.abc import Mapping
+from typing import Any, TypeAlias
 
 from .i18n import Msg, from_stored, to_stored
 
@@ -39,3 +40,17 @@ def decode(text: str | None) -> Text | None:
 def shown(text: str | None) -> str:
     """A stored text as the clerk reads it now, in the current language."""
     return str(decode(text) or "")
+
+
+def shown_tree(value: Any) -> Any:
+    """JSON-ready data with each kept sentence (a `Msg`, or its stored form) as text in the current language: what
+    the CLI prints, so its JSON keeps the shape and keys it always had."""
+    if isinstance(value, Msg):
+        return str(value)
+    if isinstance(value, Mapping):
+        if "msgid" in value:
+            return str(from_stored(value))
+        return {k: shown_tree(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [shown_tree(v) for v in value]
+    return value

@@ -21,6 +21,7 @@ from .cancel import CancelToken
 from .errors import Cancelled, ProviderBusy, TransportError
 from .exchange import Exchange, as_curl, describe_request, form_on_wire, response_text
 from .http import FileBody, FormBody, JsonBody, MultipartBody, OutgoingRequest, Response, TextBody
+from .i18n import Msg
 from .redaction import Redactor
 from .session import USER_AGENT, OpenSockets, check_url_allowed, is_loopback, make_session
 
@@ -87,7 +88,7 @@ class _Flight:
     def _on_read(self, n: int) -> None:
         self.sent += n
         if self.transport.cancel.cancelled:
-            raise Cancelled("Upload cancelled before it finished.")
+            raise Cancelled(Msg("Upload cancelled before it finished."))
         if time.monotonic() > self.deadline:
             # Not all of the body left: the server cannot have taken a request it did not get whole.
             raise self._stopped_mid_body()
@@ -100,23 +101,29 @@ class _Flight:
 
     def _stopped_mid_body(self) -> TransportError:
         return TransportError(
-            f"The upload took longer than the {self.limit:g}-second limit and was stopped before all of it was sent.",
+            Msg(
+                "The upload took longer than the {seconds}-second limit and was stopped before all of it was sent.",
+                seconds=format(self.limit, "g"),
+            ),
             maybe_sent=False,
         )
 
     def cancelled(self) -> Cancelled:
         """Cancel broke the connection: was the whole request out by then?"""
         if not self._body_left_whole:
-            return Cancelled("Upload cancelled before it finished.")
-        return Cancelled("Cancelled while the provider was answering.", maybe_sent=True)
+            return Cancelled(Msg("Upload cancelled before it finished."))
+        return Cancelled(Msg("Cancelled while the provider was answering."), maybe_sent=True)
 
     def overdue(self) -> TransportError:
         """The watchdog cut the connection at the deadline: was the whole request out by then?"""
         if not self._body_left_whole:
             return self._stopped_mid_body()
         return TransportError(
-            f"The provider did not finish answering within the {self.limit:g}-second limit, so the app stopped "
-            "waiting. It may or may not have received the request.",
+            Msg(
+                "The provider did not finish answering within the {seconds}-second limit, so the app "
+                "stopped waiting. It may or may not have received the request.",
+                seconds=format(self.limit, "g"),
+            ),
             maybe_sent=True,
         )
 
@@ -225,7 +232,11 @@ class Transport:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 failure = TransportError(
-                    f"The request could not be sent within the {flight.limit:g}-second limit.", maybe_sent=False
+                    Msg(
+                        "The request could not be sent within the {seconds}-second limit.",
+                        seconds=format(flight.limit, "g"),
+                    ),
+                    maybe_sent=False,
                 )
                 failure.transient = False
                 self._finish_record(record, flight.started, error=str(failure.message))
@@ -315,35 +326,42 @@ class Transport:
 
         if isinstance(exc, requests.exceptions.ConnectTimeout):
             return TransportError(
-                "The provider could not be reached (connection timed out). Check the network and try again.",
+                Msg("The provider could not be reached (connection timed out). Check the network and try again."),
                 maybe_sent=False,
             ), "connection timed out"
         if isinstance(exc, requests.exceptions.SSLError):
             failure = TransportError(
-                "The secure connection failed: the server's certificate is not trusted by this computer. "
-                "Check the address; if your company inspects traffic, its certificate must be installed in "
-                "the system's trust store.",
+                Msg(
+                    "The secure connection failed: the server's certificate is not trusted by this computer. "
+                    "Check the address; if your company inspects traffic, its certificate must be installed in "
+                    "the system's trust store."
+                ),
                 maybe_sent=False,
             )
             failure.transient = False  # a certificate does not fix itself in a few seconds: no retry
             return failure, self.redactor.redact(f"TLS error: {exc}")
         if isinstance(exc, requests.exceptions.ReadTimeout):
             return TransportError(
-                f"The provider did not answer within {self.timeouts.read:g} seconds. It may or may not "
-                "have received the request: check in the provider's portal before sending again.",
+                Msg(
+                    "The provider did not answer within {seconds} seconds. It may or may not have received the "
+                    "request: check in the provider's portal before sending again.",
+                    seconds=format(self.timeouts.read, "g"),
+                ),
                 maybe_sent=True,
             ), "no answer within the read timeout"
         if isinstance(exc, requests.exceptions.ConnectionError):
             before_send = sent == 0 and _never_connected(exc)
             return TransportError(
-                "The provider could not be reached. Check the network connection and the address "
-                "(base URL) and try again."
+                Msg(
+                    "The provider could not be reached. Check the network connection and the address (base "
+                    "URL) and try again."
+                )
                 if before_send
-                else "The connection broke during the request; the provider may or may not have received it.",
+                else Msg("The connection broke during the request; the provider may or may not have received it."),
                 maybe_sent=not before_send,
             ), f"connection failed: {self.redactor.redact(str(exc))}"
         return TransportError(
-            f"The request failed: {self.redactor.redact(str(exc))}", maybe_sent=True
+            Msg("The request failed: {error}", error=self.redactor.redact(str(exc))), maybe_sent=True
         ), self.redactor.redact(str(exc))
 
     def _read_answer(self, raw: Any, flight: _Flight, record: Exchange) -> bytes:
@@ -358,11 +376,11 @@ class Transport:
                     # The connection ended inside the headers, or before a body whose end cannot be told:
                     # Cancel or the deadline cut it, or the network did. Never an answer to read as such.
                     if self.cancel.cancelled:
-                        raise Cancelled("Cancelled while the provider was answering.", maybe_sent=True)
+                        raise Cancelled(Msg("Cancelled while the provider was answering."), maybe_sent=True)
                     if flight.expired.is_set():
                         raise flight.overdue()
                     raise TransportError(
-                        "The provider's answer was broken off; it may or may not have received the request.",
+                        Msg("The provider's answer was broken off; it may or may not have received the request."),
                         maybe_sent=True,
                     )
                 return content
@@ -372,17 +390,17 @@ class Transport:
                 raise
         except Cancelled:
             self._finish_record(record, flight.started, error="cancelled while reading the answer")
-            raise Cancelled("Cancelled while the provider was answering.", maybe_sent=True) from None
+            raise Cancelled(Msg("Cancelled while the provider was answering."), maybe_sent=True) from None
         except TransportError as exc:  # the deadline passed while the answer was read
             self._finish_record(record, flight.started, error=str(exc.message))
             raise
         except (requests.exceptions.RequestException, OSError) as exc:
             if self.cancel.cancelled:
                 self._finish_record(record, flight.started, error="cancelled while reading the answer")
-                raise Cancelled("Cancelled while the provider was answering.", maybe_sent=True) from None
+                raise Cancelled(Msg("Cancelled while the provider was answering."), maybe_sent=True) from None
             self._finish_record(record, flight.started, error=self.redactor.redact(f"answer broken off: {exc}"))
             raise TransportError(
-                "The provider's answer was broken off; it may or may not have received the request.",
+                Msg("The provider's answer was broken off; it may or may not have received the request."),
                 maybe_sent=True,
             ) from None
 
@@ -410,8 +428,11 @@ class Transport:
             chunks.append(chunk)
             if time.monotonic() > deadline:
                 raise TransportError(
-                    f"The provider did not finish answering within the {self.timeouts.deadline:g}-second limit, so "
-                    "the app stopped waiting. It may or may not have received the request.",
+                    Msg(
+                        "The provider did not finish answering within the {seconds}-second limit, so the app "
+                        "stopped waiting. It may or may not have received the request.",
+                        seconds=format(self.timeouts.deadline, "g"),
+                    ),
                     maybe_sent=True,
                 )
         return b"".join(chunks)

@@ -22,11 +22,13 @@ from .credentials import CredentialStore
 from .errors import Cancelled, CredentialsMissing, FormInvalid, InvoiceDesktopError, ProviderBusy, TransportError
 from .exchange import Exchange
 from .history import History, HistoryBusy
+from .i18n import Msg, _
 from .practice_port import PracticeFactory, PracticeSandboxes
 from .provider import PRACTICE, Provider, RequestContext, UploadContext
 from .redaction import Redactor
 from .registry import ProviderRegistry
 from .results import Outcome, UploadResult, busy_result
+from .stored_text import Text
 from .transport import CancelToken, Progress, Timeouts, Transport, check_url_allowed
 
 log = logging.getLogger("invoice_desktop.upload")
@@ -39,7 +41,7 @@ def form_errors(exc: ValidationError) -> dict[str, str]:
         path = ".".join(str(p) for p in error["loc"]) or "form"
         message = error["msg"]
         if error["type"] == "missing":
-            message = "Required."
+            message = _("Required.")
         message = message.removeprefix("Value error, ")
         out.setdefault(path, message)
     return out
@@ -52,7 +54,7 @@ def validate_form(provider: Provider, data: Mapping[str, Any] | list[Any]) -> Ba
     except ValidationError as exc:
         fields = form_errors(exc)
         listing = "; ".join(f"{name}: {msg}" for name, msg in fields.items())
-        raise FormInvalid(f"The form is not complete: {listing}", fields) from None
+        raise FormInvalid(Msg("The form is not complete: {problems}", problems=listing), fields) from None
 
 
 @dataclass
@@ -123,10 +125,17 @@ class UploadService:
             try:
                 declared = provider.environment(environment).base_url
             except KeyError:
-                raise FormInvalid(f"{provider.name} has no “{environment}” environment.") from None
+                raise FormInvalid(
+                    Msg(
+                        "{provider} has no “{environment}” environment.",
+                        provider=provider.name,
+                        environment=environment,
+                    )
+                ) from None
             if not declared:
                 raise FormInvalid(
-                    f"Enter the address (base URL) of your {provider.name} installation.", {"base_url": "Required."}
+                    Msg("Enter the address (base URL) of your {provider} installation.", provider=provider.name),
+                    {"base_url": _("Required.")},
                 )
             url = declared
         try:
@@ -232,7 +241,7 @@ class UploadService:
             attempt_id, resume = self._open_attempt(prepared, form_json)
         except HistoryBusy as exc:  # every attempt is recorded before it is sent: no record, no sending
             self.discard(prepared)
-            raise HistoryBusy(f"{exc.message} Nothing was sent.") from None
+            raise HistoryBusy(Msg("{reason} Nothing was sent.", reason=exc.message)) from None
 
         creds = prepared.credentials
         redactor = Redactor(creds[f.name] for f in provider.credential_fields if f.secret and f.name in creds)
@@ -292,7 +301,7 @@ class UploadService:
                 redactor.redact(exc.message),
                 provider.where_to_check(prepared.form, ctx.resume)
                 if exc.maybe_sent
-                else "Nothing reached the provider; try again.",
+                else Msg("Nothing reached the provider; try again."),
             )
         except InvoiceDesktopError as exc:
             result = UploadResult(Outcome.FAILED, redactor.redact(exc.message))
@@ -303,8 +312,8 @@ class UploadService:
             log.error("Attempt %s failed unexpectedly:\n%s", attempt_id, redactor.redact(traceback.format_exc()))
             result = UploadResult(
                 Outcome.FAILED,
-                "The app ran into an unexpected problem.",
-                redactor.redact(f"{type(exc).__name__}: {exc}") + " Details are in the log file.",
+                Msg("The app ran into an unexpected problem."),
+                Msg("{error} Details are in the log file.", error=redactor.redact(f"{type(exc).__name__}: {exc}")),
             )
         finally:
             transport.close()
@@ -373,7 +382,7 @@ class UploadService:
         )
         return new_id, resume
 
-    def resend_question(self, attempt_id: int) -> str | None:
+    def resend_question(self, attempt_id: int) -> Text | None:
         """What to ask before a Retry sends again an attempt that may have arrived (None: nothing to ask, because
         it did not arrive, or the provider makes sending again safe). The window asks it; the CLI wants --resend."""
         if self.history.get(attempt_id) is None:
@@ -384,31 +393,56 @@ class UploadService:
         provider = self.providers.load(attempt.provider)
         if provider.resend_is_safe(attempt.resume):
             return None
+        hint: Text
         try:
             form = validate_form(provider, attempt.form)
         except FormInvalid:
-            hint = f"Check in {provider.name} whether it arrived."
+            hint = Msg("Check in {provider} whether it arrived.", provider=provider.name)
         else:
             hint = provider.where_to_check(form, attempt.resume)
-        return (
-            f"Attempt {attempt.id} may already have reached {provider.name}: {attempt.summary.rstrip('.')}. "
-            f"{hint} Send it again only if it did not arrive."
+        return Msg(
+            "Attempt {attempt} may already have reached {provider}: {summary}. {where_to_check} Send it again only "
+            "if it did not arrive.",
+            attempt=attempt.id,
+            provider=provider.name,
+            summary=str(attempt.summary).rstrip("."),
+            where_to_check=hint,
         )
 
     def prepare_retry(self, attempt_id: int, *, base_url: str | None = None) -> PreparedUpload:
         """Rebuild an earlier attempt from the history, checking the file again (it may have changed). Running it
         records a new attempt linked to this one: the history keeps both, as they happened."""
         if self.history.get(attempt_id) is None:
-            raise InvoiceDesktopError(f"There is no upload attempt number {attempt_id} in the history.")
+            raise InvoiceDesktopError(
+                Msg("There is no upload attempt number {attempt} in the history.", attempt=attempt_id)
+            )
         # Retried before: continue from the newest retry (it holds what got done since), never from a stale one.
         latest = self.history.latest_retry(attempt_id)
         attempt = self.history.get(latest)
         assert attempt is not None
-        again = f" (it was sent again as attempt {latest})" if latest != attempt_id else ""
+        again = latest != attempt_id
         if attempt.state == hist.SUCCEEDED:
-            raise InvoiceDesktopError(f"Attempt {attempt_id} already succeeded{again}; there is nothing to retry.")
+            raise InvoiceDesktopError(
+                Msg(
+                    "Attempt {attempt} already succeeded (it was sent again as attempt {latest}); there is nothing to "
+                    "retry.",
+                    attempt=attempt_id,
+                    latest=latest,
+                )
+                if again
+                else Msg("Attempt {attempt} already succeeded; there is nothing to retry.", attempt=attempt_id)
+            )
         if attempt.state == hist.SENDING:
-            raise InvoiceDesktopError(f"Attempt {attempt_id} is being sent right now{again}; wait for its outcome.")
+            raise InvoiceDesktopError(
+                Msg(
+                    "Attempt {attempt} is being sent right now (it was sent again as attempt {latest}); wait for its "
+                    "outcome.",
+                    attempt=attempt_id,
+                    latest=latest,
+                )
+                if again
+                else Msg("Attempt {attempt} is being sent right now; wait for its outcome.", attempt=attempt_id)
+            )
         attempt_id = latest
         provider = self.providers.load(attempt.provider)
         options = {k: v for k, v in attempt.options.items() if k not in ("file_url", "description")}
@@ -466,10 +500,12 @@ class UploadService:
     ) -> dict[str, Any] | None:
         """The provider's current values for what the form would change (None: nothing stored yet)."""
         if not provider.supports_load:
-            raise InvoiceDesktopError(f"{provider.name} has nothing to load.")
+            raise InvoiceDesktopError(Msg("{provider} has nothing to load.", provider=provider.name))
         missing = [k for k in provider.load_key_fields if key.get(k) in (None, "")]
         if missing:
-            raise FormInvalid(f"Enter {', '.join(missing)} first.", {k: "Required." for k in missing})
+            raise FormInvalid(
+                Msg("Enter {fields} first.", fields=", ".join(missing)), {k: _("Required.") for k in missing}
+            )
         ctx = self._request_context(
             provider,
             environment,
@@ -550,11 +586,11 @@ def _cancelled(*, maybe_sent: bool) -> UploadResult:
     """Cancel (the window's button, Ctrl-C, SIGTERM): "nothing was sent" only when no byte left; once any part of
     a request had gone, the provider may have it (a multi-step upload may have finished a step)."""
     if not maybe_sent:
-        return UploadResult(Outcome.CANCELLED, "Upload cancelled.", "Nothing was sent.")
+        return UploadResult(Outcome.CANCELLED, Msg("Upload cancelled."), Msg("Nothing was sent."))
     return UploadResult(
         Outcome.CANCELLED,
-        "Cancelled: the upload may have arrived.",
-        "Part or all of it had left when it was cancelled. Check with the provider before sending it again.",
+        Msg("Cancelled: the upload may have arrived."),
+        Msg("Part or all of it had left when it was cancelled. Check with the provider before sending it again."),
         data={"may_have_arrived": True},
     )
 
@@ -582,12 +618,21 @@ def _kept_in_log(result: UploadResult, exc: HistoryBusy) -> UploadResult:
         json.dumps(result.to_dict(), ensure_ascii=False, default=str),
     )
     where = log_file()
-    kept = f"the log file ({where})" if where else "the app's log"
     note = (
-        "This outcome could not be written to the upload history yet: another program has kept it locked. The app "
-        f"writes it as soon as the lock is gone, while it runs; the provider's answer is also kept in {kept}."
+        Msg(
+            "This outcome could not be written to the upload history yet: another program has kept it locked. The "
+            "app writes it as soon as the lock is gone, while it runs; the provider's answer is also kept in the log "
+            "file ({path}).",
+            path=where,
+        )
+        if where
+        else Msg(
+            "This outcome could not be written to the upload history yet: another program has kept it locked. The "
+            "app writes it as soon as the lock is gone, while it runs; the provider's answer is also kept in the "
+            "app's log."
+        )
     )
-    result.detail = f"{result.detail} {note}".strip()
+    result.detail = Msg("{detail} {note}", detail=result.detail, note=note) if result.detail else note
     return result
 
 

@@ -49,10 +49,12 @@ class PracticeEnvironment:
         return f"{self.server.url}/{provider.id}"
 
     def hint(self, provider: Provider) -> str:
+        from ..core.i18n import _
         from .samples import batch_hint
 
         takes_batches = bool(provider.document_fields) and provider.attachment_mode != "none"
-        return self.sandbox_for(provider).HINT + batch_hint(provider.id, takes_batches)
+        hint = self.sandbox_for(provider).HINT  # marked with N_ where declared
+        return (_(hint) if hint else "") + batch_hint(provider.id, takes_batches)
 
     def demo_credentials(self, provider: Provider) -> dict[str, str]:
         return dict(self.sandbox_for(provider).DEMO_CREDENTIALS)

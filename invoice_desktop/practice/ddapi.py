@@ -51,6 +51,7 @@ import xml.etree.ElementTree as ET
 from typing import Any, ClassVar
 from xml.sax.saxutils import escape
 
+from ..core.i18n import N_
 from .server import Sandbox, SandboxRequest, SandboxResponse
 
 NAMESPACE = "http://schemas.datacontract.org/2004/07/Compilator.DDAPI.DTO.Business"
@@ -146,7 +147,7 @@ class _BadRequest(Exception):
 
 
 class DDAPISandbox(Sandbox):
-    HINT = (
+    HINT = N_(
         "Customers 1, 2 and 4 have settings (press Load after typing the number); customer 3 has none yet; 500 "
         "makes the server fail (InternalServerError); any other number, also as invoice recipient, is unknown. "
         "An e-mail address is stored as given (the app asks you to confirm one that does not look like one)."

@@ -26,6 +26,7 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
+from ..core.i18n import N_
 from .server import Sandbox, SandboxRequest, SandboxResponse
 
 DEMO_API_CODE = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
@@ -59,7 +60,7 @@ class Order:
 
 class IMaterialiseSandbox(Sandbox):
     DEMO_CREDENTIALS: ClassVar[dict[str, str]] = {"api_code": DEMO_API_CODE}
-    HINT = (
+    HINT = N_(
         "Try order ORD-1001 or ORD-1002 (open). ORD-2001 is shipped and ORD-2002 cancelled (refused), ORD-3001 "
         "belongs to another account, any other id is unknown. A document URL with a space in it is not a link "
         "(104), one on a host ending in .invalid cannot be downloaded (105), one not ending in .pdf, .doc(x) or "

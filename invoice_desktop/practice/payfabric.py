@@ -46,6 +46,7 @@ from email.utils import format_datetime
 from typing import Any, ClassVar
 from urllib.parse import unquote
 
+from ..core.i18n import N_
 from .server import Sandbox, SandboxRequest, SandboxResponse
 
 DEMO_PORTAL = "DemoPortal"
@@ -291,7 +292,7 @@ class PayFabricSandbox(Sandbox):
         "integration_key": DEMO_KEY,
         "integration_key_password": DEMO_PASSWORD,
     }
-    HINT: ClassVar[str] = (
+    HINT: ClassVar[str] = N_(
         "Portal “DemoPortal” and its demo integration key are filled in. Send the same Invoice ID twice to see the "
         "replace warning; store another key password (Credentials…) to see PayFabric refuse it, another portal "
         "name to see 404."

@@ -24,7 +24,9 @@ def batch_hint(provider_id: str, takes_batches: bool) -> str:
     folder = sample_folder() if takes_batches else None
     if folder is None:
         return ""
-    return (
-        f" To try a batch, drop the sample folder {folder} on the window (three invoices, one with an embedded "
-        f'Factur-X e-invoice), or run: invoice-desktop batch {provider_id} "{folder}" --dry-run'
-    )
+    from ..core.i18n import _
+
+    return " " + _(
+        "To try a batch, drop the sample folder {folder} on the window (three invoices, one with an embedded "
+        'Factur-X e-invoice), or run: invoice-desktop batch {provider} "{folder}" --dry-run'
+    ).format(folder=folder, provider=provider_id)

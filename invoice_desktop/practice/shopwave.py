@@ -72,6 +72,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from ..core.i18n import N_
 from .server import Sandbox, SandboxRequest, SandboxResponse
 
 DEMO_CLIENT_ID = "practice-shopwave-app"
@@ -142,7 +143,7 @@ def _entry(code: int, details: str | None = None) -> dict[str, Any]:
 
 
 class ShopwaveSandbox(Sandbox):
-    HINT: ClassVar[str] = (
+    HINT: ClassVar[str] = N_(
         "Sign in first (Credentials… → Sign in with Shopwave; it approves at once). Demo merchant: suppliers "
         "10–12, stores 1–2, products 500–509, invoice 4001 (give its ID to update it). Errors: supplier, store or "
         "product 999, or invoice 4999 → 912; API version 3 → 913; Credentials… → Advanced → Request body: raw "

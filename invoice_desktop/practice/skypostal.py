@@ -38,6 +38,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 from urllib.parse import quote, unquote
 
+from ..core.i18n import N_
 from .server import Sandbox, SandboxRequest, SandboxResponse
 
 USER_CODE = 396
@@ -111,7 +112,7 @@ def _wcf_date(ms: int, offset: str = "-0500") -> str:
 
 
 class SkyPostalSandbox(Sandbox):
-    HINT: ClassVar[str] = (
+    HINT: ClassVar[str] = N_(
         "Try tracking number 13869085 or 13869086; any other is unknown, and 13869090 is another customer's "
         "(refused). To sign in as that customer (Credentials…), use second@skypostal.example with password "
         "practice-2."

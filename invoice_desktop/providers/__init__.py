@@ -27,6 +27,7 @@ import sys
 import threading
 from typing import TYPE_CHECKING
 
+from ..core.i18n import N_
 from ..core.registry import DeclarationMismatch, ProviderInfo, ProviderRegistry
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ BUILT_IN = (
         name="i.materialise",
         module=f"{__name__}.imaterialise",
         order=10,
-        summary="Attach the invoice document to an i.materialise order.",
+        summary=N_("Attach the invoice document to an i.materialise order."),
         attachment_mode="optional",  # a document URL may take its place
         extensions=(".pdf", ".doc", ".docx", ".xls", ".xlsx"),
         accepts_file_url=True,
@@ -66,7 +67,7 @@ BUILT_IN = (
         name="SkyPostal API-BOX",
         module=f"{__name__}.skypostal",
         order=20,
-        summary="Attach a commercial invoice to a SkyPostal parcel by its tracking number.",
+        summary=N_("Attach a commercial invoice to a SkyPostal parcel by its tracking number."),
         attachment_mode="required",
         extensions=(".pdf", ".jpeg", ".png", ".txt", ".jpg"),
     ),
@@ -75,7 +76,7 @@ BUILT_IN = (
         name="PayFabric Receivables",
         module=f"{__name__}.payfabric",
         order=30,
-        summary="Create or replace an invoice, with its lines and an optional PDF, in a customer portal.",
+        summary=N_("Create or replace an invoice, with its lines and an optional PDF, in a customer portal."),
         attachment_mode="optional",
         extensions=(".pdf",),
     ),
@@ -84,18 +85,18 @@ BUILT_IN = (
         name="Shopwave",
         module=f"{__name__}.shopwave",
         order=40,
-        summary="Record supplier invoices with their lines in a Shopwave (MerchantStack) store.",
+        summary=N_("Record supplier invoices with their lines in a Shopwave (MerchantStack) store."),
         attachment_mode="none",
-        action_label="Send invoices",
+        action_label=N_("Send invoices"),
     ),
     ProviderInfo(
         id="ddapi",
         name="DäckData DDAPI",
         module=f"{__name__}.ddapi",
         order=50,
-        summary="Set how a DäckData customer is invoiced (currency, terms, invoice type, e-mail, reverse VAT).",
+        summary=N_("Set how a DäckData customer is invoiced (currency, terms, invoice type, e-mail, reverse VAT)."),
         attachment_mode="none",
-        action_label="Save settings",
+        action_label=N_("Save settings"),
     ),
 )
 

@@ -11,6 +11,8 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ..core.i18n import N_, _
+
 INT32_MAX = 2**31 - 1
 EMAIL_MAX = 50
 
@@ -63,76 +65,76 @@ def _utf16_length(text: str) -> int:
 class DDAPIForm(BaseModel):
     """A customer's invoicing settings. None means "not known yet" (not loaded or not entered)."""
 
-    model_config = ConfigDict(title="Customer invoicing settings", str_strip_whitespace=True)
+    model_config = ConfigDict(title=N_("Customer invoicing settings"), str_strip_whitespace=True)
 
     CustomerNumber: int = Field(
-        title="Customer number",
+        title=N_("Customer number"),
         ge=1,
         le=INT32_MAX,
-        description="The customer in DäckData whose invoicing is set. Enter it first: the current settings load.",
-        json_schema_extra={"placeholder": "e.g. 1"},
+        description=N_("The customer in DäckData whose invoicing is set. Enter it first: the current settings load."),
+        json_schema_extra={"placeholder": N_("e.g. 1")},
     )
-    RetainsInvoiceType: bool | None = Field(None, title="Keeps its invoice type")
+    RetainsInvoiceType: bool | None = Field(None, title=N_("Keeps its invoice type"))
     CurrencyId: int | None = Field(
         None,
-        title="Currency (id)",
+        title=N_("Currency (id)"),
         ge=0,
         le=INT32_MAX,
-        description="The currency's number in your DäckData installation.",
+        description=N_("The currency's number in your DäckData installation."),
     )
     TermsOfPaymentId: int | None = Field(
         None,
-        title="Terms of payment (id)",
+        title=N_("Terms of payment (id)"),
         ge=0,
         le=INT32_MAX,
-        description="The payment terms' number in your DäckData installation.",
+        description=N_("The payment terms' number in your DäckData installation."),
     )
-    PaysInvoiceFee: bool | None = Field(None, title="Pays the invoice fee")
+    PaysInvoiceFee: bool | None = Field(None, title=N_("Pays the invoice fee"))
     InvoiceTypeId: int | None = Field(
         None,
-        title="Invoice type (id)",
+        title=N_("Invoice type (id)"),
         ge=0,
         le=INT32_MAX,
-        description="The invoice type's number in your DäckData installation.",
+        description=N_("The invoice type's number in your DäckData installation."),
     )
     InterestTypeId: int | None = Field(
         None,
-        title="Interest type (id)",
+        title=N_("Interest type (id)"),
         ge=0,
         le=INT32_MAX,
-        description="The interest type's number in your DäckData installation.",
+        description=N_("The interest type's number in your DäckData installation."),
     )
     InvoiceCycleId: int | None = Field(
         None,
-        title="Invoice cycle (id)",
+        title=N_("Invoice cycle (id)"),
         ge=0,
         le=INT32_MAX,
-        description="The invoicing cycle's number in your DäckData installation.",
+        description=N_("The invoicing cycle's number in your DäckData installation."),
     )
     InvoiceRecipientCustomerNumber: int | None = Field(
         None,
-        title="Invoice recipient (customer number)",
+        title=N_("Invoice recipient (customer number)"),
         ge=0,
         le=INT32_MAX,
-        description="The customer who receives the invoices (often the customer itself).",
+        description=N_("The customer who receives the invoices (often the customer itself)."),
     )
     CreditAccountId: int | None = Field(
         None,
-        title="Credit account (id)",
+        title=N_("Credit account (id)"),
         ge=0,
         le=INT32_MAX,
-        description="The credit account's number in your DäckData installation.",
+        description=N_("The credit account's number in your DäckData installation."),
     )
-    AllowInvoicePaymentFromOrder: bool | None = Field(None, title="Allow invoice payment from an order")
-    SendInvoiceFromOrderAsEmail: bool | None = Field(None, title="Send the invoice from an order by e-mail")
+    AllowInvoicePaymentFromOrder: bool | None = Field(None, title=N_("Allow invoice payment from an order"))
+    SendInvoiceFromOrderAsEmail: bool | None = Field(None, title=N_("Send the invoice from an order by e-mail"))
     InvoiceOrderPaymentEmailAddress: str | None = Field(
         None,
-        title="E-mail for order-payment invoices",
+        title=N_("E-mail for order-payment invoices"),
         max_length=EMAIL_MAX,
-        description=f"At most {EMAIL_MAX} characters. Leave empty for no address.",
-        json_schema_extra={"placeholder": "e.g. faktura@exempel.se"},
+        description=N_("At most 50 characters. Leave empty for no address."),  # 50: EMAIL_MAX
+        json_schema_extra={"placeholder": N_("e.g. faktura@exempel.se")},
     )
-    ReverseTax: bool | None = Field(None, title="Reverse VAT (omvänd moms)")
+    ReverseTax: bool | None = Field(None, title=N_("Reverse VAT (omvänd moms)"))
 
     @field_validator(EMAIL_FIELD)
     @classmethod
@@ -140,7 +142,11 @@ class DDAPIForm(BaseModel):
         if not value:
             return value  # None: not known yet · "": no address
         if _utf16_length(value) > EMAIL_MAX:
-            raise ValueError(f"At most {EMAIL_MAX} characters (this one has {_utf16_length(value)}).")
+            raise ValueError(
+                _("At most {limit} characters (this one has {length}).").format(
+                    limit=EMAIL_MAX, length=_utf16_length(value)
+                )
+            )
         # The docs only say "max length 50" (their own sample is "sample string 8"): an address that does not look
         # like one is a warning to confirm (`email_warning`), not a refusal.
         return value
@@ -150,10 +156,10 @@ class DDAPIForm(BaseModel):
         value = self.InvoiceOrderPaymentEmailAddress
         if not value or _EMAIL.fullmatch(value):
             return None
-        return (
-            f"The e-mail for order-payment invoices, “{value}”, does not look like an e-mail address (like "
+        return _(
+            "The e-mail for order-payment invoices, “{address}”, does not look like an e-mail address (like "
             "name@example.se). DäckData stores it as given: correct it unless your DäckData supplier asked for it."
-        )
+        ).format(address=value)
 
     def unknown_fields(self) -> list[str]:
         """The fields whose value the form does not know. A number or flag is unknown when None. An empty e-mail

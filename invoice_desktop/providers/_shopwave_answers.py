@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.http import Response
+from ..core.i18n import N_, Msg
 
 # The documented error ids: id → (HTTP status, the vendor's title).
 VENDOR_ERRORS: dict[int, tuple[int, str]] = {
@@ -31,42 +32,44 @@ SUCCESS_RESOURCE_CREATED = 206
 # What each id means for the clerk (about one invoice, or the request), and what to do next.
 PLAIN: dict[int, tuple[str, str]] = {
     899: (
-        "Shopwave ran into an unknown error and did not save it.",
-        "Try again later; if it keeps happening, contact Shopwave support (the log shows the exchange).",
+        N_("Shopwave ran into an unknown error and did not save it."),
+        N_("Try again later; if it keeps happening, contact Shopwave support (the log shows the exchange)."),
     ),
-    900: ("Shopwave's service is unavailable at the moment.", "Try again in a few minutes."),
+    900: (N_("Shopwave's service is unavailable at the moment."), N_("Try again in a few minutes.")),
     904: (
-        "Shopwave denied access for this sign-in.",
-        "Sign in with Shopwave again (Credentials…) as a user who may manage this merchant's invoices.",
+        N_("Shopwave denied access for this sign-in."),
+        N_("Sign in with Shopwave again (Credentials…) as a user who may manage this merchant's invoices."),
     ),
     907: (
-        "Shopwave did not accept the access token.",
-        "Sign in with Shopwave again (Credentials…) or paste a new access token.",
+        N_("Shopwave did not accept the access token."),
+        N_("Sign in with Shopwave again (Credentials…) or paste a new access token."),
     ),
     908: (
-        "The Shopwave access token has expired.",
-        "Sign in with Shopwave again (Credentials…) or paste a new access token.",
+        N_("The Shopwave access token has expired."),
+        N_("Sign in with Shopwave again (Credentials…) or paste a new access token."),
     ),
     911: (
-        "Shopwave could not read the sign-in (the Authorization header).",
-        "Paste the access token again without extra words, or sign in with Shopwave again (Credentials…).",
+        N_("Shopwave could not read the sign-in (the Authorization header)."),
+        N_("Paste the access token again without extra words, or sign in with Shopwave again (Credentials…)."),
     ),
     912: (
-        "A store, supplier, invoice or product given does not belong to the signed-in Shopwave account.",
-        "Check the IDs against Shopwave, or sign in as a user of the right merchant.",
+        N_("A store, supplier, invoice or product given does not belong to the signed-in Shopwave account."),
+        N_("Check the IDs against Shopwave, or sign in as a user of the right merchant."),
     ),
     913: (
-        "Shopwave found a required field missing or malformed.",
-        "Check the invoice and its lines; Shopwave's own words are shown with it.",
+        N_("Shopwave found a required field missing or malformed."),
+        N_("Check the invoice and its lines; Shopwave's own words are shown with it."),
     ),
     916: (
-        "Shopwave did not accept the format of the request.",
-        "Check Credentials… → Advanced → Request body: Shopwave's own SDKs send the form field postBody; choose "
-        "raw JSON only if Shopwave told you your account reads it. The log shows what was sent.",
+        N_("Shopwave did not accept the format of the request."),
+        N_(
+            "Check Credentials… → Advanced → Request body: Shopwave's own SDKs send the form field postBody; choose "
+            "raw JSON only if Shopwave told you your account reads it. The log shows what was sent."
+        ),
     ),
     919: (
-        "This invoice has more lines than Shopwave takes in one request.",
-        "Split it into two invoices with fewer lines and send them again.",
+        N_("This invoice has more lines than Shopwave takes in one request."),
+        N_("Split it into two invoices with fewer lines and send them again."),
     ),
 }
 TOKEN_ERRORS = frozenset({907, 908})
@@ -89,13 +92,16 @@ class ApiError:
             parts = parts[1:]
         return ": ".join(parts)
 
-    def sentence(self) -> tuple[str, str]:
+    def sentence(self) -> tuple[Msg, Msg]:
         """(what happened, what to do next) for the clerk."""
         if self.code in PLAIN:
-            return PLAIN[self.code]
+            happened, next_step = PLAIN[self.code]
+            return Msg(happened), Msg(next_step)
         return (
-            f"Shopwave refused it: {self.text or 'no reason given'}.",
-            "Check the invoice; the whole answer is in the log.",
+            Msg("Shopwave refused it: {reason}.", reason=self.text)
+            if self.text
+            else Msg("Shopwave refused it: no reason given."),
+            Msg("Check the invoice; the whole answer is in the log."),
         )
 
 

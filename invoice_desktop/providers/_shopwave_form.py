@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from ..core.i18n import N_, _
+
 MAX_OBJECTS_PER_REQUEST = 200
 MAX_LINES_PER_INVOICE = MAX_OBJECTS_PER_REQUEST - 1
 
@@ -20,23 +22,27 @@ def _empty_to_none(data: Any) -> Any:
 
 
 class InvoiceItem(BaseModel):
-    model_config = ConfigDict(title="Invoice line", str_strip_whitespace=True, populate_by_name=True)
+    model_config = ConfigDict(title=N_("Invoice line"), str_strip_whitespace=True, populate_by_name=True)
 
     name: str | None = Field(
-        None, title="Name", max_length=255, json_schema_extra={"placeholder": "e.g. Coffee beans 1 kg"}
+        None, title=N_("Name"), max_length=255, json_schema_extra={"placeholder": N_("e.g. Coffee beans 1 kg")}
     )
-    quantity: int = Field(title="Quantity", description="How many (whole units; negative for a return).")
+    quantity: int = Field(title=N_("Quantity"), description=N_("How many (whole units; negative for a return)."))
     price: Decimal = Field(
-        title="Price",
-        description="The unit price, as on the supplier's invoice (sent to Shopwave as text).",
+        title=N_("Price"),
+        description=N_("The unit price, as on the supplier's invoice (sent to Shopwave as text)."),
         allow_inf_nan=False,
-        json_schema_extra={"placeholder": "e.g. 12.50"},
+        json_schema_extra={"placeholder": N_("e.g. 12.50")},
     )
-    vatPercentage: float | None = Field(None, title="VAT %", ge=0, le=100, json_schema_extra={"placeholder": "e.g. 20"})
-    barcode: str | None = Field(None, title="Barcode", max_length=64)
-    productId: int | None = Field(None, title="Product ID", ge=1, description="The Shopwave product, if any.")
-    accountId: int | None = Field(None, title="Account ID", ge=1, description="The account the cost is booked to.")
-    note: str | None = Field(None, title="Note", max_length=1000)
+    vatPercentage: float | None = Field(
+        None, title=N_("VAT %"), ge=0, le=100, json_schema_extra={"placeholder": N_("e.g. 20")}
+    )
+    barcode: str | None = Field(None, title=N_("Barcode"), max_length=64)
+    productId: int | None = Field(None, title=N_("Product ID"), ge=1, description=N_("The Shopwave product, if any."))
+    accountId: int | None = Field(
+        None, title=N_("Account ID"), ge=1, description=N_("The account the cost is booked to.")
+    )
+    note: str | None = Field(None, title=N_("Note"), max_length=1000)
 
     @model_validator(mode="before")
     @classmethod
@@ -47,53 +53,59 @@ class InvoiceItem(BaseModel):
     @classmethod
     def _not_zero(cls, value: int) -> int:
         if value == 0:
-            raise ValueError("A line needs a quantity other than 0.")
+            raise ValueError(_("A line needs a quantity other than 0."))
         return value
 
     @model_validator(mode="after")
     def _identified(self) -> InvoiceItem:
         if not (self.name or self.productId or self.barcode):
-            raise ValueError("Give the line a name, a product ID or a barcode.")
+            raise ValueError(_("Give the line a name, a product ID or a barcode."))
         return self
 
 
+# Whole sentences: the field's name changes form with its place in a sentence in some languages.
 _NEEDED_FOR_NEW = {
-    "supplierId": "supplier ID",
-    "storeId": "store ID",
-    "reference": "reference",
-    "completeDate": "invoice date",
+    "supplierId": N_("A new invoice needs its supplier ID."),
+    "storeId": N_("A new invoice needs its store ID."),
+    "reference": N_("A new invoice needs its reference."),
+    "completeDate": N_("A new invoice needs its invoice date."),
 }
 
 
 class Invoice(BaseModel):
-    model_config = ConfigDict(title="Supplier invoice", str_strip_whitespace=True, populate_by_name=True)
+    model_config = ConfigDict(title=N_("Supplier invoice"), str_strip_whitespace=True, populate_by_name=True)
 
     id: int | None = Field(
         None,
-        title="Invoice ID (to update)",
+        title=N_("Invoice ID (to update)"),
         ge=1,
-        description="Leave empty to create a new invoice; give Shopwave's invoice ID to update that invoice.",
+        description=N_("Leave empty to create a new invoice; give Shopwave's invoice ID to update that invoice."),
     )
-    supplierId: int | None = Field(None, title="Supplier ID", ge=1, validate_default=True)
+    supplierId: int | None = Field(None, title=N_("Supplier ID"), ge=1, validate_default=True)
     storeId: int | None = Field(
-        None, title="Store ID", ge=1, validate_default=True, description="The merchant's store the invoice belongs to."
+        None,
+        title=N_("Store ID"),
+        ge=1,
+        validate_default=True,
+        description=N_("The merchant's store the invoice belongs to."),
     )
-    supplierStoreId: int | None = Field(None, title="Supplier store ID", ge=1)
+    supplierStoreId: int | None = Field(None, title=N_("Supplier store ID"), ge=1)
     reference: str | None = Field(
         None,
-        title="Reference",
+        title=N_("Reference"),
         max_length=255,
         validate_default=True,
-        description="The supplier's invoice number.",
-        json_schema_extra={"placeholder": "e.g. INV-2024-0042"},
+        description=N_("The supplier's invoice number."),
+        json_schema_extra={"placeholder": N_("e.g. INV-2024-0042")},
     )
-    completeDate: date | None = Field(None, title="Invoice date", validate_default=True)
-    note: str | None = Field(None, title="Note", max_length=2000)
+    completeDate: date | None = Field(None, title=N_("Invoice date"), validate_default=True)
+    note: str | None = Field(None, title=N_("Note"), max_length=2000)
     invoiceItems: list[InvoiceItem] = Field(
         default_factory=list,
-        title="Lines",
+        title=N_("Lines"),
         max_length=MAX_LINES_PER_INVOICE,
-        description=f"At most {MAX_LINES_PER_INVOICE} lines: an invoice and its lines travel in one request.",
+        # 199: MAX_LINES_PER_INVOICE
+        description=N_("At most 199 lines: an invoice and its lines travel in one request."),
     )
 
     @model_validator(mode="before")
@@ -112,7 +124,7 @@ class Invoice(BaseModel):
     def _needed_for_new(cls, value: Any, info: ValidationInfo) -> Any:
         # (When the id itself is wrong, that is the one error shown.)
         if value is None and "id" in info.data and info.data["id"] is None:
-            raise ValueError(f"A new invoice needs its {_NEEDED_FOR_NEW[info.field_name or '']}.")
+            raise ValueError(_(_NEEDED_FOR_NEW[info.field_name or ""]))
         return value
 
     @property
@@ -127,12 +139,12 @@ class Invoice(BaseModel):
 class ShopwaveInvoices(BaseModel):
     """The form: one or more invoices, sent together."""
 
-    model_config = ConfigDict(title="Supplier invoices")
+    model_config = ConfigDict(title=N_("Supplier invoices"))
 
     invoices: list[Invoice] = Field(
         min_length=1,
-        title="Invoices",
-        description="Each row is one supplier invoice with its lines. All rows are sent together.",
+        title=N_("Invoices"),
+        description=N_("Each row is one supplier invoice with its lines. All rows are sent together."),
     )
 
     @model_validator(mode="before")

@@ -26,6 +26,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from ..core.errors import Cancelled, InvoiceDesktopError
 from ..core.http import FormBody, OutgoingRequest, Response
+from ..core.i18n import N_, Msg, _
 from ..core.provider import PRACTICE, PRODUCTION, SANDBOX, RequestContext
 from ._shopwave_answers import read_api_errors
 
@@ -39,7 +40,7 @@ AUTH_HOSTS = {
 SCOPE = "invoice"
 CALLBACK_PATH = "/callback"
 TOKEN_FIELDS = ("access_token", "refresh_token", "id_token")
-CREDENTIALS_HINT = "Sign in with Shopwave (Credentials…) or paste an access token."
+CREDENTIALS_HINT = N_("Sign in with Shopwave (Credentials…) or paste an access token.")
 
 
 class SignInNeeded(InvoiceDesktopError):
@@ -72,7 +73,7 @@ def authorization_scheme(token_type: str | None) -> str:
 def clean_pasted_token(token: str) -> str:
     """A pasted token may carry its scheme ("Bearer abc…") or a line break: keep the token itself."""
     value = token.strip()
-    scheme, _, rest = value.partition(" ")
+    scheme, _sep, rest = value.partition(" ")
     if rest and scheme.lower() in ("bearer", "oauth"):
         value = rest.strip()
     return "".join(value.split())
@@ -108,7 +109,7 @@ class _CallbackHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
         if parts.path != CALLBACK_PATH:
-            self._answer(404, _page("Not found", "This address only receives the Shopwave sign-in."))
+            self._answer(404, _page(_("Not found"), _("This address only receives the Shopwave sign-in.")))
             return
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         title, text = self.server.deliver(query)
@@ -146,16 +147,18 @@ class _CallbackServer(ThreadingHTTPServer):
                 self.result = query
         if query.get("state") != self.expected_state:
             return (
-                "Sign-in not completed",
-                "This answer does not belong to the sign-in the app started. "
-                "Close this tab and sign in again from Invoice Desktop.",
+                _("Sign-in not completed"),
+                _(
+                    "This answer does not belong to the sign-in the app started. "
+                    "Close this tab and sign in again from Invoice Desktop."
+                ),
             )
         if "error" in query:
             return (
-                "Sign-in not completed",
-                "Shopwave did not sign you in. You can close this tab and return to Invoice Desktop.",
+                _("Sign-in not completed"),
+                _("Shopwave did not sign you in. You can close this tab and return to Invoice Desktop."),
             )
-        return "Signed in to Shopwave", "You can close this tab and return to Invoice Desktop."
+        return _("Signed in to Shopwave"), _("You can close this tab and return to Invoice Desktop.")
 
 
 class LoopbackListener:
@@ -186,11 +189,14 @@ class LoopbackListener:
         deadline = time.monotonic() + timeout
         while not self._server.done.wait(0.05):
             if cancel is not None and cancel.cancelled:
-                raise Cancelled("Sign-in cancelled. Nothing was stored.")
+                raise Cancelled(Msg("Sign-in cancelled. Nothing was stored."))
             if time.monotonic() > deadline:
                 raise InvoiceDesktopError(
-                    f"The sign-in in the browser did not finish within {timeout:.0f} seconds. Nothing was stored: "
-                    "sign in again and complete the Shopwave page in the browser."
+                    Msg(
+                        "The sign-in in the browser did not finish within {seconds} seconds. Nothing was stored: "
+                        "sign in again and complete the Shopwave page in the browser.",
+                        seconds=format(timeout, ".0f"),
+                    )
                 )
         assert self._server.result is not None
         return self._server.result
@@ -237,25 +243,35 @@ def read_tokens(response: Response, *, refreshing: bool) -> Tokens:
             ),
         )
     error, description = _token_error(response)
-    said = f" Shopwave said: “{description}”." if description else ""
+    problem: Msg
+    next_step: Msg
     if error == "invalid_client" or (response.status == 401 and error is None):
-        message = (
-            "Shopwave refused the client ID or client secret." + said + " Check them (Credentials…): they "
-            "come from your Shopwave partner account."
-        )
+        problem = Msg("Shopwave refused the client ID or client secret.")
+        next_step = Msg("Check them (Credentials…): they come from your Shopwave partner account.")
     elif refreshing:
-        message = "Your Shopwave sign-in has ended and could not be renewed." + said + " " + CREDENTIALS_HINT
+        problem = Msg("Your Shopwave sign-in has ended and could not be renewed.")
+        next_step = Msg(CREDENTIALS_HINT)
     elif error == "invalid_grant":
-        message = "Shopwave did not accept the sign-in code (it may have expired)." + said + " Sign in again."
+        problem = Msg("Shopwave did not accept the sign-in code (it may have expired).")
+        next_step = Msg("Sign in again.")
     elif error:
-        message = f"Shopwave refused the sign-in ({error})." + said + " Sign in again."
+        problem = Msg("Shopwave refused the sign-in ({error}).", error=error)
+        next_step = Msg("Sign in again.")
     elif response.status >= 500:
-        message = f"Shopwave's sign-in server had a problem (HTTP {response.status}). Try again in a few minutes."
+        problem = Msg("Shopwave's sign-in server had a problem (HTTP {status}).", status=response.status)
+        next_step = Msg("Try again in a few minutes.")
     else:
-        message = (
-            f"Shopwave's sign-in server answered something unexpected (HTTP {response.status}); the answer "
-            "is in the log. Sign in again."
+        problem = Msg(
+            "Shopwave's sign-in server answered something unexpected (HTTP {status}); the answer is in the log.",
+            status=response.status,
         )
+        next_step = Msg("Sign in again.")
+    # Shopwave's own words, quoted as they came, between what happened and what to do next.
+    message = (
+        Msg("{problem} Shopwave said: “{said}”. {next_step}", problem=problem, said=description, next_step=next_step)
+        if description
+        else Msg("{problem} {next_step}", problem=problem, next_step=next_step)
+    )
     if refreshing:
         raise SignInNeeded(message)
     raise InvoiceDesktopError(message)
@@ -270,7 +286,9 @@ def sign_in(ctx: RequestContext, declared_api_base: str | None, timeout: float) 
     client_secret = ctx.credentials.get("client_secret", "").strip()
     if not client_id or not client_secret:
         raise InvoiceDesktopError(
-            "Enter the client ID and client secret of your Shopwave partner app first (Credentials…), then sign in."
+            Msg(
+                "Enter the client ID and client secret of your Shopwave partner app first (Credentials…), then sign in."
+            )
         )
     base = auth_base(ctx, declared_api_base)
     state = secrets.token_urlsafe(24)
@@ -293,22 +311,36 @@ def sign_in(ctx: RequestContext, declared_api_base: str | None, timeout: float) 
             ctx.open_browser(url)
         except Exception as exc:
             raise InvoiceDesktopError(
-                f"The browser could not be opened ({type(exc).__name__}). Open this address in a browser: {url}"
+                Msg(
+                    "The browser could not be opened ({error}). Open this address in a browser: {url}",
+                    error=type(exc).__name__,
+                    url=url,
+                )
             ) from None
         answer = listener.wait(ctx.transport.cancel, timeout)
         redirect_uri = listener.redirect_uri
     if answer.get("state") != state:
         raise InvoiceDesktopError(
-            "The browser's answer did not belong to this sign-in, so it was ignored. Nothing was stored: sign in again."
+            Msg(
+                "The browser's answer did not belong to this sign-in, so it was ignored. Nothing was stored: sign in "
+                "again."
+            )
         )
     if "error" in answer:
         if answer["error"] == "access_denied":
-            raise InvoiceDesktopError("The Shopwave sign-in was declined in the browser. Nothing was stored.")
-        said = f" (“{answer['error_description']}”)" if answer.get("error_description") else ""
-        raise InvoiceDesktopError(f"Shopwave did not sign you in: {answer['error']}{said}. Sign in again.")
+            raise InvoiceDesktopError(Msg("The Shopwave sign-in was declined in the browser. Nothing was stored."))
+        if answer.get("error_description"):
+            raise InvoiceDesktopError(
+                Msg(
+                    "Shopwave did not sign you in: {error} (“{said}”). Sign in again.",
+                    error=answer["error"],
+                    said=answer["error_description"],
+                )
+            )
+        raise InvoiceDesktopError(Msg("Shopwave did not sign you in: {error}. Sign in again.", error=answer["error"]))
     code = answer.get("code", "")
     if not code:
-        raise InvoiceDesktopError("Shopwave's answer in the browser carried no sign-in code. Sign in again.")
+        raise InvoiceDesktopError(Msg("Shopwave's answer in the browser carried no sign-in code. Sign in again."))
     ctx.transport.redactor.add(code)
     response = ctx.send(
         token_request(
@@ -338,7 +370,10 @@ def refresh(ctx: RequestContext, declared_api_base: str | None) -> Tokens:
     client_secret = ctx.credentials.get("client_secret", "").strip()
     if not refresh_token or not client_id or not client_secret:
         raise SignInNeeded(
-            "Your Shopwave access token is no longer valid and cannot be renewed here. " + CREDENTIALS_HINT
+            Msg(
+                "Your Shopwave access token is no longer valid and cannot be renewed here. {hint}",
+                hint=Msg(CREDENTIALS_HINT),
+            )
         )
     response = ctx.send(
         token_request(

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..core.errors import Cancelled, ProviderBusy, TransportError
 from ..core.http import FormBody, JsonBody, OutgoingRequest, Response
+from ..core.i18n import Msg, _
 from ..core.provider import Provider, UploadContext, join_url
 from ..core.results import ItemResult, Outcome, UploadResult, busy_result
 from ..core.stored_text import Text
@@ -88,9 +89,13 @@ def pack(indices: list[int], sizes: list[int], limit: int) -> list[list[int]]:
 
 
 def _label(index: int, invoice: Invoice) -> str:
+    # An item's label is kept with the outcome as written (a plain string in the history).
     if invoice.reference:
         return f"#{index + 1} {invoice.reference}"
-    return f"#{index + 1} invoice {invoice.id}" if invoice.id is not None else f"#{index + 1}"
+    if invoice.id is not None:
+        # Translators: an invoice's label in a list of outcomes: "#2 invoice 5512".
+        return _("#{n} invoice {id}").format(n=index + 1, id=invoice.id)
+    return f"#{index + 1}"
 
 
 def declared_base(provider: Provider, environment: str) -> str | None:
@@ -172,13 +177,21 @@ class Run:
             self._note_error(next(iter(answer.request_errors(keys)), None))
             code = answer.request_code(keys) or 907
             if self.refreshed:
-                raise oauth.SignInNeeded(PLAIN[code][0] + " Renewing it did not help. " + oauth.CREDENTIALS_HINT)
+                raise oauth.SignInNeeded(
+                    Msg(
+                        "{problem} Renewing it did not help. {hint}",
+                        problem=Msg(PLAIN[code][0]),
+                        hint=Msg(oauth.CREDENTIALS_HINT),
+                    )
+                )
             self.refreshed = True
             oauth.refresh(self.ctx, declared_base(self.provider, self.ctx.environment))
             response = self._post(batch)
             answer = read_answer(response)
             if self._token_refused(answer, batch):
-                raise oauth.SignInNeeded("Shopwave refused the renewed access token too. " + oauth.CREDENTIALS_HINT)
+                raise oauth.SignInNeeded(
+                    Msg("Shopwave refused the renewed access token too. {hint}", hint=Msg(oauth.CREDENTIALS_HINT))
+                )
         self.last_status = response.status
         return answer
 
@@ -190,14 +203,21 @@ class Run:
 
     def _refused(self, index: int, error: ApiError | None, status: int) -> None:
         self._note_error(error)
+        text: Text
+        step: Text
         if error is None:
-            text, step = f"Shopwave refused the request (HTTP {status}).", "The answer is in the log."
+            text = Msg("Shopwave refused the request (HTTP {status}).", status=status)
+            step = Msg("The answer is in the log.")
             code, said = None, ""
         else:
             text, step = error.sentence()
             # An unknown id's sentence already quotes Shopwave.
             code, said = error.code, (error.details or error.title) if error.code in PLAIN else ""
-        message = f"Not saved. {text}" + (f" Shopwave said: “{said}”." if said else "") + f" {step}"
+        message = (
+            Msg("Not saved. {reason} Shopwave said: “{said}”. {next_step}", reason=text, said=said, next_step=step)
+            if said
+            else Msg("Not saved. {reason} {next_step}", reason=text, next_step=step)
+        )
         self.items[index] = ItemResult(
             _label(index, self.invoices[index]),
             Outcome.REJECTED,
@@ -206,20 +226,26 @@ class Run:
             self._data(index),
         )
 
-    def _unsure(self, index: int, why: str) -> None:
+    def _unsure(self, index: int, why: Text) -> None:
         self.items[index] = ItemResult(
             _label(index, self.invoices[index]),
             Outcome.UNCERTAIN,
-            f"{why} Check in Shopwave whether it was saved before sending it again.",
+            Msg("{why} Check in Shopwave whether it was saved before sending it again.", why=why),
             None,
             {**self._data(index), "uncertain": True},
         )
 
-    def _not_sent(self, indices: list[int], why: str, outcome: Outcome = Outcome.FAILED) -> None:
+    def _not_sent(self, indices: list[int], why: Msg, outcome: Outcome = Outcome.FAILED) -> None:
+        """`why`: a `Msg` that completes "Not sent: …"."""
         for index in indices:
             if index not in self.items:
                 self.items[index] = ItemResult(
-                    _label(index, self.invoices[index]), outcome, f"Not sent: {why}", None, self._data(index)
+                    _label(index, self.invoices[index]),
+                    outcome,
+                    # Translators: {why} is a clause such as "the connection to Shopwave failed."
+                    Msg("Not sent: {why}", why=why),
+                    None,
+                    self._data(index),
                 )
 
     def _saved(self, index: int, shopwave_id: Any) -> None:
@@ -228,11 +254,11 @@ class Run:
         if shopwave_id is None:
             shopwave_id = invoice.id
         message = (
-            f"Invoice {shopwave_id} updated in Shopwave."
+            Msg("Invoice {id} updated in Shopwave.", id=shopwave_id)
             if invoice.is_update
-            else f"Created in Shopwave as invoice {shopwave_id}."
+            else Msg("Created in Shopwave as invoice {id}.", id=shopwave_id)
             if shopwave_id is not None
-            else "Created in Shopwave."
+            else Msg("Created in Shopwave.")
         )
         self.items[index] = ItemResult(
             _label(index, invoice),
@@ -285,7 +311,7 @@ class Run:
             elif request_errors:
                 self._refused(index, request_errors[0], answer.status)
             else:
-                self._unsure(index, "Shopwave's answer does not mention this invoice.")
+                self._unsure(index, Msg("Shopwave's answer does not mention this invoice."))
 
     # -- the run --
 
@@ -311,7 +337,7 @@ class Run:
                 self.items[index] = ItemResult(
                     _label(index, self.invoices[index]),
                     Outcome.SUCCEEDED,
-                    f"Saved in an earlier try (Shopwave invoice {entry.get('id')}); not sent again.",
+                    Msg("Saved in an earlier try (Shopwave invoice {id}); not sent again.", id=entry.get("id")),
                     None,
                     {**self._data(index), **entry},
                 )
@@ -321,8 +347,11 @@ class Run:
                 self.items[index] = ItemResult(
                     _label(index, self.invoices[index]),
                     Outcome.UNCERTAIN,
-                    "Not sent again: an earlier try sent it but Shopwave's answer was lost, so it may exist "
-                    "already. Check in Shopwave; if it is not there, press Retry and confirm that it did not arrive.",
+                    Msg(
+                        "Not sent again: an earlier try sent it but Shopwave's answer was lost, so it may exist "
+                        "already. Check in Shopwave; if it is not there, press Retry and confirm that it did not "
+                        "arrive."
+                    ),
                     None,
                     {**self._data(index), "uncertain": True},
                 )
@@ -358,34 +387,37 @@ class Run:
         """The batch got no answer to read: say why the run stops, and what became of each invoice left."""
         if isinstance(exc, oauth.SignInNeeded):
             self.stopped = (Outcome.REJECTED, exc.message, "")
-            self._not_sent(batch + rest, "Shopwave needs a new sign-in first.")
+            self._not_sent(batch + rest, Msg("Shopwave needs a new sign-in first."))
         elif isinstance(exc, ProviderBusy):
             busy = busy_result(self.provider.name, exc)
             self.stopped = (Outcome.FAILED, busy.title, busy.detail)
-            self._not_sent(batch + rest, "Shopwave was busy (too many requests); try again later.")
+            self._not_sent(batch + rest, Msg("Shopwave was busy (too many requests); try again later."))
         elif isinstance(exc, Cancelled):
-            self.stopped = (Outcome.CANCELLED, "Sending cancelled.", "")
+            self.stopped = (Outcome.CANCELLED, Msg("Sending cancelled."), "")
             if exc.maybe_sent:
                 for index in batch:
-                    self._unsure(index, "Cancelled while Shopwave was answering.")
-            self._not_sent(batch + rest, "cancelled.", Outcome.CANCELLED)
+                    self._unsure(index, Msg("Cancelled while Shopwave was answering."))
+            self._not_sent(batch + rest, Msg("cancelled."), Outcome.CANCELLED)
         else:
             self.stopped = (Outcome.UNCERTAIN if exc.maybe_sent else Outcome.FAILED, exc.message, "")
             if exc.maybe_sent:
                 for index in batch:
-                    self._unsure(index, "The connection failed while it was being sent.")
-            self._not_sent(batch + rest, "the connection to Shopwave failed.")
+                    self._unsure(index, Msg("The connection failed while it was being sent."))
+            self._not_sent(batch + rest, Msg("the connection to Shopwave failed."))
 
     def _stop_on_unreadable(self, answer: Answer, batch: list[int], rest: list[int]) -> None:
-        title = f"Shopwave's answer could not be read (HTTP {answer.status}): the invoices may have been saved."
+        title = Msg(
+            "Shopwave's answer could not be read (HTTP {status}): the invoices may have been saved.",
+            status=answer.status,
+        )
         self.stopped = (
             Outcome.UNCERTAIN if 200 <= answer.status < 300 or answer.status >= 500 else Outcome.FAILED,
             title,
-            "The answer is in the log. Check in Shopwave which invoices were saved before sending again.",
+            Msg("The answer is in the log. Check in Shopwave which invoices were saved before sending again."),
         )
         for index in batch:
             self._unsure(index, title)
-        self._not_sent(rest, "Shopwave's previous answer could not be read.")
+        self._not_sent(rest, Msg("Shopwave's previous answer could not be read."))
 
     def _take_refusal(self, batch: list[int], rest: list[int], answer: Answer, code: int | None) -> _Step:
         """A non-2xx answer: refused for some invoices (the others go again), for all of them, or for the run."""
@@ -405,10 +437,13 @@ class Run:
             text, step = (
                 error.sentence()
                 if error
-                else (f"Shopwave refused the request (HTTP {answer.status}).", "The answer is in the log.")
+                else (
+                    Msg("Shopwave refused the request (HTTP {status}).", status=answer.status),
+                    Msg("The answer is in the log."),
+                )
             )
             self.stopped = (Outcome.REJECTED, text, step)
-            self._not_sent(rest, "Shopwave refused the previous request.")
+            self._not_sent(rest, Msg("Shopwave refused the previous request."))
             return _Step.STOP
         return _Step.NEXT
 
@@ -439,10 +474,15 @@ class Run:
             return _all_saved(n, common)
         if self.stopped is not None:
             outcome, title, step = self.stopped
-            before = (
-                f" {len(saved)} of {n} invoices were saved before that; Retry sends only the others." if saved else ""
-            )
-            return UploadResult(outcome, title, (step + before).strip(), **common)
+            if saved:
+                before = Msg.plural_of(
+                    "{saved} of {n} invoice was saved before that; Retry sends only the others.",
+                    "{saved} of {n} invoices were saved before that; Retry sends only the others.",
+                    n,
+                    saved=len(saved),
+                )
+                step = Msg("{step} {before}", step=step, before=before) if step else before
+            return UploadResult(outcome, title, step, **common)
         if n == 1:
             only = items[0]
             if only.outcome is Outcome.REJECTED and error is not None:
@@ -465,43 +505,75 @@ def _all_saved(n: int, common: dict[str, Any]) -> UploadResult:
     # A token renewed on the way is not the clerk's concern: the log shows it.
     common.update(provider_code=None, provider_message=None)
     created, updated = common["data"]["created"], common["data"]["updated"]
-    counts = ", ".join(
-        p for p in (f"{len(created)} created" if created else "", f"{len(updated)} updated" if updated else "") if p
+    if created and updated:
+        counts: Text = Msg("{created} created, {updated} updated.", created=len(created), updated=len(updated))
+    elif created:
+        counts = Msg("{created} created.", created=len(created))
+    elif updated:
+        counts = Msg("{updated} updated.", updated=len(updated))
+    else:
+        counts = ""
+    title = (
+        Msg("Shopwave saved the invoice.")
+        if n == 1
+        else Msg.plural_of("Shopwave saved all {n} invoice.", "Shopwave saved all {n} invoices.", n)
     )
-    title = "Shopwave saved the invoice." if n == 1 else f"Shopwave saved all {n} invoices."
-    return UploadResult(Outcome.SUCCEEDED, title, f"{counts.capitalize()}." if counts else "", **common)
+    return UploadResult(Outcome.SUCCEEDED, title, counts, **common)
 
 
 def _mixed(n: int, items: list[ItemResult], any_saved: bool, common: dict[str, Any]) -> UploadResult:
     """Several invoices, not all saved, and no reason that stopped the run: counted, each with its own result."""
-    detail = "See each invoice below for why." + (
-        " The saved ones must not be sent again: Retry sends only the others, or remove the saved ones before "
-        "sending a corrected list."
+    detail = (
+        Msg(
+            "See each invoice below for why. The saved ones must not be sent again: Retry sends only the others, or "
+            "remove the saved ones before sending a corrected list."
+        )
         if any_saved
-        else ""
+        else Msg("See each invoice below for why.")
     )
     if any(r.data.get("uncertain") for r in items):
-        detail += " Check in Shopwave whether the ones whose answer was lost were saved before sending them again."
+        detail = Msg(
+            "{detail} Check in Shopwave whether the ones whose answer was lost were saved before sending them again.",
+            detail=detail,
+        )
     outcomes = {r.outcome for r in items}
     outcome = next((o for o in (Outcome.UNCERTAIN, Outcome.REJECTED) if o in outcomes), Outcome.FAILED)
     return UploadResult(outcome, _count_title(n, items), detail, **common)
 
 
-def _count_title(n: int, items: list[ItemResult]) -> str:
+def _count_title(n: int, items: list[ItemResult]) -> Msg:
     """How many were saved, not saved, and unknown: an invoice whose answer was lost (a crash, a proxy's error page)
     may well be in Shopwave, so it is never counted as "not saved"."""
     saved = sum(1 for r in items if r.outcome is Outcome.SUCCEEDED)
     unsure = sum(1 for r in items if r.outcome is not Outcome.SUCCEEDED and r.data.get("uncertain"))
     not_saved = n - saved - unsure
     if saved:
-        head = f"Shopwave saved {saved} of {n} invoices"
-    else:
-        head = (
-            f"Shopwave saved none of the {n} invoices" if not unsure else f"Shopwave confirmed none of the {n} invoices"
+        head = Msg.plural_of(
+            "Shopwave saved {saved} of {n} invoice", "Shopwave saved {saved} of {n} invoices", n, saved=saved
         )
-    parts = [head]
+    elif not unsure:
+        head = Msg.plural_of("Shopwave saved none of the {n} invoice", "Shopwave saved none of the {n} invoices", n)
+    else:
+        head = Msg.plural_of(
+            "Shopwave confirmed none of the {n} invoice", "Shopwave confirmed none of the {n} invoices", n
+        )
+    title = head
     if not_saved:
-        parts.append(f"{not_saved} {'was' if not_saved == 1 else 'were'} not saved")
+        # Translators: a list of clauses about the invoices sent, separated by a semicolon.
+        title = Msg(
+            "{clauses}; {clause}",
+            clauses=title,
+            clause=Msg.plural_of("{n} was not saved", "{n} were not saved", not_saved),
+        )
     if unsure:
-        parts.append(f"{unsure} may have been saved ({'its' if unsure == 1 else 'their'} answer was lost)")
-    return "; ".join(parts) + "."
+        title = Msg(
+            "{clauses}; {clause}",
+            clauses=title,
+            clause=Msg.plural_of(
+                "{n} may have been saved (its answer was lost)",
+                "{n} may have been saved (their answer was lost)",
+                unsure,
+            ),
+        )
+    # Translators: the end of a sentence made of clauses.
+    return Msg("{clauses}.", clauses=title)

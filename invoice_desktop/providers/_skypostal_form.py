@@ -9,17 +9,19 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ..core.i18n import N_, _
+
 
 class SkyPostalForm(BaseModel):
-    model_config = ConfigDict(title="Parcel invoice", str_strip_whitespace=True)
+    model_config = ConfigDict(title=N_("Parcel invoice"), str_strip_whitespace=True)
 
     trck_nmr_fol: str = Field(
-        title="Tracking number",
-        description="The parcel's SkyPostal tracking number (digits only). The invoice file is attached to it.",
+        title=N_("Tracking number"),
+        description=N_("The parcel's SkyPostal tracking number (digits only). The invoice file is attached to it."),
         min_length=1,
         max_length=18,
         pattern=r"^[0-9]+$",
-        json_schema_extra={"placeholder": "e.g. 13869085"},
+        json_schema_extra={"placeholder": N_("e.g. 13869085")},
     )
 
     @field_validator("trck_nmr_fol", mode="before")
@@ -27,13 +29,13 @@ class SkyPostalForm(BaseModel):
     def _number_or_digits(cls, value: Any) -> Any:
         # The API's type is Numeric: accept a JSON number from the CLI as well as typed digits.
         if isinstance(value, bool):
-            raise ValueError("A tracking number is made of digits.")
+            raise ValueError(_("A tracking number is made of digits."))
         if isinstance(value, int):
             return str(value)
         if isinstance(value, str):
             value = value.strip()
             if value and not value.isdigit():
-                raise ValueError("A tracking number is made of digits only (no letters, spaces or dashes).")
+                raise ValueError(_("A tracking number is made of digits only (no letters, spaces or dashes)."))
             if value and int(value) == 0:
-                raise ValueError("A tracking number is not zero.")
+                raise ValueError(_("A tracking number is not zero."))
         return value

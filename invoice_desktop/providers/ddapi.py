@@ -27,7 +27,7 @@ from pydantic import BaseModel
 from ..core.errors import FormInvalid, InvoiceDesktopError, TransportError
 from ..core.history import History
 from ..core.http import OutgoingRequest, Response, TextBody
-from ..core.i18n import Msg
+from ..core.i18n import N_, Msg, _
 from ..core.provider import (
     PRACTICE,
     PRODUCTION,
@@ -40,6 +40,7 @@ from ..core.provider import (
     join_url,
 )
 from ..core.results import Outcome, UploadResult, uncertain_answer, unexpected_answer
+from ..core.stored_text import Text
 from ._ddapi_form import EMAIL_FIELD, FIELD_ORDER, SETTING_FIELDS, DDAPIForm
 from ._ddapi_wire import (
     ACCEPT,
@@ -60,7 +61,9 @@ from ._ddapi_wire import (
 # Re-exported: the form and the wire format were defined here before they moved to their own modules.
 __all__ = ["DDAPI", "FIELD_ORDER", "PROVIDER", "XML_ORDER", "DDAPIForm", "json_request", "xml_request"]
 
-EXAMPLE_HOST = "https://ddapipilot.compilator.net"
+EXAMPLE_HOST = "https://ddapipilot.compilator.net"  # also written out in the environments' notes below
+# What a credential that must stay on one line is called, for the message that says so.
+LINE_BREAK_LABELS = {"username": N_("User name"), "password": N_("Password"), "token": N_("Token")}
 
 AUTH_NONE, AUTH_BASIC, AUTH_HEADER = "none", "basic", "header"
 # Resume key: "sending" from just before the POST leaves until its answer is read ("answered").
@@ -74,85 +77,95 @@ _HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # an HTTP header nam
 class DDAPI(Provider):
     id = "ddapi"
     name = "DäckData DDAPI"
-    summary = "Set how a DäckData customer is invoiced (currency, terms, invoice type, e-mail, reverse VAT)."
+    summary = N_("Set how a DäckData customer is invoiced (currency, terms, invoice type, e-mail, reverse VAT).")
     order = 50
     environments = (
         Environment(PRACTICE, None),
         Environment(
             SANDBOX,
             None,
-            f"Your installation's DDAPI test host, if your DäckData supplier gave you one, e.g. "
-            f"{EXAMPLE_HOST} (the pilot host in the DDAPI documentation).",
+            N_(
+                "Your installation's DDAPI test host, if your DäckData supplier gave you one, e.g. "
+                "https://ddapipilot.compilator.net (the pilot host in the DDAPI documentation)."
+            ),
         ),
         Environment(
             PRODUCTION,
             None,
-            f"Every DäckData installation has its own DDAPI address; ask your supplier for yours. "
-            f"It looks like {EXAMPLE_HOST}.",
+            N_(
+                "Every DäckData installation has its own DDAPI address; ask your supplier for yours. "
+                "It looks like https://ddapipilot.compilator.net."
+            ),
         ),
     )
     credential_fields = (
         CredentialField(
             "auth_scheme",
-            "Sign-in method",
+            N_("Sign-in method"),
             secret=False,
             choices=(AUTH_NONE, AUTH_BASIC, AUTH_HEADER),
             default=AUTH_NONE,
-            help="How your DDAPI installation checks who calls it (ask your DäckData supplier): none; basic = "
-            "user name and password; header = a token sent in a header.",
+            help=N_(
+                "How your DDAPI installation checks who calls it (ask your DäckData supplier): none; basic = "
+                "user name and password; header = a token sent in a header."
+            ),
         ),
         CredentialField(
             "username",
-            "User name",
+            N_("User name"),
             secret=False,
             required=False,
-            help="For the “basic” sign-in method.",
+            help=N_("For the “basic” sign-in method."),
             shown_when=("auth_scheme", (AUTH_BASIC,)),
         ),
         CredentialField(
             "password",
-            "Password",
+            N_("Password"),
             secret=True,
             required=False,
-            help="For the “basic” sign-in method.",
+            help=N_("For the “basic” sign-in method."),
             shown_when=("auth_scheme", (AUTH_BASIC,)),
         ),
         CredentialField(
             "header_name",
-            "Token header",
+            N_("Token header"),
             secret=False,
             required=False,
             default="Authorization",
             shown_when=("auth_scheme", (AUTH_HEADER,)),
             pattern=_HEADER_NAME.pattern,
-            pattern_message="A header name has letters, digits and - only, e.g. X-Api-Key.",
-            help="For the “header” sign-in method: the header that carries the token, e.g. Authorization or X-Api-Key.",
+            pattern_message=N_("A header name has letters, digits and - only, e.g. X-Api-Key."),
+            help=N_(
+                "For the “header” sign-in method: the header that carries the token, e.g. Authorization or X-Api-Key."
+            ),
         ),
         CredentialField(
             "token",
-            "Token",
+            N_("Token"),
             secret=True,
             required=False,
             shown_when=("auth_scheme", (AUTH_HEADER,)),
-            help="For the “header” sign-in method: the header's whole value, exactly as given to "
-            "you (e.g. “Bearer eyJ…” for an Authorization header).",
+            help=N_(
+                "For the “header” sign-in method: the header's whole value, exactly as given to "
+                "you (e.g. “Bearer eyJ…” for an Authorization header)."
+            ),
         ),
     )
     form_model = DDAPIForm
     attachment = None
     attachment_mode = "none"
     formats = ("json", "xml")
-    format_label = "Format"
-    action_label = "Save settings"
+    format_label = N_("Format")
+    action_label = N_("Save settings")
     practice_sandbox = "invoice_desktop.practice.ddapi:DDAPISandbox"
     load_key_fields = ("CustomerNumber",)
     # Under the form, in a clerk's words: what to enter and what happens.
-    guide = (
+    guide = N_(
         "Type the customer number and press Load current values, change what you need, then Save settings. Saving "
         "replaces all of that customer's invoicing settings: fields left unknown keep their current values, and the "
         "app shows what changes before it saves."
     )
-    notes = (
+    notes = N_(
         "Saving replaces all of the customer's invoicing settings. A field left unknown keeps its current value: "
         "the app reads the settings again just before saving and fills in what the form does not know; a "
         "customer without settings yet needs every field. An empty e-mail address means “no address” (sent as "
@@ -176,33 +189,39 @@ class DDAPI(Provider):
         if scheme == AUTH_BASIC:
             problems.pop("header_name", None)
             if not value("username"):
-                problems["username"] = "User name is missing (needed for the “basic” sign-in method)."
+                problems["username"] = _("User name is missing (needed for the “basic” sign-in method).")
             elif ":" in value("username"):
-                problems["username"] = "A user name for HTTP Basic cannot contain “:”."
+                problems["username"] = _("A user name for HTTP Basic cannot contain “:”.")
             if not value("password"):
-                problems["password"] = "Password is missing (needed for the “basic” sign-in method)."
+                problems["password"] = _("Password is missing (needed for the “basic” sign-in method).")
         elif scheme == AUTH_HEADER:
             if not value("header_name"):
-                problems["header_name"] = "Token header is missing (needed for the “header” sign-in method)."
+                problems["header_name"] = _("Token header is missing (needed for the “header” sign-in method).")
             if not value("token"):
-                problems["token"] = "Token is missing (needed for the “header” sign-in method)."
+                problems["token"] = _("Token is missing (needed for the “header” sign-in method).")
         else:
             problems.pop("header_name", None)  # not used: a malformed leftover must not block sending
         for name in ("username", "password", "token"):
             if any(ch in value(name) for ch in "\r\n"):
-                problems[name] = f"{name.title()} cannot contain a line break."
+                problems[name] = _("{field} cannot contain a line break.").format(field=_(LINE_BREAK_LABELS[name]))
         return problems
 
     def warnings(self, form: BaseModel, history: History, environment: str) -> list[str]:
         assert isinstance(form, DDAPIForm)
-        out = [f"This replaces all invoicing settings of customer {form.CustomerNumber} in DäckData."]
+        out = [
+            _("This replaces all invoicing settings of customer {customer} in DäckData.").format(
+                customer=form.CustomerNumber
+            )
+        ]
         unknown = form.unknown_fields()
         if unknown:
             out.append(
-                f"Not loaded: {', '.join(unknown)}. They keep their current values (read again just before saving)."
+                _("Not loaded: {fields}. They keep their current values (read again just before saving).").format(
+                    fields=", ".join(unknown)
+                )
             )
         elif not form.InvoiceOrderPaymentEmailAddress:
-            out.append("The e-mail address for order-payment invoices is empty: the customer will have none.")
+            out.append(_("The e-mail address for order-payment invoices is empty: the customer will have none."))
         email = form.email_warning()
         if email:
             out.append(email)
@@ -213,13 +232,17 @@ class DDAPI(Provider):
         if len(form.unknown_fields()) == len(SETTING_FIELDS):
             # Only a customer number (a load that failed, or a number changed after loading): nothing was chosen.
             raise FormInvalid(
-                f"Nothing to save for customer {form.CustomerNumber}: load its current settings first "
-                "(Load current values), or enter the settings to change."
+                Msg(
+                    "Nothing to save for customer {customer}: load its current settings first (Load current values), "
+                    "or enter the settings to change.",
+                    customer=form.CustomerNumber,
+                )
             )
 
     def describe(self, form: BaseModel) -> str:
         assert isinstance(form, DDAPIForm)
-        return f"customer {form.CustomerNumber}"
+        # Translators: the History's few words about a send ("customer 1001").
+        return _("customer {customer}").format(customer=form.CustomerNumber)
 
     # -- requests -----------------------------------------------------------------------------------------------
 
@@ -235,7 +258,7 @@ class DDAPI(Provider):
             return {"Authorization": f"Basic {encoded}"}
         if scheme == AUTH_HEADER:
             token = creds.get("token", "")
-            _, _, rest = token.partition(" ")
+            _scheme, _sep, rest = token.partition(" ")
             if rest:
                 redactor.add(rest.strip())  # "Bearer abc…": the part after the scheme word is the secret
             return {creds.get("header_name") or "Authorization": token}
@@ -286,10 +309,10 @@ class DDAPI(Provider):
         if verdict is not None and (not verdict.success or verdict.errors):
             raise _ReadRefused(
                 self._refused(
-                    f"DäckData could not read the settings of customer {customer_number}.",
+                    Msg("DäckData could not read the settings of customer {customer}.", customer=customer_number),
                     verdict,
                     response,
-                    "Check the customer number; the answer is in the log.",
+                    N_("Check the customer number; the answer is in the log."),
                 )
             )
         source = settings_source(parsed) if parsed is not None and response.ok else None
@@ -301,8 +324,8 @@ class DDAPI(Provider):
                 raise _ReadRefused(
                     UploadResult(
                         Outcome.REJECTED,
-                        f"DäckData refused to read the settings: {message}",
-                        "The answer is in the log.",
+                        Msg("DäckData refused to read the settings: {message}", message=message),
+                        Msg("The answer is in the log."),
                         provider_message=message,
                         http_status=response.status,
                     )
@@ -318,7 +341,7 @@ class DDAPI(Provider):
         try:
             number = int(key["CustomerNumber"])
         except (TypeError, ValueError):
-            raise InvoiceDesktopError("The customer number must be a whole number.") from None
+            raise InvoiceDesktopError(Msg("The customer number must be a whole number.")) from None
         try:
             return self._read(ctx, number, f"Read invoicing settings of customer {number}")
         except _ReadRefused as refused:
@@ -351,7 +374,7 @@ class DDAPI(Provider):
             except _ReadRefused:
                 saved = None  # could not tell: send them (safe: it replaces the settings with the same values)
             if _same_settings(saved, values):
-                return self._found_saved(ctx, form, values, "An earlier try's answer was lost")
+                return self._found_saved(ctx, form, values, earlier=True)
         if unknown:
             try:
                 current = self._read(
@@ -361,10 +384,11 @@ class DDAPI(Provider):
                 )
             except _ReadRefused as refused:
                 result = refused.result
-                result.detail = (
-                    f"{result.detail} Nothing was saved: the current settings are read first, to "
-                    "keep the fields that were not loaded."
-                ).strip()
+                result.detail = Msg(
+                    "{detail} Nothing was saved: the current settings are read first, to keep the fields that were "
+                    "not loaded.",
+                    detail=result.detail,
+                )
                 return result
             # An address may stay empty; every other field needs a value.
             missing = [
@@ -373,21 +397,26 @@ class DDAPI(Provider):
                 if (current is None and n != EMAIL_FIELD) or (current is not None and current.get(n) is None)
             ]
             if missing:
-                why = (
-                    f"Customer {form.CustomerNumber} has no invoicing settings yet, so every field is needed."
-                    if current is None
-                    else "DäckData's current settings do not say what they are."
-                )
+                fill_in = ", ".join(missing)
                 return UploadResult(
                     Outcome.FAILED,
-                    "Nothing was saved: some fields are still unknown.",
-                    f"{why} Fill in: {', '.join(missing)}.",
+                    Msg("Nothing was saved: some fields are still unknown."),
+                    Msg(
+                        "Customer {customer} has no invoicing settings yet, so every field is needed. Fill in: "
+                        "{fields}.",
+                        customer=form.CustomerNumber,
+                        fields=fill_in,
+                    )
+                    if current is None
+                    else Msg(
+                        "DäckData's current settings do not say what they are. Fill in: {fields}.", fields=fill_in
+                    ),
                     data={"unknown": missing},
                 )
             for name in unknown:
                 values[name] = kept[name] = current[name] if current is not None else None
             if earlier_post_lost and _same_settings(current, values):
-                return self._found_saved(ctx, form, values, "An earlier try's answer was lost")
+                return self._found_saved(ctx, form, values, earlier=True)
         ctx.save_resume({POST_STATE: "sending"})  # before it leaves: a retry reads back rather than guess
         try:
             response = ctx.send(self.build_request(ctx, values))
@@ -404,17 +433,26 @@ class DDAPI(Provider):
         if result.ok and current is not None:
             changed = {n: (current[n], values[n]) for n in SETTING_FIELDS if current[n] != values[n]}
             result.data["changed"] = {n: {"from": a, "to": b} for n, (a, b) in changed.items()}
+            kept_note = Msg.plural_of(
+                "{n} field not loaded kept its current value.",
+                "{n} fields not loaded kept their current values.",
+                len(kept),
+            )
             result.detail = (
-                "Changed: " + "; ".join(f"{n} ({_shown(a)} → {_shown(b)})" for n, (a, b) in changed.items()) + "."
+                Msg(
+                    "Changed: {changes}. {kept}",
+                    changes="; ".join(f"{n} ({_shown(a)} → {_shown(b)})" for n, (a, b) in changed.items()),
+                    kept=kept_note,
+                )
                 if changed
-                else "Nothing changed: these were already the customer's settings."
-            ) + f" {len(kept)} field(s) not loaded kept their current values."
+                else Msg("Nothing changed: these were already the customer's settings. {kept}", kept=kept_note)
+            )
         return result
 
     # -- settling an answer that was lost ------------------------------------------------------------------------
 
-    def where_to_check(self, form: BaseModel, resume: Mapping[str, Any]) -> str:
-        return (
+    def where_to_check(self, form: BaseModel, resume: Mapping[str, Any]) -> Text:
+        return Msg(
             "Retry is safe: it reads the customer's settings back first and saves them only if they are not "
             "already these."
         )
@@ -432,28 +470,38 @@ class DDAPI(Provider):
                 f"Read back the settings of customer {form.CustomerNumber} (the answer to saving them was lost)",
             )
         except (_ReadRefused, TransportError):
-            lost.detail = (
-                f"{lost.detail} Reading the settings back did not work either, so it is not known yet.".strip()
+            lost.detail = Msg(
+                "{detail} Reading the settings back did not work either, so it is not known yet.", detail=lost.detail
             )
             return lost
         ctx.save_resume({POST_STATE: "answered"})
         if _same_settings(saved, values):
-            return self._found_saved(ctx, form, values, "DäckData's answer was lost")
+            return self._found_saved(ctx, form, values, earlier=False)
         return UploadResult(
             Outcome.FAILED,
-            f"DäckData did not save the settings of customer {form.CustomerNumber}.",
-            "Its answer was lost, and reading the settings back shows they are not the ones sent, so they were not "
-            "saved. Send them again (safe: it replaces the settings).",
+            Msg("DäckData did not save the settings of customer {customer}.", customer=form.CustomerNumber),
+            Msg(
+                "Its answer was lost, and reading the settings back shows they are not the ones sent, so they were "
+                "not saved. Send them again (safe: it replaces the settings)."
+            ),
             data={"read_back": True},
         )
 
     @staticmethod
-    def _found_saved(ctx: UploadContext, form: DDAPIForm, values: dict[str, Any], why: str) -> UploadResult:
+    def _found_saved(ctx: UploadContext, form: DDAPIForm, values: dict[str, Any], *, earlier: bool) -> UploadResult:
+        """`earlier`: an earlier try's answer was lost (else: this try's answer was)."""
         return UploadResult(
             Outcome.SUCCEEDED,
-            f"DäckData saved the invoicing settings of customer {form.CustomerNumber}.",
-            f"{why}, so the app read the settings back: they are the ones sent. The customer's invoices follow "
-            "them from now on.",
+            Msg("DäckData saved the invoicing settings of customer {customer}.", customer=form.CustomerNumber),
+            Msg(
+                "An earlier try's answer was lost, so the app read the settings back: they are the ones sent. The "
+                "customer's invoices follow them from now on."
+            )
+            if earlier
+            else Msg(
+                "DäckData's answer was lost, so the app read the settings back: they are the ones sent. The "
+                "customer's invoices follow them from now on."
+            ),
             data={"sent": dict(values), "read_back": True},
         )
 
@@ -470,7 +518,7 @@ class DDAPI(Provider):
         number = form.CustomerNumber
         if response.status in (401, 403):
             result = self._credentials_refused(response)
-            result.detail += " Nothing was saved."
+            result.detail = Msg("{detail} Nothing was saved.", detail=result.detail)
             return result
         parsed = parse_answer(response)
         verdict = read_verdict(parsed)
@@ -479,25 +527,34 @@ class DDAPI(Provider):
             if message and 400 <= response.status < 500:
                 return UploadResult(
                     Outcome.REJECTED,
-                    f"DäckData refused the settings of customer {number}: {message}",
-                    "Nothing was saved. Correct the form and send again; the answer is in the log.",
+                    Msg(
+                        "DäckData refused the settings of customer {customer}: {message}",
+                        customer=number,
+                        message=message,
+                    ),
+                    Msg("Nothing was saved. Correct the form and send again; the answer is in the log."),
                     provider_message=message,
                     http_status=response.status,
                 )
             if response.ok or response.status >= 500:
                 return uncertain_answer(
                     response.status,
-                    f"the settings of customer {number} may or may not be saved",
+                    Msg("the settings of customer {customer} may or may not be saved", customer=number),
                     self.where_to_check(form, ctx.resume),
                 )
             return unexpected_answer(response.status)
         if verdict.success:
-            detail = "The customer's invoices follow these settings from now on."
-            if verdict.errors:
-                detail += " DäckData also reported: " + "; ".join(e.line() for e in verdict.errors) + "."
+            detail = (
+                Msg(
+                    "The customer's invoices follow these settings from now on. DäckData also reported: {reported}.",
+                    reported="; ".join(e.line() for e in verdict.errors),
+                )
+                if verdict.errors
+                else Msg("The customer's invoices follow these settings from now on.")
+            )
             return UploadResult(
                 Outcome.SUCCEEDED,
-                f"DäckData saved the invoicing settings of customer {number}.",
+                Msg("DäckData saved the invoicing settings of customer {customer}.", customer=number),
                 detail,
                 provider_code=", ".join(e.code_text for e in verdict.errors) or None,
                 provider_message=" | ".join(e.message for e in verdict.errors if e.message) or None,
@@ -509,24 +566,28 @@ class DDAPI(Provider):
                 },
             )
         return self._refused(
-            f"DäckData did not save the settings of customer {number}.",
+            Msg("DäckData did not save the settings of customer {customer}.", customer=number),
             verdict,
             response,
-            "Correct what the messages say and send again.",
+            N_("Correct what the messages say and send again."),
         )
 
     @staticmethod
-    def _refused(title: str, verdict: Verdict, response: Response, next_step: str) -> UploadResult:
+    def _refused(title: Msg, verdict: Verdict, response: Response, next_step: str) -> UploadResult:
+        """`next_step`: an N_-marked sentence (what to do about the refusal)."""
+        detail: Msg
         if verdict.errors:
             lines = "\n".join(f"• {e.line()}" for e in verdict.errors)
-            detail = f"{lines}\n{next_step}"
+            # Translators: {errors} are DäckData's own error lines (kept as they came), one per line.
+            detail = Msg("{errors}\n{next_step}", errors=lines, next_step=Msg(next_step))
             if any(e.code_name.startswith("InternalServerError") for e in verdict.errors):
-                detail += (
-                    " InternalServerError means DDAPI itself failed: if its message does not say what to "
-                    "change, try again later or contact your DäckData supplier."
+                detail = Msg(
+                    "{detail} InternalServerError means DDAPI itself failed: if its message does not say what to "
+                    "change, try again later or contact your DäckData supplier.",
+                    detail=detail,
                 )
         else:
-            detail = "DäckData gave no reason. " + next_step + " The answer is in the log."
+            detail = Msg("DäckData gave no reason. {next_step} The answer is in the log.", next_step=Msg(next_step))
         return UploadResult(
             Outcome.REJECTED,
             title,
@@ -542,9 +603,11 @@ class DDAPI(Provider):
         message = read_server_message(parse_answer(response))
         return UploadResult(
             Outcome.REJECTED,
-            f"The DDAPI installation refused the sign-in (HTTP {response.status}).",
-            "Check the sign-in method and its values for this environment (Credentials…); ask your DäckData "
-            "supplier which method your installation uses.",
+            Msg("The DDAPI installation refused the sign-in (HTTP {status}).", status=response.status),
+            Msg(
+                "Check the sign-in method and its values for this environment (Credentials…); ask your DäckData "
+                "supplier which method your installation uses."
+            ),
             provider_message=message,
             http_status=response.status,
         )
@@ -572,17 +635,21 @@ def _same_settings(saved: Mapping[str, Any] | None, sent: Mapping[str, Any]) -> 
 
 def _shown(value: Any) -> str:
     if isinstance(value, bool):
-        return "yes" if value else "no"
-    return "(none)" if value in (None, "") else str(value)
+        return _("yes") if value else _("no")
+    return _("(none)") if value in (None, "") else str(value)
 
 
 def _unexpected_read(response: Response, customer_number: int) -> UploadResult:
     """Like `unexpected_answer`, for a read (which cannot have stored anything)."""
     return UploadResult(
         Outcome.FAILED,
-        "The server answered something unexpected.",
-        f"HTTP {response.status} to the read of customer {customer_number}'s settings. The full answer is in the "
-        "log; check the address (base URL) of your DDAPI installation.",
+        Msg("The server answered something unexpected."),
+        Msg(
+            "HTTP {status} to the read of customer {customer}'s settings. The full answer is in the log; check the "
+            "address (base URL) of your DDAPI installation.",
+            status=response.status,
+            customer=customer_number,
+        ),
         http_status=response.status,
     )
 

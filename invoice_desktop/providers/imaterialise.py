@@ -20,6 +20,7 @@ from ..core.attachments import MB, AttachmentRules, CheckedAttachment
 from ..core.errors import FormInvalid
 from ..core.history import History
 from ..core.http import MultipartBody, OutgoingRequest, Part, Response
+from ..core.i18n import N_, Msg, _
 from ..core.provider import (
     PRACTICE,
     PRODUCTION,
@@ -31,6 +32,7 @@ from ..core.provider import (
     join_url,
 )
 from ..core.results import Outcome, UploadResult, uncertain_answer, unexpected_answer
+from ..core.stored_text import Text
 
 GUID_PATTERN = r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
 
@@ -52,25 +54,28 @@ VENDOR_MESSAGES: dict[int, str] = {
 
 # What each code means for the clerk, and what to do next. {order} is the order id.
 PLAIN: dict[int, tuple[str, str]] = {
-    100: ("i.materialise does not know order “{order}”.", "Check the order ID and try again."),
+    100: (N_("i.materialise does not know order “{order}”."), N_("Check the order ID and try again.")),
     101: (
-        "Order “{order}” was placed with a different API code.",
-        "Use the API code of the account that placed the order (Credentials…).",
+        N_("Order “{order}” was placed with a different API code."),
+        N_("Use the API code of the account that placed the order (Credentials…)."),
     ),
     103: (
-        "Order “{order}” is already shipped or cancelled, so its invoice can no longer be changed.",
-        "Contact i.materialise if the invoice must still be replaced.",
+        N_("Order “{order}” is already shipped or cancelled, so its invoice can no longer be changed."),
+        N_("Contact i.materialise if the invoice must still be replaced."),
     ),
-    104: ("The document URL is not a valid link.", "Enter a full address starting with https://."),
+    104: (N_("The document URL is not a valid link."), N_("Enter a full address starting with https://.")),
     105: (
-        "i.materialise could not download the document from the URL (or it took too long).",
-        "Check that the link is public and works in a browser, or upload the file instead.",
+        N_("i.materialise could not download the document from the URL (or it took too long)."),
+        N_("Check that the link is public and works in a browser, or upload the file instead."),
     ),
-    106: ("i.materialise does not accept this file format.", "Use a .doc, .docx, .pdf, .xls or .xlsx file."),
-    107: ("i.materialise received no document.", "Attach the invoice file or enter its URL."),
-    108: ("i.materialise received an empty invoice file.", "Check the file and upload it again."),
-    109: ("The invoice file is over i.materialise's 10 MB limit.", "Make the file smaller and upload it again."),
-    110: ("Send either a file or a document URL, not both.", "Remove one of them and upload again."),
+    106: (N_("i.materialise does not accept this file format."), N_("Use a .doc, .docx, .pdf, .xls or .xlsx file.")),
+    107: (N_("i.materialise received no document."), N_("Attach the invoice file or enter its URL.")),
+    108: (N_("i.materialise received an empty invoice file."), N_("Check the file and upload it again.")),
+    109: (
+        N_("The invoice file is over i.materialise's 10 MB limit."),
+        N_("Make the file smaller and upload it again."),
+    ),
+    110: (N_("Send either a file or a document URL, not both."), N_("Remove one of them and upload again.")),
 }
 
 
@@ -82,21 +87,21 @@ _CODE_BY_MESSAGE = {_normalise(m): c for c, m in VENDOR_MESSAGES.items()}
 
 
 class IMaterialiseForm(BaseModel):
-    model_config = ConfigDict(title="Order invoice", str_strip_whitespace=True)
+    model_config = ConfigDict(title=N_("Order invoice"), str_strip_whitespace=True)
 
     order_id: str = Field(
-        title="Order ID",
-        description="The i.materialise order the invoice belongs to.",
+        title=N_("Order ID"),
+        description=N_("The i.materialise order the invoice belongs to."),
         min_length=1,
         max_length=100,
-        json_schema_extra={"placeholder": "as in the order confirmation, e.g. ORD-1001"},
+        json_schema_extra={"placeholder": N_("as in the order confirmation, e.g. ORD-1001")},
     )
 
     @field_validator("order_id")
     @classmethod
     def _no_spaces(cls, value: str) -> str:
         if any(ch.isspace() for ch in value):
-            raise ValueError("An order ID has no spaces.")
+            raise ValueError(_("An order ID has no spaces."))
         return value
 
 
@@ -200,21 +205,23 @@ def carries_error(response: Response) -> bool:
 class IMaterialise(Provider):
     id = "imaterialise"
     name = "i.materialise"
-    summary = "Attach the invoice document to an i.materialise order."
+    summary = N_("Attach the invoice document to an i.materialise order.")
     order = 10
     environments = (
         Environment(PRACTICE, None),
-        Environment(SANDBOX, "https://imatsandbox.materialise.net", "Sandbox and production have different API codes."),
+        Environment(
+            SANDBOX, "https://imatsandbox.materialise.net", N_("Sandbox and production have different API codes.")
+        ),
         Environment(PRODUCTION, "https://i.materialise.com"),
     )
     credential_fields = (
         CredentialField(
             "api_code",
-            "API code",
+            N_("API code"),
             secret=True,
             pattern=GUID_PATTERN,
-            help="The API code (a GUID) i.materialise gave you for this environment.",
-            pattern_message="An API code looks like 3f2504e0-4f89-41d3-9a0c-0305e82c3301 (36 characters).",
+            help=N_("The API code (a GUID) i.materialise gave you for this environment."),
+            pattern_message=N_("An API code looks like 3f2504e0-4f89-41d3-9a0c-0305e82c3301 (36 characters)."),
         ),
     )
     form_model = IMaterialiseForm
@@ -226,12 +233,12 @@ class IMaterialise(Provider):
     # A batch row's order id is the buyer's order reference the invoice states (EN 16931 BT-13).
     document_fields: ClassVar[Mapping[str, str]] = {"order_id": "order_reference"}
     # Under the form, in a clerk's words: what to enter and what happens.
-    guide = (
+    guide = N_(
         "Enter the order's ID as it appears in the order confirmation, attach the invoice (or give a public link to "
         "it) and press Upload. i.materialise adds the document to that order; an order that is already shipped or "
         "cancelled refuses it."
     )
-    notes = (
+    notes = N_(
         "Error answers: the HTTP status i.materialise uses is not documented, so the app reads the message "
         "(JSON or XML) and maps it to the documented codes. The file part is sent with its real content type."
     )
@@ -240,17 +247,17 @@ class IMaterialise(Provider):
         self, form: BaseModel, attachment: CheckedAttachment | None, file_url: str | None, options: Mapping[str, Any]
     ) -> None:
         if attachment is not None and file_url:
-            raise FormInvalid("Use either the file or the document URL, not both (i.materialise refuses both).")
+            raise FormInvalid(Msg("Use either the file or the document URL, not both (i.materialise refuses both)."))
         if attachment is None and not file_url:
             raise FormInvalid(
-                "Add the invoice: drop the file on the window, choose it with Browse…, or enter a document URL."
+                Msg("Add the invoice: drop the file on the window, choose it with Browse…, or enter a document URL.")
             )
         if file_url:
             parts = urlsplit(file_url)
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 raise FormInvalid(
-                    "The document URL must be a full web address starting with https://.",
-                    {"file_url": "Not a web address."},
+                    Msg("The document URL must be a full web address starting with https://."),
+                    {"file_url": _("Not a web address.")},
                 )
 
     def warnings(self, form: BaseModel, history: History, environment: str) -> list[str]:
@@ -259,14 +266,16 @@ class IMaterialise(Provider):
         if not earlier:
             return []
         return [
-            f"An invoice was already attached to order “{form.order_id}” with this app "
-            f"({earlier[0].created_at[:16].replace('T', ' ')}, attempt {earlier[0].id}). Sending again replaces "
-            "the order's invoice document with this one."
+            _(
+                "An invoice was already attached to order “{order}” with this app ({when}, attempt {attempt}). "
+                "Sending again replaces the order's invoice document with this one."
+            ).format(order=form.order_id, when=earlier[0].created_at[:16].replace("T", " "), attempt=earlier[0].id)
         ]
 
     def describe(self, form: BaseModel) -> str:
         assert isinstance(form, IMaterialiseForm)
-        return f"order {form.order_id}"
+        # Translators: the History's few words about an upload ("order ORD-1001"); stored as shown.
+        return _("order {order}").format(order=form.order_id)
 
     def targets_of(self, form: BaseModel) -> tuple[str, ...]:
         assert isinstance(form, IMaterialiseForm)
@@ -302,37 +311,52 @@ class IMaterialise(Provider):
             # from a proxy or a Wi-Fi login page, or be an answer cut short: never success.
             return uncertain_answer(
                 response.status,
-                f"the invoice may or may not be attached to order “{form.order_id}”",
+                Msg("the invoice may or may not be attached to order “{order}”", order=form.order_id),
                 self.where_to_check(form, ctx.resume),
             )
         code, message = read_error(response)
         if response.ok and code is None and carries_error(response):
             # A 200 whose body reports an error the docs do not list: neither the success the status says nor a
             # refusal the app can name. The clerk checks the order.
-            said = f": “{message}”" if message else ""
+            title = (
+                Msg(
+                    "i.materialise answered HTTP {status} (success) with an error: “{message}”: the invoice may or "
+                    "may not be attached to order “{order}”.",
+                    status=response.status,
+                    message=message,
+                    order=form.order_id,
+                )
+                if message
+                else Msg(
+                    "i.materialise answered HTTP {status} (success) with an error: the invoice may or may not be "
+                    "attached to order “{order}”.",
+                    status=response.status,
+                    order=form.order_id,
+                )
+            )
             return UploadResult(
                 Outcome.UNCERTAIN,
-                f"i.materialise answered HTTP {response.status} (success) with an error{said}: the invoice may or "
-                f"may not be attached to order “{form.order_id}”.",
-                self.where_to_check(form, ctx.resume) + " The answer is in the log.",
+                title,
+                _answer_in_log(self.where_to_check(form, ctx.resume)),
                 provider_message=message,
                 http_status=response.status,
             )
         if response.ok and code is None:
-            what = ctx.attachment.upload_name if ctx.attachment else "The document URL"
             return UploadResult(
                 Outcome.SUCCEEDED,
-                f"i.materialise accepted the invoice for order “{form.order_id}”.",
-                detail=f"{what} is now the order's invoice document.",
+                Msg("i.materialise accepted the invoice for order “{order}”.", order=form.order_id),
+                detail=Msg("{file} is now the order's invoice document.", file=ctx.attachment.upload_name)
+                if ctx.attachment
+                else Msg("The document URL is now the order's invoice document."),
                 http_status=response.status,
                 provider_message=message,
             )
         if code in PLAIN:
-            title, detail = PLAIN[code]
+            plain_title, plain_detail = PLAIN[code]
             return UploadResult(
                 Outcome.REJECTED,
-                title.format(order=form.order_id),
-                detail,
+                Msg(plain_title, order=form.order_id),
+                Msg(plain_detail),
                 provider_code=str(code),
                 provider_message=message or VENDOR_MESSAGES[code],
                 http_status=response.status,
@@ -340,16 +364,16 @@ class IMaterialise(Provider):
         if response.status in (401, 403):
             return UploadResult(
                 Outcome.REJECTED,
-                "i.materialise refused the API code.",
-                "Check the API code for this environment (Credentials…): sandbox and production codes differ.",
+                Msg("i.materialise refused the API code."),
+                Msg("Check the API code for this environment (Credentials…): sandbox and production codes differ."),
                 provider_message=message,
                 http_status=response.status,
             )
         if message:
             return UploadResult(
                 Outcome.REJECTED,
-                f"i.materialise refused the invoice: {message}",
-                "The provider's answer is in the log.",
+                Msg("i.materialise refused the invoice: {message}", message=message),
+                Msg("The provider's answer is in the log."),
                 provider_message=message,
                 http_status=response.status,
                 provider_code=str(code) if code is not None else None,
@@ -358,19 +382,29 @@ class IMaterialise(Provider):
             # A server error says nothing about whether the invoice was stored before it happened.
             return UploadResult(
                 Outcome.UNCERTAIN,
-                f"i.materialise had a problem of its own (HTTP {response.status}): the invoice may or may not be "
-                f"attached to order “{form.order_id}”.",
-                self.where_to_check(form, ctx.resume) + " The answer is in the log.",
+                Msg(
+                    "i.materialise had a problem of its own (HTTP {status}): the invoice may or may not be attached "
+                    "to order “{order}”.",
+                    status=response.status,
+                    order=form.order_id,
+                ),
+                _answer_in_log(self.where_to_check(form, ctx.resume)),
                 http_status=response.status,
             )
         return unexpected_answer(response.status)
 
-    def where_to_check(self, form: BaseModel, resume: Mapping[str, Any]) -> str:
+    def where_to_check(self, form: BaseModel, resume: Mapping[str, Any]) -> Text:
         assert isinstance(form, IMaterialiseForm)
-        return (
-            f"Check order “{form.order_id}” in i.materialise: if its invoice is not there, press Retry (it asks "
-            "before sending again)."
+        return Msg(
+            "Check order “{order}” in i.materialise: if its invoice is not there, press Retry (it asks before "
+            "sending again).",
+            order=form.order_id,
         )
+
+
+def _answer_in_log(where_to_check: Text) -> Msg:
+    # Translators: {where_to_check} is a sentence saying where to look, e.g. "Check order “1001” in i.materialise…".
+    return Msg("{where_to_check} The answer is in the log.", where_to_check=where_to_check)
 
 
 PROVIDER = IMaterialise()

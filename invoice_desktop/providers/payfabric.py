@@ -29,6 +29,7 @@ from ..core.attachments import MB, AttachmentRules
 from ..core.errors import InvoiceDesktopError
 from ..core.history import History
 from ..core.http import FormBody, JsonBody, MultipartBody, OutgoingRequest, Part, Response
+from ..core.i18n import N_, Msg, _
 from ..core.provider import (
     ENVIRONMENT_LABELS,
     PRACTICE,
@@ -42,6 +43,7 @@ from ..core.provider import (
     join_url,
 )
 from ..core.results import Outcome, UploadResult, uncertain_answer, unexpected_answer
+from ..core.stored_text import Text
 from .payfabric_form import InvoicePost, totals_warnings, wire_invoice
 
 log = logging.getLogger(__name__)
@@ -49,7 +51,7 @@ log = logging.getLogger(__name__)
 # A stored token is renewed this long before the expiry PayFabric gave, so it cannot lapse mid-upload.
 EXPIRY_MARGIN = timedelta(minutes=5)
 REQUIRED = ("Amount", "BalanceDue", "CustomerId", "InvoiceId")
-CREDENTIALS_HINT = (
+CREDENTIALS_HINT = N_(
     "Check the Portal Name, Integration Key and Integration Key Password (Credentials…); PayFabric "
     "shows them under Settings > General Settings in the Receivables Management Portal."
 )
@@ -155,48 +157,48 @@ DOCUMENT_FIELDS: dict[str, Any] = {
 class PayFabric(Provider):
     id = "payfabric"
     name = "PayFabric Receivables"
-    summary = "Create or replace an invoice, with its lines and an optional PDF, in a customer portal."
+    summary = N_("Create or replace an invoice, with its lines and an optional PDF, in a customer portal.")
     order = 30
     environments = (
         Environment(PRACTICE, None),
         Environment(
             SANDBOX,
             "https://sandbox.payfabric.com/receivables/sync/api",
-            "The portal name is added to the address: …/receivables/sync/api/{Portal Name}/api.",
+            N_("The portal name is added to the address: …/receivables/sync/api/{Portal Name}/api."),
         ),
         Environment(
             PRODUCTION,
             "https://www.payfabric.com/receivables/sync/api",
-            "The portal name is added to the address: …/receivables/sync/api/{Portal Name}/api.",
+            N_("The portal name is added to the address: …/receivables/sync/api/{Portal Name}/api."),
         ),
     )
     credential_fields = (
         CredentialField(
             "portal_name",
-            "Portal name",
+            N_("Portal name"),
             secret=False,
             pattern=r"[^/\s?#%\\]+",
-            pattern_message="Enter only the portal name (Settings > General Settings), not a web address.",
-            help="Your PayFabric Receivables portal name; it is part of every address.",
+            pattern_message=N_("Enter only the portal name (Settings > General Settings), not a web address."),
+            help=N_("Your PayFabric Receivables portal name; it is part of every address."),
         ),
         CredentialField(
             "integration_key",
-            "Integration key",
-            help="Settings > General Settings in the Receivables Management Portal.",
+            N_("Integration key"),
+            help=N_("Settings > General Settings in the Receivables Management Portal."),
         ),
         CredentialField(
             "integration_key_password",
-            "Integration key password",
-            help="Settings > General Settings in the Receivables Management Portal.",
+            N_("Integration key password"),
+            help=N_("Settings > General Settings in the Receivables Management Portal."),
         ),
         CredentialField(
             "access_token",
-            "Access token",
+            N_("Access token"),
             required=False,
             obtained=True,
-            help="Obtained by the app with the integration key; renewed when it expires.",
+            help=N_("Obtained by the app with the integration key; renewed when it expires."),
         ),
-        CredentialField("token_expires_at", "Token expires", secret=False, required=False, obtained=True),
+        CredentialField("token_expires_at", N_("Token expires"), secret=False, required=False, obtained=True),
     )
     form_model = InvoicePost
     # PayFabric documents no size limit ("the actual pdf attachment"): the limit is the app's, configurable.
@@ -205,12 +207,12 @@ class PayFabric(Provider):
     practice_sandbox = "invoice_desktop.practice.payfabric:PayFabricSandbox"
     document_fields = DOCUMENT_FIELDS
     # Under the form, in a clerk's words: what to enter and what happens.
-    guide = (
+    guide = N_(
         "Fill in the invoice as it stands in your books: its ID, the customer and the amounts; lines and a PDF are "
         "optional. Uploading an Invoice ID that already exists replaces that invoice completely; the app asks first "
         "when it sent that ID before."
     )
-    notes = (
+    notes = N_(
         "An upload creates the invoice or replaces the one with the same Invoice ID completely. "
         "Dates go out as YYYY-MM-DD or YYYY-MM-DD HH:mm:ss (US dates such as 10/30/2017 3:19:11 PM are read "
         'month first, as in PayFabric\'s sample); amounts as strings such as "30.00". The sample and the object '
@@ -223,7 +225,8 @@ class PayFabric(Provider):
 
     def describe(self, form: BaseModel) -> str:
         assert isinstance(form, InvoicePost)
-        return f"invoice {form.InvoiceId} for {form.CustomerId}"
+        # Translators: the History's few words about an upload ("invoice STDINV1 for Nodus0002").
+        return _("invoice {invoice} for {customer}").format(invoice=form.InvoiceId, customer=form.CustomerId)
 
     def targets_of(self, form: BaseModel) -> tuple[str, ...]:
         assert isinstance(form, InvoicePost)
@@ -235,16 +238,23 @@ class PayFabric(Provider):
         earlier = history.succeeded_with(self.id, environment, "InvoiceId", form.InvoiceId)
         if earlier:
             last = earlier[0]
-            where = ENVIRONMENT_LABELS.get(environment, environment)
+            where = _(ENVIRONMENT_LABELS.get(environment, environment))
             out.append(
-                f"Invoice “{form.InvoiceId}” was already uploaded ({where}, {last.created_at[:16].replace('T', ' ')}, "
-                f"attempt {last.id}). Sending it again replaces the whole invoice in PayFabric: every value, line "
-                "and address that is not in this form is overwritten or removed."
+                _(
+                    "Invoice “{invoice}” was already uploaded ({environment}, {when}, attempt {attempt}). Sending it "
+                    "again replaces the whole invoice in PayFabric: every value, line and address that is not in this "
+                    "form is overwritten or removed."
+                ).format(
+                    invoice=form.InvoiceId,
+                    environment=where,
+                    when=last.created_at[:16].replace("T", " "),
+                    attempt=last.id,
+                )
             )
         return out + totals_warnings(form)
 
-    def where_to_check(self, form: BaseModel, resume: Mapping[str, Any]) -> str:
-        return (
+    def where_to_check(self, form: BaseModel, resume: Mapping[str, Any]) -> Text:
+        return Msg(
             "Sending it again is safe: PayFabric creates the invoice or replaces the one with the same Invoice ID, "
             "so Retry sends it again without asking."
         )
@@ -329,13 +339,13 @@ class PayFabric(Provider):
             return ""  # unknown: reuse until PayFabric answers 401
 
     def _token_problem(self, ctx: RequestContext, response: Response) -> UploadResult:
-        message, _ = read_error(response)
+        message, _code = read_error(response)
         portal = ctx.credentials["portal_name"]
         if response.status in (400, 401, 403):
             return UploadResult(
                 Outcome.REJECTED,
-                "PayFabric refused the integration key or its password.",
-                CREDENTIALS_HINT,
+                Msg("PayFabric refused the integration key or its password."),
+                Msg(CREDENTIALS_HINT),
                 provider_code=str(response.status),
                 provider_message=message,
                 http_status=response.status,
@@ -343,8 +353,8 @@ class PayFabric(Provider):
         if response.status == 404:
             return UploadResult(
                 Outcome.REJECTED,
-                f"PayFabric does not know the portal “{portal}” here.",
-                "Check the portal name (Credentials…) and the environment.",
+                Msg("PayFabric does not know the portal “{portal}” here.", portal=portal),
+                Msg("Check the portal name (Credentials…) and the environment."),
                 provider_code="404",
                 provider_message=message,
                 http_status=404,
@@ -352,8 +362,8 @@ class PayFabric(Provider):
         if response.status >= 500:
             return UploadResult(
                 Outcome.FAILED,
-                "PayFabric could not issue an access token (a problem on its side).",
-                "Nothing was uploaded. Try again in a few minutes; the answer is in the log.",
+                Msg("PayFabric could not issue an access token (a problem on its side)."),
+                Msg("Nothing was uploaded. Try again in a few minutes; the answer is in the log."),
                 provider_code=str(response.status),
                 provider_message=message,
                 http_status=response.status,
@@ -361,8 +371,11 @@ class PayFabric(Provider):
         # No token, so no invoice went out: whatever the answer was, nothing was uploaded.
         return UploadResult(
             Outcome.FAILED,
-            "PayFabric did not hand out an access token.",
-            f"HTTP {response.status}; the answer is in the log. Nothing was uploaded: check the address and try again.",
+            Msg("PayFabric did not hand out an access token."),
+            Msg(
+                "HTTP {status}; the answer is in the log. Nothing was uploaded: check the address and try again.",
+                status=response.status,
+            ),
             http_status=response.status,
         )
 
@@ -422,27 +435,43 @@ class PayFabric(Provider):
         assert isinstance(form, InvoicePost)
         message, fields = read_error(response)
         status = response.status
-        what = f"invoice “{form.InvoiceId}”"
+        invoice = form.InvoiceId
         if response.ok:
             if response.text.strip().strip('"').lower() == "true":
-                attached = f" with {ctx.attachment.upload_name}" if ctx.attachment else ""
+                accepted = (
+                    Msg(
+                        "PayFabric accepted invoice “{invoice}” with {file} for customer “{customer}”.",
+                        invoice=invoice,
+                        file=ctx.attachment.upload_name,
+                        customer=form.CustomerId,
+                    )
+                    if ctx.attachment
+                    else Msg(
+                        "PayFabric accepted invoice “{invoice}” for customer “{customer}”.",
+                        invoice=invoice,
+                        customer=form.CustomerId,
+                    )
+                )
                 return UploadResult(
                     Outcome.SUCCEEDED,
-                    f"PayFabric accepted {what}{attached} for customer “{form.CustomerId}”.",
-                    "It is now in the customer portal (created, or replaced if it existed).",
+                    accepted,
+                    Msg("It is now in the customer portal (created, or replaced if it existed)."),
                     http_status=status,
                 )
             if response.text.strip().lower() == "false":
                 return UploadResult(
                     Outcome.REJECTED,
-                    f"PayFabric answered “false”: it did not take {what}.",
-                    "The answer is in the log; check the invoice in the portal and contact PayFabric if it persists.",
+                    Msg("PayFabric answered “false”: it did not take invoice “{invoice}”.", invoice=invoice),
+                    Msg(
+                        "The answer is in the log; check the invoice in the portal and contact PayFabric if it "
+                        "persists."
+                    ),
                     provider_message="false",
                     http_status=status,
                 )
             return uncertain_answer(
                 status,
-                f"{what} may or may not be in PayFabric",
+                Msg("invoice “{invoice}” may or may not be in PayFabric", invoice=invoice),
                 self.where_to_check(form, ctx.resume),
             )
         problems = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in fields.items())
@@ -453,46 +482,63 @@ class PayFabric(Provider):
         }
         if status == 412:
             missing = list(fields) or [f for f in REQUIRED if message and f in message]
-            listed = f": {', '.join(missing)}" if missing else ""
+            listed = ", ".join(missing)
             return UploadResult(
                 Outcome.REJECTED,
-                f"PayFabric says mandatory fields are missing{listed}.",
-                f"Fill in {', '.join(missing) if missing else 'the required fields'} and upload again.",
+                Msg("PayFabric says mandatory fields are missing: {fields}.", fields=listed)
+                if missing
+                else Msg("PayFabric says mandatory fields are missing."),
+                Msg("Fill in {fields} and upload again.", fields=listed)
+                if missing
+                else Msg("Fill in the required fields and upload again."),
                 **common,
             )
         if status == 400:
-            detail = f"PayFabric's objection: {problems or message}. " if (problems or message) else ""
+            objection = problems or message
             return UploadResult(
                 Outcome.REJECTED,
-                f"PayFabric refused the data of {what}.",
-                detail + "Correct it and upload again (the answer is in the log).",
+                Msg("PayFabric refused the data of invoice “{invoice}”.", invoice=invoice),
+                Msg(
+                    "PayFabric's objection: {objection}. Correct it and upload again (the answer is in the log).",
+                    objection=objection,
+                )
+                if objection
+                else Msg("Correct it and upload again (the answer is in the log)."),
                 **common,
             )
         if status == 401:
             return UploadResult(
                 Outcome.REJECTED,
-                "PayFabric did not accept the access token, even a new one.",
-                CREDENTIALS_HINT,
+                Msg("PayFabric did not accept the access token, even a new one."),
+                Msg(CREDENTIALS_HINT),
                 **common,
             )
         if status == 404:
             return UploadResult(
                 Outcome.REJECTED,
-                "PayFabric has no such address: the portal name or the address may be wrong.",
-                f"Check the portal name “{ctx.credentials['portal_name']}” "
-                "(Credentials…) and the environment or base URL.",
+                Msg("PayFabric has no such address: the portal name or the address may be wrong."),
+                Msg(
+                    "Check the portal name “{portal}” (Credentials…) and the environment or base URL.",
+                    portal=ctx.credentials["portal_name"],
+                ),
                 **common,
             )
         if status >= 500:
             return UploadResult(
                 Outcome.UNCERTAIN,
-                f"PayFabric had a problem of its own with {what}: it may or may not have stored it.",
-                self.where_to_check(form, ctx.resume) + " The answer is in the log.",
+                Msg(
+                    "PayFabric had a problem of its own with invoice “{invoice}”: it may or may not have stored it.",
+                    invoice=invoice,
+                ),
+                Msg("{where_to_check} The answer is in the log.", where_to_check=self.where_to_check(form, ctx.resume)),
                 **common,
             )
         if message:
             return UploadResult(
-                Outcome.REJECTED, f"PayFabric refused {what}: {message}", "The answer is in the log.", **common
+                Outcome.REJECTED,
+                Msg("PayFabric refused invoice “{invoice}”: {message}", invoice=invoice, message=message),
+                Msg("The answer is in the log."),
+                **common,
             )
         return unexpected_answer(status)
 

@@ -30,6 +30,8 @@ from pydantic import (
     model_validator,
 )
 
+from ..core.i18n import N_, _
+
 # Accepted date/time spellings, most specific first. The API wants the first two; the others are what people and
 # the vendor's own sample type.
 DATE_FORMATS = (
@@ -71,7 +73,7 @@ def parse_datetime(value: Any) -> Any:
             return datetime.strptime(cleaned, fmt)
         except ValueError:
             continue
-    raise ValueError(f"“{value}” is not a date: use YYYY-MM-DD or YYYY-MM-DD HH:mm:ss.")
+    raise ValueError(_("“{value}” is not a date: use YYYY-MM-DD or YYYY-MM-DD HH:mm:ss.").format(value=value))
 
 
 def wire_datetime(value: datetime) -> str:
@@ -94,7 +96,7 @@ def wire_number(value: Decimal) -> str:
     return format(value.normalize(), "f") if value != 0 else "0"
 
 
-def _money(title: str, description: str = "", *, required: bool = False, placeholder: str = "e.g. 30.00") -> Any:
+def _money(title: str, description: str = "", *, required: bool = False, placeholder: str = N_("e.g. 30.00")) -> Any:
     extra: dict[str, JsonValue] = {"placeholder": placeholder}
     if required:
         return Field(title=title, description=description, max_digits=19, decimal_places=5, json_schema_extra=extra)
@@ -122,8 +124,8 @@ def _when(title: str, description: str) -> Any:
     return Field(
         None,
         title=title,
-        description=description + " Sent as YYYY-MM-DD or YYYY-MM-DD HH:mm:ss.",
-        json_schema_extra={"placeholder": "YYYY-MM-DD or YYYY-MM-DD HH:mm:ss"},
+        description=description,
+        json_schema_extra={"placeholder": N_("YYYY-MM-DD or YYYY-MM-DD HH:mm:ss")},
     )
 
 
@@ -152,32 +154,32 @@ class _PayFabricModel(BaseModel):
 
 def _check_email(value: str | None) -> str | None:
     if value is not None and not _EMAIL.fullmatch(value):
-        raise ValueError("Enter one valid e-mail address, such as name@example.com.")
+        raise ValueError(_("Enter one valid e-mail address, such as name@example.com."))
     return value
 
 
 class Address(_PayFabricModel):
-    model_config = ConfigDict(title="Address")
+    model_config = ConfigDict(title=N_("Address"))
 
     AddressID: str = _text(
-        "Address ID",
+        N_("Address ID"),
         50,
-        "The address identifier (required by PayFabric for an address).",
-        placeholder="e.g. PRIMARY",
+        N_("The address identifier (required by PayFabric for an address)."),
+        placeholder=N_("e.g. PRIMARY"),
         required=True,
     )
-    Name: str | None = _text("Name", 100, "Customer name.")
-    Address1: str | None = _text("Address line 1", 100)
-    Address2: str | None = _text("Address line 2", 100)
-    Address3: str | None = _text("Address line 3", 100)
-    City: str | None = _text("City", 50)
-    State: str | None = _text("State", 50)
-    Zip: str | None = _text("Zip code", 50)
-    Country: str | None = _text("Country", 50)
-    Phone: str | None = _text("Phone", 50)
-    Fax: str | None = _text("Fax", 50)
+    Name: str | None = _text(N_("Name"), 100, N_("Customer name."))
+    Address1: str | None = _text(N_("Address line 1"), 100)
+    Address2: str | None = _text(N_("Address line 2"), 100)
+    Address3: str | None = _text(N_("Address line 3"), 100)
+    City: str | None = _text(N_("City"), 50)
+    State: str | None = _text(N_("State"), 50)
+    Zip: str | None = _text(N_("Zip code"), 50)
+    Country: str | None = _text(N_("Country"), 50)
+    Phone: str | None = _text(N_("Phone"), 50)
+    Fax: str | None = _text(N_("Fax"), 50)
     EMailAddress: str | None = _text(
-        "E-mail", 255, "A single e-mail address.", validation_alias=AliasChoices("EMailAddress", "Email")
+        N_("E-mail"), 255, N_("A single e-mail address."), validation_alias=AliasChoices("EMailAddress", "Email")
     )
 
     @field_validator("EMailAddress")
@@ -187,53 +189,57 @@ class Address(_PayFabricModel):
 
 
 class InvoiceItemTax(_PayFabricModel):
-    model_config = ConfigDict(title="Line tax")
+    model_config = ConfigDict(title=N_("Line tax"))
 
-    Name: str = _text("Tax name", 50, required=True)
-    Amount: Decimal | None = _money("Tax amount")
+    Name: str = _text(N_("Tax name"), 50, required=True)
+    Amount: Decimal | None = _money(N_("Tax amount"))
     Rate: Decimal | None = Field(
         None,
-        title="Tax rate",
-        description="Up to 8 decimals, e.g. 0.0725.",
+        title=N_("Tax rate"),
+        description=N_("Up to 8 decimals, e.g. 0.0725."),
         max_digits=9,
         decimal_places=8,
-        json_schema_extra={"placeholder": "e.g. 0.0725"},
+        json_schema_extra={"placeholder": N_("e.g. 0.0725")},
     )
 
 
 class InvoiceItem(_PayFabricModel):
-    model_config = ConfigDict(title="Invoice line")
+    model_config = ConfigDict(title=N_("Invoice line"))
 
     Sequence: int | None = Field(
         None,
-        title="Line no.",
-        description="Line item number (numbered 1, 2, 3… in the order shown when no line has one).",
+        title=N_("Line no."),
+        description=N_("Line item number (numbered 1, 2, 3… in the order shown when no line has one)."),
         ge=0,
     )
-    ItemCode: str = _text("Item code", 50, required=True, placeholder="e.g. TEST")
-    Description: str | None = _text("Description", 100)
+    ItemCode: str = _text(N_("Item code"), 50, required=True, placeholder=N_("e.g. TEST"))
+    Description: str | None = _text(N_("Description"), 100)
     Quantity: Decimal | None = Field(
-        None, title="Quantity", max_digits=19, decimal_places=5, json_schema_extra={"placeholder": "e.g. 1"}
+        None, title=N_("Quantity"), max_digits=19, decimal_places=5, json_schema_extra={"placeholder": N_("e.g. 1")}
     )
-    UnitOfMeasure: str | None = _text("Unit", 25, placeholder="e.g. EACH")
-    UnitPrice: Decimal | None = _money("Unit price")
-    ExtendedPrice: Decimal | None = _money("Extended price", "Quantity × Unit price unless typed.")
-    Markdown: Decimal | None = _money("Markdown", "Total markdown amount.")
-    MarkdownPercentage: Decimal | None = Field(None, title="Markdown %", max_digits=19, decimal_places=5)
-    TaxAmount: Decimal | None = _money("Tax amount")
-    Taxable: bool | None = Field(None, title="Taxable")
-    NonInventory: bool | None = Field(None, title="Non-inventory", description="The item is not a predefined item.")
-    Comment: str | None = _text("Comment", 500)
-    CommodityCode: str | None = _text("Commodity code", 255)
-    PriceLevel: str | None = _text("Price level", 50)
-    ReqShipDate: datetime | None = _when("Required ship date", "When this item is required to ship.")
-    SalesPerson: str | None = _text("Salesperson", 25)
-    ShippingMethod: str | None = _text("Shipping method", 100)
-    Site: str | None = _text("Site", 50, "Site or warehouse.")
-    InvoiceNumber: str | None = _text("Invoice number", 50)
-    ExtensionData: str | None = _text("Extension data", 4000)
-    ShippingToAddress: Address | None = Field(None, title="Ship-to address")
-    Taxes: list[InvoiceItemTax] = Field(default_factory=list, title="Line taxes")
+    UnitOfMeasure: str | None = _text(N_("Unit"), 25, placeholder=N_("e.g. EACH"))
+    UnitPrice: Decimal | None = _money(N_("Unit price"))
+    ExtendedPrice: Decimal | None = _money(N_("Extended price"), N_("Quantity × Unit price unless typed."))
+    Markdown: Decimal | None = _money(N_("Markdown"), N_("Total markdown amount."))
+    MarkdownPercentage: Decimal | None = Field(None, title=N_("Markdown %"), max_digits=19, decimal_places=5)
+    TaxAmount: Decimal | None = _money(N_("Tax amount"))
+    Taxable: bool | None = Field(None, title=N_("Taxable"))
+    NonInventory: bool | None = Field(
+        None, title=N_("Non-inventory"), description=N_("The item is not a predefined item.")
+    )
+    Comment: str | None = _text(N_("Comment"), 500)
+    CommodityCode: str | None = _text(N_("Commodity code"), 255)
+    PriceLevel: str | None = _text(N_("Price level"), 50)
+    ReqShipDate: datetime | None = _when(
+        N_("Required ship date"), N_("When this item is required to ship. Sent as YYYY-MM-DD or YYYY-MM-DD HH:mm:ss.")
+    )
+    SalesPerson: str | None = _text(N_("Salesperson"), 25)
+    ShippingMethod: str | None = _text(N_("Shipping method"), 100)
+    Site: str | None = _text(N_("Site"), 50, N_("Site or warehouse."))
+    InvoiceNumber: str | None = _text(N_("Invoice number"), 50)
+    ExtensionData: str | None = _text(N_("Extension data"), 4000)
+    ShippingToAddress: Address | None = Field(None, title=N_("Ship-to address"))
+    Taxes: list[InvoiceItemTax] = Field(default_factory=list, title=N_("Line taxes"))
 
     @field_validator("ReqShipDate", mode="before")
     @classmethod
@@ -262,11 +268,13 @@ class InvoiceItem(_PayFabricModel):
 
 
 class TermDiscount(_PayFabricModel):
-    model_config = ConfigDict(title="Term discount")
+    model_config = ConfigDict(title=N_("Term discount"))
 
-    Name: str = _text("Name", 50, required=True)
-    DiscountDate: datetime | None = _when("Discount date", "When this discount is discarded.")
-    DiscountAvailableAmount: Decimal | None = _money("Available discount")
+    Name: str = _text(N_("Name"), 50, required=True)
+    DiscountDate: datetime | None = _when(
+        N_("Discount date"), N_("When this discount is discarded. Sent as YYYY-MM-DD or YYYY-MM-DD HH:mm:ss.")
+    )
+    DiscountAvailableAmount: Decimal | None = _money(N_("Available discount"))
 
     @field_validator("DiscountDate", mode="before")
     @classmethod
@@ -275,60 +283,71 @@ class TermDiscount(_PayFabricModel):
 
 
 class InvoicePost(_PayFabricModel):
-    model_config = ConfigDict(title="PayFabric invoice")
+    model_config = ConfigDict(title=N_("PayFabric invoice"))
 
     InvoiceId: str = _text(
-        "Invoice ID",
+        N_("Invoice ID"),
         50,
-        "The invoice number; sending the same one again replaces that invoice.",
-        placeholder="e.g. STDINV999999",
+        N_("The invoice number; sending the same one again replaces that invoice."),
+        placeholder=N_("e.g. STDINV999999"),
         required=True,
     )
     CustomerId: str = _text(
-        "Customer ID", 50, "The customer's ID in PayFabric Receivables.", placeholder="e.g. Nodus0002", required=True
+        N_("Customer ID"),
+        50,
+        N_("The customer's ID in PayFabric Receivables."),
+        placeholder=N_("e.g. Nodus0002"),
+        required=True,
     )
-    Amount: Decimal = _money("Amount", "Total invoice amount in the functional currency.", required=True)
-    BalanceDue: Decimal = _money("Balance due", "Total balance due in the functional currency.", required=True)
-    SubTotal: Decimal | None = _money("Subtotal")
-    Tax: Decimal | None = _money("Tax", "Total tax amount.")
-    Freight: Decimal | None = _money("Freight")
-    MiscCost: Decimal | None = _money("Misc. cost")
-    Discount: Decimal | None = _money("Discount", "Total discount.")
-    PaymentDiscountApplied: Decimal | None = _money("Payment discount applied")
-    Currency: str | None = _text("Currency", 10, "Currency code.", placeholder="e.g. USD")
-    DueDate: datetime | None = _when("Due date", "When this invoice is due.")
-    PostingDate: datetime | None = _when("Posting date", "When the invoice was posted.")
-    DocumentType: str | None = _text("Document type", 50, placeholder="e.g. Invoice")
-    InvoiceType: str | None = _text("Invoice type", 50)
-    Status: Literal["Incomplete", "Pending", "Complete"] | None = Field(None, title="Status")
-    PaymentTerms: str | None = _text("Payment terms", 50)
-    PONumber: str | None = _text("PO number", 50)
-    BatchNumber: str | None = _text("Batch number", 50)
-    Identity: str | None = _text("Identity", 50, "Additional unique identifier.")
+    Amount: Decimal = _money(N_("Amount"), N_("Total invoice amount in the functional currency."), required=True)
+    BalanceDue: Decimal = _money(N_("Balance due"), N_("Total balance due in the functional currency."), required=True)
+    SubTotal: Decimal | None = _money(N_("Subtotal"))
+    Tax: Decimal | None = _money(N_("Tax"), N_("Total tax amount."))
+    Freight: Decimal | None = _money(N_("Freight"))
+    MiscCost: Decimal | None = _money(N_("Misc. cost"))
+    Discount: Decimal | None = _money(N_("Discount"), N_("Total discount."))
+    PaymentDiscountApplied: Decimal | None = _money(N_("Payment discount applied"))
+    Currency: str | None = _text(N_("Currency"), 10, N_("Currency code."), placeholder=N_("e.g. USD"))
+    DueDate: datetime | None = _when(
+        N_("Due date"), N_("When this invoice is due. Sent as YYYY-MM-DD or YYYY-MM-DD HH:mm:ss.")
+    )
+    PostingDate: datetime | None = _when(
+        N_("Posting date"), N_("When the invoice was posted. Sent as YYYY-MM-DD or YYYY-MM-DD HH:mm:ss.")
+    )
+    DocumentType: str | None = _text(N_("Document type"), 50, placeholder=N_("e.g. Invoice"))
+    InvoiceType: str | None = _text(N_("Invoice type"), 50)
+    Status: Literal["Incomplete", "Pending", "Complete"] | None = Field(None, title=N_("Status"))
+    PaymentTerms: str | None = _text(N_("Payment terms"), 50)
+    PONumber: str | None = _text(N_("PO number"), 50)
+    BatchNumber: str | None = _text(N_("Batch number"), 50)
+    Identity: str | None = _text(N_("Identity"), 50, N_("Additional unique identifier."))
     CustomerName: str | None = _text(
-        "Customer name", 100, "Sent as the vendor's sample sends it (not in the object reference)."
+        N_("Customer name"), 100, N_("Sent as the vendor's sample sends it (not in the object reference).")
     )
-    Email: str | None = _text("E-mail", 255, "The one recipient of e-mails about this invoice.")
+    Email: str | None = _text(N_("E-mail"), 255, N_("The one recipient of e-mails about this invoice."))
     CopyEmail: str | None = _text(
-        "Copy e-mail", 1000, "Addresses in copy, separated by “;”.", placeholder="a@example.com; b@example.com"
+        N_("Copy e-mail"),
+        1000,
+        N_("Addresses in copy, separated by “;”."),
+        placeholder=N_("a@example.com; b@example.com"),
     )
-    SendNewInvoiceEmail: Literal["Yes", "No"] | None = Field(None, title="Send new-invoice e-mail")
-    SalesPerson: str | None = _text("Salesperson", 4000)
-    ShippingMethod: str | None = _text("Shipping method", 50)
+    SendNewInvoiceEmail: Literal["Yes", "No"] | None = Field(None, title=N_("Send new-invoice e-mail"))
+    SalesPerson: str | None = _text(N_("Salesperson"), 4000)
+    ShippingMethod: str | None = _text(N_("Shipping method"), 50)
     TrackingNumber: str | None = _text(
-        "Tracking number", 50, validation_alias=AliasChoices("TrackingNumber", "Tracking_Number")
+        N_("Tracking number"), 50, validation_alias=AliasChoices("TrackingNumber", "Tracking_Number")
     )
-    Site: str | None = _text("Site", 4000, "Site or warehouse items ship from.")
-    TaxGroup: str | None = _text("Tax group", 50)
-    Comments: str | None = _text("Comments", 500)
-    ExtensionData: str | None = _text("Extension data", 4000)
+    Site: str | None = _text(N_("Site"), 4000, N_("Site or warehouse items ship from."))
+    TaxGroup: str | None = _text(N_("Tax group"), 50)
+    Comments: str | None = _text(N_("Comments"), 500)
+    ExtensionData: str | None = _text(N_("Extension data"), 4000)
     InvoiceGuid: str | None = _text(
-        "Invoice GUID", 36, "Sent as the vendor's sample sends it (not in the object reference).", pattern=_GUID
+        N_("Invoice GUID"), 36, N_("Sent as the vendor's sample sends it (not in the object reference)."), pattern=_GUID
     )
-    BillingAddress: Address | None = Field(None, title="Billing address")
-    ShippingAddress: Address | None = Field(None, title="Shipping address")
-    InvoiceItems: list[InvoiceItem] = Field(default_factory=list, title="Invoice lines")
-    TermDiscounts: list[TermDiscount] = Field(default_factory=list, title="Term discounts")
+    BillingAddress: Address | None = Field(None, title=N_("Billing address"))
+    ShippingAddress: Address | None = Field(None, title=N_("Shipping address"))
+    InvoiceItems: list[InvoiceItem] = Field(default_factory=list, title=N_("Invoice lines"))
+    TermDiscounts: list[TermDiscount] = Field(default_factory=list, title=N_("Term discounts"))
 
     @field_validator("DueDate", "PostingDate", mode="before")
     @classmethod
@@ -359,7 +378,9 @@ class InvoicePost(_PayFabricModel):
             return None
         bad = [a for a in re.split(r"[;,]", value) if a.strip() and not _EMAIL.fullmatch(a.strip())]
         if bad:
-            raise ValueError(f"“{bad[0].strip()}” is not an e-mail address (separate addresses with “;”).")
+            raise ValueError(
+                _("“{address}” is not an e-mail address (separate addresses with “;”).").format(address=bad[0].strip())
+            )
         return value
 
     @field_validator("SendNewInvoiceEmail", "Status", mode="before")
@@ -413,13 +434,21 @@ def totals_warnings(form: InvoicePost) -> list[str]:
             allowed.add(_cents(computed - item.Markdown))
         if _cents(item.ExtendedPrice) not in allowed:
             out.append(
-                f"Line {index} ({item.ItemCode}): the extended price {wire_amount(item.ExtendedPrice)} is not "
-                f"quantity × unit price = {wire_amount(computed)}."
+                _("Line {line} ({item}): the extended price {price} is not quantity × unit price = {computed}.").format(
+                    line=index,
+                    item=item.ItemCode,
+                    price=wire_amount(item.ExtendedPrice),
+                    computed=wire_amount(computed),
+                )
             )
     priced = [item.ExtendedPrice for item in lines if item.ExtendedPrice is not None]
     line_sum = sum(priced, Decimal(0)) if priced else None
     if line_sum is not None and form.SubTotal is not None and _cents(line_sum) != _cents(form.SubTotal):
-        out.append(f"The lines add up to {wire_amount(line_sum)}, but the subtotal is {wire_amount(form.SubTotal)}.")
+        out.append(
+            _("The lines add up to {sum}, but the subtotal is {subtotal}.").format(
+                sum=wire_amount(line_sum), subtotal=wire_amount(form.SubTotal)
+            )
+        )
     base = form.SubTotal if form.SubTotal is not None else line_sum
     if base is not None:
         tax = form.Tax
@@ -428,14 +457,21 @@ def totals_warnings(form: InvoicePost) -> list[str]:
             tax = sum(line_taxes, Decimal(0)) if line_taxes else Decimal(0)
         expected = base + tax + (form.Freight or 0) + (form.MiscCost or 0) - (form.Discount or 0)
         if _cents(expected) != _cents(form.Amount):
-            what = "subtotal" if form.SubTotal is not None else "lines"
-            out.append(
-                f"The amount is {wire_amount(form.Amount)}, but the {what} plus tax, freight and misc. cost "
-                f"minus discount make {wire_amount(expected)}."
+            sentence = (
+                _(
+                    "The amount is {amount}, but the subtotal plus tax, freight and misc. cost minus discount make "
+                    "{sum}."
+                )
+                if form.SubTotal is not None
+                else _(
+                    "The amount is {amount}, but the lines plus tax, freight and misc. cost minus discount make {sum}."
+                )
             )
+            out.append(sentence.format(amount=wire_amount(form.Amount), sum=wire_amount(expected)))
     if form.Amount >= 0 and form.BalanceDue > form.Amount:
         out.append(
-            f"The balance due ({wire_amount(form.BalanceDue)}) is more than the invoice amount "
-            f"({wire_amount(form.Amount)})."
+            _("The balance due ({balance}) is more than the invoice amount ({amount}).").format(
+                balance=wire_amount(form.BalanceDue), amount=wire_amount(form.Amount)
+            )
         )
     return out

@@ -26,6 +26,7 @@ from pydantic import BaseModel
 from ..core.attachments import CheckedAttachment
 from ..core.errors import FormInvalid
 from ..core.history import History
+from ..core.i18n import N_, Msg, _, ngettext
 from ..core.provider import (
     PRACTICE,
     PRODUCTION,
@@ -37,6 +38,7 @@ from ..core.provider import (
     UploadContext,
 )
 from ..core.results import Outcome, UploadResult
+from ..core.stored_text import Text
 from . import _shopwave_oauth as oauth
 from ._shopwave_form import MAX_OBJECTS_PER_REQUEST, Invoice, InvoiceItem, ShopwaveInvoices
 from ._shopwave_send import BODY_POST_BODY, BODY_RAW_JSON, Run, declared_base, invoice_key, invoice_payload, pack
@@ -62,76 +64,78 @@ __all__ = [
 class Shopwave(Provider):
     id = "shopwave"
     name = "Shopwave"
-    summary = "Record supplier invoices with their lines in a Shopwave (MerchantStack) store."
+    summary = N_("Record supplier invoices with their lines in a Shopwave (MerchantStack) store.")
     order = 40
     environments = (
         Environment(PRACTICE, None),
         Environment(
             SANDBOX,
             "https://api.staging.merchantstack.com",
-            "Shopwave's staging system (sign-in at secure.staging.merchantstack.com).",
+            N_("Shopwave's staging system (sign-in at secure.staging.merchantstack.com)."),
         ),
         Environment(PRODUCTION, "https://api.merchantstack.com"),
     )
     credential_fields = (
         CredentialField(
             "client_id",
-            "Client ID",
+            N_("Client ID"),
             secret=False,
             required=False,
-            help="Your Shopwave partner app's client ID: needed to sign in with Shopwave.",
+            help=N_("Your Shopwave partner app's client ID: needed to sign in with Shopwave."),
         ),
         CredentialField(
             "client_secret",
-            "Client secret",
+            N_("Client secret"),
             required=False,
-            help="Your Shopwave partner app's client secret: needed to sign in and to renew the sign-in.",
+            help=N_("Your Shopwave partner app's client secret: needed to sign in and to renew the sign-in."),
         ),
         CredentialField(
             "access_token",
-            "Access token",
+            N_("Access token"),
             required=False,
-            help="Filled in by “Sign in with Shopwave…”; or paste one Shopwave gave you.",
+            help=N_("Filled in by “Sign in with Shopwave…”; or paste one Shopwave gave you."),
         ),
-        CredentialField("refresh_token", "Refresh token", required=False, obtained=True),
-        CredentialField("token_type", "Token type", secret=False, required=False, obtained=True),
+        CredentialField("refresh_token", N_("Refresh token"), required=False, obtained=True),
+        CredentialField("token_type", N_("Token type"), secret=False, required=False, obtained=True),
         CredentialField(
             "x_accept_version",
-            "API version (x-accept-version)",
+            N_("API version (x-accept-version)"),
             secret=False,
             required=False,
             default="2",
             pattern=r"\d+(\.\d+)?",
-            pattern_message="The API version is a number, e.g. 2.",
-            help="Shopwave's API version to ask for; the docs' example is 2.",
+            pattern_message=N_("The API version is a number, e.g. 2."),
+            help=N_("Shopwave's API version to ask for; the docs' example is 2."),
             advanced=True,
         ),
         CredentialField(
             "request_body",
-            "Request body",
+            N_("Request body"),
             secret=False,
             required=False,
             choices=(BODY_POST_BODY, BODY_RAW_JSON),
-            choice_labels=("form field postBody (as Shopwave's SDKs)", "raw JSON"),
+            choice_labels=(N_("form field postBody (as Shopwave's SDKs)"), N_("raw JSON")),
             default=BODY_POST_BODY,
-            help="How the invoices travel. Shopwave's own SDKs send the JSON in a form field named postBody; "
-            "choose raw JSON only if Shopwave told you your account reads a JSON body.",
+            help=N_(
+                "How the invoices travel. Shopwave's own SDKs send the JSON in a form field named postBody; "
+                "choose raw JSON only if Shopwave told you your account reads a JSON body."
+            ),
             advanced=True,
         ),
     )
     form_model = ShopwaveInvoices
     attachment = None
     attachment_mode = "none"
-    action_label = "Send invoices"
+    action_label = N_("Send invoices")
     practice_sandbox = "invoice_desktop.practice.shopwave:ShopwaveSandbox"
-    sign_in_label = "Sign in with Shopwave…"
+    sign_in_label = N_("Sign in with Shopwave…")
     # Under the form, in a clerk's words: what to enter and what happens.
-    guide = (
+    guide = N_(
         "One row per supplier invoice: a new one needs supplier, store, reference and date; fill in the Invoice ID "
         "only to change an invoice that already exists. Add its lines with Edit…. All rows go together, and the "
         "result says how each row fared."
     )
-    notes = (
+    notes = N_(
         "Sent as Shopwave's own SDKs send it: the JSON in a form field postBody (form-encoded). The envelope "
         'is not shown publicly: the app sends {"invoices": {key: invoice}} with '
         'the invoice\'s id as key for an update and "new-<row>" for a new invoice, and lines keyed "line-<n>". '
@@ -151,9 +155,9 @@ class Shopwave(Provider):
         has_id, has_secret = bool(values.get("client_id", "").strip()), bool(values.get("client_secret", "").strip())
         if has_id != has_secret:
             missing = "client_secret" if has_id else "client_id"
-            problems[missing] = "Enter both the client ID and the client secret of your Shopwave partner app."
+            problems[missing] = _("Enter both the client ID and the client secret of your Shopwave partner app.")
         elif not has_id and not values.get("access_token", "").strip():
-            problems["client_id"] = (
+            problems["client_id"] = _(
                 "Enter the client ID and client secret of your Shopwave partner app (to sign in "
                 "with Shopwave), or paste an access token."
             )
@@ -162,7 +166,9 @@ class Shopwave(Provider):
     def check_upload_credentials(self, values: Mapping[str, str]) -> dict[str, str]:
         problems = super().check_credentials(values)  # the fields' own rules; no client ID needed to send
         if not oauth.clean_pasted_token(values.get("access_token", "")):
-            problems["access_token"] = f"Shopwave needs an access token to send invoices. {oauth.CREDENTIALS_HINT}"
+            problems["access_token"] = _("Shopwave needs an access token to send invoices. {hint}").format(
+                hint=_(oauth.CREDENTIALS_HINT)
+            )
         return problems
 
     def check(
@@ -175,9 +181,13 @@ class Shopwave(Provider):
                 continue
             if invoice.id in seen:
                 raise FormInvalid(
-                    f"Invoice ID {invoice.id} is in the list twice (rows {seen[invoice.id] + 1} and {n + 1}): "
-                    "merge them into one row.",
-                    {f"invoices.{n}.id": "The same invoice is updated twice."},
+                    Msg(
+                        "Invoice ID {id} is in the list twice (rows {first} and {second}): merge them into one row.",
+                        id=invoice.id,
+                        first=seen[invoice.id] + 1,
+                        second=n + 1,
+                    ),
+                    {f"invoices.{n}.id": _("The same invoice is updated twice.")},
                 )
             seen[invoice.id] = n
 
@@ -187,21 +197,28 @@ class Shopwave(Provider):
         updates = [str(inv.id) for inv in form.invoices if inv.is_update]
         if updates:
             out.append(
-                f"Invoice{'s' if len(updates) > 1 else ''} {', '.join(updates)} will be changed in Shopwave "
-                "(an invoice ID means update): the fields given replace the stored ones."
+                ngettext(
+                    "Invoice {ids} will be changed in Shopwave (an invoice ID means update): the fields given replace "
+                    "the stored ones.",
+                    "Invoices {ids} will be changed in Shopwave (an invoice ID means update): the fields given replace "
+                    "the stored ones.",
+                    len(updates),
+                ).format(ids=", ".join(updates))
             )
         new = {(inv.supplierId, inv.reference): n for n, inv in enumerate(form.invoices) if not inv.is_update}
         if len(new) < sum(1 for inv in form.invoices if not inv.is_update):
             out.append(
-                "The same supplier and reference appear in more than one row: Shopwave would create two invoices."
+                _("The same supplier and reference appear in more than one row: Shopwave would create two invoices.")
             )
         earlier = self._created_before(history, environment, {str(reference) for _supplier, reference in new})
         for supplier, reference in new:
             when = earlier.get((str(supplier), str(reference)))
             if when:
                 out.append(
-                    f"Invoice “{reference}” of supplier {supplier} was already created in Shopwave on "
-                    f"{when[0][:10]} (attempt {when[1]}): sending it again creates a second one."
+                    _(
+                        "Invoice “{reference}” of supplier {supplier} was already created in Shopwave on {when} "
+                        "(attempt {attempt}): sending it again creates a second one."
+                    ).format(reference=reference, supplier=supplier, when=when[0][:10], attempt=when[1])
                 )
         return out
 
@@ -225,8 +242,8 @@ class Shopwave(Provider):
         assert isinstance(form, ShopwaveInvoices)
         return tuple(str(inv.reference or inv.id) for inv in form.invoices if inv.reference or inv.id)
 
-    def where_to_check(self, form: BaseModel, resume: Mapping[str, Any]) -> str:
-        return (
+    def where_to_check(self, form: BaseModel, resume: Mapping[str, Any]) -> Text:
+        return Msg(
             "Check in Shopwave which of these invoices were saved. Retry sends only the ones not saved; it asks "
             "before sending again a new invoice whose answer was lost (it would be created twice)."
         )
@@ -238,11 +255,12 @@ class Shopwave(Provider):
 
     def describe(self, form: BaseModel) -> str:
         assert isinstance(form, ShopwaveInvoices)
-        names = [inv.reference or (f"invoice {inv.id}" if inv.id else "?") for inv in form.invoices]
+        # Translators: the History's few words about a send ("invoice INV-7", "3 invoices: INV-7, INV-8, …").
+        names = [inv.reference or (_("invoice {id}").format(id=inv.id) if inv.id else "?") for inv in form.invoices]
         if len(names) == 1:
-            return f"invoice {names[0]}" if form.invoices[0].reference else names[0]
+            return _("invoice {id}").format(id=names[0]) if form.invoices[0].reference else names[0]
         shown = ", ".join(names[:3]) + ("…" if len(names) > 3 else "")
-        return f"{len(names)} invoices: {shown}"
+        return ngettext("{n} invoice: {names}", "{n} invoices: {names}", len(names)).format(n=len(names), names=shown)
 
     # -- the exchange --
 

@@ -27,6 +27,7 @@ from ..core.attachments import MB, AttachmentRules
 from ..core.errors import Cancelled, CredentialsMissing, FormInvalid, InvoiceDesktopError, TransportError
 from ..core.history import History
 from ..core.http import FileBody, JsonBody, OutgoingRequest, Response
+from ..core.i18n import N_, Msg, _
 from ..core.provider import (
     PRACTICE,
     PRODUCTION,
@@ -39,6 +40,7 @@ from ..core.provider import (
     join_url,
 )
 from ..core.results import Outcome, UploadResult, unexpected_answer
+from ..core.stored_text import Text
 from ._skypostal_answers import (
     CREDENTIAL_WORDS,
     Answer,
@@ -87,70 +89,75 @@ def invoice_file_name(upload_name: str) -> str:
 class SkyPostal(Provider):
     id = "skypostal"
     name = "SkyPostal API-BOX"
-    summary = "Attach a commercial invoice to a SkyPostal parcel by its tracking number."
+    summary = N_("Attach a commercial invoice to a SkyPostal parcel by its tracking number.")
     order = 20
     environments = (
         Environment(PRACTICE, None),
         Environment(
             SANDBOX,
             "https://api-box-test.skypostal.com/wcf-services",
-            "SkyPostal's TEST system: it needs the user code and app key issued for TEST.",
+            N_("SkyPostal's TEST system: it needs the user code and app key issued for TEST."),
         ),
         Environment(
             PRODUCTION,
             "https://api-box.skypostal.com/wcf-services",
-            "PROD address from SkyPostal's WordPress plugin; the API docs do not state it.",
+            N_("PROD address from SkyPostal's WordPress plugin; the API docs do not state it."),
         ),
     )
     credential_fields = (
         CredentialField(
             "user_code",
-            "User code",
+            N_("User code"),
             secret=False,
             pattern=r"[0-9]+",
-            pattern_message="The user code is a number (e.g. 396).",
-            help="The number SkyPostal issued to your company, separately for TEST and PROD.",
+            pattern_message=N_("The user code is a number (e.g. 396)."),
+            help=N_("The number SkyPostal issued to your company, separately for TEST and PROD."),
         ),
         CredentialField(
             "app_key",
-            "App key",
+            N_("App key"),
             secret=True,
             pattern=r"\S+",
-            pattern_message="The app key has no spaces.",
-            help="The app key SkyPostal issued with the user code (TEST and PROD keys differ).",
+            pattern_message=N_("The app key has no spaces."),
+            help=N_("The app key SkyPostal issued with the user code (TEST and PROD keys differ)."),
         ),
         CredentialField(
             "customer_box_id",
-            "Customer box ID",
+            N_("Customer box ID"),
             secret=False,
             required=False,
             pattern=r"[0-9]+",
-            pattern_message="The customer box ID is a number (e.g. 811111).",
-            help="The customer's box number, from registration or from Sign in…",
+            pattern_message=N_("The customer box ID is a number (e.g. 811111)."),
+            help=N_("The customer's box number, from registration or from Sign in…"),
         ),
         CredentialField(
             "customer_key",
-            "Customer key",
+            N_("Customer key"),
             secret=True,
             required=False,
             pattern=r"\S+",
-            pattern_message="The customer key has no spaces.",
-            help="The customer's key, from registration or from Sign in…. It changes when the customer's e-mail "
-            "changes: sign in again then.",
+            pattern_message=N_("The customer key has no spaces."),
+            help=N_(
+                "The customer's key, from registration or from Sign in…. It changes when the customer's e-mail "
+                "changes: sign in again then."
+            ),
         ),
     )
     sign_in_fields = (
         CredentialField(
             "customer_email",
-            "Customer e-mail",
+            N_("Customer e-mail"),
             secret=False,
-            help="The e-mail address of the SkyPostal customer account.",
+            help=N_("The e-mail address of the SkyPostal customer account."),
         ),
         CredentialField(
-            "customer_password", "Customer password", secret=True, help="Used once to sign in; it is never stored."
+            "customer_password",
+            N_("Customer password"),
+            secret=True,
+            help=N_("Used once to sign in; it is never stored."),
         ),
     )
-    sign_in_label = "Sign in as the customer…"
+    sign_in_label = N_("Sign in as the customer…")
     form_model = SkyPostalForm
     # .jpg files are sent under a .jpeg name: the same JPEG, the extension the API lists.
     attachment = AttachmentRules(EXTENSIONS, MAX_BYTES, aliases={".jpg": ".jpeg"})
@@ -159,11 +166,11 @@ class SkyPostal(Provider):
     # A batch row's parcel is the tracking number the commercial invoice prints.
     document_fields: ClassVar[Mapping[str, str]] = {"trck_nmr_fol": "tracking_number"}
     # Under the form, in a clerk's words: what to enter and what happens.
-    guide = (
+    guide = N_(
         "Enter the parcel's tracking number, attach the commercial invoice and press Upload. The invoice details go "
         "first, then the file; if only the file step fails, Retry sends just the file."
     )
-    notes = (
+    notes = N_(
         "Two steps: the invoice data, then the file. If the file step fails, Retry sends only the file again, "
         "with the invoice record the first step created. .jpg files are sent named .jpeg (the same image; the API "
         "lists .jpeg). The file is sent as text/plain, as SkyPostal's documentation shows, whatever its type. "
@@ -176,10 +183,16 @@ class SkyPostal(Provider):
         problems = self.check_credentials(values)
         for name in ("customer_box_id", "customer_key"):
             if not (values.get(name) or "").strip() and name not in problems:
-                label = "Customer box ID" if name == "customer_box_id" else "Customer key"
                 problems[name] = (
-                    f"{label} is missing: sign in with the customer's e-mail and password "
-                    "(Credentials… → Sign in) or enter it."
+                    _(
+                        "Customer box ID is missing: sign in with the customer's e-mail and password "
+                        "(Credentials… → Sign in) or enter it."
+                    )
+                    if name == "customer_box_id"
+                    else _(
+                        "Customer key is missing: sign in with the customer's e-mail and password "
+                        "(Credentials… → Sign in) or enter it."
+                    )
                 )
         return problems
 
@@ -189,13 +202,16 @@ class SkyPostal(Provider):
         if not earlier:
             return []
         return [
-            f"An invoice was already attached to parcel {form.trck_nmr_fol} with this app "
-            f"({earlier[0].created_at[:16].replace('T', ' ')}). Sending again adds a second invoice record."
+            _(
+                "An invoice was already attached to parcel {parcel} with this app ({when}). Sending again adds a "
+                "second invoice record."
+            ).format(parcel=form.trck_nmr_fol, when=earlier[0].created_at[:16].replace("T", " "))
         ]
 
     def describe(self, form: BaseModel) -> str:
         assert isinstance(form, SkyPostalForm)
-        return f"parcel {form.trck_nmr_fol}"
+        # Translators: the History's few words about an upload ("parcel 13869085").
+        return _("parcel {parcel}").format(parcel=form.trck_nmr_fol)
 
     def targets_of(self, form: BaseModel) -> tuple[str, ...]:
         assert isinstance(form, SkyPostalForm)
@@ -254,10 +270,13 @@ class SkyPostal(Provider):
             if ctx.resume.get(STEP1_STATE) == "sending" and not ctx.resend_confirmed:
                 return UploadResult(
                     Outcome.UNCERTAIN,
-                    "This upload cannot be continued: it is unknown whether SkyPostal stored its invoice data.",
-                    f"An earlier try sent the invoice data for parcel {form.trck_nmr_fol} but got no usable answer. "
-                    "The app does not send it twice unasked. Check in SkyPostal whether the parcel has an invoice; "
-                    "if not, press Retry and confirm that it did not arrive.",
+                    Msg("This upload cannot be continued: it is unknown whether SkyPostal stored its invoice data."),
+                    Msg(
+                        "An earlier try sent the invoice data for parcel {parcel} but got no usable answer. The app "
+                        "does not send it twice unasked. Check in SkyPostal whether the parcel has an invoice; if "
+                        "not, press Retry and confirm that it did not arrive.",
+                        parcel=form.trck_nmr_fol,
+                    ),
                 )
             outcome = self._step1(ctx, form)
             if isinstance(outcome, UploadResult):
@@ -282,16 +301,24 @@ class SkyPostal(Provider):
             credentials = response.status in (401, 403)
             return UploadResult(
                 Outcome.REJECTED,
-                f"SkyPostal refused the invoice data (HTTP {response.status}) without saying why.",
-                ("Check the credentials for this environment (Credentials…). " if credentials else "")
-                + "Its answer is in the log. Nothing was stored at SkyPostal.",
+                Msg("SkyPostal refused the invoice data (HTTP {status}) without saying why.", status=response.status),
+                Msg(
+                    "Check the credentials for this environment (Credentials…). Its answer is in the log. Nothing "
+                    "was stored at SkyPostal."
+                )
+                if credentials
+                else Msg("Its answer is in the log. Nothing was stored at SkyPostal."),
                 http_status=response.status,
             )
         if answer is None:
             return unexpected_answer(
                 response.status,
-                f"Step 1 (invoice data) got HTTP {response.status} and an answer the app cannot read; it is in "
-                f"the log. {self.where_to_check(form, ctx.resume)}",
+                Msg(
+                    "Step 1 (invoice data) got HTTP {status} and an answer the app cannot read; it is in the log. "
+                    "{where_to_check}",
+                    status=response.status,
+                    where_to_check=self.where_to_check(form, ctx.resume),
+                ),
             )
         if not answer.ok:
             ctx.save_resume({STEP1_STATE: "refused"})
@@ -300,8 +327,10 @@ class SkyPostal(Provider):
         if not guid:
             return unexpected_answer(
                 response.status,
-                "SkyPostal accepted the invoice data but sent no invoice_file_guid, so the file "
-                "cannot follow. The answer is in the log.",
+                Msg(
+                    "SkyPostal accepted the invoice data but sent no invoice_file_guid, so the file cannot follow. "
+                    "The answer is in the log."
+                ),
             )
         ctx.save_resume(
             {
@@ -316,40 +345,50 @@ class SkyPostal(Provider):
 
     def _step2(self, ctx: UploadContext, form: SkyPostalForm, guid: str) -> UploadResult:
         invoice_id = ctx.resume.get("invoice_id") or ""
-        record = f"invoice {invoice_id}" if invoice_id else "the invoice record"
         resume_hint = (
-            f"The invoice data is stored at SkyPostal ({record}); Retry sends only the file, "
-            "without creating a second invoice."
+            Msg(
+                "The invoice data is stored at SkyPostal (invoice {invoice}); Retry sends only the file, without "
+                "creating a second invoice.",
+                invoice=invoice_id,
+            )
+            if invoice_id
+            else Msg(
+                "The invoice data is stored at SkyPostal (the invoice record); Retry sends only the file, without "
+                "creating a second invoice."
+            )
         )
         try:
             response = ctx.send(self.step2_request(ctx, guid))
         except TransportError as exc:
             title = (
-                "SkyPostal did not confirm the invoice file: "
+                Msg("SkyPostal did not confirm the invoice file: {reason}", reason=exc.message)
                 if exc.maybe_sent
-                else "The invoice file did not reach SkyPostal: "
-            ) + exc.message
+                else Msg("The invoice file did not reach SkyPostal: {reason}", reason=exc.message)
+            )
             outcome = Outcome.UNCERTAIN if exc.maybe_sent else Outcome.FAILED
             return UploadResult(outcome, title, resume_hint, data=self._data(ctx, {}))
         except Cancelled:
             return UploadResult(
                 Outcome.CANCELLED,
-                "Upload cancelled while sending the invoice file.",
+                Msg("Upload cancelled while sending the invoice file."),
                 resume_hint,
                 data=self._data(ctx, {}),
             )
         answer = read_answer(response)
         if answer is None:
             result = unexpected_answer(response.status)
-            result.detail = (
-                f"Step 2 (invoice file) got HTTP {response.status} and an answer the app cannot read; "
-                f"it is in the log. {resume_hint}"
+            result.detail = Msg(
+                "Step 2 (invoice file) got HTTP {status} and an answer the app cannot read; it is in the log. "
+                "{resume_hint}",
+                status=response.status,
+                resume_hint=resume_hint,
             )
             result.data = self._data(ctx, {})
             return result
         if not answer.ok:
             result = self._refusal(answer, response, form, step=2)
-            result.detail = f"{result.detail} {resume_hint}".strip()
+            # Translators: what the refusal means, then that a Retry sends only the file.
+            result.detail = Msg("{detail} {resume_hint}", detail=result.detail, resume_hint=resume_hint)
             result.data = self._data(ctx, answer.data)
             return result
         url = as_text(answer.data.get("invoice_file_url"))
@@ -358,26 +397,24 @@ class SkyPostal(Provider):
         name = data.get("invoice_file_name") or invoice_file_name(ctx.attachment.upload_name if ctx.attachment else "")
         return UploadResult(
             Outcome.SUCCEEDED,
-            f"SkyPostal attached the invoice to parcel {form.trck_nmr_fol}.",
-            detail=(
-                f"Invoice {data.get('invoice_id') or '(no id given)'}, stored as “{name}”."
-                + ("" if url else " SkyPostal gave no link to the file.")
-            ),
+            Msg("SkyPostal attached the invoice to parcel {parcel}.", parcel=form.trck_nmr_fol),
+            detail=_stored_as(data.get("invoice_id"), name, bool(url)),
             http_status=response.status,
             data=data,
-            links=[("Invoice file at SkyPostal", url)] if url else [],
+            links=[(Msg("Invoice file at SkyPostal"), url)] if url else [],
         )
 
-    def where_to_check(self, form: BaseModel, resume: Mapping[str, Any]) -> str:
+    def where_to_check(self, form: BaseModel, resume: Mapping[str, Any]) -> Text:
         assert isinstance(form, SkyPostalForm)
         if resume.get("invoice_file_guid"):
-            return (
+            return Msg(
                 "The invoice data is stored at SkyPostal; Retry sends only the file again, for the same invoice "
                 "record (safe)."
             )
-        return (
-            f"Check in SkyPostal whether parcel {form.trck_nmr_fol} has an invoice: if not, press Retry (it asks "
-            "first: a second send of the invoice data would create a second invoice record)."
+        return Msg(
+            "Check in SkyPostal whether parcel {parcel} has an invoice: if not, press Retry (it asks first: a second "
+            "send of the invoice data would create a second invoice record).",
+            parcel=form.trck_nmr_fol,
         )
 
     def resend_is_safe(self, resume: Mapping[str, Any]) -> bool:
@@ -395,33 +432,42 @@ class SkyPostal(Provider):
         }
 
     def _refusal(self, answer: Answer, response: Response, form: SkyPostalForm, *, step: int) -> UploadResult:
-        what = "the invoice data" if step == 1 else "the invoice file"
-        description = answer.description or "no reason given"
+        description = answer.description or ""
+        said = sentence(description) if description else _("no reason given.")
         if answer.system_error:
             return UploadResult(
                 Outcome.FAILED,
-                f"SkyPostal had a problem of its own and did not take {what}: {sentence(description)}",
-                "Try again in a few minutes." if step == 2 else "Nothing was stored; try again in a few minutes.",
+                Msg("SkyPostal had a problem of its own and did not take the invoice data: {reason}", reason=said)
+                if step == 1
+                else Msg("SkyPostal had a problem of its own and did not take the invoice file: {reason}", reason=said),
+                Msg("Try again in a few minutes.")
+                if step == 2
+                else Msg("Nothing was stored; try again in a few minutes."),
                 provider_message=provider_message(answer),
                 http_status=response.status,
             )
+        detail: Msg
         if CREDENTIAL_WORDS.search(description) or response.status in (401, 403):
-            detail = (
+            detail = Msg(
                 "Check the credentials for this environment (Credentials…): TEST and PROD user codes and app "
                 "keys differ, and the customer key changes when the customer's e-mail changes: sign in "
                 "again to get the current one."
             )
         elif step == 1 and re.search(r"track|trck|parcel|package|shipment", description, re.IGNORECASE):
-            detail = f"Check the tracking number {form.trck_nmr_fol}: it must be a parcel of this customer."
+            detail = Msg(
+                "Check the tracking number {parcel}: it must be a parcel of this customer.", parcel=form.trck_nmr_fol
+            )
         elif step == 1 and re.search(r"extension|file.?name|format", description, re.IGNORECASE):
-            detail = "SkyPostal takes .pdf, .jpeg, .png and .txt files."
+            detail = Msg("SkyPostal takes .pdf, .jpeg, .png and .txt files.")
         else:
-            detail = "SkyPostal's answer is in the log."
+            detail = Msg("SkyPostal's answer is in the log.")
         if step == 1:
-            detail += " Nothing was stored at SkyPostal."
+            detail = Msg("{detail} Nothing was stored at SkyPostal.", detail=detail)
         return UploadResult(
             Outcome.REJECTED,
-            f"SkyPostal refused {what}: {sentence(description)}",
+            Msg("SkyPostal refused the invoice data: {reason}", reason=said)
+            if step == 1
+            else Msg("SkyPostal refused the invoice file: {reason}", reason=said),
             detail,
             provider_message=provider_message(answer),
             http_status=response.status,
@@ -431,21 +477,32 @@ class SkyPostal(Provider):
 
     def sign_in(self, ctx: RequestContext, values: Mapping[str, str]) -> dict[str, str]:
         creds = ctx.credentials
-        missing = [
-            label
-            for name, label in (("user_code", "user code"), ("app_key", "app key"))
-            if not (creds.get(name) or "").strip()
-        ]
+        missing = [name for name in ("user_code", "app_key") if not (creds.get(name) or "").strip()]
         if missing:
-            raise CredentialsMissing(
-                f"Signing in needs the {' and '.join(missing)} SkyPostal issued to your company for "
-                f"{ctx.environment}: enter {'them' if len(missing) > 1 else 'it'} first (Credentials…)."
-            )
+            if len(missing) == 2:
+                needed = Msg(
+                    "Signing in needs the user code and app key SkyPostal issued to your company for {environment}: "
+                    "enter them first (Credentials…).",
+                    environment=ctx.environment,
+                )
+            elif missing == ["user_code"]:
+                needed = Msg(
+                    "Signing in needs the user code SkyPostal issued to your company for {environment}: enter it "
+                    "first (Credentials…).",
+                    environment=ctx.environment,
+                )
+            else:
+                needed = Msg(
+                    "Signing in needs the app key SkyPostal issued to your company for {environment}: enter it "
+                    "first (Credentials…).",
+                    environment=ctx.environment,
+                )
+            raise CredentialsMissing(needed)
         email = (values.get("customer_email") or "").strip()
         password = values.get("customer_password") or ""
-        empty = {n: "Required." for n, v in (("customer_email", email), ("customer_password", password)) if not v}
+        empty = {n: _("Required.") for n, v in (("customer_email", email), ("customer_password", password)) if not v}
         if empty:
-            raise FormInvalid("Enter the customer's e-mail and password to sign in.", empty)
+            raise FormInvalid(Msg("Enter the customer's e-mail and password to sign in."), empty)
         response = ctx.send(
             OutgoingRequest(
                 "POST",
@@ -467,24 +524,38 @@ class SkyPostal(Provider):
         answer = read_answer(response)
         if answer is None:
             raise InvoiceDesktopError(
-                f"SkyPostal answered the sign-in with something unexpected (HTTP {response.status}); it is in the log."
+                Msg(
+                    "SkyPostal answered the sign-in with something unexpected (HTTP {status}); it is in the log.",
+                    status=response.status,
+                )
             )
         if not answer.ok:
             if answer.system_error:
                 raise InvoiceDesktopError(
-                    f"SkyPostal had a problem of its own during sign-in: "
-                    f"{sentence(answer.description)} Try again later."
+                    Msg(
+                        "SkyPostal had a problem of its own during sign-in: {reason} Try again later.",
+                        reason=sentence(answer.description),
+                    )
                 )
-            hint = (
-                "Check the user code and app key for this environment."
+            refused = (
+                Msg(
+                    "SkyPostal refused the sign-in: {reason} Check the user code and app key for this environment.",
+                    reason=sentence(answer.description),
+                )
                 if CREDENTIAL_WORDS.search(answer.description)
-                else "Check the customer's e-mail and password."
+                else Msg(
+                    "SkyPostal refused the sign-in: {reason} Check the customer's e-mail and password.",
+                    reason=sentence(answer.description),
+                )
             )
-            raise InvoiceDesktopError(f"SkyPostal refused the sign-in: {sentence(answer.description)} {hint}")
+            raise InvoiceDesktopError(refused)
         login = read_login(answer.data)
         if not login.customer_box_id or not login.customer_key:
             raise InvoiceDesktopError(
-                "SkyPostal accepted the sign-in but sent no customer box ID or customer key; the answer is in the log."
+                Msg(
+                    "SkyPostal accepted the sign-in but sent no customer box ID or customer key; the answer is in the "
+                    "log."
+                )
             )
         since = login.dates.get("customer_registration_date") or login.dates.get("customer_created_date")
         log.info(
@@ -496,3 +567,16 @@ class SkyPostal(Provider):
 
 
 PROVIDER = SkyPostal()
+
+
+def _stored_as(invoice_id: Any, name: str, linked: bool) -> Msg:
+    """What SkyPostal kept: its invoice id (if it gave one) and the file name, and whether it gave a link."""
+    if invoice_id and linked:
+        return Msg("Invoice {invoice}, stored as “{name}”.", invoice=invoice_id, name=name)
+    if invoice_id:
+        return Msg(
+            "Invoice {invoice}, stored as “{name}”. SkyPostal gave no link to the file.", invoice=invoice_id, name=name
+        )
+    if linked:
+        return Msg("Invoice (no id given), stored as “{name}”.", name=name)
+    return Msg("Invoice (no id given), stored as “{name}”. SkyPostal gave no link to the file.", name=name)

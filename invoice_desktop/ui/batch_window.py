@@ -292,7 +292,7 @@ class BatchWindow(QWidget):
         for row in self.batch.rows:
             question = self.batches.resend_question(row)
             if question and row.id is not None:
-                answer = QMessageBox.question(self, f"Row {row.position}: send again?", question)
+                answer = QMessageBox.question(self, f"Row {row.position}: send again?", str(question))
                 if answer == QMessageBox.StandardButton.Yes:
                     resend.add(row.id)
         count = sum(1 for r in self.batch.rows if r.status in outbox.RETRYABLE) + len(resend)

@@ -301,7 +301,7 @@ class UploadFlow(QObject):
             # It may have arrived: ask first (the confirmation below sends only after Yes).
             question = self.services.uploads.resend_question(attempt_id)
             if question:
-                warnings.insert(0, question)
+                warnings.insert(0, str(question))
                 prepared.resend_confirmed = True
             # A refusal is asked about first, in the provider's words (any warning makes the window ask).
             refusal = refusal_to_confirm(self.services.history, self.services.uploads.providers, attempt_id)

@@ -12,7 +12,7 @@ from invoice_desktop.core import history as hist
 from invoice_desktop.core.credentials import CredentialStore
 from invoice_desktop.core.errors import InvoiceDesktopError
 from invoice_desktop.core.history import History
-from invoice_desktop.core.results import Outcome
+from invoice_desktop.core.results import Outcome, UploadResult
 from invoice_desktop.core.services import Services
 from invoice_desktop.core.transport import Timeouts
 from invoice_desktop.core.upload import UploadService
@@ -79,7 +79,9 @@ def test_the_outcome_and_the_providers_answer_are_recorded(services, make_file):
         == ("Order “ORD-2002” is already shipped or cancelled, so its invoice can no longer be changed.")
     )
     assert (attempt.provider_code, attempt.provider_message) == ("103", "Order is already shipped or cancelled")
-    assert attempt.result["detail"] == "Contact i.materialise if the invoice must still be replaced."
+    assert (
+        UploadResult.from_dict(attempt.result).detail == "Contact i.materialise if the invoice must still be replaced."
+    )
 
 
 def test_a_bug_in_a_provider_does_not_lose_the_attempt(services, sandbox, make_file, monkeypatch):

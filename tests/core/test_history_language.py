@@ -127,3 +127,22 @@ def test_a_batch_rows_message_and_problems_read_in_another_language(app_home, hi
     # What the CLI prints as JSON stays plain text.
     assert json.loads(json.dumps(loaded.rows[0].to_dict()))["message"] == str(loaded.rows[0].message)
     history.close()
+
+
+def test_a_providers_refusal_keeps_its_own_words_and_translates_ours(services, make_file):
+    # i.materialise's practice sandbox refuses a shipped order with its code 103 and its own English message.
+    from invoice_desktop.providers import get_provider
+
+    provider = get_provider("imaterialise")
+    prepared = services.uploads.prepare(provider, "practice", {"order_id": "ORD-2001"}, file_path=make_file("a.pdf"))
+    result = services.uploads.run(prepared)
+    assert result.outcome is Outcome.REJECTED
+    i18n.set_language(i18n.PSEUDO_LANGUAGE)
+    attempt = services.history.get(result.attempt_id)
+    ours = "Order “{order}” is already shipped or cancelled, so its invoice can no longer be changed."
+    assert str(attempt.summary) == i18n.pseudo_translate(ours).format(order="ORD-2001")
+    assert str(UploadResult.from_dict(attempt.result).detail) == i18n.pseudo_translate(
+        "Contact i.materialise if the invoice must still be replaced."
+    )
+    # The provider's code and text are what it said, untouched by the language.
+    assert (attempt.provider_code, attempt.provider_message) == ("103", "Order is already shipped or cancelled")

@@ -8,11 +8,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from ..i18n import N_, Msg
 from .facts import Facts, Source
 
 log = logging.getLogger(__name__)
 
-NOT_AN_EINVOICE = (
+NOT_AN_EINVOICE = N_(
     "{name} is not an e-invoice the app can read (Factur-X, ZUGFeRD 2, XRechnung in CII or UBL 2.1). "
     "Fill this row from a sheet, the file name or by hand."
 )
@@ -39,11 +40,11 @@ def read_xml(xml: bytes, origin: str) -> Facts:
         data = facturx.parse_ubl_cii_xml(xml, check_xsd=False)
     except Exception as exc:
         log.info("%s is not a readable e-invoice: %s", origin, exc)
-        facts.problems.append(NOT_AN_EINVOICE.format(name=origin))
+        facts.problems.append(Msg(NOT_AN_EINVOICE, name=origin))
         return facts
     _fill(facts, data, origin)
     if not facts.values:
-        facts.problems.append(NOT_AN_EINVOICE.format(name=origin))
+        facts.problems.append(Msg(NOT_AN_EINVOICE, name=origin))
     return facts
 
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from ..stored_text import Text
+
 
 class Source(StrEnum):
     """Where a value came from, most trusted first (the order `fill` applies)."""
@@ -65,7 +67,7 @@ class Facts:
     """What one source (or all of them together) knows about one document."""
 
     values: dict[str, Value] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)  # plain sentences: what could not be read, and why
+    problems: list[Text] = field(default_factory=list)  # plain sentences: what could not be read, and why
 
     def put(self, name: str, value: Any, source: Source, detail: str = "") -> None:
         if value is None or value == "" or value == []:

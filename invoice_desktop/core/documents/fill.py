@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..i18n import Msg
+from ..stored_text import Text
 from . import einvoice, pdf_text
 from .facts import Facts, Source, Value
 from .names import values_from_name
@@ -23,7 +25,7 @@ DocumentFields = Mapping[str, "str | Callable[[Facts], Any]"]
 @dataclass
 class RowFill:
     values: dict[str, Value] = field(default_factory=dict)  # form field → value with its source
-    problems: list[str] = field(default_factory=list)
+    problems: list[Text] = field(default_factory=list)
     einvoice_name: str | None = None  # the e-invoice that filled the row, if any
 
     def form_data(self) -> dict[str, Any]:
@@ -77,7 +79,7 @@ def fill_row(
     if name_pattern is not None:
         found = values_from_name(name_pattern, document.name)
         if found is None:
-            row.problems.append(f"The file-name pattern does not match “{document.name}”.")
+            row.problems.append(Msg("The file-name pattern does not match “{name}”.", name=document.name))
         else:
             named = Facts()
             for name, value in found.items():

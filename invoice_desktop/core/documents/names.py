@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from ..errors import InvoiceDesktopError
+from ..i18n import Msg
 
 
 class PatternProblem(InvoiceDesktopError):
@@ -19,14 +20,14 @@ class PatternProblem(InvoiceDesktopError):
 def compile_pattern(pattern: str) -> re.Pattern[str]:
     pattern = pattern.strip()
     if not pattern:
-        raise PatternProblem("The file-name pattern is empty.")
+        raise PatternProblem(Msg("The file-name pattern is empty."))
     if pattern.startswith("re:"):
         try:
             compiled = re.compile(pattern[3:], re.IGNORECASE)
         except re.error as exc:
-            raise PatternProblem(f"The regular expression is not valid: {exc}.") from None
+            raise PatternProblem(Msg("The regular expression is not valid: {error}.", error=str(exc))) from None
         if not compiled.groupindex:
-            raise PatternProblem("The regular expression names no value: use groups like (?P<order_id>…).")
+            raise PatternProblem(Msg("The regular expression names no value: use groups like (?P<order_id>…)."))
         return compiled
     parts = re.split(r"(\{[A-Za-z_][A-Za-z0-9_]*\}|\*)", pattern)
     regex = []
@@ -37,13 +38,13 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
         elif part.startswith("{") and part.endswith("}"):
             name = part[1:-1]
             if name in seen:
-                raise PatternProblem(f"{{{name}}} appears twice in the pattern.")
+                raise PatternProblem(Msg("{{{name}}} appears twice in the pattern.", name=name))
             seen.add(name)
             regex.append(f"(?P<{name}>.+?)")
         else:
             regex.append(re.escape(part))
     if not seen:
-        raise PatternProblem("The pattern names no value: put a field in braces, e.g. {order_id}_*.pdf.")
+        raise PatternProblem(Msg("The pattern names no value: put a field in braces, e.g. {order_id}_*.pdf."))
     return re.compile("^" + "".join(regex) + "$", re.IGNORECASE)
 
 

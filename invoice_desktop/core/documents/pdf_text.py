@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..i18n import Msg
+from ..stored_text import Text
 from .facts import Facts, Source
 from .numbers import parse_amount, parse_date
 
@@ -133,23 +135,32 @@ class Template:
                         facts.put(name, value, Source.TEMPLATE, detail)
                         break
             else:
-                facts.problems.append(f"The {detail} found no {name.replace('_', ' ')} in this document.")
+                facts.problems.append(
+                    Msg(
+                        "The template “{issuer}” found no {field} in this document.",
+                        issuer=self.issuer,
+                        field=name.replace("_", " "),
+                    )
+                )
         if self.currency:
             facts.put("currency", self.currency, Source.TEMPLATE, detail)
         return facts
 
 
-def load_templates(paths: Iterable[Path]) -> tuple[list[Template], list[str]]:
+def load_templates(paths: Iterable[Path]) -> tuple[list[Template], list[Text]]:
     """Templates from YAML files (invoice2data's format); a broken file is a problem, not a crash."""
     import yaml
 
-    templates, problems = [], []
+    templates: list[Template] = []
+    problems: list[Text] = []
     for path in sorted(paths):
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
             templates.append(_template(data, path.name))
         except Exception as exc:
-            problems.append(f"The template {path.name} could not be read ({exc}); it is not used.")
+            problems.append(
+                Msg("The template {name} could not be read ({error}); it is not used.", name=path.name, error=str(exc))
+            )
     return templates, problems
 
 

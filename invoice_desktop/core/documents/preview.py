@@ -10,6 +10,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..i18n import _
+
 log = logging.getLogger("invoice_desktop.preview")
 
 
@@ -35,19 +37,23 @@ def first_page(path: Path, longest_side: int = 480) -> PagePicture:
     from ..content_checks import PDFIUM_LOCK
 
     if path.suffix.lower() != ".pdf":
-        raise PreviewUnavailable(f"No preview for {path.suffix or 'this'} files: only PDFs are shown.")
+        raise PreviewUnavailable(
+            _("No preview for {extension} files: only PDFs are shown.").format(extension=path.suffix)
+            if path.suffix
+            else _("No preview for this file: only PDFs are shown.")
+        )
     with PDFIUM_LOCK:
         try:
             document = pdfium.PdfDocument(str(path))
         except pdfium.PdfiumError as exc:
             log.info("no preview of %s: %s", path.name, exc)
             raise PreviewUnavailable(
-                "No preview: the PDF cannot be opened (damaged, or protected by a password)."
+                _("No preview: the PDF cannot be opened (damaged, or protected by a password).")
             ) from None
         try:
             pages = len(document)
             if pages == 0:
-                raise PreviewUnavailable("No preview: the PDF has no pages.")
+                raise PreviewUnavailable(_("No preview: the PDF has no pages."))
             page = document[0]
             try:
                 width, height = page.get_size()
