@@ -2,11 +2,13 @@
 
 Run by packaging/smoke_test.sh (after the build), on Linux in CI and on the Windows and macOS runners:
 1. the folder holds no Qt module the app doesn't use (QtQml, QtQuick, QtNetwork, WebEngine, ...);
-2. the window starts offscreen with `--smoke-test FILE`, shows its main window, exits 0 and names the keyring
+2. the window starts offscreen, in German, with `--language de --smoke-test FILE`, shows its main window (with
+   German words: ours from the bundled catalog, Qt's own from its qtbase catalog), exits 0 and names the keyring
    backend it found (per OS: Windows Credential Manager, macOS Keychain; on Linux the Secret Service when the
    caller started one and says so with --expect-keyring SecretService); when it reports its drop zone
    ("drop zone: <file> accepted"), the file given on the command line must have arrived there;
-3. the CLI lists the same providers as the source tree (discovery by module listing works frozen);
+3. the CLI lists the same providers as the source tree (discovery by module listing works frozen), and speaks
+   German with `--language de` (its help, and a refused file: still exit 2);
 4. the CLI uploads a PDF to the practice i.materialise sandbox and exits 0;
 5. where the test owns a keyring (Linux with a throwaway one, Windows), a credential saved by one frozen process is
    read by the next.
@@ -136,6 +138,14 @@ def write_real_pdf(path: Path) -> None:
     document.close()
 
 
+def german(message: str) -> str:
+    """`message` as the source tree's German catalog (the one bundled) has it; the English when not translated."""
+    import gettext
+
+    locale = ROOT / "invoice_desktop" / "locale"
+    return gettext.translation("invoice_desktop", locale, languages=["de"], fallback=True).gettext(message)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--dist", default=str(ROOT / "dist"))
@@ -160,10 +170,15 @@ def main() -> int:
         # The window. Windows' windowed executable has no stdout, so the console executable (same code, same
         # bundle) reports there and the windowed one must still exit 0.
         reporter = cli if sys.platform == "win32" else gui
-        done = run(reporter, "--smoke-test", str(pdf), env=env)
+        done = run(reporter, "--language", "de", "--smoke-test", str(pdf), env=env)
         out = done.stdout or ""
         check(done.returncode == 0, "the window starts offscreen and exits 0 on --smoke-test")
         check("main window: shown" in out, "the main window was shown")
+        check("language: de" in out, "the window runs in German with --language de")
+        check("qt cancel button: Abbrechen" in out, "Qt's own words are German (qtbase_de.qm is bundled)")
+        upload = german("&Upload")
+        if upload != "&Upload":
+            check(f"upload button: {upload}" in out, f"the window speaks German from the bundled catalog ({upload})")
         backend = next(
             (line.split(":", 1)[1].strip() for line in out.splitlines() if line.startswith("keyring backend:")), None
         )
@@ -195,6 +210,31 @@ def main() -> int:
             done.returncode == 0 and frozen_ids == expected_ids,
             f"the CLI lists every provider of the source tree ({', '.join(expected_ids)})",
         )
+
+        usage = german("usage: ")
+        done = run(cli, "--language", "de", "--help", env=env)
+        check(
+            done.returncode == 0 and usage != "usage: " and (done.stdout or "").startswith(usage),
+            f"the CLI speaks German with --language de ({usage.strip()!r} from the bundled catalog)",
+        )
+        text = Path(tmp) / "Rechnung.txt"
+        text.write_text("not an invoice document", encoding="utf-8")
+        refused = run(
+            cli,
+            "--language",
+            "de",
+            "send",
+            "imaterialise",
+            "--data",
+            '{"order_id":"ORD-1001"}',
+            "--file",
+            str(text),
+            env=env,
+        )
+        refusal = german("file refused, nothing was sent: {reason}").split("{", 1)[0].strip()
+        check(refused.returncode == 2, "the CLI refuses a wrong file, in German too, with exit 2")
+        if not refusal.startswith("file refused"):  # the German catalog has this sentence
+            check(refusal in (refused.stderr or ""), f"the CLI says the refusal in German ({refusal!r})")
 
         done = run(cli, "send", "imaterialise", "--data", '{"order_id":"ORD-1001"}', "--file", str(pdf), env=env)
         try:

@@ -125,6 +125,10 @@ def main(argv: list[str] | None = None, on_window: Callable[[Any], None] | None 
                 f"keyring backend: {status.backend_name} ({'persistent' if status.persistent else 'session only'})",
                 f"main window: {'shown' if window.isVisible() else 'NOT shown'}",
                 f"providers: {', '.join(p.id for p in infos())}",
+                # The language in use, our word and Qt's own word in it (the installers carry both catalogs).
+                f"language: {chosen}",
+                f"upload button: {window.upload_button.text()}",
+                f"qt cancel button: {_qt_cancel_text()}",
             ]
             zone = window.page.drop_zone
             if args.file and zone is not None:
@@ -160,6 +164,15 @@ def main(argv: list[str] | None = None, on_window: Callable[[Any], None] | None 
         runner.shutdown(timeout=1.0)
         services.close()
     return int(code)
+
+
+def _qt_cancel_text() -> str:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    text = box.buttons()[0].text()
+    box.deleteLater()
+    return text
 
 
 def _version() -> str:
