@@ -218,6 +218,17 @@ def format_date(value: dt.date, region: Region | None = None) -> str:
     return shown
 
 
+def format_timestamp(stored: str, region: Region | None = None, *, seconds: bool = True) -> str:
+    """A stored ISO time ("2026-03-31T14:05:09.123+00:00") as the region writes it ("31.03.2026 14:05:09"), its
+    wall-clock as stored; text that is no ISO time is shown as it is."""
+    try:
+        moment = dt.datetime.fromisoformat(stored.strip())
+    except ValueError:
+        return stored
+    shown = format_date(moment.replace(microsecond=0, tzinfo=None), region)
+    return shown if seconds else shown[:-3]
+
+
 def date_example(region: Region | None = None) -> str:
     """A date written the region's way, for a field's placeholder ("31.12.2026")."""
     return format_date(dt.date(2026, 12, 31), region)

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from ..core import history as hist
+from ..core import local_format
 from ..core.history import History, HistoryQuery, HistoryRow
 from .tasks import TaskRunner
 
@@ -104,7 +105,7 @@ class HistoryModel(QAbstractTableModel):
         if column == 0:
             return str(r.id)
         if column == 1:
-            return r.created_at[:19].replace("T", " ")
+            return local_format.format_timestamp(r.created_at)  # the region's date order
         if column == 2:
             return self.provider_name(r.provider)
         if column == 3:
