@@ -92,8 +92,8 @@ def main(argv: list[str] | None = None, on_window: Callable[[Any], None] | None 
             settings.setValue(f"{args.provider}/environment", args.environment)
     # Only the visible provider's module is imported now, the others when the clerk first picks them.
     window = MainWindow(services, registry(), runner, settings)
-    # Reading the version from the installed metadata costs 20-40 ms: not before the window is on screen.
-    window.first_painted.connect(lambda: QCoreApplication.setApplicationVersion(_version()))
+    # The version is read from the installed metadata (importlib.metadata: 20-40 ms and ~5 MiB) only when shown,
+    # by Help -> About; nothing else asks for it.
     if on_window is not None:
         on_window(window)
 
@@ -173,12 +173,6 @@ def _qt_cancel_text() -> str:
     text = box.buttons()[0].text()
     box.deleteLater()
     return text
-
-
-def _version() -> str:
-    from .. import __version__
-
-    return str(__version__)
 
 
 def _import_core_first() -> None:

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from ..core.i18n import _, ngettext
 from ..core.settings import SettingsStore, name_pattern_key
-from .batch_window import BatchWindow
 from .tasks import TaskRunner
 
 ConfirmSend = Callable[[], bool]  # asked before sending (the first send to a Production in this session)
@@ -34,6 +33,7 @@ if TYPE_CHECKING:
     from ..core.batch import BatchService
     from ..core.provider import Provider
     from ..core.services import Services
+    from .batch_window import BatchWindow
 
 
 class BatchLauncher:
@@ -58,6 +58,10 @@ class BatchLauncher:
         return bool(provider.document_fields) and provider.attachment is not None
 
     def _window(self, provider: Provider, environment: str, confirm_send: ConfirmSend | None) -> BatchWindow:
+        # The batch window and what it uses (the outbox, PDF previews) are imported when a batch is opened, not
+        # before the main window's first paint.
+        from .batch_window import BatchWindow
+
         window = BatchWindow(self.service, provider, environment, self.runner, self.parent, confirm_send=confirm_send)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.destroyed.connect(lambda *_: self.windows.remove(window) if window in self.windows else None)
@@ -101,7 +105,11 @@ class BatchLauncher:
         the status bar, and File → Batches… shows how many."""
 
         def count(_task: object) -> int:
-            return sum(1 for s in self.service.summaries() if s.pending and not s.closed)
+            # Read from the outbox itself: the batch service would import the documents' readers and the whole
+            # batch machinery (~3 MiB) into every start only to count.
+            from ..core.outbox import Outbox
+
+            return sum(1 for s in Outbox(self.services.history).summaries() if s.pending and not s.closed)
 
         def said(unfinished: int) -> None:
             if unfinished:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import APP_NAME, __version__
+from .. import APP_NAME
 from ..core.i18n import _
 
 if TYPE_CHECKING:
@@ -113,6 +113,11 @@ def show_folders(window: QWidget, history: History) -> None:
 
 
 def show_about(window: QWidget, provider_names: Sequence[str]) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    from .. import __version__  # read from the installed metadata (20-40 ms, ~5 MiB): only when About is opened
+
+    QCoreApplication.setApplicationVersion(__version__)
     names = ", ".join(provider_names)
     QMessageBox.about(
         window,

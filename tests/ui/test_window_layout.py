@@ -165,6 +165,20 @@ def test_help_menu_has_usage_files_and_about(window):
     assert any(t.startswith("About") for t in titles)
 
 
+def test_about_names_the_installed_version(window, monkeypatch):
+    """The version is read from the installed metadata when About opens (not at every start)."""
+    from importlib import metadata
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from invoice_desktop.ui.help_menu import show_about
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "about", lambda _parent, _title, text: shown.append(text))
+    show_about(window, [p.name for p in window.providers])
+    assert f"</b> {metadata.version('invoice-desktop')}<br>" in shown[0]
+
+
 def test_settings_dialog_is_built_from_the_declarations_and_saves(qtbot, window, tmp_path: Path):
     from PySide6.QtWidgets import QCheckBox
 
