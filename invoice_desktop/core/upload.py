@@ -11,9 +11,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from . import history as hist
 from . import snapshots
@@ -24,12 +22,16 @@ from .exchange import Exchange
 from .history import History, HistoryBusy
 from .i18n import Msg, _
 from .practice_port import PracticeFactory, PracticeSandboxes
-from .provider import PRACTICE, Provider, RequestContext, UploadContext
 from .redaction import Redactor
-from .registry import ProviderRegistry
+from .registry import PRACTICE, ProviderRegistry
 from .results import Outcome, UploadResult, busy_result
 from .stored_text import Text
 from .transport import CancelToken, Progress, Timeouts, Transport, check_url_allowed
+
+if TYPE_CHECKING:  # pydantic and the provider contract come with the first provider, not with this module
+    from pydantic import BaseModel, ValidationError
+
+    from .provider import Provider, RequestContext
 
 log = logging.getLogger("invoice_desktop.upload")
 
@@ -48,6 +50,8 @@ def form_errors(exc: ValidationError) -> dict[str, str]:
 
 
 def validate_form(provider: Provider, data: Mapping[str, Any] | list[Any]) -> BaseModel:
+    from pydantic import ValidationError
+
     # A list (several invoices from a JSON file) goes to the model as it is: its validators may accept one.
     try:
         return provider.form_model.model_validate(dict(data) if isinstance(data, Mapping) else data)
@@ -180,6 +184,8 @@ class UploadService:
         fmt = opts.setdefault("format", provider.formats[0])
         if fmt not in provider.formats:
             raise FormInvalid(f"{provider.name} answers in {' or '.join(provider.formats)}, not “{fmt}”.")
+        from pydantic import BaseModel
+
         form = form_data if isinstance(form_data, BaseModel) else validate_form(provider, form_data)
         attachment, snapshot = self._attachment(provider, opts, file_path, snapshot_of)
         try:
@@ -263,6 +269,8 @@ class UploadService:
                 redactor.add(value)
             prepared.credentials[name] = value
             self.credentials.set(provider.id, prepared.environment, name, value)
+
+        from .provider import UploadContext
 
         transport = Transport(redactor, self.timeouts, cancel, progress, record, attempt_id)
         ctx = UploadContext(
@@ -483,6 +491,8 @@ class UploadService:
                 redactor.add(value)
             creds[name] = value
             self.credentials.set(provider.id, environment, name, value)
+
+        from .provider import RequestContext
 
         transport = Transport(redactor, self.timeouts, cancel, None, on_exchange)
         return RequestContext(environment, url, creds, opts, transport, save_credential, self.open_browser)

@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None, on_window: Callable[[Any], None] | None 
         if args.environment:
             settings.setValue(f"{args.provider}/environment", args.environment)
     # Only the visible provider's module is imported now, the others when the clerk first picks them.
-    window = MainWindow(services, registry(), runner, settings)
+    window = MainWindow(services, registry(), runner, settings, defer_first_page=True)
     # The version is read from the installed metadata (importlib.metadata: 20-40 ms and ~5 MiB) only when shown,
     # by Help -> About; nothing else asks for it.
     if on_window is not None:
@@ -176,9 +176,10 @@ def _qt_cancel_text() -> str:
 
 
 def _import_core_first() -> None:
-    """Import the Qt-free parts before PySide6: once PySide6 is imported, its import hook (shibokensupport.feature)
-    reads the source of every module imported after it, which made importing pydantic and the core slower."""
-    from ..core import logs, provider, services  # noqa: F401
+    """Import the Qt-free parts the first paint needs before PySide6: once PySide6 is imported, its import hook
+    (shibokensupport.feature) is asked about every module imported after it. pydantic and the provider contract are
+    not among them: the visible page is built after the first paint."""
+    from ..core import logs, services  # noqa: F401
     from ..providers import registry
 
     registry()

@@ -8,13 +8,17 @@ one line.
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from ..core.i18n import N_, _, pgettext
-from ..core.provider import PRACTICE, PRODUCTION, SANDBOX, Environment
+from ..core.registry import PRACTICE, PRODUCTION, SANDBOX
+
+if TYPE_CHECKING:  # the provider contract brings pydantic: not before the window's first paint
+    from ..core.provider import Environment
 
 # The window title's words for each environment (Production in capitals, as on the banner); translated where shown.
 ENVIRONMENT_TITLES = {

@@ -215,3 +215,47 @@ def test_a_password_saved_in_an_address_is_scrubbed_and_never_saved_again(qtbot,
     w._address_changed()
     settings.sync()
     assert "s3cret-77" not in Path(path).read_text(encoding="utf-8")
+
+
+def test_the_apps_start_paints_the_window_first_then_builds_the_visible_page(qtbot, services, runner, tmp_path):
+    """The app's start (`defer_first_page`): the window is on screen before the visible provider's page (its module,
+    pydantic, the form) is built; the page follows at once, as complete as one built up front."""
+    from PySide6.QtCore import QSettings
+
+    from invoice_desktop.providers import all_providers
+    from invoice_desktop.ui.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue("provider", "ddapi")
+    w = MainWindow(services, all_providers(), runner, settings, defer_first_page=True)
+    qtbot.addWidget(w)
+    assert w.page_for == {}
+    assert w.provider_list.currentItem().text() == w.title.text() == "DäckData DDAPI"
+    at_paint: list[list[str]] = []
+    w.first_painted.connect(lambda: at_paint.append(list(w.page_for)))
+    with qtbot.waitSignal(w.first_page_shown, timeout=10000):
+        w.show()
+    assert at_paint == [[]]
+    assert list(w.page_for) == ["ddapi"]
+    assert w.pages.currentWidget() is w.scroll_for["ddapi"] and w.page.isVisible()
+    ddapi = get_provider("ddapi")
+    offered = [w.environment_combo.itemData(i) for i in range(w.environment_combo.count())]
+    assert offered == [env.id for env in ddapi.environments] and w.environment == "practice"
+    assert "nothing leaves this computer" in w.banner.text()
+    assert w.upload_button.text() == "&" + ddapi.action_label
+    with qtbot.waitSignal(w.history_view.updated, timeout=5000):
+        pass
+
+
+def test_asking_for_the_page_before_the_first_paint_builds_it_at_once(qtbot, services, runner, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from invoice_desktop.providers import all_providers
+    from invoice_desktop.ui.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(services, all_providers(), runner, settings, defer_first_page=True)
+    qtbot.addWidget(w)
+    assert w.page.provider.id == "imaterialise"  # a file given on the command line is opened this early
+    assert w.pages.currentWidget() is w.scroll_for["imaterialise"]
+    assert w.environment_combo.count() > 0 and w.windowTitle().startswith("i.materialise")
