@@ -19,13 +19,17 @@ from .dropped_content import is_virtual, virtual_files
 from .pdf_preview import PdfPreview
 from .tasks import TaskRunner
 
-STYLES = {
-    "idle": "QFrame#dropZone { border: 2px dashed #8a94a6; border-radius: 8px; background: #f7f9fc; }",
-    "accept": "QFrame#dropZone { border: 2px solid #1e8e3e; border-radius: 8px; background: #e6f4ea; }",
-    "reject": "QFrame#dropZone { border: 2px solid #c5221f; border-radius: 8px; background: #fce8e6; }",
-    "ready": "QFrame#dropZone { border: 2px solid #1a73e8; border-radius: 8px; background: #e8f0fe; }",
-    "checking": "QFrame#dropZone { border: 2px dashed #1a73e8; border-radius: 8px; background: #f7f9fc; }",
+LOOKS = {
+    "idle": "border: 2px dashed #8a94a6; border-radius: 8px; background: #f7f9fc;",
+    "accept": "border: 2px solid #1e8e3e; border-radius: 8px; background: #e6f4ea;",
+    "reject": "border: 2px solid #c5221f; border-radius: 8px; background: #fce8e6;",
+    "ready": "border: 2px solid #1a73e8; border-radius: 8px; background: #e8f0fe;",
+    "checking": "border: 2px dashed #1a73e8; border-radius: 8px; background: #f7f9fc;",
 }
+# One style sheet, set once, that picks the look from the zone's `state` property: changing a widget's style sheet
+# re-reads it and re-styles every child (about 4 ms a time, three times per dropped file: 100 files dropped in a row
+# froze the window for up to 100 ms); changing the property re-styles the zone alone.
+ZONE_STYLE = "\n".join(f'QFrame#dropZone[state="{state}"] {{ {look} }}' for state, look in LOOKS.items())
 
 
 def virtual_names(mime: QMimeData) -> list[str]:
@@ -116,6 +120,8 @@ class DropZone(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("dropZone")
+        self.setProperty("state", "idle")
+        self.setStyleSheet(ZONE_STYLE)
         self.setAcceptDrops(True)
         self.setMinimumHeight(96)
         self.rules: AttachmentRules | None = None
@@ -198,8 +204,14 @@ class DropZone(QFrame):
         return self._path
 
     def _set_state(self, state: str) -> None:
+        if state == self._state and self.property("state") == state:
+            return
         self._state = state
-        self.setStyleSheet(STYLES[state])
+        self.setProperty("state", state)
+        style = self.style()
+        style.unpolish(self)
+        style.polish(self)
+        self.update()
 
     @property
     def state(self) -> str:
