@@ -69,7 +69,9 @@ class PdfPreview(QWidget):
             image = QImage(page.pixels, page.width, page.height, page.stride, QImage.Format.Format_RGB888).copy()
             return path, image, page.pages
 
-        self.runner.submit("preview", render, on_result=self._rendered, on_error=lambda exc: self._failed(path, exc))
+        self.runner.submit(
+            "preview", render, on_result=self._rendered, on_error=lambda exc: self._failed(path, exc), lane="preview"
+        )
 
     def _rendered(self, result: tuple[str, QImage, int]) -> None:
         path, image, pages = result

@@ -1,7 +1,9 @@
 """Runs core calls off the UI thread and delivers their outcome back on it.
 
 Workers are plain Python daemon threads (one per task, or a few per lane for many short tasks of a kind, such as
-file checks: a hundred files dropped in a row start at most LANE_THREADS threads, not a hundred); each reports
+file checks and previews: a hundred files dropped in a row start at most LANE_THREADS threads, not a hundred, and a
+lane's idle thread waits LANE_LINGER_S for the next task before it ends, since starting a thread makes the UI thread
+wait until the new one runs, several milliseconds when a worker holds Python's GIL); each reports
 through a parentless `_Bridge` QObject that lives on the UI thread, so a late report after the window closed
 reaches a live object (and is dropped), never a deleted one.
 The runner is owned by the long-lived application controller, not by a widget.
@@ -24,13 +26,17 @@ log = logging.getLogger(__name__)
 # Threads a lane may run at once: enough that one slow task (a file on a network share that hangs) does not hold
 # up the next ones, few enough that a burst of tasks does not start a thread each.
 LANE_THREADS = 3
+# How long an idle lane thread waits for the next task before it ends (files dropped or rows previewed one after
+# another reuse it).
+LANE_LINGER_S = 2.0
 
 
 class _Lane:
-    def __init__(self) -> None:
+    def __init__(self, lock: threading.Lock) -> None:
         self.waiting: deque[Callable[[], None]] = deque()
         self.workers: set[threading.Thread] = set()
         self.busy = 0
+        self.wake = threading.Condition(lock)  # a task arrived, or the runner is closing
 
 
 class _Bridge(QObject):
@@ -118,20 +124,25 @@ class TaskRunner(QObject):
 
     def _queue(self, name: str, run: Callable[[], None]) -> threading.Thread:
         with self._lanes_lock:
-            lane = self._lanes.setdefault(name, _Lane())
+            lane = self._lanes.get(name)
+            if lane is None:
+                lane = self._lanes[name] = _Lane(self._lanes_lock)
             lane.waiting.append(run)
-            free = len(lane.workers) - lane.busy
+            free = len(lane.workers) - lane.busy  # idle threads waiting for a task
             if (free < len(lane.waiting) and len(lane.workers) < LANE_THREADS) or not lane.workers:
                 thread = threading.Thread(target=self._drain, args=(lane,), name=f"lane-{name}", daemon=True)
                 lane.workers.add(thread)
                 thread.start()
                 return thread
+            lane.wake.notify()
             return next(iter(lane.workers))  # one of the lane's threads will run it (shutdown joins them all)
 
     def _drain(self, lane: _Lane) -> None:
         me = threading.current_thread()
         while True:
             with self._lanes_lock:
+                if not lane.waiting and not self._closing:
+                    lane.wake.wait(LANE_LINGER_S)
                 if not lane.waiting:
                     lane.workers.discard(me)  # the next task of this lane starts a thread again
                     return
@@ -165,6 +176,8 @@ class TaskRunner(QObject):
             task.cancel()
         deadline = time.monotonic() + timeout
         with self._lanes_lock:
+            for lane in self._lanes.values():
+                lane.wake.notify_all()  # idle lane threads end now instead of waiting for a next task
             threads = {w for lane in self._lanes.values() for w in lane.workers}
         threads |= {t.thread for t in tasks if t.thread is not None}
         for thread in threads:
