@@ -106,8 +106,11 @@ def main(argv: list[str] | None = None, on_window: Callable[[Any], None] | None 
                 return True
             return False
 
+    # Only where the event exists: an application-wide filter in Python is called for every event of every widget
+    # (thousands a second while files are dropped or the log fills), which the window pays for in stalls.
     open_filter = OpenFileFilter()
-    app.installEventFilter(open_filter)
+    if sys.platform == "darwin":
+        app.installEventFilter(open_filter)
     window.show()
     if args.file:
         QTimer.singleShot(0, lambda: window.open_file(args.file))
