@@ -20,11 +20,12 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTreeView,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -182,19 +183,29 @@ class LogPane(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
 
         self.model = LogModel(self.MAX_ENTRIES, self)
-        self.tree = QTreeView(self)
-        self.tree.setModel(self.model)
-        self.tree.setRootIsDecorated(False)
-        self.tree.setUniformRowHeights(True)  # no row is measured
-        self.tree.setItemsExpandable(False)
-        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.tree.setColumnWidth(0, 70)
-        self.tree.setColumnWidth(1, 420)
-        self.tree.setColumnWidth(2, 60)
-        self.tree.setAccessibleName("Log entries")
-        self.tree.selectionModel().currentRowChanged.connect(self._show_current)
+        # A table, not a tree: on every append and scroll a QTreeView lays out all its rows, asking the model about
+        # each one (some 600 calls into Python per batch of entries); a table with fixed row heights asks about none.
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list, as in every other list of the window
+        rows = self.table.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.table.fontMetrics().height() + 6)  # no row is measured
+        columns = self.table.horizontalHeader()
+        columns.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        columns.setStretchLastSection(True)
+        columns.setHighlightSections(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setColumnWidth(0, 70)
+        self.table.setColumnWidth(1, 420)
+        self.table.setColumnWidth(2, 60)
+        self.table.setAccessibleName("Log entries")
+        self.table.selectionModel().currentRowChanged.connect(self._show_current)
 
         self.detail = QPlainTextEdit(self)
         self.detail.setReadOnly(True)
@@ -207,7 +218,7 @@ class LogPane(QWidget):
         self.detail.setAccessibleName("Log entry details")
 
         splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.addWidget(self.tree)
+        splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
         splitter.setSizes([160, 240])
         layout.addWidget(splitter)
@@ -283,16 +294,16 @@ class LogPane(QWidget):
         if not self._pending:
             return
         new, self._pending = self._pending, []
-        bar = self.tree.verticalScrollBar()
+        bar = self.table.verticalScrollBar()
         following = bar.value() >= bar.maximum()
         select_title = self._select_first_pending
         self._select_first_pending = False
         self.model.append(new)
         if select_title:
             row = self.model.rowCount() - len(new)
-            self.tree.setCurrentIndex(self.model.index(max(row, 0) + (1 if len(new) > 1 else 0), 0))
+            self.table.setCurrentIndex(self.model.index(max(row, 0) + (1 if len(new) > 1 else 0), 0))
         elif following:
-            self.tree.scrollToBottom()
+            self.table.scrollToBottom()
         if self.model.dropped:
             self.status.setText(
                 f"Showing the newest {self.model.rowCount():,} entries; older ones are in the log file "
@@ -303,11 +314,11 @@ class LogPane(QWidget):
     # -- reading ---------------------------------------------------------------------------------------------
 
     def current_entry(self) -> Exchange | str | None:
-        entry = self.model.entry(self.tree.currentIndex().row())
+        entry = self.model.entry(self.table.currentIndex().row())
         return entry.content if entry is not None else None
 
     def _show_current(self, *_: object) -> None:
-        entry = self.model.entry(self.tree.currentIndex().row())
+        entry = self.model.entry(self.table.currentIndex().row())
         self.detail.setPlainText(entry.as_text() if entry is not None else "")
         self._update_buttons()
 

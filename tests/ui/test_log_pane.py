@@ -54,7 +54,7 @@ def test_an_entry_is_rendered_only_when_the_clerk_selects_it(qtbot, pane, monkey
     pane.flush()
     assert rendered == [] and pane.detail.toPlainText() == ""  # nothing rendered as it arrives
 
-    pane.tree.setCurrentIndex(pane.model.index(6, 0))  # the clerk clicks the failed one (500 kept: 501 first)
+    pane.table.setCurrentIndex(pane.model.index(6, 0))  # the clerk clicks the failed one (500 kept: 501 first)
     assert rendered == ["http://127.0.0.1:1/orders/ORD-507/invoice"]
     assert "no answer after 7 ms: connection refused" in pane.detail.toPlainText()
     assert pane.copy_curl_button.isEnabled()
@@ -91,7 +91,7 @@ def test_the_list_follows_new_entries_unless_the_clerk_scrolled_up_to_read(qtbot
     for n in range(1, 201):
         pane.add_exchange(exchange(n))
     pane.flush()
-    bar = pane.tree.verticalScrollBar()
+    bar = pane.table.verticalScrollBar()
     assert bar.value() == bar.maximum() > 0  # following the newest
 
     bar.setValue(0)  # the clerk reads the first entries
@@ -109,3 +109,30 @@ def test_an_attempt_shown_from_the_history_is_selected_and_shown_in_full(qtbot, 
     assert "← HTTP 500" in pane.detail.toPlainText()
     pane.clear()
     assert pane.model.rowCount() == 0 and pane.detail.toPlainText() == "" and not pane.clear_button.isEnabled()
+
+
+def test_a_batch_arriving_in_a_full_pane_does_not_make_the_list_ask_about_every_row(qtbot, monkeypatch):
+    """A busy log appends a batch every 30 ms to a pane of 500 entries: the list must not lay out (and ask the model
+    about) every row each time, as a QTreeView did (some 600 calls into Python per batch, the stalls of a busy log)."""
+    from invoice_desktop.ui.log_pane import LogModel
+
+    asked: list[int] = []
+    row_count = LogModel.rowCount
+    monkeypatch.setattr(LogModel, "rowCount", lambda self, *a: asked.append(1) or row_count(self, *a))
+    full = LogPane()
+    qtbot.addWidget(full)
+    full.resize(900, 500)
+    full.show()
+    qtbot.waitExposed(full)
+    for n in range(1, 501):
+        full.add_exchange(exchange(n))
+    full.flush()
+    full.repaint()
+    asked.clear()
+    for batch in range(10):
+        for n in range(14):
+            full.add_exchange(exchange(1000 + 14 * batch + n))
+        full.flush()
+        full.repaint()
+    assert full.model.rowCount() == 500
+    assert len(asked) / 10 < 150, f"{len(asked) / 10:.0f} calls per batch"
