@@ -89,6 +89,7 @@ def finish():
     import linecache
 
     seen["later"] = modules()
+    seen["switch_interval"] = sys.getswitchinterval()
     seen["sources_kept"] = len(linecache.cache)
     # The clerk starts on an upload: types into the form's first line.
     from PySide6.QtTest import QTest
@@ -179,6 +180,8 @@ def test_showing_the_window_imports_only_the_visible_provider(provider: str, tmp
     # ... so the first upload does not pay for it.
     assert "requests.adapters" in seen["after_typing"]
     assert provider_modules(seen["later"]) == {provider}
+    # Workers hand Python's GIL back to the UI thread every millisecond, not every five (the stalls they caused).
+    assert seen["switch_interval"] <= 0.001
     # Counting the unfinished batches after the paint reads the outbox; it imports no batch machinery.
     assert [m for m in seen["later"] if m.startswith(BATCH_MODULES)] == []
 

@@ -7,6 +7,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+UI_SWITCH_INTERVAL_S = 0.001
+
 
 def parse_args(args: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="invoice-desktop", description="Invoice Desktop (the window).")
@@ -35,6 +37,10 @@ def main(argv: list[str] | None = None, on_window: Callable[[Any], None] | None 
             )
             return 1
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    # Workers (file checks, previews, uploads, the practice sandbox) hold Python's GIL in turns of the switch
+    # interval: 5 ms by default, so the UI thread waited up to 5 ms each time it wanted the GIL back, often several
+    # times in a row. At 1 ms the window answers sooner while they work (benchmarks/ui_stalls.py).
+    sys.setswitchinterval(UI_SWITCH_INTERVAL_S)
     _import_core_first()
     from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer
     from PySide6.QtGui import QFileOpenEvent, QIcon
