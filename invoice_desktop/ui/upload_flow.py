@@ -153,9 +153,14 @@ class UploadFlow(QObject):
             if serial == self._check_serial:
                 zone.refuse_new(plain_error(exc), Path(path).name)
 
-        self.w.runner.submit(
-            "check-file", lambda _t: check_attachment(path, rules), accepted, refused, lane="file-check"
-        )
+        def check(_task: Task) -> Any:
+            # A file dropped after this one while it waited for its turn: its answer would be dropped unread, so it
+            # is not checked at all (a hundred files dropped in a row kept the workers, and Python's GIL, busy).
+            if serial != self._check_serial:
+                return None
+            return check_attachment(path, rules)
+
+        self.w.runner.submit("check-file", check, accepted, refused, lane="file-check")
 
     def drop_without_file(self, event: QEvent) -> None:
         """A file dragged onto a provider that takes none (Shopwave): said once, as it arrives; nothing changes."""

@@ -259,3 +259,31 @@ def test_asking_for_the_page_before_the_first_paint_builds_it_at_once(qtbot, ser
     assert w.page.provider.id == "imaterialise"  # a file given on the command line is opened this early
     assert w.pages.currentWidget() is w.scroll_for["imaterialise"]
     assert w.environment_combo.count() > 0 and w.windowTitle().startswith("i.materialise")
+
+
+def test_files_dropped_in_a_row_are_checked_only_while_they_are_the_newest(qtbot, window, make_file, monkeypatch):
+    """Each file dropped replaces the one before: a check still waiting for its turn when a newer file arrives is
+    skipped (its answer would be dropped anyway), and the newest one ends up attached."""
+    from invoice_desktop.ui import upload_flow
+
+    release = threading.Event()
+    checked: list[str] = []
+    real_check = upload_flow.check_attachment
+
+    def slow_check(path, rules):
+        checked.append(Path(path).name)
+        release.wait(10)  # the lane's threads stay busy while the other files queue up behind them
+        return real_check(path, rules)
+
+    monkeypatch.setattr(upload_flow, "check_attachment", slow_check)
+    select_provider(window, "imaterialise")
+    files = [make_file(f"invoice-{n}.pdf", size=2048) for n in range(20)]
+    zone = window.page.drop_zone
+    for path in files:
+        window.flow.check_file(str(path))
+    with qtbot.waitSignal(zone.checked, timeout=10000) as signal:
+        release.set()
+    assert signal.args[0] is True and zone.path == str(files[-1])
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=10000)
+    assert checked[-1] == "invoice-19.pdf"
+    assert len(checked) <= 4  # at most the three the lane had started, and the newest
