@@ -12,8 +12,9 @@ Four scenarios, each in a fresh app process started as `invoice-desktop` starts 
 A QTimer fires every 5 ms on the UI thread; the gaps between its ticks are what the clerk would feel as a frozen
 window. The reference is the same probe in a bare QMainWindow left idle for as long (same run, interleaved): the
 machine's own noise. Prints each scenario's max and p99 gap (median and min–max over runs), the History's refresh
-and search times, and a last line `ui_stalls: app X ms, reference Y ms, ratio Z` (X: the worst scenario's median
-max gap; Y: the reference's). Goal (issue 12): max ≤ 33 ms and p99 ≤ 16 ms in every scenario, refresh ≤ 100 ms.
+and search times, one line per scenario `ui_stalls NAME: app max X ms, p99 Y ms; reference max X' ms, p99 Y' ms`,
+and a last line `ui_stalls: app X ms, reference Y ms, ratio Z` (X: the worst scenario's median max gap; Y: the
+reference's). Goal (issue 12): max ≤ 33 ms and p99 ≤ 16 ms in every scenario, refresh ≤ 100 ms.
 """
 
 from __future__ import annotations
@@ -337,6 +338,7 @@ def main() -> None:
 
     print(f"\nmedian (min–max) over {args.runs} runs, gaps between 5 ms probe ticks on the UI thread:")
     worst_app, worst_ref = 0.0, 0.0
+    summaries: list[str] = []
     for scenario in scenarios:
         app_max = [max(r["gaps"]) for r in results[scenario]["app"]]
         app_p99 = [p99(r["gaps"]) for r in results[scenario]["app"]]
@@ -353,11 +355,18 @@ def main() -> None:
         )
         if statistics.median(app_max) > worst_app:
             worst_app, worst_ref = statistics.median(app_max), statistics.median(ref_max)
+        summaries.append(
+            f"ui_stalls {scenario}: app max {statistics.median(app_max):.1f} ms, p99 {p99(app_all):.1f} ms; "
+            f"reference max {statistics.median(ref_max):.1f} ms, p99 {p99(ref_all):.1f} ms (goal: max ≤ 33, p99 ≤ 16)"
+        )
     if "history" in scenarios:
         refresh = [statistics.median(r["refresh_ms"]) for r in results["history"]["app"]]
         search = [r["search_ms"][0] for r in results["history"]["app"]]
         among = f"{args.attempts:,}"
         print(f"history  refresh {spread(refresh)} ms, search for one invoice among {among}: {spread(search)} ms")
+    # One line per scenario with the machine's own stalls (the bare window's, same run) beside the app's: under load
+    # the reference alone can miss the goal, and the app's figure means little without it.
+    print("\n".join(summaries))
     print(f"ui_stalls: app {worst_app:.1f} ms, reference {worst_ref:.1f} ms, ratio {worst_app / worst_ref:.2f}")
 
 
