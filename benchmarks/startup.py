@@ -1,6 +1,7 @@
 """Start → main window shown, and idle memory, for the app beside a bare QMainWindow (offscreen, same run).
 
     .venv/bin/python benchmarks/startup.py [--runs 7] [--idle 2.0]
+    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python benchmarks/startup.py --platform xcb   # a real X display
 
 Each run starts a fresh interpreter (the app and the reference, interleaved) and times from the start of the
 process until the window has been painted once and the event loop runs again (both windows notice their first
@@ -140,11 +141,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--idle", type=float, default=2.0, help="seconds idle after the first paint before RSS")
+    parser.add_argument(
+        "--platform", choices=("offscreen", "xcb"), default="offscreen", help="xcb: on the X display in DISPLAY"
+    )
     options = parser.parse_args()
+    if options.platform == "xcb" and not os.environ.get("DISPLAY"):
+        raise SystemExit("--platform xcb needs an X display: run it under xvfb-run (see above)")
     home = Path(tempfile.mkdtemp(prefix="invoice-desktop-bench-"))
+    print(f"platform: {options.platform}")
     env = {
         **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
+        "QT_QPA_PLATFORM": options.platform,
         "INVOICE_DESKTOP_HOME": str(home / "home"),
         "XDG_CONFIG_HOME": str(home / "config"),  # fresh window settings: the first provider, practice
         "PYTHONDONTWRITEBYTECODE": "",
