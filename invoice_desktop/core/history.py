@@ -616,6 +616,24 @@ class History:
             if str(a.form.get(key)) == str(value)
         ]
 
+    def succeeded_with_file(
+        self, provider: str, environment: str, sha256: str, *, except_targets: Iterable[str] = ()
+    ) -> list[Attempt]:
+        """Successes by anyone that sent a file with this SHA-256 (indexed), newest first; those sent to one of
+        `except_targets` are left out (the provider's own warning names them)."""
+        query = (
+            f"SELECT {self._COLUMNS} FROM attempts WHERE snapshot_sha256=? AND provider=? AND environment=? AND state=?"
+        )
+        args: list[Any] = [sha256, provider, environment, SUCCEEDED]
+        targets = [str(t) for t in except_targets]
+        if targets:
+            marks = ",".join("?" * len(targets))
+            query += f" AND id NOT IN (SELECT attempt_id FROM attempt_targets WHERE target IN ({marks}))"
+            args += targets
+        with self._lock:
+            rows = self._db.execute(query + " ORDER BY id DESC LIMIT 20", args).fetchall()
+        return [self._row_to_attempt(r) for r in rows]
+
     # -- the History list: pages of light rows, newest first --------------------------------------------------
 
     # The engine's SQL for the attempt's description (in options_json) and for the order targets were added in.

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from . import _pydantic_preload  # noqa: F401  (the rest of pydantic, eagerly; see there)
 from .attachments import AttachmentRules, CheckedAttachment
+from .duplicates import HistoryLookup
 from .environments import PRACTICE, PRODUCTION, SANDBOX
 from .errors import FormInvalid
 from .history import History
@@ -209,8 +210,9 @@ class Provider:
         forgotten when the clerk stores new values (see core/credential_changes.py)."""
         return []
 
-    def warnings(self, form: BaseModel, history: History, environment: str) -> list[str]:
-        """Things the clerk should confirm before sending (e.g. "this replaces the whole invoice")."""
+    def warnings(self, form: BaseModel, history: HistoryLookup, environment: str) -> list[str]:
+        """Things the clerk should confirm before sending (e.g. "this replaces the whole invoice", "already uploaded
+        by anna@FRONTDESK-2 on …": core/duplicates.py names who and when)."""
         return []
 
     def check(

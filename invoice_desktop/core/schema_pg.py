@@ -79,9 +79,14 @@ ALTER TABLE attempts ADD COLUMN clerk TEXT;
 CREATE INDEX attempts_clerk ON attempts(clerk, id);
 """
 
+# "This same file was already uploaded by …": attempts by their file's SHA-256, without scanning the history.
+_V3_FILE_INDEX = """
+CREATE INDEX attempts_snapshot_sha256 ON attempts(snapshot_sha256);
+"""
+
 # Index i moves the schema from version i to version i + 1; each is plain SQL so the administrator's script can
 # carry it verbatim.
-MIGRATIONS: list[str] = [_V1, _V2_CLERK]
+MIGRATIONS: list[str] = [_V1, _V2_CLERK, _V3_FILE_INDEX]
 LATEST = len(MIGRATIONS)
 
 # The administrator's least-privilege roles: clerks read everyone's history, add their own attempts and settle

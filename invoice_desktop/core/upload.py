@@ -17,6 +17,7 @@ from . import history as hist
 from . import snapshots
 from .attachments import CheckedAttachment
 from .credentials import CredentialStore
+from .duplicates import HistoryLookup, same_file_warnings
 from .errors import Cancelled, CredentialsMissing, FormInvalid, InvoiceDesktopError, ProviderBusy, TransportError
 from .exchange import Exchange
 from .history import History, HistoryBusy
@@ -78,10 +79,19 @@ class PreparedUpload:
     # The clerk confirmed sending again an attempt that may have arrived (see `resend_question`).
     resend_confirmed: bool = False
 
-    def warnings(self, history: History) -> list[str]:
-        """What the clerk should know before it is sent: the file's (e.g. an encrypted PDF), then the provider's."""
+    def warnings(self, history: HistoryLookup) -> list[str]:
+        """What the clerk should know before it is sent: the file's (e.g. an encrypted PDF), the provider's (the
+        same target already uploaded, by anyone), then the same file already uploaded for another target."""
         about_file = list(self.attachment.warnings) if self.attachment else []
-        return about_file + self.provider.warnings(self.form, history, self.environment)
+        provider = self.provider
+        same_file = same_file_warnings(
+            history,
+            provider.id,
+            self.environment,
+            self.snapshot.sha256 if self.snapshot else None,
+            provider.targets_of(self.form),
+        )
+        return about_file + provider.warnings(self.form, history, self.environment) + same_file
 
 
 class UploadService:

@@ -24,8 +24,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ..core.duplicates import HistoryLookup
 from ..core.errors import FormInvalid, InvoiceDesktopError, TransportError
-from ..core.history import History
 from ..core.http import OutgoingRequest, Response, TextBody
 from ..core.i18n import N_, Msg, _
 from ..core.provider import (
@@ -206,7 +206,8 @@ class DDAPI(Provider):
                 problems[name] = _("{field} cannot contain a line break.").format(field=_(LINE_BREAK_LABELS[name]))
         return problems
 
-    def warnings(self, form: BaseModel, history: History, environment: str) -> list[str]:
+    def warnings(self, form: BaseModel, history: HistoryLookup, environment: str) -> list[str]:
+        # Saving a customer's settings again replaces them: no duplicate to warn about (targets_of is empty).
         assert isinstance(form, DDAPIForm)
         out = [
             _("This replaces all invoicing settings of customer {customer} in DäckData.").format(

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..core.attachments import MB, AttachmentRules, CheckedAttachment
+from ..core.duplicates import HistoryLookup, who_and_when
 from ..core.errors import FormInvalid
-from ..core.history import History
 from ..core.http import MultipartBody, OutgoingRequest, Part, Response
 from ..core.i18n import N_, Msg, _
 from ..core.provider import (
@@ -260,16 +260,16 @@ class IMaterialise(Provider):
                     {"file_url": _("Not a web address.")},
                 )
 
-    def warnings(self, form: BaseModel, history: History, environment: str) -> list[str]:
+    def warnings(self, form: BaseModel, history: HistoryLookup, environment: str) -> list[str]:
         assert isinstance(form, IMaterialiseForm)
         earlier = history.succeeded_with(self.id, environment, "order_id", form.order_id)
         if not earlier:
             return []
         return [
             _(
-                "An invoice was already attached to order “{order}” with this app ({when}, attempt {attempt}). "
-                "Sending again replaces the order's invoice document with this one."
-            ).format(order=form.order_id, when=earlier[0].created_at[:16].replace("T", " "), attempt=earlier[0].id)
+                "An invoice was already attached to order “{order}” {who_and_when}. Sending again replaces the "
+                "order's invoice document with this one."
+            ).format(order=form.order_id, who_and_when=who_and_when(earlier[0]))
         ]
 
     def describe(self, form: BaseModel) -> str:

@@ -26,8 +26,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..core.attachments import MB, AttachmentRules
+from ..core.duplicates import HistoryLookup, who_and_when
 from ..core.errors import InvoiceDesktopError
-from ..core.history import History
 from ..core.http import FormBody, JsonBody, MultipartBody, OutgoingRequest, Part, Response
 from ..core.i18n import N_, Msg, _
 from ..core.provider import (
@@ -232,7 +232,7 @@ class PayFabric(Provider):
         assert isinstance(form, InvoicePost)
         return (form.InvoiceId,)
 
-    def warnings(self, form: BaseModel, history: History, environment: str) -> list[str]:
+    def warnings(self, form: BaseModel, history: HistoryLookup, environment: str) -> list[str]:
         assert isinstance(form, InvoicePost)
         out: list[str] = []
         earlier = history.succeeded_with(self.id, environment, "InvoiceId", form.InvoiceId)
@@ -241,15 +241,10 @@ class PayFabric(Provider):
             where = _(ENVIRONMENT_LABELS.get(environment, environment))
             out.append(
                 _(
-                    "Invoice “{invoice}” was already uploaded ({environment}, {when}, attempt {attempt}). Sending it "
-                    "again replaces the whole invoice in PayFabric: every value, line and address that is not in this "
-                    "form is overwritten or removed."
-                ).format(
-                    invoice=form.InvoiceId,
-                    environment=where,
-                    when=last.created_at[:16].replace("T", " "),
-                    attempt=last.id,
-                )
+                    "Invoice “{invoice}” was already uploaded to {environment} {who_and_when}. Sending it again "
+                    "replaces the whole invoice in PayFabric: every value, line and address that is not in this form "
+                    "is overwritten or removed."
+                ).format(invoice=form.InvoiceId, environment=where, who_and_when=who_and_when(last))
             )
         return out + totals_warnings(form)
 

@@ -24,8 +24,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..core.attachments import CheckedAttachment
+from ..core.duplicates import HistoryLookup, who_and_when
 from ..core.errors import FormInvalid
-from ..core.history import History
+from ..core.history import Attempt
 from ..core.i18n import N_, Msg, _, ngettext
 from ..core.provider import (
     PRACTICE,
@@ -191,7 +192,7 @@ class Shopwave(Provider):
                 )
             seen[invoice.id] = n
 
-    def warnings(self, form: BaseModel, history: History, environment: str) -> list[str]:
+    def warnings(self, form: BaseModel, history: HistoryLookup, environment: str) -> list[str]:
         assert isinstance(form, ShopwaveInvoices)
         out: list[str] = []
         updates = [str(inv.id) for inv in form.invoices if inv.is_update]
@@ -212,29 +213,27 @@ class Shopwave(Provider):
             )
         earlier = self._created_before(history, environment, {str(reference) for _supplier, reference in new})
         for supplier, reference in new:
-            when = earlier.get((str(supplier), str(reference)))
-            if when:
+            attempt = earlier.get((str(supplier), str(reference)))
+            if attempt:
                 out.append(
                     _(
-                        "Invoice “{reference}” of supplier {supplier} was already created in Shopwave on {when} "
-                        "(attempt {attempt}): sending it again creates a second one."
-                    ).format(reference=reference, supplier=supplier, when=when[0][:10], attempt=when[1])
+                        "Invoice “{reference}” of supplier {supplier} was already created in Shopwave "
+                        "{who_and_when}: sending it again creates a second one."
+                    ).format(reference=reference, supplier=supplier, who_and_when=who_and_when(attempt))
                 )
         return out
 
     def _created_before(
-        self, history: History, environment: str, references: set[str]
-    ) -> dict[tuple[str, str], tuple[str, int]]:
-        """(supplier, reference) → (when, attempt) of invoices created earlier, found by reference (indexed)."""
-        found: dict[tuple[str, str], tuple[str, int]] = {}
+        self, history: HistoryLookup, environment: str, references: set[str]
+    ) -> dict[tuple[str, str], Attempt]:
+        """(supplier, reference) → the attempt that created the invoice earlier, found by reference (indexed)."""
+        found: dict[tuple[str, str], Attempt] = {}
         attempts = {a.id: a for ref in references for a in history.with_target(self.id, environment, ref)}
         for attempt in sorted(attempts.values(), key=lambda a: -a.id):
             for item in attempt.result.get("items", []):
                 data = item.get("data", {})
                 if item.get("outcome") == Outcome.SUCCEEDED.value and data.get("action") == "created":
-                    found.setdefault(
-                        (str(data.get("supplierId")), str(data.get("reference"))), (attempt.created_at, attempt.id)
-                    )
+                    found.setdefault((str(data.get("supplierId")), str(data.get("reference"))), attempt)
         return found
 
     def targets_of(self, form: BaseModel) -> tuple[str, ...]:

@@ -24,8 +24,8 @@ from typing import Any, ClassVar
 from pydantic import BaseModel
 
 from ..core.attachments import MB, AttachmentRules
+from ..core.duplicates import HistoryLookup, who_and_when
 from ..core.errors import Cancelled, CredentialsMissing, FormInvalid, InvoiceDesktopError, TransportError
-from ..core.history import History
 from ..core.http import FileBody, JsonBody, OutgoingRequest, Response
 from ..core.i18n import N_, Msg, _
 from ..core.provider import (
@@ -196,16 +196,16 @@ class SkyPostal(Provider):
                 )
         return problems
 
-    def warnings(self, form: BaseModel, history: History, environment: str) -> list[str]:
+    def warnings(self, form: BaseModel, history: HistoryLookup, environment: str) -> list[str]:
         assert isinstance(form, SkyPostalForm)
         earlier = history.succeeded_with(self.id, environment, "trck_nmr_fol", form.trck_nmr_fol)
         if not earlier:
             return []
         return [
             _(
-                "An invoice was already attached to parcel {parcel} with this app ({when}). Sending again adds a "
-                "second invoice record."
-            ).format(parcel=form.trck_nmr_fol, when=earlier[0].created_at[:16].replace("T", " "))
+                "An invoice was already attached to parcel {parcel} {who_and_when}. Sending again adds a second "
+                "invoice record."
+            ).format(parcel=form.trck_nmr_fol, who_and_when=who_and_when(earlier[0]))
         ]
 
     def describe(self, form: BaseModel) -> str:

@@ -68,6 +68,9 @@ UPDATE invoice_desktop_schema SET version = 1;
 ALTER TABLE attempts ADD COLUMN clerk TEXT;
 CREATE INDEX attempts_clerk ON attempts(clerk, id);
 UPDATE invoice_desktop_schema SET version = 2;
+-- schema version 3
+CREATE INDEX attempts_snapshot_sha256 ON attempts(snapshot_sha256);
+UPDATE invoice_desktop_schema SET version = 3;
 GRANT SELECT ON invoice_desktop_schema TO invoice_desktop_clerk;
 GRANT SELECT, INSERT ON attempts, exchanges, attempt_targets TO invoice_desktop_clerk;
 GRANT UPDATE (state, summary, provider_code, provider_message, result_json, resume_json, updated_at, lease_owner,
