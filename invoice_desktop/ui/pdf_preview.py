@@ -61,7 +61,9 @@ class PdfPreview(QWidget):
         self.picture.clear()
         longest = self.longest_side
 
-        def render(_task: object) -> tuple[str, QImage, int]:
+        def render(_task: object) -> tuple[str, QImage, int] | None:
+            if path != self._wanted:  # another document was asked for while this one waited: not rendered at all
+                return None
             from ..core.documents.preview import first_page
 
             page = first_page(Path(path), longest)
@@ -69,11 +71,20 @@ class PdfPreview(QWidget):
             image = QImage(page.pixels, page.width, page.height, page.stride, QImage.Format.Format_RGB888).copy()
             return path, image, page.pages
 
+        # One at a time (PDFium renders on one thread only anyway), so that of files dropped or rows picked in a row
+        # only the last waiting one is rendered.
         self.runner.submit(
-            "preview", render, on_result=self._rendered, on_error=lambda exc: self._failed(path, exc), lane="preview"
+            "preview",
+            render,
+            on_result=self._rendered,
+            on_error=lambda exc: self._failed(path, exc),
+            lane="preview",
+            lane_threads=1,
         )
 
-    def _rendered(self, result: tuple[str, QImage, int]) -> None:
+    def _rendered(self, result: tuple[str, QImage, int] | None) -> None:
+        if result is None:
+            return
         path, image, pages = result
         if not isValid(self) or path != self._wanted:  # the window closed meanwhile, or the clerk moved on
             return  # the clerk moved on

@@ -89,8 +89,9 @@ class TaskRunner(QObject):
         on_error: Callable[[BaseException], None] | None = None,
         on_progress: Callable[[int, int], None] | None = None,
         lane: str | None = None,
+        lane_threads: int = LANE_THREADS,
     ) -> Task:
-        """Run `work(task)` off the UI thread. With a `lane`, tasks of that lane share at most LANE_THREADS
+        """Run `work(task)` off the UI thread. With a `lane`, tasks of that lane share at most `lane_threads`
         threads (started when the lane has work and no free thread, ended when it has none) instead of one each."""
         task = Task(name)
         if on_result:
@@ -119,17 +120,17 @@ class TaskRunner(QObject):
             task.thread = threading.Thread(target=run, name=f"task-{name}", daemon=True)
             task.thread.start()
         else:
-            task.thread = self._queue(lane, run)
+            task.thread = self._queue(lane, run, lane_threads)
         return task
 
-    def _queue(self, name: str, run: Callable[[], None]) -> threading.Thread:
+    def _queue(self, name: str, run: Callable[[], None], limit: int) -> threading.Thread:
         with self._lanes_lock:
             lane = self._lanes.get(name)
             if lane is None:
                 lane = self._lanes[name] = _Lane(self._lanes_lock)
             lane.waiting.append(run)
             free = len(lane.workers) - lane.busy  # idle threads waiting for a task
-            if (free < len(lane.waiting) and len(lane.workers) < LANE_THREADS) or not lane.workers:
+            if (free < len(lane.waiting) and len(lane.workers) < limit) or not lane.workers:
                 thread = threading.Thread(target=self._drain, args=(lane,), name=f"lane-{name}", daemon=True)
                 lane.workers.add(thread)
                 thread.start()
