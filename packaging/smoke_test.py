@@ -119,6 +119,25 @@ def inspect_bundle(folder: Path) -> None:
         any("keyring-" in r and r.endswith("entry_points.txt") for r in rel),
         "keyring's entry-point metadata is bundled",
     )
+    languages = [code for code in shipped_languages() if code != "en"]
+    missing = [
+        wanted
+        for code in languages
+        for wanted in (f"invoice_desktop/locale/{code}/LC_MESSAGES/invoice_desktop.mo", f"/qtbase_{code}.qm")
+        if not any(r.endswith(wanted) for r in rel)
+    ]
+    check(
+        not missing,
+        f"the catalogs of every shipped language are bundled, ours and Qt's ({', '.join(languages)})"
+        + (f": missing {missing}" if missing else ""),
+    )
+
+
+def shipped_languages() -> tuple[str, ...]:
+    sys.path.insert(0, str(ROOT))
+    from invoice_desktop.core.i18n import SHIPPED_LANGUAGES
+
+    return SHIPPED_LANGUAGES
 
 
 def source_provider_ids() -> list[str]:

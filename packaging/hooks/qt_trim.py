@@ -68,6 +68,12 @@ WANTED_IMAGEFORMATS = ("qico", "qjpeg")
 UNWANTED_THEMES = ("qgtk3",)
 
 
+# The languages the app ships catalogs for besides English (invoice_desktop/core/i18n.py's SHIPPED_LANGUAGES;
+# packaging/smoke_test.py checks the bundle has each).
+APP_LANGUAGES = ("de", "es", "fr", "sv")
+QT_CATALOGS = tuple(f"qtbase_{language}.qm" for language in APP_LANGUAGES)
+
+
 def unwanted(dest: str) -> bool:
     """True for a bundle path (e.g. `PySide6/Qt/plugins/platforms/libqwayland-egl.so`) the app does without."""
     path = dest.replace("\\", "/").lower()
@@ -87,8 +93,9 @@ def unwanted(dest: str) -> bool:
         if kind == "platforminputcontexts" and "virtualkeyboard" in name:
             return True
     if "/translations/" in path:
-        # Keep Qt's own strings (qtbase_*, and the qt_* catalogues that load them); not Qt Help, Designer, etc.
-        return not (name.startswith("qtbase_") or (name.startswith("qt_") and not name.startswith("qt_help_")))
+        # Keep Qt's own strings (the file dialog, OK/Cancel) in the languages the app speaks, which it loads as
+        # qtbase_<lang>.qm (ui/language.py); not the other languages, nor Qt Help, Designer, etc.
+        return name not in QT_CATALOGS
     return False
 
 
