@@ -45,6 +45,7 @@ WizardStyle=modern
 ; Close a running copy (Restart Manager) before replacing or removing its files.
 CloseApplications=yes
 ChangesAssociations=yes
+ShowLanguageDialog=auto
 #ifdef Sign
 ; The installer and the uninstaller it writes are signed with the tool defined on ISCC's command line.
 SignTool=invoicesign
@@ -52,7 +53,36 @@ SignedUninstaller=yes
 #endif
 
 [Languages]
+; The languages the app speaks (invoice_desktop/core/i18n.py): the wizard takes the Windows display language when it
+; is one of these (ShowLanguageDialog=auto asks only otherwise). Words of our own are in [CustomMessages] below,
+; in the terms of docs/glossary/<lang>.md.
 Name: "english"; MessagesFile: "compiler:Default.isl"
+Name: "german"; MessagesFile: "compiler:Languages\German.isl"
+Name: "spanish"; MessagesFile: "compiler:Languages\Spanish.isl"
+Name: "french"; MessagesFile: "compiler:Languages\French.isl"
+Name: "swedish"; MessagesFile: "compiler:Languages\Swedish.isl"
+
+[CustomMessages]
+english.PdfDocument=PDF document (Invoice Desktop)
+german.PdfDocument=PDF-Dokument (Invoice Desktop)
+spanish.PdfDocument=Documento PDF (Invoice Desktop)
+french.PdfDocument=Document PDF (Invoice Desktop)
+swedish.PdfDocument=PDF-dokument (Invoice Desktop)
+english.PurgeQuestion=Also delete your upload history and logs?
+german.PurgeQuestion=Auch den Upload-Verlauf und die Protokolle löschen?
+spanish.PurgeQuestion=¿Eliminar también el historial de envíos y los registros?
+french.PurgeQuestion=Supprimer aussi l'historique des envois et les journaux ?
+swedish.PurgeQuestion=Ta även bort uppladdningshistoriken och loggarna?
+english.PurgeWhere=They are in %1.
+german.PurgeWhere=Sie liegen in %1.
+spanish.PurgeWhere=Están en %1.
+french.PurgeWhere=Ils se trouvent dans %1.
+swedish.PurgeWhere=De finns i %1.
+english.PurgeKeep=Choose No to keep them for a later installation.
+german.PurgeKeep=Wählen Sie „Nein“, um sie für eine spätere Installation zu behalten.
+spanish.PurgeKeep=Elija «No» para conservarlos para una instalación posterior.
+french.PurgeKeep=Choisissez « Non » pour les conserver en vue d'une installation ultérieure.
+swedish.PurgeKeep=Välj ”Nej” för att behålla dem till en senare installation.
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"; Flags: unchecked
@@ -71,7 +101,7 @@ Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; Tasks: desktopico
 [Registry]
 ; "Open with Invoice Desktop" for PDF files, for this user only (HKA is HKCU in a per-user install). The app is
 ; offered in Explorer's "Open with" menu; it never takes over as the default PDF program.
-Root: HKA; Subkey: "Software\Classes\{#ProgId}"; ValueType: string; ValueData: "PDF document (Invoice Desktop)"; Flags: uninsdeletekey
+Root: HKA; Subkey: "Software\Classes\{#ProgId}"; ValueType: string; ValueData: "{cm:PdfDocument}"; Flags: uninsdeletekey
 Root: HKA; Subkey: "Software\Classes\{#ProgId}\DefaultIcon"; ValueType: string; ValueData: "{app}\{#AppExe},0"
 Root: HKA; Subkey: "Software\Classes\{#ProgId}\shell\open\command"; ValueType: string; ValueData: """{app}\{#AppExe}"" ""%1"""
 Root: HKA; Subkey: "Software\Classes\.pdf\OpenWithProgids"; ValueType: string; ValueName: "{#ProgId}"; ValueData: ""; Flags: uninsdeletevalue
@@ -99,9 +129,9 @@ begin
   if UninstallSilent then
     Purge := CompareText(ExpandConstant('{param:PURGEDATA|no}'), 'yes') = 0
   else
-    Purge := MsgBox('Also delete your upload history and logs?' + #13#10 + #13#10 +
-      'They are in ' + DataDir + '.' + #13#10 +
-      'Choose No to keep them for a later installation.', mbConfirmation, MB_YESNO or MB_DEFBUTTON2) = IDYES;
+    Purge := MsgBox(CustomMessage('PurgeQuestion') + #13#10 + #13#10 +
+      FmtMessage(CustomMessage('PurgeWhere'), [DataDir]) + #13#10 +
+      CustomMessage('PurgeKeep'), mbConfirmation, MB_YESNO or MB_DEFBUTTON2) = IDYES;
   if Purge then
   begin
     DelTree(DataDir, True, True, True);
