@@ -3,6 +3,7 @@ words from our catalog; and what is sent is the same bytes whatever the language
 
 from __future__ import annotations
 
+import gettext
 import json
 import subprocess
 import sys
@@ -104,3 +105,25 @@ def test_what_is_sent_is_the_same_bytes_in_every_language_and_region(run_cli, se
     sent = json.loads(bodies[0])
     assert (sent["Amount"], sent["DueDate"]) == ("1234.50", "2026-03-31")
     assert sent["InvoiceItems"][0]["UnitPrice"] == "1234.50"
+
+
+# -- German, with the German catalog as shipped -------------------------------------------------------------------
+
+GERMAN = gettext.translation(i18n.DOMAIN, i18n.LOCALE_DIR, languages=["de"])
+
+
+def test_the_cli_in_german_refuses_a_wrong_file_in_german_and_exits_2(run_cli, services, make_file):
+    sandbox = services.uploads.practice.sandbox_for(get_provider("imaterialise"))
+    wrong = make_file("invoice.txt", content=b"Invoice")
+    line = ["send", "imaterialise", "--data", json.dumps({"order_id": "ORD-1001"}), "--file", str(wrong)]
+
+    english = run_cli(["--language", "en", *line])
+    code, out, err = run_cli(["--language", "de", *line])
+
+    assert code == english[0] == 2 and out == ""
+    refused = GERMAN.gettext("file refused, nothing was sent: {reason}").split("{", 1)[0]
+    assert refused != "file refused, nothing was sent: ", "the German catalog lacks the CLI's refusal"
+    assert err.startswith(f"invoice-desktop: {refused}")
+    english_reason = english[2].split("nothing was sent: ", 1)[1].strip()
+    assert english_reason not in err, f"the rule is still said in English: {err}"
+    assert not sandbox.requests_seen
