@@ -53,6 +53,48 @@ class HistoryBusy(InvoiceDesktopError):
     """The history database is held by another program for longer than we wait."""
 
 
+class BeingSent(InvoiceDesktopError):
+    """Another upload holds one of this attempt's targets right now (a colleague's, or another window or command
+    of this clerk's): the database gave the target to it. This attempt is recorded as not sent; nothing was sent."""
+
+    def __init__(self, title: Msg, detail: Msg, *, attempt_id: int, holder_id: int, holder_clerk: str | None) -> None:
+        super().__init__(Msg("{title} {detail}", title=title, detail=detail))
+        self.title, self.detail = title, detail
+        self.attempt_id = attempt_id  # this attempt, recorded as failed
+        self.holder_id = holder_id  # the attempt being sent
+        self.holder_clerk = holder_clerk
+
+
+def sending_key(provider: str, environment: str, target: str) -> str:
+    """The in-flight key of a target: one attempt at a time may hold it while `sending` (a unique index)."""
+    return json.dumps([provider, environment, target], ensure_ascii=False)
+
+
+def _being_sent_words(target: str, holder_id: int, holder_clerk: str | None, own_clerk: str) -> tuple[Msg, Msg]:
+    """The title and what to do next when `target` is being sent by another upload right now (kept sentences)."""
+    clerk = holder_clerk or Msg("another clerk")
+    if holder_clerk == own_clerk:
+        title = Msg(
+            "Not sent: “{target}” is being sent right now by another Invoice Desktop window or command of yours "
+            "({clerk}, attempt {attempt}).",
+            target=target,
+            clerk=clerk,
+            attempt=holder_id,
+        )
+    else:
+        title = Msg(
+            "Not sent: “{target}” is being sent by {clerk} right now (attempt {attempt}).",
+            target=target,
+            clerk=clerk,
+            attempt=holder_id,
+        )
+    detail = Msg(
+        "Nothing was sent. Wait for that upload to finish, then look in the History whether it arrived before "
+        "sending this one again."
+    )
+    return title, detail
+
+
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
     text = str(exc).lower()
     return "locked" in text or "busy" in text
@@ -177,6 +219,11 @@ class History:
     OUTCOME_PATIENCE_S = 120.0
     # How long a `sending` attempt's lease lasts without a heartbeat (renewed every third of it).
     LEASE_S = 30.0
+    # Now, in Unix seconds, by the database's clock: leases are written and judged by one clock, the server's on
+    # PostgreSQL (clerks' computers disagree), this computer's here.
+    _NOW_SQL = "((julianday('now') - 2440587.5) * 86400.0)"
+    # What the engine raises when a unique index refuses a row (another app claimed the same target meanwhile).
+    _CONFLICT_ERRORS: tuple[type[Exception], ...] = (sqlite3.IntegrityError,)
 
     def __init__(
         self,
@@ -287,8 +334,8 @@ class History:
         """Extend the leases of the attempts this app is sending."""
         cur = self._write(
             lambda db: db.execute(
-                "UPDATE attempts SET lease_until=? WHERE state=? AND lease_owner=?",
-                (time.time() + self.lease_s, SENDING, self.owner),
+                f"UPDATE attempts SET lease_until={self._NOW_SQL} + ? WHERE state=? AND lease_owner=?",
+                (self.lease_s, SENDING, self.owner),
             )
         )
         return int(cur.rowcount)
@@ -316,8 +363,8 @@ class History:
         cur = self._write(
             lambda db: db.execute(
                 "UPDATE attempts SET state=?, updated_at=?, summary=?, lease_owner=NULL, lease_until=NULL "
-                "WHERE state=? AND (lease_until IS NULL OR lease_until<?)",
-                (INTERRUPTED, _now(), encode(INTERRUPTED_SUMMARY), SENDING, time.time()),
+                f"WHERE state=? AND (lease_until IS NULL OR lease_until<{self._NOW_SQL})",
+                (INTERRUPTED, _now(), encode(INTERRUPTED_SUMMARY), SENDING),
             )
         )
         if cur.rowcount:
@@ -365,54 +412,95 @@ class History:
         snapshot_sha256: str | None = None,
     ) -> int:
         """Record a new attempt (state `sending`, under this app's lease) with what it is sent to, in one
-        transaction."""
-        now = _now()
-        rows = [
-            now,
-            now,
-            provider,
-            environment,
-            base_url,
-            file_path.name if file_path else None,
-            str(file_path) if file_path else None,
-            file_size,
-            json.dumps(form, default=str),
-            json.dumps(options or {}),
-            SENDING,
-            json.dumps(resume or {}),
-            retry_of,
-            self.owner,
-            time.time() + self.lease_s,
-            str(snapshot_path) if snapshot_path else None,
-            snapshot_sha256,
-            self.clerk,
-        ]
-        unique_targets = list(dict.fromkeys(str(t) for t in targets if str(t)))
+        transaction, claiming each target for as long as it is sent.
 
-        def insert(db: sqlite3.Connection) -> int:
+        Raises BeingSent when another upload (another clerk's, or another window or command on this computer) holds
+        one of the targets right now: the database's unique in-flight key decides, not timing. The attempt is then
+        recorded as failed (not sent), and must not be sent. A claim whose sender's lease lapsed (a crash) is
+        released first: that attempt is marked interrupted.
+        """
+        now = _now()
+        unique_targets = list(dict.fromkeys(str(t) for t in targets if str(t)))
+        keys = [sending_key(provider, environment, t) for t in unique_targets]
+
+        def values(state: str, summary: Msg | None, holder: bool) -> list[Any]:
+            return [
+                now,
+                now,
+                provider,
+                environment,
+                base_url,
+                file_path.name if file_path else None,
+                str(file_path) if file_path else None,
+                file_size,
+                json.dumps(form, default=str),
+                json.dumps(options or {}),
+                state,
+                encode(summary) or "",
+                json.dumps(resume or {}),
+                retry_of,
+                None if holder else self.owner,
+                None if holder else self.lease_s,  # NULL + x is NULL: no lease for an attempt that is not sent
+                str(snapshot_path) if snapshot_path else None,
+                snapshot_sha256,
+                self.clerk,
+            ]
+
+        def insert(db: sqlite3.Connection) -> tuple[int, tuple[Any, ...] | None]:
             db.execute("BEGIN IMMEDIATE")
             try:
+                holder = self._holder(db, keys) if keys else None
+                title = _being_sent_words(holder[3], holder[0], holder[1], self.clerk)[0] if holder else None
                 cur = db.execute(
                     "INSERT INTO attempts (created_at, updated_at, provider, environment, base_url, file_name, "
-                    "file_path, file_size, form_json, options_json, state, resume_json, retry_of, lease_owner, "
-                    "lease_until, snapshot_path, snapshot_sha256, clerk) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-                    "RETURNING id",
-                    rows,
+                    "file_path, file_size, form_json, options_json, state, summary, resume_json, retry_of, "
+                    "lease_owner, lease_until, snapshot_path, snapshot_sha256, clerk) "
+                    f"VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,{self._NOW_SQL} + ?,?,?,?) RETURNING id",
+                    values(FAILED if holder else SENDING, title, holder is not None),
                 )
                 attempt_id = int(cur.fetchone()[0])
                 db.executemany(
-                    "INSERT INTO attempt_targets (attempt_id, target) VALUES (?, ?)",
-                    [(attempt_id, t) for t in unique_targets],
+                    "INSERT INTO attempt_targets (attempt_id, target, sending_key) VALUES (?, ?, ?)",
+                    [(attempt_id, t, None if holder else k) for t, k in zip(unique_targets, keys, strict=True)],
                 )
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
             db.execute("COMMIT")
-            return attempt_id
+            return attempt_id, holder
 
-        attempt_id = int(self._write(insert))
+        for tries in range(1, 6):
+            try:
+                attempt_id, holder = self._write(insert)
+                break
+            except self._CONFLICT_ERRORS:
+                # Another app claimed a target between our look and our insert (PostgreSQL lets both look at once;
+                # its unique index refuses the second): look again, and this time see who has it.
+                if tries == 5:
+                    raise
+                log.info("A target of this upload was claimed by another app meanwhile; looking again")
+        if holder is not None:
+            title, detail = _being_sent_words(holder[3], holder[0], holder[1], self.clerk)
+            raise BeingSent(title, detail, attempt_id=attempt_id, holder_id=holder[0], holder_clerk=holder[1])
         self.keep_leases()
         return attempt_id
+
+    def _holder(self, db: sqlite3.Connection, keys: list[str]) -> tuple[Any, ...] | None:
+        """(attempt, clerk, created, target) of an upload that holds one of `keys` right now, inside the claiming
+        transaction. Holders whose sender's lease lapsed are marked interrupted first, which frees their keys."""
+        marks = ",".join("?" * len(keys))
+        holding = f"SELECT attempt_id FROM attempt_targets WHERE sending_key IN ({marks})"
+        db.execute(
+            "UPDATE attempts SET state=?, updated_at=?, summary=?, lease_owner=NULL, lease_until=NULL "
+            f"WHERE state=? AND (lease_until IS NULL OR lease_until<{self._NOW_SQL}) AND id IN ({holding})",
+            (INTERRUPTED, _now(), encode(INTERRUPTED_SUMMARY), SENDING, *keys),
+        )
+        row = db.execute(
+            "SELECT a.id, a.clerk, a.created_at, t.target FROM attempt_targets t JOIN attempts a ON a.id = "
+            f"t.attempt_id WHERE t.sending_key IN ({marks}) ORDER BY a.id LIMIT 1",
+            keys,
+        ).fetchone()
+        return tuple(row) if row else None
 
     def add_exchange(self, attempt_id: int, exchange: Exchange) -> None:
         text = json.dumps(exchange.to_dict(), ensure_ascii=False)

@@ -77,6 +77,8 @@ class PgHistory(History):
     """The shared history at `url` (a libpq connection string or postgresql:// address)."""
 
     _ENGINE_ERRORS = (psycopg.Error,)
+    _CONFLICT_ERRORS = (psycopg.errors.UniqueViolation,)
+    _NOW_SQL = "extract(epoch FROM clock_timestamp())"  # the server's clock: every clerk's leases by one clock
     _DESCRIPTION_SQL = "(options_json::jsonb ->> 'description')"
     _TARGETS_ORDER = "id"
 

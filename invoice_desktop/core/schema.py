@@ -179,6 +179,26 @@ def _v6_clerk(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS attempts_clerk ON attempts(clerk, id)")
 
 
+def _v7_sending_claims(db: sqlite3.Connection) -> None:
+    # The in-flight rule: one upload at a time per provider, environment and target, whoever sends it. While an
+    # attempt is `sending`, each of its targets holds a key that a unique index lets only one attempt hold; the
+    # trigger frees the keys as soon as the attempt is settled (finished, or marked interrupted when its sender's
+    # lease lapsed), so a crashed clerk's claim expires with the lease. Safe to run twice (a rewound version).
+    if "sending_key" not in {row[1] for row in db.execute("PRAGMA table_info(attempt_targets)")}:
+        db.execute("ALTER TABLE attempt_targets ADD COLUMN sending_key TEXT")
+    db.execute(
+        "CREATE UNIQUE INDEX IF NOT EXISTS attempt_targets_sending ON attempt_targets(sending_key) "
+        "WHERE sending_key IS NOT NULL"
+    )
+    db.execute(
+        """CREATE TRIGGER IF NOT EXISTS attempts_settled_free_targets AFTER UPDATE OF state ON attempts
+        WHEN NEW.state <> 'sending'
+        BEGIN
+            UPDATE attempt_targets SET sending_key = NULL WHERE attempt_id = NEW.id AND sending_key IS NOT NULL;
+        END"""
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _v1_initial,
     _v2_targets_and_retries,
@@ -186,6 +206,7 @@ MIGRATIONS: list[Migration] = [
     _v4_scrub_passwords_in_addresses,
     _v5_batch_outbox,
     _v6_clerk,
+    _v7_sending_claims,
 ]
 
 LATEST = len(MIGRATIONS)

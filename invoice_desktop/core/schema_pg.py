@@ -84,9 +84,27 @@ _V3_FILE_INDEX = """
 CREATE INDEX attempts_snapshot_sha256 ON attempts(snapshot_sha256);
 """
 
+# The in-flight rule (as SQLite's version 7): while an attempt is `sending`, each of its targets holds a key that a
+# unique index lets only one attempt hold, whichever clerk sends it; the trigger frees the keys when the attempt is
+# settled (finished, or marked interrupted once its sender's lease lapsed by the server's clock). The trigger runs as
+# the schema's owner, so clerks need no right to change targets: only to settle attempts, as the policies allow.
+_V4_SENDING_CLAIMS = """
+ALTER TABLE attempt_targets ADD COLUMN sending_key TEXT;
+CREATE UNIQUE INDEX attempt_targets_sending ON attempt_targets(sending_key) WHERE sending_key IS NOT NULL;
+CREATE FUNCTION attempts_settled_free_targets() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path FROM CURRENT AS $$
+BEGIN
+    UPDATE attempt_targets SET sending_key = NULL WHERE attempt_id = NEW.id AND sending_key IS NOT NULL;
+    RETURN NULL;
+END $$;
+REVOKE ALL ON FUNCTION attempts_settled_free_targets() FROM PUBLIC;
+CREATE TRIGGER attempts_settled_free_targets AFTER UPDATE OF state ON attempts FOR EACH ROW
+    WHEN (NEW.state <> 'sending') EXECUTE FUNCTION attempts_settled_free_targets();
+"""
+
 # Index i moves the schema from version i to version i + 1; each is plain SQL so the administrator's script can
 # carry it verbatim.
-MIGRATIONS: list[str] = [_V1, _V2_CLERK, _V3_FILE_INDEX]
+MIGRATIONS: list[str] = [_V1, _V2_CLERK, _V3_FILE_INDEX, _V4_SENDING_CLAIMS]
 LATEST = len(MIGRATIONS)
 
 # The administrator's least-privilege roles: clerks read everyone's history, add their own attempts and settle

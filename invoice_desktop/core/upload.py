@@ -20,7 +20,7 @@ from .credentials import CredentialStore
 from .duplicates import HistoryLookup, same_file_warnings
 from .errors import Cancelled, CredentialsMissing, FormInvalid, InvoiceDesktopError, ProviderBusy, TransportError
 from .exchange import Exchange
-from .history import History, HistoryBusy
+from .history import BeingSent, History, HistoryBusy
 from .i18n import Msg, _
 from .practice_port import PracticeFactory, PracticeSandboxes
 from .redaction import Redactor
@@ -258,6 +258,8 @@ class UploadService:
         except HistoryBusy as exc:  # every attempt is recorded before it is sent: no record, no sending
             self.discard(prepared)
             raise HistoryBusy(Msg("{reason} Nothing was sent.", reason=exc.message)) from None
+        except BeingSent as exc:  # the database gave a target to another upload: this one is not sent
+            return self._not_sent(exc)
 
         creds = prepared.credentials
         redactor = Redactor(creds[f.name] for f in provider.credential_fields if f.secret and f.name in creds)
@@ -368,6 +370,22 @@ class UploadService:
         if result.provider_code or result.provider_message:
             said = f" [{provider.name} said: {result.provider_code or '-'} {result.provider_message or ''}]".rstrip()
         log.info("Attempt %s %s: %s%s", attempt_id, result.outcome.value, result.title, said)
+        return result
+
+    def _not_sent(self, exc: BeingSent) -> UploadResult:
+        """The outcome of an attempt that lost its target to another upload in progress, recorded as it is."""
+        result = UploadResult(
+            Outcome.FAILED,
+            exc.title,
+            exc.detail,
+            data={"being_sent_by": exc.holder_clerk, "being_sent_as": exc.holder_id},
+            attempt_id=exc.attempt_id,
+        )
+        try:
+            self.history.finish(exc.attempt_id, state=hist.FAILED, summary=exc.title, result=result.to_dict())
+        except HistoryBusy:  # recorded already as failed with this title; only the full outcome is missing
+            log.warning("Attempt %s: could not record the full outcome of an upload not sent", exc.attempt_id)
+        log.info("Attempt %s not sent: %s", exc.attempt_id, exc.title)
         return result
 
     def _open_attempt(self, prepared: PreparedUpload, form_json: dict[str, Any]) -> tuple[int, dict[str, Any]]:

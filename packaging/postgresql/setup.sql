@@ -71,6 +71,19 @@ UPDATE invoice_desktop_schema SET version = 2;
 -- schema version 3
 CREATE INDEX attempts_snapshot_sha256 ON attempts(snapshot_sha256);
 UPDATE invoice_desktop_schema SET version = 3;
+-- schema version 4
+ALTER TABLE attempt_targets ADD COLUMN sending_key TEXT;
+CREATE UNIQUE INDEX attempt_targets_sending ON attempt_targets(sending_key) WHERE sending_key IS NOT NULL;
+CREATE FUNCTION attempts_settled_free_targets() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path FROM CURRENT AS $$
+BEGIN
+    UPDATE attempt_targets SET sending_key = NULL WHERE attempt_id = NEW.id AND sending_key IS NOT NULL;
+    RETURN NULL;
+END $$;
+REVOKE ALL ON FUNCTION attempts_settled_free_targets() FROM PUBLIC;
+CREATE TRIGGER attempts_settled_free_targets AFTER UPDATE OF state ON attempts FOR EACH ROW
+    WHEN (NEW.state <> 'sending') EXECUTE FUNCTION attempts_settled_free_targets();
+UPDATE invoice_desktop_schema SET version = 4;
 GRANT SELECT ON invoice_desktop_schema TO invoice_desktop_clerk;
 GRANT SELECT, INSERT ON attempts, exchanges, attempt_targets TO invoice_desktop_clerk;
 GRANT UPDATE (state, summary, provider_code, provider_message, result_json, resume_json, updated_at, lease_owner,

@@ -123,3 +123,29 @@ def _exchange(attempt_id: int):
     return Exchange(
         attempt_id=attempt_id, label="upload", method="POST", url="http://x", started_at="now", request_headers={}
     )
+
+
+def test_clerks_with_least_privilege_roles_claim_targets_and_a_crashed_clerks_claim_expires(database):
+    from invoice_desktop.core.history import BeingSent
+
+    _admin_setup(database, "anna", "ben")
+    anna = PgHistory(_as(database, "anna"), lease_s=0.3, clerk="anna@FRONTDESK-2")
+    ben = PgHistory(_as(database, "ben"), clerk="ben@BACKOFFICE")
+    try:
+        annas = _sending(anna)
+        with pytest.raises(BeingSent, match="being sent by anna@FRONTDESK-2 right now"):
+            _sending(ben)  # refused and recorded as not sent, under Ben's role
+        anna._keeper.stop()  # Anna's app dies
+        import time
+
+        time.sleep(0.6)
+        bens = _sending(ben)  # her claim lapsed: marked interrupted (the trigger frees the target), Ben's now
+        assert ben.get(annas).state == hist.INTERRUPTED
+        ben.finish(bens, state=hist.SUCCEEDED, summary="accepted")  # settling frees it again, by the trigger
+        _sending(anna)
+        # Nobody but the schema's owner changes targets: the trigger does it for them.
+        with pytest.raises(psycopg.errors.InsufficientPrivilege), psycopg.connect(_as(database, "ben")) as db:
+            db.execute("UPDATE attempt_targets SET sending_key = NULL")
+    finally:
+        anna.close()
+        ben.close()

@@ -160,3 +160,29 @@ def test_an_incomplete_form_sends_nothing_and_says_what_to_do(qtbot, view, flow,
     assert "not complete" in view.outcome.text() and "Nothing was sent" in view.outcome.text()
     assert view.busy == [] and not flow.active
     assert services.history.recent() == [] and sandbox.requests_seen == []
+
+
+def test_an_order_being_sent_from_another_window_or_command_is_said_plainly_and_not_sent(
+    qtbot, view, flow, services, make_file
+):
+    from invoice_desktop.core.history import History
+
+    sandbox = services.uploads.practice.sandbox_for(PROVIDER)
+    command = History(services.history.path)  # the CLI on this computer, sending ORD-1001 right now
+    try:
+        theirs = command.create(
+            provider=PROVIDER.id, environment="practice", base_url="u", form={}, targets=["ORD-1001"]
+        )
+        fill_in(qtbot, view, flow, "ORD-1001", make_file("invoice.pdf"))
+
+        result = press_upload(qtbot, view, flow)
+
+        assert result.outcome is Outcome.FAILED
+        shown = view.outcome.text()
+        assert "“ORD-1001” is being sent right now by another Invoice Desktop window or command of yours" in shown
+        assert f"attempt {theirs}" in shown and "Nothing was sent" in shown
+        assert sandbox.requests_seen == []
+        mine = services.history.get(result.attempt_id)
+        assert mine is not None and mine.state == hist.FAILED  # recorded as it happened: not sent
+    finally:
+        command.close()
