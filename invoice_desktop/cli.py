@@ -464,6 +464,8 @@ def cmd_history(args: argparse.Namespace, services: Services) -> int:
             )
         )
         return EXIT_OK
+    from .core.local_format import format_timestamp  # times in the region's date order
+
     rows = services.history.rows(query, limit=max(args.limit, 1))
     if args.json:
         attempts = [services.history.get(r.id) for r in rows]
@@ -477,7 +479,7 @@ def cmd_history(args: argparse.Namespace, services: Services) -> int:
         if r.retry_of:
             what = _("retry of #{attempt}: {what}").format(attempt=r.retry_of, what=what)
         print(
-            f"{r.id:>5}  {r.created_at[:19].replace('T', ' ')}  {names.get(r.provider, r.provider):<22} "
+            f"{r.id:>5}  {format_timestamp(r.created_at)}  {names.get(r.provider, r.provider):<22} "
             f"{r.environment:<10} {r.state:<11} {what}  {r.summary}"
         )
     return EXIT_OK

@@ -219,12 +219,14 @@ def format_date(value: dt.date, region: Region | None = None) -> str:
 
 
 def format_timestamp(stored: str, region: Region | None = None, *, seconds: bool = True) -> str:
-    """A stored ISO time ("2026-03-31T14:05:09.123+00:00") as the region writes it ("31.03.2026 14:05:09"), its
-    wall-clock as stored; text that is no ISO time is shown as it is."""
+    """A stored ISO time ("2026-03-31T14:05:09+02:00") as the region writes it ("31.03.2026 14:05:09"), in this
+    computer's time zone (a colleague's on a shared history may differ); text that is no ISO time is shown as it is."""
     try:
         moment = dt.datetime.fromisoformat(stored.strip())
     except ValueError:
         return stored
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
     shown = format_date(moment.replace(microsecond=0, tzinfo=None), region)
     return shown if seconds else shown[:-3]
 

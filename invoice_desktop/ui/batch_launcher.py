@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core import local_format
 from ..core.i18n import _, ngettext
 from ..core.settings import SettingsStore, name_pattern_key
 from .tasks import TaskRunner
@@ -160,7 +161,7 @@ class BatchList(QDialog):
         self.list.setAccessibleName(_("Kept batches"))
         for summary in summaries:
             name = providers[summary.provider].name
-            when = summary.created_at[:16].replace("T", " ")
+            when = local_format.format_timestamp(summary.created_at, seconds=False)
             environment = _(ENVIRONMENT_LABELS.get(summary.environment, summary.environment))
             text = self.describe(summary.id, name, environment, summary.rows, summary.pending, summary.closed, when)
             item = QListWidgetItem(text)
