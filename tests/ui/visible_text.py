@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QComboBox,
+    QDialogButtonBox,
     QGroupBox,
     QHeaderView,
     QLabel,
@@ -69,7 +70,7 @@ def read(root: QWidget) -> list[Seen]:
         where = _name(widget)
         add(widget, where, "tooltip", widget.toolTip())
         add(widget, where, "accessible name", widget.accessibleName())
-        if isinstance(widget, (QLabel, QAbstractButton)):
+        if isinstance(widget, QLabel) or (isinstance(widget, QAbstractButton) and not _qt_standard(widget)):
             add(widget, where, "text", widget.text())
         elif isinstance(widget, QGroupBox):
             add(widget, where, "title", widget.title())
@@ -111,6 +112,12 @@ def read(root: QWidget) -> list[Seen]:
                     add(root, f"menu {_plain(action.text())!r}", "entry", entry.text())
         add(root, "status bar", "message", root.statusBar().currentMessage())
     return seen
+
+
+def _qt_standard(button: QAbstractButton) -> bool:
+    """OK, Cancel, Close, Open… of a QDialogButtonBox: Qt's own words, from Qt's catalogs (qtbase_<lang>.qm)."""
+    box = button.parentWidget()
+    return isinstance(box, QDialogButtonBox) and box.standardButton(button) != QDialogButtonBox.StandardButton.NoButton
 
 
 def escapes_translation(text: str) -> bool:
