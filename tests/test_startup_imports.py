@@ -122,9 +122,9 @@ main(sys.argv[1:])
 
 
 # What no start needs: the batch machinery (the documents' readers included) until a batch is opened; the installed
-# metadata (the version) until Help -> About.
+# metadata (the version) until Help -> About; the content checks (ctypes, zipfile, ElementTree) until a file is checked.
 BATCH_MODULES = ("invoice_desktop.core.batch", "invoice_desktop.core.documents", "invoice_desktop.ui.batch_window")
-WATCHED = (*BATCH_MODULES, "importlib.metadata")
+WATCHED = (*BATCH_MODULES, "importlib.metadata", "invoice_desktop.core.content_checks")
 
 
 def window_start(args: list[str], tmp_path: Path) -> dict[str, list[str]]:

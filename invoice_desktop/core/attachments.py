@@ -12,7 +12,6 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .content_checks import ContentRefused, check_content
 from .i18n import N_, Msg, _, ngettext
 from .stored_text import Text
 
@@ -193,6 +192,10 @@ def check_attachment(path: str | os.PathLike[str], rules: AttachmentRules) -> Ch
                 **sizes,
             ),
         )
+    # The content checks (ctypes, zipfile, ElementTree) are imported with the first file checked, not by everything
+    # that imports this module (the window, before its first paint).
+    from .content_checks import ContentRefused, check_content
+
     try:
         warnings = check_content(p, ext, KIND_NAMES.get(ext, ext))  # the source name: translated where shown
     except ContentRefused as exc:
