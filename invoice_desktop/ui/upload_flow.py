@@ -16,7 +16,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from ..core.attachments import AttachmentRefused, check_attachment
+from ..core.attachments import AttachmentRefused, CheckedAttachment, check_attachment
 from ..core.errors import CredentialsMissing, FormInvalid, InvoiceDesktopError
 from ..core.results import UploadResult
 from ..core.retry_refusal import refusal_to_confirm
@@ -145,7 +145,7 @@ class UploadFlow(QObject):
         self._check_serial += 1
         serial = self._check_serial
 
-        def accepted(checked: Any) -> None:
+        def accepted(checked: CheckedAttachment) -> None:
             if serial == self._check_serial:
                 zone.show_accepted(str(checked.path), checked.size, checked.upload_name, checked.warnings)
 
@@ -354,7 +354,7 @@ class UploadFlow(QObject):
 
         self.w.runner.submit("warm-up", warm_up)
 
-    def show_practice_hint(self, provider: Any) -> None:
+    def show_practice_hint(self, provider: Provider) -> None:
         """Start the provider's practice sandbox (off the UI thread) and show what to try in it."""
 
         def shown(hint: str) -> None:

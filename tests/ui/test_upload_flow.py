@@ -88,7 +88,7 @@ def view(qtbot, services: Services, runner: TaskRunner) -> Iterator[ClerksView]:
 
 @pytest.fixture
 def flow(view: ClerksView) -> UploadFlow:
-    window: UploadWindow = view  # the stand-in is all the flow needs (mypy checks this line against the Protocol)
+    window: UploadWindow = view  # all the flow needs (`mypy tests/ui/test_upload_flow.py` checks it fits)
     return UploadFlow(window)
 
 
