@@ -191,6 +191,9 @@ def test_a_clerk_killed_mid_upload_holds_the_order_until_the_lease_lapses(
     out, err = late.communicate(timeout=120)
     assert late.returncode == 0, err
     assert json.loads(out)["outcome"] == "succeeded"
+    # Ben sees Anna's upload as interrupted, and is told before it goes that hers may have arrived.
+    assert f"warning: The last upload to “ORD-1001”, by anna@{computer_name()} on " in err
+    assert "may have arrived: The app stopped while this upload was being sent" in err
 
     office = PgHistory(office_database)
     try:

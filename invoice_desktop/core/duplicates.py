@@ -62,6 +62,48 @@ def who_and_when(attempt: Attempt) -> str:
     return _("with this app on {when} (attempt {attempt})").format(when=when(attempt), attempt=attempt.id)
 
 
+def may_have_arrived_warnings(
+    history: HistoryLookup,
+    provider: str,
+    provider_name: str,
+    environment: str,
+    targets: Iterable[str],
+    *,
+    except_attempt: int | None = None,
+) -> list[str]:
+    """The last upload to a target, by anyone, may have arrived (its sender's app stopped while sending, or no
+    answer came back): say so, with who and when, before it is sent again. A Retry of that very attempt asks its
+    own question instead (`except_attempt`)."""
+    from . import history as hist
+
+    out: list[str] = []
+    for target in dict.fromkeys(str(t) for t in targets):
+        attempts = [a for a in history.with_target(provider, environment, target) if a.state != hist.FAILED]
+        last = attempts[0] if attempts else None
+        if last is None or last.id == except_attempt or not _may_have_arrived(last):
+            continue
+        out.append(
+            _(
+                "The last upload to “{target}”, {who_and_when}, may have arrived: {summary} Check in {provider} "
+                "whether it arrived before sending it again."
+            ).format(
+                target=target,
+                who_and_when=who_and_when(last),
+                summary=str(last.summary).rstrip(".") + ".",
+                provider=provider_name,
+            )
+        )
+    return out
+
+
+def _may_have_arrived(attempt: Attempt) -> bool:
+    from . import history as hist
+
+    if attempt.state in (hist.UNCERTAIN, hist.INTERRUPTED):
+        return True
+    return attempt.state == hist.CANCELLED and bool(attempt.result.get("data", {}).get("may_have_arrived"))
+
+
 def same_file_warnings(
     history: HistoryLookup, provider: str, environment: str, sha256: str | None, targets: Iterable[str]
 ) -> list[str]:

@@ -17,7 +17,7 @@ from . import history as hist
 from . import snapshots
 from .attachments import CheckedAttachment
 from .credentials import CredentialStore
-from .duplicates import HistoryLookup, same_file_warnings
+from .duplicates import HistoryLookup, may_have_arrived_warnings, same_file_warnings
 from .errors import Cancelled, CredentialsMissing, FormInvalid, InvoiceDesktopError, ProviderBusy, TransportError
 from .exchange import Exchange
 from .history import BeingSent, History, HistoryBusy
@@ -81,17 +81,17 @@ class PreparedUpload:
 
     def warnings(self, history: HistoryLookup) -> list[str]:
         """What the clerk should know before it is sent: the file's (e.g. an encrypted PDF), the provider's (the
-        same target already uploaded, by anyone), then the same file already uploaded for another target."""
+        same target already uploaded, by anyone), the last upload to the target that may have arrived (a colleague's
+        app stopped while sending it), then the same file already uploaded for another target."""
         about_file = list(self.attachment.warnings) if self.attachment else []
         provider = self.provider
-        same_file = same_file_warnings(
-            history,
-            provider.id,
-            self.environment,
-            self.snapshot.sha256 if self.snapshot else None,
-            provider.targets_of(self.form),
+        targets = provider.targets_of(self.form)
+        unsettled = may_have_arrived_warnings(
+            history, provider.id, provider.name, self.environment, targets, except_attempt=self.retry_of
         )
-        return about_file + provider.warnings(self.form, history, self.environment) + same_file
+        sha256 = self.snapshot.sha256 if self.snapshot else None
+        same_file = same_file_warnings(history, provider.id, self.environment, sha256, targets)
+        return about_file + provider.warnings(self.form, history, self.environment) + unsettled + same_file
 
 
 class UploadService:

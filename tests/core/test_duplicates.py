@@ -112,3 +112,41 @@ def test_both_engines_implement_the_lookup_providers_read(clerks):
     assert isinstance(lookup, History)
     assert lookup.clerk == ANNA
     assert lookup.succeeded_with_file(IMAT.id, "practice", "0" * 64) == []
+
+
+def test_a_colleagues_upload_that_may_have_arrived_is_named_before_sending_again(clerks, make_file):
+    anna, ben = clerks[ANNA], clerks[BEN]
+    # Anna's app stops while sending ORD-1001 (her history closes with the attempt still on its way).
+    pdf = make_file("a.pdf")
+    stopped = anna.history.create(
+        provider=IMAT.id,
+        environment="practice",
+        base_url="u",
+        form={"order_id": "ORD-1001"},
+        file_path=pdf,
+        file_size=pdf.stat().st_size,
+        targets=["ORD-1001"],
+    )
+    anna.history.close()
+    made = ben.history.get(stopped)
+    assert made is not None and made.state == "interrupted"
+
+    [warning] = warnings(ben, "ORD-1001", make_file("b.pdf"))
+    assert warning.startswith(
+        f"The last upload to “ORD-1001”, by {ANNA} on {when(made)} (attempt {stopped}), may have arrived: "
+        "The app stopped while this upload was being sent"
+    )
+    assert warning.endswith("Check in i.materialise whether it arrived before sending it again.")
+    assert warnings(ben, "ORD-1002", make_file("b.pdf")) == []
+
+    # Retrying that very attempt asks its own question; no warning about itself.
+    retry = ben.uploads.prepare_retry(stopped)
+    try:
+        assert retry.warnings(ben.history) == []
+    finally:
+        ben.uploads.discard(retry)
+
+    # Once it is settled by a later success, the provider's own "already uploaded" says it instead.
+    sent = send(ben, "ORD-1001", make_file("b.pdf"))
+    [after] = warnings(ben, "ORD-1001", make_file("c.pdf", size=5000))
+    assert "already attached" in after and f"attempt {sent}" in after
