@@ -240,14 +240,24 @@ def pseudo_translate(text: str) -> str:
 
 
 class PseudoTranslations(_gettext.NullTranslations):
+    """The pseudo-locale. It also remembers every (context, msgid) it was asked for, so the pseudo-locale test can
+    check each is in the catalog template: a text translated at run time whose declaration was never marked would
+    show pseudo-translated yet stay English in every real language."""
+
+    asked: set[tuple[str | None, str]] = set()
+
     def gettext(self, message: str) -> str:
+        self.asked.add((None, message))
         return pseudo_translate(message)
 
     def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        self.asked.add((None, msgid1))
         return pseudo_translate(msgid1 if n == 1 else msgid2)
 
     def pgettext(self, context: str, message: str) -> str:
+        self.asked.add((context, message))
         return pseudo_translate(message)
 
     def npgettext(self, context: str, msgid1: str, msgid2: str, n: int) -> str:
+        self.asked.add((context, msgid1))
         return pseudo_translate(msgid1 if n == 1 else msgid2)

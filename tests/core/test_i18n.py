@@ -64,3 +64,12 @@ def test_the_cli_takes_its_language_from_the_environment(environ, expected):
 def test_an_unknown_language_falls_back_to_english():
     assert i18n.set_language("tlh") == "en"
     assert i18n._("Upload") == "Upload"
+
+
+def test_the_pseudo_language_remembers_what_it_was_asked_to_translate():
+    i18n.set_language(i18n.PSEUDO_LANGUAGE)
+    i18n.PseudoTranslations.asked.clear()
+    i18n._("Upload")
+    i18n.pgettext("verb", "Open")
+    str(Msg.plural_of("{n} file", "{n} files", 2))
+    assert i18n.PseudoTranslations.asked == {(None, "Upload"), ("verb", "Open"), (None, "{n} file")}
