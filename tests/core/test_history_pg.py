@@ -129,7 +129,8 @@ def test_clerks_with_least_privilege_roles_claim_targets_and_a_crashed_clerks_cl
     from invoice_desktop.core.history import BeingSent
 
     _admin_setup(database, "anna", "ben")
-    anna = PgHistory(_as(database, "anna"), lease_s=0.3, clerk="anna@FRONTDESK-2")
+    # Anna's lease is long enough to stay live (renewed every third) on a busy machine while Ben is refused.
+    anna = PgHistory(_as(database, "anna"), lease_s=3.0, clerk="anna@FRONTDESK-2")
     ben = PgHistory(_as(database, "ben"), clerk="ben@BACKOFFICE")
     try:
         annas = _sending(anna)
@@ -138,7 +139,7 @@ def test_clerks_with_least_privilege_roles_claim_targets_and_a_crashed_clerks_cl
         anna._keeper.stop()  # Anna's app dies
         import time
 
-        time.sleep(0.6)
+        time.sleep(3.5)  # her lease lapses by the server's clock
         bens = _sending(ben)  # her claim lapsed: marked interrupted (the trigger frees the target), Ben's now
         assert ben.get(annas).state == hist.INTERRUPTED
         ben.finish(bens, state=hist.SUCCEEDED, summary="accepted")  # settling frees it again, by the trigger
