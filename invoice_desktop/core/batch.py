@@ -439,8 +439,12 @@ def _batch_provider(providers: ProviderRegistry, provider_id: str) -> Provider:
         raise BatchInputError(str(exc.args[0] if exc.args else exc)) from None
     if not provider.document_fields or provider.attachment is None or provider.attachment_mode == "none":
         raise BatchInputError(
-            f"{provider.name} takes no batch of documents"
-            + (" (it takes invoices without files: use its own form)." if provider.id == "shopwave" else ".")
+            Msg(
+                "{provider} takes no batch of documents (it takes invoices without files: use its own form).",
+                provider=provider.name,
+            )
+            if provider.id == "shopwave"
+            else Msg("{provider} takes no batch of documents.", provider=provider.name)
         )
     return provider
 

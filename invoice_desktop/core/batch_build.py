@@ -90,9 +90,11 @@ def build_row(provider: Provider, position: int, found: Found, sources: Sources)
             found.xml.name,
             str(found.xml),
             NOTHING_TO_SEND,
-            message=(
-                f"{found.xml.name} is an e-invoice with no document beside it: there is nothing to send. Put the PDF "
-                f"of the same name ({found.xml.stem}.pdf) in the same folder."
+            message=Msg(
+                "{name} is an e-invoice with no document beside it: there is nothing to send. Put the PDF of the same "
+                "name ({stem}.pdf) in the same folder.",
+                name=found.xml.name,
+                stem=found.xml.stem,
             ),
         )
     document = found.document

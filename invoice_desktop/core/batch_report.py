@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .i18n import _
 from .outbox import Batch
 from .provider import Provider
 
@@ -19,8 +20,9 @@ def export_csv(batch: Batch, provider: Provider, path: Path) -> Path:
     out = path
     with out.open("w", encoding="utf-8-sig", newline="") as fh:  # with a BOM: Excel reads it as UTF-8
         writer = csv.writer(fh)
-        head = ["Row", "File", "Status", "Message", "Target", "Attempt", "SHA-256"]
-        writer.writerow(head + [h for f in fields for h in (f, f"{f} source")])
+        head = [_("Row"), _("File"), _("Status"), _("Message"), _("Target"), _("Attempt"), "SHA-256"]
+        # Translators: the column beside a form field's value that says where the value came from.
+        writer.writerow(head + [h for f in fields for h in (f, _("{field} source").format(field=f))])
         for row in batch.rows:
             cells: list[Any] = [
                 row.position,

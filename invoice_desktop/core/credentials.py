@@ -272,7 +272,7 @@ class CredentialStore:
         self._status = KeyringStatus(
             persistent=False,
             backend_name=self._status.backend_name if self._status else "none",
-            message=(
+            message=_(
                 "The system keyring could not be used (it may be locked, or access was refused), so credentials "
                 "are kept for this session only. Unlock the keyring and restart the app to store them."
             ),

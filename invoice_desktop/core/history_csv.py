@@ -8,19 +8,21 @@ from pathlib import Path
 from typing import TextIO
 
 from .history import History, HistoryQuery, HistoryRow
+from .i18n import N_, _
 
+# The column titles, in the clerk's language when written (the outcome column keeps its codes).
 HEADER = (
-    "Attempt",
-    "Retry of",
-    "Time",
-    "Provider",
-    "Environment",
-    "What",
-    "File",
-    "Outcome",
-    "Summary",
-    "Provider code",
-    "Provider message",
+    N_("Attempt"),
+    N_("Retry of"),
+    N_("Time"),
+    N_("Provider"),
+    N_("Environment"),
+    N_("What"),
+    N_("File"),
+    N_("Outcome"),
+    N_("Summary"),
+    N_("Provider code"),
+    N_("Provider message"),
 )
 PAGE = 1000
 
@@ -36,7 +38,7 @@ def matching_rows(history: History, query: HistoryQuery) -> Iterator[HistoryRow]
 def write_csv(rows: Iterator[HistoryRow], out: TextIO, provider_names: Mapping[str, str]) -> int:
     """Write `rows` with a header line; returns how many rows were written."""
     writer = csv.writer(out)
-    writer.writerow(HEADER)
+    writer.writerow([_(title) for title in HEADER])
     count = 0
     for r in rows:
         writer.writerow(

@@ -21,7 +21,7 @@ from .duplicates import HistoryLookup, may_have_arrived_warnings, same_file_warn
 from .errors import Cancelled, CredentialsMissing, FormInvalid, InvoiceDesktopError, ProviderBusy, TransportError
 from .exchange import Exchange
 from .history import BeingSent, History, HistoryBusy
-from .i18n import Msg, _
+from .i18n import N_, Msg, _, ngettext
 from .practice_port import PracticeFactory, PracticeSandboxes
 from .redaction import Redactor
 from .registry import PRACTICE, ProviderRegistry
@@ -38,16 +38,96 @@ log = logging.getLogger("invoice_desktop.upload")
 
 
 def form_errors(exc: ValidationError) -> dict[str, str]:
-    """pydantic's errors as {field path: plain message}."""
+    """pydantic's errors as {field path: plain message}, in the current language."""
     out: dict[str, str] = {}
     for error in exc.errors():
         path = ".".join(str(p) for p in error["loc"]) or "form"
         message = error["msg"]
         if error["type"] == "missing":
             message = _("Required.")
+        else:
+            message = _pydantic_message(error["type"], dict(error.get("ctx") or {})) or message
         message = message.removeprefix("Value error, ")
         out.setdefault(path, message)
     return out
+
+
+# pydantic's own messages for the checks our forms declare, as pydantic words them in English (the tests and the
+# clerk read the same sentence); {…} are pydantic's context values. A type not listed keeps pydantic's English.
+_PYDANTIC_COUNTED = {
+    "string_too_short": (
+        "min_length",
+        N_("String should have at least {n} character"),
+        N_("String should have at least {n} characters"),
+    ),
+    "string_too_long": (
+        "max_length",
+        N_("String should have at most {n} character"),
+        N_("String should have at most {n} characters"),
+    ),
+    "decimal_max_digits": (
+        "max_digits",
+        N_("Decimal input should have no more than {n} digit in total"),
+        N_("Decimal input should have no more than {n} digits in total"),
+    ),
+    "decimal_max_places": (
+        "decimal_places",
+        N_("Decimal input should have no more than {n} decimal place"),
+        N_("Decimal input should have no more than {n} decimal places"),
+    ),
+    "decimal_whole_digits": (
+        "whole_digits",
+        N_("Decimal input should have no more than {n} digit before the decimal point"),
+        N_("Decimal input should have no more than {n} digits before the decimal point"),
+    ),
+}
+_PYDANTIC_PLAIN = {
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "less_than_equal": N_("Input should be less than or equal to {le}"),
+    "greater_than": N_("Input should be greater than {gt}"),
+    "less_than": N_("Input should be less than {lt}"),
+    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
+    "int_type": N_("Input should be a valid integer"),
+    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
+    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
+    "float_type": N_("Input should be a valid number"),
+    "decimal_parsing": N_("Input should be a valid decimal"),
+    "decimal_type": N_("Decimal input should be an integer, float, string or Decimal object"),
+    "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
+    "string_type": N_("Input should be a valid string"),
+    # Translators: {pattern} is a regular expression, as is.
+    "string_pattern_mismatch": N_("String should match pattern '{pattern}'"),
+    # Translators: {expected} lists the allowed values as the form takes them, e.g. 'Yes' or 'No'.
+    "literal_error": N_("Input should be {expected}"),
+    # Translators: {error} is pydantic's English detail (e.g. "input is too short").
+    "date_from_datetime_parsing": N_("Input should be a valid date or datetime, {error}"),
+    "date_parsing": N_("Input should be a valid date in the format YYYY-MM-DD, {error}"),
+    "date_from_datetime_inexact": N_("Datetimes provided to dates should have zero time - e.g. be exact dates"),
+    "datetime_parsing": N_("Input should be a valid datetime, {error}"),
+    "extra_forbidden": N_("Extra inputs are not permitted"),
+    "list_type": N_("Input should be a valid list"),
+    "model_type": N_("Input should be a valid dictionary or instance of {class_name}"),
+}
+
+
+def _pydantic_message(kind: str, context: dict[str, Any]) -> str | None:
+    try:
+        if kind in _PYDANTIC_COUNTED:
+            key, singular, plural = _PYDANTIC_COUNTED[kind]
+            n = int(context[key])
+            return ngettext(singular, plural, n).format(n=n)
+        if kind == "too_long":
+            n = int(context["max_length"])
+            return ngettext(
+                "{field_type} should have at most {n} item after validation, not {actual_length}",
+                "{field_type} should have at most {n} items after validation, not {actual_length}",
+                n,
+            ).format(n=n, field_type=context.get("field_type", ""), actual_length=context.get("actual_length", ""))
+        if kind in _PYDANTIC_PLAIN:
+            return _(_PYDANTIC_PLAIN[kind]).format(**context)
+    except (KeyError, ValueError, IndexError, TypeError):
+        return None
+    return None
 
 
 def validate_form(provider: Provider, data: Mapping[str, Any] | list[Any]) -> BaseModel:
@@ -193,7 +273,22 @@ class UploadService:
         opts = dict(options or {})
         fmt = opts.setdefault("format", provider.formats[0])
         if fmt not in provider.formats:
-            raise FormInvalid(f"{provider.name} answers in {' or '.join(provider.formats)}, not “{fmt}”.")
+            raise FormInvalid(
+                Msg(
+                    "{provider} answers in {first} or {second}, not “{format}”.",
+                    provider=provider.name,
+                    first=provider.formats[0],
+                    second=provider.formats[1],
+                    format=fmt,
+                )
+                if len(provider.formats) == 2
+                else Msg(
+                    "{provider} answers in {formats}, not “{format}”.",
+                    provider=provider.name,
+                    formats=", ".join(provider.formats),
+                    format=fmt,
+                )
+            )
         from pydantic import BaseModel
 
         form = form_data if isinstance(form_data, BaseModel) else validate_form(provider, form_data)
@@ -201,15 +296,19 @@ class UploadService:
         try:
             file_url = (file_url or "").strip() or None
             if file_url and not provider.accepts_file_url:
-                raise FormInvalid(f"{provider.name} does not take a document URL.")
+                raise FormInvalid(Msg("{provider} does not take a document URL.", provider=provider.name))
             provider.check(form, attachment, file_url, opts)
             creds = dict(credentials) if credentials is not None else self.stored_credentials(provider, environment)
             problems = provider.check_upload_credentials(creds)
             if problems:
                 raise CredentialsMissing(
-                    f"{provider.name} credentials for {environment}: "
-                    + " ".join(problems.values())
-                    + " Enter them with Credentials… (or `invoice-desktop credentials set`)."
+                    Msg(
+                        "{provider} credentials for {environment}: {problems} Enter them with Credentials… (or "
+                        "`invoice-desktop credentials set`).",
+                        provider=provider.name,
+                        environment=environment,
+                        problems=" ".join(problems.values()),
+                    )
                 )
             url = self.base_url(provider, environment, base_url)
         except BaseException:
@@ -229,7 +328,7 @@ class UploadService:
         if not (file_path is not None and str(file_path)):
             return None, None
         if provider.attachment is None or provider.attachment_mode == "none":
-            raise FormInvalid(f"{provider.name} takes no file: the form is the whole request.")
+            raise FormInvalid(Msg("{provider} takes no file: the form is the whole request.", provider=provider.name))
         rules = provider.attachment
         if opts.get("max_bytes") and rules.limit_source == "app":
             rules = rules.with_max_bytes(int(opts["max_bytes"]))
@@ -555,7 +654,9 @@ class UploadService:
         )
         problems = provider.check_credentials(ctx.credentials)
         if problems:
-            raise CredentialsMissing(" ".join(problems.values()) + " Enter them with Credentials….")
+            raise CredentialsMissing(
+                Msg("{problems} Enter them with Credentials….", problems=" ".join(problems.values()))
+            )
         try:
             return provider.load(ctx, key)
         except InvoiceDesktopError as exc:
@@ -578,7 +679,7 @@ class UploadService:
         """Run the provider's sign-in and store what it returns (never what the clerk typed to sign in).
         `open_browser`: how this sign-in opens its address (the window's also shows it when no browser opens)."""
         if not provider.supports_sign_in:
-            raise InvoiceDesktopError(f"{provider.name} has no sign-in.")
+            raise InvoiceDesktopError(Msg("{provider} has no sign-in.", provider=provider.name))
         ctx = self._request_context(
             provider,
             environment,

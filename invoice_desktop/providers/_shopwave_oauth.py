@@ -353,7 +353,7 @@ def sign_in(ctx: RequestContext, declared_api_base: str | None, timeout: float) 
                 "redirect_uri": redirect_uri,
                 "code_verifier": verifier,
             },
-            "Sign in: exchange the code for tokens",
+            N_("Sign in: exchange the code for tokens"),
         )
     )
     tokens = read_tokens(response, refreshing=False)
@@ -384,7 +384,7 @@ def refresh(ctx: RequestContext, declared_api_base: str | None) -> Tokens:
                 "client_id": client_id,
                 "client_secret": client_secret,
             },
-            "Renew the access token",
+            N_("Renew the access token"),
         )
     )
     tokens = read_tokens(response, refreshing=True)

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from ..core.http import Response
+from ..core.i18n import _
 
 # Wording that makes an error description about the credentials (the list of descriptions is not documented).
 CREDENTIAL_WORDS = re.compile(
@@ -112,7 +113,7 @@ def read_login(data: Mapping[str, Any]) -> Login:
 
 
 def sentence(text: str) -> str:
-    text = (text or "no reason given").strip()
+    text = (text or _("no reason given")).strip()
     return text if text.endswith((".", "!", "?")) else text + "."
 
 

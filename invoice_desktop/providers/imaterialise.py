@@ -299,7 +299,7 @@ class IMaterialise(Provider):
             join_url(ctx.base_url, "web-api", "order", form.order_id, "invoice"),
             headers={"ApiCode": ctx.credentials["api_code"], "Accept": ACCEPT[fmt]},
             body=MultipartBody((part,)),
-            label="Upload invoice",
+            label=N_("Upload invoice"),
             idempotent=True,  # add/update: sending it again replaces the same order's invoice
         )
 

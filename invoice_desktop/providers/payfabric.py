@@ -308,7 +308,7 @@ class PayFabric(Provider):
                         "password": ctx.credentials["integration_key_password"],
                     }
                 ),
-                label="Get access token",
+                label=N_("Get access token"),
                 idempotent=True,  # asking for a token changes nothing
                 secret_answer_fields=("access_token",),  # hidden in the log from this answer on
             )
@@ -387,7 +387,7 @@ class PayFabric(Provider):
                 join_url(self.api_base(ctx), "invoices"),
                 headers=headers,
                 body=JsonBody(invoice),
-                label="Upload invoice",
+                label=N_("Upload invoice"),
                 idempotent=True,
             )
         parts = (
@@ -404,7 +404,7 @@ class PayFabric(Provider):
             join_url(self.api_base(ctx), "invoices", "InvoiceWithAttachment"),
             headers=headers,
             body=MultipartBody(parts),
-            label="Upload invoice with attachment",
+            label=N_("Upload invoice with attachment"),
             idempotent=True,
         )  # create-or-overwrite by InvoiceId
 

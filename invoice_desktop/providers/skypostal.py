@@ -237,7 +237,7 @@ class SkyPostal(Provider):
                     "invoice_file_name": invoice_file_name(ctx.attachment.upload_name),
                 }
             ),
-            label="Step 1: invoice data",
+            label=N_("Step 1: invoice data"),
             idempotent=False,  # each call creates another invoice record
         )
 
@@ -256,7 +256,7 @@ class SkyPostal(Provider):
                 "customer_box_id": str(creds["customer_box_id"]).strip(),
             },
             body=FileBody(ctx.attachment.path, content_type="text/plain"),
-            label="Step 2: invoice file",
+            label=N_("Step 2: invoice file"),
             idempotent=True,  # the same GUID again only replaces the file of the same invoice record
         )
 
@@ -516,7 +516,7 @@ class SkyPostal(Provider):
                         "customer_password": password,
                     }
                 ),
-                label="Sign in (customer login)",
+                label=N_("Sign in (customer login)"),
                 idempotent=True,  # a read: it changes nothing at SkyPostal
                 secret_answer_fields=("customer_key",),
             )

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..i18n import Msg
+from ..i18n import Msg, _
 from ..stored_text import Text
 from .facts import Facts, Source
 from .numbers import parse_amount, parse_date
@@ -166,7 +166,7 @@ def load_templates(paths: Iterable[Path]) -> tuple[list[Template], list[Text]]:
 
 def _template(data: Any, origin: str) -> Template:
     if not isinstance(data, dict) or not data.get("issuer") or not data.get("keywords") or not data.get("fields"):
-        raise ValueError("it needs issuer, keywords and fields")
+        raise ValueError(_("it needs issuer, keywords and fields"))
     fields: dict[str, list[str]] = {}
     for name, spec in data["fields"].items():
         ours = _INVOICE2DATA_NAMES.get(name, name)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
 
 from ..errors import InvoiceDesktopError
+from ..i18n import Msg
 
 
 class SheetProblem(InvoiceDesktopError):
@@ -40,7 +41,7 @@ def read_sheet(path: Path, fields: Mapping[str, str]) -> Sheet:
     elif path.suffix.lower() in (".csv", ".txt"):
         table = _csv_table(path)
     else:
-        raise SheetProblem(f"{path.name}: a sheet must be a .csv or .xlsx file.")
+        raise SheetProblem(Msg("{name}: a sheet must be a .csv or .xlsx file.", name=path.name))
     return _to_sheet(path, table, fields)
 
 
@@ -53,7 +54,9 @@ def _csv_table(path: Path) -> list[list[str]]:
         except UnicodeDecodeError:
             continue
     else:  # cp1252 decodes nearly everything; this is for the few undefined bytes
-        raise SheetProblem(f"{path.name} is neither UTF-8 nor Windows-1252 text. Save it again as CSV (UTF-8).")
+        raise SheetProblem(
+            Msg("{name} is neither UTF-8 nor Windows-1252 text. Save it again as CSV (UTF-8).", name=path.name)
+        )
     sample = text[:4096]
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=";,\t")
@@ -75,7 +78,9 @@ def _xlsx_table(path: Path) -> list[list[str]]:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
-        raise SheetProblem(f"{path.name} could not be read as an Excel workbook ({exc}).") from None
+        raise SheetProblem(
+            Msg("{name} could not be read as an Excel workbook ({error}).", name=path.name, error=str(exc))
+        ) from None
     try:
         sheet = book.worksheets[0]
         table = []
@@ -106,7 +111,9 @@ def _normal(title: str) -> str:
 
 def _to_sheet(path: Path, table: list[list[str]], fields: Mapping[str, str]) -> Sheet:
     if not table:
-        raise SheetProblem(f"{path.name} is empty: it needs a header row with a 'file' column and one row a document.")
+        raise SheetProblem(
+            Msg("{name} is empty: it needs a header row with a 'file' column and one row a document.", name=path.name)
+        )
     header = [cell.strip() for cell in table[0]]
     by_title = {_normal(name): name for name in fields} | {_normal(label): name for name, label in fields.items()}
     columns: dict[int, str] = {}
@@ -121,7 +128,10 @@ def _to_sheet(path: Path, table: list[list[str]], fields: Mapping[str, str]) -> 
             unknown.append(title)
     if file_column is None:
         raise SheetProblem(
-            f"{path.name} has no 'file' column: add one naming each document's file (e.g. invoice-17.pdf)."
+            Msg(
+                "{name} has no 'file' column: add one naming each document's file (e.g. invoice-17.pdf).",
+                name=path.name,
+            )
         )
     rows: dict[str, dict[str, str]] = {}
     numbers: dict[str, int] = {}
