@@ -105,7 +105,7 @@ def _busy_message(path: Path) -> Msg:
         "The upload history ({path}) is in use by another program — another Invoice Desktop window or command, "
         "a backup or a database viewer — and stayed locked. Close that program (or wait for it to finish) and try "
         "again.",
-        path=path,
+        path=str(path),
     )
 
 

@@ -182,7 +182,7 @@ class Outbox:
                         batch.provider,
                         batch.environment,
                         json.dumps(batch.settings),
-                        json.dumps([to_stored(p) for p in batch.problems]),
+                        json.dumps([to_stored(p) for p in batch.problems], default=str),
                     ),
                 )
                 batch.id = int(cur.lastrowid or 0)
@@ -319,7 +319,7 @@ def _update_row(db: sqlite3.Connection, row: BatchRow, now: str) -> None:
             row.snapshot_path,
             row.snapshot_sha256,
             json.dumps(values, default=str),
-            json.dumps({"row": [to_stored(p) for p in row.problems], "fields": row.field_problems}),
+            json.dumps({"row": [to_stored(p) for p in row.problems], "fields": row.field_problems}, default=str),
             row.target,
             row.status,
             encode(row.message),

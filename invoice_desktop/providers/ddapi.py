@@ -104,6 +104,8 @@ class DDAPI(Provider):
             N_("Sign-in method"),
             secret=False,
             choices=(AUTH_NONE, AUTH_BASIC, AUTH_HEADER),
+            # Translators: the sign-in methods as the help text names them (none; basic; header).
+            choice_labels=(N_("none"), N_("basic"), N_("header")),
             default=AUTH_NONE,
             help=N_(
                 "How your DDAPI installation checks who calls it (ask your DäckData supplier): none; basic = "
