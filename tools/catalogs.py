@@ -64,8 +64,9 @@ KEYWORDS: dict[str, tuple[int | tuple[int, str], ...] | None] = {
     "pgettext": ((1, "c"), 2),
     "npgettext": ((1, "c"), 2, 3),
 }
-# `# TRANSLATORS: ...` on the line(s) above a marked string reaches the translator as a comment in the catalog.
-COMMENT_TAGS = ("TRANSLATORS:",)
+# `# Translators: ...` (or `# TRANSLATORS: ...`) on the line(s) above a marked string reaches the translator as a
+# comment in the catalog (Babel matches the tag case-sensitively: the code base writes "Translators:").
+COMMENT_TAGS = ("TRANSLATORS:", "Translators:")
 WIDTH = 116
 
 
