@@ -29,7 +29,7 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Literal
 
 from .environments import ALL_ENVIRONMENTS, PRACTICE, PRODUCTION, SANDBOX
-from .i18n import N_
+from .i18n import N_, _
 
 if TYPE_CHECKING:
     from .provider import Provider
@@ -148,7 +148,9 @@ class ProviderRegistry:
             found = self._infos.get(provider_id)
         if found is None:
             known = ", ".join(i.id for i in self.infos())
-            raise KeyError(f"Unknown provider “{provider_id}”. Known providers: {known}.")
+            raise KeyError(
+                _("Unknown provider “{provider}”. Known providers: {known}.").format(provider=provider_id, known=known)
+            )
         return found
 
     def __contains__(self, provider_id: object) -> bool:
