@@ -175,7 +175,7 @@ class ProviderRegistry:
 def _import(info: ProviderInfo) -> Provider:
     from .provider import Provider
 
-    module_name, _, attribute = info.module.partition(":")
+    module_name, _sep, attribute = info.module.partition(":")
     module = importlib.import_module(module_name)
     provider = getattr(module, attribute or "PROVIDER", None)
     if not isinstance(provider, Provider):

@@ -39,7 +39,7 @@ class PracticeEnvironment:
         with self._lock:
             sandbox = server.sandboxes.get(provider.id)
             if sandbox is None:
-                module_name, _, class_name = provider.practice_sandbox.partition(":")
+                module_name, _sep, class_name = provider.practice_sandbox.partition(":")
                 sandbox = getattr(importlib.import_module(module_name), class_name)()
                 server.mount(provider.id, sandbox)
             return sandbox
