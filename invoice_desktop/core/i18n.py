@@ -24,7 +24,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 DOMAIN = "invoice_desktop"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
@@ -244,7 +244,7 @@ class PseudoTranslations(_gettext.NullTranslations):
     check each is in the catalog template: a text translated at run time whose declaration was never marked would
     show pseudo-translated yet stay English in every real language."""
 
-    asked: set[tuple[str | None, str]] = set()
+    asked: ClassVar[set[tuple[str | None, str]]] = set()  # shared by every instance: the whole run's texts
 
     def gettext(self, message: str) -> str:
         self.asked.add((None, message))
