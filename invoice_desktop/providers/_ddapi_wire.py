@@ -16,6 +16,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from ..core.http import Response
+from ..core.i18n import _
 from ._ddapi_form import BOOL_FIELDS, EMAIL_FIELD, FIELD_ORDER, INT_FIELDS, SETTING_FIELDS
 
 NAMESPACE = "http://schemas.datacontract.org/2004/07/Compilator.DDAPI.DTO.Business"
@@ -89,13 +90,14 @@ class DDError:
         """The code as the clerk sees it: 'InternalServerError (1)', or whatever undocumented value came."""
         if isinstance(self.code, int):
             name = ERROR_CODE_NAMES.get(self.code)
-            return f"{name} ({self.code})" if name else f"error code {self.code}"
+            # Translators: an error code DäckData sent that its documentation does not name.
+            return f"{name} ({self.code})" if name else _("error code {code}").format(code=self.code)
         if isinstance(self.code, str) and self.code.isdigit():
             return DDError(int(self.code), self.message).code_name
         if isinstance(self.code, str) and self.code:
             number = ERROR_CODE_NUMBERS.get(self.code.lower())
             return f"{self.code} ({number})" if number is not None else self.code
-        return "no error code"
+        return _("no error code")
 
     @property
     def code_text(self) -> str:
@@ -105,7 +107,8 @@ class DDError:
         return self.code or "-"
 
     def line(self) -> str:
-        return f"{self.code_name}: {self.message or '(no message)'}"
+        message = self.message or _("(no message)")
+        return f"{self.code_name}: {message}"
 
 
 @dataclass(frozen=True)
