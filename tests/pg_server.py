@@ -67,6 +67,8 @@ class PgServer:
 
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop", check=False)
+        # A cluster is some 600 MB: left behind by every run, they filled the shared machine's disk.
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     def _run(self, tool: str, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         command = [str(self.bin / tool), *args]
