@@ -15,16 +15,18 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from ..core import history as hist
 from ..core import local_format
 from ..core.history import History, HistoryQuery, HistoryRow
+from ..core.i18n import N_, _
 from .tasks import TaskRunner
 
+# An attempt's outcome in the History's Outcome column (translated where shown; the sign stays in every language).
 STATE_WORDS = {
-    hist.SENDING: "sending…",
-    hist.SUCCEEDED: "✔ accepted",
-    hist.REJECTED: "✖ refused",
-    hist.FAILED: "⚠ failed",
-    hist.UNCERTAIN: "? may have arrived",
-    hist.CANCELLED: "■ cancelled",
-    hist.INTERRUPTED: "⚠ interrupted",
+    hist.SENDING: N_("sending…"),
+    hist.SUCCEEDED: N_("✔ accepted"),
+    hist.REJECTED: N_("✖ refused"),
+    hist.FAILED: N_("⚠ failed"),
+    hist.UNCERTAIN: N_("? may have arrived"),
+    hist.CANCELLED: N_("■ cancelled"),
+    hist.INTERRUPTED: N_("⚠ interrupted"),
 }
 RETRYABLE = {hist.REJECTED, hist.FAILED, hist.UNCERTAIN, hist.CANCELLED, hist.INTERRUPTED}
 
@@ -34,7 +36,8 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 class HistoryModel(QAbstractTableModel):
     """Rows of `History.rows`, newest first; `refresh` starts over, `fetchMore` appends the next page."""
 
-    COLUMNS = ("#", "Time", "Provider", "Environment", "What", "Outcome", "Summary")
+    # Column headers, translated where shown (headerData).
+    COLUMNS = ("#", N_("Time"), N_("Provider"), N_("Environment"), N_("What"), N_("Outcome"), N_("Summary"))
     PAGE = 200
 
     # After each refresh: the number of attempts the search matches, and whether it was a refresh (not a page).
@@ -86,7 +89,7 @@ class HistoryModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
+            return _(self.COLUMNS[section])
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -114,10 +117,10 @@ class HistoryModel(QAbstractTableModel):
             what = r.description
             if r.file_name:
                 what = f"{what} — {r.file_name}" if what else r.file_name
-            return f"retry of #{r.retry_of} · {what}" if r.retry_of else what
+            return _("retry of #{id} · {what}").format(id=r.retry_of, what=what) if r.retry_of else what
         if column == 5:
-            return STATE_WORDS.get(r.state, r.state)
-        return r.summary
+            return _(STATE_WORDS[r.state]) if r.state in STATE_WORDS else r.state
+        return str(r.summary)  # a kept sentence (Msg) reads in the current language
 
     # -- loading ---------------------------------------------------------------------------------------------
 

@@ -27,16 +27,18 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.history import History, HistoryQuery, HistoryRow
+from ..core.i18n import N_, _, ngettext
 from .history_model import RETRYABLE, STATE_WORDS, HistoryModel
 from .tasks import TaskRunner
 
 # The date ranges a clerk asks about; "between" shows two date fields.
 PERIODS = (
-    ("any", "Any time"),
-    ("today", "Today"),
-    ("7", "Last 7 days"),
-    ("30", "Last 30 days"),
-    ("between", "Between"),
+    ("any", N_("Any time")),
+    ("today", N_("Today")),
+    ("7", N_("Last 7 days")),
+    ("30", N_("Last 30 days")),
+    # Translators: a History filter: attempts between two dates (shown after it).
+    ("between", N_("Between")),
 )
 COLUMN_WIDTHS = (60, 150, 160, 90, 320, 110)  # the last column (Summary) takes the rest
 
@@ -66,7 +68,9 @@ class HistoryView(QWidget):
         layout.addWidget(self.empty, 1)
         layout.addLayout(self._button_row)
         self.model.loaded.connect(self._loaded)
-        self.model.failed.connect(lambda message: self.status.setText(f"The history could not be read: {message}"))
+        self.model.failed.connect(
+            lambda message: self.status.setText(_("The history could not be read: {message}").format(message=message))
+        )
         self.model.rowsInserted.connect(lambda *_: self._show_count())
         self._update_buttons()
         self._show_empty(False)
@@ -75,31 +79,34 @@ class HistoryView(QWidget):
 
     def _build_search(self) -> None:
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Search: invoice or order id, file name, provider, #attempt")
+        self.search.setPlaceholderText(_("Search: invoice or order id, file name, provider, #attempt"))
         self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName("Search the history")
+        self.search.setAccessibleName(_("Search the history"))
         self.provider_filter = QComboBox(self)
-        self.provider_filter.setAccessibleName("Provider")
-        self.provider_filter.addItem("All providers", "")
+        self.provider_filter.setAccessibleName(_("Provider"))
+        self.provider_filter.addItem(_("All providers"), "")
         self.state_filter = QComboBox(self)
-        self.state_filter.setAccessibleName("Outcome")
-        self.state_filter.addItem("Any outcome", "")
+        self.state_filter.setAccessibleName(_("Outcome"))
+        self.state_filter.addItem(_("Any outcome"), "")
         for state, words in STATE_WORDS.items():
-            self.state_filter.addItem(words, state)
+            self.state_filter.addItem(_(words), state)
         self.period = QComboBox(self)
-        self.period.setAccessibleName("When")
+        # Translators: the History filter by date ("Any time", "Today", …).
+        self.period.setAccessibleName(_("When"))
         for key, words in PERIODS:
-            self.period.addItem(words, key)
+            self.period.addItem(_(words), key)
         today = QDate.currentDate()
         self.since = QDateEdit(QDate(today.year(), today.month(), 1), self)
         self.until = QDateEdit(today, self)
-        for edit, name in ((self.since, "From"), (self.until, "To")):
+        # Translators: the first and last date of the History's "Between" filter.
+        for edit, name in ((self.since, _("From")), (self.until, _("To"))):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setAccessibleName(name)
             edit.dateChanged.connect(self._apply_search)
-        self.clear_search_button = QPushButton("Clear", self)
-        self.clear_search_button.setToolTip("Show every attempt again")
+        # Translators: the button that clears the History's search and filters.
+        self.clear_search_button = QPushButton(_("Clear"), self)
+        self.clear_search_button.setToolTip(_("Show every attempt again"))
         row = QHBoxLayout()
         row.addWidget(self.search, 3)
         row.addWidget(self.provider_filter, 1)
@@ -129,7 +136,7 @@ class HistoryView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
-        self.table.setAccessibleName("Upload history")
+        self.table.setAccessibleName(_("Upload history"))
         rows = self.table.verticalHeader()
         rows.hide()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no row is measured
@@ -147,12 +154,12 @@ class HistoryView(QWidget):
         self.empty.setStyleSheet("color: #666; padding: 12px;")
 
     def _build_buttons(self) -> None:
-        self.refresh_button = QPushButton("Refresh", self)
-        self.show_button = QPushButton("Show in &log", self)
-        self.retry_button = QPushButton("&Retry", self)
-        self.retry_button.setToolTip("Send this attempt again as a new attempt, continuing where it stopped")
-        self.export_button = QPushButton("Export CSV…", self)
-        self.export_button.setToolTip("Save every attempt this search shows as a CSV file (for month-end)")
+        self.refresh_button = QPushButton(_("Refresh"), self)
+        self.show_button = QPushButton(_("Show in &log"), self)
+        self.retry_button = QPushButton(_("&Retry"), self)
+        self.retry_button.setToolTip(_("Send this attempt again as a new attempt, continuing where it stopped"))
+        self.export_button = QPushButton(_("Export CSV…"), self)
+        self.export_button.setToolTip(_("Save every attempt this search shows as a CSV file (for month-end)"))
         self.status = QLabel(self)
         self.status.setStyleSheet("color: #666;")
         row = QHBoxLayout()
@@ -254,9 +261,9 @@ class HistoryView(QWidget):
         searching = self.model.query != HistoryQuery()
         if total == 0:
             self.empty.setText(
-                "No attempt matches this search. Change it, or press Clear to see every attempt."
+                _("No attempt matches this search. Change it, or press Clear to see every attempt.")
                 if searching
-                else "No uploads yet. Every upload you send is listed here, with its outcome."
+                else _("No uploads yet. Every upload you send is listed here, with its outcome.")
             )
         self._show_empty(total == 0)
         self._show_count()
@@ -270,8 +277,13 @@ class HistoryView(QWidget):
     def _show_count(self) -> None:
         total = self.model.total
         searching = self.model.query != HistoryQuery()
-        noun = "attempt" if total == 1 else "attempts"
-        self.status.setText(f"{total:,} {noun} {'match' if searching else 'in the history'}" if total else "")
+        if not total:
+            self.status.setText("")
+        elif searching:
+            self.status.setText(ngettext("{n} attempt matches", "{n} attempts match", total).format(n=f"{total:,}"))
+        else:
+            said = ngettext("{n} attempt in the history", "{n} attempts in the history", total)
+            self.status.setText(said.format(n=f"{total:,}"))
 
     def set_busy(self, busy: bool) -> None:
         """While an upload runs, Retry is off: one send at a time."""
@@ -302,7 +314,9 @@ class HistoryView(QWidget):
 
     def export_csv(self) -> None:
         name = f"invoice-history-{date.today().isoformat()}.csv"
-        path, _ = QFileDialog.getSaveFileName(self, "Export the shown attempts as CSV", name, "CSV files (*.csv)")
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Export the shown attempts as CSV"), name, _("CSV files (*.csv)")
+        )
         if path:
             self.export_to(Path(path))
 
@@ -313,16 +327,18 @@ class HistoryView(QWidget):
         from ..core.history_csv import export_csv
 
         history, query, names = self._history, self.model.query, dict(self.model.provider_names)
-        self.status.setText("Exporting…")
+        self.status.setText(_("Exporting…"))
         self.export_button.setEnabled(False)
 
         def done(count: int) -> None:
             self.export_button.setEnabled(True)
-            self.status.setText(f"Exported {count:,} attempt{'s' if count != 1 else ''} to {path}.")
+            said = ngettext("Exported {n} attempt to {path}.", "Exported {n} attempts to {path}.", count)
+            self.status.setText(said.format(n=f"{count:,}", path=path))
             self.exported.emit(count)
 
         def failed(exc: BaseException) -> None:
             self.export_button.setEnabled(True)
-            self.status.setText(f"The CSV file could not be written: {exc}. Choose another folder.")
+            said = _("The CSV file could not be written: {error}. Choose another folder.").format(error=exc)
+            self.status.setText(said)
 
         self._runner.submit("history-csv", lambda _t: export_csv(history, query, path, names), done, failed)

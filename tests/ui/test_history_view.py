@@ -66,7 +66,7 @@ def test_the_search_finds_one_attempt_among_10000(qtbot, view, history):
         view.search.setText("INV-4242")  # typed: one search after a short pause
     assert view.model.rowCount() == 1
     assert view.model.index(0, 4).data() == "invoice INV-4242 for C-0 — invoice-4242.pdf"
-    assert view.status.text() == "1 attempt match"
+    assert view.status.text() == "1 attempt matches"
 
     with qtbot.waitSignal(view.updated, timeout=10000):
         view.search.setText("no such invoice")
