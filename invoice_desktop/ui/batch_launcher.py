@@ -120,7 +120,7 @@ class BatchLauncher:
                     unfinished,
                 ).format(n=unfinished)
                 bar.showMessage(said, 30000)
-                # Translators: the File menu entry, with its mnemonic; keep the same letter as in "Batc&hes…".
+                # TRANSLATORS: the File menu entry, with its mnemonic; keep the same letter as in "Batc&hes…".
                 entry = ngettext("Batc&hes… ({n} unfinished)", "Batc&hes… ({n} unfinished)", unfinished)
                 batches_action.setText(entry.format(n=unfinished))
 
@@ -186,11 +186,11 @@ class BatchList(QDialog):
         else:
             left = _("all settled")
         if closed:
-            # Translators: a kept batch in File → Batches…, e.g. "Batch 3 — SkyPostal API-BOX, sandbox: 4 documents,
+            # TRANSLATORS: a kept batch in File → Batches…, e.g. "Batch 3 — SkyPostal API-BOX, sandbox: 4 documents,
             # 1 left to send (closed); made 2026-12-02 09:10".
             text = _("Batch {id} — {provider}, {environment}: {documents}, {left} (closed); made {when}")
         else:
-            # Translators: a kept batch in File → Batches…, e.g. "Batch 3 — SkyPostal API-BOX, sandbox: 4 documents,
+            # TRANSLATORS: a kept batch in File → Batches…, e.g. "Batch 3 — SkyPostal API-BOX, sandbox: 4 documents,
             # 1 left to send; made 2026-12-02 09:10".
             text = _("Batch {id} — {provider}, {environment}: {documents}, {left}; made {when}")
         return text.format(

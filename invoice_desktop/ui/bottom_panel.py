@@ -70,12 +70,12 @@ class BottomPanel(QWidget):
         self._expanded = expanded
         self.stack.setVisible(expanded)
         if expanded:
-            # Translators: the button that folds the Log and History panel away.
+            # TRANSLATORS: the button that folds the Log and History panel away.
             self.toggle_button.setText(_("Hide ▾"))
             self.toggle_button.setToolTip(_("Hide the Log and History (Ctrl+L)"))
             self.toggle_button.setAccessibleName(_("Hide the Log and History"))
         else:
-            # Translators: the button that opens the folded Log and History panel.
+            # TRANSLATORS: the button that opens the folded Log and History panel.
             self.toggle_button.setText(_("Show ▴"))
             self.toggle_button.setToolTip(_("Show the Log and History (Ctrl+L)"))
             self.toggle_button.setAccessibleName(_("Show the Log and History"))

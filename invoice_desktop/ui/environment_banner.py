@@ -22,11 +22,11 @@ if TYPE_CHECKING:  # the provider contract brings pydantic: not before the windo
 
 # The window title's words for each environment (Production in capitals, as on the banner); translated where shown.
 ENVIRONMENT_TITLES = {
-    # Translators: an environment's name in the window title ("Shopwave — Practice").
+    # TRANSLATORS: an environment's name in the window title ("Shopwave — Practice").
     PRACTICE: N_("Practice"),
-    # Translators: an environment's name in the window title ("Shopwave — Sandbox"): the vendor's test system.
+    # TRANSLATORS: an environment's name in the window title ("Shopwave — Sandbox"): the vendor's test system.
     SANDBOX: N_("Sandbox"),
-    # Translators: an environment's name in the window title ("Shopwave — PRODUCTION"): the vendor's live system.
+    # TRANSLATORS: an environment's name in the window title ("Shopwave — PRODUCTION"): the vendor's live system.
     PRODUCTION: N_("PRODUCTION"),
 }
 
@@ -51,10 +51,10 @@ def possessive(name: str) -> str:
     result where their grammar wants it.
     """
     if name.endswith(("s", "S")):
-        # Translators: the owner of a system, for a provider name ending in "s" ("PayFabric Receivables' test
+        # TRANSLATORS: the owner of a system, for a provider name ending in "s" ("PayFabric Receivables' test
         # system"); used as {owner} in the banner's sentences. German e.g. "von {provider}", Swedish "{provider}".
         return pgettext("possessive, name ending in s", "{provider}'").format(provider=name)
-    # Translators: the owner of a system ("Shopwave's test system"); used as {owner} in the banner's sentences.
+    # TRANSLATORS: the owner of a system ("Shopwave's test system"); used as {owner} in the banner's sentences.
     # German e.g. "von {provider}", Swedish "{provider}s".
     return pgettext("possessive", "{provider}'s").format(provider=name)
 
@@ -64,14 +64,14 @@ def banner_words(provider_name: str, env: Environment, address: str | None) -> s
     owner = escape(possessive(provider_name))
     host = urlsplit(address).netloc if address else ""
     if env.is_practice:
-        # Translators: {owner} is the provider's name as an owner (see "{provider}'s"). Keep <b>…</b> around the title.
+        # TRANSLATORS: {owner} is the provider's name as an owner (see "{provider}'s"). Keep <b>…</b> around the title.
         return _(
             "<b>Practice</b> — nothing leaves this computer. Uploads go to a local sandbox that behaves like "
             "{owner} API; practice credentials are filled in for you."
         ).format(owner=owner)
     if env.id == PRODUCTION:
         if host:
-            # Translators: {owner} is the provider's name as an owner; {host} the address uploads go to.
+            # TRANSLATORS: {owner} is the provider's name as an owner; {host} the address uploads go to.
             return _(
                 "<b>⚠ PRODUCTION — real invoices.</b> What you send goes to {owner} live system ({host}) and counts "
                 "for real."
@@ -80,7 +80,7 @@ def banner_words(provider_name: str, env: Environment, address: str | None) -> s
             "<b>⚠ PRODUCTION — real invoices.</b> What you send goes to {owner} live system and counts for real."
         ).format(owner=owner)
     if host:
-        # Translators: {owner} is the provider's name as an owner; {host} the address uploads go to.
+        # TRANSLATORS: {owner} is the provider's name as an owner; {host} the address uploads go to.
         return _(
             "<b>Sandbox — test system.</b> Uploads go to {owner} test system ({host}); nothing there is a real invoice."
         ).format(owner=owner, host=escape(host))
@@ -127,7 +127,7 @@ class EnvironmentBanner(QLabel):
     def _render(self) -> None:
         text = self._words
         if self._hint:
-            # Translators: a link on the banner that folds the practice hint away / opens it.
+            # TRANSLATORS: a link on the banner that folds the practice hint away / opens it.
             link = _("Hide") if self._hint_open else _("What to try…")
             text += f" <a href='#hint'>{link}</a>"
             if self._hint_open:

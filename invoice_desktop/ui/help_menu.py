@@ -50,7 +50,7 @@ def how_sent_text(provider_name: str, notes: str) -> str:
     """For integrators: the provider's readings of its documentation (the README has them in full)."""
     heading = _("How {provider} is sent").format(provider=provider_name)
     body = _(notes) if notes else _("Nothing special: the form is sent as the documentation describes.")
-    # Translators: Markdown; keep the *asterisks* around the README section's name.
+    # TRANSLATORS: Markdown; keep the *asterisks* around the README section's name.
     details = _(
         "The README's section *How this is sent* has the details, with every reading the app chose where the "
         "documentation is silent. Every request and answer is in the Log (secrets hidden)."

@@ -37,7 +37,7 @@ PERIODS = (
     ("today", N_("Today")),
     ("7", N_("Last 7 days")),
     ("30", N_("Last 30 days")),
-    # Translators: a History filter: attempts between two dates (shown after it).
+    # TRANSLATORS: a History filter: attempts between two dates (shown after it).
     ("between", N_("Between")),
 )
 COLUMN_WIDTHS = (60, 150, 160, 90, 320, 110)  # the last column (Summary) takes the rest
@@ -91,20 +91,20 @@ class HistoryView(QWidget):
         for state, words in STATE_WORDS.items():
             self.state_filter.addItem(_(words), state)
         self.period = QComboBox(self)
-        # Translators: the History filter by date ("Any time", "Today", …).
+        # TRANSLATORS: the History filter by date ("Any time", "Today", …).
         self.period.setAccessibleName(_("When"))
         for key, words in PERIODS:
             self.period.addItem(_(words), key)
         today = QDate.currentDate()
         self.since = QDateEdit(QDate(today.year(), today.month(), 1), self)
         self.until = QDateEdit(today, self)
-        # Translators: the first and last date of the History's "Between" filter.
+        # TRANSLATORS: the first and last date of the History's "Between" filter.
         for edit, name in ((self.since, _("From")), (self.until, _("To"))):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setAccessibleName(name)
             edit.dateChanged.connect(self._apply_search)
-        # Translators: the button that clears the History's search and filters.
+        # TRANSLATORS: the button that clears the History's search and filters.
         self.clear_search_button = QPushButton(_("Clear"), self)
         self.clear_search_button.setToolTip(_("Show every attempt again"))
         row = QHBoxLayout()

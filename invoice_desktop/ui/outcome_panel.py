@@ -41,7 +41,7 @@ class OutcomePanel(QFrame):
         self.details_button = QToolButton(self)
         self.details_button.setCheckable(True)
         self.details_button.setAutoRaise(True)
-        # Translators: the button that opens the rest of an upload's outcome (the provider's answer, links…).
+        # TRANSLATORS: the button that opens the rest of an upload's outcome (the provider's answer, links…).
         self.details_button.setText(_("Details"))
         self.details_button.setToolTip(_("Show or hide the provider's answer and the details"))
         self.details_button.toggled.connect(self._show_details)
@@ -115,7 +115,7 @@ class OutcomePanel(QFrame):
     def _show_details(self, on: bool) -> None:
         self.label.setVisible(on)
         self.headline.setVisible(not on)
-        # Translators: "Less" folds the outcome's details away again; "Details" opens them.
+        # TRANSLATORS: "Less" folds the outcome's details away again; "Details" opens them.
         self.details_button.setText(_("Less") if on else _("Details"))
 
     def _elide(self) -> None:
