@@ -15,6 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from ..core import outbox
+from ..core.i18n import N_, _, ngettext
 from ..core.outbox import Batch, BatchRow
 
 Index = QModelIndex | QPersistentModelIndex
@@ -34,17 +35,33 @@ STATUS_COLOURS = {
     outbox.SENDING: "#1a5fb4",
 }
 # The status in a clerk's words (the service's status words are kept for the CSV and the CLI).
+# Translated where shown (`status_words`).
 STATUS_WORDS = {
-    outbox.READY: "Ready",
-    outbox.INVALID: "Needs a fix",
-    outbox.REFUSED: "Refused file",
-    outbox.NOTHING_TO_SEND: "Nothing to send",
-    outbox.DUPLICATE: "Already sent",
-    outbox.SENDING: "Sending…",
-    outbox.SUCCEEDED: "Sent",
-    outbox.REJECTED: "Refused by provider",
-    outbox.FAILED: "Failed",
-    outbox.UNCERTAIN: "May have arrived",
+    # TRANSLATORS: a batch row's status: ready to send.
+    outbox.READY: N_("Ready"),
+    outbox.INVALID: N_("Needs a fix"),
+    outbox.REFUSED: N_("Refused file"),
+    outbox.NOTHING_TO_SEND: N_("Nothing to send"),
+    outbox.DUPLICATE: N_("Already sent"),
+    outbox.SENDING: N_("Sending…"),
+    # TRANSLATORS: a batch row's status: the provider accepted it.
+    outbox.SUCCEEDED: N_("Sent"),
+    outbox.REJECTED: N_("Refused by provider"),
+    outbox.FAILED: N_("Failed"),
+    outbox.UNCERTAIN: N_("May have arrived"),
+}
+# Where a cell's value came from (core/documents/facts.Source), in the clerk's words.
+SOURCE_WORDS = {
+    # TRANSLATORS: where a batch cell's value came from: the clerk typed or confirmed it.
+    "typed": N_("typed"),
+    "e-invoice": N_("e-invoice"),
+    # TRANSLATORS: where a batch cell's value came from: a spreadsheet (CSV/XLSX) row naming the file.
+    "sheet": N_("sheet"),
+    # TRANSLATORS: where a batch cell's value came from: the clerk's pattern over file names.
+    "file name": N_("file name"),
+    "issuer template": N_("issuer template"),
+    # TRANSLATORS: where a batch cell's value came from: a value found in the PDF's text (a guess).
+    "PDF text": N_("PDF text"),
 }
 _ROLES = frozenset(
     {
@@ -57,7 +74,13 @@ _ROLES = frozenset(
         Qt.ItemDataRole.UserRole,
     }
 )
-FIXED = ("#", "File", "Status", "What happened")  # the form's fields follow
+# The fixed columns' headers (translated where shown); the form's fields follow.
+FIXED = ("#", N_("File"), N_("Status"), N_("What happened"))
+
+
+def status_words(status: str) -> str:
+    """A batch row's status in the clerk's language (an unknown one as the service wrote it)."""
+    return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status
 
 
 def field_label(form_model: Any, name: str) -> str:
@@ -65,15 +88,16 @@ def field_label(form_model: Any, name: str) -> str:
     *parents, last = name.split(".")
     info = getattr(form_model, "model_fields", {}).get(name)
     title = getattr(info, "title", None) if info is not None else None
-    label = title or last
-    return f"{label} ({'.'.join(parents)})" if parents else label
+    label = _(title) if title else last
+    # TRANSLATORS: a batch column for a field inside a group of the provider's form, e.g. "City (BillingAddress)".
+    return _("{field} ({group})").format(field=label, group=".".join(parents)) if parents else label
 
 
 def shown_value(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return f"{len(value)} line{'s' if len(value) != 1 else ''}"
+        return ngettext("{n} line", "{n} lines", len(value)).format(n=len(value))
     if isinstance(value, dict):  # an address: its words, as on an envelope (ids left out)
         words = [str(v) for k, v in value.items() if v not in (None, "") and not str(k).upper().endswith("ID")]
         return ", ".join(words) if words else json.dumps(value, ensure_ascii=False)
@@ -81,9 +105,16 @@ def shown_value(value: Any) -> str:
 
 
 def source_words(cell: outbox.Cell) -> str:
-    said = f"From: {cell.source}" + (f" — {cell.detail}" if cell.detail else "")
+    source = _(SOURCE_WORDS[cell.source]) if cell.source in SOURCE_WORDS else cell.source
+    if cell.detail:
+        # TRANSLATORS: where a batch cell's value came from, e.g. "From: sheet — invoices.xlsx row 4".
+        said = _("From: {source} — {detail}").format(source=source, detail=cell.detail)
+    else:
+        said = _("From: {source}").format(source=source)
     if cell.guessed:
-        said += "\nGuessed from the PDF's text: check it, then confirm it (Confirm guesses) or type the right value."
+        said += "\n" + _(
+            "Guessed from the PDF's text: check it, then confirm it (Confirm guesses) or type the right value."
+        )
     return said
 
 
@@ -117,7 +148,7 @@ class BatchTableModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
         if section < len(FIXED):
-            return FIXED[section]
+            return _(FIXED[section])
         return self.labels[self.fields[section - len(FIXED)]]
 
     def field_at(self, column: int) -> str | None:
@@ -160,25 +191,30 @@ class BatchTableModel(QAbstractTableModel):
         return None
 
     def _message(self, row: BatchRow) -> str:
-        message = str(row.message)  # kept sentences, in the language shown now
+        # The service's sentences may be kept ones (Msg): str() renders them in the current language.
+        message = str(row.message or "")
         parts = [message] if message else []
-        parts += [f"{self.labels.get(f, f)}: {m}" for f, m in row.field_problems.items() if m not in message]
+        for f, m in row.field_problems.items():
+            if str(m) not in message:
+                # TRANSLATORS: a field's problem in a batch row, e.g. "Invoice date: not a date".
+                parts.append(_("{field}: {problem}").format(field=self.labels.get(f, f), problem=m))
         if row.guessed and row.status not in (outbox.SUCCEEDED, outbox.SENDING):
-            parts.append(f"Guessed from the PDF's text: {', '.join(self.labels.get(f, f) for f in row.guessed)}.")
+            fields = ", ".join(self.labels.get(f, f) for f in row.guessed)
+            parts.append(_("Guessed from the PDF's text: {fields}.").format(fields=fields))
         parts += [str(p) for p in row.problems if str(p) not in message]
         return " ".join(parts)
 
     def _status_data(self, row: BatchRow, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return STATUS_WORDS.get(row.status, row.status)
+            return status_words(row.status)
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(QColor(STATUS_COLOURS.get(row.status, "#202124")))
         if role == Qt.ItemDataRole.CheckStateRole and (row.duplicate or row.send_anyway):
             return Qt.CheckState.Checked if row.send_anyway else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ToolTipRole:
             if row.duplicate:
-                return "Tick to send it again anyway."
-            return str(row.message) or STATUS_WORDS.get(row.status, row.status)
+                return _("Tick to send it again anyway.")
+            return str(row.message or "") or status_words(row.status)
         if role == Qt.ItemDataRole.UserRole:
             return row.status
         return None
@@ -195,8 +231,8 @@ class BatchTableModel(QAbstractTableModel):
                 return QBrush(GUESSED)
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
-            said = [problem] if problem else []
-            said.append(source_words(cell) if cell is not None else "Not found in the document: type it.")
+            said = [str(problem)] if problem else []
+            said.append(source_words(cell) if cell is not None else _("Not found in the document: type it."))
             return "\n".join(said)
         return None
 
@@ -249,14 +285,15 @@ class BatchTableModel(QAbstractTableModel):
                 return
 
 
-# Filter choices: (words, statuses shown).
+# Filter choices: (words, translated where shown; statuses shown).
 FILTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("All rows", ()),
-    ("Ready to send", (outbox.READY,)),
-    ("Needs a fix or refused", (outbox.INVALID, outbox.REFUSED, outbox.NOTHING_TO_SEND)),
-    ("Already sent before", (outbox.DUPLICATE,)),
-    ("Failed or may have arrived", (outbox.FAILED, outbox.REJECTED, outbox.UNCERTAIN)),
-    ("Sent", (outbox.SUCCEEDED,)),
+    (N_("All rows"), ()),
+    (N_("Ready to send"), (outbox.READY,)),
+    (N_("Needs a fix or refused"), (outbox.INVALID, outbox.REFUSED, outbox.NOTHING_TO_SEND)),
+    (N_("Already sent before"), (outbox.DUPLICATE,)),
+    (N_("Failed or may have arrived"), (outbox.FAILED, outbox.REJECTED, outbox.UNCERTAIN)),
+    # TRANSLATORS: a batch filter: the rows the provider accepted.
+    (N_("Sent"), (outbox.SUCCEEDED,)),
 )
 
 

@@ -33,8 +33,9 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from ..core import outbox
+from ..core.i18n import _, ngettext
 from ..core.outbox import Batch, BatchRow
-from .batch_model import FILTERS, BatchTableModel, StatusFilter, field_label, shown_value
+from .batch_model import FILTERS, SOURCE_WORDS, BatchTableModel, StatusFilter, field_label, shown_value, status_words
 from .pdf_preview import PdfPreview
 from .tasks import Task, TaskRunner
 
@@ -71,7 +72,7 @@ class BatchWindow(QWidget):
         self.batch: Batch | None = None
         self.model: BatchTableModel | None = None
         self.task: Task | None = None
-        self.setWindowTitle(f"Batch — {provider.name}")
+        self.setWindowTitle(_("Batch — {provider}").format(provider=provider.name))
         self.resize(1280, 720)
 
         self.title = QLabel(self)
@@ -86,19 +87,20 @@ class BatchWindow(QWidget):
 
         self.filter = QComboBox(self)
         for words, _statuses in FILTERS:
-            self.filter.addItem(words)
-        self.filter.setAccessibleName("Show rows")
-        show_label = QLabel("&Show:", self)
+            self.filter.addItem(_(words))
+        self.filter.setAccessibleName(_("Show rows"))
+        # TRANSLATORS: the label of the batch window's row filter ("Show: All rows").
+        show_label = QLabel(_("&Show:"), self)
         show_label.setBuddy(self.filter)
-        self.upload_button = QPushButton("&Upload all", self)
-        self.retry_button = QPushButton("&Retry failed", self)
-        self.cancel_button = QPushButton("Cancel", self)
-        self.confirm_button = QPushButton("Con&firm guesses", self)
-        self.confirm_button.setToolTip("Take the highlighted values of the selected rows as they are")
-        self.open_button = QPushButton("&Open document", self)
-        self.export_button = QPushButton("&Export report…", self)
-        self.close_batch_button = QPushButton("C&lose batch", self)
-        self.close_batch_button.setToolTip("Put the batch away; File → Batches… opens it again")
+        self.upload_button = QPushButton(_("&Upload all"), self)
+        self.retry_button = QPushButton(_("&Retry failed"), self)
+        self.cancel_button = QPushButton(_("Cancel"), self)
+        self.confirm_button = QPushButton(_("Con&firm guesses"), self)
+        self.confirm_button.setToolTip(_("Take the highlighted values of the selected rows as they are"))
+        self.open_button = QPushButton(_("&Open document"), self)
+        self.export_button = QPushButton(_("&Export report…"), self)
+        self.close_batch_button = QPushButton(_("C&lose batch"), self)
+        self.close_batch_button.setToolTip(_("Put the batch away; File → Batches… opens it again"))
         bar = QHBoxLayout()
         bar.addWidget(show_label)
         bar.addWidget(self.filter)
@@ -121,7 +123,7 @@ class BatchWindow(QWidget):
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
-        self.table.setAccessibleName("Batch rows")
+        self.table.setAccessibleName(_("Batch rows"))
         self.preview = PdfPreview(runner, 300, self)
         self.sources = QLabel(self)
         self.sources.setWordWrap(True)
@@ -177,8 +179,11 @@ class BatchWindow(QWidget):
 
     def build(self, paths: Sequence[str], *, name_pattern: str | None = None, templates_dir: str | None = None) -> None:
         """Read, check and keep the documents as a batch (off the UI thread)."""
-        self.title.setText(f"{self.provider.name}: reading {len(paths)} dropped item(s)…")
-        self.status.setText("Reading the documents: each value is filled in with where it came from.")
+        reading = ngettext(
+            "{provider}: reading {n} dropped item…", "{provider}: reading {n} dropped items…", len(paths)
+        )
+        self.title.setText(reading.format(provider=self.provider.name, n=len(paths)))
+        self.status.setText(_("Reading the documents: each value is filled in with where it came from."))
         self.progress.setRange(0, 0)
         self.progress.show()
         provider_id, environment = self.provider.id, self.environment
@@ -197,13 +202,13 @@ class BatchWindow(QWidget):
         self._start("batch-build", work, self._show_batch, progress=self._build_progress)
 
     def open_batch(self, batch_id: int) -> None:
-        self.title.setText(f"Opening batch {batch_id}…")
+        self.title.setText(_("Opening batch {id}…").format(id=batch_id))
         self._start("batch-open", lambda _task: self.batches.open(batch_id), self._show_batch)
 
     def _build_progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
-        self.progress.setFormat(f"{done} of {total} read")
+        self.progress.setFormat(_("{done} of {total} read").format(done=done, total=total))
 
     def _show_batch(self, batch: Batch) -> None:
         self.task = None
@@ -222,7 +227,7 @@ class BatchWindow(QWidget):
         for column in range(self.model.columnCount()):
             self.table.setColumnWidth(column, min(self.table.columnWidth(column), 300 if column == 3 else 200))
         self.model.dataChanged.connect(lambda *_: self._update_counts())
-        self.notes.setText("\n".join(str(p) for p in batch.problems))
+        self.notes.setText("\n".join(str(problem) for problem in batch.problems))
         self.notes.setVisible(bool(batch.problems))
         self._update_counts()
         self._set_busy(False)
@@ -235,11 +240,19 @@ class BatchWindow(QWidget):
         if self.batch is None:
             return
         counts = self.batch.counts()
-        said = ", ".join(f"{n} {s}" for s, n in counts.items())
-        self.title.setText(
-            f"{self.provider.name} ({self.environment}) — batch {self.batch.id}: {len(self.batch.rows)} document(s)"
+        # TRANSLATORS: one status's count in the batch window's status line, e.g. "Ready: 3".
+        said = ", ".join(_("{status}: {n}").format(status=status_words(s), n=n) for s, n in counts.items())
+        rows = len(self.batch.rows)
+        title = ngettext(
+            "{provider} ({environment}) — batch {id}: {n} document",
+            "{provider} ({environment}) — batch {id}: {n} documents",
+            rows,
         )
-        self.status.setText(said + ". The batch is kept: close this window at any time and open it again later.")
+        self.title.setText(
+            title.format(provider=self.provider.name, environment=self.environment, id=self.batch.id, n=rows)
+        )
+        kept = _("The batch is kept: close this window at any time and open it again later.")
+        self.status.setText(f"{said}. {kept}" if said else kept)
         self._set_busy(self.task is not None)
 
     # -- the clerk's changes (quick, on this thread) -------------------------------------------------------
@@ -276,14 +289,15 @@ class BatchWindow(QWidget):
             return
         ready = [r for r in self.batch.rows if r.status == outbox.READY]
         if not ready:
-            self.status.setText("No row is ready to send: fix the rows that need it, or tick rows already sent.")
+            self.status.setText(_("No row is ready to send: fix the rows that need it, or tick rows already sent."))
             return
         guessed = [r for r in ready if r.guessed]
         if guessed and not self.confirm_guesses_first(guessed):
             return
         if self.confirm_send is not None and not self.confirm_send():
             return
-        self._send("Sending", lambda task: self.batches.send(self.batch, **self._callbacks(task)), len(ready))
+        sending = ngettext("Sending {n} row, one at a time…", "Sending {n} rows, one at a time…", len(ready))
+        self._send(sending, lambda task: self.batches.send(self.batch, **self._callbacks(task)), len(ready))
 
     def retry_failed(self) -> None:
         if self.batch is None or self.task is not None:
@@ -292,18 +306,20 @@ class BatchWindow(QWidget):
         for row in self.batch.rows:
             question = self.batches.resend_question(row)
             if question and row.id is not None:
-                answer = QMessageBox.question(self, f"Row {row.position}: send again?", str(question))
+                title = _("Row {position}: send again?").format(position=row.position)
+                answer = QMessageBox.question(self, title, str(question))
                 if answer == QMessageBox.StandardButton.Yes:
                     resend.add(row.id)
         count = sum(1 for r in self.batch.rows if r.status in outbox.RETRYABLE) + len(resend)
         if not count:
-            self.status.setText("No failed rows to retry.")
+            self.status.setText(_("No failed rows to retry."))
             return
         if self.confirm_send is not None and not self.confirm_send():
             return
         batch = self.batch
+        retrying = ngettext("Retrying {n} row, one at a time…", "Retrying {n} rows, one at a time…", count)
         self._send(
-            "Retrying", lambda task: self.batches.retry_failed(batch, resend=resend, **self._callbacks(task)), count
+            retrying, lambda task: self.batches.retry_failed(batch, resend=resend, **self._callbacks(task)), count
         )
 
     def confirm_guesses_first(self, rows: list[BatchRow]) -> bool:
@@ -311,14 +327,21 @@ class BatchWindow(QWidget):
         numbers = ", ".join(str(r.position) for r in rows[:12]) + ("…" if len(rows) > 12 else "")
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Send guessed values?")
-        box.setText(f"{len(rows)} row(s) ready to send hold values guessed from the PDF's text (rows {numbers}).")
-        box.setInformativeText(
-            "They are highlighted in the table. Check them against the preview, then confirm them, or go back "
-            "and correct them first."
+        box.setWindowTitle(_("Send guessed values?"))
+        said = ngettext(
+            "{n} row ready to send holds values guessed from the PDF's text (row {rows}).",
+            "{n} rows ready to send hold values guessed from the PDF's text (rows {rows}).",
+            len(rows),
         )
-        confirm = box.addButton("Confirm them and send", QMessageBox.ButtonRole.AcceptRole)
-        back = box.addButton("Go back", QMessageBox.ButtonRole.RejectRole)
+        box.setText(said.format(n=len(rows), rows=numbers))
+        box.setInformativeText(
+            _(
+                "They are highlighted in the table. Check them against the preview, then confirm them, or go back "
+                "and correct them first."
+            )
+        )
+        confirm = box.addButton(_("Confirm them and send"), QMessageBox.ButtonRole.AcceptRole)
+        back = box.addButton(_("Go back"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(back)
         box.exec()
         if box.clickedButton() is not confirm:
@@ -338,14 +361,15 @@ class BatchWindow(QWidget):
             "cancel": task.cancel_token,
         }
 
-    def _send(self, verb: str, work: Any, count: int) -> None:
+    def _send(self, said: str, work: Any, count: int) -> None:
+        """Send `count` rows with `work`; `said` is the status line's sentence ("Sending 3 rows, one at a time…")."""
         self._sent_rows = 0
         self._to_send = count
         self.progress.setRange(0, count)
         self.progress.setValue(0)
-        self.progress.setFormat(f"0 of {count} sent")
+        self.progress.setFormat(_("{done} of {total} sent").format(done=0, total=count))
         self.progress.show()
-        self.status.setText(f"{verb} {count} row(s), one at a time…")
+        self.status.setText(said.format(n=count))
         self._start("batch-send", work, self._sent)
 
     def _row_updated(self, row: BatchRow) -> None:
@@ -354,13 +378,14 @@ class BatchWindow(QWidget):
         if row.status != outbox.SENDING and self.task is not None:
             self._sent_rows += 1
             self.progress.setValue(min(self._sent_rows, self.progress.maximum()))
-            self.progress.setFormat(f"{self._sent_rows} of {self._to_send} done")
+            self.progress.setFormat(_("{done} of {total} done").format(done=self._sent_rows, total=self._to_send))
         elif row.status == outbox.SENDING:
-            self.status.setText(f"Sending row {row.position}: {row.file_name}…")
+            self.status.setText(_("Sending row {position}: {file}…").format(position=row.position, file=row.file_name))
 
     def _row_progress(self, row: BatchRow, sent: int, total: int) -> None:
         if total:
-            self.status.setText(f"Sending row {row.position}: {row.file_name} — {sent * 100 // total} %")
+            said = _("Sending row {position}: {file} — {percent} %")
+            self.status.setText(said.format(position=row.position, file=row.file_name, percent=sent * 100 // total))
 
     def _sent(self, report: SendReport) -> None:
         self.task = None
@@ -368,17 +393,16 @@ class BatchWindow(QWidget):
             self.model.refresh()
         self._update_counts()
         if report.stopped:
-            self.status.setText(f"Stopped: {report.stopped}")
+            self.status.setText(_("Stopped: {reason}").format(reason=report.stopped))
         elif report.cancelled:
-            self.status.setText(
-                "Cancelled: the row being sent finished; the rows not reached are still ready. " + self.status.text()
-            )
+            cancelled = _("Cancelled: the row being sent finished; the rows not reached are still ready.")
+            self.status.setText(f"{cancelled} {self.status.text()}")
         self.finished.emit(report)
 
     def cancel(self) -> None:
         if self.task is not None:
             self.task.cancel()
-            self.status.setText("Cancelling: the row being sent finishes first…")
+            self.status.setText(_("Cancelling: the row being sent finishes first…"))
 
     # -- the rest --------------------------------------------------------------------------------------------
 
@@ -398,7 +422,7 @@ class BatchWindow(QWidget):
         message = str(getattr(exc, "message", None) or exc) or type(exc).__name__
         self._idle_progress()
         if self.batch is None:
-            self.title.setText(f"{self.provider.name}: no batch was made")
+            self.title.setText(_("{provider}: no batch was made").format(provider=self.provider.name))
         self.status.setText(message)
         if self.model is not None:
             self.model.refresh()
@@ -419,7 +443,7 @@ class BatchWindow(QWidget):
         if self.model is not None:
             self.model.editable = not busy
 
-    def _selection_changed(self, *_: QItemSelection) -> None:
+    def _selection_changed(self, *_args: QItemSelection) -> None:
         rows = self.selected_rows()
         if not rows:
             self.preview.clear()
@@ -428,15 +452,20 @@ class BatchWindow(QWidget):
         row = rows[0]
         self.preview.show_document(row.snapshot_path or row.file_path)
         assert self.model is not None
-        lines = [f"Row {row.position}: {row.file_name}"]
+        lines = [_("Row {position}: {file}").format(position=row.position, file=row.file_name)]
         for field in self.model.fields:
             cell = row.values.get(field)
             label = self.model.labels[field]
             if cell is None:
-                lines.append(f"{label}: — (not found)")
+                lines.append(_("{field}: — (not found)").format(field=label))
+                continue
+            source = _(SOURCE_WORDS[cell.source]) if cell.source in SOURCE_WORDS else cell.source
+            if cell.guessed:
+                # TRANSLATORS: a value in the batch window's side panel, e.g. "Invoice number: INV-2 — from PDF text".
+                said = _("{field}: {value} — from {source} (guessed: check it)")
             else:
-                guess = " (guessed: check it)" if cell.guessed else ""
-                lines.append(f"{label}: {shown_value(cell.value)} — from {cell.source}{guess}")
+                said = _("{field}: {value} — from {source}")
+            lines.append(said.format(field=label, value=shown_value(cell.value), source=source))
         self.sources.setText("\n".join(lines))
 
     def _double_clicked(self, index: Any) -> None:
@@ -453,7 +482,9 @@ class BatchWindow(QWidget):
         if self.batch is None:
             return
         suggested = str(Path.home() / f"batch-{self.batch.id}-{self.provider.id}.csv")
-        path, _ = QFileDialog.getSaveFileName(self, "Export the batch report", suggested, "CSV files (*.csv)")
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Export the batch report"), suggested, _("CSV files (*.csv)")
+        )
         if path:
             self.export_to(path)
 
@@ -462,9 +493,10 @@ class BatchWindow(QWidget):
         try:
             self.batches.export_csv(self.batch, path)
         except OSError as exc:
-            self.status.setText(f"The report could not be written to {path}: {exc.strerror or exc}.")
+            said = _("The report could not be written to {path}: {error}.")
+            self.status.setText(said.format(path=path, error=exc.strerror or exc))
             return
-        self.status.setText(f"Report written to {path}.")
+        self.status.setText(_("Report written to {path}.").format(path=path))
 
     def close_batch(self) -> None:
         if self.batch is not None and self.task is None:

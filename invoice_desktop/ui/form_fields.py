@@ -21,6 +21,7 @@ from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QPlainTextEdit, QWidget
 
 from ..core import local_format
+from ..core.i18n import _
 
 SCALAR_KINDS = ("str", "int", "float", "decimal", "bool", "date", "datetime", "choice")
 
@@ -102,16 +103,20 @@ def spec_for(name: str, info: FieldInfo) -> FieldSpec:
     for meta in info.metadata:
         max_length = getattr(meta, "max_length", None) or max_length
     key = info.alias or name
+    # The provider declares its titles, descriptions and placeholders (marked N_ there): shown in the clerk's
+    # language. An undeclared title shows the API's own name, which is never translated.
     placeholder = str(extra.get("placeholder", ""))
-    if not placeholder:
+    if placeholder:
+        placeholder = _(placeholder)
+    else:  # replaced by the region's own example where shown (_region_placeholder)
         placeholder = {"date": "YYYY-MM-DD", "datetime": "YYYY-MM-DD HH:MM:SS"}.get(kind, "")
     return FieldSpec(
         name=key,
-        label=info.title or key,
+        label=_(info.title) if info.title else key,
         kind=kind,
         required=info.is_required(),
         optional=optional,
-        description=info.description or "",
+        description=_(info.description) if info.description else "",
         placeholder=placeholder,
         choices=choices,
         max_length=max_length,
@@ -172,7 +177,7 @@ class ScalarEditor(QWidget):
         self.input.setAccessibleName(spec.label)
         self.input.setAccessibleDescription(spec.description)
 
-    def _on_change(self, *_: object) -> None:
+    def _on_change(self, *_args: object) -> None:
         self.changed.emit()
 
     def value(self) -> Any:

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from ..core.i18n import _
 from ..core.upload import form_errors
 from .form_fields import FieldSpec, ScalarEditor, field_specs
 from .list_editor import ListEditor
@@ -77,7 +78,9 @@ class FormView(QWidget):
         editor: QWidget
         if spec.kind == "model":
             assert spec.model is not None
-            group = QGroupBox(spec.label + ("" if spec.required else " (optional)"), self)
+            # TRANSLATORS: the title of an optional group of fields in a form, e.g. "Billing address (optional)".
+            title = spec.label if spec.required else _("{group} (optional)").format(group=spec.label)
+            group = QGroupBox(title, self)
             group.setToolTip(spec.description)
             inner = FormView(spec.model, group, nested=True)
             QVBoxLayout(group).addWidget(inner)
@@ -169,7 +172,7 @@ class FormView(QWidget):
 
     def refresh_errors(self) -> dict[str, str]:
         """Validate and show the errors of touched fields (or of all, after an upload was tried)."""
-        _, errors = self.validate()
+        _model, errors = self.validate()
         self.show_errors(errors)
         return errors
 
@@ -186,11 +189,11 @@ class FormView(QWidget):
             elif isinstance(editor, ListEditor):
                 editor.show_errors(nest_errors(errors, spec.name) if visible else {})
             label = self.error_labels[spec.name]
-            label.setText(own)
+            label.setText(str(own))  # a kept sentence (Msg) renders in the current language
             label.setVisible(bool(own) and visible)
         names = {spec.name for spec in self.specs}
         general = [msg for key, msg in errors.items() if key.split(".", 1)[0] not in names]
-        self.general_error.setText(" ".join(general))
+        self.general_error.setText(" ".join(str(msg) for msg in general))
         self.general_error.setVisible(bool(general) and (self.show_all_errors or bool(self.touched)))
 
     def reveal_all_errors(self) -> dict[str, str]:

@@ -28,11 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.i18n import _
 from .form_fields import FieldSpec, _as_text, field_specs, typed_value
 
 ERROR_STYLE = "color: #b00020;"
 _EDITING = QAbstractItemView.State.EditingState
 # A value as wide as a typical one of each kind, so a fresh table's columns fit what will be typed.
+# (Measured only, never shown.)
 TYPICAL = {"date": "2026-12-31", "datetime": "2026-12-31 23:59:59", "int": "1234567", "choice": "Choice ▾"}
 
 
@@ -110,7 +112,12 @@ class ListEditor(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        title = QLabel(f"<b>{spec.label}</b>" + (f" — {spec.description}" if spec.description else ""), self)
+        if spec.description:
+            # TRANSLATORS: the heading of a table of lines in a form: its name (bold) and what it holds.
+            heading = _("<b>{name}</b> — {description}").format(name=spec.label, description=spec.description)
+        else:
+            heading = f"<b>{spec.label}</b>"
+        title = QLabel(heading, self)
         title.setWordWrap(True)
         layout.addWidget(title)
 
@@ -131,15 +138,17 @@ class ListEditor(QWidget):
         self.table.installEventFilter(self)  # Enter/Space open a cell's Edit… button or drop-down
         layout.addWidget(self.table)
 
-        self.empty_hint = QLabel(f"No {spec.label.lower()} yet. Press “Add” to add one.", self)
+        # TRANSLATORS: shown under an empty table of lines; {name} is the table's heading ("Invoice lines").
+        self.empty_hint = QLabel(_("“{name}” has no lines yet. Press “Add” to add one.").format(name=spec.label), self)
         self.empty_hint.setStyleSheet("color: #666;")
         layout.addWidget(self.empty_hint)
 
         buttons = QHBoxLayout()
-        self.add_button = QPushButton("&Add", self)
-        self.remove_button = QPushButton("Remove", self)
-        self.up_button = QPushButton("Move up", self)
-        self.down_button = QPushButton("Move down", self)
+        # TRANSLATORS: the buttons under a table of lines in a form (add a line, remove it, move it).
+        self.add_button = QPushButton(_("&Add"), self)
+        self.remove_button = QPushButton(_("Remove"), self)
+        self.up_button = QPushButton(_("Move up"), self)
+        self.down_button = QPushButton(_("Move down"), self)
         for b in (self.add_button, self.remove_button, self.up_button, self.down_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -214,7 +223,7 @@ class ListEditor(QWidget):
         if column.kind in ("model", "list"):
             self._complex[row][column.name] = value
             button = QPushButton(self._complex_label(column, value), self.table)
-            button.clicked.connect(lambda _=False, c=column, b=button: self._edit_complex(b, c))
+            button.clicked.connect(lambda _checked=False, c=column, b=button: self._edit_complex(b, c))
             self.table.setCellWidget(row, col, button)
         elif column.kind == "choice":
             combo = QComboBox(self.table)
@@ -236,8 +245,10 @@ class ListEditor(QWidget):
     @staticmethod
     def _complex_label(column: FieldSpec, value: Any) -> str:
         if column.kind == "list":
-            return f"Edit… ({len(value or [])})"
-        return "Edit…" if not value else "Edit… (set)"
+            # TRANSLATORS: a cell's button that opens the lines it holds; {n} is how many there are.
+            return _("Edit… ({n})").format(n=len(value or []))
+        # TRANSLATORS: a cell's button that opens a group of fields; "(set)" when something is filled in.
+        return _("Edit…") if not value else _("Edit… (set)")
 
     def _row_of_widget(self, widget: QWidget) -> int:
         for row in range(self.table.rowCount()):
@@ -250,13 +261,8 @@ class ListEditor(QWidget):
         row = self._row_of_widget(button)
         if row < 0:
             return
-        dialog = RecordDialog(
-            f"{column.label} — line {row + 1}",
-            column,
-            self._complex[row].get(column.name),
-            self,
-            record_form=self._record_form,
-        )
+        title = _("{field} — line {n}").format(field=column.label, n=row + 1)
+        dialog = RecordDialog(title, column, self._complex[row].get(column.name), self, record_form=self._record_form)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             value = dialog.value()
             self._complex[row][column.name] = value
@@ -335,27 +341,35 @@ class ListEditor(QWidget):
 
     def _where(self, key: str) -> str:
         """ "0.invoiceItems.1.price" → "Line 1, Lines: line 2, Price" (in the form's words)."""
-        index, _, rest = key.partition(".")
-        where = f"Line {int(index) + 1}"
+        index, _dot, rest = key.partition(".")
+        # TRANSLATORS: where an error is in a table of lines: "Line 1", then ", Quantity" or ": line 2" added.
+        where = _("Line {n}").format(n=int(index) + 1)
         if not rest:
             return where
-        name, _, deeper = rest.partition(".")
+        name, _dot, deeper = rest.partition(".")
         column = next((c for c in self.columns if c.name == name), None)
-        where += f", {column.label if column else name}"
-        sub_index, _, sub_field = deeper.partition(".")
+        # TRANSLATORS: a place in a table of lines and the field there: "Line 1, Quantity".
+        where = _("{where}, {field}").format(where=where, field=column.label if column else name)
+        sub_index, _dot, sub_field = deeper.partition(".")
         if column is not None and column.model is not None and sub_index.isdigit():
-            where += f": line {int(sub_index) + 1}"
+            # TRANSLATORS: a place in a table of lines and a line inside it: "Line 1, Lines: line 2".
+            where = _("{where}: line {n}").format(where=where, n=int(sub_index) + 1)
             if sub_field:
                 sub_name = sub_field.split(".")[0]
                 labels = {c.name: c.label for c in field_specs(column.model)}
-                where += f", {labels.get(sub_name, sub_name)}"
+                where = _("{where}, {field}").format(where=where, field=labels.get(sub_name, sub_name))
         return where
 
     def show_errors(self, errors: dict[str, str]) -> None:
         """errors: {"0.Quantity": "msg", "": "msg"} for this list."""
         lines: list[str] = []
         for key, message in errors.items():
-            line = f"{self._where(key)}: {message}" if key[:1].isdigit() else message
+            # TRANSLATORS: an error in a table of lines: "Line 1, Quantity: Field required".
+            line = (
+                _("{where}: {problem}").format(where=self._where(key), problem=message)
+                if key[:1].isdigit()
+                else str(message)
+            )
             if line not in lines:  # each error said once
                 lines.append(line)
         self.error_label.setText("\n".join(lines))

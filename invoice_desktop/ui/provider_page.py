@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.attachments import MB
+from ..core.i18n import _
 from ..core.provider import Provider
 from .drop_zone import DropZone
 from .form_view import FormView
@@ -43,7 +44,7 @@ class ProviderPage(QWidget):
         self.loaded_key: dict[str, Any] | None = None
         layout = QVBoxLayout(self)
 
-        intro = QLabel(provider.summary, self)
+        intro = QLabel(_(provider.summary) if provider.summary else "", self)
         intro.setWordWrap(True)
         layout.addWidget(intro)
 
@@ -56,8 +57,8 @@ class ProviderPage(QWidget):
         self.load_status.setStyleSheet("color: #555;")
         if provider.supports_load:
             # Beside the (last) field that identifies what is loaded: type the customer number, then Load.
-            self.load_button = QPushButton("&Load current values", self)
-            self.load_button.setToolTip("Read what the provider has now, so unchanged fields stay as they are")
+            self.load_button = QPushButton(_("&Load current values"), self)
+            self.load_button.setToolTip(_("Read what the provider has now, so unchanged fields stay as they are"))
             self.load_button.clicked.connect(self.load_requested)
             key = provider.load_key_fields[-1]
             if key in self.form.rows:
@@ -79,7 +80,8 @@ class ProviderPage(QWidget):
             self.format_combo = QComboBox(self)
             for fmt in provider.formats:
                 self.format_combo.addItem(fmt.upper(), fmt)
-            label = QLabel(f"{provider.format_label}:", self)
+            # TRANSLATORS: a label before its input, e.g. "Format:"; {label} is the provider's word for the choice.
+            label = QLabel(_("{label}:").format(label=_(provider.format_label)), self)
             label.setBuddy(self.format_combo)
             options.addRow(label, self.format_combo)
 
@@ -88,10 +90,11 @@ class ProviderPage(QWidget):
         if rules is not None and rules.limit_source == "app":
             self.limit_spin = QSpinBox(self)
             self.limit_spin.setRange(1, 100)
-            self.limit_spin.setSuffix(" MB")
+            # TRANSLATORS: the unit after the file size limit's number (megabytes), with its leading space.
+            self.limit_spin.setSuffix(_(" MB"))
             self.limit_spin.setValue(max(1, rules.max_bytes // MB))
-            self.limit_spin.setToolTip("The API documents no size limit; this is the app's own, to be safe.")
-            label = QLabel("File size limit (this app's):", self)
+            self.limit_spin.setToolTip(_("The API documents no size limit; this is the app's own, to be safe."))
+            label = QLabel(_("File size limit (this app's):"), self)
             label.setBuddy(self.limit_spin)
             options.addRow(label, self.limit_spin)
             self.limit_spin.valueChanged.connect(self._update_limit)
@@ -116,9 +119,9 @@ class ProviderPage(QWidget):
             attach_layout.addWidget(self.drop_zone)
         if provider.accepts_file_url:
             row = QHBoxLayout()
-            label = QLabel("…or document &URL:", self.attachment_panel)
+            label = QLabel(_("…or document &URL:"), self.attachment_panel)
             self.file_url = QLineEdit(self.attachment_panel)
-            self.file_url.setPlaceholderText("https://… a public link to the document (instead of a file)")
+            self.file_url.setPlaceholderText(_("https://… a public link to the document (instead of a file)"))
             self.file_url.setClearButtonEnabled(True)
             label.setBuddy(self.file_url)
             row.addWidget(label)
@@ -133,7 +136,7 @@ class ProviderPage(QWidget):
         # behind the window's "How this is sent" link.
         self.guide: QLabel | None = None
         if provider.guide:
-            self.guide = QLabel(provider.guide, self)
+            self.guide = QLabel(_(provider.guide), self)
             self.guide.setWordWrap(True)
             self.guide.setStyleSheet("color: #444;")
             layout.addWidget(self.guide)
@@ -184,21 +187,23 @@ class ProviderPage(QWidget):
         """Fill the form from what the provider has, remembering it to show changes before sending."""
         if key != self.load_key():
             # The clerk typed another customer number while this one was being read: it is not theirs to save.
-            self.load_status.setText(f"{self._describe_key(self.load_key())} changed while loading: press Load again.")
+            said = _("{key} changed while loading: press Load again.").format(key=self._describe_key(self.load_key()))
+            self.load_status.setText(said)
             return
         self.form.set_values({**(loaded or {}), **{k: v for k, v in key.items() if v is not None}})
         self.loaded = self.form.values()
         self.loaded_key = self.load_key()
         if loaded is None:
-            self.load_status.setText("Nothing is stored for this yet: the form starts empty.")
+            self.load_status.setText(_("Nothing is stored for this yet: the form starts empty."))
         else:
-            self.load_status.setText("Loaded the current values. Change what you need; the rest stays as it is.")
+            self.load_status.setText(_("Loaded the current values. Change what you need; the rest stays as it is."))
 
     def load_failed(self, message: str) -> None:
         """A failed load leaves nothing to save: what an earlier load filled in belonged to another customer."""
+        message = str(message)  # a kept sentence (Msg) renders in the current language
         if self.loaded is not None or self._has_more_than_key():
             self._forget_loaded()
-            message += " The form was cleared: nothing from an earlier load is kept."
+            message += " " + _("The form was cleared: nothing from an earlier load is kept.")
         self.load_status.setText(message)
 
     def _drop_loaded_if_key_changed(self) -> None:
@@ -207,8 +212,10 @@ class ProviderPage(QWidget):
         before = self._describe_key(self.loaded_key)
         self._forget_loaded()
         self.load_status.setText(
-            f"Changed from {before}: the values loaded for it were cleared, so they cannot be saved to another. "
-            "Press Load to read the current ones."
+            _(
+                "Changed from {key}: the values loaded for it were cleared, so they cannot be saved to another. "
+                "Press Load to read the current ones."
+            ).format(key=before)
         )
 
     def _forget_loaded(self) -> None:
@@ -222,7 +229,11 @@ class ProviderPage(QWidget):
 
     def _describe_key(self, key: dict[str, Any]) -> str:
         labels = {spec.name: spec.label for spec in self.form.specs}
-        return ", ".join(f"{labels.get(k, k)} {v if v is not None else '(empty)'}" for k, v in key.items())
+        # TRANSLATORS: what a load was for, e.g. "Customer number 1234"; "(empty)" when nothing was typed.
+        return ", ".join(
+            _("{field} {value}").format(field=labels.get(k, k), value=v if v is not None else _("(empty)"))
+            for k, v in key.items()
+        )
 
     def changes(self) -> list[tuple[str, Any, Any]]:
         """(field, before, after) for what differs from what was loaded."""
