@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.exchange import Exchange
+from ..core.i18n import N_, _, ngettext
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 SIGNAL_RECORD = "2record(PyObject)"
@@ -73,6 +74,17 @@ class QtLogHandler(logging.Handler):
         return taken
 
 
+# A log record's level in the Log's Status column (translated where shown).
+LEVEL_WORDS = {
+    "DEBUG": N_("debug"),
+    "INFO": N_("info"),
+    # TRANSLATORS: a Log row's Status for a warning the app logged.
+    "WARNING": N_("warning"),
+    "ERROR": N_("error"),
+    "CRITICAL": N_("critical"),
+}
+
+
 @dataclass(frozen=True)
 class LogEntry:
     when: str
@@ -89,8 +101,11 @@ class LogEntry:
 
 def entry_for_exchange(exchange: Exchange) -> LogEntry:
     when = exchange.started_at[11:19] if len(exchange.started_at) >= 19 else exchange.started_at
-    what = f"{exchange.label + ': ' if exchange.label else ''}{exchange.method} {exchange.url}"
-    status = str(exchange.status) if exchange.status is not None else "failed"
+    request = f"{exchange.method} {exchange.url}"
+    # TRANSLATORS: a Log row: what the exchange was for, then its request, e.g. "Upload the invoice: POST https://…".
+    what = _("{label}: {request}").format(label=exchange.label, request=request) if exchange.label else request
+    # TRANSLATORS: a Log row's Status when no HTTP answer came (the connection failed).
+    status = str(exchange.status) if exchange.status is not None else _("failed")
     bad = exchange.status is None or exchange.status >= 400
     return LogEntry(when, what, status, str(exchange.duration_ms), exchange, bad=bad, bold=True)
 
@@ -98,7 +113,14 @@ def entry_for_exchange(exchange: Exchange) -> LogEntry:
 class LogModel(QAbstractTableModel):
     """The newest `limit` entries, oldest first."""
 
-    COLUMNS = ("Time", "What", "Status", "ms")
+    # Column headers, translated where shown (headerData).
+    COLUMNS = (
+        N_("Time"),
+        N_("What"),
+        N_("Status"),
+        # TRANSLATORS: the Log's column of durations in milliseconds (a short unit).
+        N_("ms"),
+    )
 
     def __init__(self, limit: int, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -124,7 +146,7 @@ class LogModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
+            return _(self.COLUMNS[section])
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -159,7 +181,7 @@ class LogModel(QAbstractTableModel):
         excess = len(self._entries) - self.limit
         if excess > 0:
             self.beginRemoveRows(QModelIndex(), 0, excess - 1)
-            for _ in range(excess):
+            for _dropped in range(excess):
                 self._entries.popleft()
             self.endRemoveRows()
             self.dropped += excess
@@ -204,7 +226,7 @@ class LogPane(QWidget):
         self.table.setColumnWidth(0, 70)
         self.table.setColumnWidth(1, 420)
         self.table.setColumnWidth(2, 60)
-        self.table.setAccessibleName("Log entries")
+        self.table.setAccessibleName(_("Log entries"))
         self.table.selectionModel().currentRowChanged.connect(self._show_current)
 
         self.detail = QPlainTextEdit(self)
@@ -212,10 +234,12 @@ class LogPane(QWidget):
         self.detail.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.detail.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.detail.setPlaceholderText(
-            "Every request the app sends and every answer it gets is listed above, with passwords and keys "
-            "hidden. Select one to see it in full here."
+            _(
+                "Every request the app sends and every answer it gets is listed above, with passwords and keys "
+                "hidden. Select one to see it in full here."
+            )
         )
-        self.detail.setAccessibleName("Log entry details")
+        self.detail.setAccessibleName(_("Log entry details"))
 
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.table)
@@ -224,10 +248,11 @@ class LogPane(QWidget):
         layout.addWidget(splitter)
 
         buttons = QHBoxLayout()
-        self.copy_curl_button = QPushButton("Copy as &curl", self)
-        self.copy_curl_button.setToolTip("Copy the selected request as a curl command (secrets stay hidden)")
-        self.copy_text_button = QPushButton("Copy entry", self)
-        self.clear_button = QPushButton("Clear", self)
+        self.copy_curl_button = QPushButton(_("Copy as &curl"), self)
+        self.copy_curl_button.setToolTip(_("Copy the selected request as a curl command (secrets stay hidden)"))
+        self.copy_text_button = QPushButton(_("Copy entry"), self)
+        # TRANSLATORS: the button that empties the Log pane (the log file keeps everything).
+        self.clear_button = QPushButton(_("Clear"), self)
         self.status = QLabel(self)
         self.status.setStyleSheet("color: #666;")
         for b in (self.copy_curl_button, self.copy_text_button, self.clear_button):
@@ -267,9 +292,8 @@ class LogPane(QWidget):
             return  # the "→ sending" line: the exchange row follows when it ends
         when = datetime.fromtimestamp(record.created).strftime("%H:%M:%S")
         message = record.getMessage()
-        self._queue(
-            LogEntry(when, message, record.levelname.lower(), "", message, bad=record.levelno >= logging.WARNING)
-        )
+        level = _(LEVEL_WORDS[record.levelname]) if record.levelname in LEVEL_WORDS else record.levelname.lower()
+        self._queue(LogEntry(when, message, level, "", message, bad=record.levelno >= logging.WARNING))
 
     def add_exchange(self, exchange: Exchange) -> None:
         self._queue(entry_for_exchange(exchange))
@@ -305,10 +329,13 @@ class LogPane(QWidget):
         elif following:
             self.table.scrollToBottom()
         if self.model.dropped:
-            self.status.setText(
-                f"Showing the newest {self.model.rowCount():,} entries; older ones are in the log file "
-                "(Help → Where files are kept)."
+            shown = self.model.rowCount()
+            said = ngettext(
+                "Showing the newest {n} entry; older ones are in the log file (Help → Where files are kept).",
+                "Showing the newest {n} entries; older ones are in the log file (Help → Where files are kept).",
+                shown,
             )
+            self.status.setText(said.format(n=f"{shown:,}"))
         self._update_buttons()
 
     # -- reading ---------------------------------------------------------------------------------------------
@@ -317,7 +344,7 @@ class LogPane(QWidget):
         entry = self.model.entry(self.table.currentIndex().row())
         return entry.content if entry is not None else None
 
-    def _show_current(self, *_: object) -> None:
+    def _show_current(self, *_args: object) -> None:
         entry = self.model.entry(self.table.currentIndex().row())
         self.detail.setPlainText(entry.as_text() if entry is not None else "")
         self._update_buttons()
@@ -332,11 +359,11 @@ class LogPane(QWidget):
         entry = self.current_entry()
         if isinstance(entry, Exchange):
             QGuiApplication.clipboard().setText(entry.curl)
-            self.status.setText("Copied the request as a curl command (secrets are hidden: fill them in).")
+            self.status.setText(_("Copied the request as a curl command (secrets are hidden: fill them in)."))
 
     def copy_text(self) -> None:
         QGuiApplication.clipboard().setText(self.detail.toPlainText())
-        self.status.setText("Copied.")
+        self.status.setText(_("Copied."))
 
     def clear(self) -> None:
         self._pending.clear()
