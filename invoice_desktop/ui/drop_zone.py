@@ -15,6 +15,7 @@ from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDro
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..core.attachments import AttachmentRules, human_size
+from ..core.i18n import _, ngettext
 from .dropped_content import is_virtual, virtual_files
 from .pdf_preview import PdfPreview
 from .tasks import TaskRunner
@@ -58,49 +59,61 @@ def judge_drag(
     """(acceptable, message, local path) for what is being dragged, by name only. With `batches`, several files
     (or, on the drop, a folder) open a batch instead of being refused."""
     if batches and (several := batch_paths(mime)):
-        return True, f"Drop to open a batch of {len(several)} files.", None
+        said = ngettext("Drop to open a batch of {n} file.", "Drop to open a batch of {n} files.", len(several))
+        return True, said.format(n=len(several)), None
     if is_virtual(mime):  # an Outlook attachment or a document out of a browser: bytes, no path
         names = virtual_names(mime)
         if not names:
             return (
                 False,
-                "This Outlook drop names no attachment: save the attachment to a folder first, then drop the saved "
-                "file.",
+                _(
+                    "This Outlook drop names no attachment: save the attachment to a folder first, then drop the "
+                    "saved file."
+                ),
                 None,
             )
         name = names[0]
         if len(names) > 1:
-            return True, f"Drop to attach “{name}” (Outlook hands over the first of {len(names)} only).", None
+            said = _("Drop to attach “{name}” (Outlook hands over the first of {n} only).")
+            return True, said.format(name=name, n=len(names)), None
         if rules.extension_allowed(name):
-            return True, f"Drop to attach “{name}”.", None
-        return False, f"{provider_name} does not accept “{name}”; it accepts {' '.join(rules.extensions)}.", None
+            return True, _("Drop to attach “{name}”.").format(name=name), None
+        said = _("{provider} does not accept “{name}”; it accepts {accepted}.")
+        return False, said.format(provider=provider_name, name=name, accepted=" ".join(rules.extensions)), None
     if links and mime.hasUrls() and len(mime.urls()) == 1 and mime.urls()[0].scheme() in ("http", "https"):
-        return True, "Drop to use this link as the document URL (the app downloads nothing).", None
+        return True, _("Drop to use this link as the document URL (the app downloads nothing)."), None
     if not mime.hasUrls():
-        return False, "Only files can be dropped here.", None
+        return False, _("Only files can be dropped here."), None
     urls = mime.urls()
     if len(urls) != 1:
-        return False, f"{len(urls)} files at once: drop one file at a time.", None
+        said = ngettext(
+            "{n} file at once: drop one file at a time.", "{n} files at once: drop one file at a time.", len(urls)
+        )
+        return False, said.format(n=len(urls)), None
     url = urls[0]
     if not url.isLocalFile():
         return (
             False,
-            "That is a web link, not a file, and the app downloads nothing: download it first, then drop the "
-            "downloaded file.",
+            _(
+                "That is a web link, not a file, and the app downloads nothing: download it first, then drop the "
+                "downloaded file."
+            ),
             None,
         )
     path = url.toLocalFile()
     name = Path(path).name or path
     if rules.extension_allowed(name):
-        return True, f"Drop to attach “{name}”.", path
+        return True, _("Drop to attach “{name}”.").format(name=name), path
     accepted = " ".join(rules.extensions)
     if not Path(name).suffix and batches:
         # Most likely a folder: whether it is one is asked only on the drop.
-        return True, f"Drop a folder to open a batch of its files (“{name}”).", path
+        return True, _("Drop a folder to open a batch of its files (“{name}”).").format(name=name), path
     if not Path(name).suffix:
         # No disk access while dragging: a folder and a file without extension look alike here.
-        return False, f"“{name}” is a folder or has no file extension; {provider_name} accepts {accepted}.", path
-    return False, f"{provider_name} does not accept {Path(name).suffix} files; it accepts {accepted}.", path
+        said = _("“{name}” is a folder or has no file extension; {provider} accepts {accepted}.")
+        return False, said.format(name=name, provider=provider_name, accepted=accepted), path
+    said = _("{provider} does not accept {extension} files; it accepts {accepted}.")
+    return False, said.format(provider=provider_name, extension=Path(name).suffix, accepted=accepted), path
 
 
 class DropZone(QFrame):
@@ -158,16 +171,16 @@ class DropZone(QFrame):
         layout.addWidget(self.detail)
         row = QHBoxLayout()
         row.addStretch(1)
-        self.browse_button = QPushButton("&Browse…", self)
-        self.browse_button.setToolTip("Choose the invoice file (Ctrl+O)")
-        self.remove_button = QPushButton("Remo&ve file", self)
+        self.browse_button = QPushButton(_("&Browse…"), self)
+        self.browse_button.setToolTip(_("Choose the invoice file (Ctrl+O)"))
+        self.remove_button = QPushButton(_("Remo&ve file"), self)
         row.addWidget(self.browse_button)
         row.addWidget(self.remove_button)
         row.addStretch(1)
         layout.addLayout(row)
         self.browse_button.clicked.connect(self.browse)
         self.remove_button.clicked.connect(self.clear)
-        self.setAccessibleName("Invoice file drop zone")
+        self.setAccessibleName(_("Invoice file drop zone"))
         self._show_idle()
 
     def attach_preview(self, runner: TaskRunner) -> None:
@@ -221,8 +234,12 @@ class DropZone(QFrame):
         self._set_state("idle")
         rules = self.rules
         self._show_preview(None)
-        self.headline.setText("Drop the invoice file here" + (" (optional)" if self.optional else ""))
-        self.detail.setText(f"Accepted: {rules.describe()}" if rules else "")
+        if self.optional:
+            self.headline.setText(_("Drop the invoice file here (optional)"))
+        else:
+            self.headline.setText(_("Drop the invoice file here"))
+        # TRANSLATORS: the drop zone's list of what it takes, e.g. "Accepted: PDF, PNG or JPEG, up to 10 MB".
+        self.detail.setText(_("Accepted: {rules}").format(rules=rules.describe()) if rules else "")
         self.remove_button.hide()
 
     def show_checking(self, path: str) -> None:
@@ -232,11 +249,11 @@ class DropZone(QFrame):
         self._path = None
         self._set_state("checking")
         self._show_preview(None)
-        self.headline.setText(f"Checking “{Path(path).name}”…")
+        self.headline.setText(_("Checking “{name}”…").format(name=Path(path).name))
         self.detail.setText("")
 
     def show_accepted(self, path: str, size: int, upload_name: str, warnings: Sequence[str] = ()) -> None:
-        self._attached = (path, size, upload_name, tuple(warnings))
+        self._attached = (path, size, upload_name, tuple(str(warning) for warning in warnings))
         self._previous = None
         self._show_attached()
         self.checked.emit(True, self.detail.text())
@@ -247,35 +264,45 @@ class DropZone(QFrame):
         path, size, upload_name, warnings = self._attached
         self._path = path
         self._set_state("ready")
-        self.headline.setText(f"Attached: {Path(path).name}")
+        self.headline.setText(_("Attached: {name}").format(name=Path(path).name))
         self._show_preview(path)
-        sent_as = f" — sent as “{upload_name}”" if upload_name != Path(path).name else ""
+        if upload_name != Path(path).name:
+            # TRANSLATORS: under an attached file: its size, the name it is sent under, then its path.
+            ready = _("{size}, ready to upload — sent as “{upload_name}”. {path}")
+        else:
+            # TRANSLATORS: under an attached file: its size, then its path.
+            ready = _("{size}, ready to upload. {path}")
+        ready = ready.format(size=human_size(size), upload_name=upload_name, path=path)
         notes = "".join(f"\n⚠ {warning}" for warning in warnings)  # e.g. an encrypted PDF: sent, but said
-        self.detail.setText(
-            (f"{note}\n" if note else "") + f"{human_size(size)}, ready to upload{sent_as}. {path}{notes}"
-        )
+        self.detail.setText((f"{note}\n" if note else "") + ready + notes)
         self.remove_button.show()
 
     def refuse_new(self, message: str, name: str = "") -> None:
         """A new file (dropped or chosen) is refused: say why, and change nothing else. A file attached before
         stays attached; without one, the zone shows the refusal."""
+        message = str(message)  # a kept sentence (Msg) renders in the current language
         kept = self._attached or self._previous
         if kept is None:
             self.show_refused(message)
             return
         self._attached, self._previous = kept, None
-        what = f"“{name}” was not attached" if name else "Not attached"
-        self._show_attached(f"{what}: {message} The file below is still attached.")
+        if name:
+            said = _("“{name}” was not attached: {reason} The file below is still attached.")
+        else:
+            said = _("Not attached: {reason} The file below is still attached.")
+        self._show_attached(said.format(name=name, reason=message))
         self.checked.emit(False, message)
 
     def show_refused(self, message: str) -> None:
         """The file itself can't be used (also the attached one, e.g. changed since it was checked)."""
+        message = str(message)
         self._path = None
         self._attached = self._previous = None
         self._set_state("reject")
         self._show_preview(None)
-        self.headline.setText("This file can't be used")
-        self.detail.setText(f"{message}\nAccepted: {self.rules.describe() if self.rules else ''}")
+        self.headline.setText(_("This file can't be used"))
+        accepted = _("Accepted: {rules}").format(rules=self.rules.describe()) if self.rules else ""
+        self.detail.setText(f"{message}\n{accepted}")
         self.remove_button.hide()
         self.checked.emit(False, message)
 
@@ -292,9 +319,9 @@ class DropZone(QFrame):
             return
         patterns = " ".join(f"*{e}" for e in self.rules.accepted_extensions)
         upper = " ".join(f"*{e.upper()}" for e in self.rules.accepted_extensions)
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Choose the invoice file", "", f"Invoice files ({patterns} {upper});;All files (*)"
-        )
+        # TRANSLATORS: the file types of the Browse dialog; keep the patterns in (parentheses) and ";;" as they are.
+        types = _("Invoice files ({patterns});;All files (*)").format(patterns=f"{patterns} {upper}")
+        path, _filter = QFileDialog.getOpenFileName(self, _("Choose the invoice file"), "", types)
         if path:
             self.file_dropped.emit(path)
 
@@ -324,15 +351,16 @@ class DropZone(QFrame):
             event.accept() if not quiet else event.ignore()
             if not quiet:
                 self._set_state("reject")
-                self.headline.setText("Can't drop this here")
+                self.headline.setText(_("Can't drop this here"))
                 self.detail.setText(message)
 
     def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
         # A refused file dropped anyway ends in a drag-leave too: keep saying why it was refused.
         if self._state == "reject" and self._attached is not None:
-            self._show_attached(f"Not attached: {self._drag_refusal} The file below is still attached.")
+            said = _("Not attached: {reason} The file below is still attached.").format(reason=self._drag_refusal)
+            self._show_attached(said)
         elif self._state == "reject":
-            self.headline.setText("That can't be used here")
+            self.headline.setText(_("That can't be used here"))
         else:
             self._restore()
         event.accept()
@@ -366,7 +394,7 @@ class DropZone(QFrame):
             self.batch_dropped.emit(several or [path])
             return
         if path is not None and Path(path).is_dir():  # only now, on the drop, is the disk asked
-            ok, message = False, f"“{Path(path).name}” is a folder: drop one file at a time."
+            ok, message = False, _("“{name}” is a folder: drop one file at a time.").format(name=Path(path).name)
         if not ok or path is None:
             # Take the event with no action (nothing is copied), so the refusal stays on show: an ignored drop
             # is followed by a drag-leave that would reset the zone.
