@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
 
 from ..core.credential_changes import store_typed_credentials
 from ..core.errors import InvoiceDesktopError
-from ..core.provider import CredentialField, Provider
+from ..core.i18n import _
+from ..core.provider import ENVIRONMENT_LABELS, CredentialField, Provider
 from ..core.services import Services
 from .tasks import Task, TaskRunner
 
@@ -43,15 +44,20 @@ TITLE_BAR = 32  # room the window manager's title bar takes above a dialog
 def _input_for(field: CredentialField, parent: QWidget) -> QWidget:
     if field.choices:
         combo = QComboBox(parent)
-        labels = field.choice_labels or field.choices
+        # The provider's words for each choice (declared, translated here); bare values are the API's own.
+        labels = [_(label) for label in field.choice_labels] if field.choice_labels else list(field.choices)
         for choice, label in zip(field.choices, labels, strict=True):
             combo.addItem(label, choice)
-        combo.setAccessibleName(field.label)
+        combo.setAccessibleName(_(field.label))
         return combo
     line = QLineEdit(parent)
-    line.setAccessibleName(field.label)
-    line.setToolTip(field.help)
-    line.setPlaceholderText(field.default or ("required" if field.required else "optional"))
+    line.setAccessibleName(_(field.label))
+    line.setToolTip(_(field.help) if field.help else "")
+    if field.default:  # a value (an API version), never translated
+        line.setPlaceholderText(field.default)
+    else:
+        # TRANSLATORS: the placeholder of an empty credentials field that must / need not be filled in.
+        line.setPlaceholderText(_("required") if field.required else _("optional"))
     if field.secret:
         line.setEchoMode(QLineEdit.EchoMode.Password)
     return line
@@ -66,13 +72,16 @@ def _with_show_button(widget: QWidget, parent: QWidget) -> QWidget:
     layout.setContentsMargins(0, 0, 0, 0)
     layout.addWidget(widget, 1)
     toggle = QToolButton(row)
-    toggle.setText("Show")
+    # TRANSLATORS: the button beside a secret (a password, a key) that shows it in clear.
+    toggle.setText(_("Show"))
     toggle.setCheckable(True)
-    toggle.setToolTip(f"Show or hide the {widget.accessibleName().lower()}")
+    # TRANSLATORS: the tooltip of the Show button beside a secret; {field} is the secret's label ("Password").
+    toggle.setToolTip(_("Show or hide “{field}”").format(field=widget.accessibleName()))
 
     def flip(on: bool) -> None:
         widget.setEchoMode(QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password)
-        toggle.setText("Hide" if on else "Show")
+        # TRANSLATORS: the button beside a secret shown in clear, that hides it again.
+        toggle.setText(_("Hide") if on else _("Show"))
 
     toggle.toggled.connect(flip)
     layout.addWidget(toggle)
@@ -102,14 +111,14 @@ class SignInAddress(QWidget):
         super().__init__(parent)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
-        note = QLabel("No web browser could be opened. Open this address in a browser to sign in:", self)
+        note = QLabel(_("No web browser could be opened. Open this address in a browser to sign in:"), self)
         note.setWordWrap(True)
         row = QHBoxLayout()
         self.address = QLineEdit(self)
         self.address.setReadOnly(True)
-        self.address.setAccessibleName("Sign-in address")
-        self.copy_button = QPushButton("Cop&y", self)
-        self.copy_button.setToolTip("Copy the address, then paste it into a browser")
+        self.address.setAccessibleName(_("Sign-in address"))
+        self.copy_button = QPushButton(_("Cop&y"), self)
+        self.copy_button.setToolTip(_("Copy the address, then paste it into a browser"))
         self.copy_button.clicked.connect(self.copy)
         row.addWidget(self.address, 1)
         row.addWidget(self.copy_button)
@@ -120,12 +129,12 @@ class SignInAddress(QWidget):
     def show_address(self, url: str) -> None:
         self.address.setText(url)
         self.address.setCursorPosition(0)
-        self.copy_button.setText("Cop&y")
+        self.copy_button.setText(_("Cop&y"))
         self.show()
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.address.text())
-        self.copy_button.setText("Copied")
+        self.copy_button.setText(_("Copied"))
 
 
 class CredentialsDialog(QDialog):
@@ -149,7 +158,11 @@ class CredentialsDialog(QDialog):
         self.runner = runner
         self.base_url = base_url
         self._sign_in_task: Task | None = None
-        self.setWindowTitle(f"{provider.name} credentials — {environment}")
+
+        where = _(ENVIRONMENT_LABELS[environment]) if environment in ENVIRONMENT_LABELS else environment
+        self.setWindowTitle(
+            _("{provider} credentials — {environment}").format(provider=provider.name, environment=where)
+        )
         self.setMinimumWidth(520)
 
         # Everything above the status and the buttons scrolls when the screen is too short for it (Shopwave with
@@ -167,12 +180,16 @@ class CredentialsDialog(QDialog):
         intro.setWordWrap(True)
         if environment == "practice":
             intro.setText(
-                "Practice credentials are filled in for you. They only work with the local practice "
-                "sandbox; nothing leaves this computer."
+                _(
+                    "Practice credentials are filled in for you. They only work with the local practice "
+                    "sandbox; nothing leaves this computer."
+                )
             )
         else:
             intro.setText(
-                f"These are kept in your system's keyring for {provider.name} ({environment}), never in a file."
+                _("These are kept in your system's keyring for {provider} ({environment}), never in a file.").format(
+                    provider=provider.name, environment=where
+                )
             )
         layout.addWidget(intro)
 
@@ -180,7 +197,8 @@ class CredentialsDialog(QDialog):
         self.form_layout = form
         # Rarely changed fields (an API version, the request body's encoding) sit in a collapsed "Advanced" box.
         self.advanced_toggle = QToolButton(self)
-        self.advanced_toggle.setText("Advanced")
+        # TRANSLATORS: the fold-out of rarely changed credentials settings (an API version, an encoding).
+        self.advanced_toggle.setText(_("Advanced"))
         self.advanced_toggle.setCheckable(True)
         self.advanced_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
@@ -202,12 +220,13 @@ class CredentialsDialog(QDialog):
             box.setContentsMargins(0, 0, 0, 0)
             box.addWidget(_with_show_button(widget, holder))
             if field.help:
-                help_label = QLabel(field.help, holder)
+                help_label = QLabel(_(field.help), holder)
                 help_label.setWordWrap(True)
                 help_label.setStyleSheet("color: #666;")
                 box.addWidget(help_label)
             box.addWidget(error)
-            label = QLabel(f"{field.label}{' *' if field.required else ''}:", self)
+            # TRANSLATORS: a label before its input, e.g. "API key:"; {label} is the field's name.
+            label = QLabel(_("{label}:").format(label=_(field.label) + (" *" if field.required else "")), self)
             label.setBuddy(widget)
             (advanced_form if field.advanced else form).addRow(label, holder)
             self.rows[field.name] = holder
@@ -241,19 +260,20 @@ class CredentialsDialog(QDialog):
 
         self.sign_in_inputs: dict[str, QWidget] = {}
         if provider.supports_sign_in:
-            group = QGroupBox(provider.sign_in_label.rstrip("…"), self)
+            sign_in_label = _(provider.sign_in_label)
+            group = QGroupBox(sign_in_label.rstrip("…"), self)
             sign_form = QFormLayout(group)
             for field in provider.sign_in_fields:
                 widget = _input_for(field, group)
-                label = QLabel(f"{field.label}:", group)
+                label = QLabel(_("{label}:").format(label=_(field.label)), group)
                 label.setBuddy(widget)
                 sign_form.addRow(label, _with_show_button(widget, group))
                 self.sign_in_inputs[field.name] = widget
-            note = QLabel("What you type here is used once to sign in and is not stored.", group)
+            note = QLabel(_("What you type here is used once to sign in and is not stored."), group)
             note.setStyleSheet("color: #666;")
             note.setWordWrap(True)
             sign_form.addRow(note)
-            self.sign_in_button = QPushButton(provider.sign_in_label, group)
+            self.sign_in_button = QPushButton(sign_in_label, group)
             self.sign_in_status = QLabel(group)
             self.sign_in_status.setWordWrap(True)
             sign_form.addRow(self.sign_in_button, self.sign_in_status)
@@ -267,7 +287,7 @@ class CredentialsDialog(QDialog):
         self.fields_scroll.setWidget(self.content)
         outer.addWidget(self.fields_scroll, 1)
 
-        self.status = QLabel("Reading stored credentials…", self)
+        self.status = QLabel(_("Reading stored credentials…"), self)
         self.status.setWordWrap(True)
         self.status.setStyleSheet("color: #555;")
         outer.addWidget(self.status)
@@ -275,7 +295,7 @@ class CredentialsDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
-        self.delete_button = self.buttons.addButton("Forget stored", QDialogButtonBox.ButtonRole.DestructiveRole)
+        self.delete_button = self.buttons.addButton(_("Forget stored"), QDialogButtonBox.ButtonRole.DestructiveRole)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         self.delete_button.clicked.connect(self.forget)
@@ -338,17 +358,19 @@ class CredentialsDialog(QDialog):
         values, status = result
         for name, widget in self.inputs.items():
             _set_value(widget, values.get(name, ""))
-        obtained = [f.label for f in self.provider.credential_fields if f.obtained and values.get(f.name)]
+        obtained = [_(f.label) for f in self.provider.credential_fields if f.obtained and values.get(f.name)]
         if obtained:
-            self.obtained_label.setText("Also stored from signing in: " + ", ".join(obtained) + ".")
+            said = _("Also stored from signing in: {names}.").format(names=", ".join(obtained))
+            self.obtained_label.setText(said)
             self.obtained_label.show()
-        self.status.setText(status)  # the keyring's sentence can run to several lines
+        self.status.setText(str(status))  # the keyring's sentence can run to several lines
         self._set_busy(False)
         self.fit_to_screen()
 
     def _on_error(self, exc: BaseException) -> None:
         self._set_busy(False)
-        self.status.setText(str(getattr(exc, "message", None) or f"Could not use the keyring: {exc}"))
+        message = getattr(exc, "message", None)
+        self.status.setText(str(message) if message else _("Could not use the keyring: {error}").format(error=exc))
 
     def _set_busy(self, busy: bool) -> None:
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -365,7 +387,10 @@ class CredentialsDialog(QDialog):
         value = _value(self.inputs[name])
         problem = ""
         if value and field.pattern and not re.fullmatch(field.pattern, value):
-            problem = field.pattern_message or f"{field.label} is not in the expected form."
+            if field.pattern_message:
+                problem = _(field.pattern_message)
+            else:
+                problem = _("{field} is not in the expected form.").format(field=_(field.label))
         self.errors[name].setText(problem)
         self.errors[name].setVisible(bool(problem))
         return problem
@@ -374,13 +399,13 @@ class CredentialsDialog(QDialog):
         values = self.values()
         problems = self.provider.check_credentials(values)
         for name, label in self.errors.items():
-            label.setText(problems.get(name, ""))
+            label.setText(str(problems.get(name, "")))  # kept sentences (Msg) render in the current language
             label.setVisible(name in problems)
         if problems:
-            self.status.setText("Please correct the fields marked in red.")
+            self.status.setText(_("Please correct the fields marked in red."))
             return
         self._set_busy(True)
-        self.status.setText("Saving…")
+        self.status.setText(_("Saving…"))
         self.runner.submit("save-credentials", lambda _t: self._store(values), self._on_saved, self._on_error)
 
     def _store(self, values: dict[str, str]) -> str:
@@ -388,7 +413,7 @@ class CredentialsDialog(QDialog):
         return self.services.credentials.status().message
 
     def _on_saved(self, status: str) -> None:
-        self.saved.emit(status)
+        self.saved.emit(str(status))
         self.accept()
 
     def forget(self) -> None:
@@ -405,7 +430,7 @@ class CredentialsDialog(QDialog):
         for widget in self.inputs.values():
             _set_value(widget, "")
         self.obtained_label.hide()
-        self.status.setText("Stored credentials were removed.")
+        self.status.setText(_("Stored credentials were removed."))
         self._set_busy(False)
 
     # -- sign-in ---------------------------------------------------------------------------------------------
@@ -413,12 +438,12 @@ class CredentialsDialog(QDialog):
     def _sign_in_or_cancel(self) -> None:
         if self._sign_in_task is not None and self._sign_in_task.running:
             self._sign_in_task.cancel()
-            self.sign_in_status.setText("Cancelling…")
+            self.sign_in_status.setText(_("Cancelling…"))
             return
         typed = {k: v for k, v in self.values().items() if v}
         values = {name: _value(w) for name, w in self.sign_in_inputs.items()}
-        self.sign_in_status.setText("Signing in… (a browser window may open)")
-        self.sign_in_button.setText("Cancel sign-in")
+        self.sign_in_status.setText(_("Signing in… (a browser window may open)"))
+        self.sign_in_button.setText(_("Cancel sign-in"))
 
         opener = self.services.uploads.open_browser
         self.sign_in_address.hide()
@@ -447,18 +472,21 @@ class CredentialsDialog(QDialog):
 
     def _on_signed_in(self, obtained: dict[str, Any]) -> None:
         self.sign_in_address.hide()
-        self.sign_in_button.setText(self.provider.sign_in_label)
+        self.sign_in_button.setText(_(self.provider.sign_in_label))
         for name, value in obtained.items():
             if name in self.inputs:
                 _set_value(self.inputs[name], str(value))
-        self.sign_in_status.setText("Signed in. The credentials it returned are stored.")
+        self.sign_in_status.setText(_("Signed in. The credentials it returned are stored."))
         for widget in self.sign_in_inputs.values():
             if isinstance(widget, QLineEdit) and widget.echoMode() == QLineEdit.EchoMode.Password:
                 widget.clear()
 
     def _on_sign_in_failed(self, exc: BaseException) -> None:
-        self.sign_in_button.setText(self.provider.sign_in_label)
-        message = str(exc.message) if isinstance(exc, InvoiceDesktopError) else f"Sign-in failed: {exc}"
+        self.sign_in_button.setText(_(self.provider.sign_in_label))
+        if isinstance(exc, InvoiceDesktopError):
+            message = str(exc.message)
+        else:
+            message = _("Sign-in failed: {error}").format(error=exc)
         self.sign_in_status.setText(message)
 
     def reject(self) -> None:
