@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.i18n import _, ngettext
 from ..core.registry import PRACTICE, PRODUCTION, ProviderInfo, ProviderRegistry
 from ..core.session import strip_userinfo
 from ..core.settings import SettingsStore
@@ -46,7 +47,7 @@ from . import window_geometry
 from .accessibility import name_inputs_by_their_labels
 from .batch_launcher import BatchLauncher
 from .bottom_panel import BottomPanel
-from .environment_banner import ENVIRONMENT_TITLES, EnvironmentBanner
+from .environment_banner import EnvironmentBanner, environment_title
 from .help_menu import build_help_menu, how_sent_text, show_text
 from .history_view import HistoryView
 from .log_pane import LogPane, QtLogHandler
@@ -109,16 +110,18 @@ class MainWindow(QMainWindow):
         # -- the top bar: where uploads go (environment, address) and with which credentials ----------------
         # Tab goes: providers, environment, address, credentials, then the form (see focusNextPrevChild).
         self.environment_combo = QComboBox()
-        env_label = QLabel("&Environment:")
+        env_label = QLabel(_("&Environment:"))
         env_label.setBuddy(self.environment_combo)
-        self.environment_combo.setAccessibleName("Environment")
+        self.environment_combo.setAccessibleName(_("Environment"))
         self.address = QLineEdit()
         self.address.setClearButtonEnabled(True)
-        address_label = QLabel("A&ddress:")
+        # TRANSLATORS: the web address uploads go to (a URL), not a postal address.
+        address_label = QLabel(_("A&ddress:"))
         address_label.setBuddy(self.address)
-        self.address.setAccessibleName("Address")
-        self.credentials_button = QPushButton("&Credentials…")
-        self.credentials_button.setToolTip("Keys and technical options for this provider and environment")
+        # TRANSLATORS: the web address uploads go to (a URL), not a postal address.
+        self.address.setAccessibleName(_("Address"))
+        self.credentials_button = QPushButton(_("&Credentials…"))
+        self.credentials_button.setToolTip(_("Keys and technical options for this provider and environment"))
         top_bar = QHBoxLayout()
         top_bar.addWidget(env_label)
         top_bar.addWidget(self.environment_combo)
@@ -130,14 +133,14 @@ class MainWindow(QMainWindow):
 
         # -- left: providers -------------------------------------------------------------------------------
         self.provider_list = QListWidget()
-        self.provider_list.setAccessibleName("Providers")
+        self.provider_list.setAccessibleName(_("Providers"))
         self.provider_list.setMinimumWidth(150)
         self.provider_list.setMaximumWidth(220)
         self.provider_list.setSpacing(1)
         self.provider_list.setStyleSheet("QListWidget::item { padding: 6px 6px; }")
         for provider in self.providers:
             item = QListWidgetItem(provider.name)
-            item.setToolTip(provider.summary)
+            item.setToolTip(_(provider.summary) if provider.summary else "")
             self.provider_list.addItem(item)
 
         # -- right: the provider's name, its page (scrolling on its own), its file, the upload bar ---------------
@@ -148,8 +151,8 @@ class MainWindow(QMainWindow):
         self.title.setFont(font)
         self.how_sent = QLabel()
         self.how_sent.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
-        self.how_sent.setText("<a href='#how'>How this is sent</a>")
-        self.how_sent.setToolTip("For integrators: how the app reads this provider's documentation")
+        self.how_sent.setText("<a href='#how'>{}</a>".format(_("How this is sent")))
+        self.how_sent.setToolTip(_("For integrators: how the app reads this provider's documentation"))
         title_row = QHBoxLayout()
         title_row.addWidget(self.title, 1)
         title_row.addWidget(self.how_sent, 0, Qt.AlignmentFlag.AlignBottom)
@@ -160,12 +163,12 @@ class MainWindow(QMainWindow):
         self.page_for: dict[str, ProviderPage] = {}
         self.scroll_for: dict[str, QScrollArea] = {}
 
-        self.upload_button = QPushButton("&Upload")
+        self.upload_button = QPushButton(_("&Upload"))
         self.upload_button.setDefault(True)
-        self.upload_button.setToolTip("Send to the provider (Ctrl+Enter)")
+        self.upload_button.setToolTip(_("Send to the provider (Ctrl+Enter)"))
         self.upload_button.setMinimumWidth(140)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip("Stop the upload (Esc)")
+        self.cancel_button = QPushButton(_("Cancel"))
+        self.cancel_button.setToolTip(_("Stop the upload (Esc)"))
         self.cancel_button.setEnabled(False)
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
@@ -194,8 +197,9 @@ class MainWindow(QMainWindow):
         self.history_view = HistoryView()
         self.history_view.bind(services.history, runner, {p.id: p.name for p in self.providers})
         self.tabs = BottomPanel()
-        self.tabs.addTab(self.log_pane, "Lo&g")
-        self.tabs.addTab(self.history_view, "H&istory")
+        # TRANSLATORS: the bottom panel's tab listing every HTTP exchange (the app's log).
+        self.tabs.addTab(self.log_pane, _("Lo&g"))
+        self.tabs.addTab(self.history_view, _("H&istory"))
 
         top = QSplitter(Qt.Orientation.Horizontal)
         top.setChildrenCollapsible(False)
@@ -268,47 +272,47 @@ class MainWindow(QMainWindow):
     # -- wiring ------------------------------------------------------------------------------------------------
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self.open_action = QAction("&Open invoice file…", self)
+        file_menu = self.menuBar().addMenu(_("&File"))
+        self.open_action = QAction(_("&Open invoice file…"), self)
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
         self.open_action.triggered.connect(self._browse)
         file_menu.addAction(self.open_action)
-        self.open_batch_action = QAction("Open &batch…", self)
+        self.open_batch_action = QAction(_("Open &batch…"), self)
         self.open_batch_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
-        self.open_batch_action.setToolTip("A folder of invoices for this provider, filled in from the documents")
+        self.open_batch_action.setToolTip(_("A folder of invoices for this provider, filled in from the documents"))
         self.open_batch_action.triggered.connect(self.choose_batch_folder)
         file_menu.addAction(self.open_batch_action)
-        self.batches_action = QAction("Batc&hes…", self)
+        self.batches_action = QAction(_("Batc&hes…"), self)
         self.batches_action.triggered.connect(self.show_batches)
         file_menu.addAction(self.batches_action)
-        load_json = QAction("Load form from &JSON…", self)
+        load_json = QAction(_("Load form from &JSON…"), self)
         load_json.triggered.connect(self.flow.load_form_json)
         file_menu.addAction(load_json)
-        save_json = QAction("&Save form as JSON…", self)
+        save_json = QAction(_("&Save form as JSON…"), self)
         save_json.triggered.connect(self.flow.save_form_json)
         file_menu.addAction(save_json)
         file_menu.addSeparator()
-        self.settings_action = QAction("Se&ttings…", self)
+        self.settings_action = QAction(_("Se&ttings…"), self)
         self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)  # the app menu's Preferences on macOS
         self.settings_action.triggered.connect(self.open_settings)
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
-        quit_action = QAction("&Quit", self)
+        quit_action = QAction(_("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
-        view_menu = self.menuBar().addMenu("&View")
-        self.panel_action = QAction("&Log and History", self)
+        view_menu = self.menuBar().addMenu(_("&View"))
+        self.panel_action = QAction(_("&Log and History"), self)
         self.panel_action.setCheckable(True)
         self.panel_action.setShortcut(QKeySequence("Ctrl+L"))
         self.panel_action.toggled.connect(self.tabs.set_expanded)
         view_menu.addAction(self.panel_action)
-        upload = QAction("Upload", self)
+        upload = QAction(_("Upload"), self)
         upload.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
         upload.triggered.connect(self.flow.upload)
         self.addAction(upload)
-        cancel = QAction("Cancel", self)
+        cancel = QAction(_("Cancel"), self)
         cancel.setShortcut(QKeySequence(Qt.Key.Key_Escape))
         cancel.triggered.connect(self.flow.cancel)
         self.addAction(cancel)
@@ -435,11 +439,11 @@ class MainWindow(QMainWindow):
         self.attachments.setCurrentWidget(page.attachment_panel)
         self.attachments.setVisible(page.has_attachment)
         self.title.setText(provider.name)
-        self.upload_button.setText("&" + provider.action_label)
+        self.upload_button.setText("&" + _(provider.action_label))
         self.environment_combo.blockSignals(True)
         self.environment_combo.clear()
         for env in provider.environments:
-            self.environment_combo.addItem(env.label, env.id)
+            self.environment_combo.addItem(_(env.label), env.id)
         # Practice is the default until the clerk chooses otherwise for this provider.
         chosen = self.settings.value(f"{provider.id}/environment", PRACTICE)
         index = self.environment_combo.findData(chosen)
@@ -447,34 +451,38 @@ class MainWindow(QMainWindow):
         self.environment_combo.blockSignals(False)
         self._environment_changed()
 
-    def _environment_changed(self, *_: Any) -> None:
+    def _environment_changed(self, *_args: Any) -> None:
         provider, env_id = self.provider, self.environment
         self.settings.setValue(f"{provider.id}/environment", env_id)
         env = provider.environment(env_id)
         if env.is_practice:
-            self.address.setPlaceholderText("the local practice sandbox (started automatically)")
+            self.address.setPlaceholderText(_("the local practice sandbox (started automatically)"))
         elif env.base_url:
             self.address.setPlaceholderText(env.base_url)
         else:
+            if env.note:
+                # TRANSLATORS: the placeholder of the Address (a URL) when the provider's host is per customer.
+                said = _("required: the address of your {provider} installation, e.g. {example}")
+            else:
+                said = _("required: the address of your {provider} installation")
             self.address.setPlaceholderText(
-                f"required: the address of your {provider.name} installation"
-                + (f", e.g. {env.note}" if env.note else "")
+                said.format(provider=provider.name, example=_(env.note) if env.note else "")
             )
         self.address.setText(str(self.settings.value(f"{provider.id}/{env_id}/address", "")))
-        self.address.setToolTip(env.note)
+        self.address.setToolTip(_(env.note) if env.note else "")
         # In Practice the destination is this computer: to send elsewhere, the clerk chooses another environment.
         self.address.setEnabled(not env.is_practice)
         if env.is_practice:
             self.address.clear()
             self.address.setToolTip(
-                "Practice always sends to this computer. Choose Sandbox or Production to send elsewhere."
+                _("Practice always sends to this computer. Choose Sandbox or Production to send elsewhere.")
             )
         self._show_environment()
         # Before the first paint, the practice server waits for _after_first_paint.
         if env.is_practice and self._painted and self.app_settings.get("practice.show_hints"):
             self.flow.show_practice_hint(provider)
         # The app's name is added by Qt (the application display name): not repeated here.
-        self.setWindowTitle(f"{provider.name} — {ENVIRONMENT_TITLES.get(env.id, env.label)}")
+        self.setWindowTitle(f"{provider.name} — {environment_title(env)}")
 
     def _show_environment(self) -> None:
         provider, env = self.provider, self.provider.environment(self.environment)
@@ -493,17 +501,21 @@ class MainWindow(QMainWindow):
         if environment != PRODUCTION or provider.id in self.production_confirmed:
             return True
         env = provider.environment(environment)
-        where = self.base_url_override() or env.base_url or "its production system"
+        where = self.base_url_override() or env.base_url or _("its production system")
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Send a real invoice?")
-        box.setText(f"This goes to {provider.name} PRODUCTION: a real invoice, for real customers.")
-        box.setInformativeText(
-            f"Address: {where}\n\nThe app asks once per session; after this, sends to {provider.name} "
-            "Production go without this question."
+        box.setWindowTitle(_("Send a real invoice?"))
+        box.setText(
+            _("This goes to {provider} PRODUCTION: a real invoice, for real customers.").format(provider=provider.name)
         )
-        send = box.addButton("Send for real", QMessageBox.ButtonRole.AcceptRole)
-        dont = box.addButton("Don't send", QMessageBox.ButtonRole.RejectRole)
+        box.setInformativeText(
+            _(
+                "Address: {address}\n\nThe app asks once per session; after this, sends to {provider} "
+                "Production go without this question."
+            ).format(address=where, provider=provider.name)
+        )
+        send = box.addButton(_("Send for real"), QMessageBox.ButtonRole.AcceptRole)
+        dont = box.addButton(_("Don't send"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(dont)  # Enter must not send a real invoice by accident
         box.exec()
         if box.clickedButton() is not send:
@@ -561,9 +573,9 @@ class MainWindow(QMainWindow):
         # A few words in the status bar's corner, the whole sentence in the tooltip: a long permanent message
         # would squeeze (and run into) the status bar's other messages.
         label = self.keyring_status
-        label.setText("Keyring: in use" if status.persistent else "⚠ Credentials: this session only")
-        label.setToolTip(status.message)
-        label.setAccessibleDescription(status.message)
+        label.setText(_("Keyring: in use") if status.persistent else _("⚠ Credentials: this session only"))
+        label.setToolTip(str(status.message))
+        label.setAccessibleDescription(str(status.message))
         if not status.persistent:
             label.setStyleSheet("color: #b06000;")
 
@@ -572,12 +584,13 @@ class MainWindow(QMainWindow):
 
     def show_how_sent(self) -> None:
         provider = self.provider
-        show_text(self, f"How {provider.name} is sent", how_sent_text(provider.name, provider.notes))
+        title = _("How {provider} is sent").format(provider=provider.name)
+        show_text(self, title, how_sent_text(provider.name, provider.notes))
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.app_settings, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.applied.connect(lambda: self.statusBar().showMessage("Settings saved.", 5000))
+        dialog.applied.connect(lambda: self.statusBar().showMessage(_("Settings saved."), 5000))
         dialog.open()
 
     def _bottom_panel_toggled(self, expanded: bool) -> None:
@@ -616,9 +629,14 @@ class MainWindow(QMainWindow):
         from ..core.dropped import save_dropped
 
         if missing:
+            said = ngettext(
+                "{n} more attachment did not come with the drop ({names}).",
+                "{n} more attachments did not come with the drop ({names}).",
+                len(missing),
+            )
             self.outcome.show_message(
-                f"{len(missing)} more attachment(s) did not come with the drop ({', '.join(missing)}).",
-                detail="Drop them one at a time, or save them to a folder and drop the folder.",
+                said.format(n=len(missing), names=", ".join(missing)),
+                detail=_("Drop them one at a time, or save them to a folder and drop the folder."),
             )
         if not files:
             return
@@ -633,12 +651,15 @@ class MainWindow(QMainWindow):
             "save-dropped",
             lambda _t: [save_dropped(name, content) for name, content in files],
             saved,
-            lambda exc: self.outcome.show_message(f"The dropped document could not be saved: {exc}"),
+            lambda exc: self.outcome.show_message(
+                _("The dropped document could not be saved: {error}").format(error=exc)
+            ),
         )
 
     def choose_batch_folder(self) -> None:
         provider = self.provider
-        folder = QFileDialog.getExistingDirectory(self, f"Open a folder of invoices for {provider.name}")
+        title = _("Open a folder of invoices for {provider}").format(provider=provider.name)
+        folder = QFileDialog.getExistingDirectory(self, title)
         if folder:
             self.open_batch([folder])
 
