@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ..core.attachments import AttachmentRefused, CheckedAttachment, check_attachment
 from ..core.errors import CredentialsMissing, FormInvalid, InvoiceDesktopError
+from ..core.i18n import _
 from ..core.results import UploadResult
 from ..core.retry_refusal import refusal_to_confirm
 from .tasks import Task, TaskRunner
@@ -35,11 +36,12 @@ log = logging.getLogger("invoice_desktop.ui")
 
 
 def plain_error(exc: BaseException) -> str:
+    """What went wrong, in the clerk's language (the core's messages may be kept sentences: rendered now)."""
     if isinstance(exc, AttachmentRefused):
         return str(exc.message)
     if isinstance(exc, InvoiceDesktopError):
         return str(exc.message)
-    return f"Unexpected problem: {type(exc).__name__}: {exc}"
+    return _("Unexpected problem: {error}").format(error=f"{type(exc).__name__}: {exc}")
 
 
 class UploadWindow(Protocol):
@@ -138,7 +140,8 @@ class UploadFlow(QObject):
         page = self.w.page
         zone = page.drop_zone
         if zone is None or zone.rules is None:
-            self.w.outcome.show_message(f"{page.provider.name} takes no file: the form is the whole request.")
+            said = _("{provider} takes no file: the form is the whole request.").format(provider=page.provider.name)
+            self.w.outcome.show_message(said)
             return
         zone.show_checking(path)
         rules = zone.rules
@@ -166,8 +169,10 @@ class UploadFlow(QObject):
         """A file dragged onto a provider that takes none (Shopwave): said once, as it arrives; nothing changes."""
         if isinstance(event, QDragEnterEvent):
             self.w.outcome.show_message(
-                f"{self.w.page.provider.name} takes no file: the form is the whole request.",
-                detail="Nothing was attached. Fill in the form instead.",
+                _("{provider} takes no file: the form is the whole request.").format(
+                    provider=self.w.page.provider.name
+                ),
+                detail=_("Nothing was attached. Fill in the form instead."),
             )
         if isinstance(event, QDropEvent):  # QDragMoveEvent is one too: the drop itself is refused
             event.setDropAction(Qt.DropAction.IgnoreAction)
@@ -183,25 +188,25 @@ class UploadFlow(QObject):
         page.form.reveal_all_errors()
         if model is None:
             w.outcome.show_message(
-                "The form is not complete.",
-                detail="Correct the fields marked in red, then press Upload again. Nothing was sent.",
+                _("The form is not complete."),
+                detail=_("Correct the fields marked in red, then press Upload again. Nothing was sent."),
             )
             page.form.focus_first_error(errors)
             return
         if page.drop_zone is not None and page.drop_zone.state == "reject":
             w.outcome.show_message(
-                "The file can't be used.", detail="Drop another file or remove it. Nothing was sent."
+                _("The file can't be used."), detail=_("Drop another file or remove it. Nothing was sent.")
             )
             return
         if page.drop_zone is not None and page.drop_zone.state == "checking":
             w.outcome.show_message(
-                "The file is still being checked.", detail="Press Upload again in a moment. Nothing was sent."
+                _("The file is still being checked."), detail=_("Press Upload again in a moment. Nothing was sent.")
             )
             return
         file_path, file_url, options = page.file_path, page.document_url, page.options()
         base_url = w.base_url_override()
         w.outcome.clear()
-        self._busy(True, "Checking…")
+        self._busy(True, _("Checking…"))
 
         def prepare(_task: Task) -> tuple[PreparedUpload, list[str]]:
             prepared = self.services.uploads.prepare(
@@ -217,15 +222,16 @@ class UploadFlow(QObject):
         page = self.w.page
         if isinstance(exc, AttachmentRefused) and page.drop_zone is not None:
             page.drop_zone.show_refused(str(exc.message))
-            self.w.outcome.show_message("The file can't be used.", detail=f"{exc.message} Nothing was sent.")
+            detail = f"{exc.message} {_('Nothing was sent.')}"
+            self.w.outcome.show_message(_("The file can't be used."), detail=detail)
         elif isinstance(exc, CredentialsMissing):
-            self.w.outcome.show_message("Credentials are needed.", detail=str(exc.message))
+            self.w.outcome.show_message(_("Credentials are needed."), detail=str(exc.message))
         elif isinstance(exc, FormInvalid):
             page.form.show_errors(exc.fields)
-            self.w.outcome.show_message(str(exc.message), detail="Nothing was sent.")
+            self.w.outcome.show_message(str(exc.message), detail=_("Nothing was sent."))
         else:
             log.error("Upload could not start: %s", plain_error(exc))
-            self.w.outcome.show_message(plain_error(exc), detail="Nothing was sent.")
+            self.w.outcome.show_message(plain_error(exc), detail=_("Nothing was sent."))
 
     def _confirm_and_send(
         self, prepared_and_warnings: tuple[PreparedUpload, list[str]], attempt_id: int | None = None
@@ -233,27 +239,31 @@ class UploadFlow(QObject):
         prepared, warnings = prepared_and_warnings
         if not self.w.confirm_production(prepared.provider, prepared.environment):
             self._busy(False)  # the clerk chose not to send: nothing happened, nothing to report
-            self.w.say("Not sent.", 5000)
+            self.w.say(_("Not sent."), 5000)
             return
-        lines = list(warnings)
+        lines = [str(warning) for warning in warnings]  # kept sentences (Msg) render in the current language
         changes = self.w.page.changes() if attempt_id is None else []  # a retry sends what was stored, not the page
         if changes:
             # In the form's words: "Reverse VAT: off → on", not the API's "ReverseTax: False → True".
             listed = "\n".join(
-                f"• {self.w.page.form.label_of(k)}: {_shown(before)} → {_shown(after)}" for k, before, after in changes
+                # TRANSLATORS: one change before sending, e.g. "• Reverse VAT: off → on".
+                _("• {field}: {before} → {after}").format(
+                    field=self.w.page.form.label_of(k), before=_shown(before), after=_shown(after)
+                )
+                for k, before, after in changes
             )
-            lines.append(f"You are changing:\n{listed}")
+            lines.append(_("You are changing:\n{changes}").format(changes=listed))
         elif self.w.page.loaded is not None and attempt_id is None:
-            lines.append("Nothing was changed from the loaded values; they will be sent as they are.")
-        if lines and not self.w.ask("Please confirm", "\n\n".join(lines) + "\n\nSend it?"):
+            lines.append(_("Nothing was changed from the loaded values; they will be sent as they are."))
+        if lines and not self.w.ask(_("Please confirm"), "\n\n".join(lines) + "\n\n" + _("Send it?")):
             self.services.uploads.discard(prepared)  # its private copy of the file will not be sent
             self._busy(False)  # the clerk chose not to send: nothing happened, nothing to report
-            self.w.say("Not sent.", 5000)
+            self.w.say(_("Not sent."), 5000)
             return
         self._send(prepared)
 
     def _send(self, prepared: PreparedUpload) -> None:
-        self._busy(True, f"Sending to {prepared.provider.name}…")
+        self._busy(True, _("Sending to {provider}…").format(provider=prepared.provider.name))
         # The page whose file goes out (a retry sends the history's file, not the page's).
         page = self.w.page if prepared.retry_of is None else None
 
@@ -271,7 +281,7 @@ class UploadFlow(QObject):
     def _progress(self, sent: int, total: int) -> None:
         self.w.show_progress(int(sent * 100 / total) if total else 0)
         if sent >= total:
-            self.w.set_activity("Sent; waiting for the provider's answer…")
+            self.w.set_activity(_("Sent; waiting for the provider's answer…"))
 
     def _done(self, result: UploadResult) -> None:
         self.upload_task = None
@@ -288,7 +298,7 @@ class UploadFlow(QObject):
     def cancel(self) -> None:
         if self.uploading and self.upload_task is not None:
             self.upload_task.cancel()
-            self.w.set_activity("Cancelling…")
+            self.w.set_activity(_("Cancelling…"))
 
     def _busy(self, busy: bool, text: str = "") -> None:
         self.active = busy
@@ -297,7 +307,7 @@ class UploadFlow(QObject):
     def retry(self, attempt_id: int) -> None:
         if self.active:
             return
-        self._busy(True, f"Preparing attempt #{attempt_id} again…")
+        self._busy(True, _("Preparing attempt #{id} again…").format(id=attempt_id))
         self.w.outcome.clear()
 
         def prepare(_task: Task) -> tuple[PreparedUpload, list[str]]:
@@ -328,7 +338,8 @@ class UploadFlow(QObject):
     def show_attempt(self, attempt_id: int) -> None:
         def work(_t: Task) -> tuple[str, list[Exchange]]:
             attempt = self.services.history.get(attempt_id)
-            title = f"— attempt #{attempt_id}: {attempt.summary if attempt else ''}"
+            # TRANSLATORS: the Log's heading row above an earlier attempt's exchanges.
+            title = _("— attempt #{id}: {summary}").format(id=attempt_id, summary=attempt.summary if attempt else "")
             return title, self.services.history.exchanges(attempt_id)
 
         self.w.runner.submit("attempt", work, lambda shown: self.w.show_exchanges(shown[1], shown[0]))
@@ -375,13 +386,13 @@ class UploadFlow(QObject):
             parent=self.w.dialog_parent(),
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one per click: don't let them pile up
-        dialog.saved.connect(lambda status: self.w.say("Credentials saved. " + status, 8000))
+        dialog.saved.connect(lambda status: self.w.say(_("Credentials saved. {status}").format(status=status), 8000))
         dialog.open()
 
     def load_current(self) -> None:
         page, provider, environment = self.w.page, self.w.provider, self.w.environment
         key = page.load_key()
-        page.load_status.setText("Loading…")
+        page.load_status.setText(_("Loading…"))
         if page.load_button is not None:
             page.load_button.setEnabled(False)
         options, base_url = page.options(), self.w.base_url_override()
@@ -410,7 +421,8 @@ class UploadFlow(QObject):
     # -- forms as JSON files ----------------------------------------------------------------------------------
 
     def load_form_json(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.w.dialog_parent(), "Load form from JSON", "", "JSON files (*.json)")
+        parent = self.w.dialog_parent()
+        path, _filter = QFileDialog.getOpenFileName(parent, _("Load form from JSON"), "", _("JSON files (*.json)"))
         if path:
             self.fill_form_from_json(path)
 
@@ -426,21 +438,22 @@ class UploadFlow(QObject):
             if isinstance(data := locals().get("data"), dict):
                 page.form.set_values(data)
                 page.form.reveal_all_errors()
-            self.w.outcome.show_message("That JSON file does not fit this form.", detail=str(exc)[:600])
+            self.w.outcome.show_message(_("That JSON file does not fit this form."), detail=str(exc)[:600])
 
     def save_form_json(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self.w.dialog_parent(), "Save form as JSON", "invoice.json", "JSON files (*.json)"
+        path, _filter = QFileDialog.getSaveFileName(
+            self.w.dialog_parent(), _("Save form as JSON"), "invoice.json", _("JSON files (*.json)")
         )
         if not path:
             return
         text = json.dumps(self.w.page.form.values(), indent=2, ensure_ascii=False)
 
-        def saved(_: object) -> None:
-            self.w.say(f"Saved the form to {path}.", 8000)
+        def saved(_result: object) -> None:
+            self.w.say(_("Saved the form to {path}.").format(path=path), 8000)
 
         def failed(exc: BaseException) -> None:
-            self.w.outcome.show_message("The form could not be saved.", detail=f"{exc} Choose another folder.")
+            detail = _("{error} Choose another folder.").format(error=exc)
+            self.w.outcome.show_message(_("The form could not be saved."), detail=detail)
 
         self.w.runner.submit("save-json", lambda _t: Path(path).write_text(text, encoding="utf-8"), saved, failed)
 
@@ -448,9 +461,11 @@ class UploadFlow(QObject):
 
     def confirm_quit_during_upload(self) -> bool:
         return self.w.ask(
-            "An upload is in progress",
-            "An upload is still in progress. Cancel it and quit?\n\nIf the file was already sent, the provider "
-            "may have received it: the History will say so next time.",
+            _("An upload is in progress"),
+            _(
+                "An upload is still in progress. Cancel it and quit?\n\nIf the file was already sent, the provider "
+                "may have received it: the History will say so next time."
+            ),
         )
 
     def shutdown(self) -> None:
@@ -460,7 +475,9 @@ class UploadFlow(QObject):
 
 def _shown(value: Any) -> str:
     if value is None:
-        return "(empty)"
+        # TRANSLATORS: a field's value before/after a change when nothing was filled in.
+        return _("(empty)")
     if isinstance(value, bool):
-        return "on" if value else "off"
+        # TRANSLATORS: a yes/no field's value in the list of changes before sending ("Reverse VAT: off → on").
+        return _("on") if value else _("off")
     return str(value)
