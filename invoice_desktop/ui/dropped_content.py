@@ -9,6 +9,8 @@ import struct
 
 from PySide6.QtCore import QMimeData
 
+from ..core.i18n import _
+
 DESCRIPTOR_FORMATS = ('application/x-qt-windows-mime;value="FileGroupDescriptorW"', "FileGroupDescriptorW")
 CONTENTS_FORMATS = ('application/x-qt-windows-mime;value="FileContents"', "FileContents")
 # A FILEDESCRIPTORW: flags, clsid, sizel, pointl, attributes, three FILETIMEs, size high/low, then WCHAR[260].
@@ -61,7 +63,9 @@ def virtual_files(mime: QMimeData) -> tuple[list[tuple[str, bytes]], list[str]]:
         names = descriptor_names(raw)
         content = _first(mime, CONTENTS_FORMATS)
         if not names or content is None:
-            return [], names or ["the attachment"]
+            # TRANSLATORS: an Outlook attachment whose name did not come with the drop ("1 more attachment did not
+            # come with the drop (the attachment).").
+            return [], names or [_("the attachment")]
         # Qt hands over the first item's contents only: the others must be dropped one by one or saved first.
         return [(names[0], content)], names[1:]
     for kind, default in BROWSER_TYPES.items():

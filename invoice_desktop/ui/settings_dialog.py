@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.i18n import LANGUAGE_NAMES, _
 from ..core.settings import Setting, SettingsStore
 
 
@@ -30,7 +31,7 @@ def _editor_for(setting: Setting, value: Any, parent: QWidget) -> QWidget:
     kind = setting.kind
     editor: QWidget
     if kind == "bool":
-        box = QCheckBox(setting.label, parent)
+        box = QCheckBox(_(setting.label), parent)
         box.setChecked(bool(value))
         editor = box
     elif kind == "int":
@@ -41,15 +42,16 @@ def _editor_for(setting: Setting, value: Any, parent: QWidget) -> QWidget:
     elif kind == "choice":
         combo = QComboBox(parent)
         for stored, label in setting.choices:
-            combo.addItem(label, stored)
+            # A language is named in its own words, never translated: a clerk must find their own in the list.
+            combo.addItem(label if LANGUAGE_NAMES.get(stored) == label else _(label), stored)
         combo.setCurrentIndex(max(combo.findData(value), 0))
         editor = combo
     else:
         editor = QLineEdit(str(value), parent)
-    editor.setAccessibleName(setting.label)
+    editor.setAccessibleName(_(setting.label))
     if setting.help:
-        editor.setToolTip(setting.help)
-        editor.setAccessibleDescription(setting.help)
+        editor.setToolTip(_(setting.help))
+        editor.setAccessibleDescription(_(setting.help))
     return editor
 
 
@@ -70,11 +72,13 @@ class SettingsDialog(QDialog):
     def __init__(self, store: SettingsStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(_("Settings"))
         layout = QVBoxLayout(self)
         intro = QLabel(
-            "How the app behaves, for every provider. A provider's keys, address and technical options are under "
-            "Credentials… in the main window.",
+            _(
+                "How the app behaves, for every provider. A provider's keys, address and technical options are "
+                "under Credentials… in the main window."
+            ),
             self,
         )
         intro.setWordWrap(True)
@@ -84,7 +88,7 @@ class SettingsDialog(QDialog):
         for setting in store.declarations.values():
             form = sections.get(setting.section)
             if form is None:
-                group = QGroupBox(setting.section, self)
+                group = QGroupBox(_(setting.section), self)
                 form = QFormLayout(group)
                 sections[setting.section] = form
                 layout.addWidget(group)
@@ -93,11 +97,12 @@ class SettingsDialog(QDialog):
             if isinstance(editor, QCheckBox):
                 form.addRow(editor)
             else:
-                label = QLabel(setting.label + ":", self)
+                # TRANSLATORS: a label before its input, e.g. "Language:"; {label} is the setting's name.
+                label = QLabel(_("{label}:").format(label=_(setting.label)), self)
                 label.setBuddy(editor)
                 form.addRow(label, editor)
             if setting.help:
-                note = QLabel(setting.help, self)
+                note = QLabel(_(setting.help), self)
                 note.setWordWrap(True)
                 note.setStyleSheet("color: #555;")
                 form.addRow(note)
@@ -114,7 +119,8 @@ class SettingsDialog(QDialog):
                 self.store.set(key, _value_of(editor))
             self.store.save()
         except (OSError, ValueError) as exc:
-            QMessageBox.warning(self, "Settings not saved", f"The settings could not be saved: {exc}")
+            said = _("The settings could not be saved: {error}").format(error=exc)
+            QMessageBox.warning(self, _("Settings not saved"), said)
             return
         self.applied.emit()
         super().accept()
