@@ -36,6 +36,7 @@ from ..core import outbox
 from ..core.i18n import _, ngettext
 from ..core.outbox import Batch, BatchRow
 from .batch_model import FILTERS, SOURCE_WORDS, BatchTableModel, StatusFilter, field_label, shown_value, status_words
+from .environment_banner import environment_title
 from .pdf_preview import PdfPreview
 from .tasks import Task, TaskRunner
 
@@ -249,7 +250,9 @@ class BatchWindow(QWidget):
             rows,
         )
         self.title.setText(
-            title.format(provider=self.provider.name, environment=self.environment, id=self.batch.id, n=rows)
+            title.format(
+                provider=self.provider.name, environment=environment_title(self.environment), id=self.batch.id, n=rows
+            )
         )
         kept = _("The batch is kept: close this window at any time and open it again later.")
         self.status.setText(f"{said}. {kept}" if said else kept)

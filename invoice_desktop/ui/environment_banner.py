@@ -38,10 +38,13 @@ LOOKS = {
 }
 
 
-def environment_title(env: Environment) -> str:
-    """The environment's word for the window title, in the clerk's language."""
-    title = ENVIRONMENT_TITLES.get(env.id)
-    return _(title) if title else _(env.label)
+def environment_title(env: Environment | str) -> str:
+    """The environment's word for a window title ("Practice"), in the clerk's language; `env` or its id."""
+    env_id = env if isinstance(env, str) else env.id
+    title = ENVIRONMENT_TITLES.get(env_id)
+    if title:
+        return _(title)
+    return env_id if isinstance(env, str) else _(env.label)
 
 
 def possessive(name: str) -> str:
