@@ -482,7 +482,10 @@ class MainWindow(QMainWindow):
         if env.is_practice and self._painted and self.app_settings.get("practice.show_hints"):
             self.flow.show_practice_hint(provider)
         # The app's name is added by Qt (the application display name): not repeated here.
-        self.setWindowTitle(f"{provider.name} — {environment_title(env)}")
+        # TRANSLATORS: the window title, e.g. "Shopwave — Practice" (Qt adds the app's name).
+        self.setWindowTitle(
+            _("{provider} — {environment}").format(provider=provider.name, environment=environment_title(env))
+        )
 
     def _show_environment(self) -> None:
         provider, env = self.provider, self.provider.environment(self.environment)
