@@ -16,6 +16,7 @@ from ..core import history as hist
 from ..core import local_format
 from ..core.history import History, HistoryQuery, HistoryRow
 from ..core.i18n import N_, _
+from .environment_banner import environment_title
 from .tasks import TaskRunner
 
 # An attempt's outcome in the History's Outcome column (translated where shown; the sign stays in every language).
@@ -112,7 +113,7 @@ class HistoryModel(QAbstractTableModel):
         if column == 2:
             return self.provider_name(r.provider)
         if column == 3:
-            return r.environment
+            return environment_title(r.environment)  # "Practice", in the clerk's words (the id is stored)
         if column == 4:
             what = r.description
             if r.file_name:
