@@ -30,11 +30,15 @@ def main(argv: list[str] | None = None, on_window: Callable[[Any], None] | None 
     headless = sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     if headless and not os.environ.get("QT_QPA_PLATFORM"):
         if not args.smoke_test:
-            print(
-                "invoice-desktop: no display found (DISPLAY is not set). Start the app from a desktop session, "
-                "or use the command line: invoice-desktop --help",
-                file=sys.stderr,
-            )
+            from ..core import i18n
+
+            # No window to ask QLocale with: the terminal's language, as the CLI speaks.
+            i18n.set_language(i18n.choose_language(args.language, None, [i18n.language_from_environment()]))
+            message = i18n._(
+                "no display found ({variable} is not set). Start the app from a desktop session, or use the command "
+                "line: {command}"
+            ).format(variable="DISPLAY", command="invoice-desktop --help")
+            print(f"invoice-desktop: {message}", file=sys.stderr)
             return 1
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     # Workers (file checks, previews, uploads, the practice sandbox) hold Python's GIL in turns of the switch
