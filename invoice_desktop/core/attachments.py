@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .i18n import N_, Msg, _, ngettext
+from .local_format import format_amount
 from .stored_text import Text
 
 MB = 1024 * 1024
@@ -47,12 +48,16 @@ KIND_NAMES: dict[str, str] = {
 
 def human_size(size: int) -> str:
     """A size as a clerk reads it: '10 MB', '1.5 MB', '512 KB', '0 bytes'."""
+    # Numbers with the region's decimal sign and grouping ("1,5 MB" in German, "1 009 bytes" in Swedish).
     if size >= MB:
         value = size / MB
-        return f"{value:.0f} MB" if value == int(value) else f"{value:.1f} MB"
+        shown = f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+        # TRANSLATORS: a file size in megabytes; {size} is already written the region's way ("1,5").
+        return _("{size} MB").format(size=format_amount(shown))
     if size >= 1024:
-        return f"{size / 1024:.0f} KB"
-    return ngettext("{n} byte", "{n} bytes", size).format(n=size)
+        # TRANSLATORS: a file size in kilobytes; {size} is already written the region's way.
+        return _("{size} KB").format(size=format_amount(f"{size / 1024:.0f}"))
+    return ngettext("{n} byte", "{n} bytes", size).format(n=format_amount(size))
 
 
 @dataclass(frozen=True)

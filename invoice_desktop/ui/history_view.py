@@ -28,10 +28,18 @@ from PySide6.QtWidgets import (
 
 from ..core.history import History, HistoryQuery, HistoryRow
 from ..core.i18n import N_, _, ngettext
+from ..core.local_format import current_region, format_amount
 from .history_model import RETRYABLE, STATE_WORDS, HistoryModel
 from .tasks import TaskRunner
 
+
 # The date ranges a clerk asks about; "between" shows two date fields.
+def qt_date_format(strftime_format: str) -> str:
+    """The region's date order ("%d.%m.%Y") as a QDateEdit display format ("dd.MM.yyyy"): the filters show dates
+    the way the clerk's region writes them, while the search itself stays ISO."""
+    return strftime_format.replace("%d", "dd").replace("%m", "MM").replace("%Y", "yyyy")
+
+
 PERIODS = (
     ("any", N_("Any time")),
     ("today", N_("Today")),
@@ -101,7 +109,7 @@ class HistoryView(QWidget):
         # TRANSLATORS: the first and last date of the History's "Between" filter.
         for edit, name in ((self.since, _("From")), (self.until, _("To"))):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setDisplayFormat(qt_date_format(current_region().date_format))
             edit.setAccessibleName(name)
             edit.dateChanged.connect(self._apply_search)
         # TRANSLATORS: the button that clears the History's search and filters.
@@ -280,10 +288,12 @@ class HistoryView(QWidget):
         if not total:
             self.status.setText("")
         elif searching:
-            self.status.setText(ngettext("{n} attempt matches", "{n} attempts match", total).format(n=f"{total:,}"))
+            self.status.setText(
+                ngettext("{n} attempt matches", "{n} attempts match", total).format(n=format_amount(total))
+            )
         else:
             said = ngettext("{n} attempt in the history", "{n} attempts in the history", total)
-            self.status.setText(said.format(n=f"{total:,}"))
+            self.status.setText(said.format(n=format_amount(total)))
 
     def set_busy(self, busy: bool) -> None:
         """While an upload runs, Retry is off: one send at a time."""
@@ -333,7 +343,7 @@ class HistoryView(QWidget):
         def done(count: int) -> None:
             self.export_button.setEnabled(True)
             said = ngettext("Exported {n} attempt to {path}.", "Exported {n} attempts to {path}.", count)
-            self.status.setText(said.format(n=f"{count:,}", path=path))
+            self.status.setText(said.format(n=format_amount(count), path=path))
             self.exported.emit(count)
 
         def failed(exc: BaseException) -> None:

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from ..core.exchange import Exchange
 from ..core.i18n import N_, _, ngettext
+from ..core.local_format import format_amount
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 SIGNAL_RECORD = "2record(PyObject)"
@@ -335,7 +336,7 @@ class LogPane(QWidget):
                 "Showing the newest {n} entries; older ones are in the log file (Help → Where files are kept).",
                 shown,
             )
-            self.status.setText(said.format(n=f"{shown:,}"))
+            self.status.setText(said.format(n=format_amount(shown)))
         self._update_buttons()
 
     # -- reading ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from invoice_desktop.core import local_format
 from invoice_desktop.core.attachments import (
     CONTENT_TYPES,
     MB,
@@ -173,6 +174,14 @@ def test_human_size_reads_as_a_clerk_would():
     assert human_size(2048) == "2 KB"
     assert human_size(10 * MB) == "10 MB"
     assert human_size(MB + MB // 2) == "1.5 MB"
+
+
+def test_human_size_writes_numbers_the_regions_way():
+    local_format.set_region(local_format.region_named("de_DE"))
+    assert human_size(MB + MB // 2) == "1,5 MB"
+    assert human_size(1009) == "1.009 bytes"
+    local_format.set_region(local_format.region_named("sv_SE"))
+    assert human_size(1009) == "1\u00a0009 bytes"
 
 
 # -- content matches the extension -------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import shiboken6
 from PySide6.QtCore import QDate
 
 from invoice_desktop.core import history as hist
+from invoice_desktop.core import local_format
 from invoice_desktop.core.history import History
 from invoice_desktop.providers import infos
 from invoice_desktop.ui.history_view import HistoryView
@@ -45,6 +46,7 @@ def refresh(qtbot, view, **kwargs):
 
 
 def test_10000_attempts_open_one_page_at_a_time_and_all_can_be_reached(qtbot, view, history):
+    local_format.set_region(local_format.region_named("en_US"))  # the count is grouped the region's way
     seed(history, 10_000)
     refresh(qtbot, view)
     assert view.model.rowCount() == view.model.PAGE  # not 10,000 rows built at once
@@ -144,3 +146,16 @@ def test_export_writes_every_attempt_the_search_shows_not_only_the_loaded_page(q
     assert len(rows) == 666 and {r["Outcome"] for r in rows} == {"succeeded"}
     assert rows[0]["Provider"] == "PayFabric Receivables" and rows[0]["What"] == "invoice INV-998 for C-4"
     assert not (tmp_path / "month-end.csv.part").exists()
+
+
+def test_count_and_date_filters_follow_the_region(qtbot, history, runner):
+    local_format.set_region(local_format.region_named("de_DE"))
+    v = HistoryView()
+    v.bind(history, runner, NAMES)
+    qtbot.addWidget(v)
+    seed(history, 1_234)
+    refresh(qtbot, v)
+    assert v.status.text() == "1.234 attempts in the history"  # German grouping, not English "1,234"
+    v.since.setDate(QDate(2026, 3, 31))
+    assert v.since.text() == "31.03.2026"  # shown the region's way; the search itself stays ISO
+    v.close()
