@@ -216,6 +216,10 @@ class ListEditor(QWidget):
         header = self.table.horizontalHeader()
         for col, column in enumerate(self.columns):
             typical = metrics.horizontalAdvance(TYPICAL.get(column.kind, "Typical value")) + 16
+            if column.kind in ("model", "list"):  # its cell is an "Edit… (0)" button, in the clerk's language
+                probe = QPushButton(self._complex_label(column, [] if column.kind == "list" else None))
+                typical = max(typical, probe.sizeHint().width() + 8)
+                probe.deleteLater()
             wanted = max(header.sectionSizeFromContents(col).width(), typical, self.table.sizeHintForColumn(col))
             self.table.setColumnWidth(col, min(wanted, 420))
 

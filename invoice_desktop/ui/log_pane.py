@@ -224,9 +224,9 @@ class LogPane(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setColumnWidth(0, 70)
-        self.table.setColumnWidth(1, 420)
-        self.table.setColumnWidth(2, 60)
+        # At least as wide as each heading in the clerk's language ("Zeit", "Statut"…), else a typical value's.
+        for column, width in ((0, 70), (1, 420), (2, 60)):
+            self.table.setColumnWidth(column, max(width, columns.sectionSizeFromContents(column).width()))
         self.table.setAccessibleName(_("Log entries"))
         self.table.selectionModel().currentRowChanged.connect(self._show_current)
 

@@ -147,7 +147,7 @@ def clipped(root: QWidget) -> list[str]:
                 if widget.isSectionHidden(column):
                     continue
                 text = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
-                need = widget.fontMetrics().horizontalAdvance(text) + 12
+                need = widget.sectionSizeFromContents(column).width()  # Qt's own measure of the heading
                 size = widget.sectionSize(column)
                 if text and need > size:
                     found.append(f"column header {text!r}: {size} px of {need}")
