@@ -6,6 +6,8 @@ import json
 import logging
 from pathlib import Path
 
+from .i18n import N_
+
 log = logging.getLogger("invoice_desktop.batch")
 
 
@@ -42,4 +44,4 @@ def remember_pattern(provider_id: str, pattern: str) -> None:
         tmp.write_text(json.dumps(kept, indent=2, ensure_ascii=False), encoding="utf-8")
         tmp.replace(path)
     except (OSError, ValueError) as exc:
-        log.warning("Could not remember the file-name pattern: %s", exc)
+        log.warning(N_("Could not remember the file-name pattern: %(error)s"), {"error": exc})

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .errors import InvoiceDesktopError
-from .i18n import Msg, _
+from .i18n import N_, Msg, _
 
 log = logging.getLogger(__name__)
 
@@ -243,12 +243,15 @@ class CredentialStore:
             try:
                 backend = system_backend()
             except Exception as exc:  # keyring's backend discovery can fail in many ways
-                log.warning("keyring could not be loaded: %s", exc)
+                log.warning(N_("The keyring could not be loaded: %(error)s"), {"error": exc})
                 backend = None
         name = backend_name(backend) if backend is not None else "none"
         if backend is None or not _backend_is_safe(backend):
             if backend is not None and name not in _NO_STORE:  # "no keyring at all" is said in the status bar
-                log.warning("keyring backend %s refused: not an operating system's credential store", name)
+                log.warning(
+                    N_("The keyring backend %(backend)s was refused: it is not an operating system's credential store"),
+                    {"backend": name},
+                )
             self._status = KeyringStatus(persistent=False, backend_name=name, message=_refusal(backend))
             self._backend = None
             return None
@@ -268,7 +271,10 @@ class CredentialStore:
 
     def _fall_back(self, exc: Exception) -> None:
         """The keyring failed at use (locked, dismissed prompt, D-Bus error): keep secrets for this session."""
-        log.warning("keyring failed, keeping credentials for this session only: %s", type(exc).__name__)
+        log.warning(
+            N_("The keyring failed; credentials are kept for this session only: %(error)s"),
+            {"error": type(exc).__name__},
+        )
         self._status = KeyringStatus(
             persistent=False,
             backend_name=self._status.backend_name if self._status else "none",

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from .clerk import current_clerk
 from .errors import InvoiceDesktopError
 from .exchange import Exchange
-from .i18n import Msg
+from .i18n import N_, Msg
 from .schema import migrate
 from .stored_text import Text, decode, encode
 
@@ -280,7 +280,7 @@ class History:
                     raise
                 if time.monotonic() >= deadline:
                     raise HistoryBusy(_busy_message(self.path)) from None
-                log.warning("The history is locked by another program; trying again")
+                log.warning(N_("The history is locked by another program; trying again"))
                 time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
                 pause = min(pause * 2, 1.0)
 
@@ -301,7 +301,7 @@ class History:
         try:
             self.write_deferred()
         except self._ENGINE_ERRORS as exc:
-            log.warning("Could not write the outcomes kept while the history was locked: %s", exc)
+            log.warning(N_("Could not write the outcomes kept while the history was locked: %(error)s"), {"error": exc})
         tolerated: tuple[type[Exception], ...] = (HistoryBusy, *self._ENGINE_ERRORS)
         try:
             self._write(
@@ -312,7 +312,7 @@ class History:
                 )
             )
         except tolerated as exc:  # their lease lapses on its own: the next app marks them
-            log.warning("Could not mark this app's unfinished uploads as interrupted: %s", exc)
+            log.warning(N_("Could not mark this app's unfinished uploads as interrupted: %(error)s"), {"error": exc})
         with self._lock:
             self._db.close()
 

@@ -13,6 +13,7 @@ import threading
 from typing import Protocol
 
 from .errors import InvoiceDesktopError
+from .i18n import N_
 
 log = logging.getLogger("invoice_desktop.history")
 
@@ -50,8 +51,8 @@ class LeaseKeeper:
                 self._history.renew_leases()
                 self._history.mark_interrupted()
             except InvoiceDesktopError as exc:  # the history is locked for now: the next beat tries again
-                log.warning("Could not renew the upload leases: %s", exc.message)
+                log.warning(N_("Could not renew the upload leases: %(error)s"), {"error": exc.message})
             except Exception:  # closed under us at shutdown, or a disk error: never kill the app over a heartbeat
                 if self._stop.is_set():
                     return
-                log.exception("Could not renew the upload leases")
+                log.exception(N_("Could not renew the upload leases"))

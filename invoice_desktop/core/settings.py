@@ -147,11 +147,14 @@ class SettingsStore:
             if isinstance(loaded, dict):
                 self._values = loaded
             else:
-                log.warning("Settings file %s does not hold an object; using the defaults.", path)
+                log.warning(N_("Settings file %(path)s does not hold an object; using the defaults."), {"path": path})
         except FileNotFoundError:
             pass
         except (OSError, ValueError) as exc:
-            log.warning("Settings file %s could not be read (%s); using the defaults.", path, exc)
+            log.warning(
+                N_("Settings file %(path)s could not be read (%(error)s); using the defaults."),
+                {"path": path, "error": exc},
+            )
 
     @classmethod
     def default(cls) -> SettingsStore:

@@ -428,7 +428,10 @@ class UploadService:
             import traceback
 
             # The traceback's last line carries the exception's text, which may hold a secret.
-            log.error("Attempt %s failed unexpectedly:\n%s", attempt_id, redactor.redact(traceback.format_exc()))
+            log.error(
+                N_("Attempt %(attempt)s failed unexpectedly:\n%(details)s"),
+                {"attempt": attempt_id, "details": redactor.redact(traceback.format_exc())},
+            )
             result = UploadResult(
                 Outcome.FAILED,
                 Msg("The app ran into an unexpected problem."),
@@ -440,7 +443,10 @@ class UploadService:
         try:
             result = _redact_result(result, redactor)  # a provider may echo a secret in its message
         except Exception:  # never leave the attempt "sending" because of how it is reported
-            log.error("Attempt %s: the result could not be cleaned; keeping its title only", attempt_id)
+            log.error(
+                N_("Attempt %(attempt)s: the result could not be cleaned; keeping its title only"),
+                {"attempt": attempt_id},
+            )
             result = UploadResult(result.outcome, redactor.redact(result.title), attempt_id=attempt_id)
         state = {
             Outcome.SUCCEEDED: hist.SUCCEEDED,
@@ -483,7 +489,10 @@ class UploadService:
         try:
             self.history.finish(exc.attempt_id, state=hist.FAILED, summary=exc.title, result=result.to_dict())
         except HistoryBusy:  # recorded already as failed with this title; only the full outcome is missing
-            log.warning("Attempt %s: could not record the full outcome of an upload not sent", exc.attempt_id)
+            log.warning(
+                N_("Attempt %(attempt)s: could not record the full outcome of an upload not sent"),
+                {"attempt": exc.attempt_id},
+            )
         log.info("Attempt %s not sent: %s", exc.attempt_id, exc.title)
         return result
 
@@ -751,10 +760,15 @@ def _kept_in_log(result: UploadResult, exc: HistoryBusy) -> UploadResult:
     from .logs import log_file
 
     log.error(
-        "Attempt %s: the outcome could not be written to the history (%s). The outcome, kept here instead: %s",
-        result.attempt_id,
-        exc.message,
-        json.dumps(result.to_dict(), ensure_ascii=False, default=str),
+        N_(
+            "Attempt %(attempt)s: the outcome could not be written to the history (%(error)s)."
+            " The outcome, kept here instead: %(outcome)s"
+        ),
+        {
+            "attempt": result.attempt_id,
+            "error": exc.message,
+            "outcome": json.dumps(result.to_dict(), ensure_ascii=False, default=str),
+        },
     )
     where = log_file()
     note = (

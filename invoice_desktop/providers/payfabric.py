@@ -293,7 +293,8 @@ class PayFabric(Provider):
             ctx.save_credential(name, value)
         except InvoiceDesktopError as exc:  # e.g. too long for the keyring: use it for this upload only
             ctx.credentials[name] = value
-            log.warning("PayFabric %s not stored: %s", name, exc.message)
+            # TRANSLATORS: %(name)s is a credential field's id (e.g. "token").
+            log.warning(N_("PayFabric %(name)s not stored: %(error)s"), {"name": name, "error": exc.message})
 
     def fetch_token(self, ctx: RequestContext) -> str:
         """A new token from {base}/token, stored with its expiry. Raises `TokenRefused`."""

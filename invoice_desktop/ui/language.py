@@ -45,7 +45,10 @@ def install_qt_translations(app: QCoreApplication, language: str) -> QTranslator
         if translator.load(f"qtbase_{language}", str(folder)):
             app.installTranslator(translator)
             return translator
-    log.warning("qtbase_%s.qm (Qt's own translations) was not found: Qt's dialogs stay English.", language)
+    log.warning(
+        i18n.N_("qtbase_%(language)s.qm (Qt's own translations) was not found: Qt's dialogs stay English."),
+        {"language": language},
+    )
     return None
 
 

@@ -111,6 +111,20 @@ def entry_for_exchange(exchange: Exchange) -> LogEntry:
     return LogEntry(when, what, status, str(exchange.duration_ms), exchange, bad=bad, bold=True)
 
 
+def pane_text(record: logging.LogRecord) -> str:
+    """A log line in the clerk's language: messages logged as marked sentences (`N_("… %(error)s")`) are
+    translated here, so the log file keeps them in English for whoever supports the app; others stay as logged."""
+    if not isinstance(record.msg, str) or not record.msg:
+        return record.getMessage()
+    text = _(record.msg)
+    if not record.args:
+        return text
+    try:
+        return text % record.args
+    except (TypeError, ValueError, KeyError):  # a translation that lost a placeholder: the English line, not a crash
+        return record.getMessage()
+
+
 class LogModel(QAbstractTableModel):
     """The newest `limit` entries, oldest first."""
 
@@ -292,7 +306,7 @@ class LogPane(QWidget):
         if record.name == "invoice_desktop.exchange":
             return  # the "→ sending" line: the exchange row follows when it ends
         when = datetime.fromtimestamp(record.created).strftime("%H:%M:%S")
-        message = record.getMessage()
+        message = pane_text(record)
         level = _(LEVEL_WORDS[record.levelname]) if record.levelname in LEVEL_WORDS else record.levelname.lower()
         self._queue(LogEntry(when, message, level, "", message, bad=record.levelno >= logging.WARNING))
 

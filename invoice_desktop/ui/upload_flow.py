@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ..core.attachments import AttachmentRefused, CheckedAttachment, check_attachment
 from ..core.errors import CredentialsMissing, FormInvalid, InvoiceDesktopError
-from ..core.i18n import _
+from ..core.i18n import N_, _
 from ..core.results import UploadResult
 from ..core.retry_refusal import refusal_to_confirm
 from .tasks import Task, TaskRunner
@@ -230,7 +230,7 @@ class UploadFlow(QObject):
             page.form.show_errors(exc.fields)
             self.w.outcome.show_message(str(exc.message), detail=_("Nothing was sent."))
         else:
-            log.error("Upload could not start: %s", plain_error(exc))
+            log.error(N_("Upload could not start: %(error)s"), {"error": plain_error(exc)})
             self.w.outcome.show_message(plain_error(exc), detail=_("Nothing was sent."))
 
     def _confirm_and_send(
@@ -470,7 +470,7 @@ class UploadFlow(QObject):
 
     def shutdown(self) -> None:
         if not self.w.runner.shutdown(timeout=3.0):
-            log.warning("Closing while a request is still waiting for its answer; it is recorded as interrupted.")
+            log.warning(N_("Closing while a request is still waiting for its answer; it is recorded as interrupted."))
 
 
 def _shown(value: Any) -> str:

@@ -136,3 +136,23 @@ def test_a_batch_arriving_in_a_full_pane_does_not_make_the_list_ask_about_every_
         full.repaint()
     assert full.model.rowCount() == 500
     assert len(asked) / 10 < 150, f"{len(asked) / 10:.0f} calls per batch"
+
+
+def test_a_marked_warning_reads_in_the_clerks_language_while_the_log_file_keeps_english(qtbot, pane):
+    from invoice_desktop.core import i18n
+
+    i18n.set_language(i18n.PSEUDO_LANGUAGE)
+    record = logging.LogRecord(
+        "invoice_desktop.settings",
+        logging.WARNING,
+        __file__,
+        1,
+        i18n.N_("Could not remember the file-name pattern: %(error)s"),
+        ({"error": "disk full"},),
+        None,
+    )
+    pane.add_record(record)
+    pane.flush()
+    shown = pane.model.entry(pane.model.rowCount() - 1).what
+    assert shown == "[Cóúld ñót rémémbér thé fílé-ñámé páttérñ: disk full ~~~~~~~~~~~~~~~~~~~~]"  # translated
+    assert record.getMessage() == "Could not remember the file-name pattern: disk full"  # the log file's line
