@@ -45,9 +45,9 @@ LANGUAGES = ("de", "es", "fr", "sv")
 COMPLETE_LANGUAGES: set[str] = {
     "de",
     #
-    # "es",
+    "es",
     #
-    # "fr",
+    "fr",
     #
     "sv",
 }
