@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import socket
 import socketserver
 import threading
 from dataclasses import dataclass, field
@@ -145,6 +146,19 @@ class _Server(ThreadingHTTPServer):
         host, port = self.server_address[:2]
         self.server_name, self.server_port = str(host), int(port)
 
+    def shutdown(self) -> None:
+        """Stop serve_forever now, not at its next poll (up to a poll interval of idle waiting at every stop: the
+        end of each CLI send to practice, every test's server)."""
+        # The flag BaseServer.shutdown sets and serve_forever checks after each select(); set first, then a
+        # connection wakes the select so the loop sees it at once. The connection is never accepted: server_close
+        # drops it.
+        self._BaseServer__shutdown_request = True
+        try:
+            socket.create_connection((self.server_name, self.server_port), timeout=1).close()
+        except OSError:  # cannot wake it: it notices at its next poll, as before
+            pass
+        super().shutdown()
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         import sys
 
@@ -174,10 +188,13 @@ class PracticeServer:
     def mount(self, name: str, sandbox: Sandbox) -> None:
         self._httpd.sandboxes[name] = sandbox
 
-    def start(self) -> None:
-        # A short poll interval: stop() waits for the loop to notice, and every test starts and stops a server.
+    def start(self, poll_interval: float = 0.02) -> None:
+        # A short poll interval, should stop() fail to wake the loop (it waits for the loop to notice).
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, name="practice-server", daemon=True
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": poll_interval},
+            name="practice-server",
+            daemon=True,
         )
         self._thread.start()
 
