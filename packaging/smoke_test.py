@@ -195,9 +195,12 @@ def main() -> int:
         check("main window: shown" in out, "the main window was shown")
         check("language: de" in out, "the window runs in German with --language de")
         check("qt cancel button: Abbrechen" in out, "Qt's own words are German (qtbase_de.qm is bundled)")
-        upload = german("&Upload")
-        if upload != "&Upload":
-            check(f"upload button: {upload}" in out, f"the window speaks German from the bundled catalog ({upload})")
+        # The send button's Alt letter is picked among the letters free in German, so compare its words only.
+        upload = german("Upload")
+        shown = next(
+            (line.split(":", 1)[1].strip() for line in out.splitlines() if line.startswith("upload button:")), ""
+        )
+        check(upload != "Upload" and shown.replace("&", "") == upload, f"the window speaks German ({shown!r})")
         backend = next(
             (line.split(":", 1)[1].strip() for line in out.splitlines() if line.startswith("keyring backend:")), None
         )

@@ -51,7 +51,7 @@ from .environment_banner import EnvironmentBanner, environment_title
 from .help_menu import build_help_menu, how_sent_text, show_text
 from .history_view import HistoryView
 from .log_pane import LogPane, QtLogHandler
-from .mnemonics import make_unique, mnemonic
+from .mnemonics import make_unique, mnemonic, with_letter
 from .outcome_panel import OutcomePanel
 from .page_results import PageResults
 from .settings_dialog import SettingsDialog
@@ -162,6 +162,8 @@ class MainWindow(QMainWindow):
         # Built on the first show of each provider (see page_of): only the visible one's module is imported.
         self.page_for: dict[str, ProviderPage] = {}
         self.scroll_for: dict[str, QScrollArea] = {}
+        # Each provider's send-button words with an Alt letter of their own (chosen in the clerk's language).
+        self.send_texts: dict[str, str] = {}
 
         self.upload_button = QPushButton(_("&Upload"))
         self.upload_button.setDefault(True)
@@ -380,7 +382,9 @@ class MainWindow(QMainWindow):
         taken |= {m for i in range(self.tabs.tab_bar.count()) if (m := mnemonic(self.tabs.tab_bar.tabText(i)))}
         # The Log and History's own buttons keep a letter no menu or top-bar control has; the page avoids theirs.
         make_unique([self.tabs], taken)
-        taken.add(page.provider.action_label[:1].lower())  # the send button's words change with the provider
+        # The send button's words change with the provider and the language: its letter is picked from the
+        # translated words, so German "Hochladen" does not take Alt+H from "Hilfe".
+        self.send_texts[page.provider.id] = with_letter(_(page.provider.action_label), taken)
         make_unique([page, page.attachment_panel], taken)
 
     def tab_order(self) -> list[QWidget]:
@@ -439,7 +443,7 @@ class MainWindow(QMainWindow):
         self.attachments.setCurrentWidget(page.attachment_panel)
         self.attachments.setVisible(page.has_attachment)
         self.title.setText(provider.name)
-        self.upload_button.setText("&" + _(provider.action_label))
+        self.upload_button.setText(self.send_texts.get(provider.id) or "&" + _(provider.action_label))
         self.environment_combo.blockSignals(True)
         self.environment_combo.clear()
         for env in provider.environments:
