@@ -110,6 +110,8 @@ class MainWindow(QMainWindow):
         # -- the top bar: where uploads go (environment, address) and with which credentials ----------------
         # Tab goes: providers, environment, address, credentials, then the form (see focusNextPrevChild).
         self.environment_combo = QComboBox()
+        # As wide as its longest choice in the clerk's language ("Echtbetrieb", "Övning (den här datorn)").
+        self.environment_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         env_label = QLabel(_("&Environment:"))
         env_label.setBuddy(self.environment_combo)
         self.environment_combo.setAccessibleName(_("Environment"))

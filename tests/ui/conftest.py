@@ -36,3 +36,21 @@ def select_provider(window: MainWindow, provider_id: str) -> None:
     row = next(i for i, p in enumerate(window.providers) if p.id == provider_id)
     window.provider_list.setCurrentRow(row)
     assert window.provider.id == provider_id
+
+
+@pytest.fixture
+def window_in(qtbot, services, runner, tmp_path):
+    """A window built in `language` (before any widget is made, as the app does)."""
+    from invoice_desktop.core import i18n
+
+    def make(language: str) -> MainWindow:
+        i18n.set_language(language)
+        settings = QSettings(str(tmp_path / f"settings-{language}.ini"), QSettings.Format.IniFormat)
+        w = MainWindow(services, all_providers(), runner, settings)
+        qtbot.addWidget(w)
+        w.show()
+        with qtbot.waitSignal(w.history_view.updated, timeout=5000):
+            pass
+        return w
+
+    return make

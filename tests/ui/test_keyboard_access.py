@@ -107,28 +107,6 @@ def test_no_two_alt_letters_alike(window, provider_id):
     assert mnemonic(window.tabs.tab_bar.tabText(1)) != "h"
 
 
-@pytest.fixture
-def window_in(qtbot, services, runner, tmp_path):
-    """A window built in `language` (before any widget is made, as the app does)."""
-    from PySide6.QtCore import QSettings
-
-    from invoice_desktop.core import i18n
-    from invoice_desktop.providers import all_providers
-    from invoice_desktop.ui.main_window import MainWindow
-
-    def make(language: str) -> MainWindow:
-        i18n.set_language(language)
-        settings = QSettings(str(tmp_path / f"settings-{language}.ini"), QSettings.Format.IniFormat)
-        w = MainWindow(services, all_providers(), runner, settings)
-        qtbot.addWidget(w)
-        w.show()
-        with qtbot.waitSignal(w.history_view.updated, timeout=5000):
-            pass
-        return w
-
-    return make
-
-
 @pytest.mark.parametrize("language", ["de", "es", "fr", "sv"])
 @pytest.mark.parametrize("provider_id", PROVIDERS)
 def test_no_two_alt_letters_alike_in_every_language(window_in, language, provider_id):
