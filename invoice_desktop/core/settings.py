@@ -120,6 +120,28 @@ SETTINGS: tuple[Setting, ...] = (
             strict=True,
         )
     ),
+    # Where the history lives (core/history_location.py). INVOICE_DESKTOP_DATABASE_URL, when set, wins over these.
+    Setting(
+        "history.location",
+        "History",
+        "local",
+        help="The shared server is used from the next start of the app.",
+        section="History",
+        choices=(("local", "This computer"), ("shared", "Shared server (PostgreSQL)")),
+    ),
+    Setting("history.host", "Server", "", help="", section="History"),
+    Setting("history.port", "Port", 5432, section="History", minimum=1, maximum=65535),
+    Setting("history.database", "Database", "invoices", section="History"),
+    Setting("history.user", "User", "", section="History"),
+    Setting(
+        "history.ca_file",
+        "CA file",
+        "",
+        help="The office's CA certificate, if the administrator gave one; empty: the system's certificate store.",
+        section="History",
+    ),
+    Setting("history.client_cert", "Client certificate", "", section="History"),
+    Setting("history.client_key", "Client key", "", section="History"),
 )
 
 

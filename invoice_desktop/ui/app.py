@@ -83,11 +83,13 @@ def main(argv: list[str] | None = None, on_window: Callable[[Any], None] | None 
 
     try:
         services = create_services()
-    except InvoiceDesktopError as exc:  # the history is locked by another program, or from a newer release
-        from PySide6.QtWidgets import QMessageBox
+    except InvoiceDesktopError as exc:  # the history is locked, from a newer release, or its server unreachable
+        from .history_trouble import start_despite
 
-        QMessageBox.critical(None, APP_NAME, str(exc.message))
-        return 1
+        started = start_despite(exc)
+        if started is None:
+            return 1
+        services = started
     runner = TaskRunner()
     settings = QSettings()
     if settings.format() == QSettings.Format.NativeFormat:

@@ -597,9 +597,9 @@ class MainWindow(QMainWindow):
         show_text(self, title, how_sent_text(provider.name, provider.notes))
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.app_settings, self)
+        dialog = SettingsDialog(self.app_settings, self, credentials=self.services.credentials, runner=self.runner)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.applied.connect(lambda: self.statusBar().showMessage(_("Settings saved."), 5000))
+        dialog.applied.connect(lambda: self.statusBar().showMessage(dialog.saved_message, 8000))
         dialog.open()
 
     def _bottom_panel_toggled(self, expanded: bool) -> None:

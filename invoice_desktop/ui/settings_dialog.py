@@ -19,12 +19,19 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from ..core.credentials import CredentialStore
 from ..core.i18n import LANGUAGE_NAMES, _
 from ..core.settings import Setting, SettingsStore
+from .history_location_box import HistoryLocationBox
+from .tasks import TaskRunner
+
+# Sections shown on a tab of their own, with the tab's title (its mnemonic).
+_OWN_TAB = {"History": "&History"}
 
 
 def _editor_for(setting: Setting, value: Any, parent: QWidget) -> QWidget:
@@ -69,9 +76,19 @@ def _value_of(editor: QWidget) -> Any:
 class SettingsDialog(QDialog):
     applied = Signal()  # the values were saved
 
-    def __init__(self, store: SettingsStore, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: SettingsStore,
+        parent: QWidget | None = None,
+        *,
+        credentials: CredentialStore | None = None,
+        runner: TaskRunner | None = None,
+    ) -> None:
         super().__init__(parent)
         self.store = store
+        self.saved_message = _("Settings saved.")
+        self._own_runner = runner is None
+        self.runner = runner or TaskRunner(self)
         self.setWindowTitle(_("Settings"))
         layout = QVBoxLayout(self)
         intro = QLabel(
@@ -85,13 +102,25 @@ class SettingsDialog(QDialog):
         layout.addWidget(intro)
         self.editors: dict[str, QWidget] = {}
         sections: dict[str, QFormLayout] = {}
+        # The small sections share the first tab; a section with many fields (the history's server) has its own,
+        # so the dialog fits a 1366×768 screen.
+        self.tabs = QTabWidget(self)
+        general = QWidget(self.tabs)
+        general_layout = QVBoxLayout(general)
+        self.tabs.addTab(general, "&General")
+        layout.addWidget(self.tabs, 1)
         for setting in store.declarations.values():
             form = sections.get(setting.section)
             if form is None:
-                group = QGroupBox(_(setting.section), self)
-                form = QFormLayout(group)
+                if setting.section in _OWN_TAB:
+                    page = QWidget(self.tabs)
+                    form = QFormLayout(page)
+                    self.tabs.addTab(page, _OWN_TAB[setting.section])
+                else:
+                    group = QGroupBox(_(setting.section), general)
+                    form = QFormLayout(group)
+                    general_layout.addWidget(group)
                 sections[setting.section] = form
-                layout.addWidget(group)
             editor = _editor_for(setting, store.get(setting.key), self)
             self.editors[setting.key] = editor
             if isinstance(editor, QCheckBox):
@@ -106,21 +135,43 @@ class SettingsDialog(QDialog):
                 note.setWordWrap(True)
                 note.setStyleSheet("color: #555;")
                 form.addRow(note)
-        layout.addStretch(1)
+        self.history_box: HistoryLocationBox | None = None
+        if "history.location" in self.editors:
+            self.history_box = HistoryLocationBox(
+                sections["History"], self.editors, credentials or CredentialStore(), self.runner, self
+            )
+        general_layout.addStretch(1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(560)
+        # Wrapped notes under-report their height in a tab: give the first tab the height its content needs.
+        general.setMinimumHeight(general_layout.totalHeightForWidth(540) + 12)
 
     def accept(self) -> None:
+        history_before = {k: v for k, v in self.store.values().items() if k.startswith("history.")}
         try:
             for key, editor in self.editors.items():
                 self.store.set(key, _value_of(editor))
             self.store.save()
+            if self.history_box is not None:
+                self.history_box.save()
         except (OSError, ValueError) as exc:
             said = _("The settings could not be saved: {error}").format(error=exc)
             QMessageBox.warning(self, _("Settings not saved"), said)
             return
+        except Exception as exc:  # the keyring refused the password (locked, dismissed)
+            QMessageBox.warning(self, "Password not saved", f"The password could not be kept in the keyring: {exc}")
+            return
+        history_after = {k: v for k, v in self.store.values().items() if k.startswith("history.")}
+        if history_after != history_before:
+            where = "the shared server" if history_after["history.location"] == "shared" else "this computer's history"
+            self.saved_message = f"Settings saved. The app uses {where} from its next start."
         self.applied.emit()
         super().accept()
+
+    def done(self, result: int) -> None:
+        if self._own_runner:
+            self.runner.shutdown(timeout=2.0)
+        super().done(result)
