@@ -53,6 +53,7 @@ class PgServer:
     as_postgres: bool
     host: str = "127.0.0.1"
     user: str = "postgres"
+    options: str = ""  # pg_ctl -o: what `start` starts it with again after a `stop`
 
     def url(self, database: str = "postgres", **params: str) -> str:
         query = "&".join(f"{k}={v}" for k, v in params.items())
@@ -69,6 +70,13 @@ class PgServer:
         self._run("pg_ctl", "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop", check=False)
         # A cluster is some 600 MB: left behind by every run, they filled the shared machine's disk.
         shutil.rmtree(self.folder, ignore_errors=True)
+
+    def start(self) -> None:
+        """Start it again (after `stop`), on the same port with the same data."""
+        data, log = str(self.folder / "data"), str(self.folder / "log")
+        result = self._run("pg_ctl", "-D", data, "-o", self.options, "-l", log, "-w", "start", check=False)
+        if result.returncode != 0:
+            raise RuntimeError(f"PostgreSQL did not start again: {result.stderr}")
 
     def _run(self, tool: str, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         command = [str(self.bin / tool), *args]
@@ -102,12 +110,13 @@ def start_server(*, tls: tuple[Path, Path] | None = None) -> PgServer:
             for path in (cert, key):
                 shutil.chown(path, "postgres", "postgres")
         options += ["-c ssl=on", f"-c ssl_cert_file={cert}", f"-c ssl_key_file={key}"]
+    server.options = " ".join(options)
     result = server._run(
         "pg_ctl",
         "-D",
         str(folder / "data"),
         "-o",
-        " ".join(options),
+        server.options,
         "-l",
         str(folder / "log"),
         "-w",

@@ -219,11 +219,11 @@ def _open(params: dict[str, Any], switch_back: str | None, *, password: str | No
     import psycopg
     from psycopg.conninfo import make_conninfo
 
-    from .history_pg import PgHistory
+    from .history_shared import SharedHistory
 
     conninfo = make_conninfo("", **params, **({"password": password} if password else {}))
     try:
-        return PgHistory(conninfo)
+        return SharedHistory(conninfo)
     except psycopg.OperationalError as exc:
         raise HistoryLocationError(explain_connection_error(exc, params, switch_back)) from None
 

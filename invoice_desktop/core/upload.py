@@ -771,7 +771,8 @@ def _kept_in_log(result: UploadResult, exc: HistoryBusy) -> UploadResult:
         },
     )
     where = log_file()
-    note = (
+    # The shared history's server says where it keeps the outcome meanwhile (core/history_shared.py).
+    note = getattr(exc, "kept_note", None) or (
         Msg(
             "This outcome could not be written to the upload history yet: another program has kept it locked. The "
             "app writes it as soon as the lock is gone, while it runs; the provider's answer is also kept in the log "
