@@ -184,6 +184,22 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("--limit", type=int, default=20, help=_("at most this many (default 20)"))
     history.add_argument("--json", action="store_true", help=_("print the attempts as JSON"))
     history.add_argument("--csv", metavar="FILE", help=_("write every matching attempt to FILE as CSV"))
+    history_sub = history.add_subparsers(dest="history_action", required=False, metavar="{copy}")
+    copy = history_sub.add_parser(
+        "copy",
+        help=_("copy this computer's history into a shared server (--to), or the reverse (--from); no duplicates"),
+        description=_(
+            "Copy every attempt, with its exchanges, renumbered; file paths and snapshots stay behind. Running it "
+            "again copies only what is new."
+        ),
+    )
+    direction = copy.add_mutually_exclusive_group(required=True)
+    direction.add_argument(
+        "--to", metavar="URL", help=_("postgresql://USER@HOST[:PORT]/DB to copy this computer's history into")
+    )
+    direction.add_argument(
+        "--from", dest="source", metavar="URL", help=_("postgresql://… to copy into this computer's history")
+    )
 
     sub.add_parser("providers", help=_("list the providers"))
     from .cli_batch import add_parser as add_batch_parser  # light: argparse only
@@ -485,6 +501,31 @@ def cmd_history(args: argparse.Namespace, services: Services) -> int:
     return EXIT_OK
 
 
+def cmd_history_copy(args: argparse.Namespace) -> int:
+    from .core.history_copy import copy_history
+    from .core.history_location import open_local, open_shared
+
+    url = args.to or args.source
+    try:
+        shared = open_shared(url)
+    except InvoiceDesktopError as exc:
+        return _fail(exc.message, EXIT_BAD_INPUT)
+    try:
+        local = open_local()
+        try:
+            source, destination = (local, shared) if args.to else (shared, local)
+            where = "the shared history" if args.to else "this computer's history"
+            report = copy_history(source, destination)
+        finally:
+            local.close()
+    except InvoiceDesktopError as exc:
+        return _fail(exc.message, EXIT_REJECTED)
+    finally:
+        shared.close()
+    print(report.sentence(where))
+    return EXIT_OK
+
+
 HISTORY_STATES = ("sending", "succeeded", "rejected", "failed", "uncertain", "cancelled", "interrupted")
 
 
@@ -550,6 +591,8 @@ def main(argv: list[str] | None = None, services: Services | None = None) -> int
         setup_file_logging()
     if args.command == "providers":  # needs neither the history, the keyring nor the network
         return cmd_providers(args, services)
+    if args.command == "history" and getattr(args, "history_action", None) == "copy":
+        return cmd_history_copy(args)  # its two histories are named, not the one the app uses
     if services is None:
         from .wiring import create_services
 
