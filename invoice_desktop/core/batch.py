@@ -89,15 +89,6 @@ class BatchService:
         self.uploads = uploads
         self.history = uploads.history
         self.outbox = Outbox(uploads.history)
-        try:
-            self.history.read("SELECT id FROM batch_rows LIMIT 0")
-        except Exception:  # the shared PostgreSQL history's schema has no outbox yet
-            raise BatchInputError(
-                Msg(
-                    "Batches are kept in this computer's upload history; the shared history this app uses does "
-                    "not hold them yet. Send one invoice at a time, or use the local history for batches."
-                )
-            ) from None
 
     # -- making a batch -----------------------------------------------------------------------------------
 

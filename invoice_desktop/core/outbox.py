@@ -1,7 +1,8 @@
 """A batch and its rows as kept in the history database (the outbox), written before anything is sent.
 
 `Batch` and `BatchRow` are plain data that the service (core/batch.py), the window's batch table and the CLI read.
-`Outbox` stores them in the `batches` / `batch_rows` tables (schema migration 5) on the history's connection.
+`Outbox` stores them in the `batches` / `batch_rows` tables on the history's connection, on either engine (SQLite:
+schema migration 5; the shared PostgreSQL history: core/schema_pg.py), with the same SQL.
 A row's form values keep where each came from (the sources of core/documents), as JSON-ready text.
 """
 
@@ -175,7 +176,7 @@ class Outbox:
             try:
                 cur = db.execute(
                     "INSERT INTO batches (created_at, updated_at, provider, environment, settings_json, "
-                    "problems_json) VALUES (?,?,?,?,?,?)",
+                    "problems_json) VALUES (?,?,?,?,?,?) RETURNING id",
                     (
                         now,
                         now,
@@ -185,14 +186,14 @@ class Outbox:
                         json.dumps([to_stored(p) for p in batch.problems], default=str),
                     ),
                 )
-                batch.id = int(cur.lastrowid or 0)
+                batch.id = int(cur.fetchone()[0])
                 for row in batch.rows:
                     cur = db.execute(
                         "INSERT INTO batch_rows (batch_id, position, file_name, file_path, status, updated_at) "
-                        "VALUES (?,?,?,?,?,?)",
+                        "VALUES (?,?,?,?,?,?) RETURNING id",
                         (batch.id, row.position, row.file_name, row.file_path, row.status, now),
                     )
-                    row.id = int(cur.lastrowid or 0)
+                    row.id = int(cur.fetchone()[0])
                     _update_row(db, row, now)
             except BaseException:
                 db.execute("ROLLBACK")

@@ -5,7 +5,6 @@ the outbox is written first and reopens as it was, Retry sends only the failed r
 from __future__ import annotations
 
 import csv
-import sqlite3
 
 import pytest
 
@@ -14,6 +13,12 @@ from invoice_desktop.core.batch import BatchInputError, BatchService
 from invoice_desktop.core.cancel import CancelToken
 from tests import documents
 from tests.documents_factory import einvoice_data, facturx_pdf, text_pdf, ubl_xml
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def history_engine(request: pytest.FixtureRequest) -> str:
+    """The outbox behaves the same on this computer's history and on the shared server."""
+    return request.param
 
 
 @pytest.fixture
@@ -216,11 +221,10 @@ def test_the_outbox_is_written_before_sending_and_reopens_as_it_was(batches, fol
     invoice(folder, "INV-1")
     invoice(folder, "INV-2")
     batch = batches.create("payfabric", "practice", [folder])
-    raw = sqlite3.connect(services.history.path)
-    stored = raw.execute("SELECT file_name, status, snapshot_sha256, values_json FROM batch_rows").fetchall()
+    stored = services.history.read("SELECT file_name, status, snapshot_sha256, values_json FROM batch_rows ORDER BY id")
     assert [(r[0], r[1]) for r in stored] == [("INV-1.pdf", "ready"), ("INV-2.pdf", "ready")]
     assert all(len(r[2]) == 64 and '"source": "e-invoice"' in r[3] for r in stored)
-    assert raw.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 0
+    assert services.history.read("SELECT COUNT(*) FROM attempts")[0][0] == 0
     events = []
     cancel = CancelToken()
 
