@@ -182,6 +182,31 @@ CREATE POLICY clerks_settle_their_own ON attempts FOR UPDATE TO invoice_desktop_
     USING (db_user = current_user
            OR (state = 'sending' AND (lease_until IS NULL OR lease_until < extract(epoch FROM clock_timestamp()))))
     WITH CHECK (db_user = current_user OR state = 'interrupted');
+-- Marking a colleague's lapsed attempt interrupted changes nothing else of it: not its answer, code or resume data.
+CREATE FUNCTION invoice_desktop_only_interrupt() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+    IF OLD.db_user <> current_user AND pg_has_role(current_user, 'invoice_desktop_clerk', 'MEMBER')
+       AND NOT pg_has_role(current_user, 'invoice_desktop_owner', 'MEMBER')
+       AND (NEW.state <> 'interrupted' OR NEW.result_json IS DISTINCT FROM OLD.result_json
+            OR NEW.resume_json IS DISTINCT FROM OLD.resume_json
+            OR NEW.provider_code IS DISTINCT FROM OLD.provider_code
+            OR NEW.provider_message IS DISTINCT FROM OLD.provider_message) THEN
+        RAISE EXCEPTION 'only the clerk who made attempt % may settle it', OLD.id
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END $fn$;
+CREATE TRIGGER attempts_only_interrupt_others BEFORE UPDATE ON attempts
+    FOR EACH ROW EXECUTE FUNCTION invoice_desktop_only_interrupt();
+-- An attempt's exchanges and targets are added by the clerk who made it, and by nobody else.
+ALTER TABLE exchanges ENABLE ROW LEVEL SECURITY;
+ALTER TABLE attempt_targets ENABLE ROW LEVEL SECURITY;
+CREATE POLICY everyone_reads ON exchanges FOR SELECT TO invoice_desktop_clerk USING (true);
+CREATE POLICY everyone_reads ON attempt_targets FOR SELECT TO invoice_desktop_clerk USING (true);
+CREATE POLICY clerks_add_to_their_own ON exchanges FOR INSERT TO invoice_desktop_clerk
+    WITH CHECK (EXISTS (SELECT 1 FROM attempts a WHERE a.id = attempt_id AND a.db_user = current_user));
+CREATE POLICY clerks_add_to_their_own ON attempt_targets FOR INSERT TO invoice_desktop_clerk
+    WITH CHECK (EXISTS (SELECT 1 FROM attempts a WHERE a.id = attempt_id AND a.db_user = current_user));
 -- The batch outbox: a batch's files are on its clerk's computer, so each clerk sees and changes only their own.
 GRANT SELECT, INSERT ON batches, batch_rows TO invoice_desktop_clerk;
 GRANT UPDATE (closed, updated_at) ON batches TO invoice_desktop_clerk;
