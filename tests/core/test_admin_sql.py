@@ -12,8 +12,7 @@ import psycopg
 import pytest
 
 from invoice_desktop.core import history as hist
-from invoice_desktop.core import outbox
-from invoice_desktop.core import schema_pg
+from invoice_desktop.core import outbox, schema_pg
 from invoice_desktop.core.exchange import Exchange
 from invoice_desktop.core.history_pg import PgHistory
 
