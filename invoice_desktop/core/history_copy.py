@@ -1,7 +1,7 @@
 """Move a history: copy a computer's attempts into the office's shared server (or the reverse), without duplicates.
 
 `invoice-desktop history copy --to URL` (and `--from URL`) lets an office start sharing without losing its past.
-Every attempt is copied with its exchanges and targets under a new number in the destination (a retry still
+Every attempt is copied with its exchanges, targets and clerk under a new number in the destination (a retry still
 points at the attempt it sent again, renumbered); what only made sense on the source computer stays behind: the
 file's path (its name, size and SHA-256 travel) and the private snapshot. An attempt the source still had
 `sending` arrives as interrupted ("may have arrived"): no lease from another computer can be renewed there.
@@ -25,7 +25,7 @@ PAGE = 500
 
 _SOURCE_COLUMNS = (
     "id, created_at, updated_at, provider, environment, base_url, file_name, file_size, form_json, options_json, "
-    "state, summary, provider_code, provider_message, result_json, resume_json, retry_of, snapshot_sha256"
+    "state, summary, provider_code, provider_message, result_json, resume_json, retry_of, snapshot_sha256, clerk"
 )
 
 
@@ -140,7 +140,7 @@ def _insert_page(
         mine: dict[int, int] = {}
         for key, row in fresh:
             (id_, created, updated, provider, env, url, name, size, form, options, state, summary, code, message,
-             result, resume, retry_of, sha256) = row  # fmt: skip
+             result, resume, retry_of, sha256, clerk) = row  # fmt: skip
             kept = json.loads(options or "{}")
             kept["copied_from"] = key
             if state == SENDING:  # its sender's lease cannot be renewed here
@@ -149,7 +149,8 @@ def _insert_page(
             cur = db.execute(
                 "INSERT INTO attempts (created_at, updated_at, provider, environment, base_url, file_name, "
                 "file_size, form_json, options_json, state, summary, provider_code, provider_message, result_json, "
-                "resume_json, retry_of, snapshot_sha256) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                "resume_json, retry_of, snapshot_sha256, clerk) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                "RETURNING id",
                 (
                     created,
                     updated,
@@ -168,6 +169,7 @@ def _insert_page(
                     resume,
                     parent,
                     sha256,
+                    clerk,  # who made it, wherever it is copied to
                 ),
             )
             mine[int(id_)] = int(cur.fetchone()[0])

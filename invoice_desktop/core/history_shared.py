@@ -132,6 +132,7 @@ class SharedHistory(PgHistory):
             "description": str(options.get("description") or ""),
             "file_name": Path(file_path).name if file_path else None,
             "retry_of": attempt.get("retry_of"),
+            "clerk": self.clerk,
         }
         return attempt_id
 
@@ -225,6 +226,7 @@ class SharedHistory(PgHistory):
             state="",
             summary="",
             retry_of=row.get("retry_of"),
+            clerk=row.get("clerk"),
         )
         return cls._overlay(bare, entry)
 

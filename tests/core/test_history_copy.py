@@ -46,7 +46,7 @@ def _exchange(attempt_id: int, label: str) -> Exchange:
 
 def _local_history(app_home: Path, tmp_path: Path) -> dict[str, int]:
     """This computer's history: a success with a file, a failure and its retry, one left sending."""
-    local = History(app_home / "history.sqlite3")
+    local = History(app_home / "history.sqlite3", clerk="anna@FRONTDESK-2")
     try:
         pdf = tmp_path / "INV-1.pdf"
         ok = local.create(
@@ -93,6 +93,7 @@ def test_a_computers_history_is_copied_into_the_shared_server_once(app_home, tmp
         assert ok.state == hist.SUCCEEDED and ok.provider_code == "201" and ok.summary == "accepted"
         assert (ok.file_name, ok.file_size, ok.snapshot_sha256) == ("INV-1.pdf", 1234, "ab" * 32)
         assert ok.file_path is None and ok.snapshot_path is None  # left behind on the computer
+        assert ok.clerk == "anna@FRONTDESK-2"  # who made it travels with it, whoever copies
         assert native.targets(ok.id) == ["INV-1"] and [e.label for e in native.exchanges(ok.id)] == ["upload"]
         retry, failed = by_form[("imaterialise", True)], by_form[("imaterialise", False)]
         assert failed.id != local_ids["failed"] and retry.retry_of == failed.id  # renumbered, still linked
