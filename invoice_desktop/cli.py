@@ -181,6 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("--state", choices=HISTORY_STATES, help=_("only attempts with this outcome"))
     history.add_argument("--since", type=_day, help=_("from this day (YYYY-MM-DD)"))
     history.add_argument("--until", type=_day, help=_("up to and including this day (YYYY-MM-DD)"))
+    whose = history.add_mutually_exclusive_group()
+    whose.add_argument("--mine", action="store_true", help=_("only the attempts made by this clerk (user@computer)"))
+    whose.add_argument("--clerk", metavar="USER@COMPUTER", help=_("only this clerk's attempts (a shared history)"))
     history.add_argument("--limit", type=int, default=20, help=_("at most this many (default 20)"))
     history.add_argument("--json", action="store_true", help=_("print the attempts as JSON"))
     history.add_argument("--csv", metavar="FILE", help=_("write every matching attempt to FILE as CSV"))
@@ -469,7 +472,8 @@ def cmd_history(args: argparse.Namespace, services: Services) -> int:
     from .providers import infos  # names only: no provider module is imported
 
     names = {i.id: i.name for i in infos()}
-    query = HistoryQuery(args.search, args.provider, args.state, args.since, args.until)
+    clerk = services.history.clerk if args.mine else args.clerk
+    query = HistoryQuery(args.search, args.provider, args.state, args.since, args.until, clerk=clerk)
     if args.csv:
         from .core.history_csv import export_csv
 
@@ -490,13 +494,14 @@ def cmd_history(args: argparse.Namespace, services: Services) -> int:
         return EXIT_OK
     if not rows:
         print(_("No uploads yet.") if query == HistoryQuery() else _("No attempt matches."))
+    shared = getattr(services.history, "path", None) is None  # colleagues' attempts are listed: say whose
     for r in rows:
         what = " — ".join(x for x in (r.description, r.file_name) if x) or "-"
         if r.retry_of:
             what = _("retry of #{attempt}: {what}").format(attempt=r.retry_of, what=what)
         print(
             f"{r.id:>5}  {format_timestamp(r.created_at)}  {names.get(r.provider, r.provider):<22} "
-            f"{r.environment:<10} {r.state:<11} {what}  {r.summary}"
+            f"{r.environment:<10} {r.state:<11} {what}  {r.summary}" + (f"  ({r.clerk})" if shared and r.clerk else "")
         )
     return EXIT_OK
 

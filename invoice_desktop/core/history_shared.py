@@ -239,6 +239,7 @@ class SharedHistory(PgHistory):
             for r in sorted(found, key=lambda r: -r.id)
             if (not query.provider or r.provider == query.provider)
             and (not query.state or r.state == query.state)
+            and (not query.clerk or r.clerk == query.clerk)
             and (not text or text in f"{r.description} {r.file_name or ''} {r.provider} #{r.id}".lower())
         ]
 

@@ -38,7 +38,10 @@ class HistoryModel(QAbstractTableModel):
     """Rows of `History.rows`, newest first; `refresh` starts over, `fetchMore` appends the next page."""
 
     # Column headers, translated where shown (headerData).
-    COLUMNS = ("#", N_("Time"), N_("Provider"), N_("Environment"), N_("What"), N_("Outcome"), N_("Summary"))
+    COLUMNS = (
+        "#", N_("Time"), N_("Provider"), N_("Environment"), N_("What"), N_("Outcome"), N_("Clerk"), N_("Summary")
+    )  # fmt: skip
+    CLERK_COLUMN = 6  # shown for a shared history, where colleagues' attempts are listed too
     PAGE = 200
 
     # After each refresh: the number of attempts the search matches, and whether it was a refresh (not a page).
@@ -99,7 +102,7 @@ class HistoryModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._cell(r, index.column())
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (4, 6):
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (4, 7):
             return self._cell(r, index.column())
         if role == Qt.ItemDataRole.UserRole:
             return r.id
@@ -121,6 +124,8 @@ class HistoryModel(QAbstractTableModel):
             return _("retry of #{id} · {what}").format(id=r.retry_of, what=what) if r.retry_of else what
         if column == 5:
             return _(STATE_WORDS[r.state]) if r.state in STATE_WORDS else r.state
+        if column == self.CLERK_COLUMN:
+            return r.clerk or "—"
         return str(r.summary)  # a kept sentence (Msg) reads in the current language
 
     # -- loading ---------------------------------------------------------------------------------------------

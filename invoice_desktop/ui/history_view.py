@@ -48,7 +48,8 @@ PERIODS = (
     # TRANSLATORS: a History filter: attempts between two dates (shown after it).
     ("between", N_("Between")),
 )
-COLUMN_WIDTHS = (60, 150, 160, 90, 320, 110)  # the last column (Summary) takes the rest
+COLUMN_WIDTHS = (60, 150, 160, 90, 320, 110, 150)  # the last column (Summary) takes the rest
+EVERYONE, MINE = "", "\x00mine"  # the clerk filter's first two choices (a clerk's own name is never either)
 
 
 class HistoryView(QWidget):
@@ -112,6 +113,13 @@ class HistoryView(QWidget):
             edit.setDisplayFormat(qt_date_format(current_region().date_format))
             edit.setAccessibleName(name)
             edit.dateChanged.connect(self._apply_search)
+        # Whose attempts: everyone's (the default), mine, or one colleague's. Shown for a shared history only.
+        self.clerk_filter = QComboBox(self)
+        self.clerk_filter.setAccessibleName("Clerk")
+        self.clerk_filter.setToolTip("Everyone's uploads, only yours, or one colleague's")
+        self.clerk_filter.addItem("Everyone's", EVERYONE)
+        self.clerk_filter.addItem("Mine", MINE)
+        self.clerk_filter.setVisible(False)
         # TRANSLATORS: the button that clears the History's search and filters.
         self.clear_search_button = QPushButton(_("Clear"), self)
         self.clear_search_button.setToolTip(_("Show every attempt again"))
@@ -119,6 +127,7 @@ class HistoryView(QWidget):
         row.addWidget(self.search, 3)
         row.addWidget(self.provider_filter, 1)
         row.addWidget(self.state_filter, 1)
+        row.addWidget(self.clerk_filter, 1)
         row.addWidget(self.period)
         row.addWidget(self.since)
         row.addWidget(self.until)
@@ -132,6 +141,7 @@ class HistoryView(QWidget):
         self.search.returnPressed.connect(self._apply_search)
         self.provider_filter.currentIndexChanged.connect(self._apply_search)
         self.state_filter.currentIndexChanged.connect(self._apply_search)
+        self.clerk_filter.currentIndexChanged.connect(self._apply_search)
         self.period.currentIndexChanged.connect(self._period_changed)
         self.clear_search_button.clicked.connect(self.clear_search)
         self._period_changed()
@@ -177,6 +187,7 @@ class HistoryView(QWidget):
         self._button_row = row
         self.refresh_button.clicked.connect(self.refresh_requested)
         self.refresh_button.clicked.connect(lambda: self.refresh())
+        self.refresh_button.clicked.connect(lambda: self.load_clerks() if not self.clerk_filter.isHidden() else None)
         self.retry_button.clicked.connect(self._emit_retry)
         self.show_button.clicked.connect(self._emit_show)
         self.export_button.clicked.connect(self.export_csv)
@@ -191,6 +202,33 @@ class HistoryView(QWidget):
         for provider_id, name in provider_names.items():
             self.provider_filter.addItem(name, provider_id)
         self.provider_filter.blockSignals(False)
+        shared = getattr(history, "path", None) is None  # the office's server: colleagues' attempts are listed
+        self.clerk_filter.setVisible(shared)
+        self.table.setColumnHidden(HistoryModel.CLERK_COLUMN, not shared)
+        self.clerk_filter.setItemText(1, f"Mine ({history.clerk})")
+        if shared:
+            self.load_clerks()
+
+    def load_clerks(self) -> None:
+        """Fill the clerk filter with everyone who made an attempt (off the UI thread)."""
+        if self._history is None or self._runner is None:
+            return
+        history = self._history
+
+        def fill(clerks: list[str]) -> None:
+            chosen = self.clerk_filter.currentData()
+            self.clerk_filter.blockSignals(True)
+            while self.clerk_filter.count() > 2:
+                self.clerk_filter.removeItem(2)
+            others = [c for c in clerks if c != history.clerk]
+            if others:
+                self.clerk_filter.insertSeparator(2)
+                for clerk in others:
+                    self.clerk_filter.addItem(clerk, clerk)
+            self.clerk_filter.setCurrentIndex(max(self.clerk_filter.findData(chosen), 0))
+            self.clerk_filter.blockSignals(False)
+
+        self._runner.submit("history-clerks", lambda _t: history.clerks(), fill)
 
     def refresh(self, select: int | None = None) -> None:
         """Read the history again. With `select` (the attempt just made), show that row selected; a search that
@@ -230,12 +268,16 @@ class HistoryView(QWidget):
         elif period == "between":
             first, last = self.since.date(), self.until.date()
             since, until = date(first.year(), first.month(), first.day()), date(last.year(), last.month(), last.day())
+        whose = self.clerk_filter.currentData() or None
+        if whose == MINE:
+            whose = self._history.clerk if self._history is not None else None
         return HistoryQuery(
             text=self.search.text().strip(),
             provider=self.provider_filter.currentData() or None,
             state=self.state_filter.currentData() or None,
             since=since,
             until=until,
+            clerk=whose,
         )
 
     def _period_changed(self) -> None:
@@ -250,11 +292,11 @@ class HistoryView(QWidget):
             self.refresh()
 
     def clear_search(self, *, select: int | None = None) -> None:
-        widgets = (self.search, self.provider_filter, self.state_filter, self.period)
+        widgets = (self.search, self.provider_filter, self.state_filter, self.clerk_filter, self.period)
         for w in widgets:
             w.blockSignals(True)
         self.search.clear()
-        for combo in (self.provider_filter, self.state_filter, self.period):
+        for combo in (self.provider_filter, self.state_filter, self.clerk_filter, self.period):
             combo.setCurrentIndex(0)
         for w in widgets:
             w.blockSignals(False)

@@ -139,3 +139,27 @@ def test_an_address_with_a_password_is_refused_and_nothing_is_copied(app_home, c
     assert main(["history", "copy", "--to", "postgresql://anna:secret@127.0.0.1:1/invoices"]) == 2
     err = capsys.readouterr().err
     assert "contains a password" in err and "secret" not in err
+
+
+def test_the_cli_lists_mine_or_one_clerks_attempts_on_the_shared_history(app_home, tmp_path, server_url, capsys):
+    from invoice_desktop.core.credentials import CredentialStore
+    from invoice_desktop.core.services import Services
+
+    for clerk, invoice in (("anna@FRONTDESK-1", "INV-A"), ("ben@FRONTDESK-2", "INV-B")):
+        h = PgHistory(server_url, clerk=clerk)
+        attempt = h.create(
+            provider="payfabric", environment="practice", base_url="u", form={}, options={"description": invoice}
+        )
+        h.finish(attempt, state=hist.SUCCEEDED, summary="accepted")
+        h.close()
+    services = Services.create(CredentialStore(), PgHistory(server_url, clerk="anna@FRONTDESK-1"))
+    try:
+        capsys.readouterr()
+        assert main(["history", "--mine"], services=services) == 0
+        out = capsys.readouterr().out
+        assert "INV-A" in out and "INV-B" not in out and "(anna@FRONTDESK-1)" in out
+        assert main(["history", "--clerk", "ben@FRONTDESK-2"], services=services) == 0
+        out = capsys.readouterr().out
+        assert "INV-B" in out and "INV-A" not in out
+    finally:
+        services.close()
