@@ -123,25 +123,25 @@ SETTINGS: tuple[Setting, ...] = (
     # Where the history lives (core/history_location.py). INVOICE_DESKTOP_DATABASE_URL, when set, wins over these.
     Setting(
         "history.location",
-        "History",
+        N_("History"),
         "local",
-        help="The shared server is used from the next start of the app.",
+        help=N_("The shared server is used from the next start of the app."),
         section="History",
-        choices=(("local", "This computer"), ("shared", "Shared server (PostgreSQL)")),
+        choices=(("local", N_("This computer")), ("shared", N_("Shared server (PostgreSQL)"))),
     ),
-    Setting("history.host", "Server", "", help="", section="History"),
-    Setting("history.port", "Port", 5432, section="History", minimum=1, maximum=65535),
-    Setting("history.database", "Database", "invoices", section="History"),
-    Setting("history.user", "User", "", section="History"),
+    Setting("history.host", N_("Server"), "", section="History"),
+    Setting("history.port", N_("Port"), 5432, section="History", minimum=1, maximum=65535),
+    Setting("history.database", N_("Database"), "invoices", section="History"),
+    Setting("history.user", N_("User"), "", section="History"),
     Setting(
         "history.ca_file",
-        "CA file",
+        N_("CA file"),
         "",
-        help="The office's CA certificate, if the administrator gave one; empty: the system's certificate store.",
+        help=N_("The office's CA certificate, if the administrator gave one; empty: the system's certificate store."),
         section="History",
     ),
-    Setting("history.client_cert", "Client certificate", "", section="History"),
-    Setting("history.client_key", "Client key", "", section="History"),
+    Setting("history.client_cert", N_("Client certificate"), "", section="History"),
+    Setting("history.client_key", N_("Client key"), "", section="History"),
 )
 
 

@@ -15,23 +15,26 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from .. import APP_NAME
 from ..core.errors import InvoiceDesktopError
 from ..core.history_location import HistoryLocationError, chosen_by_environment
+from ..core.i18n import N_, _
 from ..core.services import Services
 from ..wiring import create_services
 from ..core.settings import SettingsStore
 
 log = logging.getLogger(__name__)
 
-SWITCH = "Use this computer's history"
+SWITCH = N_("Use this computer's history")
 
 
 def ask_to_switch(parent: QWidget | None, text: str) -> bool:
     """Ask whether to switch to this computer's history; True when the clerk chose so."""
     box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, text, QMessageBox.StandardButton.NoButton, parent)
     box.setInformativeText(
-        "Uploads made on this computer's history are not seen by your colleagues. Choose the shared server "
-        "again in File → Settings → History when it is back."
+        _(
+            "Uploads made on this computer's history are not seen by your colleagues. Choose the shared server "
+            "again in File → Settings → History when it is back."
+        )
     )
-    switch = box.addButton(SWITCH, QMessageBox.ButtonRole.AcceptRole)
+    switch = box.addButton(_(SWITCH), QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Close)
     box.setDefaultButton(QMessageBox.StandardButton.Close)  # switching is a choice, not the default
     box.exec()

@@ -115,10 +115,10 @@ class HistoryView(QWidget):
             edit.dateChanged.connect(self._apply_search)
         # Whose attempts: everyone's (the default), mine, or one colleague's. Shown for a shared history only.
         self.clerk_filter = QComboBox(self)
-        self.clerk_filter.setAccessibleName("Clerk")
-        self.clerk_filter.setToolTip("Everyone's uploads, only yours, or one colleague's")
-        self.clerk_filter.addItem("Everyone's", EVERYONE)
-        self.clerk_filter.addItem("Mine", MINE)
+        self.clerk_filter.setAccessibleName(_("Clerk"))
+        self.clerk_filter.setToolTip(_("Everyone's uploads, only yours, or one colleague's"))
+        self.clerk_filter.addItem(_("Everyone's"), EVERYONE)
+        self.clerk_filter.addItem(_("Mine"), MINE)
         self.clerk_filter.setVisible(False)
         # TRANSLATORS: the button that clears the History's search and filters.
         self.clear_search_button = QPushButton(_("Clear"), self)
@@ -205,7 +205,7 @@ class HistoryView(QWidget):
         shared = getattr(history, "path", None) is None  # the office's server: colleagues' attempts are listed
         self.clerk_filter.setVisible(shared)
         self.table.setColumnHidden(HistoryModel.CLERK_COLUMN, not shared)
-        self.clerk_filter.setItemText(1, f"Mine ({history.clerk})")
+        self.clerk_filter.setItemText(1, _("Mine ({clerk})").format(clerk=history.clerk))
         if shared:
             self.load_clerks()
 

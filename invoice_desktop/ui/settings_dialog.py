@@ -25,13 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.credentials import CredentialStore
-from ..core.i18n import LANGUAGE_NAMES, _
+from ..core.i18n import LANGUAGE_NAMES, N_, _
 from ..core.settings import Setting, SettingsStore
 from .history_location_box import HistoryLocationBox
 from .tasks import TaskRunner
 
 # Sections shown on a tab of their own, with the tab's title (its mnemonic).
-_OWN_TAB = {"History": "&History"}
+_OWN_TAB = {"History": N_("&History")}
 
 
 def _editor_for(setting: Setting, value: Any, parent: QWidget) -> QWidget:
@@ -107,7 +107,7 @@ class SettingsDialog(QDialog):
         self.tabs = QTabWidget(self)
         general = QWidget(self.tabs)
         general_layout = QVBoxLayout(general)
-        self.tabs.addTab(general, "&General")
+        self.tabs.addTab(general, _("&General"))
         layout.addWidget(self.tabs, 1)
         for setting in store.declarations.values():
             form = sections.get(setting.section)
@@ -115,7 +115,7 @@ class SettingsDialog(QDialog):
                 if setting.section in _OWN_TAB:
                     page = QWidget(self.tabs)
                     form = QFormLayout(page)
-                    self.tabs.addTab(page, _OWN_TAB[setting.section])
+                    self.tabs.addTab(page, _(_OWN_TAB[setting.section]))
                 else:
                     group = QGroupBox(_(setting.section), general)
                     form = QFormLayout(group)
@@ -162,12 +162,19 @@ class SettingsDialog(QDialog):
             QMessageBox.warning(self, _("Settings not saved"), said)
             return
         except Exception as exc:  # the keyring refused the password (locked, dismissed)
-            QMessageBox.warning(self, "Password not saved", f"The password could not be kept in the keyring: {exc}")
+            QMessageBox.warning(
+                self,
+                _("Password not saved"),
+                _("The password could not be kept in the keyring: {error}").format(error=exc),
+            )
             return
         history_after = {k: v for k, v in self.store.values().items() if k.startswith("history.")}
         if history_after != history_before:
-            where = "the shared server" if history_after["history.location"] == "shared" else "this computer's history"
-            self.saved_message = f"Settings saved. The app uses {where} from its next start."
+            self.saved_message = (
+                _("Settings saved. The app uses the shared server from its next start.")
+                if history_after["history.location"] == "shared"
+                else _("Settings saved. The app uses this computer's history from its next start.")
+            )
         self.applied.emit()
         super().accept()
 
