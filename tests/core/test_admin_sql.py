@@ -99,3 +99,31 @@ def test_each_clerk_keeps_their_batch_outbox_to_themselves(office):
     finally:
         anna.close()
         ben.close()
+
+
+def test_the_script_runs_again_as_the_upgrade_and_keeps_the_history(pg_server):
+    url = pg_server.create_database(f"t_{uuid.uuid4().hex[:12]}")
+    with psycopg.connect(url, autocommit=True) as db:
+        # A server the administrator set up with an older release: schema version 1, one attempt in it.
+        db.execute(
+            "BEGIN;" + schema_pg._ROLES + schema_pg.MIGRATIONS[0] + "UPDATE invoice_desktop_schema SET version = 1;"
+            "INSERT INTO attempts (created_at, updated_at, provider, environment, base_url, form_json, state) "
+            "VALUES ('2026-01-01', '2026-01-01', 'payfabric', 'practice', 'u', '{}', 'succeeded'); RESET ROLE; COMMIT;"
+        )
+        script = (ROOT / schema_pg.ADMIN_SCRIPT).read_text()
+        db.execute(script)  # the upgrade
+        db.execute(script)  # and once more: nothing changes
+        assert schema_pg.version_of(db) == schema_pg.LATEST
+        assert db.execute("SELECT COUNT(*) FROM attempts").fetchone() == (1,)
+        db.execute(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'carla') THEN "
+            "CREATE ROLE carla LOGIN IN ROLE invoice_desktop_clerk; END IF; END $$"
+        )
+    carla = PgHistory(url.replace("postgres@", "carla@", 1))  # a clerk's app: nothing left to migrate
+    try:
+        assert len(carla.recent()) == 1
+        box = outbox.Outbox(carla)
+        box.insert(outbox.Batch("payfabric", "practice", [outbox.BatchRow(1, "a.pdf", "/a.pdf", "ready")]))
+        assert [s.rows for s in box.summaries()] == [1]
+    finally:
+        carla.close()
