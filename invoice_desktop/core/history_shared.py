@@ -248,6 +248,8 @@ class SharedHistory(PgHistory):
             found = super().rows(query, before_id=before_id, limit=limit)
         except HistoryUnavailable:
             offline = self._offline_matches(query)
+            if not offline:
+                raise  # nothing kept here: say the server cannot be reached, never "no uploads yet"
             return [r for r in offline if before_id is None or r.id < before_id][:limit]
         kept = self._journal_rows()
         return [self._overlay(r, kept[r.id]) if r.id in kept else r for r in found]
@@ -256,4 +258,7 @@ class SharedHistory(PgHistory):
         try:
             return super().count(query)
         except HistoryUnavailable:
-            return len(self._offline_matches(query))
+            offline = self._offline_matches(query)
+            if not offline:
+                raise
+            return len(offline)

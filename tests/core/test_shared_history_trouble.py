@@ -130,6 +130,8 @@ def test_an_unreachable_server_sends_nothing_and_says_what_to_check(
         message = refused.value.message
         assert "cannot be reached" in message and "Nothing was sent" in message
         assert "office network" in message and "This computer" in message
+        with pytest.raises(HistoryBusy, match="cannot be reached"):  # the History says so, not "no uploads yet"
+            history.count(HistoryQuery())
     finally:
         own_server.start()
     # Back: the same app records and sends again without a restart.
