@@ -17,8 +17,8 @@ from ..core.errors import InvoiceDesktopError
 from ..core.history_location import HistoryLocationError, chosen_by_environment
 from ..core.i18n import N_, _
 from ..core.services import Services
-from ..wiring import create_services
 from ..core.settings import SettingsStore
+from ..wiring import create_services
 
 log = logging.getLogger(__name__)
 

@@ -143,7 +143,7 @@ def test_an_address_with_a_password_is_refused_and_nothing_is_copied(app_home, c
 
 def test_the_cli_lists_mine_or_one_clerks_attempts_on_the_shared_history(app_home, tmp_path, server_url, capsys):
     from invoice_desktop.core.credentials import CredentialStore
-    from invoice_desktop.core.services import Services
+    from invoice_desktop.wiring import create_services
 
     for clerk, invoice in (("anna@FRONTDESK-1", "INV-A"), ("ben@FRONTDESK-2", "INV-B")):
         h = PgHistory(server_url, clerk=clerk)
@@ -152,7 +152,7 @@ def test_the_cli_lists_mine_or_one_clerks_attempts_on_the_shared_history(app_hom
         )
         h.finish(attempt, state=hist.SUCCEEDED, summary="accepted")
         h.close()
-    services = Services.create(CredentialStore(), PgHistory(server_url, clerk="anna@FRONTDESK-1"))
+    services = create_services(CredentialStore(), PgHistory(server_url, clerk="anna@FRONTDESK-1"))
     try:
         capsys.readouterr()
         assert main(["history", "--mine"], services=services) == 0

@@ -22,8 +22,8 @@ from invoice_desktop.core.history_location import (
     save_password,
 )
 from invoice_desktop.core.history_pg import PgHistory
-from invoice_desktop.core.services import Services
 from invoice_desktop.core.settings import SettingsStore
+from invoice_desktop.wiring import create_services
 
 from ..pg_server import PgServer
 
@@ -80,7 +80,7 @@ def test_the_shared_server_chosen_in_settings_signs_in_with_the_password_in_the_
     store = _choose_shared(app_home, pg_server, database, user)
     save_password(CredentialStore(), _server(store), password)
     assert password not in (app_home / "settings.json").read_text()  # never in the settings file
-    services = Services.create()
+    services = create_services()
     try:
         assert isinstance(services.history, PgHistory)
         attempt = services.history.create(provider="payfabric", environment="practice", base_url="u", form={})
@@ -96,7 +96,7 @@ def test_a_wrong_or_missing_password_is_said_plainly_with_the_way_back(app_home,
     store = _choose_shared(app_home, pg_server, database, user)
     save_password(CredentialStore(), _server(store), "wrong")
     with pytest.raises(HistoryLocationError) as refused:
-        Services.create()
+        create_services()
     message = refused.value.message
     assert "did not accept the sign-in" in message and "nothing was sent" in message
     assert "File → Settings" in message and "wrong" not in message

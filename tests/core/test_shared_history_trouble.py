@@ -18,7 +18,7 @@ from invoice_desktop.core.history_shared import KEPT_PREFIX, SharedHistory
 from invoice_desktop.core.results import Outcome
 from invoice_desktop.core.transport import Timeouts
 from invoice_desktop.core.upload import UploadService
-from invoice_desktop.providers import get_provider
+from invoice_desktop.providers import get_provider, registry
 
 from ..pg_server import PgServer, start_server
 
@@ -45,7 +45,11 @@ def journal(app_home) -> Journal:
 
 def _uploads(history: SharedHistory, practice, memory_keyring) -> UploadService:
     return UploadService(
-        CredentialStore(memory_keyring), history, practice=practice, timeouts=Timeouts(connect=5, read=20, deadline=60)
+        CredentialStore(memory_keyring),
+        history,
+        providers=registry(),
+        practice=lambda: practice,
+        timeouts=Timeouts(connect=5, read=20, deadline=60),
     )
 
 

@@ -14,10 +14,10 @@ from invoice_desktop.core.credentials import CredentialStore
 from invoice_desktop.core.errors import InvoiceDesktopError
 from invoice_desktop.core.history import History
 from invoice_desktop.core.history_location import SharedServer, stored_password
-from invoice_desktop.core.services import Services
 from invoice_desktop.core.settings import SettingsStore
 from invoice_desktop.ui import history_trouble
 from invoice_desktop.ui.settings_dialog import SettingsDialog
+from invoice_desktop.wiring import create_services
 
 
 def _dialog(qtbot, store: SettingsStore) -> SettingsDialog:
@@ -97,7 +97,7 @@ def test_an_unreachable_shared_server_at_start_offers_this_computers_history(qtb
     asked: list[str] = []
     monkeypatch.setattr(history_trouble, "ask_to_switch", lambda _parent, text: asked.append(text) or False)
     try:
-        Services.create()
+        create_services()
     except InvoiceDesktopError as exc:
         refused = exc
     assert history_trouble.start_despite(refused) is None  # the clerk chose Close: the app quits
