@@ -519,7 +519,6 @@ def cmd_history_copy(args: argparse.Namespace) -> int:
         local = open_local()
         try:
             source, destination = (local, shared) if args.to else (shared, local)
-            where = "the shared history" if args.to else "this computer's history"
             report = copy_history(source, destination)
         finally:
             local.close()
@@ -527,7 +526,7 @@ def cmd_history_copy(args: argparse.Namespace) -> int:
         return _fail(exc.message, EXIT_REJECTED)
     finally:
         shared.close()
-    print(report.sentence(where))
+    print(report.sentence(to_shared=bool(args.to)))
     return EXIT_OK
 
 

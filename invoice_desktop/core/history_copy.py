@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .history import INTERRUPTED, INTERRUPTED_SUMMARY, SENDING, History
+from .i18n import _, ngettext
+from .stored_text import encode
 
 PAGE = 500
 
@@ -35,13 +37,29 @@ class CopyReport:
     already_there: int = 0
     exchanges: int = 0
 
-    def sentence(self, where: str) -> str:
-        s = "" if self.copied == 1 else "s"
-        there = f"; {self.already_there} were there already" if self.already_there else ""
-        return (
-            f"Copied {self.copied} attempt{s} ({self.exchanges} exchanges) to {where}{there}. File paths and "
-            "snapshots stay on the computer they were made on."
+    def sentence(self, to_shared: bool) -> str:
+        copied = (
+            ngettext(
+                "Copied {n} attempt ({exchanges} exchanges) to the shared history.",
+                "Copied {n} attempts ({exchanges} exchanges) to the shared history.",
+                self.copied,
+            )
+            if to_shared
+            else ngettext(
+                "Copied {n} attempt ({exchanges} exchanges) to this computer's history.",
+                "Copied {n} attempts ({exchanges} exchanges) to this computer's history.",
+                self.copied,
+            )
+        ).format(n=self.copied, exchanges=self.exchanges)
+        there = (
+            " "
+            + ngettext("{n} was there already.", "{n} were there already.", self.already_there).format(
+                n=self.already_there
+            )
+            if self.already_there
+            else ""
         )
+        return copied + there + " " + _("File paths and snapshots stay on the computer they were made on.")
 
 
 def origin_key(
@@ -144,7 +162,7 @@ def _insert_page(
             kept = json.loads(options or "{}")
             kept["copied_from"] = key
             if state == SENDING:  # its sender's lease cannot be renewed here
-                state, summary = INTERRUPTED, INTERRUPTED_SUMMARY
+                state, summary = INTERRUPTED, encode(INTERRUPTED_SUMMARY)
             parent = renumbered.get(int(retry_of)) if retry_of is not None else None
             cur = db.execute(
                 "INSERT INTO attempts (created_at, updated_at, provider, environment, base_url, file_name, "

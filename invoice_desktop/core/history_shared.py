@@ -22,16 +22,20 @@ from .exchange import Exchange
 from .history import HistoryBusy, HistoryQuery, HistoryRow, _now
 from .history_journal import Journal, JournalEntry
 from .history_pg import PgHistory, _PgConnection, _PgCursor, connect
+from .i18n import N_, Msg, _, from_stored, to_stored
+from .stored_text import Text
 
 log = logging.getLogger("invoice_desktop.history")
 
-KEPT_PREFIX = "Kept on this computer until the shared server can be reached: "
+KEPT_PREFIX = N_("Kept on this computer until the shared server can be reached: ")
+# The outcome fields that may hold a kept sentence (a Msg): stored in the journal as code + parameters.
+_SENTENCES = ("summary", "provider_code", "provider_message")
 
 
 class HistoryUnavailable(HistoryBusy):
     """The shared history's server cannot be reached right now."""
 
-    def __init__(self, message: str, kept_note: str = "") -> None:
+    def __init__(self, message: Text, kept_note: Text = "") -> None:
         super().__init__(message)
         self.kept_note = kept_note  # for an outcome: where it is kept meanwhile
 
@@ -48,9 +52,13 @@ def server_of(url: str) -> str:
 def _unavailable(where: str, exc: BaseException) -> HistoryUnavailable:
     details = " ".join(str(exc).split())
     return HistoryUnavailable(
-        f"The shared history server ({where}) cannot be reached right now. Check that this computer is on the "
-        "office network (or VPN) and that the server is running; to work on this computer's own history instead, "
-        f"choose History: “This computer” in File → Settings. (Details: {details})"
+        Msg(
+            "The shared history server ({where}) cannot be reached right now. Check that this computer is on the "
+            "office network (or VPN) and that the server is running; to work on this computer's own history "
+            "instead, choose History: “This computer” in File → Settings. (Details: {details})",
+            where=where,
+            details=details,
+        )
     )
 
 
@@ -143,10 +151,11 @@ class SharedHistory(PgHistory):
             path = self._keep(attempt_id, outcome)
             raise HistoryUnavailable(
                 exc.message,
-                kept_note=(
+                kept_note=Msg(
                     "The connection to the shared history was lost while this upload ran, so its outcome is kept on "
-                    f"this computer ({path.parent}) and written to the server as soon as it can be reached; the "
-                    "History shows it meanwhile. Nothing is lost."
+                    "this computer ({folder}) and written to the server as soon as it can be reached; the History "
+                    "shows it meanwhile. Nothing is lost.",
+                    folder=str(path.parent),
                 ),
             ) from None
         self._rows_of_mine.pop(attempt_id, None)
@@ -155,6 +164,8 @@ class SharedHistory(PgHistory):
         kept = dict(outcome)
         kept.pop("patience_s", None)
         kept["exchanges"] = [e.to_dict() for e in kept.get("exchanges") or ()]
+        for name in _SENTENCES:
+            kept[name] = to_stored(kept.get(name))
         return self.journal.keep(self.server, attempt_id, kept, self._rows_of_mine.get(attempt_id, {}))
 
     def finish_later(self, attempt_id: int, **outcome: Any) -> None:
@@ -181,6 +192,8 @@ class SharedHistory(PgHistory):
                     continue
                 outcome = dict(entry.outcome)
                 outcome["exchanges"] = [Exchange.from_dict(e) for e in outcome.get("exchanges") or ()]
+                for name in _SENTENCES:
+                    outcome[name] = from_stored(outcome.get(name))
                 PgHistory.finish(self, entry.attempt_id, **outcome, patience_s=0.0)
             except HistoryBusy:
                 break  # still unreachable (or locked): the next beat tries again
@@ -208,9 +221,9 @@ class SharedHistory(PgHistory):
         return dataclasses.replace(
             row,
             state=outcome.get("state", row.state),
-            summary=KEPT_PREFIX + str(outcome.get("summary", "")),
-            provider_code=outcome.get("provider_code"),
-            provider_message=outcome.get("provider_message"),
+            summary=_(KEPT_PREFIX) + str(from_stored(outcome.get("summary")) or ""),
+            provider_code=from_stored(outcome.get("provider_code")),
+            provider_message=from_stored(outcome.get("provider_message")),
         )
 
     @classmethod

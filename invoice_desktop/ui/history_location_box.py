@@ -142,7 +142,7 @@ class HistoryLocationBox:
             lambda _task: check_server(server, password),
             on_result=lambda text: self._tested(str(text), ok=True),
             on_error=lambda exc: self._tested(
-                exc.message if isinstance(exc, HistoryLocationError) else f"{type(exc).__name__}: {exc}", ok=False
+                str(exc.message) if isinstance(exc, HistoryLocationError) else f"{type(exc).__name__}: {exc}", ok=False
             ),
         )
 

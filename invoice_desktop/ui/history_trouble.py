@@ -44,7 +44,7 @@ def ask_to_switch(parent: QWidget | None, text: str) -> bool:
 def start_despite(exc: InvoiceDesktopError, store: SettingsStore | None = None) -> Services | None:
     """The services to start with after `exc` stopped the first try, or None (the app quits)."""
     if isinstance(exc, HistoryLocationError) and not chosen_by_environment():
-        if not ask_to_switch(None, exc.message):
+        if not ask_to_switch(None, str(exc.message)):
             return None
         store = store or SettingsStore.default()
         store.set("history.location", "local")
@@ -54,5 +54,5 @@ def start_despite(exc: InvoiceDesktopError, store: SettingsStore | None = None) 
             return create_services()
         except InvoiceDesktopError as again:
             exc = again
-    QMessageBox.critical(None, APP_NAME, exc.message)
+    QMessageBox.critical(None, APP_NAME, str(exc.message))
     return None
