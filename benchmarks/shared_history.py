@@ -10,6 +10,7 @@ Starts a throwaway PostgreSQL server (tests/pg_server.py: Debian's `postgresql` 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 import statistics
@@ -101,11 +102,18 @@ def timed(run: Callable[[], object], runs: int = RUNS) -> tuple[float, float]:
 
 
 def duplicate_check(history: History, count: int) -> Callable[[], object]:
-    """What a provider's warnings() asks before a send: earlier attempts to this target (any clerk, any state)."""
+    """What the app asks before a send (a provider's warnings() and core/duplicates.py): a success by anyone to
+    this target, and a success by anyone of this same file (SHA-256) for another target."""
 
     def check() -> object:
         n = random.randint(1, count)
-        return history.with_target(PROVIDERS[n % 5], "production", f"INV-{n:06}")
+        target = f"INV-{n:06}"
+        provider = PROVIDERS[n % 5]
+        sha256 = hashlib.md5(str(n).encode()).hexdigest() + hashlib.md5(str(n + 1).encode()).hexdigest()
+        return (
+            history.succeeded_with(provider, "production", "InvoiceId", target),
+            history.succeeded_with_file(provider, "production", sha256, except_targets=[target]),
+        )
 
     return check
 
