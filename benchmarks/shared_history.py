@@ -204,7 +204,7 @@ def main() -> None:
             f"p95 {p95:.1f} ms, {rate:.0f} per second on this machine ({os.cpu_count()} cores, shared)"
         )
     finally:
-        server.stop()
+        server.close()
 
 
 if __name__ == "__main__":

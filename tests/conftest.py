@@ -79,7 +79,7 @@ def pg_server() -> Iterator[PgServer]:
     """One real PostgreSQL server for the whole run (tests/pg_server.py); each test gets databases of its own."""
     server = start_server()
     yield server
-    server.stop()
+    server.close()
 
 
 @pytest.fixture

@@ -71,6 +71,11 @@ class PgServer:
         # A cluster is some 600 MB: left behind by every run, they filled the shared machine's disk.
         shutil.rmtree(self.folder, ignore_errors=True)
 
+    def close(self) -> None:
+        """Stop it and remove its folder: a cluster is hundreds of MB, and several suites run here every hour."""
+        self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
     def start(self) -> None:
         """Start it again (after `stop`), on the same port with the same data."""
         data, log = str(self.folder / "data"), str(self.folder / "log")

@@ -101,7 +101,7 @@ def tls_server(tmp_path_factory) -> Iterator[tuple[PgServer, Path]]:
     ca.cert_pem.write_to_path(str(ca_file))
     server = start_server(tls=(chain, key))
     yield server, ca_file
-    server.stop()
+    server.close()
 
 
 def _address(server: PgServer, name: str = "clerks-db.test", **params: str) -> str:

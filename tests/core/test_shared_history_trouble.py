@@ -30,7 +30,7 @@ def own_server() -> Iterator[PgServer]:
     """A server of this module's own: its tests stop it."""
     server = start_server()
     yield server
-    server.stop()
+    server.close()
 
 
 @pytest.fixture
