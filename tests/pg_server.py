@@ -66,15 +66,16 @@ class PgServer:
             db.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
-    def stop(self) -> None:
+    def stop(self, *, keep: bool = False) -> None:
+        """Stop it (as a crash would) and remove its folder; `keep`: leave the data, to `start` it again."""
         self._run("pg_ctl", "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop", check=False)
-        # A cluster is some 600 MB: left behind by every run, they filled the shared machine's disk.
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if not keep:
+            # A cluster is some 600 MB: left behind by every run, they filled the shared machine's disk.
+            shutil.rmtree(self.folder, ignore_errors=True)
 
     def close(self) -> None:
-        """Stop it and remove its folder: a cluster is hundreds of MB, and several suites run here every hour."""
+        """Stop it and remove its folder."""
         self.stop()
-        shutil.rmtree(self.folder, ignore_errors=True)
 
     def start(self) -> None:
         """Start it again (after `stop`), on the same port with the same data."""

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import InvoiceDesktopError
 from .i18n import N_, Msg, _
+from .not_yet_translated import later
 
 if TYPE_CHECKING:
     from .credentials import CredentialStore
@@ -28,7 +29,7 @@ _LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 _WEAK_SSLMODES = {"disable", "allow", "prefer", "require", "verify-ca"}
 # Translators: {env} is the name of an environment variable, as is.
 _SWITCH_BACK = N_("To use this computer's own history instead, remove {env}.")
-SWITCH_BACK_IN_SETTINGS = N_(
+SWITCH_BACK_IN_SETTINGS = later(
     "To use this computer's own history instead, choose History: “This computer” in File → Settings (one setting)."
 )
 # The keyring item holding the shared history's password (per server and user: another server never gets it).
@@ -127,11 +128,10 @@ class SharedServer:
         """libpq's parameters for this server, TLS rules applied; no password (the keyring adds it at connect)."""
         if not self.host or not self.database:
             raise HistoryLocationError(
-                Msg(
+                later(
                     "The shared history in Settings has no server or no database: fill both in File → Settings → "
-                    "History. {switch_back}",
-                    switch_back=Msg(SWITCH_BACK_IN_SETTINGS),
-                )
+                    "History. {switch_back}"
+                ).format(switch_back=SWITCH_BACK_IN_SETTINGS)
             )
         params: dict[str, Any] = {"host": self.host, "port": str(self.port), "dbname": self.database}
         if self.user:
@@ -173,20 +173,19 @@ def explain_connection_error(exc: Exception, params: dict[str, object], switch_b
         return _(
             "The shared history server {where} presented a certificate this computer does not trust, so nothing "
             "was sent to it. Ask your administrator for the office's CA certificate file and give it in the "
-            "address (sslrootcert=/path/to/ca.pem) or in Settings → History, or have it installed in the system's "
-            "certificate store. "
+            "address (sslrootcert=/path/to/ca.pem), or have it installed in the system's certificate store. "
             "{switch_back}"
         ).format(**words)
     if "does not match host name" in lowered or "server certificate for" in lowered:
         return _(
             "The shared history server {where} presented a certificate for another name, so nothing was sent to "
-            "it. Check the server name: it must be the name on the server's certificate. {switch_back}"
+            "it. Check the server name in the address: it must be the name on the server's certificate. {switch_back}"
         ).format(**words)
     if "password" in lowered or "authentication" in lowered:
         return _(
             "The shared history server {where} did not accept the sign-in ({who}), so nothing was sent. Check the "
-            "user name, and the password (in Settings → History, or libpq's password file ~/.pgpass or PGPASSFILE) "
-            "or the client certificate. {switch_back}"
+            "user name, and the password in libpq's password file (~/.pgpass or PGPASSFILE) or the client "
+            "certificate. {switch_back}"
         ).format(**words)
     if "does not exist" in lowered:
         return _(
@@ -242,9 +241,9 @@ def check_server(server: SharedServer, password: str | None) -> str:
             user = db.info.user
     except psycopg.OperationalError as exc:
         raise HistoryLocationError(explain_connection_error(exc, params, _(SWITCH_BACK_IN_SETTINGS))) from None
-    found = _("Connected to PostgreSQL {version} at {host}:{port}, as “{user}”.")
+    found = later("Connected to PostgreSQL {version} at {host}:{port}, as “{user}”.")
     if tls:
-        found = _("Connected to PostgreSQL {version} at {host}:{port} over verified TLS, as “{user}”.")
+        found = later("Connected to PostgreSQL {version} at {host}:{port} over verified TLS, as “{user}”.")
     return found.format(version=version, host=server.host, port=server.port, user=user)
 
 

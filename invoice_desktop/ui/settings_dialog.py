@@ -25,13 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.credentials import CredentialStore
-from ..core.i18n import LANGUAGE_NAMES, N_, _
+from ..core.i18n import LANGUAGE_NAMES, _
+from ..core.not_yet_translated import later
 from ..core.settings import Setting, SettingsStore
 from .history_location_box import HistoryLocationBox
 from .tasks import TaskRunner
 
 # Sections shown on a tab of their own, with the tab's title (its mnemonic).
-_OWN_TAB = {"History": N_("&History")}
+_OWN_TAB = {"History": later("&History")}
 
 
 def _editor_for(setting: Setting, value: Any, parent: QWidget) -> QWidget:
@@ -107,7 +108,7 @@ class SettingsDialog(QDialog):
         self.tabs = QTabWidget(self)
         general = QWidget(self.tabs)
         general_layout = QVBoxLayout(general)
-        self.tabs.addTab(general, _("&General"))
+        self.tabs.addTab(general, later("&General"))
         layout.addWidget(self.tabs, 1)
         for setting in store.declarations.values():
             form = sections.get(setting.section)
@@ -164,16 +165,16 @@ class SettingsDialog(QDialog):
         except Exception as exc:  # the keyring refused the password (locked, dismissed)
             QMessageBox.warning(
                 self,
-                _("Password not saved"),
-                _("The password could not be kept in the keyring: {error}").format(error=exc),
+                later("Password not saved"),
+                later("The password could not be kept in the keyring: {error}").format(error=exc),
             )
             return
         history_after = {k: v for k, v in self.store.values().items() if k.startswith("history.")}
         if history_after != history_before:
             self.saved_message = (
-                _("Settings saved. The app uses the shared server from its next start.")
+                later("Settings saved. The app uses the shared server from its next start.")
                 if history_after["history.location"] == "shared"
-                else _("Settings saved. The app uses this computer's history from its next start.")
+                else later("Settings saved. The app uses this computer's history from its next start.")
             )
         self.applied.emit()
         super().accept()

@@ -64,7 +64,8 @@ def test_a_connection_lost_during_an_upload_keeps_the_answer_and_it_lands_when_t
     history = SharedHistory(url, journal=journal)
     uploads = _uploads(history, practice, memory_keyring)
     sandbox = practice.sandbox_for(PROVIDER)
-    sandbox.before_handle = lambda _request: own_server.stop()  # the server dies while the invoice is on its way
+    # The server dies while the invoice is on its way.
+    sandbox.before_handle = lambda _request: own_server.stop(keep=True)
     try:
         result = _upload(uploads, make_file)
         sandbox.before_handle = None
@@ -102,7 +103,7 @@ def test_an_answer_kept_when_the_app_closed_lands_at_the_next_start(
     history = SharedHistory(url, journal=journal)
     uploads = _uploads(history, practice, memory_keyring)
     sandbox = practice.sandbox_for(PROVIDER)
-    sandbox.before_handle = lambda _request: own_server.stop()
+    sandbox.before_handle = lambda _request: own_server.stop(keep=True)
     try:
         result = _upload(uploads, make_file, "ORD-1002")
     finally:
@@ -126,7 +127,7 @@ def test_an_unreachable_server_sends_nothing_and_says_what_to_check(
     uploads = _uploads(history, practice, memory_keyring)
     received: list[object] = []
     practice.sandbox_for(PROVIDER).before_handle = received.append
-    own_server.stop()
+    own_server.stop(keep=True)
     try:
         with pytest.raises(HistoryBusy) as refused:
             _upload(uploads, make_file)
