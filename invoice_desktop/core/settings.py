@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from .i18n import N_
-from .not_yet_translated import later
 
 log = logging.getLogger("invoice_desktop.settings")
 
@@ -124,27 +123,25 @@ SETTINGS: tuple[Setting, ...] = (
     # Where the history lives (core/history_location.py). INVOICE_DESKTOP_DATABASE_URL, when set, wins over these.
     Setting(
         "history.location",
-        later("History"),
+        N_("History"),
         "local",
-        help=later("The shared server is used from the next start of the app."),
+        help=N_("The shared server is used from the next start of the app."),
         section="History",
-        choices=(("local", later("This computer")), ("shared", later("Shared server (PostgreSQL)"))),
+        choices=(("local", N_("This computer")), ("shared", N_("Shared server (PostgreSQL)"))),
     ),
-    Setting("history.host", later("Server"), "", section="History"),
-    Setting("history.port", later("Port"), 5432, section="History", minimum=1, maximum=65535),
-    Setting("history.database", later("Database"), "invoices", section="History"),
-    Setting("history.user", later("User"), "", section="History"),
+    Setting("history.host", N_("Server"), "", section="History"),
+    Setting("history.port", N_("Port"), 5432, section="History", minimum=1, maximum=65535),
+    Setting("history.database", N_("Database"), "invoices", section="History"),
+    Setting("history.user", N_("User"), "", section="History"),
     Setting(
         "history.ca_file",
-        later("CA file"),
+        N_("CA file"),
         "",
-        help=later(
-            "The office's CA certificate, if the administrator gave one; empty: the system's certificate store."
-        ),
+        help=N_("The office's CA certificate, if the administrator gave one; empty: the system's certificate store."),
         section="History",
     ),
-    Setting("history.client_cert", later("Client certificate"), "", section="History"),
-    Setting("history.client_key", later("Client key"), "", section="History"),
+    Setting("history.client_cert", N_("Client certificate"), "", section="History"),
+    Setting("history.client_key", N_("Client key"), "", section="History"),
 )
 
 

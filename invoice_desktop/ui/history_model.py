@@ -16,7 +16,6 @@ from ..core import history as hist
 from ..core import local_format
 from ..core.history import History, HistoryQuery, HistoryRow
 from ..core.i18n import N_, _
-from ..core.not_yet_translated import later
 from .environment_banner import environment_title
 from .tasks import TaskRunner
 
@@ -40,7 +39,7 @@ class HistoryModel(QAbstractTableModel):
 
     # Column headers, translated where shown (headerData).
     COLUMNS = (
-        "#", N_("Time"), N_("Provider"), N_("Environment"), N_("What"), N_("Outcome"), later("Clerk"), N_("Summary")
+        "#", N_("Time"), N_("Provider"), N_("Environment"), N_("What"), N_("Outcome"), N_("Clerk"), N_("Summary")
     )  # fmt: skip
     CLERK_COLUMN = 6  # shown for a shared history, where colleagues' attempts are listed too
     PAGE = 200

@@ -25,14 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.credentials import CredentialStore
-from ..core.i18n import LANGUAGE_NAMES, _
+from ..core.i18n import LANGUAGE_NAMES, N_, _
 from ..core.not_yet_translated import later
 from ..core.settings import Setting, SettingsStore
 from .history_location_box import HistoryLocationBox
 from .tasks import TaskRunner
 
 # Sections shown on a tab of their own, with the tab's title (its mnemonic).
-_OWN_TAB = {"History": later("&History")}
+_OWN_TAB = {"History": N_("&History")}
 
 
 def _editor_for(setting: Setting, value: Any, parent: QWidget) -> QWidget:
@@ -108,7 +108,7 @@ class SettingsDialog(QDialog):
         self.tabs = QTabWidget(self)
         general = QWidget(self.tabs)
         general_layout = QVBoxLayout(general)
-        self.tabs.addTab(general, later("&General"))
+        self.tabs.addTab(general, _("&General"))
         layout.addWidget(self.tabs, 1)
         for setting in store.declarations.values():
             form = sections.get(setting.section)
