@@ -111,10 +111,8 @@ def test_the_stored_summary_is_code_and_parameters_not_a_sentence(history):
     assert json.loads(stored) == {"msgid": "{provider} is busy: try again later.", "params": {"provider": "Shopwave"}}
 
 
-def test_a_batch_rows_message_and_problems_read_in_another_language(app_home, history_engine):
-    if history_engine != "sqlite":
-        pytest.skip("the batch outbox is kept in the SQLite history")
-    history = History(app_home / "batch.sqlite3")
+def test_a_batch_rows_message_and_problems_read_in_another_language(history):
+    # On both engines: the shared PostgreSQL history keeps the batch outbox too.
     outbox = Outbox(history)
     row = BatchRow(1, "a.pdf", "/tmp/a.pdf", "invalid", message=Msg("Row(s) {rows} have the same file.", rows="2"))
     row.problems = [Msg("The PDF has no text layer.")]
