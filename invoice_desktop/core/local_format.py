@@ -264,6 +264,15 @@ class AmbiguousNumber(ValueError):
     """A text the region reads as one number and the API's spelling as another ("1.500": 1500 or 1.5)."""
 
 
+def field_kind(model: Any, name: str) -> str:
+    """ "decimal" | "date" | "datetime" for the form model's field `name` (its name or its API alias), else ""."""
+    for field_name, info in getattr(model, "model_fields", {}).items():
+        if name in (field_name, getattr(info, "alias", None)):
+            kind, _model = _scalar_kind(info.annotation)
+            return kind if kind in ("decimal", "date", "datetime") else ""
+    return ""
+
+
 def _scalar_kind(annotation: Any) -> tuple[str, Any]:
     """("decimal" | "date" | "datetime" | "model" | "list" | "", inner model) for a pydantic field's annotation."""
     origin = typing.get_origin(annotation)

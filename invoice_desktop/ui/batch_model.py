@@ -17,6 +17,7 @@ from PySide6.QtGui import QBrush, QColor
 from ..core import outbox
 from ..core.i18n import N_, _, ngettext
 from ..core.outbox import Batch, BatchRow
+from .form_fields import _as_text, typed_value
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -126,11 +127,15 @@ class BatchTableModel(QAbstractTableModel):
         labels: dict[str, str],
         edit: Callable[[BatchRow, str, str], None] | None = None,
         tick: Callable[[BatchRow, bool], None] | None = None,
+        kinds: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.batch = batch
         self.fields = fields
         self.labels = labels
+        # "decimal" / "date" / "datetime" per field: shown and typed the region's way ("1.234,50", "31.03.2026"),
+        # kept in the API's neutral spelling.
+        self.kinds = kinds or {}
         self._edit = edit
         self._tick = tick
         self.editable = True  # False while sending: nothing changes under the sender
@@ -223,7 +228,12 @@ class BatchTableModel(QAbstractTableModel):
         cell = row.values.get(field)
         problem = row.field_problems.get(field)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return "" if cell is None else shown_value(cell.value)
+            if cell is None or cell.value is None:
+                return ""
+            kind = self.kinds.get(field, "")
+            if kind and not isinstance(cell.value, list | dict):
+                return _as_text(cell.value, kind)
+            return shown_value(cell.value)
         if role == Qt.ItemDataRole.BackgroundRole:
             if problem:
                 return QBrush(WRONG)
@@ -260,7 +270,9 @@ class BatchTableModel(QAbstractTableModel):
         row = self.batch.rows[index.row()]
         field = self.field_at(index.column())
         if field is not None and role == Qt.ItemDataRole.EditRole and self._edit is not None:
-            self._edit(row, field, str(value).strip())
+            text = str(value).strip()
+            kind = self.kinds.get(field, "")
+            self._edit(row, field, (typed_value(text, kind) or "") if kind else text)
             self.refresh()
             return True
         if index.column() == 2 and role == Qt.ItemDataRole.CheckStateRole and self._tick is not None:

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from ..core import outbox
+from ..core import local_format, outbox
 from ..core.i18n import _, ngettext
 from ..core.outbox import Batch, BatchRow
 from .batch_model import FILTERS, SOURCE_WORDS, BatchTableModel, StatusFilter, field_label, shown_value, status_words
@@ -218,7 +218,8 @@ class BatchWindow(QWidget):
         for row in batch.rows:
             fields.extend(name for name in row.values if name not in fields)
         labels = {name: field_label(self.provider.form_model, name) for name in fields}
-        self.model = BatchTableModel(batch, fields, labels, edit=self._edit, tick=self._tick)
+        kinds = {name: local_format.field_kind(self.provider.form_model, name) for name in fields}
+        self.model = BatchTableModel(batch, fields, labels, edit=self._edit, tick=self._tick, kinds=kinds)
         self.proxy.setSourceModel(self.model)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         header = self.table.horizontalHeader()

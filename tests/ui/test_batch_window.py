@@ -397,3 +397,19 @@ def test_an_unfinished_batch_is_announced_at_start(qtbot, window, folder, servic
     window.batch_launcher.announce_unfinished(bar, action)
     qtbot.waitUntil(lambda: "1 batch still has rows to send" in bar.currentMessage(), timeout=10000)
     assert action.text() == "Batc&hes… (1 unfinished)"
+
+
+def test_amounts_are_shown_and_typed_the_regions_way_and_kept_as_the_api_writes_them(qtbot, window, folder):
+    from invoice_desktop.core import local_format
+
+    local_format.set_region(local_format.region_named("de_DE"))
+    try:
+        bw = dropped_batch(qtbot, window, "payfabric", invoice(folder, "INV-1"), invoice(folder, "INV-2"))
+        model = bw.model
+        kept = bw.batch.rows[0].values["Amount"].value
+        assert "," in cell(bw, 0, "Amount") and cell(bw, 0, "Amount") == local_format.format_amount(kept)
+        assert model.setData(model.index(0, model.column_of("Amount")), "1.234,50")
+        assert bw.batch.rows[0].values["Amount"].value == "1234.50"
+        assert cell(bw, 0, "Amount") == "1.234,50" and status(bw, 0) == "Ready"
+    finally:
+        local_format.set_region(None)
