@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 from .core.attachments import AttachmentRefused
 from .core.errors import CredentialsMissing, FormInvalid, InvoiceDesktopError
 from .core.i18n import N_, Msg, _, ngettext
-from .core.not_yet_translated import later
 from .core.registry import PRACTICE, PRODUCTION, SANDBOX
 from .core.results import Outcome, UploadResult
 from .core.stored_text import Text, shown_tree
@@ -183,28 +182,26 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("--since", type=_day, help=_("from this day (YYYY-MM-DD)"))
     history.add_argument("--until", type=_day, help=_("up to and including this day (YYYY-MM-DD)"))
     whose = history.add_mutually_exclusive_group()
-    whose.add_argument(
-        "--mine", action="store_true", help=later("only the attempts made by this clerk (user@computer)")
-    )
-    whose.add_argument("--clerk", metavar="USER@COMPUTER", help=later("only this clerk's attempts (a shared history)"))
+    whose.add_argument("--mine", action="store_true", help=_("only the attempts made by this clerk (user@computer)"))
+    whose.add_argument("--clerk", metavar="USER@COMPUTER", help=_("only this clerk's attempts (a shared history)"))
     history.add_argument("--limit", type=int, default=20, help=_("at most this many (default 20)"))
     history.add_argument("--json", action="store_true", help=_("print the attempts as JSON"))
     history.add_argument("--csv", metavar="FILE", help=_("write every matching attempt to FILE as CSV"))
     history_sub = history.add_subparsers(dest="history_action", required=False, metavar="{copy}")
     copy = history_sub.add_parser(
         "copy",
-        help=later("copy this computer's history into a shared server (--to), or the reverse (--from); no duplicates"),
-        description=later(
+        help=_("copy this computer's history into a shared server (--to), or the reverse (--from); no duplicates"),
+        description=_(
             "Copy every attempt, with its exchanges, renumbered; file paths and snapshots stay behind. Running it "
             "again copies only what is new."
         ),
     )
     direction = copy.add_mutually_exclusive_group(required=True)
     direction.add_argument(
-        "--to", metavar="URL", help=later("postgresql://USER@HOST[:PORT]/DB to copy this computer's history into")
+        "--to", metavar="URL", help=_("postgresql://USER@HOST[:PORT]/DB to copy this computer's history into")
     )
     direction.add_argument(
-        "--from", dest="source", metavar="URL", help=later("postgresql://… to copy into this computer's history")
+        "--from", dest="source", metavar="URL", help=_("postgresql://… to copy into this computer's history")
     )
 
     sub.add_parser("providers", help=_("list the providers"))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .history import INTERRUPTED, INTERRUPTED_SUMMARY, SENDING, History
-from .not_yet_translated import later
+from .i18n import _, ngettext
 from .stored_text import encode
 
 PAGE = 500
@@ -38,19 +38,28 @@ class CopyReport:
     exchanges: int = 0
 
     def sentence(self, to_shared: bool) -> str:
-        where = later("the shared history") if to_shared else later("this computer's history")
-        copied = later("Copied {n} attempt{s} ({exchanges} exchanges) to {where}.").format(
-            n=self.copied, s="" if self.copied == 1 else "s", exchanges=self.exchanges, where=where
-        )
+        copied = (
+            ngettext(
+                "Copied {n} attempt ({exchanges} exchanges) to the shared history.",
+                "Copied {n} attempts ({exchanges} exchanges) to the shared history.",
+                self.copied,
+            )
+            if to_shared
+            else ngettext(
+                "Copied {n} attempt ({exchanges} exchanges) to this computer's history.",
+                "Copied {n} attempts ({exchanges} exchanges) to this computer's history.",
+                self.copied,
+            )
+        ).format(n=self.copied, exchanges=self.exchanges)
         there = (
             " "
-            + later("{n} {were} there already.").format(
-                n=self.already_there, were="was" if self.already_there == 1 else "were"
+            + ngettext("{n} was there already.", "{n} were there already.", self.already_there).format(
+                n=self.already_there
             )
             if self.already_there
             else ""
         )
-        return copied + there + " " + later("File paths and snapshots stay on the computer they were made on.")
+        return copied + there + " " + _("File paths and snapshots stay on the computer they were made on.")
 
 
 def origin_key(

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import InvoiceDesktopError
 from .i18n import N_, Msg, _
-from .not_yet_translated import later
 
 if TYPE_CHECKING:
     from .credentials import CredentialStore
@@ -29,7 +28,7 @@ _LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 _WEAK_SSLMODES = {"disable", "allow", "prefer", "require", "verify-ca"}
 # Translators: {env} is the name of an environment variable, as is.
 _SWITCH_BACK = N_("To use this computer's own history instead, remove {env}.")
-SWITCH_BACK_IN_SETTINGS = later(
+SWITCH_BACK_IN_SETTINGS = N_(
     "To use this computer's own history instead, choose History: “This computer” in File → Settings (one setting)."
 )
 # The keyring item holding the shared history's password (per server and user: another server never gets it).
@@ -128,10 +127,11 @@ class SharedServer:
         """libpq's parameters for this server, TLS rules applied; no password (the keyring adds it at connect)."""
         if not self.host or not self.database:
             raise HistoryLocationError(
-                later(
+                Msg(
                     "The shared history in Settings has no server or no database: fill both in File → Settings → "
-                    "History. {switch_back}"
-                ).format(switch_back=SWITCH_BACK_IN_SETTINGS)
+                    "History. {switch_back}",
+                    switch_back=Msg(SWITCH_BACK_IN_SETTINGS),
+                )
             )
         params: dict[str, Any] = {"host": self.host, "port": str(self.port), "dbname": self.database}
         if self.user:
@@ -241,9 +241,9 @@ def check_server(server: SharedServer, password: str | None) -> str:
             user = db.info.user
     except psycopg.OperationalError as exc:
         raise HistoryLocationError(explain_connection_error(exc, params, _(SWITCH_BACK_IN_SETTINGS))) from None
-    found = later("Connected to PostgreSQL {version} at {host}:{port}, as “{user}”.")
+    found = _("Connected to PostgreSQL {version} at {host}:{port}, as “{user}”.")
     if tls:
-        found = later("Connected to PostgreSQL {version} at {host}:{port} over verified TLS, as “{user}”.")
+        found = _("Connected to PostgreSQL {version} at {host}:{port} over verified TLS, as “{user}”.")
     return found.format(version=version, host=server.host, port=server.port, user=user)
 
 

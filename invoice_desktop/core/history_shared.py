@@ -22,13 +22,12 @@ from .exchange import Exchange
 from .history import HistoryBusy, HistoryQuery, HistoryRow, _now
 from .history_journal import Journal, JournalEntry
 from .history_pg import PgHistory, _PgConnection, _PgCursor, connect
-from .i18n import _, from_stored, to_stored
-from .not_yet_translated import later
+from .i18n import N_, Msg, _, from_stored, to_stored
 from .stored_text import Text
 
 log = logging.getLogger("invoice_desktop.history")
 
-KEPT_PREFIX = later("Kept on this computer until the shared server can be reached: ")
+KEPT_PREFIX = N_("Kept on this computer until the shared server can be reached: ")
 # The outcome fields that may hold a kept sentence (a Msg): stored in the journal as code + parameters.
 _SENTENCES = ("summary", "provider_code", "provider_message")
 
@@ -53,11 +52,13 @@ def server_of(url: str) -> str:
 def _unavailable(where: str, exc: BaseException) -> HistoryUnavailable:
     details = " ".join(str(exc).split())
     return HistoryUnavailable(
-        later(
+        Msg(
             "The shared history server ({where}) cannot be reached right now. Check that this computer is on the "
             "office network (or VPN) and that the server is running; to work on this computer's own history "
-            "instead, choose History: “This computer” in File → Settings. (Details: {details})"
-        ).format(where=where, details=details)
+            "instead, choose History: “This computer” in File → Settings. (Details: {details})",
+            where=where,
+            details=details,
+        )
     )
 
 
@@ -150,11 +151,12 @@ class SharedHistory(PgHistory):
             path = self._keep(attempt_id, outcome)
             raise HistoryUnavailable(
                 exc.message,
-                kept_note=later(
+                kept_note=Msg(
                     "The connection to the shared history was lost while this upload ran, so its outcome is kept on "
                     "this computer ({folder}) and written to the server as soon as it can be reached; the History "
-                    "shows it meanwhile. Nothing is lost."
-                ).format(folder=str(path.parent)),
+                    "shows it meanwhile. Nothing is lost.",
+                    folder=str(path.parent),
+                ),
             ) from None
         self._rows_of_mine.pop(attempt_id, None)
 

@@ -32,7 +32,6 @@ from ..core.history_location import (
     stored_password,
 )
 from ..core.i18n import _
-from ..core.not_yet_translated import later
 from .tasks import TaskRunner
 
 SERVER_KEYS = (
@@ -66,20 +65,20 @@ class HistoryLocationBox:
         self.password = QLineEdit(parent)
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setAccessibleName(_("Password"))
-        self.password.setPlaceholderText(later("kept in the system keyring (optional)"))
+        self.password.setPlaceholderText(_("kept in the system keyring (optional)"))
         self.password.setToolTip(
-            later(
+            _(
                 "Kept in the system keyring, never in a file. Leave it empty to use libpq's password file "
                 "(~/.pgpass or PGPASSFILE) or the client certificate."
             )
         )
-        label = QLabel(later("Password:"), parent)
+        label = QLabel(_("Password:"), parent)
         label.setBuddy(self.password)
         # Right under the user's row.
         user_row: int = form.getWidgetPosition(editors["history.user"])[0]  # type: ignore[index]
         form.insertRow(user_row + 1, label, self.password)
-        self.test_button = QPushButton(later("&Test connection"), parent)
-        self.test_button.setAccessibleName(later("Test the connection to the shared server"))
+        self.test_button = QPushButton(_("&Test connection"), parent)
+        self.test_button.setAccessibleName(_("Test the connection to the shared server"))
         self.test_result = QLabel("", parent)
         self.test_result.setWordWrap(True)
         row = QWidget(parent)
@@ -89,9 +88,7 @@ class HistoryLocationBox:
         line.addWidget(self.test_result, 1)
         form.addRow(row)
         if os.environ.get(ENV, "").strip():
-            note = QLabel(
-                later("{variable} is set for this app: it wins over this choice.").format(variable=ENV), parent
-            )
+            note = QLabel(_("{variable} is set for this app: it wins over this choice.").format(variable=ENV), parent)
             note.setWordWrap(True)
             note.setStyleSheet("color: #8a5a00;")
             form.addRow(note)
@@ -139,7 +136,7 @@ class HistoryLocationBox:
         password = self.password.text() or None
         self.test_button.setEnabled(False)
         self.test_result.setStyleSheet("")
-        self.test_result.setText(later("Connecting…"))
+        self.test_result.setText(_("Connecting…"))
         self.runner.submit(
             "history-test-connection",
             lambda _task: check_server(server, password),

@@ -15,22 +15,21 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from .. import APP_NAME
 from ..core.errors import InvoiceDesktopError
 from ..core.history_location import HistoryLocationError, chosen_by_environment
-from ..core.i18n import _
-from ..core.not_yet_translated import later
+from ..core.i18n import N_, _
 from ..core.services import Services
 from ..core.settings import SettingsStore
 from ..wiring import create_services
 
 log = logging.getLogger(__name__)
 
-SWITCH = later("Use this computer's history")
+SWITCH = N_("Use this computer's history")
 
 
 def ask_to_switch(parent: QWidget | None, text: str) -> bool:
     """Ask whether to switch to this computer's history; True when the clerk chose so."""
     box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, text, QMessageBox.StandardButton.NoButton, parent)
     box.setInformativeText(
-        later(
+        _(
             "Uploads made on this computer's history are not seen by your colleagues. Choose the shared server "
             "again in File → Settings → History when it is back."
         )

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 from ..core.history import History, HistoryQuery, HistoryRow
 from ..core.i18n import N_, _, ngettext
 from ..core.local_format import current_region, format_amount
-from ..core.not_yet_translated import later
 from .history_model import RETRYABLE, STATE_WORDS, HistoryModel
 from .tasks import TaskRunner
 
@@ -116,10 +115,10 @@ class HistoryView(QWidget):
             edit.dateChanged.connect(self._apply_search)
         # Whose attempts: everyone's (the default), mine, or one colleague's. Shown for a shared history only.
         self.clerk_filter = QComboBox(self)
-        self.clerk_filter.setAccessibleName(later("Clerk"))
-        self.clerk_filter.setToolTip(later("Everyone's uploads, only yours, or one colleague's"))
-        self.clerk_filter.addItem(later("Everyone's"), EVERYONE)
-        self.clerk_filter.addItem(later("Mine"), MINE)
+        self.clerk_filter.setAccessibleName(_("Clerk"))
+        self.clerk_filter.setToolTip(_("Everyone's uploads, only yours, or one colleague's"))
+        self.clerk_filter.addItem(_("Everyone's"), EVERYONE)
+        self.clerk_filter.addItem(_("Mine"), MINE)
         self.clerk_filter.setVisible(False)
         # TRANSLATORS: the button that clears the History's search and filters.
         self.clear_search_button = QPushButton(_("Clear"), self)
@@ -206,7 +205,7 @@ class HistoryView(QWidget):
         shared = getattr(history, "path", None) is None  # the office's server: colleagues' attempts are listed
         self.clerk_filter.setVisible(shared)
         self.table.setColumnHidden(HistoryModel.CLERK_COLUMN, not shared)
-        self.clerk_filter.setItemText(1, later("Mine ({clerk})").format(clerk=history.clerk))
+        self.clerk_filter.setItemText(1, _("Mine ({clerk})").format(clerk=history.clerk))
         if shared:
             self.load_clerks()
 

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from ..core.credentials import CredentialStore
 from ..core.i18n import LANGUAGE_NAMES, N_, _
-from ..core.not_yet_translated import later
 from ..core.settings import Setting, SettingsStore
 from .history_location_box import HistoryLocationBox
 from .tasks import TaskRunner
@@ -165,16 +164,16 @@ class SettingsDialog(QDialog):
         except Exception as exc:  # the keyring refused the password (locked, dismissed)
             QMessageBox.warning(
                 self,
-                later("Password not saved"),
-                later("The password could not be kept in the keyring: {error}").format(error=exc),
+                _("Password not saved"),
+                _("The password could not be kept in the keyring: {error}").format(error=exc),
             )
             return
         history_after = {k: v for k, v in self.store.values().items() if k.startswith("history.")}
         if history_after != history_before:
             self.saved_message = (
-                later("Settings saved. The app uses the shared server from its next start.")
+                _("Settings saved. The app uses the shared server from its next start.")
                 if history_after["history.location"] == "shared"
-                else later("Settings saved. The app uses this computer's history from its next start.")
+                else _("Settings saved. The app uses this computer's history from its next start.")
             )
         self.applied.emit()
         super().accept()
