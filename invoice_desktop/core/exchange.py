@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .http import FileBody, FormBody, JsonBody, OutgoingRequest, TextBody
+from .i18n import Msg
 from .redaction import Redactor
 
 # Bodies longer than this are cut in the log (answers are small; this guards against a provider's HTML page).
@@ -61,6 +62,9 @@ class Exchange:
     error: str | None = None
     attempt_id: int | None = None
     curl: str = ""
+    # The label as a kept sentence (`Msg.to_json()`) when it has values in it, so the Log pane shows it in the
+    # clerk's language; `label` stays English for the log file and support.
+    label_kept: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -184,3 +188,12 @@ def as_curl(exchange: Exchange) -> str:
 
 def exchange_json(exchange: Exchange) -> str:
     return json.dumps(exchange.to_dict(), ensure_ascii=False)
+
+
+def english(text: str | Msg) -> str:
+    """A label or sentence in its source language (English), as the log file keeps it."""
+    if not isinstance(text, Msg):
+        return text
+    source = text.plural if text.plural is not None and text.n != 1 else text.msgid
+    params = {key: english(value) if isinstance(value, Msg) else value for key, value in text.params.items()}
+    return source.format(**params)

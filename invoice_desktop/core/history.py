@@ -368,7 +368,7 @@ class History:
             )
         )
         if cur.rowcount:
-            log.info("Marked %s attempt(s) whose sender stopped as interrupted", cur.rowcount)
+            log.info(N_("Attempts whose sender stopped, marked as interrupted: %(count)s"), {"count": cur.rowcount})
         return int(cur.rowcount)
 
     def snapshots_in_use(self) -> list[str]:
@@ -478,7 +478,7 @@ class History:
                 # its unique index refuses the second): look again, and this time see who has it.
                 if tries == 5:
                     raise
-                log.info("A target of this upload was claimed by another app meanwhile; looking again")
+                log.info(N_("A target of this upload was claimed by another app meanwhile; looking again"))
         if holder is not None:
             title, detail = _being_sent_words(holder[3], holder[0], holder[1], self.clerk)
             raise BeingSent(title, detail, attempt_id=attempt_id, holder_id=holder[0], holder_clerk=holder[1])
@@ -582,7 +582,10 @@ class History:
             with self._deferred_lock:
                 self._deferred.pop(attempt_id, None)
             written += 1
-            log.info("Attempt %s: its outcome, kept while the history was locked, is now recorded", attempt_id)
+            log.info(
+                N_("Attempt %(attempt)s: its outcome, kept while the history was locked, is now recorded"),
+                {"attempt": attempt_id},
+            )
         return written
 
     def _row_to_attempt(self, row: tuple[Any, ...]) -> Attempt:

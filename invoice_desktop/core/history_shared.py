@@ -80,7 +80,7 @@ class _Reconnecting(_PgConnection):
             fresh.execute(f"SET lock_timeout = {self._lock_timeout_ms}")
         except psycopg.OperationalError as exc:
             raise _unavailable(self._where, exc) from None
-        log.info("Connected to the shared history again")
+        log.info(N_("Connected to the shared history again"))
         self.connection = fresh
 
     def execute(self, sql: str, args: Sequence[Any] = ()) -> _PgCursor:
@@ -200,7 +200,10 @@ class SharedHistory(PgHistory):
             self.journal.remove(entry)
             self._rows_of_mine.pop(entry.attempt_id, None)
             written += 1
-            log.info("Attempt %s: its outcome, kept in the journal, is now on the shared server", entry.attempt_id)
+            log.info(
+                N_("Attempt %(attempt)s: its outcome, kept in the journal, is now on the shared server"),
+                {"attempt": entry.attempt_id},
+            )
         return written
 
     def close(self) -> None:

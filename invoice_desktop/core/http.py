@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .i18n import Msg
+
 
 @dataclass(frozen=True)
 class Part:
@@ -83,8 +85,9 @@ class OutgoingRequest:
     headers: Mapping[str, str] = field(default_factory=dict)
     params: Mapping[str, str] | None = None
     body: Body | None = None
-    # What this request is, in the log: "Upload invoice", "Step 1: invoice data", "Get token"...
-    label: str = ""
+    # What this request is, in the log: "Upload invoice", "Step 1: invoice data", "Get token"... A marked constant
+    # (`N_`), or a `Msg` when it holds values; the Log pane translates it, the log file keeps English.
+    label: str | Msg = ""
     # True when sending it twice does no harm (create-or-overwrite by id, reads). Only such requests may be
     # resent after a failure that may have reached the server.
     idempotent: bool = False

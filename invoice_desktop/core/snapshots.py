@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .attachments import AttachmentRefused, AttachmentRules, CheckedAttachment, check_attachment
-from .i18n import Msg
+from .i18n import N_, Msg
 from .paths import PRIVATE_FILE_MODE, private_dir
 
 log = logging.getLogger("invoice_desktop.snapshots")
@@ -204,5 +204,5 @@ def sweep(in_use: Callable[[], Iterable[str]], folder: Path | None = None, orpha
             shutil.rmtree(home, ignore_errors=True)
             removed += 1
     if removed:
-        log.info("Removed %s snapshot(s) of settled or abandoned uploads", removed)
+        log.info(N_("Snapshots of settled or abandoned uploads removed: %(count)s"), {"count": removed})
     return removed

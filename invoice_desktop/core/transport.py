@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 
 from .cancel import CancelToken
 from .errors import Cancelled, ProviderBusy, TransportError
-from .exchange import Exchange, as_curl, describe_request, form_on_wire, response_text
+from .exchange import Exchange, as_curl, describe_request, english, form_on_wire, response_text
 from .http import FileBody, FormBody, JsonBody, MultipartBody, OutgoingRequest, Response, TextBody
 from .i18n import Msg
 from .redaction import Redactor
@@ -484,7 +484,8 @@ class Transport:
             url = f"{url}?{urlencode(dict(request.params))}"
         all_headers = {"User-Agent": USER_AGENT, **headers}
         record = Exchange(
-            label=request.label,
+            label=english(request.label),
+            label_kept=request.label.to_json() if isinstance(request.label, Msg) else None,
             method=request.method,
             url=self.redactor.redact(url),
             started_at=datetime.now().astimezone().isoformat(timespec="seconds"),

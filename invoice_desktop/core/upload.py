@@ -400,14 +400,17 @@ class UploadService:
             open_browser=self.open_browser,
             resend_confirmed=prepared.resend_confirmed,
         )
-        log.info(
-            "Attempt %s: %s to %s (%s)%s",
-            attempt_id,
-            provider.name,
-            prepared.base_url,
-            prepared.environment,
-            f", retrying attempt {prepared.retry_of}" if prepared.retry_of is not None else "",
-        )
+        where = {"attempt": attempt_id, "provider": provider.name, "url": prepared.base_url}
+        if prepared.retry_of is not None:
+            log.info(
+                N_("Attempt %(attempt)s: %(provider)s at %(url)s (%(environment)s), retrying attempt %(retry_of)s"),
+                {**where, "environment": prepared.environment, "retry_of": prepared.retry_of},
+            )
+        else:
+            log.info(
+                N_("Attempt %(attempt)s: %(provider)s at %(url)s (%(environment)s)"),
+                {**where, "environment": prepared.environment},
+            )
         try:
             result = provider.perform(ctx)
         except Cancelled as exc:
@@ -471,10 +474,7 @@ class UploadService:
         else:
             if state == hist.SUCCEEDED and prepared.snapshot is not None:
                 snapshots.discard(prepared.snapshot.path)  # settled: nothing will send it again
-        said = ""
-        if result.provider_code or result.provider_message:
-            said = f" [{provider.name} said: {result.provider_code or '-'} {result.provider_message or ''}]".rstrip()
-        log.info("Attempt %s %s: %s%s", attempt_id, result.outcome.value, result.title, said)
+        _log_outcome(attempt_id, provider.name, result)
         return result
 
     def _not_sent(self, exc: BeingSent) -> UploadResult:
@@ -493,7 +493,7 @@ class UploadService:
                 N_("Attempt %(attempt)s: could not record the full outcome of an upload not sent"),
                 {"attempt": exc.attempt_id},
             )
-        log.info("Attempt %s not sent: %s", exc.attempt_id, exc.title)
+        log.info(N_("Attempt %(attempt)s not sent: %(title)s"), {"attempt": exc.attempt_id, "title": exc.title})
         return result
 
     def _open_attempt(self, prepared: PreparedUpload, form_json: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -748,6 +748,33 @@ def may_have_arrived(attempt: hist.Attempt) -> bool:
     if attempt.state in (hist.UNCERTAIN, hist.INTERRUPTED):
         return True
     return attempt.state == hist.CANCELLED and bool(attempt.result.get("data", {}).get("may_have_arrived"))
+
+
+# The line that ends an attempt in the log, one whole sentence per outcome (translated in the Log pane).
+OUTCOME_LINES = {
+    Outcome.SUCCEEDED: N_("Attempt %(attempt)s succeeded: %(title)s"),
+    Outcome.REJECTED: N_("Attempt %(attempt)s was rejected: %(title)s"),
+    Outcome.FAILED: N_("Attempt %(attempt)s failed: %(title)s"),
+    Outcome.UNCERTAIN: N_("Attempt %(attempt)s may have arrived: %(title)s"),
+    Outcome.CANCELLED: N_("Attempt %(attempt)s was cancelled: %(title)s"),
+}
+# What the provider said, added to the outcome line when it said something.
+OUTCOME_LINES_SAID = {
+    Outcome.SUCCEEDED: N_("Attempt %(attempt)s succeeded: %(title)s [%(provider)s said: %(code)s %(message)s]"),
+    Outcome.REJECTED: N_("Attempt %(attempt)s was rejected: %(title)s [%(provider)s said: %(code)s %(message)s]"),
+    Outcome.FAILED: N_("Attempt %(attempt)s failed: %(title)s [%(provider)s said: %(code)s %(message)s]"),
+    Outcome.UNCERTAIN: N_("Attempt %(attempt)s may have arrived: %(title)s [%(provider)s said: %(code)s %(message)s]"),
+    Outcome.CANCELLED: N_("Attempt %(attempt)s was cancelled: %(title)s [%(provider)s said: %(code)s %(message)s]"),
+}
+
+
+def _log_outcome(attempt_id: int, provider_name: str, result: UploadResult) -> None:
+    values: dict[str, Any] = {"attempt": attempt_id, "title": result.title}
+    if result.provider_code or result.provider_message:
+        values.update(provider=provider_name, code=result.provider_code or "-", message=result.provider_message or "")
+        log.info(OUTCOME_LINES_SAID[result.outcome], values)
+    else:
+        log.info(OUTCOME_LINES[result.outcome], values)
 
 
 def _kept_in_log(result: UploadResult, exc: HistoryBusy) -> UploadResult:

@@ -306,7 +306,7 @@ def sign_in(ctx: RequestContext, declared_api_base: str | None, timeout: float) 
                 "code_challenge_method": "S256",
             }
         )
-        log.info("Shopwave sign-in: browser opened, waiting on %s", listener.redirect_uri)
+        log.info(N_("Shopwave sign-in: browser opened, waiting on %(address)s"), {"address": listener.redirect_uri})
         try:
             ctx.open_browser(url)
         except Exception as exc:

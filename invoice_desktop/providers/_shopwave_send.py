@@ -150,7 +150,12 @@ class Run:
                 {"invoices": {self.keys[i]: invoice_payload(self.invoices[i]) for i in batch}},
                 creds.get("request_body"),
             ),
-            label=f"Send {len(batch)} invoice{'s' if len(batch) != 1 else ''} ({objects} objects)",
+            label=Msg.plural_of(
+                "Send {n} invoice ({objects} objects)",
+                "Send {n} invoices ({objects} objects)",
+                len(batch),
+                objects=objects,
+            ),
             # Updates by id overwrite the same invoices; a new invoice sent twice would be created twice.
             idempotent=all(self.invoices[i].is_update for i in batch),
         )

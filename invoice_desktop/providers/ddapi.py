@@ -272,7 +272,7 @@ class DDAPI(Provider):
         fmt = ctx.options.get("format") or "json"
         return fmt if fmt in ACCEPT else "json"
 
-    def _read_request(self, ctx: RequestContext, customer_number: int, label: str) -> OutgoingRequest:
+    def _read_request(self, ctx: RequestContext, customer_number: int, label: str | Msg) -> OutgoingRequest:
         return OutgoingRequest(
             "GET",
             join_url(ctx.base_url, "api", "customers", "invoice"),
@@ -293,13 +293,13 @@ class DDAPI(Provider):
             join_url(ctx.base_url, "api", "customers", "invoice"),
             headers={"Accept": ACCEPT[fmt], **self._auth_headers(ctx)},
             body=TextBody(text, CONTENT_TYPE[fmt]),
-            label=f"Save invoicing settings of customer {form.CustomerNumber}",
+            label=Msg("Save invoicing settings of customer {customer}", customer=form.CustomerNumber),
             idempotent=True,  # the settings are replaced by the same values if it is sent twice
         )
 
     # -- reading the current settings ----------------------------------------------------------------------------
 
-    def _read(self, ctx: RequestContext, customer_number: int, label: str) -> dict[str, Any] | None:
+    def _read(self, ctx: RequestContext, customer_number: int, label: str | Msg) -> dict[str, Any] | None:
         """The customer's current settings as form values, None when there are none yet; raises `_ReadRefused`
         with the result to show otherwise."""
         response = ctx.send(self._read_request(ctx, customer_number, label))
@@ -346,7 +346,7 @@ class DDAPI(Provider):
         except (TypeError, ValueError):
             raise InvoiceDesktopError(Msg("The customer number must be a whole number.")) from None
         try:
-            return self._read(ctx, number, f"Read invoicing settings of customer {number}")
+            return self._read(ctx, number, Msg("Read invoicing settings of customer {customer}", customer=number))
         except _ReadRefused as refused:
             result = _redacted(refused.result, ctx)
             raise InvoiceDesktopError(
@@ -372,7 +372,9 @@ class DDAPI(Provider):
         if earlier_post_lost and not unknown:
             try:
                 saved = self._read(
-                    ctx, form.CustomerNumber, f"Read back the settings of customer {form.CustomerNumber}"
+                    ctx,
+                    form.CustomerNumber,
+                    Msg("Read back the settings of customer {customer}", customer=form.CustomerNumber),
                 )
             except _ReadRefused:
                 saved = None  # could not tell: send them (safe: it replaces the settings with the same values)
@@ -383,7 +385,10 @@ class DDAPI(Provider):
                 current = self._read(
                     ctx,
                     form.CustomerNumber,
-                    f"Read current settings of customer {form.CustomerNumber} (for fields not loaded)",
+                    Msg(
+                        "Read current settings of customer {customer} (for fields not loaded)",
+                        customer=form.CustomerNumber,
+                    ),
                 )
             except _ReadRefused as refused:
                 result = refused.result
@@ -470,7 +475,10 @@ class DDAPI(Provider):
             saved = self._read(
                 ctx,
                 form.CustomerNumber,
-                f"Read back the settings of customer {form.CustomerNumber} (the answer to saving them was lost)",
+                Msg(
+                    "Read back the settings of customer {customer} (the answer to saving them was lost)",
+                    customer=form.CustomerNumber,
+                ),
             )
         except (_ReadRefused, TransportError):
             lost.detail = Msg(

@@ -558,11 +558,13 @@ class SkyPostal(Provider):
                 )
             )
         since = login.dates.get("customer_registration_date") or login.dates.get("customer_created_date")
-        log.info(
-            "Signed in to SkyPostal as customer box %s%s",
-            login.customer_box_id,
-            f" (customer since {since:%Y-%m-%d})" if since else "",
-        )
+        if since:
+            log.info(
+                N_("Signed in to SkyPostal as customer box %(box)s (customer since %(since)s)"),
+                {"box": login.customer_box_id, "since": f"{since:%Y-%m-%d}"},
+            )
+        else:
+            log.info(N_("Signed in to SkyPostal as customer box %(box)s"), {"box": login.customer_box_id})
         return {"customer_box_id": login.customer_box_id, "customer_key": login.customer_key}
 
 

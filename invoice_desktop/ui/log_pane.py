@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.exchange import Exchange
-from ..core.i18n import N_, _, ngettext
+from ..core.i18n import N_, Msg, _, ngettext
 from ..core.local_format import format_amount
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -100,11 +100,18 @@ class LogEntry:
         return self.content.as_text() if isinstance(self.content, Exchange) else self.content
 
 
+def shown_label(exchange: Exchange) -> str:
+    """What the exchange was for, in the clerk's language (the log file and history keep it in English)."""
+    if exchange.label_kept:
+        return str(Msg.from_json(exchange.label_kept))
+    return _(exchange.label) if exchange.label else ""
+
+
 def entry_for_exchange(exchange: Exchange) -> LogEntry:
     when = exchange.started_at[11:19] if len(exchange.started_at) >= 19 else exchange.started_at
     request = f"{exchange.method} {exchange.url}"
     # TRANSLATORS: a Log row: what the exchange was for, then its request, e.g. "Upload the invoice: POST https://…".
-    what = _("{label}: {request}").format(label=exchange.label, request=request) if exchange.label else request
+    what = _("{label}: {request}").format(label=shown_label(exchange), request=request) if exchange.label else request
     # TRANSLATORS: a Log row's Status when no HTTP answer came (the connection failed).
     status = str(exchange.status) if exchange.status is not None else _("failed")
     bad = exchange.status is None or exchange.status >= 400

@@ -156,3 +156,51 @@ def test_a_marked_warning_reads_in_the_clerks_language_while_the_log_file_keeps_
     shown = pane.model.entry(pane.model.rowCount() - 1).what
     assert shown == "[Cóúld ñót rémémbér thé fílé-ñámé páttérñ: disk full ~~~~~~~~~~~~~~~~~~~~]"  # translated
     assert record.getMessage() == "Could not remember the file-name pattern: disk full"  # the log file's line
+
+
+def test_an_exchange_label_with_values_reads_in_the_clerks_language_while_the_record_keeps_english(qtbot, pane):
+    from invoice_desktop.core import i18n
+    from invoice_desktop.core.http import OutgoingRequest
+    from invoice_desktop.core.transport import Transport
+
+    label = i18n.Msg.plural_of(
+        "Send {n} invoice ({objects} objects)", "Send {n} invoices ({objects} objects)", 3, objects=7
+    )
+    record = Transport()._start_record(OutgoingRequest("POST", "http://127.0.0.1:1/invoice", label=label), {})
+    i18n.set_language("de")
+    pane.add_exchange(record)
+    pane.flush()
+    shown = pane.model.entry(pane.model.rowCount() - 1).what
+    assert shown.startswith("3 Rechnungen senden (7 Objekte): POST ")
+    assert record.label == "Send 3 invoices (7 objects)"  # the log file and the history keep English
+    assert record.as_text().splitlines()[0].endswith("Send 3 invoices (7 objects)")
+
+
+def test_the_line_that_ends_an_attempt_says_its_outcome_in_the_clerks_language(qtbot, pane):
+    from invoice_desktop.core import i18n
+    from invoice_desktop.core.results import Outcome, UploadResult
+    from invoice_desktop.core.upload import _log_outcome
+
+    caught: list[logging.LogRecord] = []
+
+    class Catch(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            caught.append(record)
+
+    logger = logging.getLogger("invoice_desktop.upload")
+    handler = Catch(logging.INFO)
+    logger.addHandler(handler)
+    old_level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        _log_outcome(12, "DäckData", UploadResult(Outcome.REJECTED, "Kunde unbekannt", provider_code="404"))
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+    (record,) = caught
+    i18n.set_language("sv")
+    pane.add_record(record)
+    pane.flush()
+    shown = pane.model.entry(pane.model.rowCount() - 1).what
+    assert shown == "Försök 12 avvisades: Kunde unbekannt [DäckData svarade: 404 ]"
+    assert record.getMessage() == "Attempt 12 was rejected: Kunde unbekannt [DäckData said: 404 ]"

@@ -26,7 +26,7 @@ def embedded_xml(pdf: Path) -> tuple[str, bytes] | None:
     try:
         name, xml = facturx.get_xml_from_pdf(pdf.read_bytes(), check_xsd=False)
     except Exception as exc:  # a damaged or encrypted PDF: no e-invoice to read, the other sources still apply
-        log.info("no embedded e-invoice in %s: %s", pdf.name, exc)
+        log.info(N_("No embedded e-invoice in %(file)s: %(error)s"), {"file": pdf.name, "error": exc})
         return None
     return (name, xml) if xml else None
 
@@ -39,7 +39,7 @@ def read_xml(xml: bytes, origin: str) -> Facts:
     try:
         data = facturx.parse_ubl_cii_xml(xml, check_xsd=False)
     except Exception as exc:
-        log.info("%s is not a readable e-invoice: %s", origin, exc)
+        log.info(N_("%(file)s is not a readable e-invoice: %(error)s"), {"file": origin, "error": exc})
         facts.problems.append(Msg(NOT_AN_EINVOICE, name=origin))
         return facts
     _fill(facts, data, origin)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..i18n import Msg, _
+from ..i18n import N_, Msg, _
 from ..stored_text import Text
 from .facts import Facts, Source
 from .numbers import parse_amount, parse_date
@@ -30,7 +30,7 @@ def pdf_text(path: Path, max_pages: int = MAX_PAGES) -> str:
         try:
             document = pdfium.PdfDocument(str(path))
         except Exception as exc:  # damaged or password-protected: the row says so elsewhere
-            log.info("no text from %s: %s", path.name, exc)
+            log.info(N_("No text could be read from %(file)s: %(error)s"), {"file": path.name, "error": exc})
             return ""
         try:
             texts = []

@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..i18n import _
+from ..i18n import N_, _
 
 log = logging.getLogger("invoice_desktop.preview")
 
@@ -46,7 +46,7 @@ def first_page(path: Path, longest_side: int = 480) -> PagePicture:
         try:
             document = pdfium.PdfDocument(str(path))
         except pdfium.PdfiumError as exc:
-            log.info("no preview of %s: %s", path.name, exc)
+            log.info(N_("No preview of %(file)s: %(error)s"), {"file": path.name, "error": exc})
             raise PreviewUnavailable(
                 _("No preview: the PDF cannot be opened (damaged, or protected by a password).")
             ) from None
