@@ -4,17 +4,12 @@ office's shared server alike. Saving DäckData settings again is no duplicate.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from invoice_desktop.core.credentials import CredentialStore
 from invoice_desktop.core.duplicates import HistoryLookup, when
 from invoice_desktop.core.history import History
 from invoice_desktop.core.services import Services
-from invoice_desktop.core.transport import Timeouts
-from invoice_desktop.core.upload import UploadService
-from invoice_desktop.providers import get_provider, registry
+from invoice_desktop.providers import get_provider
 
 IMAT = get_provider("imaterialise")
 DDAPI = get_provider("ddapi")
@@ -24,22 +19,6 @@ ANNA, BEN = "anna@FRONTDESK-2", "ben@BACKOFFICE"
 @pytest.fixture(params=["sqlite", "postgresql"])
 def history_engine(request: pytest.FixtureRequest) -> str:
     return request.param
-
-
-@pytest.fixture
-def clerks(open_history, practice, memory_keyring) -> Iterator[dict[str, Services]]:
-    """Anna's and Ben's apps on one history (the office's server, or one computer's file)."""
-    apps: dict[str, Services] = {}
-    for name in (ANNA, BEN):
-        history = open_history("office", clerk=name)
-        credentials = CredentialStore(memory_keyring)
-        uploads = UploadService(
-            credentials, history, providers=registry(), practice=lambda: practice, timeouts=Timeouts(5, 20, 60)
-        )
-        apps[name] = Services(credentials, history, uploads)
-    yield apps
-    for app in apps.values():
-        app.history.close()
 
 
 def send(app: Services, order: str, file) -> int:

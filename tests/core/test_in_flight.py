@@ -7,18 +7,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 
 import pytest
 
 from invoice_desktop.core import history as hist
-from invoice_desktop.core.credentials import CredentialStore
 from invoice_desktop.core.history import BeingSent
 from invoice_desktop.core.results import Outcome
-from invoice_desktop.core.services import Services
-from invoice_desktop.core.transport import Timeouts
-from invoice_desktop.core.upload import UploadService
-from invoice_desktop.providers import get_provider, registry
+from invoice_desktop.providers import get_provider
 
 IMAT = get_provider("imaterialise")
 ANNA, BEN, CARLA = "anna@FRONTDESK-2", "ben@BACKOFFICE", "carla@FRONTDESK-3"
@@ -29,22 +24,6 @@ def history_engine(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
-@pytest.fixture
-def office(open_history, practice, memory_keyring) -> Iterator[dict[str, Services]]:
-    """Anna's and Ben's apps on one history."""
-    apps: dict[str, Services] = {}
-    for name in (ANNA, BEN):
-        history = open_history("office", clerk=name)
-        credentials = CredentialStore(memory_keyring)
-        uploads = UploadService(
-            credentials, history, providers=registry(), practice=lambda: practice, timeouts=Timeouts(5, 20, 60)
-        )
-        apps[name] = Services(credentials, history, uploads)
-    yield apps
-    for app in apps.values():
-        app.history.close()
-
-
 def claim(history, target: str = "ORD-1001") -> int:
     return history.create(provider="imaterialise", environment="practice", base_url="u", form={}, targets=[target])
 
@@ -53,8 +32,8 @@ def uploads_seen(sandbox) -> int:
     return sum(1 for method, path in sandbox.requests_seen if method == "POST")
 
 
-def test_a_clerk_sending_what_a_colleague_is_sending_right_now_is_told_who_and_sends_nothing(office, make_file):
-    anna, ben = office[ANNA], office[BEN]
+def test_a_clerk_sending_what_a_colleague_is_sending_right_now_is_told_who_and_sends_nothing(clerks, make_file):
+    anna, ben = clerks[ANNA], clerks[BEN]
     sandbox = anna.uploads.practice.sandbox_for(IMAT)
     arrived, release = threading.Event(), threading.Event()
 
