@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -29,3 +30,16 @@ def clerks(open_history, practice, memory_keyring) -> Iterator[dict[str, Service
     yield apps
     for app in apps.values():
         app.history.close()
+
+
+@pytest.fixture
+def no_lasting_log_file() -> Iterator[None]:
+    """Remove the log handlers a test added (the CLI's `main` sets up the app's log file in the test's folder)."""
+    root = logging.getLogger("invoice_desktop")
+    before, level = list(root.handlers), root.level
+    yield
+    root.setLevel(level)
+    for handler in root.handlers[:]:
+        if handler not in before:
+            root.removeHandler(handler)
+            handler.close()

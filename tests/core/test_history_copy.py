@@ -5,9 +5,7 @@ interrupted."""
 
 from __future__ import annotations
 
-import logging
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -19,18 +17,8 @@ from invoice_desktop.core.exchange import Exchange
 from invoice_desktop.core.history import History
 from invoice_desktop.core.history_pg import PgHistory
 
-
-@pytest.fixture(autouse=True)
-def _no_lasting_log_file() -> Iterator[None]:
-    """`main` without services sets up the app's log file in the test's folder: take it down again."""
-    root = logging.getLogger("invoice_desktop")
-    before, level = list(root.handlers), root.level
-    yield
-    root.setLevel(level)
-    for handler in root.handlers[:]:
-        if handler not in before:
-            root.removeHandler(handler)
-            handler.close()
+# `main` without services sets up the app's log file in the test's folder: take it down again after each test.
+pytestmark = pytest.mark.usefixtures("no_lasting_log_file")
 
 
 @pytest.fixture

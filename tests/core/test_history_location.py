@@ -4,7 +4,6 @@ unreachable server stops the app before anything is sent, saying what to check."
 
 from __future__ import annotations
 
-import logging
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,18 +19,8 @@ from invoice_desktop.wiring import create_services
 
 from ..pg_server import PgServer, start_server
 
-
-@pytest.fixture(autouse=True)
-def _no_lasting_log_file() -> Iterator[None]:
-    """`main` without services sets up the app's log file in the test's folder: take it down again."""
-    root = logging.getLogger("invoice_desktop")
-    before, level = list(root.handlers), root.level
-    yield
-    root.setLevel(level)
-    for handler in root.handlers[:]:
-        if handler not in before:
-            root.removeHandler(handler)
-            handler.close()
+# `main` without services sets up the app's log file in the test's folder: take it down again after each test.
+pytestmark = pytest.mark.usefixtures("no_lasting_log_file")
 
 
 def test_a_password_in_the_address_is_refused_before_connecting(monkeypatch, capsys):
