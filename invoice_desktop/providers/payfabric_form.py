@@ -120,6 +120,29 @@ def _text(
     return Field(None, title=title, description=description, max_length=max_length, json_schema_extra=extra, **kwargs)
 
 
+def _choice(title: str, labels: dict[str, JsonValue]) -> Any:
+    """A field the API takes as one of a few words: `labels` maps each word, as sent, to what the clerk reads (marked
+    N_, translated where shown; the form's choices are the model's Literal, in its order)."""
+    return Field(None, title=title, json_schema_extra={"choice_labels": labels})
+
+
+# What the clerk reads for the API's words (the API's word is what is sent).
+STATUS_LABELS: dict[str, JsonValue] = {
+    # Translators: a PayFabric invoice's status, chosen in the form (PayFabric's "Incomplete"; an invoice is meant).
+    "Incomplete": N_("Incomplete"),
+    # Translators: a PayFabric invoice's status, chosen in the form (PayFabric's "Pending"; an invoice is meant).
+    "Pending": N_("Pending"),
+    # Translators: a PayFabric invoice's status, chosen in the form (PayFabric's "Complete"; an invoice is meant).
+    "Complete": N_("Complete"),
+}
+YES_NO_LABELS: dict[str, JsonValue] = {
+    # Translators: the answer to "Send new-invoice e-mail", chosen in the form (PayFabric's "Yes").
+    "Yes": N_("Yes"),
+    # Translators: the answer to "Send new-invoice e-mail", chosen in the form (PayFabric's "No").
+    "No": N_("No"),
+}
+
+
 def _when(title: str, description: str) -> Any:
     return Field(
         None,
@@ -316,7 +339,7 @@ class InvoicePost(_PayFabricModel):
     )
     DocumentType: str | None = _text(N_("Document type"), 50, placeholder=N_("e.g. Invoice"))
     InvoiceType: str | None = _text(N_("Invoice type"), 50)
-    Status: Literal["Incomplete", "Pending", "Complete"] | None = Field(None, title=N_("Status"))
+    Status: Literal["Incomplete", "Pending", "Complete"] | None = _choice(N_("Status"), STATUS_LABELS)
     PaymentTerms: str | None = _text(N_("Payment terms"), 50)
     PONumber: str | None = _text(N_("PO number"), 50)
     BatchNumber: str | None = _text(N_("Batch number"), 50)
@@ -331,7 +354,7 @@ class InvoicePost(_PayFabricModel):
         N_("Addresses in copy, separated by “;”."),
         placeholder=N_("a@example.com; b@example.com"),
     )
-    SendNewInvoiceEmail: Literal["Yes", "No"] | None = Field(None, title=N_("Send new-invoice e-mail"))
+    SendNewInvoiceEmail: Literal["Yes", "No"] | None = _choice(N_("Send new-invoice e-mail"), YES_NO_LABELS)
     SalesPerson: str | None = _text(N_("Salesperson"), 4000)
     ShippingMethod: str | None = _text(N_("Shipping method"), 50)
     TrackingNumber: str | None = _text(

@@ -36,6 +36,9 @@ class FieldSpec:
     description: str = ""
     placeholder: str = ""
     choices: tuple[Any, ...] = ()
+    # What the clerk reads for each choice, in the same order: the provider's declared labels (msgids, translated
+    # where shown by `choice_items`); empty when it declares none (the API's own values are shown).
+    choice_labels: tuple[str, ...] = ()
     max_length: int | None = None
     model: type[BaseModel] | None = None  # for "model" and "list"
     multiline: bool = False
@@ -110,6 +113,9 @@ def spec_for(name: str, info: FieldInfo) -> FieldSpec:
         placeholder = _(placeholder)
     else:  # replaced by the region's own example where shown (_region_placeholder)
         placeholder = {"date": "YYYY-MM-DD", "datetime": "YYYY-MM-DD HH:MM:SS"}.get(kind, "")
+    # Declared by the provider as {API value: N_(label)}; a value it left out shows as the API spells it.
+    declared = extra.get("choice_labels")
+    choice_labels = tuple(str(declared.get(c, c)) for c in choices) if isinstance(declared, dict) else ()
     return FieldSpec(
         name=key,
         label=_(info.title) if info.title else key,
@@ -119,10 +125,18 @@ def spec_for(name: str, info: FieldInfo) -> FieldSpec:
         description=_(info.description) if info.description else "",
         placeholder=placeholder,
         choices=choices,
+        choice_labels=choice_labels,
         max_length=max_length,
         model=sub,
         multiline=bool(extra.get("multiline")),
     )
+
+
+def choice_items(spec: FieldSpec) -> list[tuple[str, Any]]:
+    """Each choice as (what the clerk reads, the value sent): the provider's label in the clerk's language, or the
+    API's own value where it declares none."""
+    labels = [_(label) for label in spec.choice_labels] if spec.choice_labels else [str(c) for c in spec.choices]
+    return list(zip(labels, spec.choices, strict=True))
 
 
 class ScalarEditor(QWidget):
@@ -149,8 +163,8 @@ class ScalarEditor(QWidget):
             combo = QComboBox(self)
             if spec.optional or not spec.required:
                 combo.addItem("—", None)
-            for choice in spec.choices:
-                combo.addItem(str(choice), choice)
+            for label, choice in choice_items(spec):
+                combo.addItem(label, choice)
             combo.currentIndexChanged.connect(self._on_change)
             self.input = combo
         elif spec.multiline:

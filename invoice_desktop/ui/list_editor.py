@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.i18n import _
-from .form_fields import FieldSpec, _as_text, field_specs, typed_value
+from .form_fields import FieldSpec, _as_text, choice_items, field_specs, typed_value
 
 ERROR_STYLE = "color: #b00020;"
 _EDITING = QAbstractItemView.State.EditingState
@@ -233,8 +233,8 @@ class ListEditor(QWidget):
             combo = QComboBox(self.table)
             if not column.required or column.optional:
                 combo.addItem("—", None)
-            for choice in column.choices:
-                combo.addItem(str(choice), choice)
+            for label, choice in choice_items(column):
+                combo.addItem(label, choice)
             combo.setCurrentIndex(max(combo.findData(value), 0))
             combo.currentIndexChanged.connect(lambda _i: self._emit_changed())
             self.table.setCellWidget(row, col, combo)

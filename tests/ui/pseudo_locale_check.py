@@ -8,8 +8,8 @@ run, where the offscreen screen is 800×600); it lists every problem once, where
 What may stay as it is, and why (keep this short):
 - the providers' names and the app's name: product names, the same in every language;
 - each language's own name in Settings → Language: a clerk must find their language in a list they may not read;
-- the vendors' own verbatim codes offered as choices (json / xml, USD, PayFabric's Pending / Yes…): what the API
-  takes, as the form's model declares them;
+- the vendors' own verbatim codes offered as choices (json / xml, USD) where the provider declares no label for
+  them: what the API takes, as the form's model declares them (PayFabric's Pending / Yes… have labels: translated);
 - values the clerk or the test typed or chose (file names, addresses): user data.
 """
 
@@ -47,15 +47,17 @@ _CODE = re.compile(r"[a-z0-9_.\-/]+|[A-Z0-9_\-]{2,5}")
 
 
 def api_codes() -> set[str]:
-    """The values a provider's form offers as choices exactly as its API takes them (PayFabric's "Pending",
-    "Yes"…): the vendor's verbatim codes, sent as shown."""
+    """The values a provider's form offers as choices exactly as its API takes them, where it declares no label
+    for them: the vendor's verbatim codes, sent as shown. Declared labels (PayFabric's "Pending", "Yes"…) are
+    translated like any other text."""
     from invoice_desktop.ui.form_fields import field_specs
 
     codes: set[str] = set()
     models = [provider.form_model for provider in all_providers()]
     while models:
         for spec in field_specs(models.pop()):
-            codes.update(str(choice) for choice in spec.choices)
+            if not spec.choice_labels:
+                codes.update(str(choice) for choice in spec.choices)
             if spec.model is not None:
                 models.append(spec.model)
     return codes

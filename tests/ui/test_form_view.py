@@ -157,3 +157,31 @@ def test_a_record_inside_a_list_is_edited_with_a_form_and_lists_inside_it_keep_t
     [parcel] = form.values()["Parcels"]
     assert parcel["Sender"] == {"City": "Malmö"}
     assert parcel["Lines"] == [{"Description": "Tyre", "Quantity": "4", "Taxable": False}]
+
+
+class Pallet(BaseModel):
+    Unit: Literal["EA", "KG"] = Field("EA", json_schema_extra={"choice_labels": {"EA": "Each", "KG": "Kilogram"}})
+
+
+class Delivery(BaseModel):
+    Priority: Literal["N", "U"] | None = Field(
+        None, json_schema_extra={"choice_labels": {"N": "Normal", "U": "Urgent"}}
+    )
+    Pallets: list[Pallet] = Field(default_factory=list)
+
+
+def test_declared_choice_labels_are_shown_and_the_api_values_are_kept(qtbot):
+    form = FormView(Delivery)
+    qtbot.addWidget(form)
+    form.show()
+    priority = form.editors["Priority"].input
+    assert [priority.itemText(i) for i in range(priority.count())] == ["—", "Normal", "Urgent"]
+    priority.setCurrentIndex(priority.findText("Urgent"))
+    pallets = form.editors["Pallets"]
+    assert isinstance(pallets, ListEditor)
+    pallets.set_rows([{"Unit": "KG"}])
+    unit = pallets.table.cellWidget(0, 0)
+    assert [unit.itemText(i) for i in range(unit.count())] == ["—", "Each", "Kilogram"]
+    assert unit.currentText() == "Kilogram"
+    unit.setCurrentIndex(unit.findText("Each"))
+    assert form.values() == {"Priority": "U", "Pallets": [{"Unit": "EA"}]}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QComboBox, QMessageBox
 
 from invoice_desktop.core.results import Outcome
 from invoice_desktop.providers import get_provider
@@ -52,3 +52,25 @@ def test_missing_required_fields_are_marked_before_anything_is_sent(qtbot, windo
         assert window.page.form.error_labels[name].isVisible(), name
     sandbox = services.uploads.practice.sandbox_for(get_provider("payfabric"))
     assert sandbox.requests_seen == []
+
+
+def test_choices_read_in_the_clerks_language_and_go_out_as_the_api_spells_them(qtbot, window_in, services):
+    # PayFabric takes "Complete" and "No"; a German clerk reads and picks "Abgeschlossen" and "Nein".
+    window = window_in("de")
+    select_provider(window, "payfabric")
+    form = window.page.form
+    status, email = form.editors["Status"].input, form.editors["SendNewInvoiceEmail"].input
+    assert isinstance(status, QComboBox) and isinstance(email, QComboBox)
+    assert [status.itemText(i) for i in range(status.count())] == ["—", "Unvollständig", "Ausstehend", "Abgeschlossen"]
+    assert [email.itemText(i) for i in range(email.count())] == ["—", "Ja", "Nein"]
+    form.set_values({"InvoiceId": "INV-DE-1", "CustomerId": "Nodus0002", "Amount": "30,00", "BalanceDue": "30,00"})
+    status.setCurrentIndex(status.findText("Abgeschlossen"))
+    email.setCurrentIndex(email.findText("Nein"))
+    with qtbot.waitSignal(window.outcome.shown, timeout=10000) as signal:
+        qtbot.mouseClick(window.upload_button, Qt.MouseButton.LeftButton)
+    assert signal.args[0].outcome is Outcome.SUCCEEDED, window.outcome.text()
+    invoice = services.uploads.practice.sandbox_for(get_provider("payfabric")).received[-1]["invoice"]
+    assert (invoice["Status"], invoice["SendNewInvoiceEmail"]) == ("Complete", "No")
+    # A value loaded into the form (a retry, a copy from History) shows as its label again.
+    form.set_values({"Status": "Pending"})
+    assert status.currentText() == "Ausstehend"
