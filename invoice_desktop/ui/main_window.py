@@ -93,7 +93,8 @@ class MainWindow(QMainWindow):
         `page` or `provider` before that builds it at once."""
         super().__init__()
         self._first_page_pending = False
-        install_wheel_guard(QApplication.instance())  # type: ignore[arg-type]  # before any input is built
+        if not defer_first_page:
+            self._guard_wheel()  # before any input is built
         self.services = services
         self.registry = providers if isinstance(providers, ProviderRegistry) else ProviderRegistry(providers)
         self.providers: tuple[ProviderInfo, ...] = self.registry.infos()
@@ -249,6 +250,8 @@ class MainWindow(QMainWindow):
         index = next((i for i, p in enumerate(self.providers) if p.id == last), 0)
         # Deferred, the page is built after the first paint (_show_first_page); the row is chosen now all the same.
         self._first_page_pending = defer_first_page and bool(self.providers)
+        if defer_first_page and not self._first_page_pending:
+            self._guard_wheel()
         self.provider_list.setCurrentRow(index)
         self.tabs.set_expanded(bool(self.app_settings.get("window.show_log_at_start")))
         window_geometry.place(self, self.settings, restore=bool(self.app_settings.get("window.remember_geometry")))
@@ -339,7 +342,12 @@ class MainWindow(QMainWindow):
         """Build and show the visible provider's page, deferred by `defer_first_page` (else done in __init__)."""
         if self._first_page_pending:
             self._first_page_pending = False
+            self._guard_wheel()  # before the page's inputs; the window's own (the environment) are given its rule
             self._provider_changed(self.provider_list.currentRow())
+
+    def _guard_wheel(self) -> None:
+        """The app-wide wheel rule (ui/wheel_guard.py): not needed before the first paint, and not free."""
+        install_wheel_guard(QApplication.instance(), built_before=self)  # type: ignore[arg-type]
 
     def page_of(self, provider_id: str) -> ProviderPage:
         """The provider's page, built (and its module imported) the first time it is needed."""

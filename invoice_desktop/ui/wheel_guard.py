@@ -3,6 +3,12 @@
 Without it, scrolling a long form with the wheel changes whatever drop-down, spin box or date field passes under
 the pointer (PayFabric's Status went from "—" to "Complete" and was sent). The rule is an event filter on the
 QApplication, so it covers every form, line table, dialog and any input added later, with no code per widget.
+
+The app installs the filter after its window's first paint, before the provider's page is built, and gives the
+inputs built before it (the environment drop-down) the rule then: no wheel reaches a window before it is on screen,
+and the filter is not free. For each object that receives an event PySide6 finds the object's Python class, and for
+Qt's private classes (a drop-down's popup, a window's platform window) that means creating every class and enum of
+QtCore, QtGui and QtWidgets at once: ~20 ms the first frame does not need.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from PySide6.QtWidgets import (
     QScrollBar,
     QWidget,
 )
+from shiboken6 import isValid
 
 # Inputs whose value the wheel would change (QDateEdit, QTimeEdit and QDoubleSpinBox are QAbstractSpinBoxes).
 VALUE_INPUTS = (QComboBox, QAbstractSpinBox, QAbstractSlider)
@@ -27,18 +34,21 @@ def _is_value_input(obj: QObject) -> bool:
     return isinstance(obj, VALUE_INPUTS) and not isinstance(obj, QScrollBar)
 
 
+def _focus_by_click_or_tab(widget: QWidget) -> None:
+    # Qt focuses a WheelFocus widget (spin boxes, by default) before the wheel event reaches any filter, which would
+    # make an unchosen input look chosen: only a click or Tab focuses an input.
+    if widget.focusPolicy() == Qt.FocusPolicy.WheelFocus:
+        widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+
 class WheelGuard(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind != QEvent.Type.Wheel and kind != QEvent.Type.Polish:
             return False  # every event of the app passes here: leave the rest at once
         if kind == QEvent.Type.Polish and _is_value_input(watched):
-            # Qt focuses a WheelFocus widget (spin boxes, by default) before the wheel event reaches any filter,
-            # which would make an unchosen input look chosen: only a click or Tab focuses an input.
-            widget = watched
-            assert isinstance(widget, QWidget)
-            if widget.focusPolicy() == Qt.FocusPolicy.WheelFocus:
-                widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            assert isinstance(watched, QWidget)
+            _focus_by_click_or_tab(watched)
         elif kind == QEvent.Type.Wheel and _is_value_input(watched):
             assert isinstance(watched, QWidget)
             if not watched.hasFocus():
@@ -58,11 +68,21 @@ def _enclosing_scroll_area(widget: QWidget) -> QAbstractScrollArea | None:
     return None
 
 
-def install_wheel_guard(app: QApplication) -> WheelGuard:
-    """Install the rule once on `app` (calling again returns the installed guard)."""
-    existing = app.findChild(WheelGuard)
-    if existing is not None:
-        return existing
-    guard = WheelGuard(app)
-    app.installEventFilter(guard)
+_installed: WheelGuard | None = None
+
+
+def install_wheel_guard(app: QApplication, built_before: QWidget | None = None) -> WheelGuard:
+    """Install the rule once on `app` (calling again returns the installed guard). `built_before`: a widget whose
+    inputs were polished before the guard existed; they are given its focus rule now."""
+    global _installed
+    # Not app.findChild(WheelGuard): that gives every child of the application a Python class first.
+    guard = _installed
+    if guard is None or not isValid(guard) or guard.parent() is not app:
+        guard = _installed = WheelGuard(app)
+        app.installEventFilter(guard)
+    if built_before is not None:
+        for kind in VALUE_INPUTS:
+            for widget in built_before.findChildren(kind):
+                if _is_value_input(widget):
+                    _focus_by_click_or_tab(widget)
     return guard

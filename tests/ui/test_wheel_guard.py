@@ -97,3 +97,68 @@ def test_spin_date_and_table_cells_in_a_dialog_are_left_alone(qtbot, window):
     assert date.date() == QDate(2026, 1, 15)
     assert cell_combo.currentText() == "EUR"
     assert table.verticalScrollBar().value() > rows_before, "the wheel over a cell did not scroll the table"
+
+
+APP_START = """
+import json, sys
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication, QComboBox
+from invoice_desktop.ui.app import main
+
+
+def wheel(widget):
+    centre = QPointF(widget.width() / 2, widget.height() / 2)
+    event = QWheelEvent(centre, QPointF(widget.mapToGlobal(centre.toPoint())), QPoint(0, 0), QPoint(0, -120),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, event)
+
+
+def watch(window):
+    def page_shown():
+        # The environment drop-down was built before the guard; the page's drop-downs after it.
+        combos = [window.environment_combo, *window.page.findChildren(QComboBox)]
+        seen = []
+        for combo in combos:
+            before = combo.currentIndex()
+            window.upload_button.setFocus()
+            wheel(combo)
+            seen.append({"changed": combo.currentIndex() != before,
+                         "wheel_focus": combo.focusPolicy() == Qt.FocusPolicy.WheelFocus})
+        print("SEEN " + json.dumps(seen), flush=True)
+        QApplication.instance().quit()
+
+    window.first_page_shown.connect(page_shown)
+
+
+main(sys.argv[1:], on_window=watch)
+"""
+
+
+def test_the_apps_start_guards_the_inputs_built_before_the_first_paint_too(tmp_path):
+    """The app installs the rule after its first paint (it is not free); the environment drop-down, built before,
+    is guarded all the same, and so is every drop-down of the page."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "INVOICE_DESKTOP_HOME": str(tmp_path / "home"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", APP_START, "--provider", "payfabric"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    line = next((x for x in done.stdout.splitlines() if x.startswith("SEEN ")), None)
+    assert line is not None, done.stdout + done.stderr
+    seen = json.loads(line.removeprefix("SEEN "))
+    assert len(seen) >= 2, "the environment and PayFabric's drop-downs"
+    assert seen == [{"changed": False, "wheel_focus": False}] * len(seen)
