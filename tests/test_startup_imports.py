@@ -124,7 +124,9 @@ main(sys.argv[1:])
 # What no start needs: the batch machinery (the documents' readers included) until a batch is opened; the installed
 # metadata (the version) until Help -> About; the content checks (ctypes, zipfile, ElementTree) until a file is checked.
 BATCH_MODULES = ("invoice_desktop.core.batch", "invoice_desktop.core.documents", "invoice_desktop.ui.batch_window")
-WATCHED = (*BATCH_MODULES, "importlib.metadata", "invoice_desktop.core.content_checks")
+# Nor the folded Log and History (built with the page, after the first paint), nor the Settings dialog.
+LATER_UI = ("invoice_desktop.ui.log_pane", "invoice_desktop.ui.history_view", "invoice_desktop.ui.settings_dialog")
+WATCHED = (*BATCH_MODULES, "importlib.metadata", "invoice_desktop.core.content_checks", *LATER_UI)
 
 
 def window_start(args: list[str], tmp_path: Path) -> dict[str, list[str]]:
@@ -180,6 +182,7 @@ def test_showing_the_window_imports_only_the_visible_provider(provider: str, tmp
     # ... so the first upload does not pay for it.
     assert "requests.adapters" in seen["after_typing"]
     assert provider_modules(seen["later"]) == {provider}
+    assert {"invoice_desktop.ui.log_pane", "invoice_desktop.ui.history_view"} <= set(seen["later"])
     # Workers hand Python's GIL back to the UI thread every millisecond, not every five (the stalls they caused).
     assert seen["switch_interval"] <= 0.001
     # Counting the unfinished batches after the paint reads the outbox; it imports no batch machinery.

@@ -45,9 +45,16 @@ class BottomPanel(QWidget):
         self.toggle_button.clicked.connect(lambda: self.set_expanded(not self._expanded))
         self.set_expanded(False)
 
-    def addTab(self, widget: QWidget, label: str) -> int:
-        self.stack.addWidget(widget)
+    def addTab(self, widget: QWidget | None, label: str) -> int:
+        """A tab and its page; None: the page comes later (add_page), while the panel is folded."""
+        if widget is not None:
+            self.stack.addWidget(widget)
         return self.tab_bar.addTab(label)
+
+    def add_page(self, widget: QWidget) -> None:
+        """The page of the first tab added without one."""
+        self.stack.addWidget(widget)
+        self.stack.setCurrentIndex(self.tab_bar.currentIndex())
 
     def currentWidget(self) -> QWidget | None:
         return self.stack.currentWidget()

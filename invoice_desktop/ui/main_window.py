@@ -49,12 +49,9 @@ from .batch_launcher import BatchLauncher
 from .bottom_panel import BottomPanel
 from .environment_banner import EnvironmentBanner, environment_title
 from .help_menu import build_help_menu, how_sent_text, show_text
-from .history_view import HistoryView
-from .log_pane import LogPane, QtLogHandler
 from .mnemonics import make_unique, mnemonic, with_letter
 from .outcome_panel import OutcomePanel
 from .page_results import PageResults
-from .settings_dialog import SettingsDialog
 from .tab_order import natural_chain, next_stop, stop_of, tab_order
 from .tasks import TaskRunner
 from .upload_flow import UploadFlow
@@ -65,6 +62,8 @@ if TYPE_CHECKING:
     from ..core.exchange import Exchange
     from ..core.provider import Provider
     from ..core.services import Services
+    from .history_view import HistoryView
+    from .log_pane import LogPane, QtLogHandler
     from .provider_page import ProviderPage
 
 log = logging.getLogger("invoice_desktop.ui")
@@ -198,13 +197,15 @@ class MainWindow(QMainWindow):
         right_layout.addWidget(self.outcome)
 
         # -- bottom: log and history, folded away until asked for ----------------------------------------------
-        self.log_pane = LogPane()
-        self.history_view = HistoryView()
-        self.history_view.bind(services.history, runner, {p.id: p.name for p in self.providers})
+        # Their tabs show from the start; the Log and the History themselves are built when first needed: before
+        # the first provider page, or when the panel opens (see _build_log_and_history).
         self.tabs = BottomPanel()
         # TRANSLATORS: the bottom panel's tab listing every HTTP exchange (the app's log).
-        self.tabs.addTab(self.log_pane, _("Lo&g"))
-        self.tabs.addTab(self.history_view, _("H&istory"))
+        self.tabs.addTab(None, _("Lo&g"))
+        self.tabs.addTab(None, _("H&istory"))
+        self._log_pane: LogPane | None = None
+        self._history_view: HistoryView | None = None
+        self.log_handler: QtLogHandler | None = None
 
         top = QSplitter(Qt.Orientation.Horizontal)
         top.setChildrenCollapsible(False)
@@ -233,11 +234,7 @@ class MainWindow(QMainWindow):
         self.keyring_status = QLabel()
         self.statusBar().addPermanentWidget(self.keyring_status)
 
-        # The log pane hears everything the core logs (exchanges included), from any thread.
-        self.log_handler = QtLogHandler()
-        self.log_pane.listen(self.log_handler)
         app_log = logging.getLogger("invoice_desktop")
-        app_log.addHandler(self.log_handler)
         if app_log.level == logging.NOTSET or app_log.level > logging.INFO:
             app_log.setLevel(logging.INFO)
 
@@ -335,8 +332,42 @@ class MainWindow(QMainWindow):
         self.how_sent.linkActivated.connect(lambda _link: self.show_how_sent())
         self.upload_button.clicked.connect(self.flow.upload)
         self.cancel_button.clicked.connect(self.flow.cancel)
-        self.history_view.retry_requested.connect(self.flow.retry)
-        self.history_view.show_requested.connect(self.flow.show_attempt)
+
+    # -- the Log and the History (the bottom panel's pages) -------------------------------------------------
+
+    @property
+    def log_pane(self) -> LogPane:
+        self._build_log_and_history()
+        assert self._log_pane is not None
+        return self._log_pane
+
+    @property
+    def history_view(self) -> HistoryView:
+        self._build_log_and_history()
+        assert self._history_view is not None
+        return self._history_view
+
+    def _build_log_and_history(self) -> None:
+        """The bottom panel's pages, built the first time they are needed: before the first provider page (whose
+        Alt letters give way to theirs, see _fix_mnemonics) or when the panel opens. At the app's start that is
+        after the first paint: folded, they are not in the first frame (their modules, tables and fonts: ~15 ms)."""
+        if self._log_pane is not None:
+            return
+        from .history_view import HistoryView
+        from .log_pane import LogPane, QtLogHandler
+
+        self._log_pane = LogPane()
+        self._history_view = HistoryView()
+        self._history_view.bind(self.services.history, self.runner, {p.id: p.name for p in self.providers})
+        self.tabs.add_page(self._log_pane)
+        self.tabs.add_page(self._history_view)
+        # The log pane hears everything the core logs (exchanges included), from any thread.
+        self.log_handler = QtLogHandler()
+        self._log_pane.listen(self.log_handler)
+        logging.getLogger("invoice_desktop").addHandler(self.log_handler)
+        self._history_view.retry_requested.connect(self.flow.retry)
+        self._history_view.show_requested.connect(self.flow.show_attempt)
+        self._history_view.set_busy(self.flow.uploading)
 
     def _show_first_page(self) -> None:
         """Build and show the visible provider's page, deferred by `defer_first_page` (else done in __init__)."""
@@ -354,6 +385,7 @@ class MainWindow(QMainWindow):
         self._show_first_page()  # the visible one first, as the window would have
         page = self.page_for.get(provider_id)
         if page is None:
+            self._build_log_and_history()
             from .provider_page import ProviderPage  # with the provider's module and pydantic: not before the paint
 
             page = ProviderPage(self.registry.load(provider_id))
@@ -605,6 +637,8 @@ class MainWindow(QMainWindow):
         show_text(self, title, how_sent_text(provider.name, provider.notes))
 
     def open_settings(self) -> None:
+        from .settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self.app_settings, self, credentials=self.services.credentials, runner=self.runner)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.applied.connect(lambda: self.statusBar().showMessage(dialog.saved_message, 8000))
@@ -613,6 +647,7 @@ class MainWindow(QMainWindow):
     def _bottom_panel_toggled(self, expanded: bool) -> None:
         self.panel_action.setChecked(expanded)
         if expanded:
+            self._build_log_and_history()
             # Open to a third of the height, the form keeping the rest.
             total = sum(self.splitter.sizes())
             self.splitter.setSizes([total - total // 3, total // 3])
@@ -716,7 +751,8 @@ class MainWindow(QMainWindow):
             return
         self.flow.shutdown()
         window_geometry.remember(self, self.settings)
-        logging.getLogger("invoice_desktop").removeHandler(self.log_handler)
+        if self.log_handler is not None:
+            logging.getLogger("invoice_desktop").removeHandler(self.log_handler)
         event.accept()
 
     def show_later(self, callback: Any) -> None:

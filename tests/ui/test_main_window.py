@@ -231,11 +231,13 @@ def test_the_apps_start_paints_the_window_first_then_builds_the_visible_page(qtb
     qtbot.addWidget(w)
     assert w.page_for == {}
     assert w.provider_list.currentItem().text() == w.title.text() == "DäckData DDAPI"
-    at_paint: list[list[str]] = []
-    w.first_painted.connect(lambda: at_paint.append(list(w.page_for)))
+    at_paint: list[tuple[list[str], int]] = []
+    w.first_painted.connect(lambda: at_paint.append((list(w.page_for), w.tabs.stack.count())))
     with qtbot.waitSignal(w.first_page_shown, timeout=10000):
         w.show()
-    assert at_paint == [[]]
+    # Nor the folded Log and History: their tabs only, the panes come with the page.
+    assert at_paint == [([], 0)]
+    assert [w.tabs.stack.widget(i) for i in range(w.tabs.stack.count())] == [w.log_pane, w.history_view]
     assert list(w.page_for) == ["ddapi"]
     assert w.pages.currentWidget() is w.scroll_for["ddapi"] and w.page.isVisible()
     ddapi = get_provider("ddapi")

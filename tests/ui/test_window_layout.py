@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QByteArray, QRect, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
@@ -198,13 +199,20 @@ def test_settings_dialog_is_built_from_the_declarations_and_saves(qtbot, window,
     assert SettingsStore(tmp_path / "s.json").get("window.show_log_at_start") is True
 
 
-def test_the_log_panel_starts_open_when_the_setting_says_so(qtbot, services, runner, tmp_path: Path):
+@pytest.mark.parametrize("app_start", [False, True], ids=["window", "app start"])
+def test_the_log_panel_starts_open_when_the_setting_says_so(qtbot, services, runner, tmp_path: Path, app_start):
     store = SettingsStore(tmp_path / "s.json")
     store.set("window.show_log_at_start", True)
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(services, all_providers(), runner, settings, store)
+    w = MainWindow(services, all_providers(), runner, settings, store, defer_first_page=app_start)
     qtbot.addWidget(w)
     assert w.tabs.expanded and w.panel_action.isChecked()
+    # Open from the start, the Log is in the first frame (folded, the app builds it after the first paint).
+    painted: list[bool] = []
+    w.first_painted.connect(lambda: painted.append(w.tabs.stack.currentWidget() is w.log_pane))
+    with qtbot.waitSignal(w.first_painted, timeout=10000):
+        w.show()
+    assert painted == [True] and w.log_pane.isVisible()
 
 
 def test_forms_speak_to_the_clerk_and_the_readings_are_behind_how_this_is_sent(qtbot, window):
