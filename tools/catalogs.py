@@ -63,6 +63,7 @@ KEYWORDS: dict[str, tuple[int | tuple[int, str], ...] | None] = {
     "plural_of": (1, 2),
     "pgettext": ((1, "c"), 2),
     "npgettext": ((1, "c"), 2, 3),
+    "NP_": ((1, "c"), 2),
 }
 # `# Translators: ...` (or `# TRANSLATORS: ...`) on the line(s) above a marked string reaches the translator as a
 # comment in the catalog (Babel matches the tag case-sensitively: the code base writes "Translators:").

@@ -9,6 +9,9 @@ How to mark a string:
 - `_("Upload")` translates now, in the current language. Use it where the text is built at the moment it is shown.
 - `N_("Order id")` only marks a constant (module level, declared data) for extraction; translate it with `_()` where
   it is shown.
+- `pgettext("empties the Log pane", "Clear")` for a short word that means two things in English; `NP_(context, text)`
+  marks such a word in declared data (a form field's title "Name": a person's, or a thing's): `_()` translates it in
+  its context where it is shown.
 - `ngettext("{n} file", "{n} files", n)` for counts.
 - `Msg("The invoice was attached to order {order}.", order=order_id)` for a sentence that is kept (an outcome, a
   history summary, an "interrupted" note): it keeps its source text and parameters, is translated each time it is
@@ -106,14 +109,27 @@ def choose_language(override: str | None, setting: str | None, system: Iterable[
     return first_shipped(system)
 
 
+# Between a context and its text in what `NP_` returns: gettext's own separator, so `_()` can tell them apart.
+CONTEXT_SEPARATOR = "\x04"
+
+
 def _(message: str) -> str:
-    """Translate `message` into the current language now."""
+    """Translate `message` into the current language now (in its context when `NP_` declared it)."""
+    if CONTEXT_SEPARATOR in message:
+        context, _sep, text = message.partition(CONTEXT_SEPARATOR)
+        return _translation.pgettext(context, text)
     return _translation.gettext(message)
 
 
 def N_(message: str) -> str:
     """Mark a constant for extraction; translate it with `_()` where it is shown."""
     return message
+
+
+def NP_(context: str, message: str) -> str:
+    """Mark a constant whose word means two things ("Name": a person's or a thing's) with its context; `_()` where it
+    is shown translates it in that context (and shows `message` untranslated, never the context)."""
+    return f"{context}{CONTEXT_SEPARATOR}{message}"
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

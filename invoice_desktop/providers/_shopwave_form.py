@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from ..core.i18n import N_, _
+from ..core.i18n import N_, NP_, _
 
 MAX_OBJECTS_PER_REQUEST = 200
 MAX_LINES_PER_INVOICE = MAX_OBJECTS_PER_REQUEST - 1
@@ -25,7 +25,10 @@ class InvoiceItem(BaseModel):
     model_config = ConfigDict(title=N_("Invoice line"), str_strip_whitespace=True, populate_by_name=True)
 
     name: str | None = Field(
-        None, title=N_("Name"), max_length=255, json_schema_extra={"placeholder": N_("e.g. Coffee beans 1 kg")}
+        None,
+        title=NP_("a thing's name (an invoice line, a discount)", "Name"),
+        max_length=255,
+        json_schema_extra={"placeholder": N_("e.g. Coffee beans 1 kg")},
     )
     quantity: int = Field(title=N_("Quantity"), description=N_("How many (whole units; negative for a return)."))
     price: Decimal = Field(

@@ -30,7 +30,7 @@ from pydantic import (
     model_validator,
 )
 
-from ..core.i18n import N_, _
+from ..core.i18n import N_, NP_, _
 
 # Accepted date/time spellings, most specific first. The API wants the first two; the others are what people and
 # the vendor's own sample type.
@@ -191,7 +191,7 @@ class Address(_PayFabricModel):
         placeholder=N_("e.g. PRIMARY"),
         required=True,
     )
-    Name: str | None = _text(N_("Name"), 100, N_("Customer name."))
+    Name: str | None = _text(NP_("a person's or company's name", "Name"), 100, N_("Customer name."))
     Address1: str | None = _text(N_("Address line 1"), 100)
     Address2: str | None = _text(N_("Address line 2"), 100)
     Address3: str | None = _text(N_("Address line 3"), 100)
@@ -293,7 +293,7 @@ class InvoiceItem(_PayFabricModel):
 class TermDiscount(_PayFabricModel):
     model_config = ConfigDict(title=N_("Term discount"))
 
-    Name: str = _text(N_("Name"), 50, required=True)
+    Name: str = _text(NP_("a thing's name (an invoice line, a discount)", "Name"), 50, required=True)
     DiscountDate: datetime | None = _when(
         N_("Discount date"), N_("When this discount is discarded. Sent as YYYY-MM-DD or YYYY-MM-DD HH:mm:ss.")
     )

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.history import History, HistoryQuery, HistoryRow
-from ..core.i18n import N_, _, ngettext
+from ..core.i18n import N_, _, ngettext, pgettext
 from ..core.local_format import current_region, format_amount
 from .history_model import RETRYABLE, STATE_WORDS, HistoryModel
 from .tasks import TaskRunner
@@ -121,7 +121,7 @@ class HistoryView(QWidget):
         self.clerk_filter.addItem(_("Mine"), MINE)
         self.clerk_filter.setVisible(False)
         # TRANSLATORS: the button that clears the History's search and filters.
-        self.clear_search_button = QPushButton(_("Clear"), self)
+        self.clear_search_button = QPushButton(pgettext("resets the History's search and filters", "Clear"), self)
         self.clear_search_button.setToolTip(_("Show every attempt again"))
         row = QHBoxLayout()
         row.addWidget(self.search, 3)

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.exchange import Exchange
-from ..core.i18n import N_, Msg, _, ngettext
+from ..core.i18n import N_, Msg, _, ngettext, pgettext
 from ..core.local_format import format_amount
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -274,7 +274,7 @@ class LogPane(QWidget):
         self.copy_curl_button.setToolTip(_("Copy the selected request as a curl command (secrets stay hidden)"))
         self.copy_text_button = QPushButton(_("Copy entry"), self)
         # TRANSLATORS: the button that empties the Log pane (the log file keeps everything).
-        self.clear_button = QPushButton(_("Clear"), self)
+        self.clear_button = QPushButton(pgettext("empties the Log pane", "Clear"), self)
         self.status = QLabel(self)
         self.status.setStyleSheet("color: #666;")
         for b in (self.copy_curl_button, self.copy_text_button, self.clear_button):

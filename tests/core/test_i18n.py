@@ -73,3 +73,17 @@ def test_the_pseudo_language_remembers_what_it_was_asked_to_translate():
     i18n.pgettext("verb", "Open")
     str(Msg.plural_of("{n} file", "{n} files", 2))
     assert i18n.PseudoTranslations.asked == {(None, "Upload"), ("verb", "Open"), (None, "{n} file")}
+
+
+def test_a_word_with_two_meanings_is_translated_in_its_declared_context():
+    # PayFabric's address "Name" is a person's; a discount's or a Shopwave line's "Name" is a thing's.
+    from invoice_desktop.providers._shopwave_form import InvoiceItem as ShopwaveLine
+    from invoice_desktop.providers.payfabric_form import Address, TermDiscount
+
+    titles = [Address.model_fields["Name"].title, TermDiscount.model_fields["Name"].title]
+    titles.append(ShopwaveLine.model_fields["name"].title)
+    assert [i18n._(t) for t in titles] == ["Name", "Name", "Name"]  # English: the word, never its context
+    i18n.set_language("de")
+    assert [i18n._(t) for t in titles] == ["Name", "Bezeichnung", "Bezeichnung"]
+    i18n.set_language("fr")
+    assert [i18n._(t) for t in titles] == ["Nom", "Désignation", "Désignation"]

@@ -204,3 +204,15 @@ def test_the_line_that_ends_an_attempt_says_its_outcome_in_the_clerks_language(q
     shown = pane.model.entry(pane.model.rowCount() - 1).what
     assert shown == "Försök 12 avvisades: Kunde unbekannt [DäckData svarade: 404 ]"
     assert record.getMessage() == "Attempt 12 was rejected: Kunde unbekannt [DäckData said: 404 ]"
+
+
+def test_the_logs_clear_and_the_historys_clear_are_different_words_where_they_mean_different_things(window_in):
+    # The Log's empties the pane; the History's only resets its search: "Leeren" is not "Zurücksetzen".
+    window = window_in("de")
+    assert window.log_pane.clear_button.text() == "Leeren"
+    assert window.history_view.clear_search_button.text() == "Zurücksetzen"
+    window = window_in("sv")
+    assert (window.log_pane.clear_button.text(), window.history_view.clear_search_button.text()) == (
+        "Rensa",
+        "Återställ",
+    )
