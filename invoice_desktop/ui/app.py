@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None, on_window: Callable[[Any], None] | None 
     # times in a row. At 1 ms the window answers sooner while they work (benchmarks/ui_stalls.py).
     sys.setswitchinterval(UI_SWITCH_INTERVAL_S)
     _import_core_first()
-    from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
     from PySide6.QtGui import QFileOpenEvent, QIcon
     from PySide6.QtWidgets import QApplication
 
@@ -69,6 +69,7 @@ def main(argv: list[str] | None = None, on_window: Callable[[Any], None] | None 
     from .main_window import MainWindow
     from .resources import icon_path
     from .tasks import TaskRunner
+    from .window_settings import open_window_settings
 
     QCoreApplication.setOrganizationName(APP_ID)
     QCoreApplication.setApplicationName(APP_ID)
@@ -91,13 +92,7 @@ def main(argv: list[str] | None = None, on_window: Callable[[Any], None] | None 
             return 1
         services = started
     runner = TaskRunner()
-    settings = QSettings()
-    if settings.format() == QSettings.Format.NativeFormat:
-        from pathlib import Path
-
-        from ..core.paths import private_settings_file
-
-        private_settings_file(Path(settings.fileName()))  # it holds addresses and choices: 0600, like the history
+    settings = open_window_settings()
     if args.provider:
         settings.setValue("provider", args.provider)
         if args.environment:

@@ -56,6 +56,7 @@ from .tab_order import natural_chain, next_stop, stop_of, tab_order
 from .tasks import TaskRunner
 from .upload_flow import UploadFlow
 from .wheel_guard import install_wheel_guard
+from .window_settings import open_window_settings
 
 if TYPE_CHECKING:
     from ..core.credentials import KeyringStatus
@@ -99,7 +100,7 @@ class MainWindow(QMainWindow):
         self.providers: tuple[ProviderInfo, ...] = self.registry.infos()
         self._painted = False
         self.runner = runner
-        self.settings = settings or QSettings()
+        self.settings = settings or open_window_settings()
         scrub_saved_addresses(self.settings)
         self.app_settings = app_settings or SettingsStore.default()
         self.batch_launcher = BatchLauncher(services, runner, self.app_settings, self)

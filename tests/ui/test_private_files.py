@@ -45,23 +45,32 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def test_the_windows_settings_history_and_logs_are_private(tmp_path: Path) -> None:
+@pytest.mark.parametrize("where", ["system folders", "INVOICE_DESKTOP_HOME"])
+def test_the_windows_settings_history_and_logs_are_private(where: str, tmp_path: Path) -> None:
     home, config = tmp_path / "home", tmp_path / "config"
-    env = {
-        **os.environ,
+    env = {k: v for k, v in os.environ.items() if k != "INVOICE_DESKTOP_HOME"}
+    env |= {
         "QT_QPA_PLATFORM": "offscreen",
-        "INVOICE_DESKTOP_HOME": str(home),
         "XDG_CONFIG_HOME": str(config),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
         "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
     }
+    if where == "INVOICE_DESKTOP_HOME":
+        env["INVOICE_DESKTOP_HOME"] = str(home)
+        settings, history, logs = home / "window.ini", home / "history.sqlite3", home / "logs"
+        folders = [home, logs]
+    else:
+        settings = config / "invoice-desktop" / "invoice-desktop.conf"
+        history = tmp_path / "data" / "invoice-desktop" / "history.sqlite3"
+        logs = tmp_path / "state" / "invoice-desktop" / "log"
+        folders = [settings.parent, history.parent, logs]
     done = subprocess.run(
         [sys.executable, "-c", START_AND_QUIT], capture_output=True, text=True, cwd=REPO, env=env, timeout=120
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    settings = config / "invoice-desktop" / "invoice-desktop.conf"
     assert "Musterstra" in settings.read_text(encoding="utf-8")
-    files = [settings, home / "history.sqlite3", home / "logs" / "invoice-desktop.log"]
-    folders = [settings.parent, home, home / "logs"]
+    files = [settings, history, logs / "invoice-desktop.log"]
     assert {str(f): oct(mode(f)) for f in files} == {str(f): "0o600" for f in files}
     assert {str(d): oct(mode(d)) for d in folders} == {str(d): "0o700" for d in folders}
 
