@@ -152,3 +152,21 @@ def test_a_language_declared_complete_has_no_untranslated_or_fuzzy_entry(languag
     catalog = catalogs.read_catalog(catalogs.po_path(language), language)
     problems = _completeness_problems(catalog, template)
     assert not problems, f"{language} is in COMPLETE_LANGUAGES but:\n" + "\n".join(problems[:40])
+
+
+# Placeholders that only ever hold a number ("customer 1001's settings"): "'s" after them is always right.
+NUMBER_PLACEHOLDERS = {"customer"}
+
+
+def test_no_english_sentence_glues_an_s_onto_a_name(template):
+    """A name ending in s ("PayFabric Receivables") must not become "PayFabric Receivables's": an owner is said
+    through `possessive()` (ui/environment_banner.py, which knows the rule) or the sentence avoids the genitive."""
+    glued = []
+    for message in template:
+        if not message.id or (message.context or "").startswith("possessive"):
+            continue
+        for text in [message.id] if isinstance(message.id, str) else message.id:
+            names = set(re.findall(r"\{(\w+)\}['’]s\b", text)) - NUMBER_PLACEHOLDERS
+            if names:
+                glued.append(text)
+    assert not glued, glued

@@ -190,7 +190,7 @@ class BatchService:
             if sources.sheet.unknown_columns:
                 problems.append(
                     Msg(
-                        "{sheet}: the column(s) {columns} are not fields of {provider}'s form, so they fill nothing. "
+                        "{sheet}: the column(s) {columns} are not fields of the {provider} form, so they fill nothing. "
                         "Name columns by the form's fields or labels ({fields}).",
                         sheet=Path(sheet).name,
                         columns=", ".join(sources.sheet.unknown_columns),

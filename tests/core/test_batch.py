@@ -146,6 +146,15 @@ def test_a_sheet_with_unknown_columns_or_a_missing_file_says_so(batches, folder,
     assert batch.rows[0].values["order_id"].value == "ORD-1001"
 
 
+def test_unknown_columns_name_a_provider_ending_in_s_without_a_doubled_s(batches, folder, tmp_path):
+    text_pdf(folder / "a.pdf", ["x"])
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("file,Colour\na.pdf,red\n", encoding="utf-8")
+    problems = [str(p) for p in batches.plan("payfabric", "practice", [folder], sheet=sheet).problems]
+    assert any("are not fields of the PayFabric Receivables form" in p for p in problems), problems
+    assert not any("Receivables's" in p for p in problems)
+
+
 def test_bad_input_is_refused_whole(batches, folder, tmp_path):
     text_pdf(folder / "a.pdf", ["x"])
     with pytest.raises(BatchInputError, match="no 'file' column"):
