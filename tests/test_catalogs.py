@@ -170,3 +170,16 @@ def test_no_english_sentence_glues_an_s_onto_a_name(template):
             if names:
                 glued.append(text)
     assert not glued, glued
+
+
+@pytest.mark.parametrize("language", [None, *catalogs.LANGUAGES])
+def test_no_sentence_ends_a_button_name_with_a_second_full_stop(language, template):
+    """ "Add its lines with Edit…." read as a typo under Shopwave's form: a sentence does not end on a "…" name."""
+    catalog = template if language is None else catalogs.read_catalog(catalogs.po_path(language), language)
+    texts = []
+    for message in catalog:
+        if message.id:
+            texts += [message.id] if isinstance(message.id, str) else list(message.id)
+        if language is not None and message.string:
+            texts += [message.string] if isinstance(message.string, str) else list(message.string)
+    assert [t for t in texts if re.search(r"(…|\.\.\.)\.", t)] == []

@@ -301,15 +301,7 @@ class UploadService:
             creds = dict(credentials) if credentials is not None else self.stored_credentials(provider, environment)
             problems = provider.check_upload_credentials(creds)
             if problems:
-                raise CredentialsMissing(
-                    Msg(
-                        "{provider} credentials for {environment}: {problems} Enter them with Credentials… (or "
-                        "`invoice-desktop credentials set`).",
-                        provider=provider.name,
-                        environment=environment,
-                        problems=" ".join(problems.values()),
-                    )
-                )
+                raise _credentials_missing(provider, environment, problems)
             url = self.base_url(provider, environment, base_url)
         except BaseException:
             if snapshot is not None and snapshot_of is None:  # refused: the fresh copy will never be sent
@@ -663,9 +655,7 @@ class UploadService:
         )
         problems = provider.check_credentials(ctx.credentials)
         if problems:
-            raise CredentialsMissing(
-                Msg("{problems} Enter them with Credentials….", problems=" ".join(problems.values()))
-            )
+            raise _credentials_missing(provider, environment, problems)
         try:
             return provider.load(ctx, key)
         except InvoiceDesktopError as exc:
@@ -709,6 +699,19 @@ class UploadService:
             ctx.transport.close()
         self.credentials.set_many(provider.id, environment, {k: v for k, v in obtained.items() if v})
         return obtained
+
+
+def _credentials_missing(provider: Provider, environment: str, problems: Mapping[str, str]) -> CredentialsMissing:
+    """What is missing and where to enter it, in the window (Credentials…) and on the command line."""
+    return CredentialsMissing(
+        Msg(
+            "{provider} credentials for {environment}: {problems} Enter them with Credentials… (or "
+            "`invoice-desktop credentials set`).",
+            provider=provider.name,
+            environment=environment,
+            problems=" ".join(problems.values()),
+        )
+    )
 
 
 def redact_values(value: Any, redactor: Redactor) -> Any:

@@ -133,8 +133,8 @@ class Shopwave(Provider):
     # Under the form, in a clerk's words: what to enter and what happens.
     guide = N_(
         "One row per supplier invoice: a new one needs supplier, store, reference and date; fill in the Invoice ID "
-        "only to change an invoice that already exists. Add its lines with Edit…. All rows go together, and the "
-        "result says how each row fared."
+        "only to change an invoice that already exists. Add its lines with the Edit… button in the Lines column. "
+        "All rows go together, and the result says how each row fared."
     )
     notes = N_(
         "Sent as Shopwave's own SDKs send it: the JSON in a form field postBody (form-encoded). The envelope "

@@ -138,8 +138,8 @@ class SkyPostal(Provider):
             pattern=r"\S+",
             pattern_message=N_("The customer key has no spaces."),
             help=N_(
-                "The customer's key, from registration or from Sign in…. It changes when the customer's e-mail "
-                "changes: sign in again then."
+                "The customer's key, from registration or filled in when you sign in as the customer. It changes "
+                "when the customer's e-mail changes: sign in again then."
             ),
         ),
     )
