@@ -246,6 +246,7 @@ def _run(services: Services, prepared: Any) -> int:
     import signal
     import threading
 
+    from .cli_waits import watch
     from .core.cancel import CancelToken
 
     cancel = CancelToken()
@@ -269,8 +270,7 @@ def _run(services: Services, prepared: Any) -> int:
     try:
         threading.Thread(target=work, name="upload", daemon=True).start()
         try:
-            while not finished.wait(0.2):
-                pass
+            watch(finished)  # says at once when recording the attempt or its outcome waits for the history
         except KeyboardInterrupt:
             cancel.cancel()
             print("invoice-desktop: " + _("cancelling…"), file=sys.stderr)
@@ -598,12 +598,16 @@ def main(argv: list[str] | None = None, services: Services | None = None) -> int
     if args.command == "history" and getattr(args, "history_action", None) == "copy":
         return cmd_history_copy(args)  # its two histories are named, not the one the app uses
     if services is None:
+        from .cli_waits import run_watched
         from .wiring import create_services
 
         try:
-            services = create_services()
+            # Watched: a history another program holds is said at once, and Ctrl-C answered at once.
+            services = run_watched(create_services, "open-history")
         except InvoiceDesktopError as exc:  # e.g. the history is locked by another program: say so, no traceback
             return _fail(exc.message, EXIT_REJECTED)
+        except KeyboardInterrupt:  # nothing starts before the history is open
+            return _fail(_("cancelled; nothing was sent"), EXIT_CANCELLED)
     if getattr(args, "timeout", None):
         from dataclasses import replace
 

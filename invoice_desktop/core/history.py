@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import history_waits
 from .clerk import current_clerk
 from .errors import InvoiceDesktopError
 from .exchange import Exchange
@@ -224,6 +225,9 @@ class History:
     _NOW_SQL = "((julianday('now') - 2440587.5) * 86400.0)"
     # What the engine raises when a unique index refuses a row (another app claimed the same target meanwhile).
     _CONFLICT_ERRORS: tuple[type[Exception], ...] = (sqlite3.IntegrityError,)
+    # Whether this app has recorded an attempt under its lease: only then has `close` any to mark interrupted
+    # (and a history locked since the start is not waited for a second time on the way out).
+    _leased = False
 
     def __init__(
         self,
@@ -258,8 +262,9 @@ class History:
             str(path), timeout=self.busy_timeout_s, check_same_thread=False, isolation_level=None
         )
         try:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            migrate(self._db)
+            with history_waits.running(str(path), self.busy_timeout_s):
+                self._db.execute("PRAGMA journal_mode=WAL")
+                migrate(self._db)
         except sqlite3.OperationalError as exc:
             self._db.close()
             if _is_busy(exc):
@@ -269,7 +274,12 @@ class History:
     def _write(self, statement: Callable[[sqlite3.Connection], Any], *, patience_s: float = 0.0) -> Any:
         """Run a writing statement; while the database is locked by another program, keep trying for
         `patience_s` beyond the busy timeout. Raises HistoryBusy when it stays locked."""
-        deadline = time.monotonic() + patience_s
+        if self.path is None:  # a server's history: its waits are its own (lock_timeout)
+            return self._write_until(statement, time.monotonic() + patience_s)
+        with history_waits.running(str(self.path), self.busy_timeout_s + patience_s):
+            return self._write_until(statement, time.monotonic() + patience_s)
+
+    def _write_until(self, statement: Callable[[sqlite3.Connection], Any], deadline: float) -> Any:
         pause = 0.05
         while True:
             try:
@@ -304,13 +314,14 @@ class History:
             log.warning(N_("Could not write the outcomes kept while the history was locked: %(error)s"), {"error": exc})
         tolerated: tuple[type[Exception], ...] = (HistoryBusy, *self._ENGINE_ERRORS)
         try:
-            self._write(
-                lambda db: db.execute(
-                    "UPDATE attempts SET state=?, updated_at=?, summary=?, lease_owner=NULL, lease_until=NULL "
-                    "WHERE state=? AND lease_owner=?",
-                    (INTERRUPTED, _now(), encode(INTERRUPTED_SUMMARY), SENDING, self.owner),
+            if self._leased:
+                self._write(
+                    lambda db: db.execute(
+                        "UPDATE attempts SET state=?, updated_at=?, summary=?, lease_owner=NULL, lease_until=NULL "
+                        "WHERE state=? AND lease_owner=?",
+                        (INTERRUPTED, _now(), encode(INTERRUPTED_SUMMARY), SENDING, self.owner),
+                    )
                 )
-            )
         except tolerated as exc:  # their lease lapses on its own: the next app marks them
             log.warning(N_("Could not mark this app's unfinished uploads as interrupted: %(error)s"), {"error": exc})
         with self._lock:
@@ -472,6 +483,7 @@ class History:
         for tries in range(1, 6):
             try:
                 attempt_id, holder = self._write(insert)
+                self._leased = True
                 break
             except self._CONFLICT_ERRORS:
                 # Another app claimed a target between our look and our insert (PostgreSQL lets both look at once;

@@ -158,3 +158,20 @@ def test_the_cli_says_plainly_that_the_history_is_locked_at_start(app_home, monk
     assert code == cli.EXIT_REJECTED
     assert "Traceback" not in err and "OperationalError" not in err
     assert "history" in err and "in use by another program" in err and "try again" in err
+
+
+def test_an_app_that_recorded_nothing_leaves_a_held_history_without_waiting_for_it_again(app_home, caplog):
+    # The CLI started while another program held the history and gave up: on its way out it has no upload of its
+    # own to mark interrupted, so it does not wait for the lock a second time (it waited 30 s twice before).
+    History(app_home / "history.sqlite3").close()
+    history = History(app_home / "history.sqlite3", busy_timeout_s=0.2)
+    holder = Holder(app_home / "history.sqlite3")
+    holder.hold("EXCLUSIVE")
+    try:
+        with pytest.raises(hist.HistoryBusy):
+            history.mark_interrupted()
+        with caplog.at_level(logging.WARNING, logger="invoice_desktop.history"):
+            history.close()
+    finally:
+        holder.close()
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
