@@ -2,7 +2,7 @@
 
 Exit codes: 0 accepted · 1 the provider refused it, or it failed and nothing was stored (try again) · 2 bad input
 (form, file, usage), nothing sent · 3 credentials missing · 4 uncertain: it may or may not have arrived (check at
-the provider; `retry N --resend` sends it again) · 130 cancelled.
+the provider; `retry N --resend` sends it again) · 130 cancelled (143 after SIGTERM).
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_REJECTED, EXIT_BAD_INPUT, EXIT_CREDENTIALS, EXIT_CANCELLED = 0, 1, 2, 3, 130
 EXIT_UNCERTAIN = 4  # it may or may not have arrived
+# Stopped by SIGTERM (a service manager, `kill`): 128 + 15, as a shell reports a command SIGTERM ended; Ctrl-C's
+# 130 is 128 + SIGINT. Either way the attempt is settled and recorded first.
+EXIT_TERMINATED = 143
 ENVIRONMENTS = (PRACTICE, SANDBOX, PRODUCTION)
 COMMANDS = ("send", "batch", "get", "retry", "credentials", "history", "providers")
 
@@ -263,7 +266,10 @@ def _run(services: Services, prepared: Any) -> int:
         finally:
             finished.set()
 
+    terminated: list[bool] = []
+
     def terminate(_signum: int, _frame: Any) -> None:
+        terminated.append(True)
         raise KeyboardInterrupt  # SIGTERM settles the attempt the same way Ctrl-C does
 
     previous = signal.signal(signal.SIGTERM, terminate)
@@ -272,6 +278,7 @@ def _run(services: Services, prepared: Any) -> int:
         try:
             watch(finished)  # says at once when recording the attempt or its outcome waits for the history
         except KeyboardInterrupt:
+            code = EXIT_TERMINATED if terminated else EXIT_CANCELLED
             cancel.cancel()
             print("invoice-desktop: " + _("cancelling…"), file=sys.stderr)
             try:
@@ -280,18 +287,17 @@ def _run(services: Services, prepared: Any) -> int:
                 pass
             if not finished.is_set():  # still stuck (e.g. waiting for a locked history): say what is known
                 if services.history.sending_by_this_app() is False:  # never recorded, so never sent
-                    return _fail(_("cancelled; nothing was sent"), EXIT_CANCELLED)
-                return _fail(_("cancelled; the upload may have arrived: check before sending it again"), EXIT_CANCELLED)
+                    return _fail(_("cancelled; nothing was sent"), code)
+                return _fail(_("cancelled; the upload may have arrived: check before sending it again"), code)
             if "error" in done:
                 error = done["error"]
-                return _fail(
-                    _("cancelled: {reason}").format(reason=getattr(error, "message", None) or error), EXIT_CANCELLED
-                )
+                return _fail(_("cancelled: {reason}").format(reason=getattr(error, "message", None) or error), code)
     finally:
         signal.signal(signal.SIGTERM, previous)
     if "error" in done:
         raise done["error"]
-    return _print_result(done["result"])
+    code = _print_result(done["result"])
+    return EXIT_TERMINATED if terminated and code == EXIT_CANCELLED else code
 
 
 def cmd_send(args: argparse.Namespace, services: Services) -> int:

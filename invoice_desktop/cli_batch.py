@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .core.services import Services
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_BAD_INPUT, EXIT_CREDENTIALS, EXIT_CANCELLED = 0, 1, 2, 3, 130
+EXIT_TERMINATED = 143  # stopped by SIGTERM: 128 + 15, as a shell reports it (Ctrl-C's 130 is 128 + SIGINT)
 # How long Ctrl-C / SIGTERM waits for the row being sent to settle and be recorded.
 SETTLE_S = 15.0
 
@@ -90,23 +91,24 @@ def cmd_batch(args: argparse.Namespace, services: Services) -> int:
             ).format(batch=batch.id, n=len(batch.rows)),
             file=sys.stderr,
         )
-    report, cancelled = _send(batches, batch, args)
+    report, stopped_by = _send(batches, batch, args)
     _print(batch, args.json, dry_run=False)
     if report is not None and report.stopped:
         return _fail(
             _("{reason} The rest of batch {batch} was not sent.").format(reason=report.stopped, batch=batch.id),
             EXIT_CREDENTIALS,
         )
-    if cancelled or (report is not None and report.cancelled):
+    if stopped_by or (report is not None and report.cancelled):
         return _fail(
-            _("cancelled; the rows not sent stay pending in batch {batch}.").format(batch=batch.id), EXIT_CANCELLED
+            _("cancelled; the rows not sent stay pending in batch {batch}.").format(batch=batch.id),
+            stopped_by or EXIT_CANCELLED,
         )
     return _exit_code(batch)
 
 
-def _send(batches: Any, batch: Batch, args: argparse.Namespace) -> tuple[Any, bool]:
+def _send(batches: Any, batch: Batch, args: argparse.Namespace) -> tuple[Any, int | None]:
     """Send on a worker thread so that Ctrl-C and SIGTERM, which arrive on this one, cancel it and wait for the
-    row being sent to settle and be recorded."""
+    row being sent to settle and be recorded. The report, and the exit code when a signal stopped it."""
     import signal
 
     from .core.cancel import CancelToken
@@ -128,7 +130,10 @@ def _send(batches: Any, batch: Batch, args: argparse.Namespace) -> tuple[Any, bo
         finally:
             finished.set()
 
+    terminated: list[bool] = []
+
     def terminate(_signum: int, _frame: Any) -> None:
+        terminated.append(True)
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, terminate)
@@ -144,12 +149,12 @@ def _send(batches: Any, batch: Batch, args: argparse.Namespace) -> tuple[Any, bo
                 finished.wait(SETTLE_S)
             except KeyboardInterrupt:
                 pass
-            return done.get("report"), True
+            return done.get("report"), EXIT_TERMINATED if terminated else EXIT_CANCELLED
     finally:
         signal.signal(signal.SIGTERM, previous)
     if "error" in done:
         raise done["error"]
-    return done["report"], False
+    return done["report"], None
 
 
 def _exit_code(batch: Batch) -> int:
