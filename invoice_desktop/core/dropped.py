@@ -1,17 +1,28 @@
 """Documents dropped with no file behind them (an Outlook attachment, a file dragged out of a browser): their content
-is saved into the app's data folder, private like the snapshots, and then checked and sent like any file. Kept, so
-a Retry after a restart still finds it (the attempt's snapshot is made from this copy). Qt-free.
+is saved into the app's data folder, private like the snapshots, and then checked and sent like any file. Kept while
+an upload may still need it (the attempt's snapshot is made from this copy; an attempt or batch row not yet
+succeeded may be sent again from it); removed at a later start once no such upload refers to it. Qt-free.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
+import shutil
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from .i18n import N_
 from .paths import data_dir, private_dir, private_file
 
 _UNSAFE = re.compile(r'[\x00-\x1f<>:"/\\|?*]')
+# A document no upload refers to is removed at start once this old: a day, so a window left open with it in its
+# drop zone (checked, not yet sent) keeps it.
+ORPHAN_AGE_S = 24 * 3600.0
+
+log = logging.getLogger("invoice_desktop.dropped")
 
 
 def dropped_dir() -> Path:
@@ -31,3 +42,26 @@ def save_dropped(name: str, content: bytes, folder: Path | None = None) -> Path:
     path = private_file(home / safe_name(name))
     path.write_bytes(content)
     return path
+
+
+def sweep(in_use: Callable[[], Iterable[str]], folder: Path | None = None, orphan_age_s: float = ORPHAN_AGE_S) -> int:
+    """Remove the dropped documents that no attempt or batch row that may still be sent refers to, once they are
+    `orphan_age_s` old. `in_use` gives those files (read after listing the folder, so a document dropped meanwhile
+    is either listed as in use or too young to be removed)."""
+    root = folder or data_dir() / "dropped"
+    cutoff = time.time() - orphan_age_s
+    try:
+        candidates = [d for d in root.iterdir() if d.is_dir() and d.stat().st_mtime < cutoff]
+    except OSError:  # no folder yet: nothing was ever dropped
+        return 0
+    if not candidates:
+        return 0
+    keep = {str(Path(p).parent) for p in in_use()}
+    removed = 0
+    for home in candidates:
+        if str(home) not in keep:
+            shutil.rmtree(home, ignore_errors=True)
+            removed += 1
+    if removed:
+        log.info(N_("Dropped documents no upload needs any more removed: %(count)s"), {"count": removed})
+    return removed

@@ -392,14 +392,23 @@ class History:
                 "(SELECT snapshot_path FROM attempts WHERE state=? AND snapshot_path IS NOT NULL)",
                 (SUCCEEDED, SUCCEEDED),
             ).fetchall()
-        return [r[0] for r in rows] + self._batch_snapshots()
+        return [r[0] for r in rows] + self._batch_paths("snapshot_path")
 
-    def _batch_snapshots(self) -> list[str]:
-        """A batch's rows keep their snapshots from the moment the batch is saved until they succeed."""
+    def files_in_use(self) -> list[str]:
+        """The files that attempts and batch rows not yet succeeded were made from: a Retry of an attempt without
+        a snapshot (an older release's) reads its file again. Dropped documents among them are kept."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT DISTINCT file_path FROM attempts WHERE file_path IS NOT NULL AND state<>?", (SUCCEEDED,)
+            ).fetchall()
+        return [r[0] for r in rows] + self._batch_paths("file_path")
+
+    def _batch_paths(self, column: str) -> list[str]:
+        """A batch's rows keep their files and snapshots from the moment the batch is saved until they succeed."""
         try:
             with self._lock:
                 rows = self._db.execute(
-                    "SELECT snapshot_path FROM batch_rows WHERE snapshot_path IS NOT NULL AND status<>?", (SUCCEEDED,)
+                    f"SELECT {column} FROM batch_rows WHERE {column} IS NOT NULL AND status<>?", (SUCCEEDED,)
                 ).fetchall()
         except Exception:  # an engine whose schema has no outbox (the shared PostgreSQL history, for now)
             log.debug("No batch outbox in this history", exc_info=True)

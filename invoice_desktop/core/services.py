@@ -40,6 +40,7 @@ class Services:
             history.mark_interrupted()
             history.keep_leases()
             _sweep_snapshots(history)
+            _sweep_dropped(history)
         except BaseException:
             history.close()
             raise
@@ -60,3 +61,15 @@ def _sweep_snapshots(history: History) -> None:
         import logging
 
         logging.getLogger("invoice_desktop.snapshots").warning("Could not tidy the snapshots", exc_info=True)
+
+
+def _sweep_dropped(history: History) -> None:
+    """Remove dropped documents (Outlook attachments, browser downloads) that no upload may send again."""
+    from . import dropped
+
+    try:
+        dropped.sweep(history.files_in_use)
+    except Exception:  # housekeeping: never keep the app from starting
+        import logging
+
+        logging.getLogger("invoice_desktop.dropped").warning("Could not tidy the dropped documents", exc_info=True)
