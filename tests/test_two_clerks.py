@@ -135,7 +135,9 @@ def test_two_clerks_released_together_exactly_one_sends(office_database, provide
         winner_clerk = f"{winner}@{computer_name()}"
         assert f"Not sent: “ORD-1001” is being sent by {winner_clerk} right now" in err
         assert "Nothing was sent" in err
-        assert held.is_set() and uploads_received(sandbox) == 1  # the winner's, still on its way
+        # The winner's upload, still on its way. Waited for: the loser can be done before the winner's request
+        # reaches the provider (the winner still importing or connecting on a loaded machine).
+        assert held.wait(60) and uploads_received(sandbox) == 1
     finally:
         release.set()
     out, err = won.communicate(timeout=60)
