@@ -16,7 +16,13 @@ from pydantic import BaseModel
 from . import _pydantic_preload  # noqa: F401  (the rest of pydantic, eagerly; see there)
 from .attachments import AttachmentRules, CheckedAttachment
 from .duplicates import HistoryLookup
-from .environments import PRACTICE, PRODUCTION, SANDBOX
+
+# Where they were declared before core/environments.py held them (provider modules import them from here).
+from .environments import ENVIRONMENT_LABELS as ENVIRONMENT_LABELS
+from .environments import PRACTICE as PRACTICE
+from .environments import PRODUCTION as PRODUCTION
+from .environments import SANDBOX as SANDBOX
+from .environments import Environment as Environment
 from .errors import FormInvalid
 from .history import History
 from .http import OutgoingRequest, Response
@@ -27,27 +33,6 @@ from .transport import Transport
 
 # Declared texts below (labels, help, guides, notes, summaries, choice labels, pydantic titles and descriptions) are
 # marked with N_ only: whoever shows them translates them with `_()` there.
-ENVIRONMENT_LABELS = {
-    PRACTICE: N_("Practice (this computer)"),
-    SANDBOX: N_("Sandbox (vendor's test system)"),
-    PRODUCTION: N_("Production"),
-}
-
-
-@dataclass(frozen=True)
-class Environment:
-    id: str
-    # None for practice (the local sandbox's address is known only once it runs) or when the host is per customer.
-    base_url: str | None
-    note: str = ""
-
-    @property
-    def label(self) -> str:
-        return ENVIRONMENT_LABELS.get(self.id, self.id.title())
-
-    @property
-    def is_practice(self) -> bool:
-        return self.id == PRACTICE
 
 
 @dataclass(frozen=True)

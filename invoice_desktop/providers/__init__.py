@@ -31,6 +31,7 @@ from ..core.i18n import N_
 from ..core.registry import DeclarationMismatch, ProviderInfo, ProviderRegistry
 
 if TYPE_CHECKING:
+    from ..core.page_description import PageDescription
     from ..core.provider import Provider
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "get_provider",
     "info",
     "infos",
+    "page_description",
     "register",
     "registry",
     "unregister",
@@ -107,6 +109,9 @@ _registry = ProviderRegistry(BUILT_IN)
 _plugins_lock = threading.Lock()
 _plugins_loaded = False
 _package_listed = False
+# Generated page descriptions already read, by (provider id, module): one page per window, but tests build many.
+_page_descriptions: dict[tuple[str, str], PageDescription] = {}
+_pages_lock = threading.Lock()
 
 
 def registry() -> ProviderRegistry:
@@ -139,6 +144,31 @@ def get_provider(provider_id: str) -> Provider:
     if provider_id not in _registry:
         _list_package()
     return registry().load(provider_id)
+
+
+def page_description(provider_id: str, providers: ProviderRegistry | None = None) -> PageDescription:
+    """What the provider's page shows (core/page_description.py). A built-in provider's comes from the generated
+    invoice_desktop/providers/_pages.py: neither its module nor pydantic is imported. Any other provider (a plug-in,
+    a test's) is imported and described from its live model. `providers`: the registry it is declared in (the
+    app's by default)."""
+    providers = providers or registry()
+    module = providers.info(provider_id).module
+    with _pages_lock:
+        found = _page_descriptions.get((provider_id, module))
+    if found is not None:
+        return found
+    from ..core.page_description import PageDescription
+    from ._pages import PAGES
+
+    data = PAGES.get(module)
+    if data is None or data["provider"] != provider_id:
+        from ..core.page_description_live import describe_page
+
+        return describe_page(providers.load(provider_id))  # read afresh: a test may replace the provider
+    found = PageDescription.from_data(data)
+    with _pages_lock:
+        _page_descriptions[(provider_id, module)] = found
+    return found
 
 
 def all_providers() -> tuple[Provider, ...]:
