@@ -1,29 +1,26 @@
-"""What kind of input each pydantic field needs, read from the model, and the scalar editors for them.
+"""The scalar editors of a form, and what each field needs (`FieldSpec`), read from the page's description.
 
-Qt-free introspection (`FieldSpec`) plus small Qt editors with one interface: `value()` (None when empty),
-`set_value(v)`, and a `changed` signal.
+`FieldSpec` is a field's description (core/page_description.py) in the clerk's language; the small Qt editors share
+one interface: `value()` (None when empty), `set_value(v)`, and a `changed` signal. Nothing here needs pydantic.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import types
-import typing
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel
-from pydantic.fields import FieldInfo
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QPlainTextEdit, QWidget
 
 from ..core import local_format
 from ..core.i18n import _
+from ..core.page_description import SCALAR_KINDS, FieldDescription, FormDescription
 
-SCALAR_KINDS = ("str", "int", "float", "decimal", "bool", "date", "datetime", "choice")
+__all__ = ["SCALAR_KINDS", "FieldSpec", "ScalarEditor", "choice_items", "field_specs", "spec_of", "typed_value"]
 
 
 @dataclass
@@ -40,95 +37,36 @@ class FieldSpec:
     # where shown by `choice_items`); empty when it declares none (the API's own values are shown).
     choice_labels: tuple[str, ...] = ()
     max_length: int | None = None
-    model: type[BaseModel] | None = None  # for "model" and "list"
+    form: FormDescription | None = None  # the record's fields, for "model" and "list"
     multiline: bool = False
 
 
-def _unwrap_optional(annotation: Any) -> tuple[Any, bool]:
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        optional = len(args) < len(typing.get_args(annotation))
-        if len(args) == 1:
-            return args[0], optional
-        return args[0], optional  # a union of several types: edit as the first
-    return annotation, False
+def field_specs(form: FormDescription) -> list[FieldSpec]:
+    return [spec_of(field) for field in form.fields]
 
 
-def _kind(annotation: Any) -> tuple[str, tuple[Any, ...], type[BaseModel] | None]:
-    origin = typing.get_origin(annotation)
-    if origin is typing.Literal:
-        return "choice", typing.get_args(annotation), None
-    if origin is typing.Annotated:
-        return _kind(typing.get_args(annotation)[0])
-    if origin in (list, tuple) or annotation in (list, tuple):
-        args = typing.get_args(annotation)
-        inner = args[0] if args else None
-        if isinstance(inner, type) and issubclass(inner, BaseModel):
-            return "list", (), inner
-        return "str", (), None
-    if isinstance(annotation, type):
-        import enum
-
-        if issubclass(annotation, BaseModel):
-            return "model", (), annotation
-        if issubclass(annotation, enum.Enum):
-            return "choice", tuple(m.value for m in annotation), None
-        if issubclass(annotation, bool):
-            return "bool", (), None
-        if issubclass(annotation, int):
-            return "int", (), None
-        if issubclass(annotation, float):
-            return "float", (), None
-        if issubclass(annotation, Decimal):
-            return "decimal", (), None
-        if issubclass(annotation, dt.datetime):
-            return "datetime", (), None
-        if issubclass(annotation, dt.date):
-            return "date", (), None
-    return "str", (), None
-
-
-def field_specs(model: type[BaseModel]) -> list[FieldSpec]:
-    specs = []
-    for name, info in model.model_fields.items():
-        if info.exclude:
-            continue
-        specs.append(spec_for(name, info))
-    return specs
-
-
-def spec_for(name: str, info: FieldInfo) -> FieldSpec:
-    annotation, optional = _unwrap_optional(info.annotation)
-    kind, choices, sub = _kind(annotation)
-    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-    max_length = None
-    for meta in info.metadata:
-        max_length = getattr(meta, "max_length", None) or max_length
-    key = info.alias or name
-    # The provider declares its titles, descriptions and placeholders (marked N_ there): shown in the clerk's
-    # language. An undeclared title shows the API's own name, which is never translated.
-    placeholder = str(extra.get("placeholder", ""))
-    if placeholder:
-        placeholder = _(placeholder)
-    else:  # replaced by the region's own example where shown (_region_placeholder)
-        placeholder = {"date": "YYYY-MM-DD", "datetime": "YYYY-MM-DD HH:MM:SS"}.get(kind, "")
+def spec_of(field: FieldDescription) -> FieldSpec:
+    """A field as the clerk sees it: the provider declares its titles, descriptions and placeholders (marked N_
+    there), shown in the clerk's language. An undeclared title shows the API's own name, which is never translated."""
+    placeholder = _(field.placeholder) if field.placeholder else ""
+    if not placeholder:  # replaced by the region's own example where shown (_region_placeholder)
+        placeholder = {"date": "YYYY-MM-DD", "datetime": "YYYY-MM-DD HH:MM:SS"}.get(field.kind, "")
     # Declared by the provider as {API value: N_(label)}; a value it left out shows as the API spells it.
-    declared = extra.get("choice_labels")
-    choice_labels = tuple(str(declared.get(c, c)) for c in choices) if isinstance(declared, dict) else ()
+    declared = dict(field.choice_labels)
+    choice_labels = tuple(str(declared.get(c, c)) for c in field.choices) if declared else ()
     return FieldSpec(
-        name=key,
-        label=_(info.title) if info.title else key,
-        kind=kind,
-        required=info.is_required(),
-        optional=optional,
-        description=_(info.description) if info.description else "",
+        name=field.name,
+        label=_(field.title) if field.title else field.name,
+        kind=field.kind,
+        required=field.required,
+        optional=field.optional,
+        description=_(field.description) if field.description else "",
         placeholder=placeholder,
-        choices=choices,
+        choices=field.choices,
         choice_labels=choice_labels,
-        max_length=max_length,
-        model=sub,
-        multiline=bool(extra.get("multiline")),
+        max_length=field.max_length,
+        form=field.form,
+        multiline=field.multiline,
     )
 
 

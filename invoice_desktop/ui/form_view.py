@@ -1,22 +1,27 @@
-"""A form built from a provider's pydantic model: one generic view for every provider.
+"""A form built from a provider's form description: one generic view for every provider.
 
-Scalars become inputs, nested models become groups, lists of models become tables (`ListEditor`). Errors from
-pydantic are shown inline, under the field they concern, for the fields the clerk has touched (all of them once
-an upload was tried).
+Scalars become inputs, nested models become groups, lists of models become tables (`ListEditor`). The form is built
+from the plain-data description (core/page_description.py); its pydantic model, which validates what was typed, is
+handed in when it has been imported (`set_model`, off the UI thread: see MainWindow.page_of). Errors from pydantic
+are shown inline, under the field they concern, for the fields the clerk has touched (all of them once an upload was
+tried).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ..core.i18n import _
+from ..core.page_description import FormDescription
 from ..core.upload import form_errors
 from .form_fields import FieldSpec, ScalarEditor, field_specs
 from .list_editor import ListEditor
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -30,10 +35,19 @@ def nest_errors(errors: dict[str, str], prefix: str) -> dict[str, str]:
 class FormView(QWidget):
     changed = Signal()
 
-    def __init__(self, model: type[BaseModel], parent: QWidget | None = None, *, nested: bool = False) -> None:
+    def __init__(
+        self,
+        form: FormDescription,
+        parent: QWidget | None = None,
+        *,
+        nested: bool = False,
+        model: type[BaseModel] | None = None,
+    ) -> None:
+        """`model`: the pydantic model that validates the form, if already imported (else see `set_model`)."""
         super().__init__(parent)
+        self.description = form
         self.model = model
-        self.specs = field_specs(model)
+        self.specs = field_specs(form)
         self.editors: dict[str, QWidget] = {}
         self.error_labels: dict[str, QLabel] = {}
         self.rows: dict[str, QHBoxLayout] = {}
@@ -77,24 +91,37 @@ class FormView(QWidget):
     def _make_editor(self, spec: FieldSpec) -> QWidget:
         editor: QWidget
         if spec.kind == "model":
-            assert spec.model is not None
+            assert spec.form is not None
             # TRANSLATORS: the title of an optional group of fields in a form, e.g. "Billing address (optional)".
             title = spec.label if spec.required else _("{group} (optional)").format(group=spec.label)
             group = QGroupBox(title, self)
             group.setToolTip(spec.description)
-            inner = FormView(spec.model, group, nested=True)
+            inner = FormView(spec.form, group, nested=True)
             QVBoxLayout(group).addWidget(inner)
             inner.changed.connect(lambda n=spec.name: self._on_change(n))
             group.setProperty("form", inner)
             editor = group
         elif spec.kind == "list":
-            assert spec.model is not None
+            assert spec.form is not None
             editor = ListEditor(spec, self, record_form=FormView)
             editor.changed.connect(lambda n=spec.name: self._on_change(n))
         else:
             editor = ScalarEditor(spec, self)
             editor.changed.connect(lambda n=spec.name: self._on_change(n))
         return editor
+
+    @classmethod
+    def for_model(cls, model: type[BaseModel], parent: QWidget | None = None) -> FormView:
+        """The form of a pydantic model at hand (a plug-in's, a test's): described from the model itself."""
+        from ..core.page_description_live import describe_form
+
+        return cls(describe_form(model), parent, model=model)
+
+    def set_model(self, model: type[BaseModel]) -> None:
+        """The model is here (imported off the UI thread): what was typed meanwhile is checked now."""
+        self.model = model
+        if self.touched or self.show_all_errors:
+            self.refresh_errors()
 
     def _on_change(self, name: str) -> None:
         self.touched.add(name)
@@ -165,13 +192,21 @@ class FormView(QWidget):
     # -- validation ----------------------------------------------------------------------------------------
 
     def validate(self) -> tuple[BaseModel | None, dict[str, str]]:
+        """The form as its model, or the errors; the model must be here (`set_model`): an upload waits for it."""
+        from pydantic import ValidationError
+
+        if self.model is None:
+            raise RuntimeError("The form's model has not been imported yet.")
         try:
             return self.model.model_validate(self.values()), {}
         except ValidationError as exc:
             return None, form_errors(exc)
 
     def refresh_errors(self) -> dict[str, str]:
-        """Validate and show the errors of touched fields (or of all, after an upload was tried)."""
+        """Validate and show the errors of touched fields (or of all, after an upload was tried). Before the model
+        is here nothing is shown: its errors come with it (`set_model`)."""
+        if self.model is None:
+            return {}
         _model, errors = self.validate()
         self.show_errors(errors)
         return errors

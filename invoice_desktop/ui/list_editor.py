@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol, cast
 
-from pydantic import BaseModel
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.i18n import _
+from ..core.page_description import FormDescription
 from .form_fields import FieldSpec, _as_text, choice_items, field_specs, typed_value
 
 ERROR_STYLE = "color: #b00020;"
@@ -46,9 +46,9 @@ class RecordForm(Protocol):
     def values(self) -> dict[str, Any]: ...
 
 
-# Builds the form (a QWidget that is a `RecordForm`) for a record's model inside a parent. A form holds lists and a
+# Builds the form (a QWidget that is a `RecordForm`) for a record's fields inside a parent. A form holds lists and a
 # list's cell may hold a form: the form view hands its own class in, so this module never imports it (no circle).
-RecordFormMaker = Callable[[type[BaseModel], QWidget], QWidget]
+RecordFormMaker = Callable[[FormDescription, QWidget], QWidget]
 
 
 class RecordDialog(QDialog):
@@ -66,8 +66,8 @@ class RecordDialog(QDialog):
             self.editor: QWidget = ListEditor(spec, self, record_form=record_form)
             self.editor.set_rows(value or [])
         else:
-            assert spec.model is not None
-            self.editor = record_form(spec.model, self)
+            assert spec.form is not None
+            self.editor = record_form(spec.form, self)
             cast(RecordForm, self.editor).set_values(value or {})
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
@@ -102,10 +102,10 @@ class ListEditor(QWidget):
     def __init__(self, spec: FieldSpec, parent: QWidget | None = None, *, record_form: RecordFormMaker) -> None:
         """`record_form` builds the form for a cell that holds a record (see `RecordFormMaker`)."""
         super().__init__(parent)
-        assert spec.model is not None
+        assert spec.form is not None
         self.spec = spec
         self._record_form = record_form
-        self.columns = field_specs(spec.model)
+        self.columns = field_specs(spec.form)
         # Values of non-scalar columns, per row (kept beside the table's cells).
         self._complex: list[dict[str, Any]] = []
         self._filling = False
@@ -355,12 +355,12 @@ class ListEditor(QWidget):
         # TRANSLATORS: a place in a table of lines and the field there: "Line 1, Quantity".
         where = _("{where}, {field}").format(where=where, field=column.label if column else name)
         sub_index, _dot, sub_field = deeper.partition(".")
-        if column is not None and column.model is not None and sub_index.isdigit():
+        if column is not None and column.form is not None and sub_index.isdigit():
             # TRANSLATORS: a place in a table of lines and a line inside it: "Line 1, Lines: line 2".
             where = _("{where}: line {n}").format(where=where, n=int(sub_index) + 1)
             if sub_field:
                 sub_name = sub_field.split(".")[0]
-                labels = {c.name: c.label for c in field_specs(column.model)}
+                labels = {c.name: c.label for c in field_specs(column.form)}
                 where = _("{where}, {field}").format(where=where, field=labels.get(sub_name, sub_name))
         return where
 

@@ -387,9 +387,11 @@ class MainWindow(QMainWindow):
         page = self.page_for.get(provider_id)
         if page is None:
             self._build_log_and_history()
+            from ..providers import page_description
             from .provider_page import ProviderPage  # with the provider's module and pydantic: not before the paint
 
-            page = ProviderPage(self.registry.load(provider_id))
+            page = ProviderPage(self.registry.info(provider_id), page_description(provider_id, self.registry))
+            page.form.set_model(self.registry.load(provider_id).form_model)
             self.page_for[provider_id] = page
             scroll = QScrollArea()
             scroll.setWidgetResizable(True)
@@ -427,7 +429,7 @@ class MainWindow(QMainWindow):
         make_unique([self.tabs], taken)
         # The send button's words change with the provider and the language: its letter is picked from the
         # translated words, so German "Hochladen" does not take Alt+H from "Hilfe".
-        self.send_texts[page.provider.id] = with_letter(_(page.provider.action_label), taken)
+        self.send_texts[page.info.id] = with_letter(_(page.info.action_label), taken)
         make_unique([page, page.attachment_panel], taken)
 
     def tab_order(self) -> list[QWidget]:
@@ -469,7 +471,7 @@ class MainWindow(QMainWindow):
         return str(self.environment_combo.currentData() or PRACTICE)
 
     def base_url_override(self) -> str | None:
-        if self.provider.environment(self.environment).is_practice:
+        if self.page.description.environment(self.environment).is_practice:
             return None  # Practice is this computer, always: whatever the Address held before
         return self.address.text().strip() or None
 
@@ -480,7 +482,7 @@ class MainWindow(QMainWindow):
             self.title.setText(self.providers[row].name)
             return
         page = self.page_of(self.providers[row].id)
-        provider = page.provider
+        provider = page.info
         self.settings.setValue("provider", provider.id)
         self.pages.setCurrentWidget(self.scroll_for[provider.id])
         self.attachments.setCurrentWidget(page.attachment_panel)
@@ -489,7 +491,7 @@ class MainWindow(QMainWindow):
         self.upload_button.setText(self.send_texts.get(provider.id) or "&" + _(provider.action_label))
         self.environment_combo.blockSignals(True)
         self.environment_combo.clear()
-        for env in provider.environments:
+        for env in page.description.environments:
             self.environment_combo.addItem(_(env.label), env.id)
         # Practice is the default until the clerk chooses otherwise for this provider.
         chosen = self.settings.value(f"{provider.id}/environment", PRACTICE)
@@ -499,9 +501,10 @@ class MainWindow(QMainWindow):
         self._environment_changed()
 
     def _environment_changed(self, *_args: Any) -> None:
-        provider, env_id = self.provider, self.environment
+        page, env_id = self.page, self.environment
+        provider = page.info
         self.settings.setValue(f"{provider.id}/environment", env_id)
-        env = provider.environment(env_id)
+        env = page.description.environment(env_id)
         if env.is_practice:
             self.address.setPlaceholderText(_("the local practice sandbox (started automatically)"))
         elif env.base_url:
@@ -527,7 +530,7 @@ class MainWindow(QMainWindow):
         self._show_environment()
         # Before the first paint, the practice server waits for _after_first_paint.
         if env.is_practice and self._painted and self.app_settings.get("practice.show_hints"):
-            self.flow.show_practice_hint(provider)
+            self.flow.show_practice_hint(self.provider)
         # The app's name is added by Qt (the application display name): not repeated here.
         # TRANSLATORS: the window title, e.g. "Shopwave — Practice" (Qt adds the app's name).
         self.setWindowTitle(
@@ -535,15 +538,16 @@ class MainWindow(QMainWindow):
         )
 
     def _show_environment(self) -> None:
-        provider, env = self.provider, self.provider.environment(self.environment)
-        self.banner.show_environment(provider.name, env, self.base_url_override() or env.base_url)
+        page = self.page
+        env = page.description.environment(self.environment)
+        self.banner.show_environment(page.info.name, env, self.base_url_override() or env.base_url)
 
     def _address_changed(self) -> None:
         if not self.address.isEnabled():
             return
         # Never a password into the saved settings: an address with one is refused when sent, and kept without it.
         address = strip_userinfo(self.address.text().strip())
-        self.settings.setValue(f"{self.provider.id}/{self.environment}/address", address)
+        self.settings.setValue(f"{self.page.info.id}/{self.environment}/address", address)
         self._show_environment()
 
     def confirm_production(self, provider: Provider, environment: str) -> bool:

@@ -1,6 +1,7 @@
-"""One provider's page: its form (built from its model), the file drop zone, and its options.
+"""One provider's page: its form, the file drop zone, and its options.
 
-Built entirely from the provider's declared data, so a new provider needs no code here.
+Built entirely from the provider's declared data (its `ProviderInfo` and `PageDescription`), so a new provider needs
+no code here, and showing a page imports neither the provider's module nor pydantic.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from PySide6.QtWidgets import (
 
 from ..core.attachments import MB
 from ..core.i18n import _
-from ..core.provider import Provider
+from ..core.page_description import PageDescription
+from ..core.registry import ProviderInfo
 from .drop_zone import DropZone
 from .form_view import FormView
 
@@ -35,32 +37,33 @@ class ProviderPage(QWidget):
     content_dropped = Signal(list, list)
     load_requested = Signal()
 
-    def __init__(self, provider: Provider, parent: QWidget | None = None) -> None:
+    def __init__(self, info: ProviderInfo, description: PageDescription, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.provider = provider
+        self.info = info
+        self.description = description
         # Values as loaded from the provider (load-before-change); None when nothing was loaded. `loaded_key` is
         # what they were loaded for (e.g. the customer number): Save is bound to it.
         self.loaded: dict[str, Any] | None = None
         self.loaded_key: dict[str, Any] | None = None
         layout = QVBoxLayout(self)
 
-        intro = QLabel(_(provider.summary) if provider.summary else "", self)
+        intro = QLabel(_(info.summary) if info.summary else "", self)
         intro.setWordWrap(True)
         layout.addWidget(intro)
 
-        self.form = FormView(provider.form_model, self)
+        self.form = FormView(description.form, self)
         layout.addWidget(self.form)
 
         self.load_button: QPushButton | None = None
         self.load_status = QLabel(self)
         self.load_status.setWordWrap(True)
         self.load_status.setStyleSheet("color: #555;")
-        if provider.supports_load:
+        if description.supports_load:
             # Beside the (last) field that identifies what is loaded: type the customer number, then Load.
             self.load_button = QPushButton(_("&Load current values"), self)
             self.load_button.setToolTip(_("Read what the provider has now, so unchanged fields stay as they are"))
             self.load_button.clicked.connect(self.load_requested)
-            key = provider.load_key_fields[-1]
+            key = description.load_key_fields[-1]
             if key in self.form.rows:
                 self.form.add_beside(key, self.load_button)
                 form_layout = self.form.layout()
@@ -76,17 +79,17 @@ class ProviderPage(QWidget):
 
         options = QFormLayout()
         self.format_combo: QComboBox | None = None
-        if len(provider.formats) > 1:
+        if len(description.formats) > 1:
             self.format_combo = QComboBox(self)
-            for fmt in provider.formats:
+            for fmt in description.formats:
                 self.format_combo.addItem(fmt.upper(), fmt)
             # TRANSLATORS: a label before its input, e.g. "Format:"; {label} is the provider's word for the choice.
-            label = QLabel(_("{label}:").format(label=_(provider.format_label)), self)
+            label = QLabel(_("{label}:").format(label=_(description.format_label)), self)
             label.setBuddy(self.format_combo)
             options.addRow(label, self.format_combo)
 
         self.limit_spin: QSpinBox | None = None
-        rules = provider.attachment
+        rules = description.attachment
         if rules is not None and rules.limit_source == "app":
             self.limit_spin = QSpinBox(self)
             self.limit_spin.setRange(1, 100)
@@ -107,17 +110,17 @@ class ProviderPage(QWidget):
         attach_layout.setContentsMargins(0, 0, 0, 0)
         self.drop_zone: DropZone | None = None
         self.file_url: QLineEdit | None = None
-        if rules is not None and provider.attachment_mode != "none":
+        if rules is not None and info.attachment_mode != "none":
             self.drop_zone = DropZone(self.attachment_panel)
             self.drop_zone.configure(
-                rules, provider.name, optional=provider.attachment_mode == "optional" and not provider.accepts_file_url
+                rules, info.name, optional=info.attachment_mode == "optional" and not info.accepts_file_url
             )
             self.drop_zone.file_dropped.connect(self.file_chosen)
-            self.drop_zone.batches = bool(provider.document_fields)
+            self.drop_zone.batches = description.takes_batches
             self.drop_zone.batch_dropped.connect(self.batch_requested)
             self.drop_zone.content_dropped.connect(self.content_dropped)
             attach_layout.addWidget(self.drop_zone)
-        if provider.accepts_file_url:
+        if info.accepts_file_url:
             row = QHBoxLayout()
             label = QLabel(_("…or document &URL:"), self.attachment_panel)
             self.file_url = QLineEdit(self.attachment_panel)
@@ -135,17 +138,17 @@ class ProviderPage(QWidget):
         # What to enter and what happens, in a clerk's words; the integrator's readings (provider.notes) are
         # behind the window's "How this is sent" link.
         self.guide: QLabel | None = None
-        if provider.guide:
-            self.guide = QLabel(_(provider.guide), self)
+        if description.guide:
+            self.guide = QLabel(_(description.guide), self)
             self.guide.setWordWrap(True)
             self.guide.setStyleSheet("color: #444;")
             layout.addWidget(self.guide)
         layout.addStretch(1)
 
     def _update_limit(self, megabytes: int) -> None:
-        if self.drop_zone is not None and self.provider.attachment is not None:
+        if self.drop_zone is not None and self.description.attachment is not None:
             self.drop_zone.configure(
-                self.provider.attachment.with_max_bytes(megabytes * MB), self.provider.name, self.drop_zone.optional
+                self.description.attachment.with_max_bytes(megabytes * MB), self.info.name, self.drop_zone.optional
             )
 
     # -- what the upload needs -----------------------------------------------------------------------------
@@ -181,7 +184,7 @@ class ProviderPage(QWidget):
 
     def load_key(self) -> dict[str, Any]:
         values = self.form.values()
-        return {k: values.get(k) for k in self.provider.load_key_fields}
+        return {k: values.get(k) for k in self.description.load_key_fields}
 
     def apply_loaded(self, key: dict[str, Any], loaded: dict[str, Any] | None) -> None:
         """Fill the form from what the provider has, remembering it to show changes before sending."""
@@ -221,11 +224,11 @@ class ProviderPage(QWidget):
     def _forget_loaded(self) -> None:
         self.loaded = None
         self.loaded_key = None
-        self.form.clear_except(self.provider.load_key_fields)
+        self.form.clear_except(self.description.load_key_fields)
         self.form.refresh_errors()
 
     def _has_more_than_key(self) -> bool:
-        return bool(set(self.form.values()) - set(self.provider.load_key_fields))
+        return bool(set(self.form.values()) - set(self.description.load_key_fields))
 
     def _describe_key(self, key: dict[str, Any]) -> str:
         labels = {spec.name: spec.label for spec in self.form.specs}

@@ -140,7 +140,7 @@ class UploadFlow(QObject):
         page = self.w.page
         zone = page.drop_zone
         if zone is None or zone.rules is None:
-            said = _("{provider} takes no file: the form is the whole request.").format(provider=page.provider.name)
+            said = _("{provider} takes no file: the form is the whole request.").format(provider=page.info.name)
             self.w.outcome.show_message(said)
             return
         zone.show_checking(path)
@@ -169,9 +169,7 @@ class UploadFlow(QObject):
         """A file dragged onto a provider that takes none (Shopwave): said once, as it arrives; nothing changes."""
         if isinstance(event, QDragEnterEvent):
             self.w.outcome.show_message(
-                _("{provider} takes no file: the form is the whole request.").format(
-                    provider=self.w.page.provider.name
-                ),
+                _("{provider} takes no file: the form is the whole request.").format(provider=self.w.page.info.name),
                 detail=_("Nothing was attached. Fill in the form instead."),
             )
         if isinstance(event, QDropEvent):  # QDragMoveEvent is one too: the drop itself is refused
@@ -430,7 +428,7 @@ class UploadFlow(QObject):
         page = self.w.page
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
-            model = page.provider.form_model.model_validate(data)
+            model = self.w.provider.form_model.model_validate(data)
             page.form.set_values(model.model_dump(mode="json", by_alias=True, exclude_none=True))
             self.w.outcome.clear()
         except (OSError, ValueError) as exc:

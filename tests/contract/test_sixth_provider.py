@@ -64,7 +64,7 @@ def test_the_window_shows_its_page_and_uploads_through_it(qtbot, window, service
     assert ids[-1] == "acme" and len(ids) == 6
     row = ids.index("acme")
     window.provider_list.setCurrentRow(row)
-    qtbot.waitUntil(lambda: window.provider.id == "acme" and isinstance(window.page.provider, AcmeProvider))
+    qtbot.waitUntil(lambda: window.page.info.id == "acme" and isinstance(window.provider, AcmeProvider))
     page = window.page
     assert set(page.form.editors) == {"invoiceNumber", "amount", "dueDate"}
     assert page.form.label_of("invoiceNumber").startswith("Invoice number")

@@ -50,16 +50,17 @@ def api_codes() -> set[str]:
     """The values a provider's form offers as choices exactly as its API takes them, where it declares no label
     for them: the vendor's verbatim codes, sent as shown. Declared labels (PayFabric's "Pending", "Yes"…) are
     translated like any other text."""
+    from invoice_desktop.providers import page_description
     from invoice_desktop.ui.form_fields import field_specs
 
     codes: set[str] = set()
-    models = [provider.form_model for provider in all_providers()]
-    while models:
-        for spec in field_specs(models.pop()):
+    forms = [page_description(provider.id).form for provider in all_providers()]
+    while forms:
+        for spec in field_specs(forms.pop()):
             if not spec.choice_labels:
                 codes.update(str(choice) for choice in spec.choices)
-            if spec.model is not None:
-                models.append(spec.model)
+            if spec.form is not None:
+                forms.append(spec.form)
     return codes
 
 

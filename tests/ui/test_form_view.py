@@ -36,7 +36,7 @@ class Invoice(BaseModel):
 
 
 def test_values_round_trip_through_every_kind_of_input(qtbot):
-    form = FormView(Invoice)
+    form = FormView.for_model(Invoice)
     qtbot.addWidget(form)
     form.show()
     data = {
@@ -56,7 +56,7 @@ def test_values_round_trip_through_every_kind_of_input(qtbot):
 
 
 def test_a_decimal_comma_is_read_as_a_decimal_point(qtbot):
-    form = FormView(Invoice)
+    form = FormView.for_model(Invoice)
     qtbot.addWidget(form)
     form.show()
     form.set_values({"InvoiceId": "A1"})
@@ -68,7 +68,7 @@ def test_a_decimal_comma_is_read_as_a_decimal_point(qtbot):
 
 
 def test_unknown_booleans_are_tri_state_until_set(qtbot):
-    form = FormView(Invoice)
+    form = FormView.for_model(Invoice)
     qtbot.addWidget(form)
     form.show()
     paid = form.editors["Paid"]
@@ -80,7 +80,7 @@ def test_unknown_booleans_are_tri_state_until_set(qtbot):
 
 
 def test_errors_show_under_the_field_and_the_line_they_concern(qtbot):
-    form = FormView(Invoice)
+    form = FormView.for_model(Invoice)
     qtbot.addWidget(form)
     form.show()
     form.set_values({"InvoiceId": "TOO-LONG", "Lines": [{"Description": "x" * 11, "Quantity": "two"}]})
@@ -96,7 +96,7 @@ def test_errors_show_under_the_field_and_the_line_they_concern(qtbot):
 
 
 def test_lines_can_be_added_removed_and_reordered(qtbot):
-    form = FormView(Invoice)
+    form = FormView.for_model(Invoice)
     qtbot.addWidget(form)
     form.show()
     lines = form.editors["Lines"]
@@ -129,7 +129,7 @@ def test_a_record_inside_a_list_is_edited_with_a_form_and_lists_inside_it_keep_t
 
     from invoice_desktop.ui.list_editor import RecordDialog
 
-    form = FormView(Shipment)
+    form = FormView.for_model(Shipment)
     qtbot.addWidget(form)
     form.show()
     form.set_values({"Parcels": [{"Reference": "P1"}]})
@@ -171,7 +171,7 @@ class Delivery(BaseModel):
 
 
 def test_declared_choice_labels_are_shown_and_the_api_values_are_kept(qtbot):
-    form = FormView(Delivery)
+    form = FormView.for_model(Delivery)
     qtbot.addWidget(form)
     form.show()
     priority = form.editors["Priority"].input

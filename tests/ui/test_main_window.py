@@ -258,7 +258,7 @@ def test_asking_for_the_page_before_the_first_paint_builds_it_at_once(qtbot, ser
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     w = MainWindow(services, all_providers(), runner, settings, defer_first_page=True)
     qtbot.addWidget(w)
-    assert w.page.provider.id == "imaterialise"  # a file given on the command line is opened this early
+    assert w.page.info.id == "imaterialise"  # a file given on the command line is opened this early
     assert w.pages.currentWidget() is w.scroll_for["imaterialise"]
     assert w.environment_combo.count() > 0 and w.windowTitle().startswith("i.materialise")
 
