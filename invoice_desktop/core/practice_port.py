@@ -33,6 +33,11 @@ class PracticeSandboxes(Protocol):
         """What to type in practice (sample order numbers, customers), shown beside the form."""
         ...
 
+    def hint_for(self, provider_id: str, sandbox_class: str, takes_batches: bool) -> str:
+        """`hint`, for a provider whose module is not imported yet: by its id, its sandbox ("module:Class", declared
+        in its page description) and whether it takes batches of documents."""
+        ...
+
     def stop(self) -> None: ...
 
 

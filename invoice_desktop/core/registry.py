@@ -109,8 +109,11 @@ class ProviderRegistry:
     def __init__(self, infos: Iterable[ProviderInfo | Provider] = ()) -> None:
         self._infos: dict[str, ProviderInfo] = {}
         self._loaded: dict[str, Provider] = {}
-        # The window imports a provider off the UI thread while the UI may ask for the same one.
+        # The window imports a provider off the UI thread while the UI may ask for the same one, or read the
+        # declarations: `_lock` guards the dictionaries only (never held while a module is imported), and one lock
+        # per provider lets a second caller wait for the import under way instead of repeating it.
         self._lock = threading.RLock()
+        self._import_locks: dict[str, threading.Lock] = {}
         for info in infos:
             self.register(info)
 
@@ -163,10 +166,22 @@ class ProviderRegistry:
         info = self.info(provider_id)
         with self._lock:
             provider = self._loaded.get(provider_id)
+            if provider is not None:
+                return provider
+            importing = self._import_locks.setdefault(provider_id, threading.Lock())
+        with importing:
+            with self._lock:
+                provider = self._loaded.get(provider_id)
             if provider is None:
                 provider = _import(info)
-                self._loaded[provider_id] = provider
+                with self._lock:
+                    provider = self._loaded.setdefault(provider_id, provider)
         return provider
+
+    def loaded(self, provider_id: str) -> Provider | None:
+        """The provider if its module has been imported already (never imports it)."""
+        with self._lock:
+            return self._loaded.get(provider_id)
 
     def load_all(self) -> tuple[Provider, ...]:
         return tuple(self.load(info.id) for info in self.infos())

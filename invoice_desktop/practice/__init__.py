@@ -35,13 +35,16 @@ class PracticeEnvironment:
         return self._server is not None
 
     def sandbox_for(self, provider: Provider) -> Sandbox:
+        return self._sandbox(provider.id, provider.practice_sandbox)
+
+    def _sandbox(self, provider_id: str, sandbox_class: str) -> Sandbox:
         server = self.server
         with self._lock:
-            sandbox = server.sandboxes.get(provider.id)
+            sandbox = server.sandboxes.get(provider_id)
             if sandbox is None:
-                module_name, _sep, class_name = provider.practice_sandbox.partition(":")
+                module_name, _sep, class_name = sandbox_class.partition(":")
                 sandbox = getattr(importlib.import_module(module_name), class_name)()
-                server.mount(provider.id, sandbox)
+                server.mount(provider_id, sandbox)
             return sandbox
 
     def base_url(self, provider: Provider) -> str:
@@ -49,12 +52,15 @@ class PracticeEnvironment:
         return f"{self.server.url}/{provider.id}"
 
     def hint(self, provider: Provider) -> str:
+        takes_batches = bool(provider.document_fields) and provider.attachment_mode != "none"
+        return self.hint_for(provider.id, provider.practice_sandbox, takes_batches)
+
+    def hint_for(self, provider_id: str, sandbox_class: str, takes_batches: bool) -> str:
         from ..core.i18n import _
         from .samples import batch_hint
 
-        takes_batches = bool(provider.document_fields) and provider.attachment_mode != "none"
-        hint = self.sandbox_for(provider).HINT  # marked with N_ where declared
-        return (_(hint) if hint else "") + batch_hint(provider.id, takes_batches)
+        hint = self._sandbox(provider_id, sandbox_class).HINT  # marked with N_ where declared
+        return (_(hint) if hint else "") + batch_hint(provider_id, takes_batches)
 
     def demo_credentials(self, provider: Provider) -> dict[str, str]:
         return dict(self.sandbox_for(provider).DEMO_CREDENTIALS)

@@ -267,7 +267,7 @@ class MainWindow(QMainWindow):
         if self._first_page_pending:
             self._show_first_page()  # shows the practice hint too (the window is painted now)
         elif self.environment == PRACTICE and self.app_settings.get("practice.show_hints"):
-            self.flow.show_practice_hint(self.provider)
+            self.flow.show_practice_hint(self.page)
         self.first_page_shown.emit()
         self.flow.refresh_history()
         self.flow.read_keyring_status()
@@ -388,10 +388,15 @@ class MainWindow(QMainWindow):
         if page is None:
             self._build_log_and_history()
             from ..providers import page_description
-            from .provider_page import ProviderPage  # with the provider's module and pydantic: not before the paint
+            from .provider_page import ProviderPage
 
-            page = ProviderPage(self.registry.info(provider_id), page_description(provider_id, self.registry))
-            page.form.set_model(self.registry.load(provider_id).form_model)
+            # Built from the provider's description: neither its module nor pydantic is imported for it.
+            page = ProviderPage(
+                self.registry.info(provider_id), page_description(provider_id, self.registry), self.registry
+            )
+            provider = self.registry.loaded(provider_id)
+            if provider is not None:
+                page.form.set_model(provider.form_model)
             self.page_for[provider_id] = page
             scroll = QScrollArea()
             scroll.setWidgetResizable(True)
@@ -407,6 +412,10 @@ class MainWindow(QMainWindow):
                 page.drop_zone.attach_preview(self.runner)
             page.load_requested.connect(self.flow.load_current)
             page.form.changed.connect(page.form.refresh_errors)
+            # The first edit or file: the provider's module and its pydantic model (~20 MiB, which the idle window
+            # does without) are imported on a worker; the form checks what was typed once its model is here.
+            page.form.changed.connect(lambda p=page: self.flow.with_provider(p))
+            page.file_chosen.connect(lambda _path, p=page: self.flow.with_provider(p))
             # The first sign of an upload (a file chosen, the form edited): the HTTP stack is imported now, on a
             # worker while the clerk carries on, so that the upload itself does not wait for it.
             page.file_chosen.connect(self.flow.prepare_for_upload)
@@ -530,7 +539,7 @@ class MainWindow(QMainWindow):
         self._show_environment()
         # Before the first paint, the practice server waits for _after_first_paint.
         if env.is_practice and self._painted and self.app_settings.get("practice.show_hints"):
-            self.flow.show_practice_hint(self.provider)
+            self.flow.show_practice_hint(page)
         # The app's name is added by Qt (the application display name): not repeated here.
         # TRANSLATORS: the window title, e.g. "Shopwave — Practice" (Qt adds the app's name).
         self.setWindowTitle(
@@ -637,7 +646,10 @@ class MainWindow(QMainWindow):
         self.banner.set_hint(hint)
 
     def show_how_sent(self) -> None:
-        provider = self.provider
+        # The provider's notes are in its module: imported off the UI thread if it is not yet.
+        self.flow.with_provider(self.page, self._show_how_sent)
+
+    def _show_how_sent(self, provider: Provider) -> None:
         title = _("How {provider} is sent").format(provider=provider.name)
         show_text(self, title, how_sent_text(provider.name, provider.notes))
 

@@ -6,7 +6,7 @@ no code here, and showing a page imports neither the provider's module nor pydan
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -24,9 +24,12 @@ from PySide6.QtWidgets import (
 from ..core.attachments import MB
 from ..core.i18n import _
 from ..core.page_description import PageDescription
-from ..core.registry import ProviderInfo
+from ..core.registry import ProviderInfo, ProviderRegistry
 from .drop_zone import DropZone
 from .form_view import FormView
+
+if TYPE_CHECKING:
+    from ..core.provider import Provider
 
 
 class ProviderPage(QWidget):
@@ -37,10 +40,18 @@ class ProviderPage(QWidget):
     content_dropped = Signal(list, list)
     load_requested = Signal()
 
-    def __init__(self, info: ProviderInfo, description: PageDescription, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        info: ProviderInfo,
+        description: PageDescription,
+        providers: ProviderRegistry,
+        parent: QWidget | None = None,
+    ) -> None:
+        """`providers`: where the provider itself is imported from when needed (`load_provider`, on a worker)."""
         super().__init__(parent)
         self.info = info
         self.description = description
+        self._providers = providers
         # Values as loaded from the provider (load-before-change); None when nothing was loaded. `loaded_key` is
         # what they were loaded for (e.g. the customer number): Save is bound to it.
         self.loaded: dict[str, Any] | None = None
@@ -150,6 +161,16 @@ class ProviderPage(QWidget):
             self.drop_zone.configure(
                 self.description.attachment.with_max_bytes(megabytes * MB), self.info.name, self.drop_zone.optional
             )
+
+    # -- the provider itself (its module, its pydantic model) ---------------------------------------------------
+
+    def load_provider(self) -> Provider:
+        """The provider, importing its module (and pydantic) the first time: call it off the UI thread."""
+        return self._providers.load(self.info.id)
+
+    def loaded_provider(self) -> Provider | None:
+        """The provider if its module is imported already; None: see `load_provider`."""
+        return self._providers.loaded(self.info.id)
 
     # -- what the upload needs -----------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -125,6 +126,8 @@ class UploadFlow(QObject):
         # on a network share say, must not overwrite it).
         self._check_serial = 0
         self._warmed_up = False  # the HTTP stack: imported at the first sign of an upload (prepare_for_upload)
+        # What waits for a page's provider module (and pydantic) being imported on a worker (with_provider).
+        self._waiting_for_provider: dict[ProviderPage, list[Callable[[Provider], None]]] = {}
 
     @property
     def services(self) -> Services:
@@ -178,9 +181,59 @@ class UploadFlow(QObject):
 
     # -- uploading -------------------------------------------------------------------------------------------
 
+    # -- the provider's module, imported off the UI thread ------------------------------------------------
+
+    def with_provider(self, page: ProviderPage, then: Callable[[Provider], None] | None = None) -> None:
+        """Call `then` with the page's provider once its module (with its pydantic form model) is imported: on a
+        worker, the first time, so the window never waits for it. The page is shown from its description; its model
+        arrives with the provider (the clerk's first edit, or the file, asks for it), and the errors of what was
+        typed meanwhile show then. Without `then`: only import it."""
+        provider = page.loaded_provider()
+        if provider is not None:
+            if page.form.model is None:
+                page.form.set_model(provider.form_model)
+            if then is not None:
+                then(provider)
+            return
+        waiting = self._waiting_for_provider.get(page)
+        if waiting is not None:  # already on its way
+            if then is not None:
+                waiting.append(then)
+            return
+        self._waiting_for_provider[page] = [then] if then is not None else []
+
+        def loaded(provider: Provider) -> None:
+            page.form.set_model(provider.form_model)
+            for waiter in self._waiting_for_provider.pop(page, []):
+                waiter(provider)
+
+        def failed(exc: BaseException) -> None:
+            waited = self._waiting_for_provider.pop(page, [])
+            log.error(N_("Upload could not start: %(error)s"), {"error": plain_error(exc)})
+            if waited:  # the clerk pressed something that needs it: say why nothing happens
+                self._busy(False)
+                self.w.outcome.show_message(plain_error(exc), detail=_("Nothing was sent."))
+
+        self.w.runner.submit("provider", lambda _t: page.load_provider(), loaded, failed)
+
+    # -- uploading -------------------------------------------------------------------------------------------
+
     def upload(self) -> None:
         if self.active:
             return
+        page = self.w.page
+        if page.loaded_provider() is None:
+            # Its module and pydantic are imported first, off the UI thread; then the upload goes on as usual.
+            self._busy(True, _("Checking…"))
+            self.with_provider(page, lambda _provider: self._upload_when_ready())
+            return
+        self._upload_now()
+
+    def _upload_when_ready(self) -> None:
+        self._busy(False)
+        self.upload()
+
+    def _upload_now(self) -> None:
         w, page, provider, environment = self.w, self.w.page, self.w.provider, self.w.environment
         model, errors = page.form.validate()
         page.form.reveal_all_errors()
@@ -363,21 +416,31 @@ class UploadFlow(QObject):
 
         self.w.runner.submit("warm-up", warm_up)
 
-    def show_practice_hint(self, provider: Provider) -> None:
-        """Start the provider's practice sandbox (off the UI thread) and show what to try in it."""
+    def show_practice_hint(self, page: ProviderPage) -> None:
+        """Start the page's practice sandbox (off the UI thread) and show what to try in it. Read from the page's
+        description: the provider's module is not needed for it."""
+        info, description = page.info, page.description
+        takes_batches = description.takes_batches and info.attachment_mode != "none"
+
+        def hint(_task: Task) -> str:
+            return self.services.uploads.practice.hint_for(info.id, description.practice_sandbox, takes_batches)
 
         def shown(hint: str) -> None:
-            if self.w.provider is provider and self.w.environment == "practice" and hint:
+            if self.w.page is page and self.w.environment == "practice" and hint:
                 self.w.show_practice_hint(hint)
 
-        self.w.runner.submit("practice", lambda _t: self.services.uploads.practice.hint(provider), shown)
+        self.w.runner.submit("practice", hint, shown)
 
     def open_credentials(self) -> None:
+        page, environment = self.w.page, self.w.environment
+        self.with_provider(page, lambda provider: self._open_credentials(provider, environment))
+
+    def _open_credentials(self, provider: Provider, environment: str) -> None:
         from .credentials_dialog import CredentialsDialog
 
         dialog = CredentialsDialog(
-            self.w.provider,
-            self.w.environment,
+            provider,
+            environment,
             self.services,
             self.w.runner,
             base_url=self.w.base_url_override(),
@@ -388,12 +451,23 @@ class UploadFlow(QObject):
         dialog.open()
 
     def load_current(self) -> None:
-        page, provider, environment = self.w.page, self.w.provider, self.w.environment
+        page, environment = self.w.page, self.w.environment
         key = page.load_key()
         page.load_status.setText(_("Loading…"))
         if page.load_button is not None:
             page.load_button.setEnabled(False)
         options, base_url = page.options(), self.w.base_url_override()
+        self.with_provider(page, lambda provider: self._load(page, provider, environment, key, options, base_url))
+
+    def _load(
+        self,
+        page: ProviderPage,
+        provider: Provider,
+        environment: str,
+        key: dict[str, Any],
+        options: dict[str, Any],
+        base_url: str | None,
+    ) -> None:
 
         def done(loaded: dict[str, Any] | None) -> None:
             if page.load_button is not None:
@@ -426,9 +500,12 @@ class UploadFlow(QObject):
 
     def fill_form_from_json(self, path: str) -> None:
         page = self.w.page
+        self.with_provider(page, lambda provider: self._fill_form(page, provider, path))
+
+    def _fill_form(self, page: ProviderPage, provider: Provider, path: str) -> None:
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
-            model = self.w.provider.form_model.model_validate(data)
+            model = provider.form_model.model_validate(data)
             page.form.set_values(model.model_dump(mode="json", by_alias=True, exclude_none=True))
             self.w.outcome.clear()
         except (OSError, ValueError) as exc:

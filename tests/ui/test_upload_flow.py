@@ -13,7 +13,7 @@ import pytest
 from invoice_desktop.core import history as hist
 from invoice_desktop.core.results import Outcome, UploadResult
 from invoice_desktop.core.services import Services
-from invoice_desktop.providers import get_provider, info, page_description
+from invoice_desktop.providers import ProviderRegistry, get_provider, info, page_description
 from invoice_desktop.ui.outcome_panel import OutcomePanel
 from invoice_desktop.ui.provider_page import ProviderPage
 from invoice_desktop.ui.tasks import TaskRunner
@@ -31,7 +31,7 @@ class ClerksView:
         self.runner = runner
         self.provider = PROVIDER
         self.environment = "practice"
-        self.page = ProviderPage(info(PROVIDER.id), page_description(PROVIDER.id))
+        self.page = ProviderPage(info(PROVIDER.id), page_description(PROVIDER.id), ProviderRegistry([PROVIDER]))
         self.page.form.set_model(PROVIDER.form_model)
         self.outcome = OutcomePanel()
         self.answer = True
