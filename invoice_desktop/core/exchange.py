@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shlex
 from dataclasses import asdict, dataclass, field
@@ -16,12 +15,26 @@ from .redaction import Redactor
 MAX_LOGGED_BODY = 64 * 1024
 
 
+def _sha256() -> Any:
+    """A SHA-256 hasher. hashlib is imported here, not with this module: it loads OpenSSL's libcrypto (~3 MiB of
+    the idle window's memory), which nothing needs before the first upload."""
+    import hashlib
+
+    return hashlib.sha256()
+
+
 def _file_digest(path: Any) -> str:
-    digest = hashlib.sha256()
+    digest = _sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1024 * 1024), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _digest_of(content: bytes) -> str:
+    digest = _sha256()
+    digest.update(content)
+    return str(digest.hexdigest())
 
 
 def _clip(text: str) -> str:
@@ -39,7 +52,7 @@ def _bytes_as_text(content: bytes, content_type: str) -> str:
             return content.decode("utf-8")
         except UnicodeDecodeError:
             pass
-    return f"<{len(content):,} bytes of {content_type or 'binary data'}, sha256 {hashlib.sha256(content).hexdigest()}>"
+    return f"<{len(content):,} bytes of {content_type or 'binary data'}, sha256 {_digest_of(content)}>"
 
 
 @dataclass

@@ -12,7 +12,6 @@ sees stay those of the clerk's file.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import shutil
@@ -95,6 +94,8 @@ def take(original: str | os.PathLike[str], rules: AttachmentRules, folder: Path 
 
 
 def _copy(path: Path, copy: Path, before: os.stat_result, max_bytes: int) -> tuple[str, int]:
+    import hashlib  # here, not with the module: it loads OpenSSL's libcrypto, needed only once a file is sent
+
     digest = hashlib.sha256()
     size = 0
     try:
@@ -153,6 +154,8 @@ def reuse(
     """The snapshot an earlier attempt sent, for its Retry: the same bytes, whatever became of the original."""
     path = Path(snapshot_path)
     name = Path(original).name if original else path.name
+    import hashlib  # see _copy
+
     digest = hashlib.sha256()
     try:
         with path.open("rb") as fh:

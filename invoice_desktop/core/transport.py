@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from email.utils import parsedate_to_datetime
 from typing import Any, BinaryIO
 
 from .cancel import CancelToken
@@ -214,6 +213,9 @@ class Transport:
         try:
             seconds = float(value)
         except ValueError:
+            # The email package (a dozen modules) is imported only for this rare header form, not at every start.
+            from email.utils import parsedate_to_datetime
+
             try:
                 when = parsedate_to_datetime(value)
                 seconds = (when - datetime.now(when.tzinfo)).total_seconds()
