@@ -406,7 +406,7 @@ class MainWindow(QMainWindow):
             self.pages.addWidget(scroll)
             self.attachments.addWidget(page.attachment_panel)
             page.file_chosen.connect(self.flow.check_file)
-            page.batch_requested.connect(self.open_batch)
+            page.batch_requested.connect(self.open_batch_later)
             page.content_dropped.connect(self.take_dropped_content)
             if page.drop_zone is not None:
                 page.drop_zone.attach_preview(self.runner)
@@ -685,6 +685,10 @@ class MainWindow(QMainWindow):
 
     # -- batches (ui/batch_launcher.py) ------------------------------------------------------------------------
 
+    def open_batch_later(self, paths: list[str]) -> None:
+        """`open_batch` once the provider's module is imported (on a worker, if it is not yet)."""
+        self.flow.with_provider(self.page, lambda _provider: self.open_batch(paths))
+
     def open_batch(self, paths: list[str]) -> Any:
         """Several files or a folder for the current provider: a batch window."""
         provider, environment = self.provider, self.environment
@@ -714,7 +718,7 @@ class MainWindow(QMainWindow):
             if len(paths) == 1:
                 self.flow.check_file(str(paths[0]))
             else:
-                self.open_batch([str(p) for p in paths])
+                self.open_batch_later([str(p) for p in paths])
 
         self.runner.submit(
             "save-dropped",
@@ -726,11 +730,10 @@ class MainWindow(QMainWindow):
         )
 
     def choose_batch_folder(self) -> None:
-        provider = self.provider
-        title = _("Open a folder of invoices for {provider}").format(provider=provider.name)
+        title = _("Open a folder of invoices for {provider}").format(provider=self.page.info.name)
         folder = QFileDialog.getExistingDirectory(self, title)
         if folder:
-            self.open_batch([folder])
+            self.open_batch_later([folder])
 
     def show_batches(self) -> None:
         self.batch_launcher.show_list(

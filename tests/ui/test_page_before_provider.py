@@ -85,3 +85,24 @@ def test_a_whole_upload_from_a_page_shown_before_its_provider(qtbot, fresh, serv
         qtbot.mouseClick(window.upload_button, Qt.MouseButton.LeftButton)
     assert shown.args[0].outcome is Outcome.SUCCEEDED
     assert received(services)[-1]["filename"] == "invoice.pdf"
+
+
+def test_a_folder_dropped_before_the_provider_is_imported_opens_its_batch(qtbot, fresh, tmp_path):
+    from tests.ui.test_batch_window import invoice, urls
+    from tests.ui.test_drop_zone import drop
+
+    window, providers = fresh
+    folder = tmp_path / "month-end"
+    folder.mkdir()
+    invoice(folder, "INV-1")
+    invoice(folder, "INV-2")
+    show(window, "payfabric")
+    zone = window.page.drop_zone
+    zone.resize(400, 200)
+    qtbot.waitExposed(window)
+    drop(zone, urls(folder))
+    qtbot.waitUntil(lambda: len(window.batch_launcher.windows) == 1, timeout=10000)  # once the module is here
+    assert providers.loaded("payfabric") is not None
+    batch_window = window.batch_launcher.windows[0]
+    qtbot.waitUntil(lambda: batch_window.batch is not None, timeout=20000)
+    assert {row.file_name for row in batch_window.batch.rows} == {"INV-1.pdf", "INV-2.pdf"}
