@@ -412,14 +412,13 @@ class MainWindow(QMainWindow):
                 page.drop_zone.attach_preview(self.runner)
             page.load_requested.connect(self.flow.load_current)
             page.form.changed.connect(page.form.refresh_errors)
-            # The first edit or file: the provider's module and its pydantic model (~20 MiB, which the idle window
-            # does without) are imported on a worker; the form checks what was typed once its model is here.
-            page.form.changed.connect(lambda p=page: self.flow.with_provider(p))
-            page.file_chosen.connect(lambda _path, p=page: self.flow.with_provider(p))
-            # The first sign of an upload (a file chosen, the form edited): the HTTP stack is imported now, on a
-            # worker while the clerk carries on, so that the upload itself does not wait for it.
-            page.file_chosen.connect(self.flow.prepare_for_upload)
-            page.form.changed.connect(self.flow.prepare_for_upload)
+            # The first sign of an upload (a file chosen, the form edited): the provider's module with its pydantic
+            # model (which the idle window does without), then the HTTP stack, are imported on a worker while the
+            # clerk carries on, so that the upload itself does not wait for them. The form checks what was typed
+            # once its model is here. One after the other: two importing workers took turns with the UI thread
+            # for Python's GIL, and typing stalled.
+            page.form.changed.connect(lambda p=page: self.flow.with_provider(p, self.flow.prepare_for_upload))
+            page.file_chosen.connect(lambda _path, p=page: self.flow.with_provider(p, self.flow.prepare_for_upload))
             self._fix_mnemonics(page)
             name_inputs_by_their_labels(page)
             name_inputs_by_their_labels(page.attachment_panel)
