@@ -43,6 +43,13 @@ XML_ORDER = (
 CONTENT_TYPE = {"json": "application/json; charset=utf-8", "xml": "application/xml; charset=utf-8"}
 ACCEPT = {"json": "application/json", "xml": "application/xml"}
 
+
+def chosen_format(options: Mapping[str, Any]) -> str:
+    """The format the clerk chose for the request and the answer ("json" or "xml"); JSON unless XML was chosen."""
+    fmt = options.get("format") or "json"
+    return fmt if fmt in ACCEPT else "json"
+
+
 # The ErrorCode enum: JSON carries its number, XML its name. Only this value is documented.
 ERROR_CODE_NAMES = {1: "InternalServerError"}
 ERROR_CODE_NUMBERS = {name.lower(): number for number, name in ERROR_CODE_NAMES.items()}
