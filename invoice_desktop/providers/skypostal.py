@@ -15,18 +15,15 @@ and password into `customer_box_id` and `customer_key`; only those two are store
 
 from __future__ import annotations
 
-import logging
-import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, ClassVar
 
 from pydantic import BaseModel
 
 from ..core.attachments import MB, AttachmentRules
 from ..core.duplicates import HistoryLookup, who_and_when
-from ..core.errors import Cancelled, CredentialsMissing, FormInvalid, InvoiceDesktopError, TransportError
-from ..core.http import FileBody, JsonBody, OutgoingRequest, Response
+from ..core.errors import Cancelled, TransportError
+from ..core.http import OutgoingRequest
 from ..core.i18n import N_, Msg, _
 from ..core.provider import (
     PRACTICE,
@@ -37,50 +34,34 @@ from ..core.provider import (
     Provider,
     RequestContext,
     UploadContext,
-    join_url,
 )
-from ..core.results import Outcome, UploadResult, unexpected_answer
+from ..core.results import UploadResult
 from ..core.stored_text import Text
-from ._skypostal_answers import (
-    CREDENTIAL_WORDS,
-    Answer,
-    as_text,
-    parse_wcf_date,
-    provider_message,
-    read_answer,
-    read_login,
-    sentence,
-)
+from . import _skypostal_signin
+from ._skypostal_answers import as_text, parse_wcf_date, read_answer, read_login
 from ._skypostal_form import SkyPostalForm
+from ._skypostal_outcomes import (
+    attached,
+    file_only_retry,
+    refusal,
+    step1_refused_unsaid,
+    step1_unreadable,
+    step1_without_guid,
+    step2_cancelled,
+    step2_lost,
+    step2_unreadable,
+    unconfirmed_step1,
+)
+from ._skypostal_requests import invoice_data_request, invoice_file_name, invoice_file_request
 
 # Re-exported: the form and the answer readers were defined here before they moved to their own module.
 __all__ = ["PROVIDER", "SkyPostal", "SkyPostalForm", "parse_wcf_date", "read_answer", "read_login"]
 
-log = logging.getLogger(__name__)
-
-SERVICE = ("service-customer.svc", "customer")
-STEP1 = "customer-upload-invoice-data"
-STEP2 = "customer-upload-invoice-file"
-LOGIN = "customer-login"
 EXTENSIONS = (".pdf", ".jpeg", ".png", ".txt")
 MAX_BYTES = 5 * MB
 
 # Resume keys kept in the history between tries of one attempt.
 STEP1_STATE = "step1"  # "sending" (may have reached SkyPostal) | "not sent" | "refused" | "done"
-
-# -- request values --------------------------------------------------------------------------------------------
-
-
-def _number(value: str) -> int | str:
-    """Numbers the docs send as JSON numbers (user_code, customer_box_id, trck_nmr_fol)."""
-    value = str(value).strip()
-    return int(value) if value.isdigit() else value
-
-
-def invoice_file_name(upload_name: str) -> str:
-    """The name sent in step 1: the dropped file's name, its extension in lower case as the docs list it."""
-    path = Path(upload_name)
-    return path.stem + path.suffix.lower()
 
 
 # -- the provider ----------------------------------------------------------------------------------------------
@@ -217,48 +198,13 @@ class SkyPostal(Provider):
         assert isinstance(form, SkyPostalForm)
         return (form.trck_nmr_fol,)
 
-    # -- requests ------------------------------------------------------------------------------------------------
+    # -- requests (see _skypostal_requests) -------------------------------------------------------------------
 
     def step1_request(self, ctx: UploadContext) -> OutgoingRequest:
-        form = ctx.form
-        assert isinstance(form, SkyPostalForm) and ctx.attachment is not None
-        creds = ctx.credentials
-        return OutgoingRequest(
-            "POST",
-            join_url(ctx.base_url, *SERVICE, STEP1),
-            headers={"Accept": "application/json"},
-            body=JsonBody(
-                {
-                    "user_code": _number(creds["user_code"]),
-                    "app_key": creds["app_key"],
-                    "customer_box_id": _number(creds["customer_box_id"]),
-                    "customer_key": creds["customer_key"],
-                    "trck_nmr_fol": _number(form.trck_nmr_fol),
-                    "invoice_file_name": invoice_file_name(ctx.attachment.upload_name),
-                }
-            ),
-            label=N_("Step 1: invoice data"),
-            idempotent=False,  # each call creates another invoice record
-        )
+        return invoice_data_request(ctx)
 
     def step2_request(self, ctx: UploadContext, guid: str) -> OutgoingRequest:
-        assert ctx.attachment is not None
-        creds = ctx.credentials
-        return OutgoingRequest(
-            "POST",
-            join_url(ctx.base_url, *SERVICE, STEP2),
-            headers={
-                "Accept": "application/json",
-                "invoice_file_guid": guid,
-                "user_code": str(creds["user_code"]).strip(),
-                "app_key": creds["app_key"],
-                "customer_key": creds["customer_key"],
-                "customer_box_id": str(creds["customer_box_id"]).strip(),
-            },
-            body=FileBody(ctx.attachment.path, content_type="text/plain"),
-            label=N_("Step 2: invoice file"),
-            idempotent=True,  # the same GUID again only replaces the file of the same invoice record
-        )
+        return invoice_file_request(ctx, guid)
 
     # -- the two steps -------------------------------------------------------------------------------------------
 
@@ -268,16 +214,7 @@ class SkyPostal(Provider):
         guid = ctx.resume.get("invoice_file_guid")
         if not guid:
             if ctx.resume.get(STEP1_STATE) == "sending" and not ctx.resend_confirmed:
-                return UploadResult(
-                    Outcome.UNCERTAIN,
-                    Msg("This upload cannot be continued: it is unknown whether SkyPostal stored its invoice data."),
-                    Msg(
-                        "An earlier try sent the invoice data for parcel {parcel} but got no usable answer. The app "
-                        "does not send it twice unasked. Check in SkyPostal whether the parcel has an invoice; if "
-                        "not, press Retry and confirm that it did not arrive.",
-                        parcel=form.trck_nmr_fol,
-                    ),
-                )
+                return unconfirmed_step1(form.trck_nmr_fol)
             outcome = self._step1(ctx, form)
             if isinstance(outcome, UploadResult):
                 return outcome
@@ -298,40 +235,15 @@ class SkyPostal(Provider):
         if answer is None and 400 <= response.status < 500:
             # A client error (WCF's "Request Error" page): the service did not take the request, nothing was stored.
             ctx.save_resume({STEP1_STATE: "refused"})
-            credentials = response.status in (401, 403)
-            return UploadResult(
-                Outcome.REJECTED,
-                Msg("SkyPostal refused the invoice data (HTTP {status}) without saying why.", status=response.status),
-                Msg(
-                    "Check the credentials for this environment (Credentials…). Its answer is in the log. Nothing "
-                    "was stored at SkyPostal."
-                )
-                if credentials
-                else Msg("Its answer is in the log. Nothing was stored at SkyPostal."),
-                http_status=response.status,
-            )
+            return step1_refused_unsaid(response)
         if answer is None:
-            return unexpected_answer(
-                response.status,
-                Msg(
-                    "Step 1 (invoice data) got HTTP {status} and an answer the app cannot read; it is in the log. "
-                    "{where_to_check}",
-                    status=response.status,
-                    where_to_check=self.where_to_check(form, ctx.resume),
-                ),
-            )
+            return step1_unreadable(response, self.where_to_check(form, ctx.resume))
         if not answer.ok:
             ctx.save_resume({STEP1_STATE: "refused"})
-            return self._refusal(answer, response, form, step=1)
+            return refusal(answer, response, form.trck_nmr_fol, step=1)
         guid = str(answer.data.get("invoice_file_guid") or "").strip()
         if not guid:
-            return unexpected_answer(
-                response.status,
-                Msg(
-                    "SkyPostal accepted the invoice data but sent no invoice_file_guid, so the file cannot follow. "
-                    "The answer is in the log."
-                ),
-            )
+            return step1_without_guid(response)
         ctx.save_resume(
             {
                 STEP1_STATE: "done",
@@ -344,65 +256,27 @@ class SkyPostal(Provider):
         return guid
 
     def _step2(self, ctx: UploadContext, form: SkyPostalForm, guid: str) -> UploadResult:
-        invoice_id = ctx.resume.get("invoice_id") or ""
-        resume_hint = (
-            Msg(
-                "The invoice data is stored at SkyPostal (invoice {invoice}); Retry sends only the file, without "
-                "creating a second invoice.",
-                invoice=invoice_id,
-            )
-            if invoice_id
-            else Msg(
-                "The invoice data is stored at SkyPostal (the invoice record); Retry sends only the file, without "
-                "creating a second invoice."
-            )
-        )
+        retry_hint = file_only_retry(ctx.resume.get("invoice_id") or "")
         try:
             response = ctx.send(self.step2_request(ctx, guid))
         except TransportError as exc:
-            title = (
-                Msg("SkyPostal did not confirm the invoice file: {reason}", reason=exc.message)
-                if exc.maybe_sent
-                else Msg("The invoice file did not reach SkyPostal: {reason}", reason=exc.message)
-            )
-            outcome = Outcome.UNCERTAIN if exc.maybe_sent else Outcome.FAILED
-            return UploadResult(outcome, title, resume_hint, data=self._data(ctx, {}))
+            return step2_lost(exc, retry_hint, self._data(ctx, {}))
         except Cancelled:
-            return UploadResult(
-                Outcome.CANCELLED,
-                Msg("Upload cancelled while sending the invoice file."),
-                resume_hint,
-                data=self._data(ctx, {}),
-            )
+            return step2_cancelled(retry_hint, self._data(ctx, {}))
         answer = read_answer(response)
         if answer is None:
-            result = unexpected_answer(response.status)
-            result.detail = Msg(
-                "Step 2 (invoice file) got HTTP {status} and an answer the app cannot read; it is in the log. "
-                "{resume_hint}",
-                status=response.status,
-                resume_hint=resume_hint,
-            )
-            result.data = self._data(ctx, {})
-            return result
+            return step2_unreadable(response, retry_hint, self._data(ctx, {}))
         if not answer.ok:
-            result = self._refusal(answer, response, form, step=2)
+            result = refusal(answer, response, form.trck_nmr_fol, step=2)
             # Translators: what the refusal means, then that a Retry sends only the file.
-            result.detail = Msg("{detail} {resume_hint}", detail=result.detail, resume_hint=resume_hint)
+            result.detail = Msg("{detail} {resume_hint}", detail=result.detail, resume_hint=retry_hint)
             result.data = self._data(ctx, answer.data)
             return result
         url = as_text(answer.data.get("invoice_file_url"))
         ctx.save_resume({"invoice_file_url": url})
         data = self._data(ctx, answer.data)
         name = data.get("invoice_file_name") or invoice_file_name(ctx.attachment.upload_name if ctx.attachment else "")
-        return UploadResult(
-            Outcome.SUCCEEDED,
-            Msg("SkyPostal attached the invoice to parcel {parcel}.", parcel=form.trck_nmr_fol),
-            detail=_stored_as(data.get("invoice_id"), name, bool(url)),
-            http_status=response.status,
-            data=data,
-            links=[(Msg("Invoice file at SkyPostal"), url)] if url else [],
-        )
+        return attached(form.trck_nmr_fol, response, data, name, url)
 
     def where_to_check(self, form: BaseModel, resume: Mapping[str, Any]) -> Text:
         assert isinstance(form, SkyPostalForm)
@@ -431,154 +305,10 @@ class SkyPostal(Provider):
             "invoice_file_url": as_text(answer.get("invoice_file_url")),
         }
 
-    def _refusal(self, answer: Answer, response: Response, form: SkyPostalForm, *, step: int) -> UploadResult:
-        description = answer.description or ""
-        said = sentence(description) if description else _("no reason given.")
-        if answer.system_error:
-            return UploadResult(
-                Outcome.FAILED,
-                Msg("SkyPostal had a problem of its own and did not take the invoice data: {reason}", reason=said)
-                if step == 1
-                else Msg("SkyPostal had a problem of its own and did not take the invoice file: {reason}", reason=said),
-                Msg("Try again in a few minutes.")
-                if step == 2
-                else Msg("Nothing was stored; try again in a few minutes."),
-                provider_message=provider_message(answer),
-                http_status=response.status,
-            )
-        detail: Msg
-        if CREDENTIAL_WORDS.search(description) or response.status in (401, 403):
-            detail = Msg(
-                "Check the credentials for this environment (Credentials…): TEST and PROD user codes and app "
-                "keys differ, and the customer key changes when the customer's e-mail changes: sign in "
-                "again to get the current one."
-            )
-        elif step == 1 and re.search(r"track|trck|parcel|package|shipment", description, re.IGNORECASE):
-            detail = Msg(
-                "Check the tracking number {parcel}: it must be a parcel of this customer.", parcel=form.trck_nmr_fol
-            )
-        elif step == 1 and re.search(r"extension|file.?name|format", description, re.IGNORECASE):
-            detail = Msg("SkyPostal takes .pdf, .jpeg, .png and .txt files.")
-        else:
-            detail = Msg("SkyPostal's answer is in the log.")
-        if step == 1:
-            detail = Msg("{detail} Nothing was stored at SkyPostal.", detail=detail)
-        return UploadResult(
-            Outcome.REJECTED,
-            Msg("SkyPostal refused the invoice data: {reason}", reason=said)
-            if step == 1
-            else Msg("SkyPostal refused the invoice file: {reason}", reason=said),
-            detail,
-            provider_message=provider_message(answer),
-            http_status=response.status,
-        )
-
-    # -- sign-in -------------------------------------------------------------------------------------------------
+    # -- sign-in (see _skypostal_signin) -----------------------------------------------------------------------
 
     def sign_in(self, ctx: RequestContext, values: Mapping[str, str]) -> dict[str, str]:
-        creds = ctx.credentials
-        missing = [name for name in ("user_code", "app_key") if not (creds.get(name) or "").strip()]
-        if missing:
-            if len(missing) == 2:
-                needed = Msg(
-                    "Signing in needs the user code and app key SkyPostal issued to your company for {environment}: "
-                    "enter them first (Credentials…).",
-                    environment=ctx.environment,
-                )
-            elif missing == ["user_code"]:
-                needed = Msg(
-                    "Signing in needs the user code SkyPostal issued to your company for {environment}: enter it "
-                    "first (Credentials…).",
-                    environment=ctx.environment,
-                )
-            else:
-                needed = Msg(
-                    "Signing in needs the app key SkyPostal issued to your company for {environment}: enter it "
-                    "first (Credentials…).",
-                    environment=ctx.environment,
-                )
-            raise CredentialsMissing(needed)
-        email = (values.get("customer_email") or "").strip()
-        password = values.get("customer_password") or ""
-        empty = {n: _("Required.") for n, v in (("customer_email", email), ("customer_password", password)) if not v}
-        if empty:
-            raise FormInvalid(Msg("Enter the customer's e-mail and password to sign in."), empty)
-        response = ctx.send(
-            OutgoingRequest(
-                "POST",
-                join_url(ctx.base_url, *SERVICE, LOGIN),
-                headers={"Accept": "application/json"},
-                body=JsonBody(
-                    {
-                        "user_code": _number(creds["user_code"]),
-                        "app_key": creds["app_key"],
-                        "customer_email": email,
-                        "customer_password": password,
-                    }
-                ),
-                label=N_("Sign in (customer login)"),
-                idempotent=True,  # a read: it changes nothing at SkyPostal
-                secret_answer_fields=("customer_key",),
-            )
-        )
-        answer = read_answer(response)
-        if answer is None:
-            raise InvoiceDesktopError(
-                Msg(
-                    "SkyPostal answered the sign-in with something unexpected (HTTP {status}); it is in the log.",
-                    status=response.status,
-                )
-            )
-        if not answer.ok:
-            if answer.system_error:
-                raise InvoiceDesktopError(
-                    Msg(
-                        "SkyPostal had a problem of its own during sign-in: {reason} Try again later.",
-                        reason=sentence(answer.description),
-                    )
-                )
-            refused = (
-                Msg(
-                    "SkyPostal refused the sign-in: {reason} Check the user code and app key for this environment.",
-                    reason=sentence(answer.description),
-                )
-                if CREDENTIAL_WORDS.search(answer.description)
-                else Msg(
-                    "SkyPostal refused the sign-in: {reason} Check the customer's e-mail and password.",
-                    reason=sentence(answer.description),
-                )
-            )
-            raise InvoiceDesktopError(refused)
-        login = read_login(answer.data)
-        if not login.customer_box_id or not login.customer_key:
-            raise InvoiceDesktopError(
-                Msg(
-                    "SkyPostal accepted the sign-in but sent no customer box ID or customer key; the answer is in the "
-                    "log."
-                )
-            )
-        since = login.dates.get("customer_registration_date") or login.dates.get("customer_created_date")
-        if since:
-            log.info(
-                N_("Signed in to SkyPostal as customer box %(box)s (customer since %(since)s)"),
-                {"box": login.customer_box_id, "since": f"{since:%Y-%m-%d}"},
-            )
-        else:
-            log.info(N_("Signed in to SkyPostal as customer box %(box)s"), {"box": login.customer_box_id})
-        return {"customer_box_id": login.customer_box_id, "customer_key": login.customer_key}
+        return _skypostal_signin.sign_in(ctx, values)
 
 
 PROVIDER = SkyPostal()
-
-
-def _stored_as(invoice_id: Any, name: str, linked: bool) -> Msg:
-    """What SkyPostal kept: its invoice id (if it gave one) and the file name, and whether it gave a link."""
-    if invoice_id and linked:
-        return Msg("Invoice {invoice}, stored as “{name}”.", invoice=invoice_id, name=name)
-    if invoice_id:
-        return Msg(
-            "Invoice {invoice}, stored as “{name}”. SkyPostal gave no link to the file.", invoice=invoice_id, name=name
-        )
-    if linked:
-        return Msg("Invoice (no id given), stored as “{name}”.", name=name)
-    return Msg("Invoice (no id given), stored as “{name}”. SkyPostal gave no link to the file.", name=name)
