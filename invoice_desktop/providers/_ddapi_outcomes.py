@@ -38,26 +38,7 @@ def save_answer(
     parsed = parse_answer(response)
     verdict = read_verdict(parsed)
     if verdict is None:
-        message = read_server_message(parsed)
-        if message and 400 <= response.status < 500:
-            return UploadResult(
-                Outcome.REJECTED,
-                Msg(
-                    "DäckData refused the settings of customer {customer}: {message}",
-                    customer=customer,
-                    message=message,
-                ),
-                Msg("Nothing was saved. Correct the form and send again; the answer is in the log."),
-                provider_message=message,
-                http_status=response.status,
-            )
-        if response.ok or response.status >= 500:
-            return uncertain_answer(
-                response.status,
-                Msg("the settings of customer {customer} may or may not be saved", customer=customer),
-                where_to_check,
-            )
-        return unexpected_answer(response.status)
+        return _undocumented_save_answer(response, parsed, customer, where_to_check)
     if verdict.success:
         detail = (
             Msg(
@@ -86,6 +67,33 @@ def save_answer(
         response,
         N_("Correct what the messages say and send again."),
     )
+
+
+def _undocumented_save_answer(
+    response: Response, parsed: tuple[str, Any] | None, customer: int, where_to_check: Text
+) -> UploadResult:
+    """An answer to saving that is not DDAPI's {Errors, Success}: ASP.NET's own refusal, or something that cannot
+    tell whether the settings were saved."""
+    message = read_server_message(parsed)
+    if message and 400 <= response.status < 500:
+        return UploadResult(
+            Outcome.REJECTED,
+            Msg(
+                "DäckData refused the settings of customer {customer}: {message}",
+                customer=customer,
+                message=message,
+            ),
+            Msg("Nothing was saved. Correct the form and send again; the answer is in the log."),
+            provider_message=message,
+            http_status=response.status,
+        )
+    if response.ok or response.status >= 500:
+        return uncertain_answer(
+            response.status,
+            Msg("the settings of customer {customer} may or may not be saved", customer=customer),
+            where_to_check,
+        )
+    return unexpected_answer(response.status)
 
 
 def refused(title: Msg, verdict: Verdict, response: Response, next_step: str) -> UploadResult:
