@@ -2,7 +2,8 @@
 
 The core (invoice_desktop/core/) imports no provider module, no practice sandbox, no window and no CLI. The window
 (ui/app.py) and the CLI (cli.py) build the services here, handing the core the provider registry and a factory
-for the practice environment; the practice sandboxes are imported only when an upload or a hint needs them.
+for the practice environment; the practice sandboxes are imported only when an upload needs them (the window
+shows their hints from the page descriptions).
 """
 
 from __future__ import annotations

@@ -86,25 +86,29 @@ class FirstPaint(QObject):
 
 
 def when_idle(window):
-    # The start-up work after the paint is done once the keyring's state is shown (on a loaded machine that takes
-    # longer than the 1.5 s waited): then the window is idle, as a clerk finds it.
-    if window.keyring_status.text():
-        finish()
+    # The start-up work after the paint is done once the keyring's state and (in practice) what to try there are
+    # shown (on a loaded machine that takes longer than the 1.5 s waited): then the window is idle, as a clerk finds it.
+    from invoice_desktop.core.i18n import _
+
+    hint_shown = window.environment != "practice" or _("What to try…") in window.banner.plain_text()
+    if window.keyring_status.text() and hint_shown:
+        finish(window)
     else:
         QTimer.singleShot(50, lambda: when_idle(window))
 
 
-def finish():
+def finish(window):
     import linecache
 
     seen["later"] = modules()
+    window.banner.linkActivated.emit("#hint")  # the clerk opens "What to try…"
+    seen["banner"] = window.banner.plain_text()
     seen["switch_interval"] = sys.getswitchinterval()
     seen["sources_kept"] = len(linecache.cache)
     # The clerk starts on an upload: types into the form's first line.
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QLineEdit
 
-    window = next(w for w in app.topLevelWidgets() if isinstance(w, QMainWindow))
     QTest.keyClicks(window.page.form.findChildren(QLineEdit)[0], "ORD-1")
     deadline = QTimer()
     deadline.setSingleShot(True)
@@ -136,7 +140,9 @@ main(sys.argv[1:])
 BATCH_MODULES = ("invoice_desktop.core.batch", "invoice_desktop.core.documents", "invoice_desktop.ui.batch_window")
 # Nor the folded Log and History (built with the page, after the first paint), nor the Settings dialog.
 LATER_UI = ("invoice_desktop.ui.log_pane", "invoice_desktop.ui.history_view", "invoice_desktop.ui.settings_dialog")
-WATCHED = (*BATCH_MODULES, "importlib.metadata", "invoice_desktop.core.content_checks", *LATER_UI)
+# Nor the practice server (http.server, socketserver, the sandboxes: 1-2 MiB) until an upload needs it.
+PRACTICE_SERVER = ("invoice_desktop.practice.", "http.server", "socketserver")
+WATCHED = (*BATCH_MODULES, "importlib.metadata", "invoice_desktop.core.content_checks", *LATER_UI, *PRACTICE_SERVER)
 
 
 def window_start(args: list[str], tmp_path: Path) -> dict[str, list[str]]:
@@ -199,6 +205,37 @@ def test_showing_the_window_imports_only_the_visible_provider(provider: str, tmp
     assert seen["switch_interval"] <= 0.001
     # Counting the unfinished batches after the paint reads the outbox; it imports no batch machinery.
     assert [m for m in seen["later"] if m.startswith(BATCH_MODULES)] == []
+    # What to try in practice is shown, read from the page's description: no sandbox, no practice server.
+    assert declared_hint(provider, "en") in seen["banner"]
+    assert practice_server(seen["later"]) == []
+
+
+def declared_hint(provider: str, language: str) -> str:
+    """The hint the provider's practice sandbox declares, in `language`."""
+    from invoice_desktop.core import i18n
+    from invoice_desktop.providers import get_provider
+
+    sandbox_module, _sep, class_name = get_provider(provider).practice_sandbox.partition(":")
+    hint = getattr(__import__(sandbox_module, fromlist=[class_name]), class_name).HINT
+    before = i18n.current_language()
+    i18n.set_language(language)
+    try:
+        return i18n._(hint)
+    finally:
+        i18n.set_language(before)
+
+
+def practice_server(modules: list[str]) -> list[str]:
+    """The practice server's modules among `modules` (the sample folder's lookup for the hint is not one of them)."""
+    return [m for m in modules if m.startswith(PRACTICE_SERVER) and m != "invoice_desktop.practice.samples"]
+
+
+def test_the_practice_hint_shows_in_german_and_starts_no_practice_server(tmp_path: Path) -> None:
+    seen = window_start(["--provider", "payfabric", "--language", "de"], tmp_path)
+    hint = declared_hint("payfabric", "de")
+    assert hint != declared_hint("payfabric", "en")  # translated: the German catalog has it
+    assert hint in seen["banner"]
+    assert practice_server(seen["later"]) == [] and provider_modules(seen["later"]) == set()
 
 
 def test_the_cli_starts_no_practice_server_and_reads_no_keyring_it_does_not_need(tmp_path: Path) -> None:

@@ -8,8 +8,8 @@ module: they are imported when first needed (validating what the clerk typed, Up
 without a generated description (a plug-in) is described from its live model instead
 (core/page_description_live.py).
 
-Texts (titles, descriptions, placeholders, choice labels, the guide) are kept as the provider declares them, marked
-with N_ there: whoever shows them translates them with `_()`.
+Texts (titles, descriptions, placeholders, choice labels, the guide, the practice hint) are kept as the provider or
+its sandbox declares them, marked with N_ there: whoever shows them translates them with `_()`.
 
 This module imports nothing beyond the standard library and the core's plain data, on purpose.
 """
@@ -73,8 +73,11 @@ class PageDescription:
     load_key_fields: tuple[str, ...] = ()
     # Whether a folder of documents fills a batch of forms (the provider declares document_fields).
     takes_batches: bool = False
-    # "module:Class" of the practice sandbox (started for the practice hint without importing the provider).
+    # "module:Class" of the practice sandbox (started for an upload, never just to show the page).
     practice_sandbox: str = ""
+    # What to try in that sandbox, as its class declares it (HINT, marked N_ there): shown in practice without
+    # importing the sandbox or starting its server.
+    practice_hint: str = ""
 
     @property
     def supports_load(self) -> bool:
@@ -108,6 +111,7 @@ class PageDescription:
             "load_key_fields": list(self.load_key_fields),
             "takes_batches": self.takes_batches,
             "practice_sandbox": self.practice_sandbox,
+            "practice_hint": self.practice_hint,
         }
 
     @classmethod
@@ -131,6 +135,7 @@ class PageDescription:
             load_key_fields=tuple(data["load_key_fields"]),
             takes_batches=data["takes_batches"],
             practice_sandbox=data["practice_sandbox"],
+            practice_hint=data["practice_hint"],
         )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import importlib
 import types
 import typing
 from decimal import Decimal
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
 
 def describe_page(provider: Provider) -> PageDescription:
+    sandbox = getattr(provider, "practice_sandbox", "")
     return PageDescription(
         provider=provider.id,
         form=describe_form(provider.form_model),
@@ -35,8 +37,18 @@ def describe_page(provider: Provider) -> PageDescription:
         guide=provider.guide,
         load_key_fields=tuple(provider.load_key_fields),
         takes_batches=bool(provider.document_fields),
-        practice_sandbox=getattr(provider, "practice_sandbox", ""),
+        practice_sandbox=sandbox,
+        practice_hint=declared_practice_hint(sandbox),
     )
+
+
+def declared_practice_hint(sandbox: str) -> str:
+    """The HINT the practice sandbox's class declares ("" when none), untranslated. Its module is imported by the
+    name the provider declares (the core imports no sandbox by itself); its server is not started."""
+    if not sandbox:
+        return ""
+    module_name, _sep, class_name = sandbox.partition(":")
+    return str(getattr(getattr(importlib.import_module(module_name), class_name), "HINT", "") or "")
 
 
 def describe_form(model: type[BaseModel]) -> FormDescription:

@@ -33,9 +33,9 @@ class PracticeSandboxes(Protocol):
         """What to type in practice (sample order numbers, customers), shown beside the form."""
         ...
 
-    def hint_for(self, provider_id: str, sandbox_class: str, takes_batches: bool) -> str:
-        """`hint`, for a provider whose module is not imported yet: by its id, its sandbox ("module:Class", declared
-        in its page description) and whether it takes batches of documents."""
+    def hint_for(self, provider_id: str, declared_hint: str, takes_batches: bool) -> str:
+        """`hint`, for a provider whose module is not imported yet: by its id, the hint its sandbox declares (carried
+        untranslated in its page description) and whether it takes batches of documents. Starts no server."""
         ...
 
     def stop(self) -> None: ...

@@ -42,8 +42,7 @@ class PracticeEnvironment:
         with self._lock:
             sandbox = server.sandboxes.get(provider_id)
             if sandbox is None:
-                module_name, _sep, class_name = sandbox_class.partition(":")
-                sandbox = getattr(importlib.import_module(module_name), class_name)()
+                sandbox = _sandbox_class(sandbox_class)()
                 server.mount(provider_id, sandbox)
             return sandbox
 
@@ -53,14 +52,16 @@ class PracticeEnvironment:
 
     def hint(self, provider: Provider) -> str:
         takes_batches = bool(provider.document_fields) and provider.attachment_mode != "none"
-        return self.hint_for(provider.id, provider.practice_sandbox, takes_batches)
+        declared = getattr(_sandbox_class(provider.practice_sandbox), "HINT", "")  # class data: no server started
+        return self.hint_for(provider.id, declared, takes_batches)
 
-    def hint_for(self, provider_id: str, sandbox_class: str, takes_batches: bool) -> str:
+    def hint_for(self, provider_id: str, declared_hint: str, takes_batches: bool) -> str:
+        """The hint a sandbox declares (marked with N_ where declared), translated now, and for a provider that
+        takes batches where the sample folder is. Starts no server and imports no sandbox."""
         from ..core.i18n import _
         from .samples import batch_hint
 
-        hint = self._sandbox(provider_id, sandbox_class).HINT  # marked with N_ where declared
-        return (_(hint) if hint else "") + batch_hint(provider_id, takes_batches)
+        return (_(declared_hint) if declared_hint else "") + batch_hint(provider_id, takes_batches)
 
     def demo_credentials(self, provider: Provider) -> dict[str, str]:
         return dict(self.sandbox_for(provider).DEMO_CREDENTIALS)
@@ -70,3 +71,10 @@ class PracticeEnvironment:
             if self._server is not None:
                 self._server.stop()
                 self._server = None
+
+
+def _sandbox_class(sandbox_class: str) -> type[Sandbox]:
+    """The sandbox class a provider declares as "module:Class"."""
+    module_name, _sep, class_name = sandbox_class.partition(":")
+    sandbox: type[Sandbox] = getattr(importlib.import_module(module_name), class_name)
+    return sandbox

@@ -49,6 +49,13 @@ PAGES: dict[str, dict[str, Any]] = {
         "load_key_fields": [],
         "takes_batches": True,
         "practice_sandbox": "invoice_desktop.practice.imaterialise:IMaterialiseSandbox",
+        "practice_hint": "Try order ORD-1001 or ORD-1002 (open). ORD-2001 is "
+        "shipped and ORD-2002 cancelled (refused), ORD-3001 "
+        "belongs to another account, any other id is unknown. A "
+        "document URL with a space in it is not a link (104), one "
+        "on a host ending in .invalid cannot be downloaded (105), "
+        "one not ending in .pdf, .doc(x) or .xls(x) is an "
+        "unsupported format (106).",
     },
     "invoice_desktop.providers.skypostal": {
         "provider": "skypostal",
@@ -96,6 +103,10 @@ PAGES: dict[str, dict[str, Any]] = {
         "load_key_fields": [],
         "takes_batches": True,
         "practice_sandbox": "invoice_desktop.practice.skypostal:SkyPostalSandbox",
+        "practice_hint": "Try tracking number 13869085 or 13869086; any other is "
+        "unknown, and 13869090 is another customer's (refused). To "
+        "sign in as that customer (Credentials…), use "
+        "second@skypostal.example with password practice-2.",
     },
     "invoice_desktop.providers.payfabric": {
         "provider": "payfabric",
@@ -1019,6 +1030,10 @@ PAGES: dict[str, dict[str, Any]] = {
         "load_key_fields": [],
         "takes_batches": True,
         "practice_sandbox": "invoice_desktop.practice.payfabric:PayFabricSandbox",
+        "practice_hint": "Portal “DemoPortal” and its demo integration key are filled "
+        "in. Send the same Invoice ID twice to see the replace "
+        "warning; store another key password (Credentials…) to see "
+        "PayFabric refuse it, another portal name to see 404.",
     },
     "invoice_desktop.providers.shopwave": {
         "provider": "shopwave",
@@ -1212,6 +1227,14 @@ PAGES: dict[str, dict[str, Any]] = {
         "load_key_fields": [],
         "takes_batches": False,
         "practice_sandbox": "invoice_desktop.practice.shopwave:ShopwaveSandbox",
+        "practice_hint": "Sign in first (Credentials… → Sign in with Shopwave; it "
+        "approves at once). Demo merchant: suppliers 10–12, stores "
+        "1–2, products 500–509, invoice 4001 (give its ID to update "
+        "it). Errors: supplier, store or product 999, or invoice 4999 "
+        "→ 912; API version 3 → 913; Credentials… → Advanced → "
+        "Request body: raw JSON → 916, except for the raw-JSON "
+        "account practice-shopwave-rawjson-app (secret "
+        "practice-shopwave-rawjson-secret-5b2e).",
     },
     "invoice_desktop.providers.ddapi": {
         "provider": "ddapi",
@@ -1360,5 +1383,10 @@ PAGES: dict[str, dict[str, Any]] = {
         "load_key_fields": ["CustomerNumber"],
         "takes_batches": False,
         "practice_sandbox": "invoice_desktop.practice.ddapi:DDAPISandbox",
+        "practice_hint": "Customers 1, 2 and 4 have settings (press Load after typing the "
+        "number); customer 3 has none yet; 500 makes the server fail "
+        "(InternalServerError); any other number, also as invoice "
+        "recipient, is unknown. An e-mail address is stored as given "
+        "(the app asks you to confirm one that does not look like one).",
     },
 }

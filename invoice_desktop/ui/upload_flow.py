@@ -433,13 +433,14 @@ class UploadFlow(QObject):
         self.w.runner.submit("warm-up", warm_up)
 
     def show_practice_hint(self, page: ProviderPage) -> None:
-        """Start the page's practice sandbox (off the UI thread) and show what to try in it. Read from the page's
-        description: the provider's module is not needed for it."""
+        """Show what to try in the page's practice sandbox. Read from the page's description (off the UI thread: the
+        sample folder is looked for on disk): neither the provider's module nor the sandbox is imported for it, and
+        the practice server is started by the first upload, not by the hint."""
         info, description = page.info, page.description
         takes_batches = description.takes_batches and info.attachment_mode != "none"
 
         def hint(_task: Task) -> str:
-            return self.services.uploads.practice.hint_for(info.id, description.practice_sandbox, takes_batches)
+            return self.services.uploads.practice.hint_for(info.id, description.practice_hint, takes_batches)
 
         def shown(hint: str) -> None:
             if self.w.page is page and self.w.environment == "practice" and hint:
