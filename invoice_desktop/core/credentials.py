@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import sys
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from .errors import InvoiceDesktopError
 from .i18n import N_, Msg, _
@@ -167,16 +169,50 @@ def _viable_priority(name: str) -> float | None:
         return None
 
 
-def system_backend() -> object:
+def _keyring_config_file() -> Path:
+    """keyring's own config file on the platforms whose stores are the desktop's (keyring.util.platform_'s
+    config root for Linux, which keyring uses on every platform but Windows)."""
+    root = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(root, "python_keyring", "keyringrc.cfg")
+
+
+def _chosen_outside_the_app() -> bool:
+    """A keyring backend is named in PYTHON_KEYRING_BACKEND or in keyring's config file (or cannot be ruled out)."""
+    if "PYTHON_KEYRING_BACKEND" in os.environ:
+        return True
+    try:
+        return _keyring_config_file().exists()
+    except (OSError, RuntimeError):  # no home folder to look in: let keyring look
+        return True
+
+
+def _desktop_session_possible() -> bool:
+    """Whether a D-Bus session bus could be reached here, by any of the ways the desktop stores' libraries look for
+    one: its address in the environment (jeepney, dbus, GLib), the user's bus socket under XDG_RUNTIME_DIR (dbus,
+    GLib), or a display whose session may start one (autolaunch)."""
+    if os.environ.get("DBUS_SESSION_BUS_ADDRESS") or os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return True
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    return runtime is not None and os.path.exists(os.path.join(runtime, "bus"))
+
+
+def system_backend() -> object | None:
     """The keyring backend to use: the one chosen explicitly (set in keyring by the code that runs us, in
     PYTHON_KEYRING_BACKEND or in keyring's config file), else the most preferred usable store of this platform,
-    else keyring's `fail` stand-in. Either way the allow-list decides afterwards whether it is used."""
-    import keyring.core
+    else keyring's `fail` stand-in. Either way the allow-list decides afterwards whether it is used.
 
-    # Set with keyring.set_keyring (the tests' in-memory keyring) or by an earlier detection in this process.
-    chosen = getattr(keyring.core, "_keyring_backend", None)
+    None, without importing keyring at all (some 20 ms of a CLI send: jaraco, more_itertools, importlib_metadata,
+    urllib.request…), where no store can be: the desktop's stores all answer over a D-Bus session bus, and a server
+    or a terminal without a desktop session (the CLI's automation) has none, nor any backend chosen explicitly."""
+    # Set with keyring.set_keyring (the tests' in-memory keyring) or by an earlier detection in this process: only
+    # possible once keyring is imported.
+    chosen = getattr(sys.modules.get("keyring.core"), "_keyring_backend", None)
     if chosen is not None:
         return chosen
+    if platform_store_names() == _DESKTOP_STORES and not _desktop_session_possible() and not _chosen_outside_the_app():
+        return None
+    import keyring.core
+
     chosen = keyring.core.load_env() or keyring.core.load_config()
     if chosen is not None:
         return chosen

@@ -247,6 +247,7 @@ def test_the_most_preferred_usable_store_is_chosen(monkeypatch):
     priorities = {"keyring.backends.kwallet.DBusKeyring": 4.9, "keyring.backends.SecretService.Keyring": 5.0}
     monkeypatch.setattr(credmod, "_viable_priority", priorities.get)
     monkeypatch.setattr(credmod, "platform_store_names", lambda: credmod._DESKTOP_STORES)
+    monkeypatch.setattr(credmod, "_desktop_session_possible", lambda: True)
     assert type(credmod.system_backend()) is keyring.backends.SecretService.Keyring
     del priorities["keyring.backends.SecretService.Keyring"]
     assert type(credmod.system_backend()) is keyring.backends.kwallet.DBusKeyring
@@ -260,6 +261,84 @@ def test_a_backend_chosen_in_the_environment_is_honoured_and_still_checked(monke
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
     status = CredentialStore().status()
     assert not status.persistent and status.backend_name == "keyring.backends.null.Keyring"
+
+
+NO_DESKTOP = ("DBUS_SESSION_BUS_ADDRESS", "DISPLAY", "WAYLAND_DISPLAY", "XDG_RUNTIME_DIR", "PYTHON_KEYRING_BACKEND")
+STATUS_IN_A_FRESH_PROCESS = """
+import json, sys
+from invoice_desktop.core.credentials import CredentialStore
+store = CredentialStore()
+store.set("imaterialise", "sandbox", "api_code", "typed-by-the-clerk")
+status = store.status()
+print(json.dumps({
+    "persistent": status.persistent,
+    "backend": status.backend_name,
+    "message": status.message,
+    "read_back": store.get("imaterialise", "sandbox", "api_code"),
+    "keyring_imported": sorted(m for m in sys.modules if m.split(".")[0] == "keyring"),
+}))
+"""
+
+
+def status_in_a_fresh_process(tmp_path: Path, **env: str) -> dict:
+    """The credential store's status in a new interpreter (keyring not imported yet) on a machine without a
+    desktop session (no session bus, no display), with `env` added."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    clean = {k: v for k, v in os.environ.items() if k not in NO_DESKTOP}
+    clean |= {"INVOICE_DESKTOP_HOME": str(tmp_path / "home"), "XDG_CONFIG_HOME": str(tmp_path / "config"), **env}
+    done = subprocess.run(
+        [sys.executable, "-c", STATUS_IN_A_FRESH_PROCESS], capture_output=True, text=True, env=clean, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.mark.skipif(credmod.platform_store_names() != credmod._DESKTOP_STORES, reason="the desktop's D-Bus stores")
+def test_without_a_desktop_session_credentials_are_kept_for_the_session_and_keyring_is_not_even_imported(tmp_path):
+    seen = status_in_a_fresh_process(tmp_path)
+    assert seen["persistent"] is False and seen["backend"] == "none"
+    assert seen["message"].startswith("No usable system keyring was found") and SESSION_ONLY in seen["message"]
+    assert seen["read_back"] == "typed-by-the-clerk"  # usable for the rest of the session
+    assert seen["keyring_imported"] == []
+    assert files_containing(tmp_path, "typed-by-the-clerk") == []
+
+
+@pytest.mark.skipif(credmod.platform_store_names() != credmod._DESKTOP_STORES, reason="the desktop's D-Bus stores")
+@pytest.mark.parametrize("where", ["session bus address", "user bus socket", "display", "keyring config file"])
+def test_where_a_store_may_answer_keyring_is_asked(tmp_path, where):
+    """A session bus that libdbus or GLib would find, a display whose session may start one, or a backend chosen in
+    keyring's own config file: keyring decides, as before (what it finds is this machine's business; the null
+    backend named in the config file is refused)."""
+    env: dict[str, str] = {}
+    if where == "session bus address":
+        env["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=" + str(tmp_path / "no-bus-here")
+    elif where == "user bus socket":
+        (tmp_path / "run").mkdir()
+        (tmp_path / "run" / "bus").touch()
+        env["XDG_RUNTIME_DIR"] = str(tmp_path / "run")
+    elif where == "display":
+        env["DISPLAY"] = ":99"
+    else:
+        config = tmp_path / "config" / "python_keyring" / "keyringrc.cfg"
+        config.parent.mkdir(parents=True)
+        config.write_text("[backend]\ndefault-keyring=keyring.backends.null.Keyring\n")
+    seen = status_in_a_fresh_process(tmp_path, **env)
+    assert "keyring.core" in seen["keyring_imported"]
+    assert seen["persistent"] is False and seen["read_back"] == "typed-by-the-clerk"
+    if where == "keyring config file":
+        assert seen["backend"] == "keyring.backends.null.Keyring"
+
+
+def test_the_config_file_looked_for_is_keyrings_own(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    assert credmod._keyring_config_file() == keyring.core._config_path()
+    monkeypatch.delenv("XDG_CONFIG_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert credmod._keyring_config_file() == keyring.core._config_path()
 
 
 def test_without_a_session_bus_secret_service_is_not_even_imported(monkeypatch):
