@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ctypes
 import struct
+import sys
 import threading
 import zipfile
 import zlib
@@ -141,13 +142,36 @@ def _block_reader(fh: BinaryIO) -> Callable[[Any, int, Any, int], int]:
     return get_block
 
 
+_pdfium_ready = False
+
+
+def _pdfium() -> Any:
+    """PDFium's C API (pypdfium2_raw, what pypdfium2.raw is), the library initialised. Call with PDFIUM_LOCK held.
+
+    Only the raw bindings are loaded for a check: importing pypdfium2 itself also loads its Python helpers (pages,
+    bitmaps, text, fonts…), which a check does not use and which cost about as much again as the bindings (the
+    document readers and the preview, which use them, import pypdfium2 when they need it). The library is
+    initialised as pypdfium2 does it, once: pypdfium2, if it is imported later, initialises it again, which PDFium
+    ignores, and frees it at exit before our own exit handler, which PDFium then ignores too."""
+    global _pdfium_ready
+    import pypdfium2_raw as pdfium_c  # imported on first use: the window starts without it
+
+    if not _pdfium_ready:
+        if "pypdfium2._library_scope" not in sys.modules:  # else pypdfium2 initialised it, and frees it at exit
+            import atexit
+
+            config = pdfium_c.FPDF_LIBRARY_CONFIG(version=2, m_pUserFontPaths=None, m_pIsolate=None, m_v8EmbedderSlot=0)
+            pdfium_c.FPDF_InitLibraryWithConfig(config)
+            atexit.register(pdfium_c.FPDF_DestroyLibrary)
+        _pdfium_ready = True
+    return pdfium_c
+
+
 def _check_pdf(fh: BinaryIO, n: _Names) -> list[str]:
     if not fh.read(5) == b"%PDF-":
         raise n.not_a()
-    import pypdfium2  # noqa: F401  (initialises PDFium; imported on first use: the window starts without it)
-    import pypdfium2.raw as pdfium_c
-
     with PDFIUM_LOCK:
+        pdfium_c = _pdfium()
         # PDFium reads the parts it needs through a callback: never the whole file in memory, and no path for its
         # own file opening (which cannot take every name on Windows).
         size = fh.seek(0, 2)

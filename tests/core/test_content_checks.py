@@ -293,3 +293,57 @@ def test_a_big_file_is_checked_without_being_held_in_memory(put, ext):
     finally:
         tracemalloc.stop()
     assert peak < 3 * MB, f"checking a {path.stat().st_size:,}-byte {ext} held {peak:,} bytes"
+
+
+# -- PDFium for a check: the raw bindings only, beside pypdfium2's own use -------------------------------------------
+
+PDFIUM_IN_A_FRESH_PROCESS = """
+import json, sys
+from pathlib import Path
+from invoice_desktop.core.attachments import AttachmentRefused, AttachmentRules, check_attachment
+rules = AttachmentRules((".pdf",), 10 * 1024 * 1024)
+folder = Path(sys.argv[1])
+seen = {}
+if sys.argv[2] == "pypdfium2 first":
+    import pypdfium2
+    seen["text_before"] = pypdfium2.PdfDocument(folder / "ok.pdf")[0].get_textpage().get_text_range()
+seen["ok_warnings"] = len(check_attachment(folder / "ok.pdf", rules).warnings)
+seen["warnings"] = len(check_attachment(folder / "locked.pdf", rules).warnings)
+try:
+    check_attachment(folder / "secret.pdf", rules)
+    seen["secret"] = "accepted"
+except AttachmentRefused as exc:
+    seen["secret"] = exc.rule
+seen["helpers_loaded"] = "pypdfium2._helpers" in sys.modules
+if sys.argv[2] == "pypdfium2 after":
+    import pypdfium2
+    seen["text_after"] = pypdfium2.PdfDocument(folder / "ok.pdf")[0].get_textpage().get_text_range()
+print(json.dumps(seen))
+"""
+
+
+@pytest.mark.parametrize("order", ["check alone", "pypdfium2 after", "pypdfium2 first"])
+def test_a_pdf_check_loads_only_pdfiums_bindings_and_pypdfium2_still_works_beside_it(put, tmp_path, order):
+    """A check needs PDFium's C API only; pypdfium2's Python helpers (as much again to import, in every CLI send)
+    are left to the readers that use them. Either may come first, and the process ends cleanly (PDFium freed once)."""
+    import json
+    import subprocess
+    import sys
+
+    put("ok.pdf", documents.pdf(pages=2))
+    put("locked.pdf", documents.pdf(owner_password="owner"))
+    put("secret.pdf", documents.pdf(owner_password="owner", user_password="user"))
+    done = subprocess.run(
+        [sys.executable, "-c", PDFIUM_IN_A_FRESH_PROCESS, str(tmp_path), order],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["ok_warnings"] == 0 and seen["warnings"] == 1 and seen["secret"] == "content"
+    assert seen["helpers_loaded"] is (order == "pypdfium2 first")
+    for key in ("text_before", "text_after"):
+        if key in seen:
+            assert "Invoice 42, page 1 of 2" in seen[key]
