@@ -59,23 +59,26 @@ def test_a_refused_command_still_ends_with_its_exit_code_and_message(tmp_path):
     assert done.stdout == ""
 
 
-def test_the_command_ends_its_process_at_once_and_still_runs_the_exit_handlers(tmp_path):
+def test_a_send_ends_its_process_at_once_and_still_runs_the_exit_handlers(tmp_path):
     """The installed script calls main() and would then exit through Python's tear-down: the process ends inside
-    main() instead, once the exit handlers (logging's, the libraries') have run."""
+    main() instead, once the exit handlers (logging's, the libraries') have run. No thread a send starts (the
+    upload's, the history's heartbeat, the practice server's, the deadline's watchdog) keeps it from doing so."""
     marker = tmp_path / "atexit-ran"
+    pdf = tmp_path / "invoice.pdf"
+    pdf.write_bytes(documents.pdf())
     code = textwrap.dedent(
         f"""
         import atexit, sys
         atexit.register(lambda: open({str(marker)!r}, "w").write("ran"))
         from invoice_desktop.__main__ import main
-        sys.argv = ["invoice-desktop", "history"]
+        sys.argv = ["invoice-desktop", "send", "imaterialise", "-d", '{{"order_id": "ORD-1001"}}', "-f", {str(pdf)!r}]
         main()
         print("AFTER MAIN")
         """
     )
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=environment(tmp_path), cwd=REPO, timeout=60
+        [sys.executable, "-c", code], capture_output=True, text=True, env=environment(tmp_path), cwd=REPO, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    assert "No uploads yet." in done.stdout and "AFTER MAIN" not in done.stdout
+    assert json.loads(done.stdout)["outcome"] == "succeeded"  # all of it, and nothing after main()
     assert marker.read_text() == "ran"
