@@ -271,11 +271,12 @@ def test_the_cli_starts_no_practice_server_and_reads_no_keyring_it_does_not_need
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="names Linux's keyring stores")
-def test_a_cli_send_looks_only_at_this_platforms_keyring_stores(tmp_path: Path) -> None:
+def test_a_cli_send_imports_no_keyring_without_a_desktop_nor_what_it_does_not_use(tmp_path: Path) -> None:
     """keyring's own detection imports every backend it knows (the macOS one runs find_library subprocesses even on
     Linux; Secret Service loads cryptography) and every plug-in: a third of a send. Only the platform's own stores
     are tried, and without a desktop session (no session bus, no display: a server running the CLI) none can answer,
-    so keyring itself is not imported."""
+    so keyring itself is not imported. Nor is what else a send does not use: pypdfium2's Python helpers (a PDF is
+    checked through PDFium's raw bindings), logging.handlers (the log rotates by its own rule) or Qt."""
     code = textwrap.dedent(
         """
         import json, sys
@@ -284,7 +285,8 @@ def test_a_cli_send_looks_only_at_this_platforms_keyring_stores(tmp_path: Path) 
             code = main(sys.argv[1:])
         except SystemExit as exc:
             code = exc.code
-        loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("keyring", "keyrings", "cryptography"))
+        unused = ("keyring", "keyrings", "cryptography", "pypdfium2", "PySide6")
+        loaded = sorted(m for m in sys.modules if m.split(".")[0] in unused or m == "logging.handlers")
         print("IMPORTED " + json.dumps({"code": code, "loaded": loaded}))
         """
     )

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import logging
-import logging.handlers
 from pathlib import Path
 
 import pytest
 
 from invoice_desktop.core.exchange import as_curl
 from invoice_desktop.core.http import JsonBody, OutgoingRequest
-from invoice_desktop.core.logs import setup_file_logging
+from invoice_desktop.core.logs import PrivateRotatingFileHandler, setup_file_logging
 from invoice_desktop.core.redaction import MASK, Redactor
 from invoice_desktop.core.results import Outcome
 from invoice_desktop.core.transport import Timeouts, Transport
@@ -26,7 +25,7 @@ PROVIDER = get_provider("imaterialise")
 def log_file(app_home: Path):
     """The app's log file in this test's INVOICE_DESKTOP_HOME (another test's handler set aside meanwhile)."""
     root = logging.getLogger("invoice_desktop")
-    saved = [h for h in root.handlers if isinstance(h, logging.handlers.RotatingFileHandler)]
+    saved = [h for h in root.handlers if isinstance(h, PrivateRotatingFileHandler)]
     level = root.level
     for handler in saved:
         root.removeHandler(handler)
@@ -34,7 +33,7 @@ def log_file(app_home: Path):
     try:
         yield path
     finally:
-        for handler in [h for h in root.handlers if isinstance(h, logging.handlers.RotatingFileHandler)]:
+        for handler in [h for h in root.handlers if isinstance(h, PrivateRotatingFileHandler)]:
             root.removeHandler(handler)
             handler.close()
         for handler in saved:
