@@ -142,29 +142,30 @@ def _block_reader(fh: BinaryIO) -> Callable[[Any, int, Any, int], int]:
     return get_block
 
 
-_pdfium_ready = False
+_pdfium_api: Any = None
 
 
 def _pdfium() -> Any:
-    """PDFium's C API (pypdfium2_raw, what pypdfium2.raw is), the library initialised. Call with PDFIUM_LOCK held.
+    """PDFium's calls for a check (core/pdfium.py), the library initialised. Call with PDFIUM_LOCK held.
 
-    Only the raw bindings are loaded for a check: importing pypdfium2 itself also loads its Python helpers (pages,
-    bitmaps, text, fonts…), which a check does not use and which cost about as much again as the bindings (the
-    document readers and the preview, which use them, import pypdfium2 when they need it). The library is
-    initialised as pypdfium2 does it, once: pypdfium2, if it is imported later, initialises it again, which PDFium
-    ignores, and frees it at exit before our own exit handler, which PDFium then ignores too."""
-    global _pdfium_ready
-    import pypdfium2_raw as pdfium_c  # imported on first use: the window starts without it
+    Neither pypdfium2 nor its generated bindings are imported for a check: pypdfium2 also loads its Python helpers
+    (pages, bitmaps, text, fonts…) and the bindings declare all of PDFium, which a check does not use (the document
+    readers and the preview, which do, import pypdfium2 when they need it). The library is initialised as pypdfium2
+    does it, once: pypdfium2, if it is imported later, initialises it again, which PDFium ignores, and frees it at
+    exit before our own exit handler, which PDFium then ignores too."""
+    global _pdfium_api
+    if _pdfium_api is None:
+        from . import pdfium  # imported on first use: the window starts without it
 
-    if not _pdfium_ready:
+        api = pdfium.load()
         if "pypdfium2._library_scope" not in sys.modules:  # else pypdfium2 initialised it, and frees it at exit
             import atexit
 
-            config = pdfium_c.FPDF_LIBRARY_CONFIG(version=2, m_pUserFontPaths=None, m_pIsolate=None, m_v8EmbedderSlot=0)
-            pdfium_c.FPDF_InitLibraryWithConfig(config)
-            atexit.register(pdfium_c.FPDF_DestroyLibrary)
-        _pdfium_ready = True
-    return pdfium_c
+            config = api.FPDF_LIBRARY_CONFIG(version=2, m_pUserFontPaths=None, m_pIsolate=None, m_v8EmbedderSlot=0)
+            api.FPDF_InitLibraryWithConfig(config)
+            atexit.register(api.FPDF_DestroyLibrary)
+        _pdfium_api = api
+    return _pdfium_api
 
 
 def _check_pdf(fh: BinaryIO, n: _Names) -> list[str]:
