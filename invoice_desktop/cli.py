@@ -112,7 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_(
             "Exit codes: 0 accepted · 1 the provider refused it, or it failed and nothing was stored (try again) · "
             "2 bad input (form, file, usage), nothing sent · 3 credentials missing · 4 uncertain: it may or may not "
-            "have arrived (check at the provider; `retry N --resend` sends it again) · 130 cancelled."
+            "have arrived (check at the provider; `retry N --resend` sends it again) · 130 cancelled (143 after "
+            "SIGTERM)."
         ),
     )
     timeout_help = _(TIMEOUT_HELP)

@@ -6,7 +6,7 @@ row's outcome is printed. Running the same command again resumes safely: rows al
 arrived) are skipped as duplicates.
 
 Exit codes: 0 every row succeeded · 1 some failed, were refused or need a look · 2 bad input, nothing sent ·
-3 credentials missing · 130 cancelled (the rows not reached stay pending in the batch).
+3 credentials missing · 130 cancelled, 143 after SIGTERM (the rows not reached stay pending in the batch).
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ def add_parser(sub: Any, environments: tuple[str, ...], default_environment: str
         help=_("upload many documents at once, each filled from the document itself"),
         epilog=_(
             "Exit codes: 0 every row succeeded · 1 some failed, were refused or need a look · 2 bad input, nothing "
-            "sent · 3 credentials missing · 130 cancelled (the rows not reached stay pending in the batch)."
+            "sent · 3 credentials missing · 130 cancelled, 143 after SIGTERM (the rows not reached stay pending in the "
+            "batch)."
         ),
     )
     batch.add_argument("provider", help=_("the provider's id (see `providers`)"))

@@ -143,3 +143,13 @@ def test_ctrl_c_before_anything_left_says_nothing_was_sent(server, app_home, mak
     assert child.returncode == 130, err
     assert "nothing was sent" in err and "may have arrived" not in err
     assert sandbox.requests_seen == []
+
+
+@pytest.mark.parametrize("command", [["--help"], ["batch", "--help"]], ids=" ".join)
+def test_the_help_gives_the_exit_code_of_ctrl_c_and_of_sigterm(command, capsys):
+    from invoice_desktop import cli
+
+    with pytest.raises(SystemExit):
+        cli.main(command)
+    said = " ".join(capsys.readouterr().out.split())  # argparse wraps the epilog to the terminal's width
+    assert "130 cancelled" in said and "143 after SIGTERM" in said
