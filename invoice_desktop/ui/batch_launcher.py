@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6 import QtCore  # QtCore.Qt at use: see invoice_desktop/ui/__init__.py
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
@@ -64,7 +64,7 @@ class BatchLauncher:
         from .batch_window import BatchWindow
 
         window = BatchWindow(self.service, provider, environment, self.runner, self.parent, confirm_send=confirm_send)
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         window.destroyed.connect(lambda *_: self.windows.remove(window) if window in self.windows else None)
         self.windows.append(window)
         window.show()
@@ -165,7 +165,7 @@ class BatchList(QDialog):
             environment = _(ENVIRONMENT_LABELS.get(summary.environment, summary.environment))
             text = self.describe(summary.id, name, environment, summary.rows, summary.pending, summary.closed, when)
             item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, (summary.id, summary.provider, summary.environment))
+            item.setData(QtCore.Qt.ItemDataRole.UserRole, (summary.id, summary.provider, summary.environment))
             self.list.addItem(item)
         layout.addWidget(self.list, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel)
@@ -200,5 +200,5 @@ class BatchList(QDialog):
     def accept(self) -> None:
         item = self.list.currentItem()
         if item is not None:
-            self.chosen = item.data(Qt.ItemDataRole.UserRole)
+            self.chosen = item.data(QtCore.Qt.ItemDataRole.UserRole)
         super().accept()

@@ -11,7 +11,7 @@ from html import escape
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import Qt
+from PySide6 import QtCore  # QtCore.Qt at use: see invoice_desktop/ui/__init__.py
 from PySide6.QtWidgets import QLabel, QWidget
 
 from ..core.i18n import N_, _, pgettext
@@ -97,8 +97,7 @@ class EnvironmentBanner(QLabel):
         super().__init__(parent)
         self.setObjectName("environmentBanner")
         self.setWordWrap(True)
-        self.setTextFormat(Qt.TextFormat.RichText)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        # Its links ("What to try…") are clickable by default; rich text is set with the first words (below).
         self.linkActivated.connect(self._toggle_hint)
         self.kind = PRACTICE
         self._words = ""
@@ -106,6 +105,7 @@ class EnvironmentBanner(QLabel):
         self._hint_open = False
 
     def show_environment(self, provider_name: str, env: Environment, address: str | None) -> None:
+        self.setTextFormat(QtCore.Qt.TextFormat.RichText)
         self.kind = env.id if env.id in LOOKS else SANDBOX
         background, border, colour = LOOKS[self.kind]
         self.setStyleSheet(

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6 import QtCore  # QtCore.Qt at use: see invoice_desktop/ui/__init__.py
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -59,12 +60,20 @@ def how_sent_text(provider_name: str, notes: str) -> str:
 
 
 def build_help_menu(
-    window: QMainWindow, history: History, provider_names: Sequence[str], show_how_sent: Callable[[], None]
+    window: QMainWindow,
+    history: History,
+    provider_names: Sequence[str],
+    show_how_sent: Callable[[], None],
+    keys: Callable[[QAction, QKeySequence.StandardKey], None] | None = None,
 ) -> QMenu:
-    """The window's Help menu; `show_how_sent` shows how the provider on screen is sent."""
+    """The window's Help menu; `show_how_sent` shows how the provider on screen is sent. `keys` assigns an
+    action's shortcut (the window's, after its first paint); by default at once."""
     menu = window.menuBar().addMenu(_("&Help"))
     usage = QAction(_("&How to use {app}").format(app=APP_NAME), window)
-    usage.setShortcut(QKeySequence.StandardKey.HelpContents)
+    if keys is None:
+        usage.setShortcut(QKeySequence.StandardKey.HelpContents)
+    else:
+        keys(usage, QKeySequence.StandardKey.HelpContents)
     usage.triggered.connect(lambda: show_usage(window))
     menu.addAction(usage)
     how = QAction(_("How this provider is &sent"), window)
@@ -83,7 +92,7 @@ def build_help_menu(
 
 def show_text(window: QWidget, title: str, markdown: str) -> TextDialog:
     dialog = TextDialog(title, markdown, window)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
     return dialog
 

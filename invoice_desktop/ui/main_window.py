@@ -4,11 +4,12 @@ gets the height), the Log and History folded at the bottom."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
+from PySide6 import QtCore  # QtCore.Qt at use: see invoice_desktop/ui/__init__.py
+from PySide6.QtCore import QEvent, QSettings, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -152,13 +153,15 @@ class MainWindow(QMainWindow):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.title.setFont(font)
-        self.how_sent = QLabel()
-        self.how_sent.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.how_sent = QLabel()  # a label's link is clickable by default (LinksAccessibleByMouse)
         self.how_sent.setText("<a href='#how'>{}</a>".format(_("How this is sent")))
         self.how_sent.setToolTip(_("For integrators: how the app reads this provider's documentation"))
         title_row = QHBoxLayout()
         title_row.addWidget(self.title, 1)
-        title_row.addWidget(self.how_sent, 0, Qt.AlignmentFlag.AlignBottom)
+        how_sent_column = QVBoxLayout()  # the link at the bottom of the title's row
+        how_sent_column.addStretch(1)
+        how_sent_column.addWidget(self.how_sent)
+        title_row.addLayout(how_sent_column)
         # Each page scrolls on its own, so a short form (i.materialise) is not stretched to the longest one.
         self.pages = QStackedWidget()
         self.attachments = QStackedWidget()
@@ -208,13 +211,14 @@ class MainWindow(QMainWindow):
         self._history_view: HistoryView | None = None
         self.log_handler: QtLogHandler | None = None
 
-        top = QSplitter(Qt.Orientation.Horizontal)
+        top = QSplitter()  # horizontal
         top.setChildrenCollapsible(False)
         top.addWidget(self.provider_list)
         top.addWidget(right)
         top.setStretchFactor(1, 1)
         top.setSizes([190, 1000])
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter = QSplitter()
+        self.splitter.setProperty("orientation", "Vertical")  # by name: not Qt's namespace (see ui/__init__.py)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(top)
         self.splitter.addWidget(self.tabs)
@@ -242,6 +246,7 @@ class MainWindow(QMainWindow):
         # Each provider keeps its own last result (switching providers never shows another one's answer).
         self.page_results = PageResults(self.outcome, self.provider_list, [p.id for p in self.providers])
         self.flow = UploadFlow(self, parent=self)
+        self._shortcuts: list[Callable[[], None]] = []  # assigned after the first paint (see _assign_shortcuts)
         self._build_menus()
         self._connect()
         last = self.settings.value("provider", self.providers[0].id if self.providers else "")
@@ -252,6 +257,8 @@ class MainWindow(QMainWindow):
             self._guard_wheel()
         self.provider_list.setCurrentRow(index)
         self.tabs.set_expanded(bool(self.app_settings.get("window.show_log_at_start")))
+        if not defer_first_page:
+            self._assign_shortcuts()
         window_geometry.place(self, self.settings, restore=bool(self.app_settings.get("window.remember_geometry")))
         self.provider_list.setFocus()
 
@@ -264,6 +271,7 @@ class MainWindow(QMainWindow):
     def _after_first_paint(self) -> None:
         """What the clerk does not see at first: started once the window is on screen, so it does not delay it."""
         self.first_painted.emit()
+        self._assign_shortcuts()
         if self._first_page_pending:
             self._show_first_page()  # shows the practice hint too (the window is painted now)
         elif self.environment == PRACTICE and self.app_settings.get("practice.show_hints"):
@@ -279,11 +287,11 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&File"))
         self.open_action = QAction(_("&Open invoice file…"), self)
-        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self._keys(self.open_action, QKeySequence.StandardKey.Open)
         self.open_action.triggered.connect(self._browse)
         file_menu.addAction(self.open_action)
         self.open_batch_action = QAction(_("Open &batch…"), self)
-        self.open_batch_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        self._keys(self.open_batch_action, QKeySequence("Ctrl+Shift+O"))
         self.open_batch_action.setToolTip(_("A folder of invoices for this provider, filled in from the documents"))
         self.open_batch_action.triggered.connect(self.choose_batch_folder)
         file_menu.addAction(self.open_batch_action)
@@ -298,32 +306,43 @@ class MainWindow(QMainWindow):
         file_menu.addAction(save_json)
         file_menu.addSeparator()
         self.settings_action = QAction(_("Se&ttings…"), self)
-        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        self._keys(self.settings_action, QKeySequence.StandardKey.Preferences)
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)  # the app menu's Preferences on macOS
         self.settings_action.triggered.connect(self.open_settings)
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         quit_action = QAction(_("&Quit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self._keys(quit_action, QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu(_("&View"))
         self.panel_action = QAction(_("&Log and History"), self)
         self.panel_action.setCheckable(True)
-        self.panel_action.setShortcut(QKeySequence("Ctrl+L"))
+        self._keys(self.panel_action, QKeySequence("Ctrl+L"))
         self.panel_action.toggled.connect(self.tabs.set_expanded)
         view_menu.addAction(self.panel_action)
         upload = QAction(_("Upload"), self)
-        upload.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        self._keys(upload, QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter"))
         upload.triggered.connect(self.flow.upload)
         self.addAction(upload)
         cancel = QAction(_("Cancel"), self)
-        cancel.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self._keys(cancel, QKeySequence("Esc"))
         cancel.triggered.connect(self.flow.cancel)
         self.addAction(cancel)
         self.help_menu = build_help_menu(
-            self, self.services.history, [p.name for p in self.providers], self.show_how_sent
+            self, self.services.history, [p.name for p in self.providers], self.show_how_sent, keys=self._keys
         )
+
+    def _keys(self, action: QAction, *keys: QKeySequence | QKeySequence.StandardKey) -> None:
+        """Give `action` these keys (a standard key: the platform's first binding), with the window's others."""
+        self._shortcuts.append(lambda: action.setShortcuts([QKeySequence(key) for key in keys]))
+
+    def _assign_shortcuts(self) -> None:
+        """The menus' and the window's keys: at the app's start right after the first paint (no key reaches the
+        window before it is on screen); assigning the first one creates the Qt namespace's enums (ui/__init__.py)."""
+        shortcuts, self._shortcuts = self._shortcuts, []
+        for assign in shortcuts:
+            assign()
 
     def _connect(self) -> None:
         self.provider_list.currentRowChanged.connect(self._provider_changed)
@@ -457,7 +476,7 @@ class MainWindow(QMainWindow):
         if current is None or len(order) < 2:
             return super().focusNextPrevChild(next)
         target = next_stop(order, current, next)
-        target.setFocus(Qt.FocusReason.TabFocusReason if next else Qt.FocusReason.BacktabFocusReason)
+        target.setFocus(QtCore.Qt.FocusReason.TabFocusReason if next else QtCore.Qt.FocusReason.BacktabFocusReason)
         for scroll in self.scroll_for.values():
             if scroll.isAncestorOf(target):
                 scroll.ensureWidgetVisible(target)  # a field below the fold scrolls into view
@@ -656,7 +675,7 @@ class MainWindow(QMainWindow):
         from .settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.app_settings, self, credentials=self.services.credentials, runner=self.runner)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.applied.connect(lambda: self.statusBar().showMessage(dialog.saved_message, 8000))
         dialog.open()
 

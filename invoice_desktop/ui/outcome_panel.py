@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6 import QtCore  # QtCore.Qt at use: see invoice_desktop/ui/__init__.py
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
@@ -35,7 +36,6 @@ class OutcomePanel(QFrame):
         line = QHBoxLayout()
         self.icon = QLabel(self)
         self.headline = QLabel(self)
-        self.headline.setTextFormat(Qt.TextFormat.PlainText)
         self.headline.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.headline.setAccessibleName(_("Upload outcome"))
         self.details_button = QToolButton(self)
@@ -52,11 +52,7 @@ class OutcomePanel(QFrame):
         # The whole answer, for the Details button (and for screen readers: selectable by keyboard).
         self.label = QLabel(self)
         self.label.setWordWrap(True)
-        self.label.setTextFormat(Qt.TextFormat.RichText)
         self.label.setOpenExternalLinks(True)
-        self.label.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextBrowserInteraction | Qt.TextInteractionFlag.TextSelectableByKeyboard
-        )
         self.label.setAccessibleName(_("Upload outcome details"))
         self.label.hide()
         layout.addWidget(self.label)
@@ -67,7 +63,19 @@ class OutcomePanel(QFrame):
     def show_message(self, text: str, outcome: Outcome = Outcome.FAILED, detail: str = "") -> None:
         self.show_result(UploadResult(outcome, text, detail))
 
+    def _set_text_kinds(self) -> None:
+        """The line is plain text (a provider's words may hold "<"); the details rich, with links, and selectable by
+        keyboard (for screen readers). Set with an outcome, as the panel is hidden until one: not at import or in
+        __init__, which the window's first frame would pay for (the Qt namespace, see main_window.py)."""
+        self.headline.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+        self.label.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        self.label.setTextInteractionFlags(
+            QtCore.Qt.TextInteractionFlag.TextBrowserInteraction
+            | QtCore.Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+
     def show_result(self, result: UploadResult) -> None:
+        self._set_text_kinds()
         self.result = result
         icon, colour, background = LOOKS[result.outcome]
         self.setStyleSheet(
@@ -121,7 +129,7 @@ class OutcomePanel(QFrame):
     def _elide(self) -> None:
         metrics = QFontMetrics(self.headline.font())
         width = max(self.headline.width(), 50)
-        self.headline.setText(metrics.elidedText(self._line, Qt.TextElideMode.ElideRight, width))
+        self.headline.setText(metrics.elidedText(self._line, QtCore.Qt.TextElideMode.ElideRight, width))
         self.headline.setToolTip(self._line if self.headline.text() != self._line else "")
 
     def resizeEvent(self, event: QResizeEvent) -> None:

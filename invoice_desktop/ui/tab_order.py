@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6 import QtCore  # QtCore.Qt at use: see invoice_desktop/ui/__init__.py
+from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QAbstractItemView, QAbstractSpinBox, QComboBox, QWidget
 
 
@@ -18,7 +19,7 @@ def takes_tab(widget: QWidget) -> bool:
     """A widget Tab may stop at now: shown, enabled, taking focus by Tab, and not a part of another input."""
     if not (widget.isVisible() and widget.isEnabled()):
         return False
-    if not widget.focusPolicy() & Qt.FocusPolicy.TabFocus or widget.focusProxy() is not None:
+    if not widget.focusPolicy() & QtCore.Qt.FocusPolicy.TabFocus or widget.focusProxy() is not None:
         return False
     parent = widget.parentWidget()
     # A spin box's or combo box's own line edit, a table's cell editor: the box or the table is the stop.

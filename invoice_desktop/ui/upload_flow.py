@@ -14,7 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6 import QtCore  # QtCore.Qt at use: see invoice_desktop/ui/__init__.py
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QWidget
 
@@ -191,7 +192,7 @@ class UploadFlow(QObject):
                 detail=_("Nothing was attached. Fill in the form instead."),
             )
         if isinstance(event, QDropEvent):  # QDragMoveEvent is one too: the drop itself is refused
-            event.setDropAction(Qt.DropAction.IgnoreAction)
+            event.setDropAction(QtCore.Qt.DropAction.IgnoreAction)
             event.accept()  # taken with no action, so nothing is copied and the message stays
 
     # -- uploading -------------------------------------------------------------------------------------------
@@ -463,7 +464,7 @@ class UploadFlow(QObject):
             base_url=self.w.base_url_override(),
             parent=self.w.dialog_parent(),
         )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one per click: don't let them pile up
+        dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)  # one per click: don't let them pile up
         dialog.saved.connect(lambda status: self.w.say(_("Credentials saved. {status}").format(status=status), 8000))
         dialog.open()
 

@@ -13,7 +13,8 @@ QtCore, QtGui and QtWidgets at once: ~20 ms the first frame does not need.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6 import QtCore  # QtCore.Qt at use: see invoice_desktop/ui/__init__.py
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QAbstractSlider,
@@ -37,8 +38,8 @@ def _is_value_input(obj: QObject) -> bool:
 def _focus_by_click_or_tab(widget: QWidget) -> None:
     # Qt focuses a WheelFocus widget (spin boxes, by default) before the wheel event reaches any filter, which would
     # make an unchosen input look chosen: only a click or Tab focuses an input.
-    if widget.focusPolicy() == Qt.FocusPolicy.WheelFocus:
-        widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    if widget.focusPolicy() == QtCore.Qt.FocusPolicy.WheelFocus:
+        widget.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
 
 
 class WheelGuard(QObject):
