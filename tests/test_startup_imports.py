@@ -144,7 +144,16 @@ BATCH_MODULES = ("invoice_desktop.core.batch", "invoice_desktop.core.documents",
 LATER_UI = ("invoice_desktop.ui.log_pane", "invoice_desktop.ui.history_view", "invoice_desktop.ui.settings_dialog")
 # Nor the practice server (http.server, socketserver, the sandboxes: 1-2 MiB) until an upload needs it.
 PRACTICE_SERVER = ("invoice_desktop.practice.", "http.server", "socketserver")
-WATCHED = (*BATCH_MODULES, "importlib.metadata", "invoice_desktop.core.content_checks", *LATER_UI, *PRACTICE_SERVER)
+# Nor the upload machinery: the history is opened before the first paint, the upload service is built after it.
+UPLOAD_MODULES = ("invoice_desktop.core.upload", "invoice_desktop.core.transport", "invoice_desktop.core.exchange")
+WATCHED = (
+    *BATCH_MODULES,
+    "importlib.metadata",
+    "invoice_desktop.core.content_checks",
+    *LATER_UI,
+    *PRACTICE_SERVER,
+    *UPLOAD_MODULES,
+)
 
 
 def window_start(args: list[str], tmp_path: Path) -> dict[str, list[str]]:

@@ -24,12 +24,12 @@ from typing import TYPE_CHECKING, Any
 from . import history_waits
 from .clerk import current_clerk
 from .errors import InvoiceDesktopError
-from .exchange import Exchange
 from .i18n import N_, Msg
 from .schema import migrate
 from .stored_text import Text, decode, encode
 
 if TYPE_CHECKING:
+    from .exchange import Exchange
     from .leases import LeaseKeeper
 
 log = logging.getLogger("invoice_desktop.history")
@@ -684,6 +684,8 @@ class History:
             rows = self._db.execute(
                 "SELECT exchange_json FROM exchanges WHERE attempt_id=? ORDER BY id", (attempt_id,)
             ).fetchall()
+        from .exchange import Exchange  # not at import: the window's first frame opens the history without it
+
         return [Exchange.from_dict(json.loads(r[0])) for r in rows]
 
     def latest_retry(self, attempt_id: int) -> int:

@@ -2,20 +2,47 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from .credentials import CredentialStore
 from .history import History
 from .practice_port import PracticeFactory
 from .registry import ProviderRegistry
-from .upload import UploadService
+
+if TYPE_CHECKING:
+    from .upload import UploadService
 
 
-@dataclass
 class Services:
-    credentials: CredentialStore
-    history: History
-    uploads: UploadService
+    """The keyring, the history and the upload service. `make_uploads` (instead of `uploads`) builds the upload
+    service when it is first asked for: the window opens its history before its first paint, and the upload
+    machinery's imports (transport, exchanges, e-mail utilities: ~10 ms) are not needed for that frame."""
+
+    def __init__(
+        self,
+        credentials: CredentialStore,
+        history: History,
+        uploads: UploadService | None = None,
+        *,
+        make_uploads: Callable[[], UploadService] | None = None,
+    ) -> None:
+        if uploads is None and make_uploads is None:
+            raise TypeError("Services needs uploads or make_uploads")
+        self.credentials = credentials
+        self.history = history
+        self._uploads = uploads
+        self._make_uploads = make_uploads
+        self._uploads_lock = threading.Lock()  # first asked for by a worker or the UI thread
+
+    @property
+    def uploads(self) -> UploadService:
+        with self._uploads_lock:
+            if self._uploads is None:
+                assert self._make_uploads is not None
+                self._uploads = self._make_uploads()
+            return self._uploads
 
     @classmethod
     def create(
@@ -44,10 +71,17 @@ class Services:
         except BaseException:
             history.close()
             raise
-        return cls(credentials, history, UploadService(credentials, history, providers=providers, practice=practice))
+
+        def make_uploads() -> UploadService:
+            from .upload import UploadService
+
+            return UploadService(credentials, history, providers=providers, practice=practice)
+
+        return cls(credentials, history, make_uploads=make_uploads)
 
     def close(self) -> None:
-        self.uploads.stop_practice()
+        if self._uploads is not None:  # never built: no practice server was started
+            self._uploads.stop_practice()
         self.history.close()
 
 
