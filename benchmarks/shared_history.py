@@ -162,7 +162,7 @@ def main() -> None:
     try:
         with psycopg.connect(server.url(), autocommit=True) as db:  # 50 clerks' apps, each with its connection
             db.execute("ALTER SYSTEM SET max_connections = 200")
-        server.stop()
+        server.stop(keep=True)  # a restart: the same data, the new setting
         server.start()
         url = server.create_database("bench")
         shared = SharedHistory(url)
