@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -211,18 +210,22 @@ class Outbox:
 
     def claim(self, row: BatchRow, from_statuses: tuple[str, ...], lease_s: float) -> bool:
         """Mark the row `sending` if it still has one of `from_statuses` (another window may be sending this
-        batch too: only one of them gets it). The claim lapses after `lease_s` unless an attempt was recorded."""
+        batch too: only one of them gets it). The claim lapses after `lease_s` unless an attempt was recorded.
+
+        The claim's end is set and judged by the database's clock (the server's for a shared history), as the
+        attempts' leases are: a window on a computer whose clock is ahead would otherwise see a colleague's live
+        claim as lapsed and send the row a second time."""
         marks = ",".join("?" * len(from_statuses))
         cur = self.history.write(
             lambda db: db.execute(
-                f"UPDATE batch_rows SET status=?, updated_at=?, message=?, claim_owner=?, claim_until=? "
-                f"WHERE id=? AND status IN ({marks})",
+                f"UPDATE batch_rows SET status=?, updated_at=?, message=?, claim_owner=?, "
+                f"claim_until={self.history._NOW_SQL} + ? WHERE id=? AND status IN ({marks})",
                 (
                     SENDING,
                     _now(),
                     encode(_SENDING_MESSAGE),
                     self.history.owner,
-                    time.time() + lease_s,
+                    lease_s,
                     row.id,
                     *from_statuses,
                 ),
@@ -272,8 +275,10 @@ class Outbox:
 
     def claim_lapsed(self, row: BatchRow) -> bool:
         """The row's `sending` claim is over: its sender stopped before recording an attempt (or never claimed)."""
-        found = self.history.read("SELECT claim_until FROM batch_rows WHERE id=?", (row.id,))
-        return not found or found[0][0] is None or float(found[0][0]) < time.time()
+        found = self.history.read(
+            f"SELECT claim_until IS NULL OR claim_until < {self.history._NOW_SQL} FROM batch_rows WHERE id=?", (row.id,)
+        )
+        return not found or bool(found[0][0])
 
 
 def _json(*values: Any) -> list[str]:

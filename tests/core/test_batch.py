@@ -5,6 +5,7 @@ the outbox is written first and reopens as it was, Retry sends only the failed r
 from __future__ import annotations
 
 import csv
+import time
 
 import pytest
 
@@ -274,6 +275,18 @@ def test_a_row_left_sending_by_a_crash_is_pending_if_no_attempt_was_recorded(bat
     row = batch.rows[0]
     assert batches.outbox.claim(row, (outbox.READY,), lease_s=-1)  # claimed, then the app died
     assert batches.open(batch.id).rows[0].status == outbox.READY
+
+
+def test_a_live_claim_stays_live_for_a_window_whose_clock_is_ahead(batches, folder, services, monkeypatch):
+    """Claims are set and judged by the database's clock (the server's when shared): a second window on a computer
+    whose clock runs an hour ahead must not take a row being sent for a crashed one, or it would send it again."""
+    invoice(folder, "INV-1")
+    batch = batches.create("payfabric", "practice", [folder])
+    row = batch.rows[0]
+    assert batches.outbox.claim(row, (outbox.READY,), lease_s=60)  # being sent, for another minute
+    monkeypatch.setattr(time, "time", lambda real=time.time: real() + 3600)
+    assert not batches.outbox.claim_lapsed(row)
+    assert batches.open(batch.id).rows[0].status == outbox.SENDING
 
 
 def test_the_batch_report_is_a_csv_with_each_value_and_its_source(batches, folder, tmp_path):
