@@ -153,6 +153,16 @@ class HistoryQuery:
     def where(self, description_sql: str = "json_extract(options_json, '$.description')") -> tuple[str, list[Any]]:
         """The SQL condition and its parameters (all values bound, never formatted in); `description_sql` reads the
         attempt's description in the engine's SQL."""
+        terms, args = self.filters()
+        search = self.text_search(description_sql)
+        if search is not None:
+            targets, target_args, own, own_args = search
+            terms.append(f"(id IN ({targets}) OR {own})")
+            args += target_args + own_args
+        return (" AND ".join(terms) or "TRUE"), args
+
+    def filters(self) -> tuple[list[str], list[Any]]:
+        """The conditions other than the text, each on the attempt's own columns, and their parameters."""
         terms: list[str] = []
         args: list[Any] = []
         if self.provider:
@@ -170,22 +180,24 @@ class HistoryQuery:
         if self.until:
             terms.append("created_at < ?")  # created_at is local time with its offset: compare local dates
             args.append((self.until + timedelta(days=1)).isoformat())
+        return terms, args
+
+    def text_search(self, description_sql: str) -> tuple[str, list[Any], str, list[Any]] | None:
+        """The text as two halves an attempt matches if either does: a query for the ids of attempts with a
+        matching target, and a condition on the attempt's own columns (file name, description, provider, number);
+        each with its parameters. None: no text. (PostgreSQL answers each half from its own index.)"""
         text = self.text.strip()
-        if text:
-            pattern = "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
-            alternatives = [
-                "id IN (SELECT attempt_id FROM attempt_targets WHERE target LIKE ? ESCAPE '\\')",
-                "file_name LIKE ? ESCAPE '\\'",
-                f"{description_sql} LIKE ? ESCAPE '\\'",
-                "provider LIKE ? ESCAPE '\\'",
-            ]
-            args.extend([pattern] * len(alternatives))
-            number = re.fullmatch(r"#?(\d{1,18})", text)
-            if number:
-                alternatives.append("id = ?")
-                args.append(int(number.group(1)))
-            terms.append("(" + " OR ".join(alternatives) + ")")
-        return (" AND ".join(terms) or "TRUE"), args
+        if not text:
+            return None
+        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
+        own = ["file_name LIKE ? ESCAPE '\\'", f"{description_sql} LIKE ? ESCAPE '\\'", "provider LIKE ? ESCAPE '\\'"]
+        own_args: list[Any] = [pattern] * len(own)
+        number = re.fullmatch(r"#?(\d{1,18})", text)
+        if number:
+            own.append("id = ?")
+            own_args.append(int(number.group(1)))
+        targets = "SELECT attempt_id FROM attempt_targets WHERE target LIKE ? ESCAPE '\\'"
+        return targets, [pattern], "(" + " OR ".join(own) + ")", own_args
 
 
 @dataclass(frozen=True)

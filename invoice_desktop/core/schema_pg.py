@@ -142,9 +142,42 @@ CREATE INDEX batch_rows_batch ON batch_rows(batch_id, position);
 CREATE INDEX batch_rows_snapshot ON batch_rows(snapshot_path);
 """
 
+# The search's trigram indexes, if pg_trgm is there (in whichever schema it was installed into). Also run by the
+# administrator's script every time, so a server where the app could not add pg_trgm gets them once it is added.
+_SEARCH_INDEXES = """
+DO $indexes$ DECLARE trgm TEXT; BEGIN
+    SELECT n.nspname INTO trgm FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+        WHERE e.extname = 'pg_trgm';
+    IF trgm IS NOT NULL THEN
+        EXECUTE format('CREATE INDEX IF NOT EXISTS attempts_search ON attempts USING gin (file_name %1$I.gin_trgm_ops, '
+            '(options_json::jsonb ->> ''description'') %1$I.gin_trgm_ops, provider %1$I.gin_trgm_ops)', trgm);
+        EXECUTE format('CREATE INDEX IF NOT EXISTS attempt_targets_search ON attempt_targets '
+            'USING gin (target %I.gin_trgm_ops)', trgm);
+    END IF;
+END $indexes$;
+"""
+
+# The History's free-text search (`LIKE '%text%'` on targets, file names, descriptions and providers) from trigram
+# indexes (pg_trgm, a trusted extension since PostgreSQL 13: a role with CREATE on the database may add it). Where it
+# cannot be added (no right to, or the server lacks it), the search still works, by scanning; the administrator's
+# script adds it, and the indexes with it, when run by a superuser (README: "Shared history").
+_V_SEARCH = (
+    """
+DO $search$ BEGIN
+    BEGIN
+        CREATE EXTENSION IF NOT EXISTS pg_trgm;
+    EXCEPTION WHEN insufficient_privilege OR undefined_file OR feature_not_supported THEN
+        RAISE WARNING 'Invoice Desktop: the History search works without indexes (slower) until pg_trgm is '
+            'installed: %', SQLERRM USING HINT = 'Run packaging/postgresql/setup.sql as a superuser.';
+    END;
+END $search$;
+"""
+    + _SEARCH_INDEXES
+)
+
 # Index i moves the schema from version i to version i + 1; each is plain SQL so the administrator's script can
 # carry it verbatim.
-MIGRATIONS: list[str] = [_V1, _V2_CLERK, _V3_FILE_INDEX, _V4_SENDING_CLAIMS, _V_OUTBOX]
+MIGRATIONS: list[str] = [_V1, _V2_CLERK, _V3_FILE_INDEX, _V4_SENDING_CLAIMS, _V_OUTBOX, _V_SEARCH]
 LATEST = len(MIGRATIONS)
 
 # The administrator's least-privilege roles: clerks read everyone's history, add their own attempts and settle
@@ -166,7 +199,6 @@ END $$;
 GRANT invoice_desktop_owner TO CURRENT_USER;
 GRANT CREATE, USAGE ON SCHEMA public TO invoice_desktop_owner;
 GRANT USAGE ON SCHEMA public TO invoice_desktop_clerk;
-SET ROLE invoice_desktop_owner;
 """
 
 _GRANTS = """
@@ -233,6 +265,17 @@ RESET ROLE;
 """
 
 
+# pg_trgm is added with the rights of whoever runs the script (the owner role need not have CREATE on the database).
+_ADD_TRGM = """
+DO $trgm$ BEGIN
+    CREATE EXTENSION IF NOT EXISTS pg_trgm;  -- the History search's indexes (schema version 6)
+EXCEPTION WHEN insufficient_privilege OR undefined_file OR feature_not_supported THEN
+    RAISE WARNING 'Invoice Desktop: the History search works without indexes (slower): %', SQLERRM
+        USING HINT = 'Install PostgreSQL''s contrib modules (pg_trgm) and run this script again as a superuser.';
+END $trgm$;
+"""
+
+
 def admin_sql(latest: int = LATEST) -> str:
     """The administrator's whole script: roles, the schema at `latest`, and the grants.
 
@@ -246,6 +289,8 @@ def admin_sql(latest: int = LATEST) -> str:
         "BEGIN;",
         _ROLES.strip(),
         f"SELECT pg_advisory_xact_lock(hashtext('{VERSION_TABLE}'));  -- not while an app migrates",
+        _ADD_TRGM.strip(),
+        "SET ROLE invoice_desktop_owner;",
     ]
     for version, migration in enumerate(MIGRATIONS[:latest], start=1):
         parts.append(
@@ -260,7 +305,7 @@ def admin_sql(latest: int = LATEST) -> str:
             f"    END IF;\n"
             f"END $migration$;"
         )
-    parts += [_GRANTS.strip(), "COMMIT;"]
+    parts += [_SEARCH_INDEXES.strip(), _GRANTS.strip(), "COMMIT;"]
     return "\n".join(parts) + "\n"
 
 

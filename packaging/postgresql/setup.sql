@@ -17,8 +17,14 @@ END $$;
 GRANT invoice_desktop_owner TO CURRENT_USER;
 GRANT CREATE, USAGE ON SCHEMA public TO invoice_desktop_owner;
 GRANT USAGE ON SCHEMA public TO invoice_desktop_clerk;
-SET ROLE invoice_desktop_owner;
 SELECT pg_advisory_xact_lock(hashtext('invoice_desktop_schema'));  -- not while an app migrates
+DO $trgm$ BEGIN
+    CREATE EXTENSION IF NOT EXISTS pg_trgm;  -- the History search's indexes (schema version 6)
+EXCEPTION WHEN insufficient_privilege OR undefined_file OR feature_not_supported THEN
+    RAISE WARNING 'Invoice Desktop: the History search works without indexes (slower): %', SQLERRM
+        USING HINT = 'Install PostgreSQL''s contrib modules (pg_trgm) and run this script again as a superuser.';
+END $trgm$;
+SET ROLE invoice_desktop_owner;
 -- schema version 1
 DO $migration$ DECLARE found INTEGER := 0; BEGIN
     IF to_regclass('invoice_desktop_schema') IS NOT NULL THEN
@@ -168,6 +174,46 @@ $sql$;
         EXECUTE 'UPDATE invoice_desktop_schema SET version = 5';
     END IF;
 END $migration$;
+-- schema version 6
+DO $migration$ DECLARE found INTEGER := 0; BEGIN
+    IF to_regclass('invoice_desktop_schema') IS NOT NULL THEN
+        EXECUTE 'SELECT version FROM invoice_desktop_schema' INTO found;
+    END IF;
+    IF found < 6 THEN
+        EXECUTE $sql$
+DO $search$ BEGIN
+    BEGIN
+        CREATE EXTENSION IF NOT EXISTS pg_trgm;
+    EXCEPTION WHEN insufficient_privilege OR undefined_file OR feature_not_supported THEN
+        RAISE WARNING 'Invoice Desktop: the History search works without indexes (slower) until pg_trgm is '
+            'installed: %', SQLERRM USING HINT = 'Run packaging/postgresql/setup.sql as a superuser.';
+    END;
+END $search$;
+
+DO $indexes$ DECLARE trgm TEXT; BEGIN
+    SELECT n.nspname INTO trgm FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+        WHERE e.extname = 'pg_trgm';
+    IF trgm IS NOT NULL THEN
+        EXECUTE format('CREATE INDEX IF NOT EXISTS attempts_search ON attempts USING gin (file_name %1$I.gin_trgm_ops, '
+            '(options_json::jsonb ->> ''description'') %1$I.gin_trgm_ops, provider %1$I.gin_trgm_ops)', trgm);
+        EXECUTE format('CREATE INDEX IF NOT EXISTS attempt_targets_search ON attempt_targets '
+            'USING gin (target %I.gin_trgm_ops)', trgm);
+    END IF;
+END $indexes$;
+$sql$;
+        EXECUTE 'UPDATE invoice_desktop_schema SET version = 6';
+    END IF;
+END $migration$;
+DO $indexes$ DECLARE trgm TEXT; BEGIN
+    SELECT n.nspname INTO trgm FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+        WHERE e.extname = 'pg_trgm';
+    IF trgm IS NOT NULL THEN
+        EXECUTE format('CREATE INDEX IF NOT EXISTS attempts_search ON attempts USING gin (file_name %1$I.gin_trgm_ops, '
+            '(options_json::jsonb ->> ''description'') %1$I.gin_trgm_ops, provider %1$I.gin_trgm_ops)', trgm);
+        EXECUTE format('CREATE INDEX IF NOT EXISTS attempt_targets_search ON attempt_targets '
+            'USING gin (target %I.gin_trgm_ops)', trgm);
+    END IF;
+END $indexes$;
 GRANT SELECT ON invoice_desktop_schema TO invoice_desktop_clerk;
 GRANT SELECT, INSERT ON attempts, exchanges, attempt_targets TO invoice_desktop_clerk;
 GRANT UPDATE (state, summary, provider_code, provider_message, result_json, resume_json, updated_at, lease_owner,

@@ -106,7 +106,11 @@ def test_the_script_runs_again_as_the_upgrade_and_keeps_the_history(pg_server):
     with psycopg.connect(url, autocommit=True) as db:
         # A server the administrator set up with an older release: schema version 1, one attempt in it.
         db.execute(
-            "BEGIN;" + schema_pg._ROLES + schema_pg.MIGRATIONS[0] + "UPDATE invoice_desktop_schema SET version = 1;"
+            "BEGIN;"
+            + schema_pg._ROLES
+            + "SET ROLE invoice_desktop_owner;"
+            + schema_pg.MIGRATIONS[0]
+            + "UPDATE invoice_desktop_schema SET version = 1;"
             "INSERT INTO attempts (created_at, updated_at, provider, environment, base_url, form_json, state) "
             "VALUES ('2026-01-01', '2026-01-01', 'payfabric', 'practice', 'u', '{}', 'succeeded'); RESET ROLE; COMMIT;"
         )

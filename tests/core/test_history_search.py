@@ -45,9 +45,9 @@ def seed(history: History, count: int, provider: str = "payfabric", start: date 
             db.execute("INSERT INTO attempt_targets (attempt_id, target) VALUES (?, ?)", (attempt_id, f"INV-{n}"))
         db.execute("COMMIT")
     if isinstance(history, PgHistory):
-        # PostgreSQL's autovacuum analyses a history that grows one attempt at a time; a bulk load in a test outruns
-        # it, and stale statistics would plan a scan.
-        db.execute("ANALYZE")
+        # PostgreSQL's autovacuum analyses a history that grows one attempt at a time (and moves the new entries of
+        # the search's indexes into place); a bulk load in a test outruns it, and stale statistics would plan a scan.
+        db.execute("VACUUM ANALYZE")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -140,3 +140,72 @@ def test_each_attempt_records_what_its_provider_declares_as_its_target(services,
     # DäckData's customer settings replace themselves: saving them again is no duplicate, so they declare none.
     ddapi = get_provider("ddapi")
     assert ddapi.targets_of(ddapi.form_model.model_validate({"CustomerNumber": 1})) == ()
+
+
+def _mixed(history: History) -> None:
+    """Attempts matching the text in every way the search looks: by a target (one of two, or none), by a file name
+    (or none), by a description (or none), by provider, by number; with wildcard characters in some."""
+    db = history._db
+    with history._lock:
+        db.execute("BEGIN")
+        for n in range(300):
+            options = {"description": f"order {n % 17} for 50%_off"} if n % 4 else {}
+            file_name = None if n % 5 == 0 else f"scan_{n % 23}.pdf"
+            cur = db.execute(
+                "INSERT INTO attempts (created_at, updated_at, provider, environment, base_url, file_name, "
+                "form_json, options_json, state, summary) VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                (
+                    f"2026-11-{1 + n % 28:02}T10:00:00+01:00",
+                    "2026-11-30T10:00:00+01:00",
+                    ("payfabric", "shopwave", "ddapi")[n % 3],
+                    "practice",
+                    "u",
+                    file_name,
+                    "{}",
+                    json.dumps(options),
+                    (hist.SUCCEEDED, hist.FAILED)[n % 2],
+                    "done",
+                ),
+            )
+            [attempt_id] = cur.fetchone()
+            for target in [f"INV-{n % 41}", f"A_1%{n % 3}"][: n % 3]:
+                db.execute("INSERT INTO attempt_targets (attempt_id, target) VALUES (?, ?)", (attempt_id, target))
+        db.execute("COMMIT")
+    if isinstance(history, PgHistory):
+        db.execute("VACUUM ANALYZE")
+
+
+def test_the_search_finds_what_one_condition_over_targets_and_columns_finds(history):
+    """On PostgreSQL the search is asked as two halves (a target matches; a column of the attempt matches), each
+    answered from its own index: the rows, their order, the pages and the counts are the single condition's."""
+    _mixed(history)
+    texts = ["INV-1", "INV-4", "scan_2", "order 1", "50%_", "A_1%", "%", "_", "\\", "pay", "fabric", "#17", "17", "zzz"]
+    filters: list[dict] = [{}, {"provider": "shopwave"}, {"state": hist.FAILED}, {"since": date(2026, 11, 10)}]
+    for text in texts:
+        for extra in filters:
+            query = HistoryQuery(text=text, **extra)
+            assert history.count(query) == History.count(history, query), query
+            assert history.rows(query, limit=7) == History.rows(history, query, limit=7), query
+            older = {"before_id": 150, "limit": 400}
+            assert history.rows(query, **older) == History.rows(history, query, **older), query
+
+
+def test_a_rare_text_is_found_through_the_indexes_not_by_reading_every_attempt(history):
+    if not isinstance(history, PgHistory):
+        pytest.skip("the trigram indexes are PostgreSQL's (SQLite reads its local file)")
+    seed(history, 10_000)
+    asked: list[tuple[str, tuple]] = []
+    execute = history._db.execute
+
+    def spy(sql: str, args=()):  # type: ignore[no-untyped-def]
+        asked.append((sql, tuple(args)))
+        return execute(sql, args)
+
+    history._db.execute = spy  # type: ignore[method-assign]
+    history.count(HistoryQuery(text="INV-4242"))
+    history.rows(HistoryQuery(text="INV-4242"))
+    history._db.execute = execute  # type: ignore[method-assign]
+    for sql, args in asked:
+        plan = "\n".join(r[0] for r in execute("EXPLAIN " + sql, args).fetchall())
+        assert "Seq Scan" not in plan, plan
+        assert "attempts_search" in plan and "attempt_targets_search" in plan, plan
