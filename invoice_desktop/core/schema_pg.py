@@ -12,6 +12,7 @@ migration to `MIGRATIONS` (never edit a shipped one) and regenerate the script:
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from .errors import InvoiceDesktopError
@@ -265,6 +266,42 @@ RESET ROLE;
 """
 
 
+# Before the owner role takes over: tables and functions an app's role made (its first connect, when it was allowed
+# to) pass to the owner role, or the grants and policies below could not be set on them.
+_TAKE_OVER = """
+DO $take_over$ DECLARE item RECORD; BEGIN
+    FOR item IN
+        SELECT 'TABLE' AS kind, c.oid::regclass::text AS name, pg_get_userbyid(c.relowner) AS owner
+            FROM pg_class c WHERE c.oid = ANY (ARRAY[{tables}]::oid[])
+                AND c.relowner <> 'invoice_desktop_owner'::regrole
+        UNION ALL
+        SELECT 'FUNCTION', p.oid::regprocedure::text, pg_get_userbyid(p.proowner)
+            FROM pg_proc p WHERE p.oid = ANY (ARRAY[{functions}]::oid[])
+                AND p.proowner <> 'invoice_desktop_owner'::regrole
+    LOOP
+        BEGIN
+            EXECUTE format('ALTER %s %s OWNER TO invoice_desktop_owner', item.kind, item.name);
+        EXCEPTION WHEN insufficient_privilege THEN
+            RAISE EXCEPTION 'Invoice Desktop: % % belongs to the role %, which this role may not take it from',
+                lower(item.kind), item.name, item.owner
+                USING HINT = 'Run this script as a superuser, or as a role that is a member of ' || item.owner || '.';
+        END;
+    END LOOP;
+END $take_over$;
+"""
+
+
+def _take_over() -> str:
+    """`_TAKE_OVER` for every table and function the schema makes (read from the migrations, so none is missed)."""
+    sql = "\n".join([*MIGRATIONS, _GRANTS])
+    tables = sorted(set(re.findall(r"CREATE TABLE (\w+)", sql)))
+    functions = sorted(set(re.findall(r"CREATE (?:OR REPLACE )?FUNCTION (\w+\(\))", sql)))
+    return _TAKE_OVER.strip().format(
+        tables=", ".join(f"to_regclass('{t}')" for t in tables),
+        functions=", ".join(f"to_regprocedure('{f}')" for f in functions),
+    )
+
+
 # pg_trgm is added with the rights of whoever runs the script (the owner role need not have CREATE on the database).
 _ADD_TRGM = """
 DO $trgm$ BEGIN
@@ -289,6 +326,7 @@ def admin_sql(latest: int = LATEST) -> str:
         "BEGIN;",
         _ROLES.strip(),
         f"SELECT pg_advisory_xact_lock(hashtext('{VERSION_TABLE}'));  -- not while an app migrates",
+        _take_over(),
         _ADD_TRGM.strip(),
         "SET ROLE invoice_desktop_owner;",
     ]

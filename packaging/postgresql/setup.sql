@@ -18,6 +18,25 @@ GRANT invoice_desktop_owner TO CURRENT_USER;
 GRANT CREATE, USAGE ON SCHEMA public TO invoice_desktop_owner;
 GRANT USAGE ON SCHEMA public TO invoice_desktop_clerk;
 SELECT pg_advisory_xact_lock(hashtext('invoice_desktop_schema'));  -- not while an app migrates
+DO $take_over$ DECLARE item RECORD; BEGIN
+    FOR item IN
+        SELECT 'TABLE' AS kind, c.oid::regclass::text AS name, pg_get_userbyid(c.relowner) AS owner
+            FROM pg_class c WHERE c.oid = ANY (ARRAY[to_regclass('attempt_targets'), to_regclass('attempts'), to_regclass('batch_rows'), to_regclass('batches'), to_regclass('exchanges'), to_regclass('invoice_desktop_schema')]::oid[])
+                AND c.relowner <> 'invoice_desktop_owner'::regrole
+        UNION ALL
+        SELECT 'FUNCTION', p.oid::regprocedure::text, pg_get_userbyid(p.proowner)
+            FROM pg_proc p WHERE p.oid = ANY (ARRAY[to_regprocedure('attempts_settled_free_targets()'), to_regprocedure('invoice_desktop_only_interrupt()')]::oid[])
+                AND p.proowner <> 'invoice_desktop_owner'::regrole
+    LOOP
+        BEGIN
+            EXECUTE format('ALTER %s %s OWNER TO invoice_desktop_owner', item.kind, item.name);
+        EXCEPTION WHEN insufficient_privilege THEN
+            RAISE EXCEPTION 'Invoice Desktop: % % belongs to the role %, which this role may not take it from',
+                lower(item.kind), item.name, item.owner
+                USING HINT = 'Run this script as a superuser, or as a role that is a member of ' || item.owner || '.';
+        END;
+    END LOOP;
+END $take_over$;
 DO $trgm$ BEGIN
     CREATE EXTENSION IF NOT EXISTS pg_trgm;  -- the History search's indexes (schema version 6)
 EXCEPTION WHEN insufficient_privilege OR undefined_file OR feature_not_supported THEN

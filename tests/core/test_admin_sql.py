@@ -131,3 +131,37 @@ def test_the_script_runs_again_as_the_upgrade_and_keeps_the_history(pg_server):
         assert [s.rows for s in box.summaries()] == [1]
     finally:
         carla.close()
+
+
+def _role(url: str, name: str) -> None:
+    with psycopg.connect(url, autocommit=True) as db:
+        db.execute(
+            f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{name}') THEN "
+            f"CREATE ROLE {name} LOGIN; END IF; END $$"
+        )
+
+
+def test_where_pg_trgm_cannot_be_added_the_search_works_and_the_script_adds_its_indexes(pg_server):
+    """A role that may make tables but not add extensions makes the schema without the search's indexes (the search
+    reads every attempt, with the same answers); the administrator's script, run by a superuser, adds them."""
+    _role(pg_server.url(), "table_maker")
+    url = pg_server.create_database(f"t_{uuid.uuid4().hex[:12]}")
+    with psycopg.connect(url, autocommit=True) as db:
+        db.execute("GRANT CREATE, USAGE ON SCHEMA public TO table_maker")
+
+    def indexes(db: psycopg.Connection) -> list[tuple[str]]:
+        return db.execute(
+            "SELECT indexname FROM pg_indexes WHERE indexname LIKE '%search' ORDER BY indexname"
+        ).fetchall()
+
+    maker = PgHistory(url.replace("postgres@", "table_maker@", 1))
+    try:
+        made = maker.create(provider="payfabric", environment="practice", base_url="u", form={}, targets=["INV-9"])
+        assert [r.id for r in maker.rows(hist.HistoryQuery(text="INV-9"))] == [made]
+        assert maker.count(hist.HistoryQuery(text="INV-9")) == 1
+    finally:
+        maker.close()
+    with psycopg.connect(url, autocommit=True) as db:
+        assert schema_pg.version_of(db) == schema_pg.LATEST and indexes(db) == []
+        db.execute((ROOT / schema_pg.ADMIN_SCRIPT).read_text())
+        assert indexes(db) == [("attempt_targets_search",), ("attempts_search",)]
