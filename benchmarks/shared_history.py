@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -23,11 +24,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-os.environ.setdefault("INVOICE_DESKTOP_HOME", tempfile.mkdtemp(prefix="shared-bench-"))
+# A home of its own unless one is given, removed at the end (its SQLite copy of the history is 40 MB).
+OWN_HOME = "INVOICE_DESKTOP_HOME" not in os.environ
+if OWN_HOME:
+    os.environ["INVOICE_DESKTOP_HOME"] = tempfile.mkdtemp(prefix="shared-bench-")
 
-from invoice_desktop.core.history import History, HistoryQuery
-from invoice_desktop.core.history_shared import SharedHistory
-from tests.pg_server import start_server
+from invoice_desktop.core.history import History, HistoryQuery  # noqa: E402  (after the home is chosen)
+from invoice_desktop.core.history_shared import SharedHistory  # noqa: E402
+from tests.pg_server import start_server  # noqa: E402
 
 PROVIDERS = ("imaterialise", "skypostal", "payfabric", "shopwave", "ddapi")
 CLERKS = 50
@@ -207,6 +211,8 @@ def main() -> None:
         )
     finally:
         server.close()
+        if OWN_HOME:
+            shutil.rmtree(os.environ["INVOICE_DESKTOP_HOME"], ignore_errors=True)
 
 
 if __name__ == "__main__":
