@@ -9,13 +9,11 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-import shutil
-import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .i18n import N_
-from .paths import data_dir, private_dir, private_file
+from .paths import data_dir, private_dir, private_file, remove_unused_folders
 
 _UNSAFE = re.compile(r'[\x00-\x1f<>:"/\\|?*]')
 # A document no upload refers to is removed at start once this old: a day, so a window left open with it in its
@@ -49,19 +47,7 @@ def sweep(in_use: Callable[[], Iterable[str]], folder: Path | None = None, orpha
     `orphan_age_s` old. `in_use` gives those files (read after listing the folder, so a document dropped meanwhile
     is either listed as in use or too young to be removed)."""
     root = folder or data_dir() / "dropped"
-    cutoff = time.time() - orphan_age_s
-    try:
-        candidates = [d for d in root.iterdir() if d.is_dir() and d.stat().st_mtime < cutoff]
-    except OSError:  # no folder yet: nothing was ever dropped
-        return 0
-    if not candidates:
-        return 0
-    keep = {str(Path(p).parent) for p in in_use()}
-    removed = 0
-    for home in candidates:
-        if str(home) not in keep:
-            shutil.rmtree(home, ignore_errors=True)
-            removed += 1
+    removed = remove_unused_folders(root, orphan_age_s, in_use)
     if removed:
         log.info(N_("Dropped documents no upload needs any more removed: %(count)s"), {"count": removed})
     return removed

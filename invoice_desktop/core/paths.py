@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import stat
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .. import APP_ID
@@ -83,3 +85,25 @@ def log_dir() -> Path:
 
         path = Path(platformdirs.user_log_dir(APP_ID, appauthor=False))
     return private_dir(path)
+
+
+def remove_unused_folders(root: Path, orphan_age_s: float, in_use: Callable[[], Iterable[str]]) -> int:
+    """Remove the per-file folders under `root` older than `orphan_age_s` that hold none of the files `in_use`
+    names; the number removed. `in_use` is read after listing the folder, so a folder made meanwhile is either
+    listed as in use or too young to be removed. Snapshots and dropped documents are both kept this way."""
+    import shutil  # with zlib, bz2 and lzma: not for every command that only needs a path
+
+    cutoff = time.time() - orphan_age_s
+    try:
+        candidates = [d for d in root.iterdir() if d.is_dir() and d.stat().st_mtime < cutoff]
+    except OSError:  # no folder yet: nothing was ever kept there
+        return 0
+    if not candidates:
+        return 0
+    keep = {str(Path(p).parent) for p in in_use()}
+    removed = 0
+    for home in candidates:
+        if str(home) not in keep:
+            shutil.rmtree(home, ignore_errors=True)
+            removed += 1
+    return removed

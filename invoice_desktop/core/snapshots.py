@@ -16,7 +16,6 @@ import logging
 import os
 import shutil
 import stat
-import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from typing import BinaryIO
 
 from .attachments import AttachmentRefused, AttachmentRules, CheckedAttachment, check_attachment
 from .i18n import N_, Msg
-from .paths import PRIVATE_FILE_MODE, private_dir
+from .paths import PRIVATE_FILE_MODE, private_dir, remove_unused_folders
 
 log = logging.getLogger("invoice_desktop.snapshots")
 
@@ -193,19 +192,7 @@ def sweep(in_use: Callable[[], Iterable[str]], folder: Path | None = None, orpha
     snapshot taken meanwhile is either listed as in use or too young to be removed).
     """
     root = folder or snapshots_dir()
-    cutoff = time.time() - orphan_age_s
-    try:
-        candidates = [d for d in root.iterdir() if d.is_dir() and d.stat().st_mtime < cutoff]
-    except OSError:
-        return 0
-    if not candidates:
-        return 0
-    keep = {str(Path(p).parent) for p in in_use()}
-    removed = 0
-    for home in candidates:
-        if str(home) not in keep:
-            shutil.rmtree(home, ignore_errors=True)
-            removed += 1
+    removed = remove_unused_folders(root, orphan_age_s, in_use)
     if removed:
         log.info(N_("Snapshots of settled or abandoned uploads removed: %(count)s"), {"count": removed})
     return removed
