@@ -1,9 +1,10 @@
 """CI's checks of the translation catalogs (README, "Translations"): the template holds exactly the strings the code
-marks, each .mo is compiled from its .po, placeholders survive translation, and a language its translator declared
-complete stays complete."""
+marks, with their source references, as the command writes it; each .po is merged with it and each .mo compiled from
+its .po; placeholders survive translation; and a language its translator declared complete stays complete."""
 
 from __future__ import annotations
 
+import difflib
 import gettext
 import re
 
@@ -46,6 +47,30 @@ def test_the_template_holds_exactly_the_strings_the_code_marks(template, extract
     stale = _keys(template) - _keys(extracted)
     assert not missing, f"marked in the code but not in the .pot ({FIX}): {sorted(map(str, missing))[:20]}"
     assert not stale, f"in the .pot but no longer in the code ({FIX}): {sorted(map(str, stale))[:20]}"
+
+
+def _differences(written: bytes, expected: bytes) -> str:
+    """The first lines where a committed catalog differs from what `python -m tools.catalogs` writes ("" if none)."""
+    diff = difflib.unified_diff(
+        written.decode().splitlines(), expected.decode().splitlines(), "committed", "from the code", n=1, lineterm=""
+    )
+    return "\n".join(list(diff)[:24])
+
+
+def test_the_template_is_exactly_what_the_command_writes(extracted):
+    """Not only the strings: each one's source references (`#: invoice_desktop/providers/_ddapi_outcomes.py`) and
+    translator comments. A module split moves strings to new files; a translator looking up where a string is shown
+    must be sent to the file that holds it now."""
+    differences = _differences(catalogs.TEMPLATE.read_bytes(), catalogs.render_po(extracted))
+    assert not differences, f"the .pot is out of date: run `.venv/bin/python -m tools.catalogs`:\n{differences}"
+
+
+@pytest.mark.parametrize("language", catalogs.LANGUAGES)
+def test_each_po_is_merged_with_the_current_template(language, extracted):
+    """The translators' catalogs carry the same source references: each is merged with the template as it is."""
+    expected = catalogs.render_po(catalogs.merged(language, extracted))
+    differences = _differences(catalogs.po_path(language).read_bytes(), expected)
+    assert not differences, f"{language}: run `.venv/bin/python -m tools.catalogs {language}`:\n{differences}"
 
 
 @pytest.mark.parametrize("language", catalogs.LANGUAGES)
