@@ -102,6 +102,7 @@ def finish(window):
     import linecache
 
     seen["later"] = modules()
+    seen["idle_unused"] = sorted(m for m in sys.modules if m in UNUSED_AT_IDLE)
     window.banner.linkActivated.emit("#hint")  # the clerk opens "What to try…"
     seen["banner"] = window.banner.plain_text()
     seen["switch_interval"] = sys.getswitchinterval()
@@ -156,7 +157,19 @@ WATCHED = (
 )
 
 
-def window_start(args: list[str], tmp_path: Path) -> dict[str, list[str]]:
+# Nor, once the window is idle, standard modules it does not use (benchmarks/startup.py's idle memory): each was
+# imported for one line the idle window never runs, or one that had a lighter way.
+UNUSED_AT_IDLE = {
+    # name: what it cost the idle window, and the line that imported it
+    "secrets": "with hmac, hashlib and OpenSSL's libcrypto ~3.5 MiB: core/dropped.py's folder names",
+    "hashlib": "OpenSSL's libcrypto ~3.5 MiB",
+    "_hashlib": "OpenSSL's libcrypto ~3.5 MiB",
+}
+
+
+def window_start(args: list[str], tmp_path: Path, *, desktop: bool = True) -> dict[str, list[str]]:
+    """What the window imported when painted, when idle, after typing. `desktop=False`: as benchmarks/startup.py
+    starts it, with no desktop session, hence no keyring (whose own imports include most of UNUSED_AT_IDLE)."""
     env = {
         **os.environ,
         "QT_QPA_PLATFORM": "offscreen",
@@ -164,8 +177,19 @@ def window_start(args: list[str], tmp_path: Path) -> dict[str, list[str]]:
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
         "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
     }
-    code = WINDOW.replace("HEAVY", repr(("pydantic", "requests", "keyring", "urllib3"))).replace(
-        "WATCHED", repr(WATCHED)
+    if not desktop:
+        for name in (
+            "PYTHON_KEYRING_BACKEND",
+            "DBUS_SESSION_BUS_ADDRESS",
+            "DISPLAY",
+            "WAYLAND_DISPLAY",
+            "XDG_RUNTIME_DIR",
+        ):
+            env.pop(name, None)
+    code = (
+        WINDOW.replace("HEAVY", repr(("pydantic", "requests", "keyring", "urllib3")))
+        .replace("WATCHED", repr(WATCHED))
+        .replace("UNUSED_AT_IDLE", repr(set(UNUSED_AT_IDLE)))
     )
     done = subprocess.run(
         [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=REPO, env=env, timeout=120
@@ -222,6 +246,14 @@ def test_showing_the_window_imports_only_the_visible_provider(provider: str, tmp
     # What to try in practice is shown, read from the page's description: no sandbox, no practice server.
     assert declared_hint(provider, "en") in seen["banner"]
     assert practice_server(seen["later"]) == []
+
+
+def test_the_idle_window_keeps_no_standard_module_it_does_not_use(tmp_path: Path) -> None:
+    seen = window_start(["--provider", "imaterialise"], tmp_path, desktop=False)
+    assert "keyring" not in {m.split(".")[0] for m in seen["later"]}  # no desktop session: no keyring to read
+    assert seen["idle_unused"] == []
+    # The first upload still gets what it needs.
+    assert "requests.adapters" in seen["after_typing"]
 
 
 def declared_hint(provider: str, language: str) -> str:

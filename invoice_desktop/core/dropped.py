@@ -7,8 +7,8 @@ succeeded may be sent again from it); removed at a later start once no such uplo
 from __future__ import annotations
 
 import logging
+import os
 import re
-import secrets
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -36,7 +36,9 @@ def safe_name(name: str) -> str:
 
 def save_dropped(name: str, content: bytes, folder: Path | None = None) -> Path:
     """Write `content` under its own name in a fresh private folder (two drops of "invoice.pdf" never clash)."""
-    home = private_dir((folder or dropped_dir()) / secrets.token_hex(8))
+    # os.urandom, as secrets.token_hex does: importing secrets loads hmac, hashlib and OpenSSL's libcrypto (~3.5 MiB
+    # of the idle window's memory, which imports this module for the start-up sweep).
+    home = private_dir((folder or dropped_dir()) / os.urandom(8).hex())
     path = private_file(home / safe_name(name))
     path.write_bytes(content)
     return path
