@@ -7,7 +7,6 @@ one line.
 
 from __future__ import annotations
 
-from html import escape
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from ..core.i18n import N_, _, pgettext
 from ..core.registry import PRACTICE, PRODUCTION, SANDBOX
+from .rich_text import escape
 
 if TYPE_CHECKING:  # the provider contract brings pydantic: not before the window's first paint
     from ..core.provider import Environment

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from PySide6 import QtCore  # QtCore.Qt at use: see invoice_desktop/ui/__init__.py
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFontMetrics, QResizeEvent
@@ -11,6 +9,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QToolBut
 
 from ..core.i18n import _
 from ..core.results import Outcome, UploadResult
+from .rich_text import escape
 
 LOOKS = {
     Outcome.SUCCEEDED: ("✔", "#1e8e3e", "#e6f4ea"),
