@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import getpass
 import os
-import platform
-import socket
 
 
 def os_user() -> str:
@@ -23,8 +21,18 @@ def os_user() -> str:
 def computer_name() -> str:
     # Windows keeps the name clerks know (FRONTDESK-2) in COMPUTERNAME; elsewhere the host name, without a domain.
     name = os.environ.get("COMPUTERNAME") if os.name == "nt" else None
-    name = name or platform.node() or socket.gethostname() or "unknown"
+    name = name or _host_name() or "unknown"
     return name if _is_address(name) else name.split(".")[0]
+
+
+def _host_name() -> str:
+    # os.uname() is what platform.node() reads on POSIX; platform and socket are imported only where it is missing:
+    # every start asks (the history records the clerk), and the two modules are ~1.5 MiB of the idle window.
+    if hasattr(os, "uname") and (node := os.uname().nodename):
+        return node
+    import socket
+
+    return socket.gethostname()
 
 
 def _is_address(name: str) -> bool:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import errno
 import json
 import logging
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -538,6 +537,8 @@ def _never_connected(exc: BaseException) -> bool:
     """True when the connection was never established, so nothing can have reached the server: somewhere in the
     chain requests and urllib3 wrap around it is urllib3's NewConnectionError (refused, unreachable, no route; its
     NameResolutionError subclass for a name that did not resolve), or the socket error itself."""
+    import socket  # here: urllib3 has it by now; the idle window imports this module, not socket (~1 MiB)
+
     from urllib3.exceptions import NewConnectionError
 
     seen: set[int] = set()

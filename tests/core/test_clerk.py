@@ -3,6 +3,9 @@ reads one clerk's attempts ("mine") or everyone's."""
 
 from __future__ import annotations
 
+import os
+from types import SimpleNamespace
+
 import pytest
 
 from invoice_desktop.core import clerk
@@ -21,10 +24,23 @@ def _attempt(history, target: str = "ORD-1") -> int:
 
 def test_the_clerk_is_the_os_user_at_this_computer(monkeypatch):
     monkeypatch.setenv("LOGNAME", "anna")
-    monkeypatch.setattr(clerk.platform, "node", lambda: "frontdesk-2.office.example")
+    monkeypatch.setattr(clerk, "_host_name", lambda: "frontdesk-2.office.example")
     assert clerk.current_clerk() == "anna@frontdesk-2"
-    monkeypatch.setattr(clerk.platform, "node", lambda: "10.0.0.7")  # a bare address keeps its dots
+    monkeypatch.setattr(clerk, "_host_name", lambda: "10.0.0.7")  # a bare address keeps its dots
     assert clerk.current_clerk() == "anna@10.0.0.7"
+
+
+@pytest.mark.skipif(not hasattr(os, "uname"), reason="POSIX: the host name comes from uname")
+def test_the_computer_name_is_the_host_name_platform_and_socket_report(monkeypatch):
+    import platform
+    import socket
+
+    assert clerk.computer_name() == platform.node().split(".")[0]
+    # A system whose uname has no node name: the socket's host name, as before.
+    uname = os.uname()
+    monkeypatch.setattr(os, "uname", lambda: SimpleNamespace(nodename="", sysname=uname.sysname))
+    monkeypatch.setattr(socket, "gethostname", lambda: "backoffice.example")
+    assert clerk.computer_name() == "backoffice"
 
 
 def test_every_attempt_records_the_clerk_who_made_it(open_history, monkeypatch):
