@@ -165,6 +165,7 @@ UNUSED_AT_IDLE = {
     "hashlib": "OpenSSL's libcrypto ~3.5 MiB",
     "_hashlib": "OpenSSL's libcrypto ~3.5 MiB",
     "html.entities": "0.7 MiB of tables, for html.escape (ui/rich_text.py)",
+    "uuid": "0.7 MiB with platform and libuuid: random names in core/history.py and core/snapshots.py",
     "platform": "0.5 MiB: the computer's name in core/clerk.py",
     "socket": "1 MiB with selectors and array: core/clerk.py, core/transport.py",
 }
