@@ -168,6 +168,8 @@ UNUSED_AT_IDLE = {
     "uuid": "0.7 MiB with platform and libuuid: random names in core/history.py and core/snapshots.py",
     "platform": "0.5 MiB: the computer's name in core/clerk.py",
     "socket": "1 MiB with selectors and array: core/clerk.py, core/transport.py",
+    "shlex": "the Log's curl command (core/exchange.py)",
+    "pkgutil": "the search for undeclared providers (invoice_desktop/providers/__init__.py)",
 }
 
 

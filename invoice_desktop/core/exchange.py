@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shlex
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -196,6 +195,8 @@ def as_curl(exchange: Exchange) -> str:
             args += ["--data-binary", f"@{name}"]
         else:
             args += ["--data-binary", exchange.request_body]
+    import shlex  # here: the window imports this module at start (the Log), the curl command is rarely asked for
+
     return " ".join(shlex.quote(a) for a in args)
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import importlib
 import logging
 import os
-import pkgutil
 import sys
 import threading
 from typing import TYPE_CHECKING
@@ -182,6 +181,8 @@ def _list_package() -> None:
     global _package_listed
     if _package_listed:
         return
+    import pkgutil  # here, not at the top: the window and the CLI import this package at every start
+
     declared = {i.module for i in _registry.infos()}
     for found in pkgutil.iter_modules(__path__):
         module = f"{__name__}.{found.name}"
