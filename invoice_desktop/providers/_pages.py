@@ -218,7 +218,7 @@ PAGES: dict[str, dict[str, Any]] = {
                     "required": False,
                     "optional": True,
                     "description": "When this invoice is due. Sent as YYYY-MM-DD or YYYY-MM-DD HH:mm:ss.",
-                    "placeholder": "YYYY-MM-DD or YYYY-MM-DD HH:mm:ss",
+                    "placeholder": "{date} or {date} {time}",
                 },
                 {
                     "name": "PostingDate",
@@ -227,7 +227,7 @@ PAGES: dict[str, dict[str, Any]] = {
                     "required": False,
                     "optional": True,
                     "description": "When the invoice was posted. Sent as YYYY-MM-DD or YYYY-MM-DD HH:mm:ss.",
-                    "placeholder": "YYYY-MM-DD or YYYY-MM-DD HH:mm:ss",
+                    "placeholder": "{date} or {date} {time}",
                 },
                 {
                     "name": "DocumentType",
@@ -761,7 +761,7 @@ PAGES: dict[str, dict[str, Any]] = {
                                 "Sent as YYYY-MM-DD "
                                 "or YYYY-MM-DD "
                                 "HH:mm:ss.",
-                                "placeholder": "YYYY-MM-DD or YYYY-MM-DD HH:mm:ss",
+                                "placeholder": "{date} or {date} {time}",
                             },
                             {
                                 "name": "SalesPerson",
@@ -992,7 +992,7 @@ PAGES: dict[str, dict[str, Any]] = {
                                 "as YYYY-MM-DD or "
                                 "YYYY-MM-DD "
                                 "HH:mm:ss.",
-                                "placeholder": "YYYY-MM-DD or YYYY-MM-DD HH:mm:ss",
+                                "placeholder": "{date} or {date} {time}",
                             },
                             {
                                 "name": "DiscountAvailableAmount",

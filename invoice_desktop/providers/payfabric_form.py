@@ -148,7 +148,9 @@ def _when(title: str, description: str) -> Any:
         None,
         title=title,
         description=description,
-        json_schema_extra={"placeholder": N_("YYYY-MM-DD or YYYY-MM-DD HH:mm:ss")},
+        # Translators: the example in PayFabric's date fields. The window fills in {date} as the computer's region
+        # writes a date ("2026-12-31", "31.12.2026": what the field reads) and {time} with "14:30".
+        json_schema_extra={"placeholder": N_("{date} or {date} {time}")},
     )
 
 

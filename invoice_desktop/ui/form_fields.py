@@ -209,8 +209,10 @@ def _region_placeholder(spec: FieldSpec) -> str:
     if spec.kind in ("date", "datetime") and spec.placeholder in ("", "YYYY-MM-DD", "YYYY-MM-DD HH:MM:SS"):
         example = local_format.date_example()
         return example if spec.kind == "date" else example + " 14:30"
-    if spec.kind in ("date", "datetime") and region.date_format != "%Y-%m-%d":
-        return spec.placeholder.replace("YYYY-MM-DD", local_format.date_example())
+    if spec.kind in ("date", "datetime") and "{date}" in spec.placeholder:
+        # Declared with the examples left to the region ("{date} or {date} {time}"), so the translated text shows
+        # what the field reads in every language, not a mask such as ÅÅÅÅ-MM-DD next to dates shown as 31.12.2026.
+        return spec.placeholder.replace("{date}", local_format.date_example()).replace("{time}", "14:30")
     if spec.kind in ("decimal", "float") and region.decimal != ".":
         return re.sub(r"\d+\.\d+", lambda number: local_format.format_amount(number.group()), spec.placeholder)
     return spec.placeholder

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QComboBox, QDialogButtonBox
 from invoice_desktop.core import i18n, local_format
 from invoice_desktop.core.settings import LANGUAGE_SETTING, SettingsStore
 from invoice_desktop.ui import language
-from invoice_desktop.ui.form_fields import FieldSpec, ScalarEditor
+from invoice_desktop.ui.form_fields import FieldSpec, ScalarEditor, field_specs
 
 
 @pytest.mark.parametrize(
@@ -95,8 +95,8 @@ def test_an_english_ui_on_a_german_computer_types_and_shows_german_numbers_and_d
     assert day.value() == "2026-03-31"
     day.set_value(dt.date(2026, 4, 1))
     assert day.input.text() == "01.04.2026"
-    moment = _editor(qtbot, "datetime", placeholder="YYYY-MM-DD or YYYY-MM-DD HH:mm:ss")
-    assert moment.input.placeholderText() == "31.12.2026 or 31.12.2026 HH:mm:ss"
+    moment = _editor(qtbot, "datetime", placeholder="{date} or {date} {time}")
+    assert moment.input.placeholderText() == "31.12.2026 or 31.12.2026 14:30"
     qtbot.keyClicks(moment.input, "31.03.2026 14:30")
     assert moment.value() == "2026-03-31 14:30:00"
 
@@ -106,3 +106,31 @@ def test_a_swedish_amount_typed_with_a_plain_space_reads_as_one_number(qtbot):
     amount = _editor(qtbot, "decimal")
     qtbot.keyClicks(amount.input, "1 234,50")
     assert amount.value() == "1234.50"
+
+
+@pytest.mark.parametrize(
+    ("code", "region", "shown"),
+    [
+        ("sv", "sv_SE", "2026-12-31 eller 2026-12-31 14:30"),
+        ("sv", "fi_FI", "31.12.2026 eller 31.12.2026 14:30"),  # a Swedish-speaking office in Finland
+        ("de", "de_DE", "31.12.2026 oder 31.12.2026 14:30"),
+        ("es", "es_MX", "31/12/2026 o 31/12/2026 14:30"),
+        ("fr", "fr_BE", "31/12/2026 ou 31/12/2026 14:30"),
+    ],
+)
+def test_payfabrics_date_fields_show_examples_the_field_reads_in_every_language(qtbot, code, region, shown):
+    """The placeholder under Due date is an example of what to type, the way the region writes dates (as the
+    field shows a loaded date), in the clerk's language; not a translated mask ("ÅÅÅÅ-MM-DD … TT:mm:ss") that
+    only the English text had replaced by the region's example. Each example, typed, is read as that day."""
+    from invoice_desktop.providers import page_description
+
+    i18n.set_language(code)
+    local_format.set_region(language.region_from_qlocale(QLocale(region)))
+    due = next(s for s in field_specs(page_description("payfabric").form) if s.name == "DueDate")
+    editor = ScalarEditor(due)
+    qtbot.addWidget(editor)
+    assert editor.input.placeholderText() == shown
+    day, _or, _day, clock = shown.split(" ")
+    for example, read in ((day, "2026-12-31"), (f"{day} {clock}", "2026-12-31 14:30:00")):
+        editor.input.setText(example)
+        assert editor.value() == read
