@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from invoice_desktop.core import history as hist
+from invoice_desktop.core import i18n
 from invoice_desktop.core.history import History
 from invoice_desktop.core.history_journal import Journal
 from invoice_desktop.core.history_shared import SharedHistory
@@ -81,3 +82,27 @@ def test_this_computers_history_shows_no_clerk_choice(qtbot, app_home, runner):
     finally:
         view.close()
         history.close()
+
+
+def test_the_clerk_choices_read_as_a_spanish_office_says_them_and_fit(qtbot, office, runner):
+    """Spanish: "Todos los envíos" / "Solo los míos (…)" beside "Todos los proveedores" (glossary), not the
+    fragments "De todos" / "Míos"; each shown whole in the box, in a History as wide as the window's on a 1366×768
+    screen, built as the window builds it (bound to the history, then shown)."""
+    i18n.set_language("es")
+    view = HistoryView()
+    qtbot.addWidget(view)
+    view.resize(1366 - 12, 400)
+    with qtbot.waitSignal(view.updated, timeout=10_000):
+        view.bind(office, runner, NAMES)
+        view.show()
+        view.refresh()
+    try:
+        box = view.clerk_filter
+        qtbot.waitUntil(lambda: box.findData("ben@FRONTDESK-2") >= 0, timeout=10_000)
+        choices = [box.itemText(i) for i in range(box.count()) if box.itemText(i)]  # not the separator
+        assert choices == ["Todos los envíos", "Solo los míos (anna@FRONTDESK-1)", "ben@FRONTDESK-2"]
+        frame = box.sizeHint().width() - box.fontMetrics().horizontalAdvance(max(choices, key=len))
+        for choice in choices:
+            assert box.fontMetrics().horizontalAdvance(choice) + frame <= box.width(), choice
+    finally:
+        view.close()
