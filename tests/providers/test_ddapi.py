@@ -575,3 +575,52 @@ def test_when_the_read_back_fails_too_retry_reads_back_and_sends_nothing_twice(s
     assert "read the settings back" in again.detail
     posts = [r for r in fault_server.received if r.method == "POST"]
     assert len(posts) == 1  # saved once; the retry only read back
+
+
+# -- reading back "no address": DDAPI keeps it as null, the form says "" or None -----------------------------------
+
+EMAIL = "InvoiceOrderPaymentEmailAddress"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("no_address", ["", None])
+def test_a_lost_answer_to_removing_the_address_is_read_back_as_saved(services, provider, fault_server, fmt, no_address):
+    # DDAPI stores no address as null and reads it back as null (JSON) or i:nil (XML); the form's "" (emptied
+    # after Load) or None (never typed) are the same "no address": the save is known to have happened.
+    removed = {**CUSTOMER_1, EMAIL: no_address}
+    fault_server.set_fault("reset_mid_body", times=1)  # saved; its answer cut off
+    prepared = services.uploads.prepare(
+        provider, "sandbox", removed, base_url=fault_server.url, options={"format": fmt}
+    )
+    result = services.uploads.run(prepared)
+    assert result.outcome is Outcome.SUCCEEDED, (result.title, result.detail)
+    assert "the app read the settings back: they are the ones sent" in result.detail
+    assert fault_server.sandbox.settings[1][EMAIL] is None
+    assert [(r.method, r.processed) for r in fault_server.received] == [("POST", True), ("GET", True)]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize(("customer", "address"), [(1, ""), (2, "ekonomi@hjulhuset.se")])
+def test_an_address_the_save_did_not_change_is_read_back_as_not_saved(
+    services, provider, sandbox, fmt, customer, address
+):
+    # The save did not happen (an HTML page instead of DDAPI's answer): the address read back (customer 1 keeps
+    # one, customer 2 still has none) is not the form's (none; one), so "not saved", never "saved".
+    values = {**load(services, provider, customer, fmt), EMAIL: address}
+    sandbox.answer_html_error_once(status=200)
+    result = send(services, provider, values, fmt)
+    assert result.outcome is Outcome.FAILED, (result.title, result.detail)
+    assert "reading the settings back shows they are not the ones sent" in result.detail
+    assert send(services, provider, values, fmt).ok  # and sending again saves it
+    assert sandbox.settings[customer][EMAIL] == (address or None)
+
+
+def test_a_retry_after_a_lost_answer_reads_no_address_back_and_sends_nothing_again(services, provider, fault_server):
+    removed = {**CUSTOMER_1, EMAIL: ""}
+    fault_server.set_fault("reset_mid_body", times=2)  # the save's answer and the read-back's are both lost
+    first = send_to(services, provider, fault_server, removed)
+    assert first.outcome is Outcome.UNCERTAIN, (first.title, first.detail)
+    again = services.uploads.run(services.uploads.prepare_retry(first.attempt_id))
+    assert again.ok, (again.title, again.detail)
+    assert "An earlier try's answer was lost, so the app read the settings back" in again.detail
+    assert [r.method for r in fault_server.received] == ["POST", "GET", "GET"]  # saved once, then only read
