@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from .conftest import select_provider
@@ -40,3 +42,28 @@ def test_banner_and_title_in_every_environment(window, provider_id):
         # The title names the provider and the environment once; Qt adds the app's name.
         assert window.windowTitle() == f"{name} — {TITLES[env]}"
     assert set(seen) == set(SAYS), f"{provider_id} offers {seen}"
+
+
+@pytest.mark.parametrize("language", ["de", "es", "fr", "sv"])
+def test_each_language_calls_each_environment_by_one_name(language):
+    """The banner's title starts with the environment's name in the window title, as the Environment list's
+    entry does ("Testsystem" / "Testsystem des Anbieters." / "Testsystem (des Anbieters)"): one name per
+    environment, the glossary's, never the vendors' "Sandbox" beside it."""
+    from invoice_desktop.core import i18n
+    from invoice_desktop.core.environments import ENVIRONMENT_LABELS, Environment
+    from invoice_desktop.ui.environment_banner import banner_words, environment_title
+
+    i18n.set_language(language)
+    for env_id, address in [
+        ("practice", None),
+        ("sandbox", "https://test.shopwave.example/api"),
+        ("sandbox", None),
+        ("production", "https://api.shopwave.example"),
+        ("production", None),
+    ]:
+        name = environment_title(env_id).casefold()
+        banner = banner_words("Shopwave", Environment(env_id, address), address)
+        title = re.search(r"<b>(?:⚠\s*)?(.+?)</b>", banner)
+        assert title is not None and title.group(1).casefold().startswith(name), (name, banner)
+        assert i18n._(ENVIRONMENT_LABELS[env_id]).casefold().startswith(name)
+        assert "sandbox" not in banner.casefold(), banner
