@@ -4,7 +4,7 @@ label or column header too narrow for its text."""
 from __future__ import annotations
 
 from PySide6.QtGui import QStandardItemModel
-from PySide6.QtWidgets import QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from invoice_desktop.core import i18n
 
@@ -37,3 +37,21 @@ def test_it_finds_english_text_and_a_label_cut_short(qtbot):
     assert len(cut_short) == 2, cut_short
     assert cut.text() in cut_short[0] or cut.text() in cut_short[1]
     assert any(i18n.pseudo_translate("A very long header") in found for found in cut_short)
+
+
+def test_a_text_set_just_before_the_measure_is_measured_at_the_width_it_is_shown_with(qtbot):
+    # As the status bar's keyring state arrives from a worker: the label has a text and a width, a new text comes
+    # and its layout request is still pending when the check runs. The next paint shows it whole: so must the check.
+    root = QWidget()
+    qtbot.addWidget(root)
+    row = QHBoxLayout(root)
+    row.addStretch(1)
+    state = QLabel("…", root)
+    row.addWidget(state)
+    root.resize(600, 40)
+    root.show()
+    qtbot.waitExposed(root)
+    qtbot.waitUntil(lambda: state.width() == state.sizeHint().width())
+    state.setText(i18n.pseudo_translate("Keyring: in use"))
+    assert visible_text.clipped(root) == []
+    assert state.width() >= state.sizeHint().width()
