@@ -35,6 +35,7 @@ from ..core.errors import InvoiceDesktopError
 from ..core.i18n import _
 from ..core.provider import ENVIRONMENT_LABELS, CredentialField, Provider
 from ..core.services import Services
+from .environment_banner import environment_title
 from .tasks import Task, TaskRunner
 
 ERROR_STYLE = "color: #b00020;"
@@ -176,7 +177,7 @@ class CredentialsDialog(QDialog):
         self.content = QWidget(self.fields_scroll)
         layout = QVBoxLayout(self.content)
         layout.setContentsMargins(0, 0, 0, 0)
-        intro = QLabel(self)
+        intro = self.intro = QLabel(self)
         intro.setWordWrap(True)
         if environment == "practice":
             intro.setText(
@@ -186,9 +187,11 @@ class CredentialsDialog(QDialog):
                 )
             )
         else:
+            # The environment's short name ("Sandbox", as in the window title): its list entry, "Sandbox (vendor's
+            # test system)", would put brackets inside the sentence's brackets.
             intro.setText(
                 _("These are kept in your system's keyring for {provider} ({environment}), never in a file.").format(
-                    provider=provider.name, environment=where
+                    provider=provider.name, environment=environment_title(environment)
                 )
             )
         layout.addWidget(intro)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
@@ -185,3 +187,20 @@ def test_shopwave_request_body_is_an_advanced_choice_stored_in_the_keyring(
 def test_providers_without_advanced_fields_show_no_advanced_toggle(qtbot, window, services, runner):
     dialog = open_dialog(qtbot, window, services, runner, "sandbox")
     assert not dialog.advanced_toggle.isVisible()
+
+
+@pytest.mark.parametrize("language", ["en", "de", "es", "fr", "sv"])
+@pytest.mark.parametrize("environment", ["sandbox", "production"])
+def test_the_credentials_intro_names_the_environment_without_brackets_in_brackets(
+    qtbot, window, services, runner, language, environment
+):
+    # "…keyring for i.materialise (Sandbox (vendor's test system)), never in a file." read as a typo: the sentence
+    # names the environment as the window title does.
+    from invoice_desktop.core import i18n
+    from invoice_desktop.ui.environment_banner import environment_title
+
+    i18n.set_language(language)
+    dialog = open_dialog(qtbot, window, services, runner, environment)
+    text = dialog.intro.text()
+    assert f"i.materialise ({environment_title(environment)})" in text, text
+    assert not re.search(r"\([^()]*\(", text), text
