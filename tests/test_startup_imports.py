@@ -170,6 +170,7 @@ UNUSED_AT_IDLE = {
     "socket": "1 MiB with selectors and array: core/clerk.py, core/transport.py",
     "shlex": "the Log's curl command (core/exchange.py)",
     "pkgutil": "the search for undeclared providers (invoice_desktop/providers/__init__.py)",
+    "decimal": '0.5 MiB: the drop zone\'s "up to 20 MB" (core/local_format.py), the batch count (core/outbox.py)',
 }
 
 

@@ -12,11 +12,11 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from .history import History, _now
 from .i18n import Msg, from_stored, to_stored
+from .local_format import is_decimal
 from .stored_text import Text, decode, encode
 
 # A row's status. The window shows these words; the CLI prints them.
@@ -136,7 +136,7 @@ class Batch:
 def jsonable(value: Any) -> Any:
     """A value as it is kept and validated: amounts and dates as text (the forms parse both), lists and dicts
     alike throughout. The same in memory as after a reload, so a row validates the same before and after."""
-    if isinstance(value, Decimal):
+    if is_decimal(value):  # (decimal itself is not imported here: the idle window counts unfinished batches)
         return format(value, "f")
     if isinstance(value, datetime):
         return value.isoformat(sep=" ")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -196,7 +195,8 @@ def _as_text(value: Any, kind: str = "str") -> str:
             return local_format.format_date(moment if timed else moment.date())
         if len(value) >= 19 and value[10] == "T":
             return value.replace("T", " ")[:19]
-    if isinstance(value, (Decimal, float)) or (kind in ("decimal", "float") and isinstance(value, (str, int))):
+    amount = isinstance(value, float) or local_format.is_decimal(value)
+    if amount or (kind in ("decimal", "float") and isinstance(value, (str, int))):
         neutral = local_format.parse_amount(str(value), local_format.C_REGION) if isinstance(value, str) else value
         return local_format.format_amount(neutral) if neutral is not None else str(value)
     return str(value)

@@ -7,6 +7,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from invoice_desktop.core import local_format as lf
 from invoice_desktop.core.local_format import NBSP, NNBSP
@@ -63,6 +65,43 @@ def test_small_and_negative_amounts_are_shown_without_a_stray_separator():
     assert lf.format_amount(Decimal("-234.5"), DE) == "-234,5"
     assert lf.format_amount(Decimal("1000"), DE) == "1.000"
     assert lf.format_amount("7", lf.C_REGION) == "7"
+
+
+def _as_decimal_writes_it(value: object, region: lf.Region) -> str:
+    """format_amount as it was before plain numbers skipped decimal: through Decimal, always."""
+    from decimal import InvalidOperation
+
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    text = format(number, "f")
+    sign = "-" if text.startswith("-") else ""
+    whole, _sep, fraction = text.lstrip("-").partition(".")
+    if region.group:
+        head = len(whole) % 3 or 3
+        whole = region.group.join([whole[:head], *(whole[i : i + 3] for i in range(head, len(whole), 3))])
+    return f"{sign}{whole}{region.decimal + fraction if fraction else ''}"
+
+
+@given(
+    st.one_of(
+        st.from_regex(r"[+-]?[0-9]{1,12}(\.[0-9]{1,4})?", fullmatch=True),
+        st.integers(min_value=-(10**15), max_value=10**15),
+        st.decimals(allow_nan=True, allow_infinity=True),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.text(alphabet="0123456789+-.,eE_ ٣", max_size=8),
+    ),
+    st.sampled_from([DE, SV, US, lf.C_REGION]),
+)
+@example("٣", US)  # an Arabic-Indic digit: Decimal reads it as 3
+@example("-007.50", DE)
+@example(Decimal("1E+3"), DE)
+def test_a_number_written_plainly_is_shown_as_decimal_shows_it(value, region):
+    # Plain numbers ("20" MB in the drop zone) are shown without importing decimal; the same words either way.
+    assert lf.format_amount(value, region) == _as_decimal_writes_it(value, region)
 
 
 @pytest.mark.parametrize(
