@@ -1,9 +1,10 @@
-"""Fixtures the core's multi-clerk tests share."""
+"""Fixtures the core's tests share: the multi-clerk apps, the log handlers, files written for a test."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -43,3 +44,15 @@ def no_lasting_log_file() -> Iterator[None]:
         if handler not in before:
             root.removeHandler(handler)
             handler.close()
+
+
+@pytest.fixture
+def put(tmp_path: Path):
+    """Write a file of the test's into its folder and give its path."""
+
+    def put(name: str, data: bytes) -> Path:
+        path = tmp_path / name
+        path.write_bytes(data)
+        return path
+
+    return put

@@ -24,7 +24,7 @@ def pdf_text(path: Path, max_pages: int = MAX_PAGES) -> str:
     """The text of the first pages, or "" when the PDF has none (a scan) or cannot be opened."""
     import pypdfium2 as pdfium
 
-    from ..content_checks import PDFIUM_LOCK
+    from ..content_pdf import PDFIUM_LOCK
 
     with PDFIUM_LOCK:  # PDFium takes one thread at a time; a dropped file's check may be running
         try:

@@ -34,7 +34,7 @@ def first_page(path: Path, longest_side: int = 480) -> PagePicture:
     """The first page scaled so its longer side is `longest_side` pixels."""
     import pypdfium2 as pdfium
 
-    from ..content_checks import PDFIUM_LOCK
+    from ..content_pdf import PDFIUM_LOCK
 
     if path.suffix.lower() != ".pdf":
         raise PreviewUnavailable(
