@@ -42,7 +42,8 @@ from ..core.results import Outcome, UploadResult
 from ..core.stored_text import Text
 from . import _shopwave_oauth as oauth
 from ._shopwave_form import MAX_OBJECTS_PER_REQUEST, Invoice, InvoiceItem, ShopwaveInvoices
-from ._shopwave_send import BODY_POST_BODY, BODY_RAW_JSON, Run, declared_base, invoice_key, invoice_payload, pack
+from ._shopwave_payload import BODY_POST_BODY, BODY_RAW_JSON, invoice_key, invoice_payload, pack
+from ._shopwave_send import Run, declared_base
 
 __all__ = [
     "BODY_POST_BODY",
