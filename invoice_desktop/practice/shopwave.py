@@ -60,89 +60,32 @@ Control hooks for tests (on the instance):
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import html
-import json
-import secrets
-import string
-import time
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
-from urllib.parse import parse_qs, urlencode, urlsplit
 
 from ..core.i18n import N_
-from .server import Sandbox, SandboxRequest, SandboxResponse
+from . import shopwave_invoices as checks
+from .server import SandboxRequest, SandboxResponse
+from .shopwave_oauth import (
+    DEMO_CLIENT_ID,
+    DEMO_CLIENT_SECRET,
+    RAW_JSON_CLIENT_ID,
+    RAW_JSON_CLIENT_SECRET,
+    RAW_JSON_CLIENTS,
+    ShopwaveOAuth,
+    s256,
+)
 
-DEMO_CLIENT_ID = "practice-shopwave-app"
-DEMO_CLIENT_SECRET = "practice-shopwave-secret-7d1c"
-# The one practice account declared to read a raw JSON body (Credentials… → Advanced → Request body: raw JSON).
-RAW_JSON_CLIENT_ID = "practice-shopwave-rawjson-app"
-RAW_JSON_CLIENT_SECRET = "practice-shopwave-rawjson-secret-5b2e"
-CLIENTS = {DEMO_CLIENT_ID: DEMO_CLIENT_SECRET, RAW_JSON_CLIENT_ID: RAW_JSON_CLIENT_SECRET}
-RAW_JSON_CLIENTS = frozenset({RAW_JSON_CLIENT_ID})
-POST_BODY_FIELD = "postBody"
-# What a properly form-encoded body may contain (application/x-www-form-urlencoded: everything else is %XX).
-_FORM_SAFE = frozenset(string.ascii_letters + string.digits + "*-._+%=&")
-TOKEN_LIFETIME_S = 3600
-CODE_LIFETIME_S = 600
-
-STORES = {1, 2}
-SUPPLIERS = {10, 11, 12}
-SUPPLIER_STORES = {100, 101}
-PRODUCTS = set(range(500, 510))
-ACCOUNTS = {700, 701}
-FOREIGN_INVOICES = {4999}
-
-ERRORS: dict[int, tuple[int, str, str]] = {
-    899: (500, "Unknown Error", "Something went wrong. Please contact the site administrator"),
-    900: (503, "Service Unavailable", "The service is down for maintenance. Please try again later"),
-    904: (401, "Access Denied", "Access denied for the request"),
-    907: (401, "Invalid Token", "Token invalid. Please renew your token"),
-    908: (401, "Expired Token", "Token expired or invalid. Please renew your token"),
-    911: (
-        401,
-        "Authorization Header Invalid",
-        "The authorization header is invalid. The correct format is Authorization: {token_type} {accessToken}",
-    ),
-    912: (403, "Resource Not Allowed For Specified User", "The user does not own this resource and its forbidden"),
-    913: (
-        400,
-        "Required parameter or object missing in request",
-        "One or more of the required parameters or object formation is missing in your request. "
-        "Please refer the documentation",
-    ),
-    916: (415, "Unsupported Media Type", "The request's content type is not supported"),
-    919: (
-        429,
-        "Cannot handle too many request",
-        "There is a limit for every object you can send to our server and you are exceding that.",
-    ),
-}
-_ALPHABET = string.ascii_letters + string.digits
+__all__ = [
+    "DEMO_CLIENT_ID",
+    "DEMO_CLIENT_SECRET",
+    "RAW_JSON_CLIENT_ID",
+    "RAW_JSON_CLIENT_SECRET",
+    "ShopwaveSandbox",
+    "s256",
+]
 
 
-def s256(verifier: str) -> str:
-    """RFC 7636's S256 code challenge of a verifier: BASE64URL(SHA256(ASCII(verifier))), unpadded."""
-    digest = hashlib.sha256(verifier.encode("ascii", errors="replace")).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
-
-
-def _is_s256_challenge(value: str) -> bool:
-    return len(value) == 43 and set(value) <= set(string.ascii_letters + string.digits + "-_")
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _entry(code: int, details: str | None = None) -> dict[str, Any]:
-    _, title, text = ERRORS[code]
-    return {"id": code, "title": title, "details": details or text}
-
-
-class ShopwaveSandbox(Sandbox):
+class ShopwaveSandbox(ShopwaveOAuth):
     HINT: ClassVar[str] = N_(
         "Sign in first (Credentials… → Sign in with Shopwave; it approves at once). Demo merchant: suppliers "
         "10–12, stores 1–2, products 500–509, invoice 4001 (give its ID to update it). Errors: supplier, store or "
@@ -154,10 +97,6 @@ class ShopwaveSandbox(Sandbox):
 
     def __init__(self) -> None:
         super().__init__()
-        self.codes: dict[str, dict[str, Any]] = {}
-        self.access_tokens: dict[str, float] = {}  # token → expiry (time.time())
-        self.token_clients: dict[str, str] = {}  # access token → the client (account) it was issued to
-        self.refresh_tokens: dict[str, str] = {}  # refresh token → client id
         self.invoices: dict[int, dict[str, Any]] = {
             4001: {
                 "id": 4001,
@@ -172,28 +111,12 @@ class ShopwaveSandbox(Sandbox):
         self._next_item_id = 90001
         # Test hooks (see the module docstring).
         self.object_limit = 200
-        self.token_length = 40
-        self.issue_expired_tokens = False
         self.posts: list[dict[str, Any]] = []
         self.raw_posts: list[tuple[str, bytes]] = []
-        self.token_grants: list[str] = []
-        self._deny_next = False
         self._fail_next: list[int] = []
         self._canned: list[SandboxResponse] = []
 
     # -- hooks --
-
-    def expire_tokens(self) -> None:
-        with self.lock:
-            for token in self.access_tokens:
-                self.access_tokens[token] = 0.0
-
-    def revoke_refresh_tokens(self) -> None:
-        with self.lock:
-            self.refresh_tokens.clear()
-
-    def deny_next_authorization(self) -> None:
-        self._deny_next = True
 
     def fail_next(self, error_id: int, times: int = 1) -> None:
         with self.lock:
@@ -223,159 +146,24 @@ class ShopwaveSandbox(Sandbox):
             return self._invoice(request)
         return self.not_found(request)
 
-    # -- OAuth --
-
-    @staticmethod
-    def _page(status: int, title: str, text: str) -> SandboxResponse:
-        body = (
-            f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title></head>"
-            f"<body><h1>{html.escape(title)}</h1><p>{html.escape(text)}</p></body></html>"
-        )
-        return SandboxResponse.text(body, status=status, content_type="text/html")
-
-    def _authorize(self, request: SandboxRequest) -> SandboxResponse:
-        query = {k: v[0] for k, v in request.query.items()}
-        client_id = query.get("client_id", "")
-        if client_id not in CLIENTS:
-            return self._page(400, "Unknown application", "This client_id is not a registered Shopwave app.")
-        redirect_uri = query.get("redirect_uri", "")
-        parts = urlsplit(redirect_uri)
-        if parts.scheme != "http" or parts.hostname not in ("127.0.0.1", "localhost", "::1"):
-            return self._page(400, "Redirect not allowed", "A desktop app must redirect to a loopback address.")
-        sep = "&" if parts.query else "?"
-        state = {"state": query["state"]} if "state" in query else {}
-        if self._deny_next:
-            self._deny_next = False
-            return SandboxResponse(
-                302,
-                headers={
-                    "Location": redirect_uri
-                    + sep
-                    + urlencode({"error": "access_denied", "error_description": "The user declined.", **state})
-                },
-            )
-        if query.get("response_type") != "code":
-            return SandboxResponse(
-                302,
-                headers={"Location": redirect_uri + sep + urlencode({"error": "unsupported_response_type", **state})},
-            )
-        challenge, method = query.get("code_challenge", ""), query.get("code_challenge_method", "plain")
-        problem = (
-            "PKCE is required of a native app (RFC 8252 §8.1): send code_challenge with method S256."
-            if not challenge
-            else "Only code_challenge_method=S256 is accepted."
-            if method != "S256"
-            else "code_challenge must be 43 base64url characters (the SHA-256 of the verifier)."
-            if not _is_s256_challenge(challenge)
-            else None
-        )
-        if problem:
-            return SandboxResponse(
-                302,
-                headers={
-                    "Location": redirect_uri
-                    + sep
-                    + urlencode({"error": "invalid_request", "error_description": problem, **state})
-                },
-            )
-        code = secrets.token_urlsafe(16)
-        with self.lock:
-            self.codes[code] = {
-                "client_id": client_id,
-                "redirect_uri": redirect_uri,
-                "expires": time.time() + CODE_LIFETIME_S,
-                "scope": query.get("scope", ""),
-                "code_challenge": challenge,
-            }
-        return SandboxResponse(302, headers={"Location": redirect_uri + sep + urlencode({"code": code, **state})})
-
-    @staticmethod
-    def _oauth_error(status: int, error: str, description: str) -> SandboxResponse:
-        return SandboxResponse.json({"error": error, "error_description": description}, status=status)
-
-    def _issue(self, client_id: str, refresh_token: str | None, scope: str) -> SandboxResponse:
-        token = "".join(secrets.choice(_ALPHABET) for _ in range(self.token_length))
-        refresh_token = refresh_token or secrets.token_hex(20)
-        with self.lock:
-            self.access_tokens[token] = 0.0 if self.issue_expired_tokens else time.time() + TOKEN_LIFETIME_S
-            self.token_clients[token] = client_id
-            self.refresh_tokens[refresh_token] = client_id
-        return SandboxResponse.json(
-            {
-                "access_token": token,
-                "token_type": "Bearer",
-                "expires_in": TOKEN_LIFETIME_S,
-                "refresh_token": refresh_token,
-                "scope": scope,
-            }
-        )
-
-    def _token(self, request: SandboxRequest) -> SandboxResponse:
-        if request.content_type != "application/x-www-form-urlencoded":
-            return self._oauth_error(400, "invalid_request", "Send the fields form-encoded.")
-        form = request.form()
-        grant = form.get("grant_type", "")
-        with self.lock:
-            self.token_grants.append(grant)
-        client_id = form.get("client_id", "")
-        if client_id not in CLIENTS or form.get("client_secret") != CLIENTS[client_id]:
-            return self._oauth_error(401, "invalid_client", "Client authentication failed.")
-        if grant == "authorization_code":
-            with self.lock:
-                issued = self.codes.pop(form.get("code", ""), None)
-            if issued is None or issued["expires"] < time.time() or issued["client_id"] != client_id:
-                return self._oauth_error(400, "invalid_grant", "The authorization code is invalid or was used.")
-            if form.get("redirect_uri") != issued["redirect_uri"]:
-                return self._oauth_error(400, "invalid_grant", "redirect_uri does not match the authorization.")
-            verifier = form.get("code_verifier", "")
-            if not verifier:
-                return self._oauth_error(400, "invalid_request", "code_verifier is missing (PKCE).")
-            if s256(verifier) != issued["code_challenge"]:
-                return self._oauth_error(400, "invalid_grant", "code_verifier does not match the code_challenge.")
-            return self._issue(client_id, None, issued["scope"])
-        if grant == "refresh_token":
-            refresh_token = form.get("refresh_token", "")
-            with self.lock:
-                owner = self.refresh_tokens.get(refresh_token)
-            if owner != client_id:
-                return self._oauth_error(400, "invalid_grant", "The refresh token is invalid or was revoked.")
-            return self._issue(client_id, refresh_token, "invoice")
-        return self._oauth_error(400, "unsupported_grant_type", f"Unsupported grant_type “{grant}”.")
-
     # -- /invoice --
-
-    @staticmethod
-    def _error(code: int, details: str | None = None, key: str | None = None) -> SandboxResponse:
-        status = ERRORS[code][0]
-        return SandboxResponse.json(
-            {"api": {"message": {"errors": {key or str(code): _entry(code, details)}}}}, status=status
-        )
 
     def _invoice(self, request: SandboxRequest) -> SandboxResponse:
         with self.lock:
             forced = self._fail_next.pop(0) if self._fail_next else None
         if forced is not None:
             request.body()
-            return self._error(forced)
-        scheme, _, token = request.header("Authorization").strip().partition(" ")
-        token = token.strip()
-        if scheme.lower() != "bearer" or not token or " " in token:
-            return self._error(911)
-        with self.lock:
-            expiry = self.access_tokens.get(token)
-        if expiry is None:
-            return self._error(907)
-        if expiry < time.time():
-            return self._error(908)
+            return checks.error(forced)
+        code, client_id = self.bearer_problem(request)
+        if code is not None:
+            return checks.error(code)
         version = request.header("x-accept-version").strip()
         if version and version not in ("2", "2.0"):
-            return self._error(913, f"x-accept-version {version} is not supported; use 2.")
-        with self.lock:
-            client_id = self.token_clients.get(token, "")
+            return checks.error(913, f"x-accept-version {version} is not supported; use 2.")
         raw = request.body()
         with self.lock:
             self.raw_posts.append((request.header("Content-Type"), raw))
-        body, problem = self._read_body(request.content_type, raw, raw_json_allowed=client_id in RAW_JSON_CLIENTS)
+        body, problem = checks.read_body(request.content_type, raw, raw_json_allowed=client_id in RAW_JSON_CLIENTS)
         if problem is not None:
             return problem
         with self.lock:
@@ -383,135 +171,36 @@ class ShopwaveSandbox(Sandbox):
             canned = self._canned.pop(0) if self._canned else None
         if canned is not None:
             return canned
+        return self._take(body)
+
+    def _take(self, body: Any) -> SandboxResponse:
+        """The posted JSON, once read: refused as a whole (913, 919), or each invoice stored or refused."""
         invoices = body.get("invoices") if isinstance(body, dict) else None
         if not isinstance(invoices, dict) or not invoices:
-            return self._error(913, 'invoices is missing: send {"invoices": {key: invoice, ...}}.')
-        objects = sum(
-            1 + (len(v["invoiceItems"]) if isinstance(v, dict) and isinstance(v.get("invoiceItems"), dict) else 0)
-            for v in invoices.values()
-        )
+            return checks.error(913, 'invoices is missing: send {"invoices": {key: invoice, ...}}.')
+        objects = checks.objects(invoices)
         if objects > self.object_limit:
-            return self._error(919, f"{objects} objects in one request; the limit is {self.object_limit}.")
-        problems = {key: p for key, value in invoices.items() if (p := self._formation(value))}
+            return checks.error(919, f"{objects} objects in one request; the limit is {self.object_limit}.")
+        problems = {key: p for key, value in invoices.items() if (p := checks.formation(value))}
         if problems:
-            return SandboxResponse.json(
-                {
-                    "api": {
-                        "message": {
-                            "errors": {
-                                key: _entry(913, f"invoices[{key}]: {problem}") for key, problem in problems.items()
-                            }
-                        }
-                    }
-                },
-                status=400,
-            )
+            errors = {key: checks.entry(913, f"invoices[{key}]: {problem}") for key, problem in problems.items()}
+            return SandboxResponse.json({"api": {"message": {"errors": errors}}}, status=400)
         return self._store_all(invoices)
-
-    def _read_body(
-        self, content_type: str, raw: bytes, *, raw_json_allowed: bool
-    ) -> tuple[Any, SandboxResponse | None]:
-        """The posted JSON, read as the SDKs send it (`postBody=<URL-encoded JSON>`, form-encoded), or raw JSON
-        for the one account declared to read it. Anything else is Shopwave's unsupported-body answer (916)."""
-        if content_type == "application/json" and raw_json_allowed:
-            try:
-                return json.loads(raw.decode("utf-8-sig")), None
-            except ValueError:
-                return None, self._error(913, "The body is not JSON.")
-        if content_type != "application/x-www-form-urlencoded":
-            return None, self._error(
-                916,
-                f"This account reads the request as a form field {POST_BODY_FIELD} holding the JSON "
-                f"(application/x-www-form-urlencoded), not {content_type or 'a body without a Content-Type'}.",
-            )
-        try:
-            text = raw.decode("ascii")
-        except UnicodeDecodeError:
-            text = ""
-        if not text or not set(text) <= _FORM_SAFE:
-            return None, self._error(913, "The form is not URL-encoded: percent-encode the postBody value.")
-        fields = parse_qs(text, keep_blank_values=True)
-        values = fields.get(POST_BODY_FIELD, [])
-        if len(values) != 1:
-            return None, self._error(913, f"Send the JSON in exactly one form field named {POST_BODY_FIELD}.")
-        try:
-            return json.loads(values[0]), None
-        except ValueError:
-            return None, self._error(913, f"The form field {POST_BODY_FIELD} does not hold JSON.")
-
-    @staticmethod
-    def _formation(invoice: Any) -> str | None:
-        """What is missing or malformed in one invoice, or None."""
-        if not isinstance(invoice, dict):
-            return "an invoice must be an object"
-        if "id" in invoice:
-            if not _is_int(invoice["id"]):
-                return "id must be an integer"
-        else:
-            for name in ("supplierId", "storeId"):
-                if not _is_int(invoice.get(name)):
-                    return f"{name} is required (an integer)"
-            if not isinstance(invoice.get("reference"), str) or not invoice["reference"].strip():
-                return "reference is required"
-            if not isinstance(invoice.get("completeDate"), str):
-                return "completeDate is required (YYYY-MM-DD)"
-        for name in ("supplierId", "storeId", "supplierStoreId"):
-            if name in invoice and not _is_int(invoice[name]):
-                return f"{name} must be an integer"
-        if "completeDate" in invoice:
-            try:
-                date.fromisoformat(str(invoice["completeDate"]))
-            except ValueError:
-                return "completeDate must be a date (YYYY-MM-DD)"
-        items = invoice.get("invoiceItems", {})
-        if not isinstance(items, dict):
-            return "invoiceItems must be an object keyed by line"
-        for key, item in items.items():
-            if not isinstance(item, dict):
-                return f"invoiceItems[{key}] must be an object"
-            if not _is_int(item.get("quantity")):
-                return f"invoiceItems[{key}].quantity is required (an integer)"
-            price = item.get("price")
-            try:
-                ok = isinstance(price, str) and Decimal(price).is_finite()
-            except InvalidOperation:
-                ok = False
-            if not ok:
-                return f"invoiceItems[{key}].price is required (a number as a string)"
-            if not (item.get("name") or item.get("productId") or item.get("barcode")):
-                return f"invoiceItems[{key}] needs a name, productId or barcode"
-            for name in ("productId", "accountId"):
-                if name in item and not _is_int(item[name]):
-                    return f"invoiceItems[{key}].{name} must be an integer"
-            if "vatPercentage" in item and not isinstance(item["vatPercentage"], int | float):
-                return f"invoiceItems[{key}].vatPercentage must be a number"
-        return None
-
-    @staticmethod
-    def _not_owned(invoice: dict[str, Any]) -> str | None:
-        for name, known in (("supplierId", SUPPLIERS), ("storeId", STORES), ("supplierStoreId", SUPPLIER_STORES)):
-            if name in invoice and invoice[name] not in known:
-                return f"{name} {invoice[name]} does not belong to this merchant"
-        for key, item in invoice.get("invoiceItems", {}).items():
-            for name, known in (("productId", PRODUCTS), ("accountId", ACCOUNTS)):
-                if name in item and item[name] not in known:
-                    return f"invoiceItems[{key}].{name} {item[name]} does not belong to this merchant"
-        return None
 
     def _store_all(self, invoices: dict[str, Any]) -> SandboxResponse:
         stored: dict[str, Any] = {}
         errors: dict[str, Any] = {}
         with self.lock:
             for key, invoice in invoices.items():
-                problem = self._not_owned(invoice)
+                problem = checks.not_owned(invoice)
                 if problem is None and "id" in invoice and invoice["id"] not in self.invoices:
                     problem = (
                         f"invoice {invoice['id']} belongs to another merchant"
-                        if invoice["id"] in FOREIGN_INVOICES
+                        if invoice["id"] in checks.FOREIGN_INVOICES
                         else f"there is no invoice {invoice['id']}"
                     )
                 if problem is not None:
-                    errors[key] = _entry(912, f"invoices[{key}]: {problem}")
+                    errors[key] = checks.entry(912, f"invoices[{key}]: {problem}")
                     continue
                 items = {}
                 for item_key, item in invoice.get("invoiceItems", {}).items():
