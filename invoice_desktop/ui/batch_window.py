@@ -2,7 +2,9 @@
 
 Everything slow runs on the task runner (reading 200 documents, sending, the preview); the window only shows the
 service's rows (core/batch.py) and forwards the clerk's edits, ticks and choices to it. The batch is in the
-outbox before anything is sent, so the window can be closed at any time and the batch opened again later.
+outbox before anything is sent, so the window can be closed at any time and the batch opened again later. The table
+is made in batch_table.py, the preview and sources beside it in batch_side_panel.py, the questions asked before
+sending in batch_questions.py.
 """
 
 from __future__ import annotations
@@ -14,30 +16,26 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QItemSelection, Qt, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
-    QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QMessageBox,
-    QProgressBar,
     QPushButton,
-    QScrollArea,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 from shiboken6 import isValid
 
-from ..core import local_format, outbox
+from ..core import outbox
 from ..core.i18n import _, ngettext
 from ..core.outbox import Batch, BatchRow
-from .batch_model import FILTERS, SOURCE_WORDS, BatchTableModel, StatusFilter, field_label, shown_value, status_words
+from . import batch_questions
+from .batch_model import FILTERS, BatchTableModel, StatusFilter, status_words
+from .batch_side_panel import BatchSidePanel
+from .batch_status import BatchStatus
+from .batch_table import batch_table, fit_columns, table_model
 from .environment_banner import environment_title
-from .pdf_preview import PdfPreview
 from .tasks import Task, TaskRunner
 
 if TYPE_CHECKING:
@@ -85,7 +83,32 @@ class BatchWindow(QWidget):
         self.notes.setWordWrap(True)
         self.notes.setStyleSheet("QLabel { background: #fff8e1; border: 1px solid #e0c36a; padding: 4px; }")
         self.notes.hide()
+        bar = self._button_bar()
 
+        self.proxy = StatusFilter()
+        self.table = batch_table(self.proxy, self)
+        self.side = BatchSidePanel(runner, self)
+        self.preview, self.sources = self.side.preview, self.side.sources
+        splitter = QSplitter(self)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.side)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+
+        self.footer = BatchStatus(self)
+        self.status, self.progress = self.footer.status, self.footer.progress
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.notes)
+        layout.addLayout(bar)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.footer)
+        self._connect()
+        self._set_busy(False)
+
+    def _button_bar(self) -> QHBoxLayout:
+        """The row filter, the sending buttons, and the row's and batch's own on the right."""
         self.filter = QComboBox(self)
         for words, _statuses in FILTERS:
             self.filter.addItem(_(words))
@@ -111,56 +134,9 @@ class BatchWindow(QWidget):
         bar.addStretch(1)
         for button in (self.open_button, self.export_button, self.close_batch_button):
             bar.addWidget(button)
+        return bar
 
-        self.proxy = StatusFilter()
-        self.table = QTableView(self)
-        self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)  # one line a row; the whole message is the cell's tooltip
-        self.table.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
-        )
-        self.table.setAccessibleName(_("Batch rows"))
-        self.preview = PdfPreview(runner, 300, self)
-        self.sources = QLabel(self)
-        self.sources.setWordWrap(True)
-        self.sources.setTextFormat(Qt.TextFormat.PlainText)
-        self.sources.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.sources.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        side = QWidget(self)
-        side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(0, 0, 0, 0)
-        side_layout.addWidget(self.preview, 3)
-        sources_scroll = QScrollArea(self)
-        sources_scroll.setWidgetResizable(True)
-        sources_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        sources_scroll.setWidget(self.sources)
-        side_layout.addWidget(sources_scroll, 2)
-        splitter = QSplitter(self)
-        splitter.addWidget(self.table)
-        splitter.addWidget(side)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-
-        self.progress = QProgressBar(self)
-        self.progress.setTextVisible(True)
-        self.status = QLabel(self)
-        self.status.setWordWrap(True)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.status, 3)
-        bottom.addWidget(self.progress, 1)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.notes)
-        layout.addLayout(bar)
-        layout.addWidget(splitter, 1)
-        layout.addLayout(bottom)
-
+    def _connect(self) -> None:
         self.filter.currentIndexChanged.connect(lambda i: self.proxy.show_only(FILTERS[i][1]))
         self.upload_button.clicked.connect(self.upload_all)
         self.retry_button.clicked.connect(self.retry_failed)
@@ -173,8 +149,7 @@ class BatchWindow(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancel)
         # The sender's callbacks arrive on its thread: queued onto this one.
         self.row_updated.connect(self._row_updated, Qt.ConnectionType.QueuedConnection)
-        self.row_progress.connect(self._row_progress, Qt.ConnectionType.QueuedConnection)
-        self._set_busy(False)
+        self.row_progress.connect(self.footer.row_sent_part, Qt.ConnectionType.QueuedConnection)
 
     # -- making or opening the batch ----------------------------------------------------------------------
 
@@ -184,9 +159,8 @@ class BatchWindow(QWidget):
             "{provider}: reading {n} dropped item…", "{provider}: reading {n} dropped items…", len(paths)
         )
         self.title.setText(reading.format(provider=self.provider.name, n=len(paths)))
-        self.status.setText(_("Reading the documents: each value is filled in with where it came from."))
-        self.progress.setRange(0, 0)
-        self.progress.show()
+        self.footer.say(_("Reading the documents: each value is filled in with where it came from."))
+        self.footer.reading()
         provider_id, environment = self.provider.id, self.environment
 
         def work(task: Task) -> Batch:
@@ -200,40 +174,25 @@ class BatchWindow(QWidget):
                 cancel=task.cancel_token,
             )
 
-        self._start("batch-build", work, self._show_batch, progress=self._build_progress)
+        self._start("batch-build", work, self._show_batch, progress=self.footer.read)
 
     def open_batch(self, batch_id: int) -> None:
         self.title.setText(_("Opening batch {id}…").format(id=batch_id))
         self._start("batch-open", lambda _task: self.batches.open(batch_id), self._show_batch)
 
-    def _build_progress(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-        self.progress.setFormat(_("{done} of {total} read").format(done=done, total=total))
-
     def _show_batch(self, batch: Batch) -> None:
         self.task = None
         self.batch = batch
-        fields = list(self.provider.document_fields)
-        for row in batch.rows:
-            fields.extend(name for name in row.values if name not in fields)
-        labels = {name: field_label(self.provider.form_model, name) for name in fields}
-        kinds = {name: local_format.field_kind(self.provider.form_model, name) for name in fields}
-        self.model = BatchTableModel(batch, fields, labels, edit=self._edit, tick=self._tick, kinds=kinds)
+        self.model = table_model(batch, self.provider, edit=self._edit, tick=self._tick)
         self.proxy.setSourceModel(self.model)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setResizeContentsPrecision(8)  # sized from the first rows: 200 rows measured would stall
-        self.table.resizeColumnsToContents()
-        for column in range(self.model.columnCount()):
-            self.table.setColumnWidth(column, min(self.table.columnWidth(column), 300 if column == 3 else 200))
+        fit_columns(self.table, self.model.columnCount())
         self.model.dataChanged.connect(lambda *_: self._update_counts())
         self.notes.setText("\n".join(str(problem) for problem in batch.problems))
         self.notes.setVisible(bool(batch.problems))
         self._update_counts()
         self._set_busy(False)
-        self._idle_progress()
+        self.footer.idle()
         if batch.rows:
             self.table.selectRow(0)
         self.ready.emit()
@@ -256,7 +215,7 @@ class BatchWindow(QWidget):
             )
         )
         kept = _("The batch is kept: close this window at any time and open it again later.")
-        self.status.setText(f"{said}. {kept}" if said else kept)
+        self.footer.say(f"{said}. {kept}" if said else kept)
         self._set_busy(self.task is not None)
 
     # -- the clerk's changes (quick, on this thread) -------------------------------------------------------
@@ -293,7 +252,7 @@ class BatchWindow(QWidget):
             return
         ready = [r for r in self.batch.rows if r.status == outbox.READY]
         if not ready:
-            self.status.setText(_("No row is ready to send: fix the rows that need it, or tick rows already sent."))
+            self.footer.say(_("No row is ready to send: fix the rows that need it, or tick rows already sent."))
             return
         guessed = [r for r in ready if r.guessed]
         if guessed and not self.confirm_guesses_first(guessed):
@@ -306,17 +265,10 @@ class BatchWindow(QWidget):
     def retry_failed(self) -> None:
         if self.batch is None or self.task is not None:
             return
-        resend: set[int] = set()
-        for row in self.batch.rows:
-            question = self.batches.resend_question(row)
-            if question and row.id is not None:
-                title = _("Row {position}: send again?").format(position=row.position)
-                answer = QMessageBox.question(self, title, str(question))
-                if answer == QMessageBox.StandardButton.Yes:
-                    resend.add(row.id)
+        resend = batch_questions.rows_to_resend(self, self.batches, self.batch.rows)
         count = sum(1 for r in self.batch.rows if r.status in outbox.RETRYABLE) + len(resend)
         if not count:
-            self.status.setText(_("No failed rows to retry."))
+            self.footer.say(_("No failed rows to retry."))
             return
         if self.confirm_send is not None and not self.confirm_send():
             return
@@ -328,27 +280,7 @@ class BatchWindow(QWidget):
 
     def confirm_guesses_first(self, rows: list[BatchRow]) -> bool:
         """Guesses from a PDF's text are not sent unseen: the clerk confirms them (all at once) or goes back."""
-        numbers = ", ".join(str(r.position) for r in rows[:12]) + ("…" if len(rows) > 12 else "")
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(_("Send guessed values?"))
-        said = ngettext(
-            "{n} row ready to send holds values guessed from the PDF's text (row {rows}).",
-            "{n} rows ready to send hold values guessed from the PDF's text (rows {rows}).",
-            len(rows),
-        )
-        box.setText(said.format(n=len(rows), rows=numbers))
-        box.setInformativeText(
-            _(
-                "They are highlighted in the table. Check them against the preview, then confirm them, or go back "
-                "and correct them first."
-            )
-        )
-        confirm = box.addButton(_("Confirm them and send"), QMessageBox.ButtonRole.AcceptRole)
-        back = box.addButton(_("Go back"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(back)
-        box.exec()
-        if box.clickedButton() is not confirm:
+        if not batch_questions.send_guesses(self, rows):
             return False
         assert self.batch is not None
         for row in rows:
@@ -367,29 +299,16 @@ class BatchWindow(QWidget):
 
     def _send(self, said: str, work: Any, count: int) -> None:
         """Send `count` rows with `work`; `said` is the status line's sentence ("Sending 3 rows, one at a time…")."""
-        self._sent_rows = 0
-        self._to_send = count
-        self.progress.setRange(0, count)
-        self.progress.setValue(0)
-        self.progress.setFormat(_("{done} of {total} sent").format(done=0, total=count))
-        self.progress.show()
-        self.status.setText(said.format(n=count))
+        self.footer.sending(said, count)
         self._start("batch-send", work, self._sent)
 
     def _row_updated(self, row: BatchRow) -> None:
         if self.model is not None:
             self.model.row_changed(row)
         if row.status != outbox.SENDING and self.task is not None:
-            self._sent_rows += 1
-            self.progress.setValue(min(self._sent_rows, self.progress.maximum()))
-            self.progress.setFormat(_("{done} of {total} done").format(done=self._sent_rows, total=self._to_send))
+            self.footer.row_done()
         elif row.status == outbox.SENDING:
-            self.status.setText(_("Sending row {position}: {file}…").format(position=row.position, file=row.file_name))
-
-    def _row_progress(self, row: BatchRow, sent: int, total: int) -> None:
-        if total:
-            said = _("Sending row {position}: {file} — {percent} %")
-            self.status.setText(said.format(position=row.position, file=row.file_name, percent=sent * 100 // total))
+            self.footer.row_sending(row)
 
     def _sent(self, report: SendReport) -> None:
         self.task = None
@@ -397,16 +316,16 @@ class BatchWindow(QWidget):
             self.model.refresh()
         self._update_counts()
         if report.stopped:
-            self.status.setText(_("Stopped: {reason}").format(reason=report.stopped))
+            self.footer.say(_("Stopped: {reason}").format(reason=report.stopped))
         elif report.cancelled:
             cancelled = _("Cancelled: the row being sent finished; the rows not reached are still ready.")
-            self.status.setText(f"{cancelled} {self.status.text()}")
+            self.footer.say(f"{cancelled} {self.status.text()}")
         self.finished.emit(report)
 
     def cancel(self) -> None:
         if self.task is not None:
             self.task.cancel()
-            self.status.setText(_("Cancelling: the row being sent finishes first…"))
+            self.footer.say(_("Cancelling: the row being sent finishes first…"))
 
     # -- the rest --------------------------------------------------------------------------------------------
 
@@ -424,18 +343,14 @@ class BatchWindow(QWidget):
     def _task_failed(self, exc: BaseException) -> None:
         self.task = None
         message = str(getattr(exc, "message", None) or exc) or type(exc).__name__
-        self._idle_progress()
+        self.footer.idle()
         if self.batch is None:
             self.title.setText(_("{provider}: no batch was made").format(provider=self.provider.name))
-        self.status.setText(message)
+        self.footer.say(message)
         if self.model is not None:
             self.model.refresh()
         self._set_busy(False)
         self.failed.emit(message)
-
-    def _idle_progress(self) -> None:
-        # Hidden, not reset: QProgressBar repaints the whole window at once on setRange/setValue.
-        self.progress.hide()
 
     def _set_busy(self, busy: bool) -> None:
         have = self.batch is not None
@@ -450,27 +365,10 @@ class BatchWindow(QWidget):
     def _selection_changed(self, *_args: QItemSelection) -> None:
         rows = self.selected_rows()
         if not rows:
-            self.preview.clear()
-            self.sources.setText("")
+            self.side.clear()
             return
-        row = rows[0]
-        self.preview.show_document(row.snapshot_path or row.file_path)
         assert self.model is not None
-        lines = [_("Row {position}: {file}").format(position=row.position, file=row.file_name)]
-        for field in self.model.fields:
-            cell = row.values.get(field)
-            label = self.model.labels[field]
-            if cell is None:
-                lines.append(_("{field}: — (not found)").format(field=label))
-                continue
-            source = _(SOURCE_WORDS[cell.source]) if cell.source in SOURCE_WORDS else cell.source
-            if cell.guessed:
-                # TRANSLATORS: a value in the batch window's side panel, e.g. "Invoice number: INV-2 — from PDF text".
-                said = _("{field}: {value} — from {source} (guessed: check it)")
-            else:
-                said = _("{field}: {value} — from {source}")
-            lines.append(said.format(field=label, value=shown_value(cell.value), source=source))
-        self.sources.setText("\n".join(lines))
+        self.side.show_row(rows[0], self.model.fields, self.model.labels)
 
     def _double_clicked(self, index: Any) -> None:
         if self.model is not None and self.model.field_at(self.proxy.mapToSource(index).column()) is None:
@@ -498,9 +396,9 @@ class BatchWindow(QWidget):
             self.batches.export_csv(self.batch, path)
         except OSError as exc:
             said = _("The report could not be written to {path}: {error}.")
-            self.status.setText(said.format(path=path, error=exc.strerror or exc))
+            self.footer.say(said.format(path=path, error=exc.strerror or exc))
             return
-        self.status.setText(_("Report written to {path}.").format(path=path))
+        self.footer.say(_("Report written to {path}.").format(path=path))
 
     def close_batch(self) -> None:
         if self.batch is not None and self.task is None:
