@@ -41,7 +41,9 @@ from ..core.stored_text import Text
 from ._payfabric_answers import invoice_answer
 from ._payfabric_documents import DOCUMENT_FIELDS
 from ._payfabric_token import TokenRefused, api_base, fetch_token, forget_token, stored_token
-from .payfabric_form import InvoicePost, totals_warnings, wire_invoice
+from ._payfabric_totals import totals_warnings
+from ._payfabric_wire import wire_invoice
+from .payfabric_form import InvoicePost
 
 
 class PayFabric(Provider):

@@ -1,5 +1,6 @@
-"""The PayFabric Receivables InvoicePost form (object reference `Objects/Invoice.md`), its wire format and its
-totals check. Used by `payfabric.py`; this module has no `PROVIDER`, so discovery skips it.
+"""The PayFabric Receivables InvoicePost form (object reference `Objects/Invoice.md`); its wire format is in
+`_payfabric_wire.py`, its totals check in `_payfabric_totals.py`. Used by `payfabric.py`; this module has no
+`PROVIDER`, so discovery skips it.
 
 Field names are the API's. What the seed's sample request sends is accepted as it is and normalised:
   * dates such as `10/30/2017 3:19:11 PM` (US month/day order, as the vendor's sample) become `2017-10-30 15:19:11`;
@@ -14,7 +15,7 @@ Field names are the API's. What the seed's sample request sends is accepted as i
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
@@ -31,69 +32,11 @@ from pydantic import (
 )
 
 from ..core.i18n import N_, NP_, _
+from ._payfabric_wire import PLAIN_NUMBERS, parse_datetime, wire_amount, wire_datetime, wire_number
 
-# Accepted date/time spellings, most specific first. The API wants the first two; the others are what people and
-# the vendor's own sample type.
-DATE_FORMATS = (
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M",
-    "%m/%d/%Y %I:%M:%S %p",
-    "%m/%d/%Y %I:%M %p",
-    "%m/%d/%Y %H:%M:%S",
-    "%m/%d/%Y %H:%M",
-    "%m/%d/%Y",
-)
 _EMAIL = re.compile(r"[^@\s;,<>]+@[^@\s;,<>]+\.[^@\s;,<>]+")
 _GUID = r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
-CENT = Decimal("0.01")
-# Decimals that are not money go out as typed ("1", "2.5"); every other decimal, MarkdownPercentage included (the
-# docs' sample sends "0.00"), goes out with at least two decimals.
-PLAIN_NUMBERS = ("Quantity", "Rate")
 FIVE_PLACES = Decimal("0.00001")
-
-
-def parse_datetime(value: Any) -> Any:
-    """A date or date-time in any accepted spelling → datetime (naive: the API documents no time zone)."""
-    if value is None or isinstance(value, datetime):
-        return value.replace(tzinfo=None) if isinstance(value, datetime) else value
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    if not isinstance(value, str):
-        return value
-    cleaned = " ".join(value.split())
-    if not cleaned:
-        return None
-    if "T" in cleaned:  # ISO 8601 with fractions or an offset: keep the wall-clock time as written
-        cleaned = re.sub(r"(\.\d+)?(Z|[+-]\d\d:?\d\d)?$", "", cleaned)
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(cleaned, fmt)
-        except ValueError:
-            continue
-    raise ValueError(_("“{value}” is not a date: use YYYY-MM-DD or YYYY-MM-DD HH:mm:ss.").format(value=value))
-
-
-def wire_datetime(value: datetime) -> str:
-    """The documented forms: `YYYY-MM-DD` for a plain date, `YYYY-MM-DD HH:mm:ss` when it has a time."""
-    if value.hour == value.minute == value.second == 0:
-        return value.strftime("%Y-%m-%d")
-    return value.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def wire_amount(value: Decimal) -> str:
-    """An amount as the sample sends it: a string with at least two decimals ("30.00"), up to five."""
-    value = value.normalize()
-    if value.as_tuple().exponent > -2:  # type: ignore[operator]
-        value = value.quantize(CENT)
-    return format(value, "f")
-
-
-def wire_number(value: Decimal) -> str:
-    """A quantity or percentage as typed, without exponent or trailing zeros ("1", "2.5")."""
-    return format(value.normalize(), "f") if value != 0 else "0"
 
 
 def _money(title: str, description: str = "", *, required: bool = False, placeholder: str = N_("e.g. 30.00")) -> Any:
@@ -419,84 +362,3 @@ class InvoicePost(_PayFabricModel):
             for number, item in enumerate(self.InvoiceItems, start=1):
                 item.Sequence = number
         return self
-
-
-def wire_invoice(form: InvoicePost) -> dict[str, Any]:
-    """The JSON PayFabric receives: documented names and formats, empty values left out. Where the sample and the
-    object reference spell a name differently, both spellings carry the value (unknown members are ignored)."""
-    data = form.model_dump(mode="json", exclude_none=True)
-
-    def prune(obj: Any) -> Any:
-        if isinstance(obj, dict):
-            out = {k: prune(v) for k, v in obj.items() if v != []}
-            if "EMailAddress" in out:
-                out["Email"] = out["EMailAddress"]
-            return out
-        if isinstance(obj, list):
-            return [prune(v) for v in obj]
-        return obj
-
-    data = prune(data)
-    if "TrackingNumber" in data:
-        data["Tracking_Number"] = data["TrackingNumber"]
-    return data
-
-
-def _cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def totals_warnings(form: InvoicePost) -> list[str]:
-    """Totals that do not add up. Never a refusal: the clerk may know better (e.g. a partly paid invoice)."""
-    out: list[str] = []
-    lines = form.InvoiceItems
-    for index, item in enumerate(lines, start=1):
-        computed = item.computed_price
-        if computed is None or item.ExtendedPrice is None:
-            continue
-        allowed = {_cents(computed)}
-        if item.Markdown:
-            allowed.add(_cents(computed - item.Markdown))
-        if _cents(item.ExtendedPrice) not in allowed:
-            out.append(
-                _("Line {line} ({item}): the extended price {price} is not quantity × unit price = {computed}.").format(
-                    line=index,
-                    item=item.ItemCode,
-                    price=wire_amount(item.ExtendedPrice),
-                    computed=wire_amount(computed),
-                )
-            )
-    priced = [item.ExtendedPrice for item in lines if item.ExtendedPrice is not None]
-    line_sum = sum(priced, Decimal(0)) if priced else None
-    if line_sum is not None and form.SubTotal is not None and _cents(line_sum) != _cents(form.SubTotal):
-        out.append(
-            _("The lines add up to {sum}, but the subtotal is {subtotal}.").format(
-                sum=wire_amount(line_sum), subtotal=wire_amount(form.SubTotal)
-            )
-        )
-    base = form.SubTotal if form.SubTotal is not None else line_sum
-    if base is not None:
-        tax = form.Tax
-        if tax is None:
-            line_taxes = [item.TaxAmount for item in lines if item.TaxAmount is not None]
-            tax = sum(line_taxes, Decimal(0)) if line_taxes else Decimal(0)
-        expected = base + tax + (form.Freight or 0) + (form.MiscCost or 0) - (form.Discount or 0)
-        if _cents(expected) != _cents(form.Amount):
-            sentence = (
-                _(
-                    "The amount is {amount}, but the subtotal plus tax, freight and misc. cost minus discount make "
-                    "{sum}."
-                )
-                if form.SubTotal is not None
-                else _(
-                    "The amount is {amount}, but the lines plus tax, freight and misc. cost minus discount make {sum}."
-                )
-            )
-            out.append(sentence.format(amount=wire_amount(form.Amount), sum=wire_amount(expected)))
-    if form.Amount >= 0 and form.BalanceDue > form.Amount:
-        out.append(
-            _("The balance due ({balance}) is more than the invoice amount ({amount}).").format(
-                balance=wire_amount(form.BalanceDue), amount=wire_amount(form.Amount)
-            )
-        )
-    return out

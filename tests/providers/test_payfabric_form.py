@@ -1,5 +1,6 @@
 """The PayFabric InvoicePost form: every documented rule refused before anything is sent, with the field named;
-what the vendor's sample writes normalised; the wire format; the totals warnings (never refusals)."""
+what the vendor's sample writes normalised. The wire format: test_payfabric_wire.py; the totals warnings:
+test_payfabric_totals.py."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ import pytest
 from invoice_desktop.core.errors import FormInvalid
 from invoice_desktop.core.upload import validate_form
 from invoice_desktop.providers import get_provider
-from invoice_desktop.providers.payfabric_form import InvoicePost, totals_warnings, wire_invoice
+from invoice_desktop.providers._payfabric_totals import totals_warnings
+from invoice_desktop.providers._payfabric_wire import wire_invoice
+from invoice_desktop.providers.payfabric_form import InvoicePost
 
-from .test_payfabric import SEED, invoice
+from .test_payfabric import SEED
 
 PROVIDER = get_provider("payfabric")
 
@@ -163,25 +166,6 @@ def test_every_decimal_refuses_a_sixth_decimal(field):
     assert field in refused(data)
 
 
-@pytest.mark.parametrize(
-    ("typed", "wire"),
-    [
-        ("2024-03-01", "2024-03-01"),
-        ("2024-03-01 14:05:09", "2024-03-01 14:05:09"),
-        ("2024-03-01T14:05:09", "2024-03-01 14:05:09"),
-        ("2024-03-01T14:05:09.123+02:00", "2024-03-01 14:05:09"),
-        ("10/30/2017 3:19:11 PM", "2017-10-30 15:19:11"),
-        ("09/30/2017 2:00:00 pm", "2017-09-30 14:00:00"),
-        ("1/2/2024 12:00:00 AM", "2024-01-02"),
-        ("12/31/2024", "2024-12-31"),
-    ],
-)
-def test_dates_in_any_usual_spelling_go_out_in_the_documented_form(typed, wire):
-    form = validate_form(PROVIDER, minimal(DueDate=typed, PostingDate=typed, InvoiceItems=[line(ReqShipDate=typed)]))
-    sent = wire_invoice(form)
-    assert sent["DueDate"] == sent["PostingDate"] == sent["InvoiceItems"][0]["ReqShipDate"] == wire
-
-
 @pytest.mark.parametrize("typed", ["2024-02-30", "30/10/2017", "tomorrow", "2024-13-01 10:00:00"])
 def test_impossible_dates_are_refused(typed):
     problems = refused(minimal(DueDate=typed))
@@ -239,63 +223,6 @@ def test_the_seed_sample_is_read_as_the_api_means_it():
     assert totals_warnings(form) == []
     # The history keeps the form as JSON; read back it is the same form (what a retry sends).
     assert validate_form(PROVIDER, json.loads(json.dumps(form.model_dump(mode="json", by_alias=True)))) == form
-
-
-def test_the_two_spellings_of_tracking_number_and_address_e_mail_are_both_accepted_and_sent():
-    for name in ("Tracking_Number", "TrackingNumber"):
-        form = validate_form(PROVIDER, minimal(**{name: "1Z999"}))
-        assert form.TrackingNumber == "1Z999"
-        sent = wire_invoice(form)
-        assert sent["TrackingNumber"] == sent["Tracking_Number"] == "1Z999"
-    for name in ("EMailAddress", "Email"):
-        form = validate_form(PROVIDER, minimal(BillingAddress={"AddressID": "P", name: "a@x.com"}))
-        assert wire_invoice(form)["BillingAddress"] == {"AddressID": "P", "EMailAddress": "a@x.com", "Email": "a@x.com"}
-
-
-def test_amounts_go_out_as_strings_with_two_to_five_decimals():
-    form = validate_form(
-        PROVIDER, minimal(Amount=30, BalanceDue="12.5", Freight="1E+3", Tax="0.12345", Discount="2.10000")
-    )
-    sent = wire_invoice(form)
-    assert (sent["Amount"], sent["BalanceDue"], sent["Freight"], sent["Tax"], sent["Discount"]) == (
-        "30.00",
-        "12.50",
-        "1000.00",
-        "0.12345",
-        "2.10",
-    )
-
-
-def warnings_for(**changes: Any) -> list[str]:
-    return totals_warnings(validate_form(PROVIDER, invoice(**changes)))
-
-
-def test_totals_that_do_not_add_up_are_warnings_only():
-    assert "Line 1 (TEST): the extended price 25.00 is not quantity × unit price = 30.00." in warnings_for(
-        InvoiceItems=[{**SEED["InvoiceItems"][0], "ExtendedPrice": "25.00"}]
-    )
-    assert warnings_for(SubTotal="40.00", Amount="40.00", BalanceDue="40.00") == [
-        "The lines add up to 30.00, but the subtotal is 40.00."
-    ]
-    assert warnings_for(Amount="35.00") == [
-        "The amount is 35.00, but the subtotal plus tax, freight and misc. cost minus discount make 30.00."
-    ]
-    assert warnings_for(Amount="35.00", Freight="5.00") == []
-    assert warnings_for(BalanceDue="31.00") == ["The balance due (31.00) is more than the invoice amount (30.00)."]
-    assert warnings_for(BalanceDue="10.00") == []  # partly paid: fine
-    markdown = {**SEED["InvoiceItems"][0], "Markdown": "5.00", "ExtendedPrice": "25.00"}
-    assert warnings_for(InvoiceItems=[markdown], SubTotal="25.00", Amount="25.00", BalanceDue="25.00") == []
-
-
-def test_without_subtotal_the_lines_and_their_tax_make_the_amount():
-    data = minimal(
-        Amount="21.40", BalanceDue="21.40", InvoiceItems=[line(Quantity="2", UnitPrice="10", TaxAmount="1.40")]
-    )
-    assert totals_warnings(validate_form(PROVIDER, data)) == []
-    data["Amount"] = data["BalanceDue"] = "20.00"
-    assert totals_warnings(validate_form(PROVIDER, data)) == [
-        "The amount is 20.00, but the lines plus tax, freight and misc. cost minus discount make 21.40."
-    ]
 
 
 def test_decimal_values_are_kept_exactly():
