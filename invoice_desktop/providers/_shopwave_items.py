@@ -22,6 +22,13 @@ def label(index: int, invoice: Invoice) -> str:
     return f"#{index + 1}"
 
 
+def refusal(error: ApiError | None, status: int) -> tuple[Text, Text]:
+    """What Shopwave's refusal means and what to do next: its error's own sentence, else the bare HTTP status."""
+    if error is not None:
+        return error.sentence()
+    return Msg("Shopwave refused the request (HTTP {status}).", status=status), Msg("The answer is in the log.")
+
+
 class InvoiceResults:
     """The invoices of one run (by index), their keys in the requests, and each one's result once it is known."""
 
@@ -39,14 +46,10 @@ class InvoiceResults:
 
     def refused(self, index: int, error: ApiError | None, status: int) -> None:
         self.note_error(error)
-        text: Text
-        step: Text
+        text, step = refusal(error, status)
         if error is None:
-            text = Msg("Shopwave refused the request (HTTP {status}).", status=status)
-            step = Msg("The answer is in the log.")
             code, said = None, ""
         else:
-            text, step = error.sentence()
             # An unknown id's sentence already quotes Shopwave.
             code, said = error.code, (error.details or error.title) if error.code in PLAIN else ""
         message = (

@@ -16,7 +16,7 @@ from ..core.stored_text import Text
 from . import _shopwave_oauth as oauth
 from ._shopwave_answers import PLAIN, STOPPING_ERRORS, TOKEN_ERRORS, Answer, read_answer
 from ._shopwave_form import MAX_OBJECTS_PER_REQUEST, ShopwaveInvoices
-from ._shopwave_items import InvoiceResults
+from ._shopwave_items import InvoiceResults, refusal
 from ._shopwave_payload import invoice_key, invoice_payload, pack, request_body
 from ._shopwave_summary import summary
 
@@ -212,15 +212,7 @@ class Run:
             own = answer.errors_for(self.keys[index])
             self.results.refused(index, own[0] if own else request_errors[0] if request_errors else None, answer.status)
         if code in STOPPING_ERRORS or (code is None and not named):
-            error = request_errors[0] if request_errors else None
-            text, step = (
-                error.sentence()
-                if error
-                else (
-                    Msg("Shopwave refused the request (HTTP {status}).", status=answer.status),
-                    Msg("The answer is in the log."),
-                )
-            )
+            text, step = refusal(request_errors[0] if request_errors else None, answer.status)
             self.stopped = (Outcome.REJECTED, text, step)
             self.results.not_sent(rest, Msg("Shopwave refused the previous request."))
             return _Step.STOP
