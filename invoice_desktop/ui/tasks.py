@@ -6,12 +6,17 @@ lane's idle thread waits LANE_LINGER_S for the next task before it ends, since s
 wait until the new one runs, several milliseconds when a worker holds Python's GIL); each reports
 through a parentless `_Bridge` QObject that lives on the UI thread, so a late report after the window closed
 reaches a live object (and is dropped), never a deleted one.
+The UI thread never starts a worker itself: `threading.Thread.start` waits until the new thread has run, which
+takes as long as the workers already busy take to give up Python's GIL (5 ms each, and longer when the machine is
+loaded: 10-20 ms stalls, seen at the clerk's first drop, when the provider's import, the file check and the preview
+start together). One launcher thread starts them instead, in the order asked.
 The runner is owned by the long-lived application controller, not by a widget.
 """
 
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -29,6 +34,49 @@ LANE_THREADS = 3
 # How long an idle lane thread waits for the next task before it ends (files dropped or rows previewed one after
 # another reuse it).
 LANE_LINGER_S = 2.0
+
+
+class _Launcher:
+    """Starts worker threads for the UI thread, which then never waits for a thread to begin running."""
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[tuple[threading.Thread, Task | None] | threading.Event] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def start(self, thread: threading.Thread, task: Task | None = None) -> None:
+        """Start `thread` soon (a lane thread has no one task: `task` None)."""
+        self._queue.put((thread, task))
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                # Once, at the app's first task (its start, before the clerk does anything): the one wait left.
+                self._thread = threading.Thread(target=self._run, name="task-launcher", daemon=True)
+                self._thread.start()
+
+    def flush(self, timeout: float) -> bool:
+        """Wait (bounded) until every thread asked for so far is started. True if they are."""
+        reached = threading.Event()
+        self._queue.put(reached)
+        return reached.wait(timeout)
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if isinstance(item, threading.Event):
+                item.set()
+                continue
+            thread, task = item
+            try:
+                thread.start()
+            except RuntimeError as exc:  # "can't start new thread": the task ends with that error, shown plainly
+                log.warning("could not start %s: %s", thread.name, exc)
+                if task is not None:
+                    task.bridge.failed.emit(exc)
+                    task.finished.set()
+                    task.bridge.done.emit()
+
+
+_launcher = _Launcher()
 
 
 class _Lane:
@@ -118,7 +166,7 @@ class TaskRunner(QObject):
         self._tasks.add(task)
         if lane is None:
             task.thread = threading.Thread(target=run, name=f"task-{name}", daemon=True)
-            task.thread.start()
+            _launcher.start(task.thread, task)
         else:
             task.thread = self._queue(lane, run, lane_threads)
         return task
@@ -133,7 +181,7 @@ class TaskRunner(QObject):
             if (free < len(lane.waiting) and len(lane.workers) < limit) or not lane.workers:
                 thread = threading.Thread(target=self._drain, args=(lane,), name=f"lane-{name}", daemon=True)
                 lane.workers.add(thread)
-                thread.start()
+                _launcher.start(thread)
                 return thread
             lane.wake.notify()
             return next(iter(lane.workers))  # one of the lane's threads will run it (shutdown joins them all)
@@ -176,11 +224,13 @@ class TaskRunner(QObject):
         for task in tasks:
             task.cancel()
         deadline = time.monotonic() + timeout
+        _launcher.flush(timeout)  # the threads asked for are started (a thread not yet started cannot be joined)
         with self._lanes_lock:
             for lane in self._lanes.values():
                 lane.wake.notify_all()  # idle lane threads end now instead of waiting for a next task
             threads = {w for lane in self._lanes.values() for w in lane.workers}
         threads |= {t.thread for t in tasks if t.thread is not None}
         for thread in threads:
-            thread.join(max(0.0, deadline - time.monotonic()))
+            if thread.ident is not None:  # started (else the launcher could not start it in time)
+                thread.join(max(0.0, deadline - time.monotonic()))
         return not any(t.running for t in tasks)
