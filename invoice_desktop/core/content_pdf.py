@@ -35,11 +35,12 @@ _pdfium_api: Any = None
 
 
 def _pdfium() -> Any:
-    """PDFium's calls for a check (core/pdfium.py), the library initialised. Call with PDFIUM_LOCK held.
+    """PDFium's calls for a check and the preview (core/pdfium.py), the library initialised. Call with PDFIUM_LOCK
+    held.
 
-    Neither pypdfium2 nor its generated bindings are imported for a check: pypdfium2 also loads its Python helpers
-    (pages, bitmaps, text, fonts…) and the bindings declare all of PDFium, which a check does not use (the document
-    readers and the preview, which do, import pypdfium2 when they need it). The library is initialised as pypdfium2
+    Neither pypdfium2 nor its generated bindings are imported for a check or a preview: pypdfium2 also loads its
+    Python helpers (pages, bitmaps, text, fonts…) and the bindings declare all of PDFium, which they do not use (the
+    batches' document readers, which do, import pypdfium2 when they need it). The library is initialised as pypdfium2
     does it, once: pypdfium2, if it is imported later, initialises it again, which PDFium ignores, and frees it at
     exit before our own exit handler, which PDFium then ignores too."""
     global _pdfium_api

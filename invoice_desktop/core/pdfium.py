@@ -1,10 +1,11 @@
-"""The few PDFium calls a content check makes, bound to the PDFium library that pypdfium2 ships.
+"""The few PDFium calls a content check and the preview make, bound to the PDFium library that pypdfium2 ships.
 
 Importing pypdfium2_raw declares every one of PDFium's functions and structures (a 4,500-line generated module: some
-10–20 ms in every CLI send and every dropped PDF); a check uses nine. They are declared here as pypdfium2_raw
-declares them (tests/core/test_pdfium.py compares the two), on the same library file, which the process then shares
-with pypdfium2 when the document readers or the preview load it. Where that file is not found (a pypdfium2 built
-on a system PDFium, say), pypdfium2_raw itself is used.
+10–20 ms in every CLI send and every dropped PDF), and pypdfium2 adds its helpers (together 20-30 ms of Python
+holding the GIL while the window shows the file just dropped); a check uses nine calls, the preview seven more.
+They are declared here as pypdfium2_raw declares them (tests/core/test_pdfium.py compares the two), on the same
+library file, which the process then shares with pypdfium2 when the document readers load it. Where that file is not
+found (a pypdfium2 built on a system PDFium, say), pypdfium2_raw itself is used.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ from __future__ import annotations
 import ctypes
 import importlib.util
 import sys
-from ctypes import CFUNCTYPE, POINTER, Structure, c_char, c_int, c_ubyte, c_uint, c_ulong, c_void_p
+from ctypes import CFUNCTYPE, POINTER, Structure, c_char, c_float, c_int, c_ubyte, c_uint, c_ulong, c_void_p
 from pathlib import Path
 from typing import Any
 
 FPDF_ERR_PASSWORD = 4
 FPDF_ERR_SECURITY = 5
+FPDFBitmap_BGR = 2  # 3 bytes a pixel
+FPDF_ANNOT = 0x01  # render flags: the page's annotations too
+FPDF_REVERSE_BYTE_ORDER = 0x10  # RGB rather than BGR
 
 
 class FPDF_LIBRARY_CONFIG(Structure):  # PDFium's names, as pypdfium2_raw spells them
@@ -50,16 +54,27 @@ _FUNCTIONS: dict[str, tuple[tuple[Any, ...], Any]] = {
     "FPDF_ClosePage": ((c_void_p,), None),
     "FPDF_GetSecurityHandlerRevision": ((c_void_p,), c_int),
     "FPDF_CloseDocument": ((c_void_p,), None),
+    # The preview's first page (core/documents/preview.py)
+    "FPDF_LoadDocument": ((POINTER(c_char), POINTER(c_char)), c_void_p),
+    "FPDF_GetPageWidthF": ((c_void_p,), c_float),
+    "FPDF_GetPageHeightF": ((c_void_p,), c_float),
+    "FPDFBitmap_CreateEx": ((c_int, c_int, c_int, c_void_p, c_int), c_void_p),
+    "FPDFBitmap_FillRect": ((c_void_p, c_int, c_int, c_int, c_int, c_ulong), c_int),
+    "FPDF_RenderPageBitmap": ((c_void_p, c_void_p, c_int, c_int, c_int, c_int, c_int, c_int), None),
+    "FPDFBitmap_Destroy": ((c_void_p,), None),
 }
 
 
 class _Api:
-    """The calls, the two structures and the two error codes, under pypdfium2_raw's names."""
+    """The calls, the two structures and the constants, under pypdfium2_raw's names."""
 
     FPDF_LIBRARY_CONFIG = FPDF_LIBRARY_CONFIG
     FPDF_FILEACCESS = FPDF_FILEACCESS
     FPDF_ERR_PASSWORD = FPDF_ERR_PASSWORD
     FPDF_ERR_SECURITY = FPDF_ERR_SECURITY
+    FPDFBitmap_BGR = FPDFBitmap_BGR
+    FPDF_ANNOT = FPDF_ANNOT
+    FPDF_REVERSE_BYTE_ORDER = FPDF_REVERSE_BYTE_ORDER
 
     def __init__(self, library: ctypes.CDLL) -> None:
         for name, (argtypes, restype) in _FUNCTIONS.items():
@@ -85,7 +100,8 @@ def library_file() -> Path | None:
 
 
 def load() -> Any:
-    """PDFium's calls for a check: our nine declarations on pypdfium2's library file, else pypdfium2_raw's."""
+    """PDFium's calls for a check and a preview: our declarations on pypdfium2's library file, else
+    pypdfium2_raw's."""
     path = library_file()
     if path is None:
         import pypdfium2_raw

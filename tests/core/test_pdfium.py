@@ -1,6 +1,6 @@
-"""The nine PDFium calls a content check makes (core/pdfium.py) are declared as pypdfium2_raw declares them: same
-library file, same argument and result types, same structure layouts. A wrong declaration would crash the app, not
-fail a check: this compares them with the generated bindings, which pypdfium2 tests against PDFium itself."""
+"""The PDFium calls a content check and the preview make (core/pdfium.py) are declared as pypdfium2_raw declares
+them: same library file, same argument and result types, same structure layouts. A wrong declaration would crash the
+app, not fail a check: this compares them with the generated bindings, which pypdfium2 tests against PDFium itself."""
 
 from __future__ import annotations
 
@@ -55,4 +55,10 @@ def test_the_structures_are_laid_out_as_pypdfium2_raws() -> None:
     assert (pdfium.FPDF_ERR_PASSWORD, pdfium.FPDF_ERR_SECURITY) == (
         pypdfium2_raw.FPDF_ERR_PASSWORD,
         pypdfium2_raw.FPDF_ERR_SECURITY,
+    )
+    # The preview's bitmap format and render flags.
+    assert (pdfium.FPDFBitmap_BGR, pdfium.FPDF_ANNOT, pdfium.FPDF_REVERSE_BYTE_ORDER) == (
+        pypdfium2_raw.FPDFBitmap_BGR,
+        pypdfium2_raw.FPDF_ANNOT,
+        pypdfium2_raw.FPDF_REVERSE_BYTE_ORDER,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -29,3 +31,35 @@ def test_a_damaged_or_other_document_says_why(tmp_path: Path):
     sheet.write_bytes(documents.xlsx())
     with pytest.raises(PreviewUnavailable, match="only PDFs"):
         first_page(sheet)
+
+
+def test_the_picture_is_pypdfium2s_own_render(tmp_path: Path):
+    """Drawn through core/pdfium.py's few calls, pixel for pixel what pypdfium2's page.render gives."""
+    import pypdfium2
+
+    path = text_pdf(tmp_path / "one.pdf", ["Invoice no. 12", "Total 1,234.50 EUR"], pages=2)
+    page = first_page(path, longest_side=300)
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        theirs = document[0]
+        scale = 300 / max(theirs.get_size())
+        bitmap = theirs.render(scale=scale, rev_byteorder=True)
+        assert (page.width, page.height, page.stride) == (bitmap.width, bitmap.height, bitmap.stride)
+        assert page.pixels == bytes(bitmap.buffer)
+    finally:
+        document.close()
+
+
+def test_a_preview_imports_neither_pypdfium2_nor_its_generated_bindings(tmp_path: Path):
+    """They are 20-30 ms of Python holding the GIL on the clerk's first drop, while the window shows the file."""
+    path = text_pdf(tmp_path / "one.pdf", ["Invoice no. 12"], pages=1)
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from invoice_desktop.core.documents.preview import first_page\n"
+        f"assert first_page(Path({str(path)!r}), 120).pages == 1\n"
+        "print(sorted(m for m in sys.modules if m.startswith('pypdfium2')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
