@@ -94,12 +94,12 @@ class MainWindow(QMainWindow):
         `page` or `provider` before that builds it at once."""
         super().__init__()
         self._first_page_pending = False
+        self._painted = False  # before the wheel guard: setting its style sends this window events (see event)
         if not defer_first_page:
             self._guard_wheel()  # before any input is built
         self.services = services
         self.registry = providers if isinstance(providers, ProviderRegistry) else ProviderRegistry(providers)
         self.providers: tuple[ProviderInfo, ...] = self.registry.infos()
-        self._painted = False
         self.runner = runner
         self.settings = settings or open_window_settings()
         scrub_saved_addresses(self.settings)

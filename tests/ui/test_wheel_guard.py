@@ -162,3 +162,37 @@ def test_the_apps_start_guards_the_inputs_built_before_the_first_paint_too(tmp_p
     seen = json.loads(line.removeprefix("SEEN "))
     assert len(seen) >= 2, "the environment and PayFabric's drop-downs"
     assert seen == [{"changed": False, "wheel_focus": False}] * len(seen)
+
+
+def test_the_rule_costs_nothing_to_widgets_that_are_not_inputs(qtbot, window):
+    """Not an application-wide event filter: that calls Python for every event of every widget (paints, layouts,
+    timers), each call waiting for Python's GIL while a worker holds it: the window froze 10-20 ms at a time while
+    files were dropped. Only the inputs' own events reach the guard."""
+    import sys
+
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QLabel
+
+    from invoice_desktop.ui import wheel_guard
+
+    seen: list[str] = []
+
+    def profile(frame, event, _arg):  # every call of the guard's filter, however Qt reaches it
+        if event == "call" and frame.f_code is wheel_guard.WheelGuard.eventFilter.__code__:
+            seen.append(type(frame.f_locals["watched"]).__name__)
+
+    select_provider(window, "payfabric")
+    label = QLabel("Total", window)
+    label.show()
+    combo = next(c for c in window.page.findChildren(QComboBox) if c.isVisible())
+    window.upload_button.setFocus()
+    sys.setprofile(profile)
+    try:
+        for _ in range(20):
+            QApplication.sendEvent(label, QEvent(QEvent.Type.UpdateRequest))
+            QApplication.sendEvent(window.upload_button, QEvent(QEvent.Type.UpdateRequest))
+        wheel(combo)
+    finally:
+        sys.setprofile(None)
+    assert "QLabel" not in seen and "QPushButton" not in seen
+    assert "QComboBox" in seen  # the inputs' own events do reach it
