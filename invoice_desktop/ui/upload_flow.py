@@ -239,8 +239,10 @@ class UploadFlow(QObject):
         if self.active:
             return
         page = self.w.page
-        if page.loaded_provider() is None:
-            # Its module and pydantic are imported first, off the UI thread; then the upload goes on as usual.
+        if page.loaded_provider() is None or page.form.model is None:
+            # Its module and pydantic are imported first, off the UI thread; then the upload goes on as usual. (Its
+            # module may be imported already while the report that gives the page its form model is still on its
+            # way from the worker: with_provider hands it over at once then.)
             self._busy(True, _("Checking…"))
             self.with_provider(page, lambda _provider: self._upload_when_ready())
             return
