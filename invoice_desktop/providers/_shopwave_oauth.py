@@ -319,6 +319,31 @@ def sign_in(ctx: RequestContext, declared_api_base: str | None, timeout: float) 
             ) from None
         answer = listener.wait(ctx.transport.cancel, timeout)
         redirect_uri = listener.redirect_uri
+    code = _authorization_code(answer, state)
+    ctx.transport.redactor.add(code)
+    response = ctx.send(
+        token_request(
+            base,
+            {
+                "grant_type": "authorization_code",
+                "code": code,
+                "client_id": client_id,
+                "client_secret": client_secret,
+                "redirect_uri": redirect_uri,
+                "code_verifier": verifier,
+            },
+            N_("Sign in: exchange the code for tokens"),
+        )
+    )
+    tokens = read_tokens(response, refreshing=False)
+    obtained = {"access_token": tokens.access_token, "token_type": tokens.token_type}
+    if tokens.refresh_token:
+        obtained["refresh_token"] = tokens.refresh_token
+    return obtained
+
+
+def _authorization_code(answer: dict[str, str], state: str) -> str:
+    """The code in the browser's answer to this sign-in, or the sentence that says why there is none."""
     if answer.get("state") != state:
         raise InvoiceDesktopError(
             Msg(
@@ -341,26 +366,7 @@ def sign_in(ctx: RequestContext, declared_api_base: str | None, timeout: float) 
     code = answer.get("code", "")
     if not code:
         raise InvoiceDesktopError(Msg("Shopwave's answer in the browser carried no sign-in code. Sign in again."))
-    ctx.transport.redactor.add(code)
-    response = ctx.send(
-        token_request(
-            base,
-            {
-                "grant_type": "authorization_code",
-                "code": code,
-                "client_id": client_id,
-                "client_secret": client_secret,
-                "redirect_uri": redirect_uri,
-                "code_verifier": verifier,
-            },
-            N_("Sign in: exchange the code for tokens"),
-        )
-    )
-    tokens = read_tokens(response, refreshing=False)
-    obtained = {"access_token": tokens.access_token, "token_type": tokens.token_type}
-    if tokens.refresh_token:
-        obtained["refresh_token"] = tokens.refresh_token
-    return obtained
+    return code
 
 
 def refresh(ctx: RequestContext, declared_api_base: str | None) -> Tokens:
