@@ -140,7 +140,16 @@ main(sys.argv[1:])
 
 # What no start needs: the batch machinery (the documents' readers included) until a batch is opened; the installed
 # metadata (the version) until Help -> About; the content checks (ctypes, zipfile, ElementTree) until a file is checked.
-BATCH_MODULES = ("invoice_desktop.core.batch", "invoice_desktop.core.documents", "invoice_desktop.ui.batch_window")
+BATCH_MODULES = (
+    "invoice_desktop.core.batch",
+    "invoice_desktop.core.documents",
+    # The batch window and the parts it is made of (not batch_launcher/batch_model: the main window uses them).
+    "invoice_desktop.ui.batch_window",
+    "invoice_desktop.ui.batch_questions",
+    "invoice_desktop.ui.batch_side_panel",
+    "invoice_desktop.ui.batch_status",
+    "invoice_desktop.ui.batch_table",
+)
 # Nor the folded Log and History (built with the page, after the first paint), nor the Settings dialog.
 LATER_UI = ("invoice_desktop.ui.log_pane", "invoice_desktop.ui.history_view", "invoice_desktop.ui.settings_dialog")
 # Nor the practice server (http.server, socketserver, the sandboxes: 1-2 MiB) until an upload needs it.
@@ -150,7 +159,7 @@ UPLOAD_MODULES = ("invoice_desktop.core.upload", "invoice_desktop.core.transport
 WATCHED = (
     *BATCH_MODULES,
     "importlib.metadata",
-    "invoice_desktop.core.content_checks",
+    "invoice_desktop.core.content_",  # content_checks.py and its one module a kind
     *LATER_UI,
     *PRACTICE_SERVER,
     *UPLOAD_MODULES,
