@@ -18,6 +18,7 @@ from . import snapshots
 from .attachments import CheckedAttachment
 from .credentials import CredentialStore
 from .duplicates import HistoryLookup, may_have_arrived_warnings, same_file_warnings
+from .environments import ENVIRONMENT_LABELS
 from .errors import Cancelled, CredentialsMissing, FormInvalid, InvoiceDesktopError, ProviderBusy, TransportError
 from .exchange import Exchange
 from .history import BeingSent, History, HistoryBusy
@@ -708,7 +709,8 @@ def _credentials_missing(provider: Provider, environment: str, problems: Mapping
             "{provider} credentials for {environment}: {problems} Enter them with Credentials… (or "
             "`invoice-desktop credentials set`).",
             provider=provider.name,
-            environment=environment,
+            # The environment's name in the clerk's language ("Practice (this computer)"), not its id ("practice").
+            environment=Msg(ENVIRONMENT_LABELS[environment]) if environment in ENVIRONMENT_LABELS else environment,
             problems=" ".join(problems.values()),
         )
     )

@@ -410,6 +410,31 @@ def test_the_vendor_sandbox_needs_the_clerks_own_code(services, make_file):
     assert services.uploads.stored_credentials(PROVIDER, "production") == {}
 
 
+@pytest.mark.parametrize(
+    ("language", "environment", "name"),
+    [
+        ("en", "practice", "Practice (this computer)"),
+        ("en", "sandbox", "Sandbox (vendor's test system)"),
+        ("de", "practice", "Übung (dieser Computer)"),
+        ("sv", "sandbox", "Testmiljö (tjänstens egen)"),
+    ],
+)
+def test_missing_credentials_name_the_environment_in_the_clerks_language(services, language, environment, name):
+    """Shopwave's practice needs an access token (signing in): the clerk reads which environment's, by the name the
+    window gives it, never its id."""
+    from invoice_desktop.core import i18n
+
+    from ..providers.test_shopwave_upload import invoice
+
+    i18n.set_language(language)
+    with pytest.raises(CredentialsMissing) as info:
+        services.uploads.prepare(get_provider("shopwave"), environment, invoice("N-1"))
+    said = str(info.value.message)
+    assert name in said, said
+    assert f" {environment}:" not in said and f"({environment})" not in said and "))" not in said
+    assert services.history.recent() == []
+
+
 def test_the_test_only_keyring_door_is_shut_outside_the_tests(tmp_path):
     import subprocess
     import sys
