@@ -26,6 +26,7 @@ from .clerk import current_clerk
 from .errors import InvoiceDesktopError
 from .i18n import N_, Msg
 from .schema import migrate
+from .search_text import Contains, sqlite_contains
 from .stored_text import Text, decode, encode
 
 if TYPE_CHECKING:
@@ -150,11 +151,15 @@ class HistoryQuery:
     until: date | None = None  # last day included
     clerk: str | None = None  # one clerk's attempts ("mine": History.clerk)
 
-    def where(self, description_sql: str = "json_extract(options_json, '$.description')") -> tuple[str, list[Any]]:
+    def where(
+        self,
+        description_sql: str = "json_extract(options_json, '$.description')",
+        contains: Contains = sqlite_contains,
+    ) -> tuple[str, list[Any]]:
         """The SQL condition and its parameters (all values bound, never formatted in); `description_sql` reads the
-        attempt's description in the engine's SQL."""
+        attempt's description and `contains` finds the text in a column, in the engine's SQL."""
         terms, args = self.filters()
-        search = self.text_search(description_sql)
+        search = self.text_search(description_sql, contains)
         if search is not None:
             targets, target_args, own, own_args = search
             terms.append(f"(id IN ({targets}) OR {own})")
@@ -182,21 +187,24 @@ class HistoryQuery:
             args.append((self.until + timedelta(days=1)).isoformat())
         return terms, args
 
-    def text_search(self, description_sql: str) -> tuple[str, list[Any], str, list[Any]] | None:
+    def text_search(
+        self, description_sql: str, contains: Contains = sqlite_contains
+    ) -> tuple[str, list[Any], str, list[Any]] | None:
         """The text as two halves an attempt matches if either does: a query for the ids of attempts with a
         matching target, and a condition on the attempt's own columns (file name, description, provider, number);
-        each with its parameters. None: no text. (PostgreSQL answers each half from its own index.)"""
+        each with its parameters. None: no text. (PostgreSQL answers each half from its own index.) In any case:
+        `contains` is the engine's way of finding it (core/search_text.py)."""
         text = self.text.strip()
         if not text:
             return None
-        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
-        own = ["file_name LIKE ? ESCAPE '\\'", f"{description_sql} LIKE ? ESCAPE '\\'", "provider LIKE ? ESCAPE '\\'"]
+        found_in, pattern = contains(text)
+        own = [f"file_name {found_in}", f"{description_sql} {found_in}", f"provider {found_in}"]
         own_args: list[Any] = [pattern] * len(own)
         number = re.fullmatch(r"#?(\d{1,18})", text)
         if number:
             own.append("id = ?")
             own_args.append(int(number.group(1)))
-        targets = "SELECT attempt_id FROM attempt_targets WHERE target LIKE ? ESCAPE '\\'"
+        targets = f"SELECT attempt_id FROM attempt_targets WHERE target {found_in}"
         return targets, [pattern], "(" + " OR ".join(own) + ")", own_args
 
 
@@ -766,6 +774,8 @@ class History:
     # The engine's SQL for the attempt's description (in options_json) and for the order targets were added in.
     _DESCRIPTION_SQL = "json_extract(options_json, '$.description')"
     _TARGETS_ORDER = "rowid"
+    # How the engine finds the search text in a column, in any case (core/search_text.py).
+    _CONTAINS: Contains = staticmethod(sqlite_contains)
 
     @property
     def _ROW_COLUMNS(self) -> str:
@@ -776,7 +786,7 @@ class History:
 
     def rows(self, query: HistoryQuery, *, before_id: int | None = None, limit: int = 200) -> list[HistoryRow]:
         """Up to `limit` rows matching `query`, newest first, older than `before_id` (the next page)."""
-        where, args = query.where(self._DESCRIPTION_SQL)
+        where, args = query.where(self._DESCRIPTION_SQL, self._CONTAINS)
         if before_id is not None:
             where += " AND id < ?"
             args.append(before_id)
@@ -786,7 +796,7 @@ class History:
         return [_history_row(r) for r in found]
 
     def count(self, query: HistoryQuery) -> int:
-        where, args = query.where(self._DESCRIPTION_SQL)
+        where, args = query.where(self._DESCRIPTION_SQL, self._CONTAINS)
         with self._lock:
             return int(self._db.execute(f"SELECT COUNT(*) FROM attempts WHERE {where}", args).fetchone()[0])
 

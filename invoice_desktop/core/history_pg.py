@@ -18,6 +18,7 @@ import psycopg
 from . import schema_pg
 from .clerk import current_clerk
 from .history import History, HistoryQuery, HistoryRow, _history_row
+from .search_text import postgresql_contains
 
 
 def _to_psycopg(sql: str) -> str:
@@ -80,6 +81,8 @@ class PgHistory(History):
     _CONFLICT_ERRORS = (psycopg.errors.UniqueViolation,)
     _NOW_SQL = "extract(epoch FROM clock_timestamp())"  # the server's clock: every clerk's leases by one clock
     _DESCRIPTION_SQL = "(options_json::jsonb ->> 'description')"
+    # ILIKE: any case, in any alphabet, as SQLite's search finds it; the trigram indexes answer it as they do LIKE.
+    _CONTAINS = staticmethod(postgresql_contains)
     _TARGETS_ORDER = "id"
 
     def __init__(
@@ -131,7 +134,7 @@ class PgHistory(History):
     # version 6) when the text is rare, or by a scan when it is common, and the answers are the same attempts.
 
     def rows(self, query: HistoryQuery, *, before_id: int | None = None, limit: int = 200) -> list[HistoryRow]:
-        search = query.text_search(self._DESCRIPTION_SQL)
+        search = query.text_search(self._DESCRIPTION_SQL, self._CONTAINS)
         if search is None:
             return super().rows(query, before_id=before_id, limit=limit)
         targets, target_args, own, own_args = search
@@ -151,7 +154,7 @@ class PgHistory(History):
         return [_history_row(r) for r in found]
 
     def count(self, query: HistoryQuery) -> int:
-        search = query.text_search(self._DESCRIPTION_SQL)
+        search = query.text_search(self._DESCRIPTION_SQL, self._CONTAINS)
         if search is None:
             return super().count(query)
         targets, target_args, own, own_args = search

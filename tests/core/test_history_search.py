@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -202,10 +204,81 @@ def test_a_rare_text_is_found_through_the_indexes_not_by_reading_every_attempt(h
         return execute(sql, args)
 
     history._db.execute = spy  # type: ignore[method-assign]
-    history.count(HistoryQuery(text="INV-4242"))
-    history.rows(HistoryQuery(text="INV-4242"))
+    for text in ("INV-4242", "inv-4242"):  # in any case (ILIKE), from the same indexes
+        assert history.count(HistoryQuery(text=text)) == 1
+        assert [r.id for r in history.rows(HistoryQuery(text=text))] == [4243]
     history._db.execute = execute  # type: ignore[method-assign]
     for sql, args in asked:
         plan = "\n".join(r[0] for r in execute("EXPLAIN " + sql, args).fetchall())
         assert "Seq Scan" not in plan, plan
         assert "attempts_search" in plan and "attempt_targets_search" in plan, plan
+
+
+# What clerks type, in another case than the history holds it, and the wildcard characters of both engines.
+CASED = [
+    ("payfabric", "Örebro Bygg AB", "Faktura_ÖREBRO.pdf", "INV-Å17"),
+    ("shopwave", "Ärende für Müller", "rechnung-müller.PDF", "ord-ä2"),
+    ("ddapi", "50%_off [Q4] *draft? Å", "scan_[1].pdf", "A_1%"),
+    ("imaterialise", "", "Übersicht.pdf", "ORD-1001"),
+]
+
+
+def _cased(history: History) -> list[int]:
+    ids = []
+    for provider, description, file_name, target in CASED:
+        attempt_id = history.create(
+            provider=provider,
+            environment="practice",
+            base_url="u",
+            form={},
+            options={"description": description} if description else {},
+            file_path=Path(file_name),
+            targets=[target],
+        )
+        history.finish(attempt_id, state=hist.SUCCEEDED, summary="done")
+        ids.append(attempt_id)
+    return ids
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("örebro", [0]),  # the description and the file name, by a lower-case Ö
+        ("ÖREBRO BYGG", [0]),
+        ("inv-å17", [0]),  # the target
+        ("MÜLLER", [1]),
+        ("ärende FÜR", [1]),
+        ("ORD-Ä2", [1]),
+        (".pdf", [0, 1, 2, 3]),
+        ("PAYFABRIC", [0]),  # the provider
+        ("übersicht", [3]),
+        ("[q4]", [2]),  # wildcards of either engine are plain text
+        ("*DRAFT?", [2]),
+        ("a_1%", [2]),
+        ("[1]", [2]),
+        ("[q4] *DRAFT? å", [2]),  # with a letter SQLite's LIKE cannot fold: its GLOB wildcards are plain text too
+        ("d?aft? å", []),
+        ("? å", [2]),
+        ("_[", [2]),
+        ("ord-1001", [3]),
+        ("a?1", []),
+        ("strasse", []),
+    ],
+)
+def test_the_search_ignores_case_in_any_alphabet_alike_on_both_engines(app_home, pg_server, text, expected):
+    """SQLite's LIKE ignores the case of ASCII letters only, PostgreSQL's LIKE of none: a clerk typing "örebro"
+    found "Örebro AB" on neither, and "inv-7" found "INV-7" on this computer's history only."""
+    local = History(app_home / "cased.sqlite3")
+    shared = PgHistory(pg_server.create_database(f"t_{uuid.uuid4().hex[:16]}"))
+    try:
+        for history in (local, shared):
+            ids = _cased(history)
+            query = HistoryQuery(text=text)
+            found = [r.id for r in history.rows(query)]
+            assert found == sorted((ids[n] for n in expected), reverse=True), (type(history).__name__, text)
+            assert history.count(query) == len(expected)
+            # The single condition (History's own) finds the same on PostgreSQL as its two halves.
+            assert History.rows(history, query) == history.rows(query)
+    finally:
+        local.close()
+        shared.close()
