@@ -1,6 +1,7 @@
 """The command line while it waits for the history: it says so at once (another program holds the history's lock:
-another window or command, a backup, a database viewer) instead of staying silent until it gives up, and Ctrl-C
-stays answered at once: the wait runs on a worker thread, the main thread keeps watching and takes the signal."""
+another window or command, a backup, a database viewer; on the shared server, another clerk's upload or the
+server's maintenance) instead of staying silent until it gives up, and Ctrl-C stays answered at once: the wait runs
+on a worker thread, the main thread keeps watching and takes the signal."""
 
 from __future__ import annotations
 
@@ -32,10 +33,16 @@ class WaitNotice:
         if wait is None or wait.waited_s < SAY_AFTER_S or wait.started == self._said_for:
             return
         self._said_for = wait.started
-        message = _(
-            "waiting for the upload history ({path}): another program is using it (another Invoice Desktop window "
-            "or command, a backup or a database viewer). Waiting up to {seconds} s; Ctrl-C stops waiting."
-        ).format(path=wait.where, seconds=math.ceil(wait.left_s))
+        if wait.shared:
+            message = _(
+                "waiting for the shared history ({server}): another clerk's upload or maintenance on the server holds "
+                "what this needs. Waiting up to {seconds} s; Ctrl-C stops waiting."
+            ).format(server=wait.where, seconds=math.ceil(wait.left_s))
+        else:
+            message = _(
+                "waiting for the upload history ({path}): another program is using it (another Invoice Desktop "
+                "window or command, a backup or a database viewer). Waiting up to {seconds} s; Ctrl-C stops waiting."
+            ).format(path=wait.where, seconds=math.ceil(wait.left_s))
         print(f"invoice-desktop: {message}", file=sys.stderr, flush=True)
 
 

@@ -36,7 +36,7 @@ def first_waiting_line(child: subprocess.Popen[str]) -> str:
     """The child's stderr up to its line saying it waits for the history ("" if it ended without one)."""
     assert child.stderr is not None
     for line in child.stderr:
-        if "waiting for the upload history" in line:
+        if "waiting for the upload history" in line or "waiting for the shared history" in line:
             return line
     return ""
 
@@ -83,3 +83,40 @@ def test_ctrl_c_while_waiting_for_the_history_stops_at_once_and_nothing_was_sent
     assert child.returncode == 130, err
     assert "nothing was sent" in err and "Traceback" not in err
     assert sandbox.requests_seen == []
+
+
+def test_the_cli_says_at_once_that_it_waits_for_the_shared_history_and_sends_once_it_is_let_go(
+    server,  # noqa: F811
+    app_home,
+    make_file,
+    pg_server,
+):
+    """On the office's server the holder is another clerk's upload or the server's maintenance (here a table lock
+    an administrator's job takes): said at once, by the server's name, never its password."""
+    import uuid
+
+    import psycopg
+
+    from invoice_desktop.core.history_pg import PgHistory, server_of
+
+    srv, sandbox = server
+    url = pg_server.create_database(f"t_{uuid.uuid4().hex[:16]}")
+    PgHistory(url).close()  # the schema, made once (the administrator's job in an office)
+    with psycopg.connect(url) as maintenance:
+        maintenance.execute("LOCK TABLE attempts IN EXCLUSIVE MODE")
+        child = start_send(app_home, srv.url, make_file("a.pdf"), INVOICE_DESKTOP_DATABASE_URL=url)
+        try:
+            line = first_waiting_line(child)
+            assert f"waiting for the shared history ({server_of(url)})" in line, line
+            assert "another clerk's upload or maintenance on the server" in line and "Ctrl-C" in line
+            assert child.poll() is None and sandbox.requests_seen == []
+        except BaseException:
+            child.kill()
+            raise
+    try:  # the lock is let go with its connection
+        out, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 0, err
+    assert json.loads(out)["outcome"] == "succeeded"

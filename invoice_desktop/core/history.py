@@ -30,6 +30,8 @@ from .search_text import Contains, sqlite_contains
 from .stored_text import Text, decode, encode
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     from .exchange import Exchange
     from .leases import LeaseKeeper
 
@@ -295,10 +297,19 @@ class History:
     def _write(self, statement: Callable[[sqlite3.Connection], Any], *, patience_s: float = 0.0) -> Any:
         """Run a writing statement; while the database is locked by another program, keep trying for
         `patience_s` beyond the busy timeout. Raises HistoryBusy when it stays locked."""
-        if self.path is None:  # a server's history: its waits are its own (lock_timeout)
+        with self._waiting(self.busy_timeout_s + patience_s):
             return self._write_until(statement, time.monotonic() + patience_s)
-        with history_waits.running(str(self.path), self.busy_timeout_s + patience_s):
-            return self._write_until(statement, time.monotonic() + patience_s)
+
+    def _waiting(self, limit_s: float) -> AbstractContextManager[None]:
+        """Marks the statements run meanwhile as possibly waiting for a lock (core/history_waits.py)."""
+        return history_waits.running(str(self.path), limit_s)
+
+    def _locked(self, exc: Exception) -> bool:
+        """Whether `exc` (one of the engine's errors) says another program held a lock for longer than we wait."""
+        return isinstance(exc, sqlite3.OperationalError) and _is_busy(exc)
+
+    def _busy_message(self) -> Msg:
+        return _busy_message(self.path)
 
     def _write_until(self, statement: Callable[[sqlite3.Connection], Any], deadline: float) -> Any:
         pause = 0.05
@@ -306,11 +317,11 @@ class History:
             try:
                 with self._lock:
                     return statement(self._db)
-            except sqlite3.OperationalError as exc:
-                if not _is_busy(exc):
+            except self._ENGINE_ERRORS as exc:
+                if not self._locked(exc):
                     raise
                 if time.monotonic() >= deadline:
-                    raise HistoryBusy(_busy_message(self.path)) from None
+                    raise HistoryBusy(self._busy_message()) from None
                 log.warning(N_("The history is locked by another program; trying again"))
                 time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
                 pause = min(pause * 2, 1.0)

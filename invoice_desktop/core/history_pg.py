@@ -11,13 +11,17 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 
-from . import schema_pg
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+from . import history_waits, schema_pg
 from .clerk import current_clerk
-from .history import History, HistoryQuery, HistoryRow, _history_row
+from .history import History, HistoryBusy, HistoryQuery, HistoryRow, _history_row
+from .i18n import Msg
 from .search_text import postgresql_contains
 
 
@@ -62,6 +66,24 @@ class _PgConnection:
         self.connection.close()
 
 
+def server_of(url: str) -> str:
+    """The history's identity in the journal and in what the clerk reads: host:port/database (never a password or
+    a user)."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    params = conninfo_to_dict(url)
+    host = params.get("hostaddr") or params.get("host") or "local"
+    return f"{host}:{params.get('port') or 5432}/{params.get('dbname') or ''}"
+
+
+def _busy_message(where: str) -> Msg:
+    return Msg(
+        "The shared history ({where}) is held by another clerk's upload or by maintenance on the server, and stayed "
+        "locked. Try again in a moment; if it lasts, tell whoever looks after the server.",
+        where=where,
+    )
+
+
 def connect(url: str, *, connect_timeout_s: int = 10) -> psycopg.Connection[Any]:
     # No server-side prepared statements: a plan prepared while the history was small (a sequential scan) would be
     # kept as it grows, and connection poolers in transaction mode cannot keep them anyway.
@@ -95,6 +117,7 @@ class PgHistory(History):
         clerk: str | None = None,
     ) -> None:
         self.url = url
+        self.server = server_of(url)
         self.clerk = clerk or current_clerk()
         self.path = None  # type: ignore[assignment]  # no file: the server keeps it
         self.lease_s = self.LEASE_S if lease_s is None else lease_s
@@ -109,11 +132,26 @@ class PgHistory(History):
         try:
             # A statement waiting for another clerk's row lock gives up as SQLite's busy timeout does.
             connection.execute(f"SET lock_timeout = {int(self.busy_timeout_s * 1000)}")
-            schema_pg.migrate(connection)
+            with self._waiting(self.busy_timeout_s):  # a migration waits for every clerk's app to let go
+                schema_pg.migrate(connection)
+        except psycopg.errors.LockNotAvailable:
+            connection.close()
+            raise HistoryBusy(self._busy_message()) from None
         except BaseException:
             connection.close()
             raise
         self._db = _PgConnection(connection)  # type: ignore[assignment]
+
+    # -- waiting for another clerk's lock: said as on SQLite (core/history_waits.py), given up as HistoryBusy -----
+
+    def _waiting(self, limit_s: float) -> AbstractContextManager[None]:
+        return history_waits.running(self.server, limit_s, shared=True)
+
+    def _locked(self, exc: Exception) -> bool:
+        return isinstance(exc, psycopg.errors.LockNotAvailable)
+
+    def _busy_message(self) -> Msg:
+        return _busy_message(self.server)
 
     def sending_by_this_app(self) -> bool | None:
         """As `History.sending_by_this_app`: on a connection of its own, answered at once or not at all."""

@@ -40,15 +40,6 @@ class HistoryUnavailable(HistoryBusy):
         self.kept_note = kept_note  # for an outcome: where it is kept meanwhile
 
 
-def server_of(url: str) -> str:
-    """The history's identity in the journal: host:port/database (never a password or a user)."""
-    from psycopg.conninfo import conninfo_to_dict
-
-    params = conninfo_to_dict(url)
-    host = params.get("hostaddr") or params.get("host") or "local"
-    return f"{host}:{params.get('port') or 5432}/{params.get('dbname') or ''}"
-
-
 def _unavailable(where: str, exc: BaseException) -> HistoryUnavailable:
     details = " ".join(str(exc).split())
     return HistoryUnavailable(
@@ -119,7 +110,6 @@ class SharedHistory(PgHistory):
 
     def __init__(self, url: str, *, journal: Journal | None = None, **options: Any) -> None:
         super().__init__(url, **options)
-        self.server = server_of(url)
         self.journal = journal or Journal.default()
         raw = self._db
         assert isinstance(raw, _PgConnection)

@@ -150,3 +150,65 @@ def test_clerks_with_least_privilege_roles_claim_targets_and_a_crashed_clerks_cl
     finally:
         anna.close()
         ben.close()
+
+
+# -- another clerk's lock (or the server's maintenance): said while it lasts, given up plainly --------------------
+
+
+def test_a_write_waiting_for_a_lock_on_the_server_is_said_and_given_up_as_a_busy_history(database):
+    """Before, a PostgreSQL lock wait said nothing while it lasted, and when lock_timeout ended it the raw driver
+    error came out (the upload path, which knows HistoryBusy, did not know it): now both are as on SQLite."""
+    import threading
+
+    from invoice_desktop.core import history_waits
+    from invoice_desktop.core.history_pg import server_of
+
+    history = PgHistory(database, busy_timeout_s=0.5)
+    outcome: dict[str, BaseException | int] = {}
+    seen: list[history_waits.Wait] = []
+    try:
+        with psycopg.connect(database) as maintenance:
+            maintenance.execute("LOCK TABLE attempts IN EXCLUSIVE MODE")
+
+            def record() -> None:
+                try:
+                    outcome["id"] = _sending(history)
+                except BaseException as exc:
+                    outcome["error"] = exc
+
+            worker = threading.Thread(target=record)
+            worker.start()
+            while worker.is_alive():
+                if (wait := history_waits.longest()) is not None:
+                    seen.append(wait)
+                worker.join(0.02)
+        assert seen and seen[-1].shared and seen[-1].where == server_of(database), seen
+        assert seen[-1].waited_s > 0.2
+        error = outcome.get("error")
+        assert isinstance(error, hist.HistoryBusy), outcome
+        assert f"The shared history ({server_of(database)}) is held by another clerk's upload" in error.message
+        assert history.recent() == []  # nothing recorded, so nothing may be sent
+        assert history_waits.longest() is None
+    finally:
+        history.close()
+
+
+def test_an_outcome_waits_for_the_servers_lock_beyond_the_lock_timeout_and_is_written(database):
+    import threading
+
+    history = PgHistory(database, busy_timeout_s=0.2, outcome_patience_s=30)
+    try:
+        attempt_id = _sending(history)
+        with psycopg.connect(database) as colleague:
+            colleague.execute("SELECT id FROM attempts WHERE id = %s FOR UPDATE", (attempt_id,))
+            done = threading.Event()
+            finishing = threading.Thread(
+                target=lambda: (history.finish(attempt_id, state=hist.SUCCEEDED, summary="done"), done.set())
+            )
+            finishing.start()
+            assert not done.wait(1.0)  # several lock timeouts long: still trying, not given up
+        finishing.join(30)
+        assert done.is_set()
+        assert history.get(attempt_id).state == hist.SUCCEEDED
+    finally:
+        history.close()
