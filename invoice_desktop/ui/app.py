@@ -82,15 +82,18 @@ def main(argv: list[str] | None = None, on_window: Callable[[Any], None] | None 
 
     setup_file_logging()
 
+    from .history_wait import open_services
+
     try:
-        services = create_services()
+        # Says at once when another program holds the history, with Quit (None), instead of a silent wait.
+        started = open_services(create_services)
     except InvoiceDesktopError as exc:  # the history is locked, from a newer release, or its server unreachable
         from .history_trouble import start_despite
 
         started = start_despite(exc)
-        if started is None:
-            return 1
-        services = started
+    if started is None:
+        return 1
+    services = started
     runner = TaskRunner()
     settings = open_window_settings()
     if args.provider:

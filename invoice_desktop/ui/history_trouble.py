@@ -19,6 +19,7 @@ from ..core.i18n import N_, _
 from ..core.services import Services
 from ..core.settings import SettingsStore
 from ..wiring import create_services
+from .history_wait import open_services
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,8 @@ def ask_to_switch(parent: QWidget | None, text: str) -> bool:
 
 
 def start_despite(exc: InvoiceDesktopError, store: SettingsStore | None = None) -> Services | None:
-    """The services to start with after `exc` stopped the first try, or None (the app quits)."""
+    """The services to start with after `exc` stopped the first try, or None (the app quits; also when the clerk
+    chose Quit while this computer's history was held by another program)."""
     if isinstance(exc, HistoryLocationError) and not chosen_by_environment():
         if not ask_to_switch(None, str(exc.message)):
             return None
@@ -51,7 +53,7 @@ def start_despite(exc: InvoiceDesktopError, store: SettingsStore | None = None) 
         store.save()
         log.warning("The shared history could not be used; switched to this computer's history")
         try:
-            return create_services()
+            return open_services(create_services)  # this computer's history may be held by another program too
         except InvoiceDesktopError as again:
             exc = again
     QMessageBox.critical(None, APP_NAME, str(exc.message))
