@@ -24,6 +24,7 @@ from ..core.errors import CredentialsMissing, FormInvalid, InvoiceDesktopError
 from ..core.i18n import N_, _
 from ..core.results import UploadResult
 from ..core.retry_refusal import refusal_to_confirm
+from .history_wait import UploadWaitNotice
 from .tasks import Task, TaskRunner
 
 if TYPE_CHECKING:
@@ -144,6 +145,7 @@ class UploadFlow(QObject):
         self._warmed_up = False  # the HTTP stack: imported at the first sign of an upload (prepare_for_upload)
         # What waits for a page's provider module (and pydantic) being imported on a worker (with_provider).
         self._waiting_for_provider: dict[ProviderPage, list[Callable[[Provider], None]]] = {}
+        self._history_waits = UploadWaitNotice(window.say, self)  # says when recording waits for another program
 
     @property
     def services(self) -> Services:
@@ -373,6 +375,7 @@ class UploadFlow(QObject):
     def _busy(self, busy: bool, text: str = "") -> None:
         self.active = busy
         self.w.set_busy(busy, text)
+        self._history_waits.follow(busy)
 
     def retry(self, attempt_id: int) -> None:
         if self.active:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from invoice_desktop.core.history import History, HistoryBusy
@@ -173,3 +173,37 @@ def test_the_window_quits_from_the_wait_without_opening(tmp_path: Path) -> None:
     assert "EXIT 1" in done.stdout, done.stdout + done.stderr
     assert f"SAID Waiting for the upload history ({home / 'history.sqlite3'})" in done.stdout, done.stdout
     assert "WINDOW False CRITICAL False" in done.stdout, done.stdout
+
+
+def test_an_upload_waiting_for_the_history_says_so_in_the_status_bar_and_sends_once_it_is_let_go(
+    qtbot, window, services, make_file
+):
+    """Its record is written before it is sent: while another program holds the history, the clerk saw only the
+    upload's own words for up to 30 s. Now the status bar says what it waits for, as the CLI does."""
+    from invoice_desktop.core.results import Outcome
+
+    from .conftest import select_provider
+    from .test_main_window import drop_file, order_input, sandbox
+
+    select_provider(window, "imaterialise")
+    qtbot.keyClicks(order_input(window), "ORD-1001")
+    drop_file(qtbot, window, make_file("a.pdf"))
+    holder = sqlite3.connect(services.history.path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with qtbot.waitSignal(
+            window.statusBar().messageChanged,
+            timeout=15000,
+            check_params_cb=lambda text: "Waiting for the upload history" in text,
+        ) as said:
+            qtbot.mouseClick(window.upload_button, Qt.MouseButton.LeftButton)
+        assert "another program is using it — another Invoice Desktop window or command" in said.args[0]
+        assert sandbox(services).received == []  # not sent before it is recorded
+        with qtbot.waitSignal(window.outcome.shown, timeout=15000) as shown:
+            holder.execute("ROLLBACK")
+    finally:
+        if holder.in_transaction:
+            holder.execute("ROLLBACK")
+        holder.close()
+    assert shown.args[0].outcome is Outcome.SUCCEEDED
+    assert len(sandbox(services).received) == 1
