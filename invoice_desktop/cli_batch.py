@@ -112,6 +112,7 @@ def _send(batches: Any, batch: Batch, args: argparse.Namespace) -> tuple[Any, in
     row being sent to settle and be recorded. The report, and the exit code when a signal stopped it."""
     import signal
 
+    from .cli_waits import watch
     from .core.cancel import CancelToken
 
     cancel = CancelToken()
@@ -141,8 +142,7 @@ def _send(batches: Any, batch: Batch, args: argparse.Namespace) -> tuple[Any, in
     try:
         threading.Thread(target=work, name="batch", daemon=True).start()
         try:
-            while not finished.wait(0.2):
-                pass
+            watch(finished)  # says at once when recording a row waits for the history, as `send` does
         except KeyboardInterrupt:
             cancel.cancel()
             print("invoice-desktop: " + _("cancelling after the row being sent…"), file=sys.stderr)

@@ -120,3 +120,61 @@ def test_the_cli_says_at_once_that_it_waits_for_the_shared_history_and_sends_onc
             child.kill()
     assert child.returncode == 0, err
     assert json.loads(out)["outcome"] == "succeeded"
+
+
+def test_a_batch_says_at_once_when_recording_a_row_waits_for_the_history(app_home, tmp_path):
+    """`invoice-desktop batch` waited silently while another program held the history between two rows."""
+    import sys
+    import threading
+
+    from invoice_desktop.practice.payfabric import PayFabricSandbox
+    from invoice_desktop.practice.server import PracticeServer
+    from tests.documents_factory import einvoice_data, facturx_pdf
+    from tests.test_cli_signals import ROOT
+
+    folder = tmp_path / "month-end"
+    folder.mkdir()
+    for n in (1, 2):
+        facturx_pdf(folder / f"invoice-{n}.pdf", einvoice_data(f"INV-{n}"))
+    path = app_home / "history.sqlite3"
+    History(path).close()
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    held = threading.Event()
+
+    class HoldingPayFabric(PayFabricSandbox):
+        def handle(self, request):  # type: ignore[no-untyped-def]
+            if not held.is_set():  # the first request arrives: another program takes the history meanwhile
+                holder.execute("BEGIN EXCLUSIVE")
+                held.set()
+            return super().handle(request)
+
+    host = PracticeServer()
+    sandbox = HoldingPayFabric()
+    host.mount("payfabric", sandbox)
+    host.start()
+    env = dict(
+        os.environ,
+        INVOICE_DESKTOP_HOME=str(app_home),
+        INVOICE_DESKTOP_TEST_CREDENTIALS=json.dumps({"payfabric/sandbox": sandbox.DEMO_CREDENTIALS}),
+        PYTHONUNBUFFERED="1",
+    )
+    command = ["batch", "payfabric", str(folder), "-e", "sandbox", "--base-url", f"{host.url}/payfabric"]
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.cli_child", *command],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        line = first_waiting_line(child)
+        assert f"waiting for the upload history ({path})" in line, line
+        assert child.poll() is None  # still waiting, not given up
+        holder.execute("ROLLBACK")
+        _out, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+        if holder.in_transaction:
+            holder.execute("ROLLBACK")
+        holder.close()
+        host.stop()
+    assert child.returncode == 0, err
+    assert sorted(r["invoice"]["InvoiceId"] for r in sandbox.received) == ["INV-1", "INV-2"]
