@@ -48,6 +48,12 @@ def child_env(app_home: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def as_in_a_terminal() -> None:
+    """Ctrl-C as a clerk's terminal delivers it: a suite started in the background (`pytest &` from a script) runs
+    with SIGINT ignored, the child would inherit that and never see the Ctrl-C this file sends."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_send(app_home: Path, url: str, pdf: Path, order: str = "ORD-1001", **env: str) -> subprocess.Popen[str]:
     args = ["send", "imaterialise", "-e", "sandbox", "--base-url", f"{url}/imaterialise"]
     args += ["--data", json.dumps({"order_id": order}), "--file", str(pdf)]
@@ -55,6 +61,7 @@ def start_send(app_home: Path, url: str, pdf: Path, order: str = "ORD-1001", **e
         [sys.executable, "-m", "tests.cli_child", *args],
         cwd=ROOT,
         env=child_env(app_home, **env),
+        preexec_fn=as_in_a_terminal,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
