@@ -9,6 +9,12 @@ def main(argv: list[str] | None = None) -> int:
     """The app; `argv` None means this process is the command (the installed script, `python -m`), so a CLI
     command ends it as soon as its work is done and recorded (see `end_process`)."""
     args = sys.argv[1:] if argv is None else argv
+    import gc
+
+    collecting = gc.isenabled()
+    if argv is None:
+        # This process is the command: no garbage collection while it sets up (see cli.start_collecting).
+        gc.disable()
     from .cli import COMMANDS
     from .cli_language import take_language_option
 
@@ -20,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
         if argv is None:
             end_process(code)
         return code
+    if collecting:  # the window collects as it always did (it freezes what it made before its first upload)
+        gc.enable()
     from .ui.app import main as gui_main  # Qt is imported only for the window
 
     return gui_main(args)

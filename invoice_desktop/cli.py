@@ -244,6 +244,25 @@ def _print_result(result: UploadResult) -> int:
 SETTLE_S = 15.0
 
 
+# The commands that set up for one upload (imports, the history, the provider, every check) and start collecting
+# garbage when it begins (`_run`); every other command starts collecting before its handler runs.
+SET_UP_FOR_ONE_UPLOAD = ("send", "retry")
+
+
+def start_collecting() -> None:
+    """The command's set-up is over: collect garbage from now on, through everything the work makes.
+
+    `invoice-desktop COMMAND` starts with the collector off (__main__.main): setting up imports some 450 modules
+    and opens the history, the objects that live until the process ends, and collecting again and again while they
+    are made only looks through them (a tenth of a send's time went that way). They are frozen now, so that the
+    collections of the work (a long batch, a big history export) never look through them again."""
+    import gc
+
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def _run(services: Services, prepared: Any) -> int:
     """Upload on a worker thread so that Ctrl-C and SIGTERM, which arrive on this one, can cancel it and wait for
     the attempt to be settled and recorded before the exit."""
@@ -252,6 +271,8 @@ def _run(services: Services, prepared: Any) -> int:
 
     from .cli_waits import watch
     from .core.cancel import CancelToken
+
+    start_collecting()
 
     cancel = CancelToken()
     done: dict[str, Any] = {}
@@ -603,6 +624,7 @@ def main(argv: list[str] | None = None, services: Services | None = None) -> int
     if args.command == "providers":  # needs neither the history, the keyring nor the network
         return cmd_providers(args, services)
     if args.command == "history" and getattr(args, "history_action", None) == "copy":
+        start_collecting()  # a whole history goes through this process
         return cmd_history_copy(args)  # its two histories are named, not the one the app uses
     if services is None:
         from .cli_waits import run_watched
@@ -619,6 +641,8 @@ def main(argv: list[str] | None = None, services: Services | None = None) -> int
         from dataclasses import replace
 
         services.uploads.timeouts = replace(services.uploads.timeouts, deadline=args.timeout)
+    if args.command not in SET_UP_FOR_ONE_UPLOAD:
+        start_collecting()
     try:
         return HANDLERS[args.command](args, services)
     except AttachmentRefused as exc:
