@@ -102,6 +102,8 @@ class KeyringUnavailable(InvoiceDesktopError):
 
 @dataclass(frozen=True)
 class KeyringStatus:
+    """Where the credentials are kept (which keyring) and whether they outlast the app, in a sentence to show."""
+
     persistent: bool
     backend_name: str
     message: str

@@ -22,6 +22,8 @@ ENVIRONMENT_LABELS = {
 
 @dataclass(frozen=True)
 class Environment:
+    """One of a provider's environments (practice, sandbox, production) and the address it is reached at."""
+
     id: str
     # None for practice (the local sandbox's address is known only once it runs) or when the host is per customer.
     base_url: str | None

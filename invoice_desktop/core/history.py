@@ -119,6 +119,8 @@ def _now() -> str:
 
 @dataclass
 class Attempt:
+    """One upload attempt as the history keeps it: what was sent where, by whom, and what became of it."""
+
     id: int
     created_at: str
     updated_at: str

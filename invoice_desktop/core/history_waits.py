@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Wait:
+    """A statement on the history that has been waiting: where, since when, and how long it may still wait."""
+
     where: str  # the history's file, or the shared history's server ("host:port/database")
     started: float  # time.monotonic() when the statement began: tells one wait from the next
     waited_s: float

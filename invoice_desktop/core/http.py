@@ -29,6 +29,8 @@ class Part:
 
 @dataclass(frozen=True)
 class JsonBody:
+    """A JSON request body."""
+
     data: Any
     content_type: str = "application/json"
 
@@ -38,6 +40,8 @@ class JsonBody:
 
 @dataclass(frozen=True)
 class TextBody:
+    """A plain-text (or XML) request body."""
+
     text: str
     content_type: str = "text/plain; charset=utf-8"
 
@@ -64,6 +68,8 @@ class FormBody:
 
 @dataclass(frozen=True)
 class MultipartBody:
+    """A multipart/form-data request body, streamed from its parts."""
+
     parts: tuple[Part, ...]
 
 
@@ -80,6 +86,8 @@ Body = JsonBody | TextBody | FormBody | MultipartBody | FileBody
 
 @dataclass(frozen=True)
 class OutgoingRequest:
+    """One HTTP request a provider module asks the transport to send."""
+
     method: str
     url: str
     headers: Mapping[str, str] = field(default_factory=dict)

@@ -30,6 +30,8 @@ _APOSTROPHES = "'’"
 
 @dataclass(frozen=True)
 class Region:
+    """How a region writes numbers and dates: its decimal mark, its thousands separator and its date order."""
+
     name: str
     decimal: str = "."
     group: str = ""  # "" = none shown (the C locale)

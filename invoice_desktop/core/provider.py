@@ -37,6 +37,8 @@ from .transport import Transport
 
 @dataclass(frozen=True)
 class CredentialField:
+    """One credential a provider needs (an API key, a user name…): how the clerk enters it and how it is kept."""
+
     name: str  # the docs' name in snake_case; the key in the keyring and in `credentials set` JSON
     label: str
     secret: bool = True

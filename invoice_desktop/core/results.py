@@ -36,6 +36,9 @@ class ItemResult:
 
 @dataclass
 class UploadResult:
+    """What became of an upload, as the clerk reads it: the outcome, in plain sentences, with the provider's own
+    words beside them."""
+
     outcome: Outcome
     # One plain sentence: "The invoice was attached to order 1234." / "The order was already shipped…"
     # A `Msg` (translated when shown, stored as code + parameters) or, from older records, plain English.

@@ -25,6 +25,8 @@ Value = bool | int | str
 
 @dataclass(frozen=True)
 class Setting:
+    """A setting the clerk can change: its key in the file, its words in the Settings dialog and its default."""
+
     key: str  # dotted, e.g. "window.show_log_at_start"; the key in the file
     label: str  # the words in the Settings dialog
     default: Value  # also decides the kind: a check box (bool), a number (int) or text / a choice (str)

@@ -35,6 +35,8 @@ ORPHAN_AGE_S = 3600.0
 
 @dataclass(frozen=True)
 class Snapshot:
+    """The private copy of a clerk's file that is checked and sent, with its size and SHA-256."""
+
     path: Path  # the private copy, which is checked and sent
     original: Path  # the clerk's file, as it was picked
     size: int

@@ -35,6 +35,8 @@ MAX_AUTOMATIC_RETRIES = 2
 
 @dataclass(frozen=True)
 class Timeouts:
+    """How long the transport waits: to connect, for each read, and for one whole exchange."""
+
     connect: float = 10.0
     read: float = 60.0
     # Upper bound on one whole exchange: connecting, sending, waiting for the headers and reading the body, the

@@ -145,6 +145,9 @@ def validate_form(provider: Provider, data: Mapping[str, Any] | list[Any]) -> Ba
 
 @dataclass
 class PreparedUpload:
+    """An upload checked and ready to send: the provider, where, the validated form, the checked file and the
+    credentials."""
+
     provider: Provider
     environment: str
     base_url: str

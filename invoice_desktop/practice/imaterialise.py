@@ -22,9 +22,9 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape  # loaded with http.server already; xml.sax's escape is the same for text
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
-from xml.sax.saxutils import escape
 
 from ..core.i18n import N_
 from .server import Sandbox, SandboxRequest, SandboxResponse
@@ -52,6 +52,8 @@ MESSAGES = {
 
 @dataclass
 class Order:
+    """An order in the i.materialise sandbox, with the invoice attached to it, if any."""
+
     order_id: str
     api_code: str
     status: str = "open"  # open | shipped | cancelled
@@ -117,7 +119,7 @@ class IMaterialiseSandbox(Sandbox):
         xml = (
             '<InvoiceResponse xmlns:xsd="http://www.w3.org/2001/XMLSchema" '
             'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-            f"<Message>{escape(message)}</Message></InvoiceResponse>"
+            f"<Message>{escape(message, quote=False)}</Message></InvoiceResponse>"
         )
         return SandboxResponse.text(xml, status=status, content_type="application/xml")
 

@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class SandboxRequest:
+    """A request as a practice sandbox sees it: below its mount point, with the body read on demand."""
+
     method: str
     path: str  # below the provider's mount point, e.g. "/web-api/order/1/invoice"
     query: dict[str, list[str]]
@@ -60,6 +62,8 @@ class SandboxRequest:
 
 @dataclass
 class SandboxResponse:
+    """What a practice sandbox answers."""
+
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
