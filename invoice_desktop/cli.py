@@ -244,8 +244,9 @@ def _print_result(result: UploadResult) -> int:
 SETTLE_S = 15.0
 
 
-# The commands that set up for one upload (imports, the history, the provider, every check) and start collecting
-# garbage when it begins (`_run`); every other command starts collecting before its handler runs.
+# The commands that make one upload: they start collecting garbage once its first request is answered (`_run`);
+# until then the upload imports the HTTP stack and sends, which makes objects that live until the process ends.
+# Every other command starts collecting before its handler runs.
 SET_UP_FOR_ONE_UPLOAD = ("send", "retry")
 
 
@@ -255,7 +256,8 @@ def start_collecting() -> None:
     `invoice-desktop COMMAND` starts with the collector off (__main__.main): setting up imports some 450 modules
     and opens the history, the objects that live until the process ends, and collecting again and again while they
     are made only looks through them (a tenth of a send's time went that way). They are frozen now, so that the
-    collections of the work (a long batch, a big history export) never look through them again."""
+    collections of the work (a long batch, a big history export, the later requests of a many-step upload) never
+    look through them again."""
     import gc
 
     if not gc.isenabled():
@@ -272,8 +274,6 @@ def _run(services: Services, prepared: Any) -> int:
     from .cli_waits import watch
     from .core.cancel import CancelToken
 
-    start_collecting()
-
     cancel = CancelToken()
     done: dict[str, Any] = {}
     # An Event, not Thread.join: a signal that interrupts join() can leave the thread marked as stopped while it
@@ -282,7 +282,8 @@ def _run(services: Services, prepared: Any) -> int:
 
     def work() -> None:
         try:
-            done["result"] = services.uploads.run(prepared, cancel=cancel)
+            # Collecting from the first answer on: by then the HTTP stack is loaded (see SET_UP_FOR_ONE_UPLOAD).
+            done["result"] = services.uploads.run(prepared, cancel=cancel, on_exchange=lambda _: start_collecting())
         except BaseException as exc:  # handed to the main thread, which reports it as any other error
             done["error"] = exc
         finally:

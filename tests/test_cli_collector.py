@@ -1,8 +1,9 @@
 """`invoice-desktop COMMAND` sets up without garbage collection (imports, the history, the provider, the checks) and
 collects through the work itself, with what the set-up made frozen: a long batch or export still frees its garbage.
+A send or retry starts collecting once the first request of its upload is answered.
 
 Each case runs the real command in a fresh interpreter (`__main__.main`, as the installed script does) and records
-the collector's state when the work begins."""
+the collector's state when the work begins and when the process ends."""
 
 from __future__ import annotations
 
@@ -28,11 +29,11 @@ CHILD = textwrap.dedent(
 
     seen = {}
 
-    def look():
-        seen.update(
+    def look(when="begun"):
+        seen[when] = dict(
             enabled=gc.isenabled(),
             frozen=gc.get_freeze_count(),
-            collections_while_setting_up=collections() - seen["collections_at_start"],
+            collections=collections() - seen["collections_at_start"],
         )
 
     real_run = UploadService.run
@@ -49,7 +50,7 @@ CHILD = textwrap.dedent(
         return real_history(args, services)
 
     cli.HANDLERS["history"] = history
-    atexit.register(lambda: print("SEEN " + json.dumps(seen), file=sys.stderr))
+    atexit.register(lambda: look("at_exit") or print("SEEN " + json.dumps(seen), file=sys.stderr))
     sys.argv = ["invoice-desktop", *sys.argv[1:]]
     seen["collections_at_start"] = collections()
     from invoice_desktop.__main__ import main
@@ -82,15 +83,15 @@ def test_a_send_sets_up_without_collecting_and_collects_while_it_uploads(tmp_pat
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["outcome"] == "succeeded"
     # Importing pydantic, opening the history, loading the provider and checking the file: no collection at all.
-    assert seen["collections_while_setting_up"] == 0
-    # The upload collects, and never looks through the set-up's objects again.
-    assert seen["enabled"] is True
-    assert seen["frozen"] > 10_000
+    assert seen["begun"] == {"enabled": False, "frozen": 0, "collections": 0}
+    # Once the upload's first request was answered, it collects, and never looks through the set-up's objects again.
+    assert seen["at_exit"]["enabled"] is True
+    assert seen["at_exit"]["frozen"] > 10_000
 
 
 def test_other_commands_collect_from_the_start_of_their_work(tmp_path):
     done, seen = collector_when_the_work_began(tmp_path, "history")
     assert done.returncode == 0, done.stderr
     assert "No uploads yet." in done.stdout
-    assert seen["collections_while_setting_up"] == 0
-    assert seen["enabled"] is True and seen["frozen"] > 0
+    assert seen["begun"]["collections"] == 0
+    assert seen["begun"]["enabled"] is True and seen["begun"]["frozen"] > 0
