@@ -95,3 +95,22 @@ def test_other_commands_collect_from_the_start_of_their_work(tmp_path):
     assert "No uploads yet." in done.stdout
     assert seen["begun"]["collections"] == 0
     assert seen["begun"]["enabled"] is True and seen["begun"]["frozen"] > 0
+
+
+def test_the_window_collects_as_it_always_did(tmp_path):
+    # `invoice-desktop` without a command is the window: the collector is on when it starts, as before.
+    code = textwrap.dedent(
+        """
+        import gc, sys
+        import invoice_desktop.ui.app as app
+
+        app.main = lambda args: print("COLLECTING", gc.isenabled()) or 0
+        sys.argv = ["invoice-desktop"]
+        from invoice_desktop.__main__ import main
+
+        main()
+        """
+    )
+    env = {**os.environ, "INVOICE_DESKTOP_HOME": str(tmp_path / "home"), "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, env=env, timeout=120)
+    assert "COLLECTING True" in done.stdout, done.stdout + done.stderr
