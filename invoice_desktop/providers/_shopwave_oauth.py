@@ -266,10 +266,12 @@ def read_tokens(response: Response, *, refreshing: bool) -> Tokens:
             status=response.status,
         )
         next_step = Msg("Sign in again.")
-    # Shopwave's own words, quoted as they came, between what happened and what to do next.
+    # Shopwave's own words, quoted as they came, between what happened and what to do next. The sentence ends
+    # after the quote, so a full stop of Shopwave's own is left out (not “… revoked.”.).
+    said = description.rstrip().removesuffix(".") if description else ""
     message = (
-        Msg("{problem} Shopwave said: “{said}”. {next_step}", problem=problem, said=description, next_step=next_step)
-        if description
+        Msg("{problem} Shopwave said: “{said}”. {next_step}", problem=problem, said=said, next_step=next_step)
+        if said
         else Msg("{problem} {next_step}", problem=problem, next_step=next_step)
     )
     if refreshing:

@@ -229,6 +229,8 @@ def test_a_refused_refresh_asks_to_sign_in_again(services, provider, sandbox, si
 
     assert result.outcome is Outcome.REJECTED
     assert "could not be renewed" in result.title and "Sign in with Shopwave" in result.title
+    # Shopwave's words are quoted once, without a second full stop after its own.
+    assert "Shopwave said: “The refresh token is invalid or was revoked”. Sign in" in result.title
     assert sandbox.token_grants == ["authorization_code", "refresh_token"]
     assert len(sandbox.posts) == 0  # the refused POST never got past the token check
     assert_nothing_secret(services, sandbox, result)
