@@ -29,10 +29,11 @@ class OutcomePanel(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("outcome")
-        layout = QVBoxLayout(self)
+        # Three columns, each held at its top: the icon, the text (the one line, or the details opened in its place)
+        # and the Details button. Opened, the details' bold title reads on the icon's line, not on a line of its own.
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 3, 6, 3)
-        layout.setSpacing(2)
-        line = QHBoxLayout()
+        layout.setSpacing(6)
         self.icon = QLabel(self)
         self.headline = QLabel(self)
         self.headline.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -44,17 +45,21 @@ class OutcomePanel(QFrame):
         self.details_button.setText(_("Details"))
         self.details_button.setToolTip(_("Show or hide the provider's answer and the details"))
         self.details_button.toggled.connect(self._show_details)
-        line.addWidget(self.icon)
-        line.addWidget(self.headline, 1)
-        line.addWidget(self.details_button)
-        layout.addLayout(line)
         # The whole answer, for the Details button (and for screen readers: selectable by keyboard).
         self.label = QLabel(self)
         self.label.setWordWrap(True)
         self.label.setOpenExternalLinks(True)
         self.label.setAccessibleName(_("Upload outcome details"))
         self.label.hide()
-        layout.addWidget(self.label)
+        columns = [QVBoxLayout() for _column in range(3)]
+        columns[0].addWidget(self.icon)
+        columns[1].setSpacing(0)
+        columns[1].addWidget(self.headline)
+        columns[1].addWidget(self.label)
+        columns[2].addWidget(self.details_button)
+        for column, stretch in zip(columns, (0, 1, 0), strict=True):
+            column.addStretch(1)
+            layout.addLayout(column, stretch)
         self.result: UploadResult | None = None
         self._line = ""
         self.hide()
@@ -67,6 +72,11 @@ class OutcomePanel(QFrame):
         keyboard (for screen readers). Set with an outcome, as the panel is hidden until one: not at import or in
         __init__, which the window's first frame would pay for (the Qt namespace, see main_window.py)."""
         self.headline.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+        # The icon and the line as tall as the button, centred on its text; the details' first line on the same.
+        row = self.details_button.sizeHint().height()
+        self.icon.setMinimumHeight(row)
+        self.headline.setMinimumHeight(row)
+        self.label.setContentsMargins(0, max(0, (row - self.label.fontMetrics().height()) // 2), 0, 0)
         self.label.setTextFormat(QtCore.Qt.TextFormat.RichText)
         self.label.setTextInteractionFlags(
             QtCore.Qt.TextInteractionFlag.TextBrowserInteraction
