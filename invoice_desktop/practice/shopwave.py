@@ -25,7 +25,9 @@ OAuth (under the same mount as the API: the app takes the auth endpoints there i
                          client_id, client_secret. 200 {access_token, token_type "Bearer", expires_in 3600,
                          refresh_token, scope}. Errors as RFC 6749 {error, error_description}: 401 invalid_client,
                          400 invalid_grant / invalid_request / unsupported_grant_type. The refresh token stays the
-                         same across refreshes (as Shopwave's SDKs describe).
+                         same across refreshes (as Shopwave's SDKs describe). Tokens carry their client and
+                         expiry signed with a practice-only key, so a sandbox started later on this computer (the
+                         next CLI command, the next window) knows the tokens of an earlier sign-in, as Shopwave does.
 POST /invoice, checked in this order:
   Authorization missing or not "Bearer <token>" → 401 911; unknown token → 401 907; expired → 401 908.
   x-accept-version, when sent, must be 2 or 2.0 → else 400 913.
@@ -51,7 +53,8 @@ Control hooks for tests (on the instance):
   answer_next(status, body)     the next /invoice request that passes the checks up to reading its JSON gets this
                                 canned answer instead (its body is still recorded in `posts`)
   object_limit = 200            the objects one request may carry
-  token_length = 40             the length of access tokens issued (e.g. 3000 to exercise the keyring splitting)
+  token_length = 64             the length of access tokens issued (e.g. 3000 to exercise the keyring splitting;
+                                under 57 a token is not signed, so a later run does not know it)
   posts                         the JSON bodies (decoded) of /invoice requests that passed the checks, in order
   raw_posts                     (Content-Type, raw bytes) of every /invoice request that passed the auth checks
   token_grants                  grant_type of every /oauth/token request, in order

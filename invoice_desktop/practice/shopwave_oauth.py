@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import html
 import secrets
 import string
@@ -24,6 +25,45 @@ RAW_JSON_CLIENTS = frozenset({RAW_JSON_CLIENT_ID})
 TOKEN_LIFETIME_S = 3600
 CODE_LIFETIME_S = 600
 _ALPHABET = string.ascii_letters + string.digits
+# Tokens the sandbox can recognise in a later run on this computer without remembering them, as a real Shopwave
+# remembers what it issued: each CLI command and each window start runs a new in-process sandbox, and the tokens of
+# a sign-in live on in the keyring. A token ends with its claims (kind, client, issued at, expiry) and an HMAC of
+# them under this key. The key is practice-only on purpose (like DEMO_CLIENT_SECRET): the tokens open nothing real.
+_PRACTICE_SIGNING_KEY = b"invoice-desktop practice shopwave tokens; not a secret"
+_CLIENT_INDEX = {client: str(i) for i, client in enumerate(CLIENTS)}
+_INDEX_CLIENT = {i: client for client, i in _CLIENT_INDEX.items()}
+_MAC_CHARS = 24  # hex digits of the HMAC-SHA256 kept: 96 bits is ample for practice tokens
+_CLAIM_CHARS = 1 + 1 + 13 + 10  # kind, client index, issued at (ms), expiry (s)
+_NONCE_CHARS = 8  # the least randomness in front of the claims (two tokens issued in one millisecond differ)
+SIGNED_TOKEN_MIN_LENGTH = _NONCE_CHARS + _CLAIM_CHARS + _MAC_CHARS
+
+
+def _mac(text: str) -> str:
+    return hmac.new(_PRACTICE_SIGNING_KEY, text.encode("ascii"), hashlib.sha256).hexdigest()[:_MAC_CHARS]
+
+
+def _signed_token(kind: str, client_id: str, issued_ms: int, expiry_s: int, length: int) -> str:
+    """A token of `length` characters (letters and digits) that carries and signs its claims; shorter than
+    SIGNED_TOKEN_MIN_LENGTH, a plain random one that only this run's memory knows."""
+    if length < SIGNED_TOKEN_MIN_LENGTH:
+        return "".join(secrets.choice(_ALPHABET) for _ in range(length))
+    nonce = "".join(secrets.choice(_ALPHABET) for _ in range(length - _CLAIM_CHARS - _MAC_CHARS))
+    body = f"{nonce}{kind}{_CLIENT_INDEX[client_id]}{issued_ms:013d}{max(expiry_s, 0):010d}"
+    return body + _mac(body)
+
+
+def _verified_claims(token: str, kind: str) -> tuple[str, int, int] | None:
+    """(client, issued at in ms, expiry in s) of a token this sandbox signed as `kind`, else None."""
+    if len(token) < SIGNED_TOKEN_MIN_LENGTH or not token.isascii():
+        return None
+    body, mac = token[:-_MAC_CHARS], token[-_MAC_CHARS:]
+    if not hmac.compare_digest(_mac(body), mac):
+        return None
+    claims = body[-_CLAIM_CHARS:]
+    client = _INDEX_CLIENT.get(claims[1])
+    if claims[0] != kind or client is None or not claims[2:].isdigit():
+        return None
+    return client, int(claims[2:15]), int(claims[15:])
 
 
 def s256(verifier: str) -> str:
@@ -34,6 +74,10 @@ def s256(verifier: str) -> str:
 
 def _is_s256_challenge(value: str) -> bool:
     return len(value) == 43 and set(value) <= set(string.ascii_letters + string.digits + "-_")
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
 
 
 def _redirect(redirect_uri: str, params: dict[str, str]) -> SandboxResponse:
@@ -65,8 +109,12 @@ class ShopwaveOAuth(Sandbox):
         self.access_tokens: dict[str, float] = {}  # token → expiry (time.time())
         self.token_clients: dict[str, str] = {}  # access token → the client (account) it was issued to
         self.refresh_tokens: dict[str, str] = {}  # refresh token → client id
+        # The hooks' cut-offs (ms since the epoch) for signed tokens issued by an earlier run, which the dicts
+        # above do not hold: expire_tokens and revoke_refresh_tokens reach those tokens too.
+        self._expired_up_to_ms = 0
+        self._revoked_up_to_ms = 0
         # Test hooks (see practice/shopwave.py's docstring).
-        self.token_length = 40
+        self.token_length = 64  # long enough to carry its signed claims (SIGNED_TOKEN_MIN_LENGTH)
         self.issue_expired_tokens = False
         self.token_grants: list[str] = []
         self._deny_next = False
@@ -77,10 +125,12 @@ class ShopwaveOAuth(Sandbox):
         with self.lock:
             for token in self.access_tokens:
                 self.access_tokens[token] = 0.0
+            self._expired_up_to_ms = _now_ms()
 
     def revoke_refresh_tokens(self) -> None:
         with self.lock:
             self.refresh_tokens.clear()
+            self._revoked_up_to_ms = _now_ms()
 
     def deny_next_authorization(self) -> None:
         self._deny_next = True
@@ -97,11 +147,31 @@ class ShopwaveOAuth(Sandbox):
         with self.lock:
             expiry = self.access_tokens.get(token)
             client_id = self.token_clients.get(token, "")
+            if expiry is None:
+                expiry, client_id = self._earlier_access_token(token)
         if expiry is None:
             return 907, ""
         if expiry < time.time():
             return 908, ""
         return None, client_id
+
+    def _earlier_access_token(self, token: str) -> tuple[float | None, str]:
+        """(expiry, client) of an access token a sandbox signed in an earlier run, or (None, "")."""
+        claims = _verified_claims(token, "a")
+        if claims is None:
+            return None, ""
+        client_id, issued_ms, expiry_s = claims
+        return (0.0 if issued_ms <= self._expired_up_to_ms else float(expiry_s)), client_id
+
+    def _refresh_token_owner(self, token: str) -> str | None:
+        """The client a refresh token was issued to, by this run or (signed, not revoked since) an earlier one."""
+        with self.lock:
+            owner = self.refresh_tokens.get(token)
+            if owner is None:
+                claims = _verified_claims(token, "r")
+                if claims is not None and claims[1] > self._revoked_up_to_ms:
+                    owner = claims[0]
+        return owner
 
     # -- OAuth --
 
@@ -149,10 +219,12 @@ class ShopwaveOAuth(Sandbox):
         return SandboxResponse.json({"error": error, "error_description": description}, status=status)
 
     def _issue(self, client_id: str, refresh_token: str | None, scope: str) -> SandboxResponse:
-        token = "".join(secrets.choice(_ALPHABET) for _ in range(self.token_length))
-        refresh_token = refresh_token or secrets.token_hex(20)
+        now_ms = _now_ms()
+        expiry = 0.0 if self.issue_expired_tokens else now_ms / 1000 + TOKEN_LIFETIME_S
+        token = _signed_token("a", client_id, now_ms, int(expiry), self.token_length)
+        refresh_token = refresh_token or _signed_token("r", client_id, now_ms, 0, 64)
         with self.lock:
-            self.access_tokens[token] = 0.0 if self.issue_expired_tokens else time.time() + TOKEN_LIFETIME_S
+            self.access_tokens[token] = expiry
             self.token_clients[token] = client_id
             self.refresh_tokens[refresh_token] = client_id
         return SandboxResponse.json(
@@ -190,8 +262,7 @@ class ShopwaveOAuth(Sandbox):
             return self._issue(client_id, None, issued["scope"])
         if grant == "refresh_token":
             refresh_token = form.get("refresh_token", "")
-            with self.lock:
-                owner = self.refresh_tokens.get(refresh_token)
+            owner = self._refresh_token_owner(refresh_token)
             if owner != client_id:
                 return self._oauth_error(400, "invalid_grant", "The refresh token is invalid or was revoked.")
             return self._issue(client_id, refresh_token, "invoice")

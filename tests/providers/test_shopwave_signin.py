@@ -234,3 +234,39 @@ def test_a_value_of_exactly_one_item_and_wide_characters_round_trip(memory_keyri
     assert all(len(piece.encode("utf-16-le")) <= 2 * MAX_SECRET_CHARS for piece in split_secret(wide))
     store.set("p", "e", "g", wide)
     assert store.get("p", "e", "g") == wide
+
+
+# -- a restart --------------------------------------------------------------------------------------------------
+
+
+def test_the_sign_in_outlives_a_restart_of_the_app(services, provider, browser, memory_keyring):
+    """The window started again (a new in-process practice sandbox, the same keyring and history) sends with the
+    tokens of the earlier sign-in, and renews them when they expire, without a new sign-in."""
+    from invoice_desktop.core.services import Services
+    from invoice_desktop.core.transport import Timeouts
+    from invoice_desktop.core.upload import UploadService
+    from invoice_desktop.practice import PracticeEnvironment
+    from invoice_desktop.providers import registry
+
+    services.uploads.sign_in(provider, "practice", {})
+    services.uploads.stop_practice()
+    restarted_practice = PracticeEnvironment()
+    try:
+        uploads = UploadService(
+            CredentialStore(memory_keyring),
+            services.history,
+            providers=registry(),
+            practice=lambda: restarted_practice,
+            timeouts=Timeouts(connect=5, read=20, deadline=60),
+        )
+        restarted = Services(uploads.credentials, services.history, uploads)
+        form = {"supplierId": 10, "storeId": 1, "reference": "AFTER-RESTART", "completeDate": "2024-05-02"}
+        result = restarted.uploads.run(restarted.uploads.prepare(provider, "practice", form))
+        assert result.ok, result
+        restarted_practice.sandbox_for(provider).expire_tokens()
+        form["reference"] = "AFTER-RESTART-2"
+        result = restarted.uploads.run(restarted.uploads.prepare(provider, "practice", form))
+        assert result.ok, result  # renewed with the refresh token of the earlier run
+        assert browser.urls == [browser.urls[0]]  # one sign-in in all
+    finally:
+        restarted_practice.stop()
