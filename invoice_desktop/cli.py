@@ -221,8 +221,8 @@ def _print_result(result: UploadResult) -> int:
         return EXIT_OK
     message = f"{result.title} {result.detail}" if result.detail else str(result.title)
     if result.provider_code or result.provider_message:
-        # The provider's own code and words, as they came.
-        said = f"{result.provider_code or '-'} {result.provider_message or ''}".rstrip()
+        # The provider's own code and words, as they came (SkyPostal's answers often have no code: no placeholder).
+        said = " ".join(part for part in (result.provider_code, result.provider_message) if part)
         message += " " + _("[provider: {said}]").format(said=said)
     message += " " + _("(attempt {attempt})").format(attempt=result.attempt_id)
     code = _fail(
