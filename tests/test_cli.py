@@ -110,7 +110,7 @@ def test_a_refused_file_sends_nothing(run_cli, services, sandbox, make_file, tmp
         ("{}", "order_id: Required. Nothing was sent."),
         ('{"order_id": "ORD 1001"}', "An order ID has no spaces."),
         ('{"order_id": "ORD-1001",}', "--data is not valid JSON: "),
-        ("[1, 2]", "The form is not complete"),
+        ("[1, 2]", "Some fields need correcting: form: Input should be a valid dictionary"),
         ("no-such-form.json", "--data “no-such-form.json” cannot be read (No such file or directory)"),
     ],
 )

@@ -139,8 +139,27 @@ def validate_form(provider: Provider, data: Mapping[str, Any] | list[Any]) -> Ba
         return provider.form_model.model_validate(dict(data) if isinstance(data, Mapping) else data)
     except ValidationError as exc:
         fields = form_errors(exc)
-        listing = "; ".join(f"{name}: {msg}" for name, msg in fields.items())
-        raise FormInvalid(Msg("The form is not complete: {problems}", problems=listing), fields) from None
+        raise FormInvalid(form_problems(fields), fields) from None
+
+
+def form_problems(fields: Mapping[str, str]) -> Msg:
+    """The form's errors ({field: message}) as the sentence a clerk reads: "not complete" only when every problem is
+    a missing value (a wrong one is no gap to fill), each field's problem a sentence of its own."""
+    listing = " ".join(f"{name}: {_full_sentence(message)}" for name, message in fields.items())
+    if only_missing(fields):
+        return Msg("The form is not complete: {problems}", problems=listing)
+    # Translators: {problems} lists each field with what is wrong with it ("Amount: Type a number, …").
+    return Msg("Some fields need correcting: {problems}", problems=listing)
+
+
+def only_missing(fields: Mapping[str, str]) -> bool:
+    """Every problem of the form (`form_errors`) is a value left out: the form is incomplete, nothing is wrong."""
+    return all(message == _("Required.") for message in fields.values())
+
+
+def _full_sentence(text: str) -> str:
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?", "。")) else text + "."
 
 
 @dataclass

@@ -259,8 +259,11 @@ class UploadFlow(QObject):
         model, errors = page.form.validate()
         page.form.reveal_all_errors()
         if model is None:
+            from ..core.upload import only_missing  # loaded already: the form's validation (form_view) uses it
+
             w.outcome.show_message(
-                _("The form is not complete."),
+                # A value typed wrong is no gap to fill: "not complete" only when values are missing.
+                _("The form is not complete.") if only_missing(errors) else _("Some fields need correcting."),
                 detail=_("Correct the fields marked in red, then press Upload again. Nothing was sent."),
             )
             page.form.focus_first_error(errors)

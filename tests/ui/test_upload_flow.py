@@ -182,6 +182,18 @@ def test_an_incomplete_form_sends_nothing_and_says_what_to_do(qtbot, view, flow,
     assert services.history.recent() == [] and sandbox.requests_seen == []
 
 
+def test_a_wrong_value_is_not_called_an_incomplete_form(qtbot, view, flow, services, make_file):
+    sandbox = services.uploads.practice.sandbox_for(PROVIDER)
+    fill_in(qtbot, view, flow, "ORD 1001", make_file("invoice.pdf"))  # filled in, but an order ID has no spaces
+
+    flow.upload()
+
+    said = view.outcome.text()
+    assert "Some fields need correcting." in said and "not complete" not in said
+    assert "Correct the fields marked in red" in said and "Nothing was sent" in said
+    assert services.history.recent() == [] and sandbox.requests_seen == []
+
+
 def test_an_order_being_sent_from_another_window_or_command_is_said_plainly_and_not_sent(
     qtbot, view, flow, services, make_file
 ):
