@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from invoice_desktop.cli import _print_result
 from invoice_desktop.core.i18n import Msg
 from invoice_desktop.core.results import Outcome, UploadResult
@@ -27,12 +29,30 @@ def test_missing_values_are_listed_as_sentences_not_run_together(run_cli, servic
     assert services.history.recent() == []
 
 
+@pytest.mark.parametrize("amount", ["12,50 €", "€12.50", "12.50 EUR", "twelve"])
+def test_an_amount_that_is_no_number_says_what_to_type(run_cli, services, make_file, amount):
+    code, out, err = send_payfabric(run_cli, make_file, {**PAYFABRIC, "Amount": amount})
+    assert (code, out) == (2, "")
+    assert err == (
+        "invoice-desktop: Some fields need correcting: Amount: Type a number, such as 12.50 or 12,50, without a "
+        "currency sign or letters. Nothing was sent.\n"
+    )
+    assert "not complete" not in err and "valid decimal" not in err
+    assert services.history.recent() == []
+
+
 def test_a_wrong_value_and_a_missing_one_are_each_their_own_sentence(run_cli, make_file):
     data = {**PAYFABRIC, "Amount": "12,50 €"}
     del data["CustomerId"]
     _code, _out, err = send_payfabric(run_cli, make_file, data)
     assert "Some fields need correcting: " in err
-    assert "CustomerId: Required. Amount: " in err and ".;" not in err and "not complete" not in err
+    assert "CustomerId: Required. Amount: Type a number" in err and ".;" not in err
+
+
+def test_the_amount_as_the_hint_says_is_taken(run_cli, services, make_file):
+    code, out, err = send_payfabric(run_cli, make_file, {**PAYFABRIC, "Amount": "12,50", "BalanceDue": "12.50"})
+    assert code == 0, err
+    assert json.loads(out)["outcome"] == "succeeded"
 
 
 def test_a_provider_answer_without_a_code_shows_no_placeholder(capsys):

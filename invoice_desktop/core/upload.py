@@ -90,9 +90,11 @@ _PYDANTIC_PLAIN = {
     "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
     "int_type": N_("Input should be a valid integer"),
     "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
-    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
     "float_type": N_("Input should be a valid number"),
-    "decimal_parsing": N_("Input should be a valid decimal"),
+    # A number the app cannot read (a currency sign, letters): say what it reads. The window and the CLI read the
+    # region's way and the API's ("1.234,50" in a German region, "12.50" anywhere) and a lone decimal comma.
+    "decimal_parsing": N_("Type a number, such as 12.50 or 12,50, without a currency sign or letters"),
+    "float_parsing": N_("Type a number, such as 12.50 or 12,50, without a currency sign or letters"),
     "decimal_type": N_("Decimal input should be an integer, float, string or Decimal object"),
     "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
     "string_type": N_("Input should be a valid string"),

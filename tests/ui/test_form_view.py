@@ -67,6 +67,17 @@ def test_a_decimal_comma_is_read_as_a_decimal_point(qtbot):
     assert model is not None and model.Amount == Decimal("12.50")
 
 
+def test_an_amount_with_a_currency_sign_says_what_to_type_under_the_field(qtbot):
+    form = FormView.for_model(Invoice)
+    qtbot.addWidget(form)
+    form.show()
+    form.set_values({"InvoiceId": "A1", "Amount": "12,50 €"})  # as pasted from an invoice
+    form.reveal_all_errors()
+    assert form.error_labels["Amount"].isVisible()
+    said = form.error_labels["Amount"].text()
+    assert said == "Type a number, such as 12.50 or 12,50, without a currency sign or letters"
+
+
 def test_unknown_booleans_are_tri_state_until_set(qtbot):
     form = FormView.for_model(Invoice)
     qtbot.addWidget(form)
