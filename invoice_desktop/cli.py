@@ -649,7 +649,7 @@ def main(argv: list[str] | None = None, services: Services | None = None) -> int
     except AttachmentRefused as exc:
         return _fail(_("file refused, nothing was sent: {reason}").format(reason=exc.message), EXIT_BAD_INPUT)
     except FormInvalid as exc:
-        said = str(exc.message).rstrip()
+        said = str(exc.command_line or exc.message).rstrip()  # the CLI's words where the window's name a button
         ended = said if said.endswith((".", "!", "?", "。")) else said + "."
         return _fail(_("{reason} Nothing was sent.").format(reason=ended), EXIT_BAD_INPUT)
     except CredentialsMissing as exc:

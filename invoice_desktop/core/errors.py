@@ -18,11 +18,14 @@ class InvoiceDesktopError(Exception):
 
 
 class FormInvalid(InvoiceDesktopError):
-    """The form's data is incomplete or wrong; `fields` maps field names to what is wrong with each."""
+    """The form's data is incomplete or wrong; `fields` maps field names to what is wrong with each.
 
-    def __init__(self, message: Text, fields: dict[str, str] | None = None) -> None:
+    `command_line`: what the CLI says instead, where `message` tells the clerk to press a button of the window."""
+
+    def __init__(self, message: Text, fields: dict[str, str] | None = None, *, command_line: Text = "") -> None:
         super().__init__(message)
         self.fields = fields or {}
+        self.command_line = command_line
 
 
 class CredentialsMissing(InvoiceDesktopError):

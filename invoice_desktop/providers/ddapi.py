@@ -139,7 +139,12 @@ class DDAPI(Provider):
                     "Nothing to save for customer {customer}: load its current settings first (Load current values), "
                     "or enter the settings to change.",
                     customer=form.CustomerNumber,
-                )
+                ),
+                command_line=Msg(
+                    "Nothing to save for customer {customer}: add the settings to change to --data. `invoice-desktop "
+                    "get ddapi` with the same --data and --environment shows their current values.",
+                    customer=form.CustomerNumber,
+                ),
             )
 
     def describe(self, form: BaseModel) -> str:

@@ -106,3 +106,18 @@ def test_send_refuses_a_file(run_cli, tmp_path):
     pdf.write_bytes(b"%PDF-1.4\n")
     code, _, err = run_cli(["send", "ddapi", "--data", json.dumps(SETTINGS), "--file", str(pdf)])
     assert code == 2 and "takes no file" in err
+
+
+def test_only_a_customer_number_says_what_to_do_in_the_cli_not_which_button_to_press(run_cli, sandbox):
+    seen = len(sandbox.requests_seen)
+    code, out, err = run_cli(["send", "ddapi", "--data", '{"CustomerNumber": 1}'])
+    assert (code, out) == (2, "")
+    assert err == (
+        "invoice-desktop: Nothing to save for customer 1: add the settings to change to --data. `invoice-desktop get "
+        "ddapi` with the same --data and --environment shows their current values. Nothing was sent.\n"
+    )
+    assert "Load current values" not in err
+    assert len(sandbox.requests_seen) == seen
+    code, out, err = run_cli(["get", "ddapi", "--data", '{"CustomerNumber": 1}'])  # and the command it names works
+    assert code == 0, err
+    assert json.loads(out)["CustomerNumber"] == 1
