@@ -424,3 +424,25 @@ def test_the_cli_speaks_the_chosen_language_and_its_json_keeps_its_keys(run_cli,
         ).format(order="ORD-1001")
     finally:
         i18n.set_language("en")
+
+
+def test_retry_of_a_refused_api_code_says_to_enter_the_credentials_again(run_cli, services, make_file):
+    sandbox = services.uploads.practice.sandbox_for(get_provider("imaterialise"))
+    run_cli(["credentials", "set", "imaterialise", "-e", "practice"], stdin={"api_code": SANDBOX_CODE})  # unknown there
+    code, _, err = send(run_cli, "ORD-1001", "--file", str(make_file("a.pdf")))
+    assert code == 1 and "Wrong API code" in err
+    refused = services.history.recent()[0]
+    seen = len(sandbox.requests_seen)
+
+    code, out, err = run_cli(["retry", str(refused.id)])
+    assert code == 2 and out == ""
+    assert "It refused the credentials, not the invoice: enter them again for this environment" in err
+    assert "`invoice-desktop credentials set`" in err and "With the same credentials it will be refused again" in err
+    assert "most likely be refused again" not in err
+    assert len(sandbox.requests_seen) == seen
+
+    run_cli(["credentials", "set", "imaterialise", "-e", "practice"], stdin={"api_code": DEMO_API_CODE})  # as told
+    code, out, err = run_cli(["retry", str(refused.id), "--yes"])
+    assert code == 0, err
+    assert json.loads(out)["outcome"] == "succeeded"
+    no_secret(out, err)

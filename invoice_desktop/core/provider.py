@@ -158,6 +158,11 @@ class Provider:
     def supports_sign_in(self) -> bool:
         return type(self).sign_in is not Provider.sign_in
 
+    def refused_credentials(self, http_status: int | None, code: str | None, message: str | None) -> bool:
+        """A refusal (its HTTP status, the provider's code and words) was about the credentials, not the data: sent
+        again it goes through once they are corrected, and only then (core/retry_refusal.py)."""
+        return http_status in (401, 403)
+
     @property
     def supports_load(self) -> bool:
         return bool(self.load_key_fields)

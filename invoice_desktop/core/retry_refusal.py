@@ -17,7 +17,8 @@ def refusal_to_confirm(history: hist.History, providers: ProviderRegistry, attem
     attempt = history.get(history.latest_retry(attempt_id)) if history.get(attempt_id) else None
     if attempt is None or attempt.state != hist.REJECTED:
         return None
-    name = providers.load(attempt.provider).name
+    provider = providers.load(attempt.provider)
+    name = provider.name
     title = str(from_stored(attempt.result.get("title")) or attempt.summary or "").strip().rstrip(".")
     said = " ".join(p for p in (attempt.provider_code, attempt.provider_message) if p)
     if said:
@@ -25,6 +26,13 @@ def refusal_to_confirm(history: hist.History, providers: ProviderRegistry, attem
         reason = _("{reason} ({provider} said: “{said}”)").format(reason=title, provider=name, said=said)
     else:
         reason = title or _("no reason given")
+    if provider.refused_credentials(attempt.result.get("http_status"), attempt.provider_code, attempt.provider_message):
+        # The sign-in was refused, not the invoice: new credentials are what makes the retry go through.
+        return _(
+            "{provider} refused attempt {attempt}: {reason}. It refused the credentials, not the invoice: enter them "
+            "again for this environment, or sign in again (Credentials…, or `invoice-desktop credentials set` or "
+            "`login`), then retry. With the same credentials it will be refused again."
+        ).format(provider=name, attempt=attempt.id, reason=reason)
     return _(
         "{provider} refused attempt {attempt}: {reason}. Sent again unchanged, it will most likely be refused again "
         "for the same reason."

@@ -243,6 +243,10 @@ class IMaterialise(Provider):
         "(JSON or XML) and maps it to the documented codes. The file part is sent with its real content type."
     )
 
+    def refused_credentials(self, http_status: int | None, code: str | None, message: str | None) -> bool:
+        # 101: the order was placed with another account's API code; that account's code makes it go through.
+        return super().refused_credentials(http_status, code, message) or code == "101"
+
     def check(
         self, form: BaseModel, attachment: CheckedAttachment | None, file_url: str | None, options: Mapping[str, Any]
     ) -> None:

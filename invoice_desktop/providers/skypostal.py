@@ -38,7 +38,7 @@ from ..core.provider import (
 from ..core.results import UploadResult
 from ..core.stored_text import Text
 from . import _skypostal_signin
-from ._skypostal_answers import as_text, parse_wcf_date, read_answer, read_login
+from ._skypostal_answers import CREDENTIAL_WORDS, as_text, parse_wcf_date, read_answer, read_login
 from ._skypostal_form import SkyPostalForm
 from ._skypostal_outcomes import (
     attached,
@@ -159,6 +159,10 @@ class SkyPostal(Provider):
     )
 
     # -- checks -----------------------------------------------------------------------------------------------
+
+    def refused_credentials(self, http_status: int | None, code: str | None, message: str | None) -> bool:
+        # SkyPostal often refuses a user code, app key or customer key in words only, in an answer of HTTP 200.
+        return super().refused_credentials(http_status, code, message) or bool(CREDENTIAL_WORDS.search(message or ""))
 
     def check_upload_credentials(self, values: Mapping[str, str]) -> dict[str, str]:
         problems = self.check_credentials(values)
