@@ -56,3 +56,26 @@ def test_a_send_in_a_new_process_uses_the_sign_in_of_an_earlier_one(app_home, tm
     send = run_cli(app_home, keyring_file, browser, "send", "shopwave", "-e", "practice", "--data", json.dumps(data))
     assert send.returncode == 0, send.stdout + send.stderr
     assert "sign-in has ended" not in send.stdout + send.stderr
+
+
+def test_a_send_before_any_sign_in_names_the_command_that_signs_in(app_home, tmp_path):
+    """The hint names `credentials login`, which obtains Shopwave's tokens (the test above runs it), not only
+    `credentials set`, which stores what the clerk types."""
+    keyring_file, browser = tmp_path / "keyring.json", tmp_path / "browser.py"
+    browser.write_text(BROWSER_SCRIPT, encoding="utf-8")
+    data = {"supplierId": 10, "storeId": 1, "reference": "NO-SIGN-IN", "completeDate": "2024-05-02"}
+    send = run_cli(app_home, keyring_file, browser, "send", "shopwave", "-e", "practice", "--data", json.dumps(data))
+    assert send.returncode != 0
+    assert "Shopwave needs an access token" in send.stderr, send.stderr
+    assert "`invoice-desktop credentials login` to sign in" in send.stderr, send.stderr
+
+
+def test_a_provider_without_a_sign_in_still_names_credentials_set(services, make_file):
+    from invoice_desktop.core.errors import CredentialsMissing
+    from invoice_desktop.providers import get_provider
+
+    provider = get_provider("imaterialise")
+    with pytest.raises(CredentialsMissing) as caught:
+        services.uploads.prepare(provider, "production", {"order_id": "ORD-1001"}, file_path=make_file("inv.pdf"))
+    assert "(or `invoice-desktop credentials set`)" in str(caught.value)
+    assert "credentials login" not in str(caught.value)

@@ -727,15 +727,27 @@ class UploadService:
 
 
 def _credentials_missing(provider: Provider, environment: str, problems: Mapping[str, str]) -> CredentialsMissing:
-    """What is missing and where to enter it, in the window (Credentials…) and on the command line."""
+    """What is missing and where to enter it, in the window (Credentials…) and on the command line: where the
+    provider offers a sign-in (Shopwave's tokens), `credentials login` obtains them; `set` only stores typed ones."""
+    params: dict[str, Any] = {
+        "provider": provider.name,
+        # The environment's name in the clerk's language ("Practice (this computer)"), not its id ("practice").
+        "environment": Msg(ENVIRONMENT_LABELS[environment]) if environment in ENVIRONMENT_LABELS else environment,
+        "problems": " ".join(problems.values()),
+    }
+    if provider.supports_sign_in:
+        return CredentialsMissing(
+            Msg(
+                "{provider} credentials for {environment}: {problems} Enter them with Credentials… (on the command "
+                "line: `invoice-desktop credentials login` to sign in, or `credentials set`).",
+                **params,
+            )
+        )
     return CredentialsMissing(
         Msg(
             "{provider} credentials for {environment}: {problems} Enter them with Credentials… (or "
             "`invoice-desktop credentials set`).",
-            provider=provider.name,
-            # The environment's name in the clerk's language ("Practice (this computer)"), not its id ("practice").
-            environment=Msg(ENVIRONMENT_LABELS[environment]) if environment in ENVIRONMENT_LABELS else environment,
-            problems=" ".join(problems.values()),
+            **params,
         )
     )
 
