@@ -78,6 +78,9 @@ class PageDescription:
     # What to try in that sandbox, as its class declares it (HINT, marked N_ there): shown in practice without
     # importing the sandbox or starting its server.
     practice_hint: str = ""
+    # The sign-in (its button's label, untranslated) practice needs before a send, or "" when practice credentials
+    # are filled in for the clerk.
+    practice_sign_in: str = ""
 
     @property
     def supports_load(self) -> bool:
@@ -112,6 +115,7 @@ class PageDescription:
             "takes_batches": self.takes_batches,
             "practice_sandbox": self.practice_sandbox,
             "practice_hint": self.practice_hint,
+            "practice_sign_in": self.practice_sign_in,
         }
 
     @classmethod
@@ -136,6 +140,7 @@ class PageDescription:
             takes_batches=data["takes_batches"],
             practice_sandbox=data["practice_sandbox"],
             practice_hint=data["practice_hint"],
+            practice_sign_in=data.get("practice_sign_in", ""),
         )
 
 

@@ -39,6 +39,9 @@ def describe_page(provider: Provider) -> PageDescription:
         takes_batches=bool(provider.document_fields),
         practice_sandbox=sandbox,
         practice_hint=declared_practice_hint(sandbox),
+        practice_sign_in=provider.sign_in_label
+        if provider.supports_sign_in and provider.practice_needs_sign_in
+        else "",
     )
 
 

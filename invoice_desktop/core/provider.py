@@ -151,6 +151,9 @@ class Provider:
     # Fields the clerk types once to sign in (never stored), e.g. an e-mail and password; see `sign_in`.
     sign_in_fields: ClassVar[tuple[CredentialField, ...]] = ()
     sign_in_label: ClassVar[str] = N_("Sign in…")
+    # Whether practice needs that sign-in before a send: the sandbox fills in the app's keys but not what a sign-in
+    # hands out (Shopwave's tokens). The practice banner says so instead of "filled in for you".
+    practice_needs_sign_in: ClassVar[bool] = False
     # Form fields that identify what `load` reads (e.g. ("CustomerNumber",)); empty when the API has no read.
     load_key_fields: ClassVar[tuple[str, ...]] = ()
 

@@ -56,6 +56,7 @@ PAGES: dict[str, dict[str, Any]] = {
         "on a host ending in .invalid cannot be downloaded (105), "
         "one not ending in .pdf, .doc(x) or .xls(x) is an "
         "unsupported format (106).",
+        "practice_sign_in": "",
     },
     "invoice_desktop.providers.skypostal": {
         "provider": "skypostal",
@@ -107,6 +108,7 @@ PAGES: dict[str, dict[str, Any]] = {
         "unknown, and 13869090 is another customer's (refused). To "
         "sign in as that customer (Credentials…), use "
         "second@skypostal.example with password practice-2.",
+        "practice_sign_in": "",
     },
     "invoice_desktop.providers.payfabric": {
         "provider": "payfabric",
@@ -1034,6 +1036,7 @@ PAGES: dict[str, dict[str, Any]] = {
         "in. Send the same Invoice ID twice to see the replace "
         "warning; store another key password (Credentials…) to see "
         "PayFabric refuse it, another portal name to see 404.",
+        "practice_sign_in": "",
     },
     "invoice_desktop.providers.shopwave": {
         "provider": "shopwave",
@@ -1235,6 +1238,7 @@ PAGES: dict[str, dict[str, Any]] = {
         "Request body: raw JSON → 916, except for the raw-JSON "
         "account practice-shopwave-rawjson-app (secret "
         "practice-shopwave-rawjson-secret-5b2e).",
+        "practice_sign_in": "Sign in with Shopwave…",
     },
     "invoice_desktop.providers.ddapi": {
         "provider": "ddapi",
@@ -1388,5 +1392,6 @@ PAGES: dict[str, dict[str, Any]] = {
         "(InternalServerError); any other number, also as invoice "
         "recipient, is unknown. An e-mail address is stored as given "
         "(the app asks you to confirm one that does not look like one).",
+        "practice_sign_in": "",
     },
 }

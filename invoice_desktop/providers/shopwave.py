@@ -131,6 +131,7 @@ class Shopwave(Provider):
     action_label = N_("Send invoices")
     practice_sandbox = "invoice_desktop.practice.shopwave:ShopwaveSandbox"
     sign_in_label = N_("Sign in with Shopwave…")
+    practice_needs_sign_in = True  # the sandbox fills in the partner app, not the tokens of a sign-in
     # Under the form, in a clerk's words: what to enter and what happens.
     guide = N_(
         "One row per supplier invoice: a new one needs supplier, store, reference and date; fill in the Invoice ID "

@@ -62,10 +62,18 @@ def possessive(name: str) -> str:
     return pgettext("possessive", "{provider}'s").format(provider=name)
 
 
-def banner_words(provider_name: str, env: Environment, address: str | None) -> str:
-    """The banner's text (rich text) for an environment; `address` is where uploads go, when known."""
+def banner_words(provider_name: str, env: Environment, address: str | None, practice_sign_in: str = "") -> str:
+    """The banner's text (rich text) for an environment; `address` is where uploads go, when known;
+    `practice_sign_in` the label of the sign-in practice needs first (the provider declares it), or ""."""
     owner = escape(possessive(provider_name))
     host = urlsplit(address).netloc if address else ""
+    if env.is_practice and practice_sign_in:
+        # TRANSLATORS: {owner} is the provider's name as an owner (see "{provider}'s"); {sign_in} the sign-in
+        # button's label in the Credentials dialog ("Sign in with Shopwave"). Keep <b>…</b> around the title.
+        return _(
+            "<b>Practice</b> — nothing leaves this computer. Uploads go to a local sandbox that behaves like "
+            "{owner} API; sign in first with Credentials… → {sign_in} (practice approves at once)."
+        ).format(owner=owner, sign_in=escape(_(practice_sign_in).rstrip("…")))
     if env.is_practice:
         # TRANSLATORS: {owner} is the provider's name as an owner (see "{provider}'s"). Keep <b>…</b> around the title.
         return _(
@@ -104,7 +112,9 @@ class EnvironmentBanner(QLabel):
         self._hint = ""
         self._hint_open = False
 
-    def show_environment(self, provider_name: str, env: Environment, address: str | None) -> None:
+    def show_environment(
+        self, provider_name: str, env: Environment, address: str | None, practice_sign_in: str = ""
+    ) -> None:
         self.setTextFormat(QtCore.Qt.TextFormat.RichText)
         self.kind = env.id if env.id in LOOKS else SANDBOX
         background, border, colour = LOOKS[self.kind]
@@ -112,7 +122,7 @@ class EnvironmentBanner(QLabel):
             f"QLabel#environmentBanner {{ background: {background}; border: 1px solid {border}; "
             f"border-radius: 4px; padding: 4px 6px; color: {colour}; }}"
         )
-        self._words = banner_words(provider_name, env, address)
+        self._words = banner_words(provider_name, env, address, practice_sign_in)
         self._hint = ""
         self._hint_open = False
         self.setAccessibleName(_("Where uploads go"))

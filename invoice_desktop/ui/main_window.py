@@ -567,7 +567,9 @@ class MainWindow(QMainWindow):
     def _show_environment(self) -> None:
         page = self.page
         env = page.description.environment(self.environment)
-        self.banner.show_environment(page.info.name, env, self.base_url_override() or env.base_url)
+        self.banner.show_environment(
+            page.info.name, env, self.base_url_override() or env.base_url, page.description.practice_sign_in
+        )
 
     def _address_changed(self) -> None:
         if not self.address.isEnabled():

@@ -67,3 +67,18 @@ def test_each_language_calls_each_environment_by_one_name(language):
         assert title is not None and title.group(1).casefold().startswith(name), (name, banner)
         assert i18n._(ENVIRONMENT_LABELS[env_id]).casefold().startswith(name)
         assert "sandbox" not in banner.casefold(), banner
+
+
+@pytest.mark.parametrize("provider_id", list(OWNERS))
+def test_practice_says_when_a_sign_in_comes_first(window, provider_id):
+    """Shopwave's practice fills in the partner app but not the tokens of a sign-in (declared by the provider): its
+    banner says to sign in first, the others' that practice credentials are filled in."""
+    select_provider(window, provider_id)
+    window.environment_combo.setCurrentIndex(window.environment_combo.findData("practice"))
+    assert window.environment == "practice"
+    words = window.banner.plain_text()
+    if provider_id == "shopwave":
+        assert "sign in first with Credentials… → Sign in with Shopwave (practice approves at once)" in words, words
+        assert "filled in" not in words, words
+    else:
+        assert "practice credentials are filled in for you" in words, words
