@@ -108,6 +108,21 @@ def test_a_201_with_per_invoice_errors_reports_each_invoice(services, provider, 
     assert len(sandbox.invoices) == 3  # 4001 and the two new ones
 
 
+def test_after_a_partly_saved_list_sending_it_again_warns_about_the_saved_ones_only(
+    services, provider, sandbox, signed_in
+):
+    # Recorded as refused overall (one invoice was not saved), but the saved one exists in Shopwave: a new Send of
+    # the same list must ask before creating it a second time.
+    first = send(services, provider, [invoice("PART-1"), invoice("PART-2", supplier=999)])
+    assert first.outcome is Outcome.REJECTED
+    assert [i.outcome for i in first.items] == [Outcome.SUCCEEDED, Outcome.REJECTED]
+
+    prepared = services.uploads.prepare(provider, "practice", [invoice("PART-1"), invoice("PART-2")])
+    warnings = provider.warnings(prepared.form, services.history, "practice")
+    assert any("PART-1" in w and "already created" in w for w in warnings), warnings
+    assert not any("PART-2" in w for w in warnings), warnings
+
+
 def test_sending_the_same_invoice_again_is_warned_about(services, provider, signed_in):
     assert send(services, provider, invoice("DUP-1")).ok
     prepared = services.uploads.prepare(provider, "practice", invoice("DUP-1"))
