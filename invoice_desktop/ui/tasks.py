@@ -16,7 +16,6 @@ The runner is owned by the long-lived application controller, not by a widget.
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -37,31 +36,40 @@ LANE_LINGER_S = 2.0
 
 
 class _Launcher:
-    """Starts worker threads for the UI thread, which then never waits for a thread to begin running."""
+    """Starts worker threads for the UI thread, which then never waits for a thread to begin running. (A deque and a
+    condition, not queue.SimpleQueue: the queue module is one more import before the first paint.)"""
 
     def __init__(self) -> None:
-        self._queue: queue.SimpleQueue[tuple[threading.Thread, Task | None] | threading.Event] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._asked = threading.Condition(self._lock)
+        self._waiting: deque[tuple[threading.Thread, Task | None] | threading.Event] = deque()
+        self._thread: threading.Thread | None = None
 
     def start(self, thread: threading.Thread, task: Task | None = None) -> None:
         """Start `thread` soon (a lane thread has no one task: `task` None)."""
-        self._queue.put((thread, task))
+        self._ask((thread, task))
+
+    def flush(self, timeout: float) -> bool:
+        """Wait (bounded) until every thread asked for so far is started. True if they are."""
+        reached = threading.Event()
+        self._ask(reached)
+        return reached.wait(timeout)
+
+    def _ask(self, item: tuple[threading.Thread, Task | None] | threading.Event) -> None:
         with self._lock:
+            self._waiting.append(item)
+            self._asked.notify()
             if self._thread is None or not self._thread.is_alive():
                 # Once, at the app's first task (its start, before the clerk does anything): the one wait left.
                 self._thread = threading.Thread(target=self._run, name="task-launcher", daemon=True)
                 self._thread.start()
 
-    def flush(self, timeout: float) -> bool:
-        """Wait (bounded) until every thread asked for so far is started. True if they are."""
-        reached = threading.Event()
-        self._queue.put(reached)
-        return reached.wait(timeout)
-
     def _run(self) -> None:
         while True:
-            item = self._queue.get()
+            with self._lock:
+                while not self._waiting:
+                    self._asked.wait()
+                item = self._waiting.popleft()
             if isinstance(item, threading.Event):
                 item.set()
                 continue

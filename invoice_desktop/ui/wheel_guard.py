@@ -16,20 +16,24 @@ and QtWidgets at once: ~20 ms the first frame does not need.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6 import QtCore  # QtCore.Qt at use: see invoice_desktop/ui/__init__.py
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QAbstractSlider,
     QAbstractSpinBox,
     QApplication,
     QComboBox,
-    QProxyStyle,
     QScrollBar,
     QWidget,
 )
 from shiboken6 import isValid
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QStyle
 
 # Inputs whose value the wheel would change (QDateEdit, QTimeEdit and QDoubleSpinBox are QAbstractSpinBoxes).
 VALUE_INPUTS = (QComboBox, QAbstractSpinBox, QAbstractSlider)
@@ -61,19 +65,21 @@ class WheelGuard(QObject):
         return False
 
 
-class GuardingStyle(QProxyStyle):
+def _guarding_style(base_style: str, guard: WheelGuard) -> QStyle:
     """The application's style, unchanged (everything is its base style's), that gives each value input the rule as
-    Qt polishes it. Qt polishes a widget with a style sheet through the application's style too."""
+    Qt polishes it. Qt polishes a widget with a style sheet through the application's style too. The class is made
+    here, at the first install (after the first paint): subclassing QProxyStyle creates QStyle's Python enums (~5 ms)
+    the first frame does not need."""
+    from PySide6.QtWidgets import QProxyStyle
 
-    def __init__(self, base_style: str, guard: WheelGuard) -> None:
-        super().__init__(base_style)
-        self.guard = guard
+    class GuardingStyle(QProxyStyle):
+        def polish(self, target: QWidget | QApplication | QPalette) -> None:  # type: ignore[override]
+            if isinstance(target, QWidget) and _is_value_input(target):
+                _focus_by_click_or_tab(target)
+                target.installEventFilter(guard)  # once: installing it again only moves it first
+            return super().polish(target)
 
-    def polish(self, target: QWidget | QApplication | QPalette) -> None:  # type: ignore[override]
-        if isinstance(target, QWidget) and _is_value_input(target):
-            _focus_by_click_or_tab(target)
-            target.installEventFilter(self.guard)  # once: installing it again only moves it first
-        return super().polish(target)
+    return GuardingStyle(base_style)
 
 
 def _enclosing_scroll_area(widget: QWidget) -> QAbstractScrollArea | None:
@@ -97,7 +103,7 @@ def install_wheel_guard(app: QApplication, built_before: QWidget | None = None) 
     guard = _installed
     if guard is None or not isValid(guard) or guard.parent() is not app:
         guard = _installed = WheelGuard(app)
-        app.setStyle(GuardingStyle(app.style().name(), guard))
+        app.setStyle(_guarding_style(app.style().name(), guard))
     if built_before is not None:
         for kind in VALUE_INPUTS:
             for widget in built_before.findChildren(kind):

@@ -196,3 +196,21 @@ def test_the_rule_costs_nothing_to_widgets_that_are_not_inputs(qtbot, window):
         sys.setprofile(None)
     assert "QLabel" not in seen and "QPushButton" not in seen
     assert "QComboBox" in seen  # the inputs' own events do reach it
+
+
+def test_the_window_modules_make_no_style_class_before_the_first_paint():
+    """Subclassing QProxyStyle creates QStyle's Python enums (~5 ms of the start): the guard's style class is made
+    when the rule is installed, after the first paint, not when the window's modules are imported."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import invoice_desktop.ui.main_window\n"
+        "from PySide6.QtWidgets import QProxyStyle\n"
+        "print([c.__name__ for c in QProxyStyle.__subclasses__()])\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
