@@ -186,7 +186,7 @@ class DropZone(QFrame):
     def attach_preview(self, runner: TaskRunner) -> None:
         """Show a thumbnail of an attached PDF (rendered on `runner`, off the UI thread)."""
         self.preview = PdfPreview(runner, 84, self)
-        self.preview.setFixedWidth(110)
+        self.preview.setFixedWidth(150)  # "fx.pdf — page 1 of 1" on one line in every language
         self.preview.caption.setStyleSheet("font-size: 8pt;")
         self.preview.hide()
         outer = self.layout()

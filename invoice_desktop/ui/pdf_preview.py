@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
@@ -30,6 +30,7 @@ class PdfPreview(QWidget):
         self.longest_side = longest_side
         self._wanted: str | None = None
         self.pages: int | None = None
+        self._page_of: tuple[str, int] | None = None  # (file name, pages) while "name — page 1 of N" is on show
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.caption = QLabel(self)
@@ -46,6 +47,7 @@ class PdfPreview(QWidget):
     def clear(self, message: str | None = None) -> None:
         self._wanted = None
         self.pages = None
+        self._set_page_of(None)
         self.caption.setText(_("Select a row to see its document.") if message is None else message)
         self.picture.clear()
 
@@ -57,6 +59,7 @@ class PdfPreview(QWidget):
             return
         self._wanted = path
         self.pages = None
+        self._set_page_of(None)
         self.caption.setText(_("Loading the preview of “{name}”…").format(name=Path(path).name))
         self.picture.clear()
         longest = self.longest_side
@@ -89,9 +92,7 @@ class PdfPreview(QWidget):
         if not isValid(self) or path != self._wanted:  # the window closed meanwhile, or the clerk moved on
             return  # the clerk moved on
         self.pages = pages
-        self.caption.setText(
-            ngettext("{name} — page 1 of {n}", "{name} — page 1 of {n}", pages).format(name=Path(path).name, n=pages)
-        )
+        self._set_page_of((Path(path).name, pages))
         self.picture.setPixmap(QPixmap.fromImage(image))
         self.shown.emit(pages)
 
@@ -99,6 +100,36 @@ class PdfPreview(QWidget):
         if not isValid(self) or path != self._wanted:
             return
         message = str(exc) or _("No preview: the document cannot be read.")
+        self._set_page_of(None)
         self.caption.setText(message)
         self.picture.clear()
         self.unavailable.emit(message)
+
+    def _set_page_of(self, page_of: tuple[str, int] | None) -> None:
+        self._page_of = page_of
+        self.caption.setToolTip("")
+        if page_of is not None:
+            self._fit_page_of()
+
+    def _fit_page_of(self) -> None:
+        """ "name — page 1 of N" on one line: in a narrow column (the drop zone's thumbnail) it wrapped as "fx.pdf —
+        page 1 of" over "1". The name gives way (shortened in its middle, whole in the tooltip); the page count not."""
+        assert self._page_of is not None
+        name, pages = self._page_of
+        said = ngettext("{name} — page 1 of {n}", "{name} — page 1 of {n}", pages)
+        whole = said.format(name=name, n=pages)
+        metrics = self.caption.fontMetrics()
+        room = self.caption.contentsRect().width() - 2  # QLabel's own margin
+        text = whole
+        if metrics.horizontalAdvance(whole) > room:
+            left = room - metrics.horizontalAdvance(said.format(name="", n=pages))
+            short = metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, left)
+            if short:  # else not even the page count fits: the whole caption, wrapped
+                text = said.format(name=short, n=pages)
+        self.caption.setText(text)
+        self.caption.setToolTip(whole if text != whole else "")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._page_of is not None:
+            self._fit_page_of()
