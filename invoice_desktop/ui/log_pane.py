@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase, QGuiApplication
+from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -263,11 +263,20 @@ class LogPane(QWidget):
         )
         self.detail.setAccessibleName(_("Log entry details"))
 
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.detail)
-        splitter.setSizes([160, 240])
-        layout.addWidget(splitter)
+        # Until an entry is selected the list has the room (the details box, empty, only its hint): at 1366×768 a
+        # fixed split left the list 3 rows. Selecting an entry opens the details to a readable share (_open_detail),
+        # unless the clerk has set the split by hand; clearing the pane folds them again.
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        self._detail_open = False  # opened on selection, or split by the clerk's own hand
+        self._open_on_show = False  # selected while hidden: opened when shown
+        self._fold_detail()
+        self.splitter.splitterMoved.connect(self._split_by_hand)
+        layout.addWidget(self.splitter)
 
         buttons = QHBoxLayout()
         self.copy_curl_button = QPushButton(_("Copy as &curl"), self)
@@ -369,7 +378,39 @@ class LogPane(QWidget):
     def _show_current(self, *_args: object) -> None:
         entry = self.model.entry(self.table.currentIndex().row())
         self.detail.setPlainText(entry.as_text() if entry is not None else "")
+        if entry is not None and not self._detail_open:
+            self._open_detail()
         self._update_buttons()
+
+    # -- the split between the list and the details ------------------------------------------------------
+
+    def _fold_detail(self) -> None:
+        """The details box one line tall (its hint: "select one to see it in full here"), the list the rest."""
+        self._detail_open = self._open_on_show = False
+        edit = self.detail
+        line = edit.fontMetrics().lineSpacing() + 2 * edit.frameWidth() + 2 * int(edit.document().documentMargin())
+        edit.setMinimumHeight(line)
+        self.splitter.setSizes([10_000, line])
+
+    def _open_detail(self) -> None:
+        """The details three fifths of the room, the list the rest but never fewer than 3 rows in sight."""
+        if not self.isVisible():  # an attempt shown from the History, the Log tab not yet on screen: when it is
+            self._open_on_show = True
+            return
+        self._detail_open = True
+        room = sum(self.splitter.sizes())
+        rows = self.table.horizontalHeader().sizeHint().height() + 3 * self.table.verticalHeader().defaultSectionSize()
+        listed = min(max(room * 2 // 5, rows + 2 * self.table.frameWidth()), room)
+        self.splitter.setSizes([listed, room - listed])
+
+    def _split_by_hand(self, *_args: object) -> None:
+        self._detail_open = True  # the clerk's own split stays
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._open_on_show:
+            self._open_on_show = False
+            QTimer.singleShot(0, self._open_detail)  # once the splitter has its size
 
     def _update_buttons(self) -> None:
         entry = self.current_entry()
@@ -392,6 +433,7 @@ class LogPane(QWidget):
         self._flush_timer.stop()
         self.model.clear()
         self.detail.clear()
+        self._fold_detail()
         self.status.setText("")
         self._update_buttons()
 

@@ -216,3 +216,43 @@ def test_the_logs_clear_and_the_historys_clear_are_different_words_where_they_me
         "Rensa",
         "Återställ",
     )
+
+
+def _rows_in_sight(pane) -> int:
+    return pane.table.viewport().height() // pane.table.verticalHeader().defaultSectionSize()
+
+
+def test_the_list_has_the_room_until_an_entry_is_selected_then_the_details_are_readable(qtbot, window):
+    """At 1366×768 (the window 1366×728) a fixed split left the list 3 rows above an empty details box."""
+    window.resize(1366, 728)
+    with qtbot.waitSignal(window.tabs.expanded_changed, timeout=2000):
+        window.tabs.set_expanded(True)
+    pane = window.log_pane
+    window.tabs.setCurrentWidget(pane)
+    for n in range(12):
+        pane.add_record(logging.LogRecord("invoice_desktop", logging.INFO, __file__, 1, f"entry {n}", None, None))
+    pane.flush()
+    qtbot.waitUntil(lambda: pane.table.viewport().height() > 0, timeout=2000)
+    assert _rows_in_sight(pane) >= 5, f"only {_rows_in_sight(pane)} rows in sight"
+    line = pane.detail.fontMetrics().lineSpacing()
+    assert pane.detail.height() >= line, "the details' hint is not readable"
+
+    pane.table.selectRow(3)
+    qtbot.waitUntil(lambda: pane.detail.toPlainText() != "", timeout=2000)
+    assert pane.detail.viewport().height() >= 3 * line, "the selected entry's details are not readable"
+    assert _rows_in_sight(pane) >= 3, f"only {_rows_in_sight(pane)} rows in sight beside the details"
+
+    pane.clear()
+    assert pane.detail.height() < 3 * line, "cleared, the empty details box keeps the room"
+
+
+def test_an_attempt_shown_from_the_history_opens_the_details_when_the_log_tab_appears(qtbot):
+    pane = LogPane()
+    qtbot.addWidget(pane)
+    pane.show_exchanges([exchange(n) for n in range(3)], "— attempt #7")  # selected while the pane is not on screen
+    pane.resize(900, 300)
+    pane.show()
+    qtbot.waitExposed(pane)
+    line = pane.detail.fontMetrics().lineSpacing()
+    qtbot.waitUntil(lambda: pane.detail.viewport().height() >= 3 * line, timeout=2000)
+    assert _rows_in_sight(pane) >= 3
