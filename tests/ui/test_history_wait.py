@@ -4,7 +4,6 @@ for up to 30 s (the history was opened on the UI thread before any window existe
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from invoice_desktop.core.history import History, HistoryBusy
 from invoice_desktop.core.history_pg import PgHistory, server_of
 from invoice_desktop.ui.history_wait import open_services
 from invoice_desktop.wiring import create_services
+from tests.ui.window_child import window_env
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -159,13 +159,7 @@ QUIT_AT_START = textwrap.dedent(
 
 def test_the_window_quits_from_the_wait_without_opening(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "INVOICE_DESKTOP_HOME": str(home),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
-    }
+    env = window_env(home, tmp_path / "config")
     History(home / "history.sqlite3").close()
     done = subprocess.run(
         [sys.executable, "-c", QUIT_AT_START, str(home / "history.sqlite3")],

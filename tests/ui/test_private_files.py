@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.ui.window_child import window_env
+
 REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux file modes")
@@ -96,13 +98,7 @@ print("SAID", said[0] if said else "")
 
 def test_a_history_locked_at_start_is_said_plainly_by_the_window(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "INVOICE_DESKTOP_HOME": str(home),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
-    }
+    env = window_env(home, tmp_path / "config")
     from invoice_desktop.core.history import History
 
     History(home / "history.sqlite3").close()

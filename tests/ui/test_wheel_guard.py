@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tests.ui.window_child import window_env
+
 from .conftest import select_provider
 
 
@@ -139,17 +141,10 @@ def test_the_apps_start_guards_the_inputs_built_before_the_first_paint_too(tmp_p
     """The app installs the rule after its first paint (it is not free); the environment drop-down, built before,
     is guarded all the same, and so is every drop-down of the page."""
     import json
-    import os
     import subprocess
     import sys
 
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "INVOICE_DESKTOP_HOME": str(tmp_path / "home"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
-    }
+    env = window_env(tmp_path / "home", tmp_path / "config")
     done = subprocess.run(
         [sys.executable, "-c", APP_START, "--provider", "payfabric"],
         capture_output=True,

@@ -14,6 +14,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+from tests.ui.window_child import window_env
+
 REPO = Path(__file__).resolve().parents[2]
 
 START = textwrap.dedent(
@@ -32,13 +34,7 @@ COMPUTER_SETTINGS = "[General]\nprovider=payfabric\n\n[payfabric]\nenvironment=p
 
 
 def start_window(home: Path, config: Path, *args: str) -> dict[str, object]:
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "INVOICE_DESKTOP_HOME": str(home),
-        "XDG_CONFIG_HOME": str(config),
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
-    }
+    env = window_env(home, config)
     done = subprocess.run(
         [sys.executable, "-c", START, "--smoke-test", *args],
         capture_output=True, text=True, cwd=REPO, env=env, timeout=120,
